@@ -1,0 +1,157 @@
+// Declarations only: every command's code is imported lazily so `--version` and `--help` stay fast.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { GlobalOptions } from './context.js';
+
+const version: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+const EXIT_CODES = `
+Exit codes:
+  0    success
+  1    the thing checked is unhealthy (check or validate failed, a gate failed and the ramp rolled back)
+  2    usage or configuration error
+  3    rollback could not complete: a person must act (the message says what to run)
+  130  interrupted (Ctrl-C or SIGTERM)`;
+
+function int(name: string, min = 0) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+    return n;
+  };
+}
+
+function ratio(value: string) {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a number between 0 and 1');
+  return n;
+}
+
+function collect(value: string, previous: string[] = []) {
+  return [...previous, value];
+}
+
+const providerOption = () =>
+  new Option('--provider <role>', 'which provider to use').choices(['legacy', 'target', 'all']).default('all');
+
+type Loader = () => Promise<{ run: (ctx: never, opts: never) => Promise<number | void> }>;
+
+function action(program: Command, load: Loader) {
+  return async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const opts = { ...cmd.opts(), args: cmd.args };
+    const global = program.opts() as GlobalOptions;
+    const { execute } = await import('./main.js');
+    await execute(load as never, opts, { ...global, ...pickGlobals(cmd.optsWithGlobals()) }, version);
+  };
+}
+
+function pickGlobals(all: Record<string, unknown>): GlobalOptions {
+  const { config, env, json, yes, dryRun, verbose, quiet, color } = all as GlobalOptions;
+  return { config, env, json, yes, dryRun, verbose, quiet, color };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('migrate')
+    .description("Move an application's LLM API traffic between OpenAI-compatible providers without an outage")
+    .version(version, '-V, --version')
+    .option('-c, --config <file>', 'config file (default: ./migrate.yaml or $MIGRATE_CONFIG)')
+    .option('-e, --env <name>', 'environment to act on (canary, production, ...)')
+    .option('--json [file]', 'print one JSON document on stdout (validate: write it to FILE)')
+    .option('-y, --yes', 'answer yes to confirmations (required in CI for dangerous steps)')
+    .option('-n, --dry-run', 'print the writes and commands without doing them (reads still happen)')
+    .option('-v, --verbose', 'more detail, and stack traces on errors')
+    .option('-q, --quiet', 'only results and errors')
+    .option('--no-color', 'disable colour (also NO_COLOR=1)')
+    .addHelpText('after', EXIT_CODES)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  program
+    .command('init')
+    .description('write migrate.yaml from the env and compose files found here')
+    .option('--force', 'overwrite an existing migrate.yaml')
+    .action(action(program, () => import('./commands/init/index.js')));
+
+  program
+    .command('config')
+    .description('print the resolved config with every secret redacted')
+    .action(action(program, () => import('./commands/config/index.js')));
+
+  program
+    .command('check')
+    .description('reach both providers: DNS, TLS, auth, models, chat, streaming, latency p50/p95/p99')
+    .addOption(providerOption())
+    .option('--samples <n>', 'timed requests per node after one warm-up', int('--samples', 1), 5)
+    .option('--max-p95 <ms>', 'fail a node whose p95 total exceeds this', int('--max-p95', 1))
+    .option('--max-errors <n>', 'fail a node with more failed samples than this', int('--max-errors'))
+    .option('--strict-models', 'fail (not warn) when /models is not served')
+    .action(action(program, () => import('./commands/check/index.js')));
+
+  program
+    .command('validate')
+    .description('run the test-prompt suite on legacy and target side by side, with OpenAI conformance checks')
+    .addOption(providerOption())
+    .option('-s, --suite <file>', 'suite file (repeatable; default: config validate.suites or the built-in suite)', collect)
+    .option('--concurrency <n>', 'requests in flight', int('--concurrency', 1))
+    .option('--rpm <n>', 'requests per minute per provider', int('--rpm', 1))
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('--markdown <file>', 'write a markdown report')
+    .option('--min-pass-rate <ratio>', 'pass when at least this share of target cases pass (0..1)', ratio)
+    .option('--case <id>', 'run only cases whose id matches (repeatable)', collect)
+    .action(action(program, () => import('./commands/validate/index.js')));
+
+  const backup = program
+    .command('backup')
+    .description("snapshot an environment's env files (backup list: show backups)")
+    .argument('[subcommand]', '"list" to list backups')
+    .option('-m, --message <text>', 'note stored with the backup')
+    .action(action(program, () => import('./commands/backup/index.js')));
+  void backup;
+
+  program
+    .command('rollback')
+    .description('restore env files from a backup, recreate the compose services and verify')
+    .option('--to <id>', 'backup id to restore (default: the newest from before the current ramp)')
+    .option('--no-restart', 'restore files only; do not recreate services')
+    .action(action(program, () => import('./commands/rollback/index.js')));
+
+  program
+    .command('ramp')
+    .description('shift traffic in gated stages (5 → 20 → 50 → 100 %); rolls back by itself on failure')
+    .option('--stages <list>', 'comma-separated weights, e.g. 10,50,100')
+    .option('--resume', 'continue an interrupted ramp from its state')
+    .option('--validate', 'run the validation suite during preflight')
+    .option('--soak <duration>', 'how long each stage is held (e.g. 60s)')
+    .option('--interval <duration>', 'how often gates decide during a soak (e.g. 10s)')
+    .action(action(program, () => import('./commands/ramp/index.js')));
+
+  program
+    .command('status')
+    .description('where each ramp is and what its gates saw')
+    .action(action(program, () => import('./commands/status/index.js')));
+
+  program
+    .command('nginx-config')
+    .description('print the nginx include the nginx traffic driver would write')
+    .option('--weight <percent>', 'target weight to render', int('--weight'), 0)
+    .action(action(program, () => import('./commands/nginx-config/index.js')));
+
+  return program;
+}
+
+async function main(): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    throw err;
+  }
+}
+
+await main();

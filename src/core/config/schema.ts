@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+// The names here are the contract users' files rely on (DESIGN.md "Configuration").
+// Objects are strict so a typo is an error with a "did you mean" suggestion.
+
+const duration = z
+  .union([z.string(), z.number()])
+  .transform((v, ctx) => {
+    const ms = parseDuration(v);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration like 500ms, 10s or 5m, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .meta({ description: 'duration: 500ms, 10s, 5m, 1h (or milliseconds as a number)' });
+
+const url = z.string().trim().regex(/^https?:\/\/[^\s]+$/, 'expected an http:// or https:// URL');
+const headers = z.record(z.string(), z.string()).meta({ description: 'extra HTTP headers sent with every request' });
+
+export const nodeSchema = z.strictObject({
+  id: z.string().min(1),
+  region: z.string().optional(),
+  baseUrl: url,
+  apiKey: z.string().optional().meta({ description: "defaults to the provider's apiKey" }),
+  headers: headers.optional(),
+});
+
+export const priceSchema = z.strictObject({
+  input: z.number().nonnegative().meta({ description: 'price per million input tokens' }),
+  output: z.number().nonnegative().meta({ description: 'price per million output tokens' }),
+  currency: z.string().default('USD'),
+});
+
+export const providerSchema = z.strictObject({
+  baseUrl: url.meta({ description: 'OpenAI-compatible base URL, usually ending in /v1' }),
+  apiKey: z.string().min(1),
+  headers: headers.optional(),
+  timeoutMs: z.number().int().positive().default(30_000),
+  nodes: z.array(nodeSchema).default([]),
+  strictModels: z.boolean().default(false).meta({ description: 'fail (not warn) when /models is not served' }),
+  rpm: z.number().int().positive().optional().meta({ description: 'requests per minute this tool may send' }),
+  prices: z.record(z.string(), priceSchema).optional().meta({ description: 'per model: price per million tokens' }),
+});
+
+const argv = z.union([z.string().min(1), z.array(z.string()).min(1)]);
+
+export const composeSchema = z.strictObject({
+  files: z.array(z.string()).min(1),
+  services: z.array(z.string()).min(1),
+  projectName: z.string().optional(),
+  command: z.enum(['auto', 'docker compose', 'docker-compose']).default('auto'),
+  healthTimeout: duration.default(60_000),
+});
+
+export const envDriverSchema = z.strictObject({
+  driver: z.literal('env'),
+  weightKey: z.string().default('LLM_TARGET_WEIGHT'),
+});
+
+export const nginxDriverSchema = z.strictObject({
+  driver: z.literal('nginx'),
+  file: z.string().meta({ description: 'the generated include nginx loads' }),
+  binary: z.string().default('nginx'),
+  /** Extra args for nginx -t / -s reload, e.g. ["-c", "/etc/nginx/nginx.conf"]. */
+  args: z.array(z.string()).default([]),
+  /** Run nginx inside this compose service (compose exec) instead of on the host. */
+  service: z.string().optional(),
+  splitKey: z.string().default('$request_id'),
+});
+
+export const commandDriverSchema = z.strictObject({
+  driver: z.literal('command'),
+  command: argv.meta({ description: 'run with MIGRATE_WEIGHT and MIGRATE_ENV in its environment' }),
+  timeout: duration.default(60_000),
+});
+
+export const trafficSchema = z.discriminatedUnion('driver', [envDriverSchema, nginxDriverSchema, commandDriverSchema]);
+
+export const gatesSchema = z.strictObject({
+  maxErrorRate: z.number().min(0).max(1).default(0.01),
+  maxP95Ms: z.number().positive().default(3000),
+  maxP95Ratio: z.number().positive().default(1.2),
+  minSamples: z.number().int().nonnegative().default(20),
+  /** Inconclusive windows tolerated (each extends the soak) before pausing or failing. */
+  maxExtensions: z.number().int().nonnegative().default(2),
+  /** Consecutive source errors tolerated before aborting. */
+  maxSourceErrors: z.number().int().positive().default(3),
+});
+
+export const prometheusSourceSchema = z.strictObject({
+  url: url,
+  errorRate: z.string().optional().meta({ description: 'PromQL: error ratio of target traffic ({{env}}, {{weight}} templated)' }),
+  p95Ms: z.string().optional().meta({ description: 'PromQL: p95 latency of target traffic in ms' }),
+  baselineP95Ms: z.string().optional().meta({ description: 'PromQL: p95 latency of legacy traffic in ms' }),
+  samples: z.string().optional().meta({ description: 'PromQL: request count of target traffic in the window' }),
+  timeoutMs: z.number().int().positive().default(5000),
+});
+
+export const sourcesSchema = z.strictObject({
+  probes: z
+    .union([
+      z.literal(false),
+      z.strictObject({ rps: z.number().positive().default(2), baseline: z.boolean().default(true) }),
+    ])
+    .default({ rps: 2, baseline: true }),
+  prometheus: prometheusSourceSchema.optional(),
+  command: argv.optional().meta({ description: 'exit 0 passes the stage; JSON {"verdict":"pass|fail|inconclusive"} on stdout is honoured' }),
+  webhook: url.optional().meta({ description: 'POSTed the stage; answers {"verdict":"pass|fail|inconclusive"}' }),
+});
+
+export const rampSchema = z.strictObject({
+  stages: z.array(z.number().min(0).max(100)).min(1).default([5, 20, 50, 100]),
+  soak: duration.default(60_000),
+  interval: duration.default(10_000),
+  gates: gatesSchema.default(gatesSchema.parse({})),
+  sources: sourcesSchema.default(sourcesSchema.parse({})),
+  webhook: url.optional().meta({ description: 'POSTed on every stage change, rollback and completion' }),
+});
+
+export const environmentSchema = z.strictObject({
+  envFiles: z.array(z.string()).min(1),
+  compose: composeSchema.optional(),
+  traffic: trafficSchema.default({ driver: 'env', weightKey: 'LLM_TARGET_WEIGHT' }),
+  cutover: z.record(z.string(), z.string()).default({}).meta({ description: 'what the env files say at 100 %' }),
+  confirm: z.boolean().optional().meta({ description: 'ask before the first stage and 100 % (default: true for production)' }),
+  requires: z.string().optional().meta({ description: 'another environment whose ramp must have completed first' }),
+  ramp: rampSchema.partial().optional(),
+});
+
+export const checkSchema = z.strictObject({
+  samples: z.number().int().positive().default(5),
+  maxP95Ms: z.number().positive().optional(),
+  maxErrors: z.number().int().nonnegative().default(0),
+});
+
+export const validateSchema = z.strictObject({
+  suites: z.array(z.string()).default([]),
+  concurrency: z.number().int().positive().default(8),
+  rpm: z.number().int().positive().default(600),
+  minPassRate: z.number().min(0).max(1).optional(),
+  timeout: duration.default(120_000),
+  dailyRequests: z.number().int().positive().optional().meta({ description: 'for the projected monthly cost' }),
+});
+
+export const configSchema = z.strictObject({
+  version: z.literal(1),
+  providers: z.strictObject({ legacy: providerSchema, target: providerSchema }),
+  models: z.array(z.string().min(1)).min(1),
+  environments: z.record(z.string(), environmentSchema).default({}),
+  ramp: rampSchema.default(rampSchema.parse({})),
+  check: checkSchema.default(checkSchema.parse({})),
+  validate: validateSchema.default(validateSchema.parse({})),
+  backup: z.strictObject({ keep: z.number().int().positive().default(20) }).default({ keep: 20 }),
+  stateDir: z.string().default('.migrate'),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type ProviderConfig = z.output<typeof providerSchema>;
+export type NodeConfig = z.output<typeof nodeSchema>;
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type TrafficConfig = z.output<typeof trafficSchema>;
+export type RampConfig = z.output<typeof rampSchema>;
+export type GatesConfig = z.output<typeof gatesSchema>;
+export type ComposeConfig = z.output<typeof composeSchema>;
+export type ProviderRole = 'legacy' | 'target';

@@ -1,0 +1,83 @@
+import { CommanderError } from 'commander';
+import type { CommandRun, Context, GlobalOptions } from './context.js';
+import { ExitCode, MigrateError } from './errors.js';
+import { colorEnabled } from './core/output/color.js';
+import { Output } from './core/output/output.js';
+
+export function isCI(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.CI && env.CI !== 'false' && env.CI !== '0');
+}
+
+export function createContext(global: GlobalOptions, version: string, signal: AbortSignal): Context {
+  const env = process.env;
+  const ci = isCI(env);
+  const stdoutTTY = Boolean(process.stdout.isTTY);
+  const stderrTTY = Boolean(process.stderr.isTTY);
+  const out = new Output({
+    stdout: process.stdout,
+    stderr: process.stderr,
+    json: Boolean(global.json === true || (typeof global.json === 'string' && global.json === '-')),
+    quiet: Boolean(global.quiet),
+    verbose: Boolean(global.verbose),
+    color: colorEnabled({ isTTY: stderrTTY, flag: global.color, env }),
+    live: stderrTTY && !ci,
+  });
+  return {
+    cwd: process.cwd(),
+    env,
+    out,
+    global,
+    interactive: Boolean(process.stdin.isTTY) && stdoutTTY && !ci,
+    ci,
+    signal,
+    version,
+  };
+}
+
+/** Ctrl-C once aborts the command's signal (it cleans up); twice exits at once. */
+function trapSignals(controller: AbortController): void {
+  const onSignal = (name: string) => {
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    controller.abort(new MigrateError(`interrupted by ${name}`, { exitCode: ExitCode.interrupted }));
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+}
+
+/** The one place that catches errors, prints them and sets the exit code. */
+export async function execute<O>(
+  load: () => Promise<{ run: CommandRun<O> }>,
+  opts: O,
+  global: GlobalOptions,
+  version: string,
+): Promise<void> {
+  const controller = new AbortController();
+  trapSignals(controller);
+  const ctx = createContext(global, version, controller.signal);
+  try {
+    const { run } = await load();
+    const code = await run(ctx, opts);
+    process.exitCode = code ?? ExitCode.ok;
+  } catch (err) {
+    process.exitCode = report(ctx, err);
+  }
+}
+
+export function report(ctx: Context, err: unknown): number {
+  const out = ctx.out;
+  if (err instanceof MigrateError) {
+    out.error(err.message);
+    for (const line of err.details) out.error(`  ${line}`);
+    if (err.hint) process.stderr.write(`${out.c.cyan('hint:')} ${err.hint}\n`);
+    if (ctx.global.verbose && err.stack) process.stderr.write(`${err.stack}\n`);
+    if (out.json) out.printJson({ ok: false, error: { message: err.message, details: err.details, hint: err.hint, exitCode: err.exitCode } });
+    return err.exitCode;
+  }
+  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : ExitCode.usage;
+  const message = err instanceof Error ? err.message : String(err);
+  out.error(`unexpected: ${message}`);
+  if (ctx.global.verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  else process.stderr.write('run again with --verbose for the stack trace\n');
+  if (out.json) out.printJson({ ok: false, error: { message, exitCode: ExitCode.unhealthy } });
+  return ExitCode.unhealthy;
+}
