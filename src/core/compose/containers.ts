@@ -1,0 +1,55 @@
+import type { Runner } from '../exec/command.js';
+import { CommandFailedError } from '../exec/errors.js';
+import { createRunner } from '../exec/run.js';
+import { composePs } from './commands.js';
+import { dockerInspect, parseInspect, parseInspectEnv, type ContainerState } from './docker.js';
+import type { ComposeProject } from './project.js';
+
+/**
+ * Container ids from `compose ps`: v1 prints one id per line; v2 prints JSON, an array before
+ * 2.21 and one object per line since.
+ */
+export function parsePsIds(flavor: 'v1' | 'v2', stdout: string): string[] {
+  const text = stdout.trim();
+  if (!text) return [];
+  if (flavor === 'v1') return text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const rows: { ID?: string }[] = text.startsWith('[')
+    ? (JSON.parse(text) as { ID?: string }[])
+    : text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { ID?: string });
+  return rows.map((row) => row.ID ?? '').filter(Boolean);
+}
+
+/** The current containers of these services (stopped ones included), as docker sees them. */
+export async function serviceContainers(project: ComposeProject, services: string[], run: Runner = createRunner()): Promise<ContainerState[]> {
+  const ps = composePs(project, services);
+  const listed = await run(ps);
+  if (listed.exitCode !== 0) throw new CommandFailedError(ps, listed);
+  const ids = parsePsIds(project.cli.flavor, listed.stdout);
+  if (ids.length === 0) return [];
+  const inspect = dockerInspect(ids);
+  const inspected = await run(inspect);
+  // A container removed between ps and inspect (a recreate in flight) makes inspect exit 1 but
+  // still print the ones it found; only no output at all is a failure.
+  if (!inspected.stdout.trim().startsWith('[')) throw new CommandFailedError(inspect, inspected);
+  return parseInspect(inspected.stdout);
+}
+
+/** Full container ids per service; a service with no container maps to []. */
+export async function containerIds(project: ComposeProject, services: string[], run?: Runner): Promise<Record<string, string[]>> {
+  const byService = Object.fromEntries(services.map((s) => [s, [] as string[]]));
+  for (const c of await serviceContainers(project, services, run)) {
+    if (c.service && byService[c.service]) byService[c.service]!.push(c.id);
+  }
+  return byService;
+}
+
+/**
+ * A container's environment as the process inside sees it (env files applied). Holds secrets:
+ * compare it, never print it.
+ */
+export async function containerEnv(containerId: string, run: Runner = createRunner()): Promise<Record<string, string>> {
+  const inspect = dockerInspect([containerId]);
+  const result = await run(inspect);
+  if (result.exitCode !== 0) throw new CommandFailedError(inspect, result);
+  return parseInspectEnv(result.stdout);
+}

@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { execa } from 'execa';
+import { InterruptedError, UsageError } from '../../errors.js';
+import type { Command, RunResult, Runner } from './command.js';
+import { CommandNotFoundError } from './errors.js';
+import { formatArgv } from './format.js';
+
+export interface RunOptions {
+  /** Skip `write` commands (reporting them through onDryRun); `read` commands still run. */
+  dryRun?: boolean;
+  /**
+   * Kills the command and throws InterruptedError. Leave it out for a step that must not be
+   * cut in half once started (recreating containers during a rollback).
+   */
+  signal?: AbortSignal;
+  /** Told `would run: <command line>` for each skipped write. */
+  onDryRun?: (message: string, cmd: Command) => void;
+  /** Told about each command as it starts (for --verbose). */
+  onRun?: (cmd: Command) => void;
+}
+
+/** The one place that executes side effects. A non-zero exit is a result, not an exception. */
+export async function runCommand(cmd: Command, opts: RunOptions = {}): Promise<RunResult> {
+  if (opts.dryRun && cmd.kind === 'write') {
+    opts.onDryRun?.(`would run: ${formatArgv(cmd.argv)}`, cmd);
+    return { exitCode: 0, stdout: '', stderr: '', durationMs: 0, skipped: true, timedOut: false };
+  }
+  if (opts.signal?.aborted) throw new InterruptedError();
+  opts.onRun?.(cmd);
+  const [file, ...args] = cmd.argv;
+  if (!file) throw new Error('runCommand: empty argv');
+  const started = performance.now();
+  const result = await execa(file, args, {
+    cwd: cmd.cwd,
+    env: cmd.env,
+    extendEnv: true,
+    stdin: 'ignore',
+    timeout: cmd.timeoutMs,
+    cancelSignal: opts.signal,
+    reject: false,
+  });
+  const durationMs = Math.round(performance.now() - started);
+  if (result.isCanceled) throw new InterruptedError(`interrupted while running ${formatArgv(cmd.argv)}`);
+  if (result.code === 'ENOENT' || result.code === 'EACCES') throw spawnError(cmd, file, result.code);
+  return {
+    exitCode: result.timedOut ? -1 : (result.exitCode ?? -1),
+    stdout: String(result.stdout ?? ''),
+    stderr: String(result.stderr ?? ''),
+    durationMs,
+    skipped: false,
+    timedOut: result.timedOut,
+  };
+}
+
+/** Binds options once (dry-run, signal, logging) so builders' consumers just call run(cmd). */
+export function createRunner(opts: RunOptions = {}): Runner {
+  return (cmd) => runCommand(cmd, opts);
+}
+
+// Node reports a missing cwd as ENOENT too; name the real cause.
+function spawnError(cmd: Command, file: string, code: string): Error {
+  if (cmd.cwd && !existsSync(cmd.cwd)) {
+    return new UsageError(`cannot run ${file}: directory ${cmd.cwd} does not exist`);
+  }
+  if (code === 'EACCES') return new CommandNotFoundError(file, { message: `${file} is not executable: check its permissions` });
+  return new CommandNotFoundError(file);
+}
