@@ -1,0 +1,65 @@
+import path from 'node:path';
+import type { Context } from '../../context.js';
+import { MigrateError } from '../../errors.js';
+import { loadConfig, looksSecret, resolveConfigPath, resolveEnvironment, type LoadedConfig } from '../../core/config/index.js';
+import { parse, values } from '../../core/envfile/index.js';
+import { Redactor } from '../../core/redact.js';
+import { appendAudit } from '../../core/state/audit.js';
+import { type BackupSource, type PointsAtFn, classifyEnvValues, createBackup, planBackup, pruneBackups } from '../../core/state/backups.js';
+import { resolveStateDir } from '../../core/state/paths.js';
+import { referencedBackups } from '../../core/state/protect.js';
+
+/** `migrate backup`: snapshot the environment's env files, apply retention, audit. */
+export async function runCreate(ctx: Context, message?: string): Promise<number> {
+  const started = Date.now();
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config });
+  const { name: environment, env } = resolveEnvironment(loaded, ctx.global.env);
+  const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
+  const sources: BackupSource[] = env.envFiles.map((file) => ({ path: file, absolute: resolveConfigPath(loaded, file) }));
+  const redactor = new Redactor(loaded.secrets);
+  const pointsAt = inspector(loaded, redactor);
+
+  if (ctx.global.dryRun) return dryRun(ctx, environment, stateDir, await planBackup(sources, pointsAt));
+
+  const audit = (result: string, details: Record<string, unknown>) =>
+    appendAudit(stateDir, { command: 'backup', environment, result, durationMs: Date.now() - started, details }, { secrets: loaded.secrets })
+      .catch((err: Error) => ctx.out.warn(`could not write the audit log: ${err.message}`));
+  let backup;
+  try {
+    // The message is stored and printed: keep keys out of it, including ones only the env files hold.
+    const planned = await planBackup(sources, pointsAt);
+    backup = await createBackup({ stateDir, environment, files: sources, planned, message: message && redactor.text(message), toolVersion: ctx.version });
+  } catch (err) {
+    const details = err instanceof MigrateError ? err.details : [];
+    await audit('failed', { error: redactor.text((err as Error).message), problems: details.map((d) => redactor.text(d)), files: sources.map((s) => s.path) });
+    throw err;
+  }
+  const pruned = await pruneBackups(stateDir, environment, loaded.config.backup.keep, { protect: await referencedBackups(stateDir, environment) });
+  await audit('ok', { backup: backup.id, files: backup.manifest.files.map((f) => f.path), message: backup.manifest.message, pruned });
+
+  const where = path.relative(ctx.cwd, backup.dir) || backup.dir;
+  if (ctx.out.json) ctx.out.printJson({ schemaVersion: 1, ok: true, backup: { ...backup.manifest, dir: backup.dir }, pruned });
+  else ctx.out.print(backup.id);
+  for (const f of backup.manifest.files) ctx.out.info(`  ${f.path}  ${f.size} bytes  points at ${f.pointsAt}`);
+  ctx.out.success(`backed up ${backup.manifest.files.length} env file${backup.manifest.files.length === 1 ? '' : 's'} of ${environment} to ${where}`);
+  if (pruned.length > 0) ctx.out.info(`removed ${pruned.length} old backup${pruned.length === 1 ? '' : 's'} (keeping the newest ${loaded.config.backup.keep})`);
+  return 0;
+}
+
+/** Classifies each file by its base-URL keys, and learns its secret values for redaction. */
+function inspector(loaded: LoadedConfig, redactor: Redactor): PointsAtFn {
+  return (file) => {
+    const vars = values(parse(file.content));
+    for (const [key, value] of Object.entries(vars)) if (looksSecret(key) && value) redactor.add(value);
+    return classifyEnvValues(vars, loaded.config.providers);
+  };
+}
+
+function dryRun(ctx: Context, environment: string, stateDir: string, planned: Awaited<ReturnType<typeof planBackup>>): number {
+  const target = path.join(path.relative(ctx.cwd, stateDir) || stateDir, 'backups', `<new id>`);
+  const files = planned.map(({ content: _content, ...f }) => f);
+  if (ctx.out.json) ctx.out.printJson({ schemaVersion: 1, ok: true, dryRun: true, environment, stateDir, files });
+  for (const f of files) ctx.out.info(`would copy ${f.path} (${f.size} bytes, points at ${f.pointsAt}) to ${target}/${f.stored}`);
+  ctx.out.info(`dry run: nothing written; without --dry-run this backs up ${files.length} file${files.length === 1 ? '' : 's'} of ${environment}`);
+  return 0;
+}

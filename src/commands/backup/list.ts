@@ -1,0 +1,42 @@
+import type { Context } from '../../context.js';
+import { loadConfig } from '../../core/config/index.js';
+import { table } from '../../core/output/table.js';
+import { type Backup, listBackups } from '../../core/state/backups.js';
+import { resolveStateDir } from '../../core/state/paths.js';
+
+/** `migrate backup list [--env E] [--json]`: newest first. */
+export async function runList(ctx: Context): Promise<number> {
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config });
+  const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
+  // No check against the config: backups of an environment since removed are still listed.
+  const environment = ctx.global.env;
+  const backups = await listBackups(stateDir, environment);
+  if (ctx.out.json) {
+    ctx.out.printJson({ schemaVersion: 1, stateDir, environment: environment ?? null, backups: backups.map(asJson) });
+    return 0;
+  }
+  if (backups.length === 0) {
+    ctx.out.info(`no backups${environment ? ` of ${environment}` : ''} in ${stateDir}; take one with \`migrate backup --env NAME\``);
+    return 0;
+  }
+  ctx.out.print(renderTable(backups, environment === undefined));
+  return 0;
+}
+
+function asJson(backup: Backup) {
+  return { ...backup.manifest, dir: backup.dir };
+}
+
+function renderTable(backups: Backup[], showEnvironment: boolean): string {
+  const header = ['ID', ...(showEnvironment ? ['ENV'] : []), 'CREATED', 'FILES', 'POINTS AT', 'BY', 'MESSAGE'];
+  const rows = backups.map(({ manifest: m }) => [
+    m.id,
+    ...(showEnvironment ? [m.environment] : []),
+    m.created.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z'),
+    String(m.files.length),
+    [...new Set(m.files.map((f) => f.pointsAt))].join('/'),
+    `${m.user}@${m.host}`,
+    m.message ?? '',
+  ]);
+  return table(header, rows);
+}

@@ -1,0 +1,47 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { RollbackError } from '../../errors.js';
+import { sha256 } from './backup-plan.js';
+import type { Backup } from './backup-store.js';
+import type { BackupFile } from './manifest.js';
+
+export interface BackupProblem {
+  file: BackupFile;
+  problem: string;
+}
+
+/** Compare every stored copy with its manifest entry (size, then sha256). Empty when intact. */
+export async function checkBackup(backup: Backup): Promise<BackupProblem[]> {
+  const problems: BackupProblem[] = [];
+  for (const file of backup.manifest.files) {
+    const problem = await checkFile(path.join(backup.dir, file.stored), file);
+    if (problem) problems.push({ file, problem });
+  }
+  return problems;
+}
+
+/**
+ * Refuse a backup whose copies are not exactly what was saved: restoring a corrupted env file
+ * during an incident would turn one outage into two.
+ */
+export async function verifyBackup(backup: Backup): Promise<void> {
+  const problems = await checkBackup(backup);
+  if (problems.length === 0) return;
+  throw new RollbackError(`backup ${backup.id} is corrupted; refusing to restore it`, {
+    details: problems.map((p) => `${p.file.path} (${path.join(backup.dir, p.file.stored)}): ${p.problem}`),
+    hint: `pick another with \`migrate backup list --env ${backup.manifest.environment}\` and \`migrate rollback --to ID\``,
+  });
+}
+
+async function checkFile(copy: string, file: BackupFile): Promise<string | undefined> {
+  let content: Buffer;
+  try {
+    content = await fs.readFile(copy);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'stored copy is missing' : `stored copy is unreadable (${code})`;
+  }
+  if (content.length !== file.size) return `size is ${content.length} bytes, manifest says ${file.size}`;
+  if (sha256(content) !== file.sha256) return 'sha256 does not match the manifest';
+  return undefined;
+}

@@ -1,0 +1,15 @@
+import os from 'node:os';
+
+/** Who and where, for manifests, locks and the audit log. Never throws: a record beats no record. */
+export function currentUser(env: NodeJS.ProcessEnv = process.env): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    // No passwd entry (common for arbitrary uids in containers).
+    return env.USER ?? env.LOGNAME ?? `uid:${process.getuid?.() ?? '?'}`;
+  }
+}
+
+export function currentHost(): string {
+  return os.hostname();
+}

@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ExitCode, MigrateError } from '../../errors.js';
+import { sha256 } from './backup-plan.js';
+import { currentHost, currentUser } from './identity.js';
+import { ensurePrivateDir, lockFile } from './paths.js';
+
+const lockInfoSchema = z.object({
+  pid: z.number().int().positive(),
+  host: z.string(),
+  command: z.string(),
+  time: z.string(),
+  user: z.string().optional(),
+  /** Tells our lock from a later one held by a process that reused our pid. */
+  token: z.string().optional(),
+});
+
+export type LockInfo = z.output<typeof lockInfoSchema>;
+
+/** A lock we removed because its holder is gone; `unreadable` when the file was garbage. */
+export type StaleLock = Partial<LockInfo> & { reason: 'dead' | 'unreadable' };
+
+export interface Lock {
+  file: string;
+  info: LockInfo;
+  takenOver?: StaleLock;
+  /** Removes the lock only if it is still ours. Safe to call twice. */
+  release(): Promise<void>;
+}
+
+/** Someone else is acting on this environment. `holder` says who. */
+export class LockHeldError extends MigrateError {
+  readonly holder: LockInfo;
+  readonly file: string;
+
+  constructor(environment: string, file: string, holder: LockInfo, exitCode: 2 | 3 = ExitCode.usage) {
+    const where = holder.host === currentHost() ? '' : ` on host ${holder.host}`;
+    super(`environment ${environment} is locked by pid ${holder.pid}${where} (${holder.command}) since ${holder.time}`, {
+      exitCode,
+      hint:
+        `wait for it to finish or stop it (kill ${holder.pid}); ` +
+        `if that process is not migrate, delete ${file} and run again`,
+    });
+    this.holder = holder;
+    this.file = file;
+  }
+}
+
+/** Attempts, spaced by RETRY_MS, before giving up on a lock that keeps changing hands. */
+const MAX_ATTEMPTS = 100;
+const RETRY_MS = 20;
+/** A takeover takes milliseconds; a marker older than this was left by a crash. */
+const MARKER_ABANDONED_MS = 10_000;
+
+/**
+ * Take the environment's lock: a file created exclusively holding pid, host, command and time.
+ * A lock whose process is dead (same host) or whose file is garbage is taken over, and
+ * `takenOver` says so; a lock held by a live process, or by another host, is refused.
+ */
+export async function acquireLock(stateDir: string, environment: string, opts: { command: string }): Promise<Lock> {
+  const file = lockFile(stateDir, environment);
+  await ensurePrivateDir(path.dirname(file));
+  const info = lockInfo(opts.command);
+  const won = (takenOver?: StaleLock): Lock => ({ file, info, takenOver, release: () => releaseIfOurs(file, info) });
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (await createExclusive(file, info)) return won();
+    const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+    if (text !== undefined) {
+      const stale = judge(environment, file, text);
+      if (await takeOver(file, text, info)) return won(stale);
+    }
+    await sleep(RETRY_MS);
+  }
+  throw new MigrateError(`could not take the lock ${file}: it keeps changing hands`, {
+    exitCode: ExitCode.usage,
+    hint: 'another migrate process is starting on this environment; run `migrate status` and try again',
+  });
+}
+
+function lockInfo(command: string): LockInfo {
+  return {
+    pid: process.pid,
+    host: currentHost(),
+    command,
+    time: new Date().toISOString(),
+    user: currentUser(),
+    token: randomBytes(8).toString('hex'),
+  };
+}
+
+/** Run `body` holding the lock; released whether it returns or throws. */
+export async function withLock<T>(stateDir: string, environment: string, opts: { command: string }, body: (lock: Lock) => Promise<T>): Promise<T> {
+  const lock = await acquireLock(stateDir, environment, opts);
+  try {
+    return await body(lock);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** The current holder, or undefined when unlocked (or the file is unreadable). */
+export async function readLock(stateDir: string, environment: string): Promise<LockInfo | undefined> {
+  const text = await fs.readFile(lockFile(stateDir, environment), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : parseLock(text);
+}
+
+/** True while the process exists; EPERM means it exists but belongs to someone else. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Throws when the holder is alive (or on another host, where we cannot tell); else describes it. */
+function judge(environment: string, file: string, text: string): StaleLock {
+  const holder = parseLock(text);
+  if (!holder) return { reason: 'unreadable' };
+  if (holder.host !== currentHost() || isAlive(holder.pid)) throw new LockHeldError(environment, file, holder);
+  const { token: _token, ...shown } = holder;
+  return { ...shown, reason: 'dead' };
+}
+
+function parseLock(text: string): LockInfo | undefined {
+  try {
+    const parsed = lockInfoSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Write the lock to a private temp file, then link() it into place: link fails with EEXIST
+ * like O_EXCL, and the lock is never visible half-written (a reader could take an empty
+ * file for garbage and take it over).
+ */
+async function createExclusive(file: string, info: LockInfo): Promise<boolean> {
+  const tmp = await writeTemp(file, info);
+  try {
+    await fs.link(tmp, file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    await fs.rm(tmp, { force: true });
+  }
+}
+
+/** The lock's content in a private temp file beside it, fsynced, ready to link or rename. */
+async function writeTemp(file: string, info: LockInfo): Promise<string> {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await fs.open(tmp, 'wx', 0o600);
+  try {
+    await handle.chmod(0o600);
+    await handle.writeFile(`${JSON.stringify(info)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return tmp;
+}
+
+/**
+ * Replace a stale lock whose text we judged. Racing takers of the same stale lock are
+ * serialised by a marker file named after that text (created exclusively): only the marker's
+ * owner may replace it, and only after re-reading that the lock still holds the judged text.
+ * Nobody else can change it meanwhile (its holder is dead, creators need it absent), so the
+ * rename over it is safe, and the lock file never disappears for a racer to grab.
+ */
+async function takeOver(file: string, judged: string, info: LockInfo): Promise<boolean> {
+  const marker = `${file}.takeover-${sha256(judged).slice(0, 16)}`;
+  if (!(await createMarker(marker))) return false;
+  try {
+    if ((await fs.readFile(file, 'utf8').catch(() => undefined)) !== judged) return false;
+    const tmp = await writeTemp(file, info);
+    await fs.rename(tmp, file).catch(async (err: unknown) => {
+      await fs.rm(tmp, { force: true });
+      throw err;
+    });
+    return true;
+  } finally {
+    await fs.rm(marker, { force: true });
+  }
+}
+
+async function createMarker(marker: string): Promise<boolean> {
+  try {
+    await (await fs.open(marker, 'wx', 0o600)).close();
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const stat = await fs.stat(marker).catch(() => undefined);
+    if (stat && Date.now() - stat.mtimeMs > MARKER_ABANDONED_MS) await fs.rm(marker, { force: true });
+    return false;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function releaseIfOurs(file: string, info: LockInfo): Promise<void> {
+  const current = parseLock((await fs.readFile(file, 'utf8').catch(() => '')) || 'null');
+  if (current?.pid === info.pid && current.token === info.token) await fs.rm(file, { force: true });
+}

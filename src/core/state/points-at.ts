@@ -1,0 +1,42 @@
+import type { PointsAt } from './manifest.js';
+
+/** The URLs that identify each provider: its baseUrl and those of its nodes. */
+export interface ProviderUrls {
+  legacy: { baseUrl: string; nodes?: Array<{ baseUrl: string }> };
+  target: { baseUrl: string; nodes?: Array<{ baseUrl: string }> };
+}
+
+// Keys an app uses for its API endpoint: OPENAI_BASE_URL, OPENAI_API_BASE, LLM_ENDPOINT, ...
+const URL_KEY = /(URL|BASE|ENDPOINT|HOST)/i;
+
+/**
+ * Which provider env values point at, by comparing their base-URL keys with the providers'
+ * URLs. `unknown` when no key matches, or keys match both (mid-ramp, or a fallback URL).
+ */
+export function classifyEnvValues(values: Record<string, string | undefined>, providers: ProviderUrls): PointsAt {
+  const legacy = urlsOf(providers.legacy);
+  const target = urlsOf(providers.target);
+  const roles = new Set<PointsAt>();
+  for (const [key, value] of Object.entries(values)) {
+    if (!value || !URL_KEY.test(key)) continue;
+    const url = normalizeUrl(value);
+    if (legacy.has(url)) roles.add('legacy');
+    if (target.has(url)) roles.add('target');
+  }
+  return roles.size === 1 ? [...roles][0]! : 'unknown';
+}
+
+function urlsOf(provider: ProviderUrls['legacy']): Set<string> {
+  return new Set([provider.baseUrl, ...(provider.nodes ?? []).map((n) => n.baseUrl)].map(normalizeUrl));
+}
+
+/** `HTTPS://Api.OpenAI.com:443/v1/` and `https://api.openai.com/v1` are the same endpoint. */
+export function normalizeUrl(value: string): string {
+  const trimmed = value.trim();
+  try {
+    const u = new URL(trimmed);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return trimmed.replace(/\/+$/, '');
+  }
+}
