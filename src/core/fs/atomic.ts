@@ -12,29 +12,35 @@ export interface AtomicWriteOptions {
  * never a mix: temp file in the same directory, fsync, rename over, fsync the directory.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): Promise<void> {
-  const dir = path.dirname(file);
-  const existing = await fs.stat(file).catch(() => undefined);
+  const target = await throughLinks(file);
+  const dir = path.dirname(target);
+  const existing = await fs.stat(target).catch(() => undefined);
   const mode = existing ? existing.mode & 0o7777 : (opts.mode ?? 0o644);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'wx', mode);
   try {
-    await handle.writeFile(data);
-    await handle.chmod(mode); // open() applies the umask; chmod does not
-    if (existing && process.getuid?.() === 0) await handle.chown(existing.uid, existing.gid);
-    await handle.sync();
+    try {
+      await handle.writeFile(data);
+      await handle.chmod(mode); // open() applies the umask; chmod does not
+      if (existing && process.getuid?.() === 0) await handle.chown(existing.uid, existing.gid);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, target);
   } catch (err) {
-    await handle.close();
-    await fs.rm(tmp, { force: true });
-    throw err;
-  }
-  await handle.close();
-  try {
-    await fs.rename(tmp, file);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw err;
   }
   await syncDir(dir);
+}
+
+/**
+ * A symlinked file (`.env -> ../shared/.env`, common in release-directory deploys) is written
+ * where the link points; renaming over the link itself would silently detach it.
+ */
+async function throughLinks(file: string): Promise<string> {
+  return fs.realpath(file).catch(() => file);
 }
 
 async function syncDir(dir: string): Promise<void> {
