@@ -1,7 +1,15 @@
 import type { Context } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
+import { configAsYaml, redactedConfig } from '../../core/config/show.js';
 
-// Placeholder until the command lands.
-export async function run(_ctx: Context, _opts: Record<string, unknown>): Promise<number> {
-  throw new UsageError('migrate config is not implemented yet');
+/** `migrate config [--env NAME] [--json]`: the resolved config, secrets redacted. */
+export async function run(ctx: Context, _opts: Record<string, unknown>): Promise<number> {
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
+  for (const warning of loaded.warnings) ctx.out.warn(warning);
+  // Only an explicit --env narrows the view; MIGRATE_ENV alone still shows the whole file.
+  const environment = ctx.global.env ? resolveEnvironment(loaded, ctx.global.env).name : undefined;
+  const config = redactedConfig(loaded, environment);
+  if (ctx.out.json) ctx.out.printJson(config);
+  else ctx.out.print(configAsYaml(loaded, config));
+  return 0;
 }

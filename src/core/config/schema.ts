@@ -119,6 +119,32 @@ export const rampSchema = z.strictObject({
   webhook: url.optional().meta({ description: 'POSTed on every stage change, rollback and completion' }),
 });
 
+/** Per-environment overrides: no defaults here, so unset keys fall through to the top-level ramp. */
+export const environmentRampSchema = z.strictObject({
+  stages: z.array(z.number().min(0).max(100)).min(1).optional(),
+  soak: duration.optional(),
+  interval: duration.optional(),
+  gates: z
+    .strictObject({
+      maxErrorRate: z.number().min(0).max(1).optional(),
+      maxP95Ms: z.number().positive().optional(),
+      maxP95Ratio: z.number().positive().optional(),
+      minSamples: z.number().int().nonnegative().optional(),
+      maxExtensions: z.number().int().nonnegative().optional(),
+      maxSourceErrors: z.number().int().positive().optional(),
+    })
+    .optional(),
+  sources: z
+    .strictObject({
+      probes: sourcesSchema.shape.probes.unwrap().optional(),
+      prometheus: prometheusSourceSchema.optional(),
+      command: argv.optional(),
+      webhook: url.optional(),
+    })
+    .optional(),
+  webhook: url.optional(),
+});
+
 export const environmentSchema = z.strictObject({
   envFiles: z.array(z.string()).min(1),
   compose: composeSchema.optional(),
@@ -126,7 +152,7 @@ export const environmentSchema = z.strictObject({
   cutover: z.record(z.string(), z.string()).default({}).meta({ description: 'what the env files say at 100 %' }),
   confirm: z.boolean().optional().meta({ description: 'ask before the first stage and 100 % (default: true for production)' }),
   requires: z.string().optional().meta({ description: 'another environment whose ramp must have completed first' }),
-  ramp: rampSchema.partial().optional(),
+  ramp: environmentRampSchema.optional().meta({ description: 'overrides the top-level ramp block for this environment' }),
 });
 
 export const checkSchema = z.strictObject({

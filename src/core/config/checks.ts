@@ -1,0 +1,47 @@
+import type { Config } from './schema.js';
+import type { KeyPath } from './source.js';
+import { didYouMean } from './suggest.js';
+
+export interface Finding {
+  path: KeyPath;
+  text: string;
+}
+
+/** Rules the schema cannot express because they relate one part of the file to another. */
+export function crossChecks(config: Config): Finding[] {
+  return [...uniqueNodeIds(config), ...knownRequires(config), ...rampStages(config)];
+}
+
+function uniqueNodeIds(config: Config): Finding[] {
+  const findings: Finding[] = [];
+  for (const role of ['legacy', 'target'] as const) {
+    const seen = new Set<string>();
+    config.providers[role].nodes.forEach((node, i) => {
+      if (seen.has(node.id)) findings.push({ path: ['providers', role, 'nodes', i, 'id'], text: `duplicate node id "${node.id}"` });
+      seen.add(node.id);
+    });
+  }
+  return findings;
+}
+
+function knownRequires(config: Config): Finding[] {
+  const names = Object.keys(config.environments);
+  return Object.entries(config.environments).flatMap(([name, env]) => {
+    if (env.requires === undefined || (names.includes(env.requires) && env.requires !== name)) return [];
+    const text =
+      env.requires === name
+        ? 'an environment cannot require itself'
+        : `unknown environment "${env.requires}"${didYouMean(env.requires, names)} (known: ${names.join(', ')})`;
+    return [{ path: ['environments', name, 'requires'], text }];
+  });
+}
+
+function rampStages(config: Config): Finding[] {
+  const lists: [KeyPath, number[] | undefined][] = [
+    [['ramp', 'stages'], config.ramp.stages],
+    ...Object.entries(config.environments).map(([name, env]): [KeyPath, number[] | undefined] => [['environments', name, 'ramp', 'stages'], env.ramp?.stages]),
+  ];
+  return lists.flatMap(([path, stages]) =>
+    stages && stages.some((s, i) => i > 0 && s <= stages[i - 1]!) ? [{ path, text: `stages must increase, got ${stages.join(', ')}` }] : [],
+  );
+}

@@ -1,0 +1,82 @@
+import { formatPath, type KeyPath, type YamlSource } from './source.js';
+
+export type Lookup = (name: string) => string | undefined;
+
+export interface StringResult {
+  value: string;
+  /** Variables referenced (set or not). */
+  names: string[];
+  /** Problems, worded for an error line: `${X} is not set`, malformed references. */
+  problems: string[];
+}
+
+const REFERENCE = /\$\$|\$\{([^}]*)\}|\$\{/g;
+const INNER = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([\s\S]*))?$/;
+
+/**
+ * `${VAR}`, `${VAR:-default}` (unset or empty), `${VAR-default}` (unset) and `$$` for a literal `$`.
+ * A lone `$` (as in nginx's `$request_id`) is left alone.
+ */
+export function interpolateString(text: string, lookup: Lookup): StringResult {
+  const names: string[] = [];
+  const problems: string[] = [];
+  const value = text.replace(REFERENCE, (match: string, inner: string | undefined) => {
+    if (match === '$$') return '$';
+    const parsed = inner === undefined ? null : INNER.exec(inner);
+    if (!parsed) {
+      problems.push(`malformed reference ${match} (write \${NAME} or \${NAME:-default}; $$ for a literal $)`);
+      return match;
+    }
+    const [, name, operator, fallback] = parsed as unknown as [string, string, string | undefined, string | undefined];
+    names.push(name);
+    const found = lookup(name);
+    if (operator === ':-' && !found) return fallback ?? '';
+    if (operator === '-' && found === undefined) return fallback ?? '';
+    if (found === undefined) {
+      problems.push(`\${${name}} is not set`);
+      return match;
+    }
+    return found;
+  });
+  return { value, names, problems };
+}
+
+export interface VariableUse {
+  path: KeyPath;
+  name: string;
+}
+
+export interface DataResult {
+  data: unknown;
+  /** Every string value that contained a reference: may need coercion to a number or boolean. */
+  interpolated: KeyPath[];
+  uses: VariableUse[];
+  /** `file:line key.path: problem` lines. */
+  errors: string[];
+}
+
+/** Interpolate every string value (not keys) of `source.data`; all problems are collected. */
+export function interpolateData(source: YamlSource, lookup: Lookup, hint: string): DataResult {
+  const result: DataResult = { data: undefined, interpolated: [], uses: [], errors: [] };
+  const visit = (value: unknown, path: KeyPath): unknown => {
+    if (typeof value === 'string') return visitString(value, path);
+    if (Array.isArray(value)) return value.map((item, i) => visit(item, [...path, i]));
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, visit(v, [...path, k])]));
+    }
+    return value;
+  };
+  const visitString = (text: string, path: KeyPath): string => {
+    if (!text.includes('$')) return text;
+    const out = interpolateString(text, lookup);
+    if (out.names.length > 0 || out.value !== text) result.interpolated.push(path);
+    for (const name of out.names) result.uses.push({ path, name });
+    for (const problem of out.problems) {
+      const suffix = problem.endsWith('is not set') ? ` (${hint})` : '';
+      result.errors.push(`${source.at(path)} ${formatPath(path)}: ${problem}${suffix}`);
+    }
+    return out.value;
+  };
+  result.data = visit(source.data, []);
+  return result;
+}

@@ -1,0 +1,122 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { redactText } from '../redact.js';
+import { crossChecks } from './checks.js';
+import { coerceInterpolated } from './coerce.js';
+import { readDotenvFiles, type DotenvVars } from './dotenv.js';
+import { findConfigFile } from './find.js';
+import { formatIssues } from './issues.js';
+import { interpolateData, interpolateString, type DataResult } from './interpolate.js';
+import { problems } from './problems.js';
+import { configSchema, type Config } from './schema.js';
+import { collectSecrets } from './secrets.js';
+import { formatPath, parseYamlSource, type KeyPath, type YamlSource } from './source.js';
+import { configWarnings } from './warnings.js';
+
+export interface LoadOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** The --config flag. */
+  configPath?: string;
+  /**
+   * The environment being acted on (--env; default $MIGRATE_ENV): its envFiles are read before the
+   * other environments', so ${OPENAI_API_KEY} resolves from that environment's own files first.
+   */
+  environment?: string;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Absolute path of the config file. */
+  file: string;
+  /** Its directory: relative paths inside the config are resolved against it. */
+  dir: string;
+  /** The file as error lines name it (relative to cwd when inside it). */
+  name: string;
+  /** Every secret value in the config (API keys, secret cut-over values, auth headers): redact these. */
+  secrets: string[];
+  warnings: string[];
+  /** $MIGRATE_ENV, the environment used when --env is not given. */
+  defaultEnvironment?: string;
+  /** `migrate.yaml:14` for a key path, for errors found later by commands. */
+  at(path: KeyPath): string;
+}
+
+const FIX_HINT = 'fix the lines above, then run `migrate config` to check the file';
+
+/** Find, read, interpolate and validate the config; every problem is reported at once (exit 2). */
+export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
+  const file = await findConfigFile(opts);
+  const dir = path.dirname(file);
+  const source = parseYamlSource(await readFile(file, 'utf8'), file, { cwd: opts.cwd });
+  if (source.data === null || source.data === undefined) {
+    throw problems(source.name, [`${source.name}:1 the file is empty`], 'run `migrate init` to write a starting config');
+  }
+  const focus = opts.environment ?? (opts.env.MIGRATE_ENV || undefined);
+  const dotenv = await readDotenvFiles(dotenvFiles(source, dir, opts.env, focus));
+  const lookup = (name: string) => opts.env[name] ?? dotenv.vars[name];
+  const hint = `set it in the environment or in ${path.join(path.relative(opts.cwd, dir) || '.', '.env').replace(/^\.\//, '')}`;
+  const interpolated = interpolateData(source, lookup, hint);
+  // Unresolved references stay as written (`${X}`) and are not secrets: keep them readable.
+  const inputSecrets = collectSecrets(interpolated.data).filter((s) => !s.includes('${'));
+  const redact = (lines: string[]) => lines.map((line) => redactText(line, inputSecrets));
+  if (interpolated.errors.length > 0) throw problems(source.name, redact(interpolated.errors), FIX_HINT);
+
+  const config = validate(source, interpolated, redact);
+  const secrets = collectSecrets(config);
+  return {
+    config,
+    file,
+    dir,
+    name: source.name,
+    secrets,
+    warnings: configWarnings(source, config, interpolated.uses, fromFilesOnly(dotenv, opts.env), dir).map((w) => redactText(w, secrets)),
+    defaultEnvironment: opts.env.MIGRATE_ENV || undefined,
+    at: source.at,
+  };
+}
+
+function validate(source: YamlSource, input: DataResult, redact: (lines: string[]) => string[]): Config {
+  let result = configSchema.safeParse(input.data);
+  if (!result.success && coerceInterpolated(result.error.issues, input.data, input.interpolated)) {
+    result = configSchema.safeParse(input.data);
+  }
+  if (!result.success) {
+    throw problems(source.name, redact(formatIssues(result.error.issues, source, { schema: configSchema, data: input.data })), FIX_HINT);
+  }
+  const findings = crossChecks(result.data);
+  if (findings.length > 0) {
+    const lines = findings.map((f) => `${source.at(f.path)} ${formatPath(f.path)}: ${f.text}`);
+    throw problems(source.name, redact(lines), FIX_HINT);
+  }
+  return result.data;
+}
+
+/**
+ * `.env` beside the config first, then the focused environment's env files, then every other
+ * environment's, in file order. Paths may use ${VAR} from the process environment; ones that
+ * cannot be resolved are skipped.
+ */
+function dotenvFiles(source: YamlSource, dir: string, env: NodeJS.ProcessEnv, focus: string | undefined): string[] {
+  const files = [path.join(dir, '.env')];
+  const environments = (source.data as { environments?: unknown }).environments;
+  if (!environments || typeof environments !== 'object') return files;
+  const entries = Object.entries(environments as Record<string, unknown>);
+  const ordered = [...entries.filter(([name]) => name === focus), ...entries.filter(([name]) => name !== focus)];
+  for (const [, environment] of ordered) {
+    const envFiles = (environment as { envFiles?: unknown } | null)?.envFiles;
+    if (!Array.isArray(envFiles)) continue;
+    for (const entry of envFiles) {
+      if (typeof entry !== 'string') continue;
+      const resolved = interpolateString(entry, (name) => env[name]);
+      if (resolved.problems.length === 0) files.push(path.resolve(dir, resolved.value));
+    }
+  }
+  return files;
+}
+
+/** Variables the process environment overrides did not come from a dotenv file. */
+function fromFilesOnly(dotenv: DotenvVars, env: NodeJS.ProcessEnv): DotenvVars {
+  const origin = Object.fromEntries(Object.entries(dotenv.origin).filter(([name]) => env[name] === undefined));
+  return { ...dotenv, origin };
+}

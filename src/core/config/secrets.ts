@@ -1,0 +1,64 @@
+// Which values in a config are secrets, so every printer can redact them. Works on validated
+// config and on raw input alike (the loader redacts its own error messages with it).
+
+const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i;
+const SECRET_HEADER = /authorization|api[-_]?key|token|secret|cookie|password/i;
+
+type Obj = Record<string, unknown>;
+
+export function collectSecrets(data: unknown): string[] {
+  const found = new Set<string>();
+  const root = asObject(data);
+  for (const provider of Object.values(asObject(root.providers))) {
+    addProviderLike(found, asObject(provider));
+    for (const node of asArray(asObject(provider).nodes)) addProviderLike(found, asObject(node));
+  }
+  for (const environment of Object.values(asObject(root.environments))) {
+    for (const [name, value] of Object.entries(asObject(asObject(environment).cutover))) {
+      if (SECRET_NAME.test(name)) add(found, value);
+    }
+  }
+  walkStrings(data, (text) => add(found, urlPassword(text)));
+  return [...found].sort((a, b) => b.length - a.length);
+}
+
+/** True for env var names such as OPENAI_API_KEY or DB_PASSWORD. */
+export function looksSecret(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+function addProviderLike(found: Set<string>, entry: Obj): void {
+  add(found, entry.apiKey);
+  for (const [name, value] of Object.entries(asObject(entry.headers))) {
+    if (!SECRET_HEADER.test(name)) continue;
+    add(found, value);
+    // "Bearer sk-..." : the token alone may show up elsewhere too.
+    if (typeof value === 'string') add(found, /^\S+\s+(\S+)$/.exec(value.trim())?.[1]);
+  }
+}
+
+function add(found: Set<string>, value: unknown): void {
+  if (typeof value === 'string' && value.trim() !== '') found.add(value);
+}
+
+function urlPassword(text: string): string | undefined {
+  if (!/^[a-z]+:\/\/[^/\s]*@/i.test(text)) return undefined;
+  try {
+    return decodeURIComponent(new URL(text).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function walkStrings(value: unknown, visit: (text: string) => void): void {
+  if (typeof value === 'string') visit(value);
+  else if (value && typeof value === 'object') for (const item of Object.values(value)) walkStrings(item, visit);
+}
+
+function asObject(value: unknown): Obj {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Obj) : {};
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}

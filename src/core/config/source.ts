@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { problems } from './problems.js';
+
+export type KeyPath = readonly (string | number)[];
+
+/** A parsed YAML file that remembers where every key came from, so errors can say file:line. */
+export interface YamlSource {
+  /** Absolute path. */
+  file: string;
+  /** What error lines show: relative to the working directory when inside it. */
+  name: string;
+  doc: Document;
+  /** Plain data as written (before interpolation). */
+  data: unknown;
+  /** 1-based line of the deepest node that exists on `path` (a key's own line for mapping entries). */
+  lineOf(path: KeyPath): number;
+  /** `name:line` for `path`. */
+  at(path: KeyPath): string;
+}
+
+/** `migrate.yaml` when the file is under `cwd`, else the absolute path. */
+export function displayName(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+/** `environments.canary.compose.services`, `providers.target.nodes[0].baseUrl`. */
+export function formatPath(keys: KeyPath): string {
+  let out = '';
+  for (const key of keys) out += typeof key === 'number' ? `[${key}]` : out ? `.${key}` : key;
+  return out || '(top level)';
+}
+
+/** Parse YAML text; syntax errors (all of them) become one UsageError naming file:line. */
+export function parseYamlSource(text: string, file: string, opts: { cwd?: string } = {}): YamlSource {
+  const name = displayName(file, opts.cwd ?? process.cwd());
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const lines = doc.errors.map((e) => `${name}:${e.linePos?.[0].line ?? 1} ${syntaxMessage(e.message)}`);
+    throw problems(name, lines, 'fix the YAML syntax (indentation, quotes, a missing colon)');
+  }
+  const lineAt = (node: Node | null | undefined) => (node?.range ? counter.linePos(node.range[0]).line : undefined);
+  const lineOf = (keys: KeyPath) => locate(doc, keys, lineAt) ?? 1;
+  return { file, name, doc, data: doc.toJS({ maxAliasCount: 100 }), lineOf, at: (keys) => `${name}:${lineOf(keys)}` };
+}
+
+// yaml's messages repeat the position and quote the source; keep the first clause.
+function syntaxMessage(message: string): string {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return `YAML syntax error: ${first}`;
+}
+
+function locate(doc: Document, keys: KeyPath, lineAt: (node: Node | null | undefined) => number | undefined): number | undefined {
+  let node: unknown = doc.contents;
+  let line = lineAt(doc.contents as Node | null);
+  for (const key of keys) {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
+      if (!pair) break;
+      line = lineAt(pair.key as Node) ?? line;
+      node = pair.value;
+    } else if (isSeq(node) && typeof key === 'number' && node.items[key]) {
+      node = node.items[key];
+      line = lineAt(node as Node) ?? line;
+    } else {
+      break;
+    }
+  }
+  return line;
+}

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import type { DotenvVars } from './dotenv.js';
+import type { VariableUse } from './interpolate.js';
+import type { Config } from './schema.js';
+import { formatPath, type YamlSource } from './source.js';
+
+/** Things that load fine but are likely to hurt later. */
+export function configWarnings(source: YamlSource, config: Config, uses: VariableUse[], dotenv: DotenvVars, dir: string): string[] {
+  return [...literalKeys(source), ...sameProvider(source, config), ...cutoverSources(source, config, uses, dotenv, dir)];
+}
+
+/** An API key written into migrate.yaml ends up in version control. */
+function literalKeys(source: YamlSource): string[] {
+  const providers = (source.data as { providers?: Record<string, { apiKey?: unknown; nodes?: { apiKey?: unknown }[] }> }).providers ?? {};
+  const warnings: string[] = [];
+  for (const [role, provider] of Object.entries(providers)) {
+    const keys: [(string | number)[], unknown][] = [[['providers', role, 'apiKey'], provider?.apiKey]];
+    (Array.isArray(provider?.nodes) ? provider.nodes : []).forEach((node, i) => keys.push([['providers', role, 'nodes', i, 'apiKey'], node?.apiKey]));
+    for (const [keyPath, value] of keys) {
+      if (typeof value === 'string' && !value.includes('${')) {
+        warnings.push(`${source.at(keyPath)} ${formatPath(keyPath)} is written in the file; use \${VAR} so the key stays out of version control`);
+      }
+    }
+  }
+  return warnings;
+}
+
+function sameProvider(source: YamlSource, config: Config): string[] {
+  const { legacy, target } = config.providers;
+  if (legacy.baseUrl.replace(/\/+$/, '') !== target.baseUrl.replace(/\/+$/, '')) return [];
+  return [`${source.at(['providers', 'target', 'baseUrl'])} providers.target.baseUrl is the same as legacy: nothing would move`];
+}
+
+/**
+ * A provider setting read from an app env file that the cut-over rewrites: after 100 % that
+ * file names the target, so the "legacy" provider would silently become the target.
+ */
+function cutoverSources(source: YamlSource, config: Config, uses: VariableUse[], dotenv: DotenvVars, dir: string): string[] {
+  const rewritten = new Map<string, string>();
+  for (const env of Object.values(config.environments)) {
+    for (const file of env.envFiles) for (const key of Object.keys(env.cutover)) rewritten.set(`${path.resolve(dir, file)}\0${key}`, file);
+  }
+  return uses
+    .filter((use) => use.path[0] === 'providers' && dotenv.origin[use.name] !== undefined)
+    .flatMap((use) => {
+      const file = rewritten.get(`${dotenv.origin[use.name]}\0${use.name}`);
+      if (!file) return [];
+      return [`${source.at(use.path)} ${formatPath(use.path)} reads ${use.name} from ${file}, which the cut-over rewrites; set ${use.name} in the environment or in .env beside the config`];
+    });
+}

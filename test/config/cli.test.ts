@@ -1,0 +1,139 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadConfig } from '../../src/core/config/index.js';
+import { KEYS, ROOT, project, withFixture } from './helpers.js';
+
+// End to end: the built CLI (`npm run build` runs before the tests), as a user runs it.
+const BIN = path.join(ROOT, 'bin/migrate.js');
+
+beforeAll(async () => {
+  if (!existsSync(path.join(ROOT, 'dist/cli.js'))) await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT });
+});
+
+function migrate(cwd: string, args: string[], env: Record<string, string> = {}) {
+  return execa('node', [BIN, ...args], {
+    cwd,
+    reject: false,
+    extendEnv: false,
+    env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', ...env },
+  });
+}
+
+/** Asserts the exit code; a failure shows what the CLI said on stderr. */
+function expectExit(result: { exitCode?: number; stderr: string }, code: number) {
+  expect(result.exitCode, result.stderr).toBe(code);
+}
+
+const ALL_KEYS = [KEYS.OPENAI_API_KEY, KEYS.HOLYSHEEP_API_KEY, KEYS.HOLYSHEEP_NORTH_KEY];
+
+describe('migrate config', () => {
+  it('prints the resolved config as YAML with every secret redacted', async () => {
+    const cwd = project();
+    withFixture(cwd, 'full.yaml');
+    const result = await migrate(cwd, ['config'], KEYS);
+    expectExit(result, 0);
+    for (const key of ALL_KEYS) expect(result.stdout + result.stderr).not.toContain(key);
+    const printed = parse(result.stdout);
+    expect(printed.providers.legacy.apiKey).toBe(`sk-…${KEYS.OPENAI_API_KEY.slice(-4)}`);
+    expect(printed.providers.target.nodes[1].headers.Authorization).toBe(`…${KEYS.HOLYSHEEP_NORTH_KEY.slice(-4)}`.replace(/^/, 'Bearer '));
+    expect(printed.environments.canary.cutover.OPENAI_API_KEY).toBe(`sk-…${KEYS.HOLYSHEEP_API_KEY.slice(-4)}`);
+    expect(printed.environments.canary.cutover.OPENAI_BASE_URL).toBe(KEYS.HOLYSHEEP_BASE_URL);
+    expect(printed.ramp.soak).toBe(60_000);
+  });
+
+  it('prints one JSON document with --json, narrowed by --env', async () => {
+    const cwd = project();
+    const file = withFixture(cwd, 'full.yaml', 'ops.yaml');
+    const result = await migrate(cwd, ['config', '--json', '--env', 'canary', '--config', file], KEYS);
+    expectExit(result, 0);
+    const printed = JSON.parse(result.stdout);
+    expect(Object.keys(printed.environments)).toEqual(['canary']);
+    expect(printed.providers.target.apiKey).toBe(`sk-…${KEYS.HOLYSHEEP_API_KEY.slice(-4)}`);
+    for (const key of ALL_KEYS) expect(result.stdout).not.toContain(key);
+  });
+
+  it('exits 2 with file:line errors and no stack trace on a bad config', async () => {
+    const cwd = project();
+    withFixture(cwd, 'broken-types.yaml');
+    const result = await migrate(cwd, ['config'], KEYS);
+    expectExit(result, 2);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.split('\n');
+    expect(lines[0]).toBe('error: migrate.yaml: 6 problems');
+    expect(result.stderr).toContain('migrate.yaml:17 environments.canary.compose.services: expected a list');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 naming a missing variable, and an unknown environment with a suggestion', async () => {
+    const cwd = project();
+    withFixture(cwd, 'full.yaml');
+    const { HOLYSHEEP_NORTH_KEY: _unused, ...others } = KEYS;
+    const missing = await migrate(cwd, ['config'], others);
+    expectExit(missing, 2);
+    expect(missing.stderr).toContain('error: migrate.yaml: 2 problems');
+    expect(missing.stderr).toContain('migrate.yaml:25 providers.target.nodes[1].apiKey: ${HOLYSHEEP_NORTH_KEY} is not set (set it in the environment or in .env)');
+    const unknown = await migrate(cwd, ['config', '--env', 'canry'], KEYS);
+    expectExit(unknown, 2);
+    expect(unknown.stderr.split('\n')[0]).toBe(
+      'error: unknown environment "canry" (did you mean "canary"?); migrate.yaml defines: staging, canary, production',
+    );
+  });
+
+  it('exits 2 and points at migrate init when there is no config', async () => {
+    const result = await migrate(project(), ['config']);
+    expectExit(result, 2);
+    expect(result.stderr).toMatch(/^error: no migrate\.yaml in .*\nhint: run `migrate init`/);
+  });
+});
+
+describe('migrate init', () => {
+  const APP = {
+    '.env.canary': `OPENAI_BASE_URL=https://api.openai.com/v1\nOPENAI_API_KEY=${KEYS.OPENAI_API_KEY}\nHOLYSHEEP_BASE_URL=${KEYS.HOLYSHEEP_BASE_URL}\nHOLYSHEEP_API_KEY=${KEYS.HOLYSHEEP_API_KEY}\n`,
+    '.env.production': `OPENAI_API_KEY=${KEYS.OPENAI_API_KEY}\n`,
+    '.env.example': 'OPENAI_API_KEY=\n',
+    'docker-compose.yml': 'services:\n  app:\n    image: app\n    env_file: .env.canary\n  worker:\n    image: app\n    env_file: [.env.production]\n',
+  };
+
+  it('writes a migrate.yaml that loads, with references and never a key', async () => {
+    const cwd = project(APP);
+    const result = await migrate(cwd, ['init']);
+    expectExit(result, 0);
+    expect(result.stderr).toContain('wrote migrate.yaml (environments: canary, production)');
+    const text = readFileSync(path.join(cwd, 'migrate.yaml'), 'utf8');
+    for (const key of ALL_KEYS) expect(text).not.toContain(key);
+    // Variables come from the env files init found; nothing else needs setting.
+    const loaded = await loadConfig({ cwd, env: {} });
+    expect(loaded.config.providers.target.apiKey).toBe(KEYS.HOLYSHEEP_API_KEY);
+    expect(loaded.config.environments.canary!.compose!.services).toEqual(['app']);
+    expect(loaded.config.environments.production!.compose!.services).toEqual(['worker']);
+    expectExit(await migrate(cwd, ['config']), 0);
+  });
+
+  it('refuses to overwrite without --force, and --dry-run prints without writing', async () => {
+    const cwd = project({ ...APP, 'migrate.yaml': '# mine\n' });
+    const refused = await migrate(cwd, ['init']);
+    expectExit(refused, 2);
+    expect(refused.stderr).toContain('error: migrate.yaml already exists; not overwriting it');
+    expect(readFileSync(path.join(cwd, 'migrate.yaml'), 'utf8')).toBe('# mine\n');
+
+    const dry = await migrate(cwd, ['init', '--dry-run']);
+    expectExit(dry, 0);
+    expect(parse(dry.stdout).environments.canary.envFiles).toEqual(['.env.canary']);
+    expect(readFileSync(path.join(cwd, 'migrate.yaml'), 'utf8')).toBe('# mine\n');
+
+    expectExit(await migrate(cwd, ['init', '--force']), 0);
+    expect(parse(readFileSync(path.join(cwd, 'migrate.yaml'), 'utf8')).version).toBe(1);
+  });
+
+  it('says which variables still need setting', async () => {
+    const cwd = project({ '.env.staging': 'OPENAI_API_KEY=sk-x\n' });
+    const result = await migrate(cwd, ['init']);
+    expectExit(result, 0);
+    expect(result.stderr).toContain('next: set TARGET_BASE_URL, TARGET_API_KEY in .env or the environment');
+    const loaded = await loadConfig({ cwd, env: { TARGET_BASE_URL: 'https://t.example/v1', TARGET_API_KEY: 'tk-0123456789abcdef' } });
+    expect(Object.keys(loaded.config.environments)).toEqual(['staging']);
+  });
+});

@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const FIXTURES = path.join(ROOT, 'fixtures/configs');
+
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temp project directory holding `files` (path -> content); removed after the test. */
+export function project(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'migrate-config-'));
+  made.push(dir);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+export function withFixture(dir: string, fixture: string, as = 'migrate.yaml'): string {
+  copyFileSync(path.join(FIXTURES, fixture), path.join(dir, as));
+  return path.join(dir, as);
+}
+
+/** Values the fixtures' ${VAR}s need; long enough to be redacted as sk-…wxyz. */
+export const KEYS = {
+  OPENAI_API_KEY: 'sk-legacy-0123456789abcdef0123456789abcd01',
+  HOLYSHEEP_API_KEY: 'sk-hs-fedcba9876543210fedcba9876543210ab02',
+  HOLYSHEEP_NORTH_KEY: 'north-5555666677778888999900003',
+  HOLYSHEEP_BASE_URL: 'https://api.holysheep.example/v1',
+};
+
+/** A minimal valid config; `extra` is appended as more YAML. */
+export function minimalYaml(extra = ''): string {
+  return [
+    'version: 1',
+    'providers:',
+    '  legacy:',
+    '    baseUrl: https://api.openai.com/v1',
+    '    apiKey: ${OPENAI_API_KEY}',
+    '  target:',
+    '    baseUrl: ${HOLYSHEEP_BASE_URL}',
+    '    apiKey: ${HOLYSHEEP_API_KEY}',
+    'models: [gpt-4.1]',
+    extra,
+  ].join('\n');
+}

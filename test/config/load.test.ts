@@ -1,0 +1,216 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/core/config/index.js';
+import { UsageError } from '../../src/errors.js';
+import { KEYS, minimalYaml, project, withFixture } from './helpers.js';
+
+async function failure(promise: Promise<unknown>): Promise<UsageError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(UsageError);
+  expect((err as UsageError).exitCode).toBe(2);
+  return err as UsageError;
+}
+
+/** Every line the user sees: the message and the detail lines. */
+function lines(err: UsageError): string[] {
+  return [err.message, ...err.details];
+}
+
+describe('finding the config', () => {
+  it('says to run migrate init when there is no migrate.yaml', async () => {
+    const cwd = project();
+    const err = await failure(loadConfig({ cwd, env: {} }));
+    expect(err.message).toBe(`no migrate.yaml in ${cwd}`);
+    expect(err.hint).toContain('migrate init');
+    expect(err.hint).toContain('--config');
+  });
+
+  it('names the missing file given by --config or MIGRATE_CONFIG', async () => {
+    const cwd = project();
+    expect((await failure(loadConfig({ cwd, env: {}, configPath: 'nope.yaml' }))).message).toBe('config file not found: nope.yaml (from --config)');
+    expect((await failure(loadConfig({ cwd, env: { MIGRATE_CONFIG: 'x.yaml' } }))).message).toBe('config file not found: x.yaml (from MIGRATE_CONFIG)');
+  });
+
+  it('finds migrate.yml, MIGRATE_CONFIG, and --config over MIGRATE_CONFIG', async () => {
+    const cwd = project({ 'migrate.yml': minimalYaml(), 'other.yaml': minimalYaml().replace('gpt-4.1', 'other-model') });
+    expect((await loadConfig({ cwd, env: KEYS })).file).toBe(path.join(cwd, 'migrate.yml'));
+    const viaEnv = await loadConfig({ cwd, env: { ...KEYS, MIGRATE_CONFIG: 'other.yaml' } });
+    expect(viaEnv.config.models).toEqual(['other-model']);
+    const viaFlag = await loadConfig({ cwd, env: { ...KEYS, MIGRATE_CONFIG: 'other.yaml' }, configPath: 'migrate.yml' });
+    expect(viaFlag.config.models).toEqual(['gpt-4.1']);
+  });
+
+  it('reports an empty file', async () => {
+    const cwd = project({ 'migrate.yaml': '# nothing yet\n' });
+    expect((await failure(loadConfig({ cwd, env: {} }))).message).toBe('migrate.yaml:1 the file is empty');
+  });
+});
+
+describe('loading the full example', () => {
+  it('fills defaults, resolves variables and lists every secret', async () => {
+    const cwd = project();
+    withFixture(cwd, 'full.yaml');
+    const loaded = await loadConfig({ cwd, env: KEYS });
+    expect(loaded.dir).toBe(cwd);
+    expect(loaded.config.providers.legacy.apiKey).toBe(KEYS.OPENAI_API_KEY);
+    expect(loaded.config.providers.target.timeoutMs).toBe(20000); // ${TARGET_TIMEOUT_MS:-20000} became a number
+    expect(loaded.config.environments.canary!.compose!.healthTimeout).toBe(90_000);
+    expect(loaded.config.environments.canary!.traffic).toMatchObject({ driver: 'nginx', splitKey: '$request_id' });
+    expect(loaded.config.ramp.soak).toBe(60_000);
+    expect(loaded.secrets).toEqual(
+      expect.arrayContaining([KEYS.OPENAI_API_KEY, KEYS.HOLYSHEEP_API_KEY, KEYS.HOLYSHEEP_NORTH_KEY, `Bearer ${KEYS.HOLYSHEEP_NORTH_KEY}`]),
+    );
+    expect(loaded.secrets).not.toContain(KEYS.HOLYSHEEP_BASE_URL); // a base URL is not a secret
+    expect(loaded.warnings).toEqual([]);
+  });
+
+  it('warns about a key written into the file', async () => {
+    const cwd = project({ 'migrate.yaml': minimalYaml().replace('${OPENAI_API_KEY}', 'sk-literal-000011112222') });
+    const loaded = await loadConfig({ cwd, env: KEYS });
+    expect(loaded.warnings).toEqual([
+      'migrate.yaml:5 providers.legacy.apiKey is written in the file; use ${VAR} so the key stays out of version control',
+    ]);
+  });
+});
+
+describe('validation errors', () => {
+  it('names file, line and key path, in plain words, all at once', async () => {
+    const cwd = project();
+    withFixture(cwd, 'broken-types.yaml');
+    const err = await failure(loadConfig({ cwd, env: KEYS }));
+    expect(err.message).toBe('migrate.yaml: 6 problems');
+    expect(err.details).toEqual([
+      'migrate.yaml:7 providers.target.timeoutMs: expected a number, got a string',
+      'migrate.yaml:9 providers.target.nodes[0].baseUrl: required',
+      'migrate.yaml:10 providers.target.nodes[0].baseURL: unknown key (did you mean "baseUrl"?)',
+      'migrate.yaml:17 environments.canary.compose.services: expected a list, got a string',
+      'migrate.yaml:18 environments.canary.trafic: unknown key (did you mean "traffic"?)',
+      'migrate.yaml:21 ramp.soak: expected a duration like 500ms, 10s or 5m, got "forever"',
+    ]);
+  });
+
+  it('gives a single problem as the message itself', async () => {
+    const cwd = project({ 'migrate.yaml': minimalYaml('stateDri: .state') });
+    const err = await failure(loadConfig({ cwd, env: KEYS }));
+    expect(err.message).toBe('migrate.yaml:10 stateDri: unknown key (did you mean "stateDir"?)');
+    expect(err.details).toEqual([]);
+  });
+
+  it('suggests keys of the traffic driver in use', async () => {
+    const yaml = minimalYaml('environments:\n  canary:\n    envFiles: [.env]\n    traffic: { driver: nginx, file: x.conf, splitkey: $x }');
+    const err = await failure(loadConfig({ cwd: project({ 'migrate.yaml': yaml }), env: KEYS }));
+    expect(err.message).toBe('migrate.yaml:13 environments.canary.traffic.splitkey: unknown key (did you mean "splitKey"?)');
+  });
+
+  it('lists the allowed values of an enum or driver', async () => {
+    const yaml = minimalYaml('environments:\n  canary:\n    envFiles: [.env]\n    traffic: { driver: ngnix }');
+    const err = await failure(loadConfig({ cwd: project({ 'migrate.yaml': yaml }), env: KEYS }));
+    expect(err.message).toBe(
+      'migrate.yaml:13 environments.canary.traffic.driver: expected one of "env", "nginx", "command", got "ngnix" (did you mean "nginx"?)',
+    );
+  });
+
+  it('checks what relates parts of the file: requires, node ids, stage order', async () => {
+    const yaml = minimalYaml(
+      [
+        'environments:',
+        '  prod:',
+        '    envFiles: [.env]',
+        '    requires: canry',
+        'ramp:',
+        '  stages: [5, 50, 20]',
+      ].join('\n'),
+    );
+    const err = await failure(loadConfig({ cwd: project({ 'migrate.yaml': yaml }), env: KEYS }));
+    expect(lines(err)).toEqual([
+      'migrate.yaml: 2 problems',
+      'migrate.yaml:13 environments.prod.requires: unknown environment "canry" (known: prod)',
+      'migrate.yaml:15 ramp.stages: stages must increase, got 5, 50, 20',
+    ]);
+  });
+
+  it('reports YAML syntax errors with their line', async () => {
+    const cwd = project({ 'migrate.yaml': 'version: 1\nproviders:\n  legacy: {baseUrl: x\nmodels: [a]\n' });
+    const err = await failure(loadConfig({ cwd, env: {} }));
+    expect(lines(err).join('\n')).toMatch(/^migrate\.yaml:\d+ YAML syntax error: /m);
+    const dup = await failure(loadConfig({ cwd: project({ 'migrate.yaml': 'version: 1\nmodels: [a]\nversion: 1\n' }), env: {} }));
+    expect(dup.message).toBe('migrate.yaml:3 YAML syntax error: Map keys must be unique');
+  });
+
+  it('never echoes a secret in an error line', async () => {
+    // The key lands where a list is expected; the error must not print it.
+    const yaml = minimalYaml().replace('models: [gpt-4.1]', 'models: ${HOLYSHEEP_API_KEY}');
+    const err = await failure(loadConfig({ cwd: project({ 'migrate.yaml': yaml }), env: KEYS }));
+    expect(err.message).toBe('migrate.yaml:9 models: expected a list, got a string');
+    expect(JSON.stringify(lines(err))).not.toContain(KEYS.HOLYSHEEP_API_KEY);
+  });
+});
+
+describe('variables', () => {
+  it('names every missing variable and where it is used, at once', async () => {
+    const cwd = project();
+    withFixture(cwd, 'broken-variables.yaml');
+    const err = await failure(loadConfig({ cwd, env: {} }));
+    expect(lines(err)).toEqual([
+      'migrate.yaml: 3 problems',
+      'migrate.yaml:3 providers.legacy.apiKey: ${OPENAI_API_KEY} is not set (set it in the environment or in .env)',
+      'migrate.yaml:5 providers.target.baseUrl: ${HOLYSHEEP_BASE_URL} is not set (set it in the environment or in .env)',
+      'migrate.yaml:6 providers.target.apiKey: ${HOLYSHEEP_API_KEY} is not set (set it in the environment or in .env)',
+    ]);
+  });
+
+  it('points at the .env beside a config in another directory', async () => {
+    const cwd = project({ 'deploy/migrate.yaml': minimalYaml() });
+    const err = await failure(loadConfig({ cwd, env: { OPENAI_API_KEY: 'a', HOLYSHEEP_API_KEY: 'b' }, configPath: 'deploy/migrate.yaml' }));
+    expect(err.message).toBe('deploy/migrate.yaml:7 providers.target.baseUrl: ${HOLYSHEEP_BASE_URL} is not set (set it in the environment or in deploy/.env)');
+  });
+
+  it('uses ${VAR:-default} when unset or empty, and $$ for a literal $', async () => {
+    const yaml = minimalYaml('stateDir: ${STATE_DIR:-.state}/$$HOME\ncheck: { samples: "${SAMPLES:-7}" }');
+    const loaded = await loadConfig({ cwd: project({ 'migrate.yaml': yaml }), env: { ...KEYS, STATE_DIR: '' } });
+    expect(loaded.config.stateDir).toBe('.state/$HOME');
+    expect(loaded.config.check.samples).toBe(7);
+  });
+
+  it('reads .env beside the config and the envFiles environments name; the process environment wins', async () => {
+    const yaml = minimalYaml('environments:\n  canary:\n    envFiles: [app/.env.canary, app/.env.missing]');
+    const cwd = project({
+      'migrate.yaml': yaml,
+      '.env': `HOLYSHEEP_BASE_URL=https://from-dotenv.example/v1\nHOLYSHEEP_API_KEY=${KEYS.HOLYSHEEP_API_KEY}\n`,
+      'app/.env.canary': 'OPENAI_API_KEY=sk-from-canary-file-0000\nHOLYSHEEP_API_KEY=sk-loses-to-dotenv-000000\n',
+    });
+    const fromFiles = await loadConfig({ cwd, env: {} });
+    expect(fromFiles.config.providers.target.baseUrl).toBe('https://from-dotenv.example/v1');
+    expect(fromFiles.config.providers.target.apiKey).toBe(KEYS.HOLYSHEEP_API_KEY);
+    expect(fromFiles.config.providers.legacy.apiKey).toBe('sk-from-canary-file-0000');
+    const overridden = await loadConfig({ cwd, env: { HOLYSHEEP_BASE_URL: 'https://from-env.example/v1' } });
+    expect(overridden.config.providers.target.baseUrl).toBe('https://from-env.example/v1');
+  });
+
+  it("prefers the acted-on environment's own env files", async () => {
+    const yaml = minimalYaml('environments:\n  canary: { envFiles: [.env.canary] }\n  production: { envFiles: [.env.production] }');
+    const cwd = project({
+      'migrate.yaml': yaml,
+      '.env': `HOLYSHEEP_BASE_URL=https://hs.example/v1\nHOLYSHEEP_API_KEY=${KEYS.HOLYSHEEP_API_KEY}\n`,
+      '.env.canary': 'OPENAI_API_KEY=sk-canary-key-000000000\n',
+      '.env.production': 'OPENAI_API_KEY=sk-production-key-0000\n',
+    });
+    expect((await loadConfig({ cwd, env: {} })).config.providers.legacy.apiKey).toBe('sk-canary-key-000000000');
+    expect((await loadConfig({ cwd, env: {}, environment: 'production' })).config.providers.legacy.apiKey).toBe('sk-production-key-0000');
+    expect((await loadConfig({ cwd, env: { MIGRATE_ENV: 'production' } })).config.providers.legacy.apiKey).toBe('sk-production-key-0000');
+  });
+
+  it('warns when a provider reads a variable the cut-over rewrites', async () => {
+    const yaml = minimalYaml('environments:\n  canary:\n    envFiles: [.env.canary]\n    cutover: { OPENAI_API_KEY: "${HOLYSHEEP_API_KEY}" }');
+    const cwd = project({ 'migrate.yaml': yaml, '.env.canary': 'OPENAI_API_KEY=sk-app-key-00000000000\n' });
+    const { OPENAI_API_KEY: _unused, ...others } = KEYS;
+    const loaded = await loadConfig({ cwd, env: others });
+    expect(loaded.warnings).toEqual([
+      'migrate.yaml:5 providers.legacy.apiKey reads OPENAI_API_KEY from .env.canary, which the cut-over rewrites; set OPENAI_API_KEY in the environment or in .env beside the config',
+    ]);
+    expect((await loadConfig({ cwd, env: KEYS })).warnings).toEqual([]);
+  });
+});
