@@ -1,0 +1,62 @@
+import { ms, pct, ratio, requests } from './format.js';
+import type { Check, Figures, Reading, Thresholds } from './types.js';
+
+/**
+ * Below this difference a p95 ratio is noise: 3 ms against 2 ms is "1.5x" yet harmless for
+ * calls that take seconds. The ratio gate fails only when target is also this much slower.
+ */
+export const RATIO_FLOOR_MS = 50;
+
+/** Judge one source's reading. Order matters: auth first (it never heals), then too few samples. */
+export function evaluate(reading: Reading, limits: Thresholds): Check {
+  if (reading.kind === 'error') return { source: reading.source, outcome: 'error', reason: `${reading.source}: ${reading.message}` };
+  if (reading.kind === 'verdict') {
+    const detail = reading.detail ? `: ${reading.detail}` : '';
+    return { source: reading.source, outcome: reading.verdict, reason: `${reading.source} says ${reading.verdict}${detail}` };
+  }
+  const base = { source: reading.source, target: reading.target, legacy: reading.legacy };
+  return { ...base, ...judgeFigures(reading.target, reading.legacy, limits) };
+}
+
+export function errorRateOf(f: Figures): number | undefined {
+  if (f.errorRate !== undefined) return f.errorRate;
+  if (f.requests === undefined || f.requests === 0 || f.errors === undefined) return undefined;
+  return f.errors / f.requests;
+}
+
+function judgeFigures(target: Figures, legacy: Figures | undefined, limits: Thresholds): Pick<Check, 'outcome' | 'reason'> {
+  const auth = target.authFailures ?? 0;
+  if (auth > 0) return { outcome: 'fail', reason: `target answered 401/403 to ${requests(auth)}: the key or base URL is wrong` };
+  if (target.requests !== undefined && target.requests < limits.minSamples) {
+    return { outcome: 'inconclusive', reason: `${requests(target.requests)} < ${limits.minSamples} needed` };
+  }
+  const rate = errorRateOf(target);
+  if (rate === undefined && target.p95Ms === undefined) return { outcome: 'inconclusive', reason: 'no data for target yet' };
+  const over = target.requests === undefined ? '' : ` over ${requests(target.requests)}`;
+  if (rate !== undefined && rate > limits.maxErrorRate) {
+    return { outcome: 'fail', reason: `error rate ${pct(rate)} > ${pct(limits.maxErrorRate)}${over}` };
+  }
+  if (target.p95Ms !== undefined && target.p95Ms > limits.maxP95Ms) {
+    return { outcome: 'fail', reason: `p95 ${ms(target.p95Ms)} > ${ms(limits.maxP95Ms)}${over}` };
+  }
+  const baseline = comparableBaseline(legacy, limits);
+  const r = baseline !== undefined && target.p95Ms !== undefined ? target.p95Ms / baseline : undefined;
+  if (r !== undefined && r > limits.maxP95Ratio && target.p95Ms! - baseline! > RATIO_FLOOR_MS) {
+    return { outcome: 'fail', reason: `p95 ${ms(target.p95Ms!)} is ${ratio(r)} legacy's ${ms(baseline!)} > ${ratio(limits.maxP95Ratio)}${over}` };
+  }
+  return { outcome: 'pass', reason: passReason(rate, target.p95Ms, r, limits) + over };
+}
+
+/** Legacy's p95 counts as a baseline only when legacy itself had enough samples. */
+function comparableBaseline(legacy: Figures | undefined, limits: Thresholds): number | undefined {
+  if (!legacy || legacy.p95Ms === undefined || legacy.p95Ms <= 0) return undefined;
+  if (legacy.requests !== undefined && legacy.requests < limits.minSamples) return undefined;
+  return legacy.p95Ms;
+}
+
+function passReason(rate: number | undefined, p95: number | undefined, r: number | undefined, limits: Thresholds): string {
+  const parts: string[] = [];
+  if (rate !== undefined) parts.push(`error rate ${pct(rate)} ≤ ${pct(limits.maxErrorRate)}`);
+  if (p95 !== undefined) parts.push(`p95 ${ms(p95)} ≤ ${ms(limits.maxP95Ms)}${r === undefined ? '' : ` (${ratio(r)} legacy)`}`);
+  return parts.join(', ');
+}

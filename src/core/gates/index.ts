@@ -1,0 +1,11 @@
+export * from './types.js';
+export { evaluate, errorRateOf, RATIO_FLOOR_MS } from './evaluate.js';
+export { combine, type Combined } from './combine.js';
+export { startSoak, decide, measureWindow, type SoakPolicy, type SoakState, type Decision, type Action } from './controller.js';
+export { createGateSources, type GateSources, type SourcesInput } from './sources/create.js';
+export { readChecks } from './sources/read.js';
+export { probeSource, type ProbeSource, type ProbeTransport } from './sources/probes.js';
+export { prometheusSource } from './sources/prometheus.js';
+export { commandSource } from './sources/command.js';
+export { webhookSource } from './sources/webhook.js';
+export { soakStage, type SoakDeps, type SoakEnd } from './soak.js';

@@ -1,0 +1,59 @@
+// What gate sources report and what the gates conclude. Pure data: no I/O here.
+
+/** One provider's figures for the measured window. */
+export interface Figures {
+  /** Requests seen; undefined when the source does not count them (Prometheus without a samples query). */
+  requests?: number;
+  errors?: number;
+  /** When the source measures the ratio itself (Prometheus); otherwise errors / requests. */
+  errorRate?: number;
+  p95Ms?: number;
+  /** 401/403 answers: a bad key never heals by waiting, so one fails the stage at once. */
+  authFailures?: number;
+}
+
+export type Verdict = 'pass' | 'fail' | 'inconclusive';
+export type Outcome = Verdict | 'error';
+
+/** What one source said for one interval. */
+export type Reading =
+  | { source: string; kind: 'measurement'; target: Figures; legacy?: Figures }
+  | { source: string; kind: 'verdict'; verdict: Verdict; detail?: string }
+  | { source: string; kind: 'error'; message: string };
+
+/** One source's reading judged against the thresholds. */
+export interface Check {
+  source: string;
+  outcome: Outcome;
+  /** One line without the stage prefix or the action, e.g. "error rate 4.1% > 1.0% over 212 requests". */
+  reason: string;
+  /** The figures behind the outcome, for the state file, the audit log and `migrate status`. */
+  target?: Figures;
+  legacy?: Figures;
+}
+
+export interface Thresholds {
+  maxErrorRate: number;
+  maxP95Ms: number;
+  maxP95Ratio: number;
+  minSamples: number;
+}
+
+/** The window a reading covers, handed to every source. */
+export interface WindowSpec {
+  env: string;
+  stageIndex: number;
+  weight: number;
+  /** Epoch ms. */
+  from: number;
+  to: number;
+  signal?: AbortSignal;
+}
+
+/** A gate source: reads one interval's health. Must not throw; failures are `kind: 'error'` readings. */
+export interface GateSource {
+  readonly name: string;
+  read(window: WindowSpec): Promise<Reading>;
+  /** Stop background work (probes). */
+  close?(): Promise<void>;
+}

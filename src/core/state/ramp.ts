@@ -1,0 +1,299 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { MigrateError, UsageError } from '../../errors.js';
+import { writeFileAtomic } from '../fs/atomic.js';
+import type { Decision } from '../gates/controller.js';
+import { ensurePrivateDir, rampStateFile } from './paths.js';
+
+// The ramp of one environment as a file (.migrate/state/<env>.json), rewritten atomically after
+// every transition so a crash, a Ctrl-C or a reboot leaves a state `--resume` can continue from.
+// Transitions are pure (state in, state out, time passed in); load/save are the only I/O.
+
+export type RampStatus = 'running' | 'paused' | 'completed' | 'rolled-back' | 'failed';
+/** applying: the driver was asked for the weight but did not confirm it yet. */
+export type StageStatus = 'pending' | 'applying' | 'soaking' | 'passed' | 'failed';
+
+const figures = z.object({
+  requests: z.number().optional(),
+  errors: z.number().optional(),
+  errorRate: z.number().optional(),
+  p95Ms: z.number().optional(),
+  authFailures: z.number().optional(),
+});
+
+const gateRecord = z.object({
+  at: z.string(),
+  stage: z.number().int(),
+  weight: z.number(),
+  outcome: z.enum(['pass', 'fail', 'inconclusive', 'error']),
+  action: z.enum(['continue', 'extend', 'advance', 'rollback', 'pause']),
+  line: z.string(),
+  checks: z.array(
+    z.object({
+      source: z.string(),
+      outcome: z.enum(['pass', 'fail', 'inconclusive', 'error']),
+      reason: z.string(),
+      target: figures.optional(),
+      legacy: figures.optional(),
+    }),
+  ),
+});
+
+const stageRecord = z.object({
+  weight: z.number(),
+  status: z.enum(['pending', 'applying', 'soaking', 'passed', 'failed']),
+  startedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+});
+
+const rollbackRequest = z.object({ at: z.string(), by: z.string(), reason: z.string().optional() });
+
+const rampStateSchema = z.object({
+  version: z.literal(1),
+  environment: z.string(),
+  status: z.enum(['running', 'paused', 'completed', 'rolled-back', 'failed']),
+  stages: z.array(stageRecord).min(1),
+  /** Index of the stage in progress; stages.length once every stage passed. */
+  current: z.number().int().nonnegative(),
+  /** The weight the driver last reported applying (what traffic sees now). */
+  appliedWeight: z.number(),
+  driver: z.string(),
+  backupId: z.string().optional(),
+  lock: z.object({ pid: z.number(), host: z.string(), command: z.string(), time: z.string() }).optional(),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  endedAt: z.string().optional(),
+  /** Why the ramp paused, rolled back or failed. */
+  reason: z.string().optional(),
+  gates: z.array(gateRecord),
+  rollbackRequested: rollbackRequest.optional(),
+});
+
+export type RampState = z.output<typeof rampStateSchema>;
+export type GateRecord = z.output<typeof gateRecord>;
+export type RollbackRequest = z.output<typeof rollbackRequest>;
+export type LockHolder = NonNullable<RampState['lock']>;
+
+/** Old decisions are dropped past this, so a long soak cannot grow the file without bound. */
+export const MAX_GATE_RECORDS = 500;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+// ---- transitions ----
+
+export interface NewRamp {
+  environment: string;
+  stages: number[];
+  driver: string;
+  backupId?: string;
+  lock?: LockHolder;
+  now: number;
+}
+
+export function newRamp(r: NewRamp): RampState {
+  return {
+    version: 1,
+    environment: r.environment,
+    status: 'running',
+    stages: r.stages.map((weight) => ({ weight, status: 'pending' })),
+    current: 0,
+    appliedWeight: 0,
+    driver: r.driver,
+    backupId: r.backupId,
+    lock: r.lock,
+    startedAt: iso(r.now),
+    updatedAt: iso(r.now),
+    gates: [],
+  };
+}
+
+/** About to ask the driver for stage `index`'s weight. */
+export function stageApplying(s: RampState, index: number, now: number): RampState {
+  return withStage(touch(s, now), index, { status: 'applying', startedAt: iso(now), endedAt: undefined }, { current: index });
+}
+
+/** The driver confirmed; `weight` is what it reports having applied. The soak starts now. */
+export function weightApplied(s: RampState, weight: number, now: number): RampState {
+  return withStage({ ...touch(s, now), appliedWeight: weight }, s.current, { status: 'soaking' });
+}
+
+export function decisionRecorded(s: RampState, d: Decision): RampState {
+  const record: GateRecord = {
+    at: iso(d.at),
+    stage: d.stageIndex,
+    weight: d.weight,
+    outcome: d.outcome,
+    action: d.action,
+    line: d.line,
+    checks: d.checks.map((c) => ({ source: c.source, outcome: c.outcome, reason: c.reason, target: c.target, legacy: c.legacy })),
+  };
+  return { ...touch(s, d.at), gates: [...s.gates, record].slice(-MAX_GATE_RECORDS) };
+}
+
+/** The current stage's soak passed: move on (current === stages.length once all passed). */
+export function stagePassed(s: RampState, now: number): RampState {
+  const next = withStage(touch(s, now), s.current, { status: 'passed', endedAt: iso(now) });
+  return { ...next, current: s.current + 1 };
+}
+
+export function rampPaused(s: RampState, reason: string, now: number): RampState {
+  return { ...touch(s, now), status: 'paused', reason };
+}
+
+/**
+ * A resumed ramp belongs to the process holding the lock now. A rollback requested while it was
+ * stopped stays set: the resumed ramp must honour it, not forget it.
+ */
+export function rampResumed(s: RampState, lock: LockHolder | undefined, now: number): RampState {
+  return { ...touch(s, now), status: 'running', reason: undefined, lock };
+}
+
+/** Traffic is back on legacy; `appliedWeight` is what the driver reported after resetting. */
+export function rampRolledBack(s: RampState, reason: string, now: number, appliedWeight = 0): RampState {
+  const stage = s.current < s.stages.length ? withStage(s, s.current, { status: 'failed', endedAt: iso(now) }) : s;
+  return { ...touch(stage, now), status: 'rolled-back', reason, appliedWeight, endedAt: iso(now), lock: undefined };
+}
+
+/** Something broke that could not be undone by itself (a rollback that did not complete): a person must act. */
+export function rampFailed(s: RampState, reason: string, now: number): RampState {
+  return { ...touch(s, now), status: 'failed', reason, endedAt: iso(now), lock: undefined };
+}
+
+export function rampCompleted(s: RampState, now: number): RampState {
+  return { ...touch(s, now), status: 'completed', current: s.stages.length, reason: undefined, endedAt: iso(now), lock: undefined };
+}
+
+function touch(s: RampState, now: number): RampState {
+  return { ...s, updatedAt: iso(now) };
+}
+
+function withStage(s: RampState, index: number, patch: Partial<RampState['stages'][number]>, top: Partial<RampState> = {}): RampState {
+  if (index < 0 || index >= s.stages.length) throw new RangeError(`no stage ${index} in a ramp of ${s.stages.length}`);
+  const stages = s.stages.map((st, i) => (i === index ? { ...st, ...patch } : st));
+  return { ...s, ...top, stages };
+}
+
+// ---- starting and resuming ----
+
+/** A fresh ramp is refused while another one is unfinished: it would forget where traffic is. */
+export function assertCanStart(existing: RampState | undefined, environment: string): void {
+  if (!existing || existing.status === 'completed' || existing.status === 'rolled-back') return;
+  if (existing.status === 'failed') {
+    throw new UsageError(`the last ramp of ${environment} failed and was not rolled back: ${existing.reason ?? 'see migrate status'}`, {
+      hint: `run \`migrate rollback --env ${environment}\` first`,
+    });
+  }
+  const at = existing.stages[existing.current]?.weight;
+  throw new UsageError(`a ramp of ${environment} is already ${existing.status}${at === undefined ? '' : ` at stage ${at}%`}`, {
+    hint: `continue it with \`migrate ramp --env ${environment} --resume\` or undo it with \`migrate rollback --env ${environment}\``,
+  });
+}
+
+export interface ResumePoint {
+  /** First stage not yet passed; stages.length means only the final check and completion remain. */
+  stageIndex: number;
+  /** Weight traffic is at now (the driver's last report), to say what resuming changes. */
+  appliedWeight: number;
+}
+
+/**
+ * Where `--resume` continues: the first stage that did not pass. A stage that was soaking
+ * starts its soak again (half a soak proves nothing) and its weight is applied again (drivers
+ * are idempotent, and a reboot may have reset it); passed stages are never repeated.
+ */
+export function resumePoint(s: RampState): ResumePoint {
+  if (s.status === 'completed') throw new UsageError(`the ramp of ${s.environment} has completed: nothing to resume`);
+  if (s.status === 'rolled-back') {
+    throw new UsageError(`the ramp of ${s.environment} was rolled back (${s.reason ?? 'no reason recorded'}): nothing to resume`, {
+      hint: `start a new one with \`migrate ramp --env ${s.environment}\``,
+    });
+  }
+  if (s.status === 'failed') {
+    throw new UsageError(`the ramp of ${s.environment} failed: ${s.reason ?? 'see migrate status'}`, {
+      hint: `run \`migrate rollback --env ${s.environment}\`, then start a new ramp`,
+    });
+  }
+  const firstOpen = s.stages.findIndex((st) => st.status !== 'passed');
+  return { stageIndex: firstOpen === -1 ? s.stages.length : firstOpen, appliedWeight: s.appliedWeight };
+}
+
+// ---- files ----
+
+export function rampStatePath(stateDir: string, environment: string): string {
+  return rampStateFile(stateDir, environment);
+}
+
+/** The saved state with any pending rollback request folded in; undefined when there is none. */
+export async function loadRampState(stateDir: string, environment: string): Promise<RampState | undefined> {
+  const file = rampStatePath(stateDir, environment);
+  const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (text === undefined) return undefined;
+  const state = parseRampState(text, file);
+  const request = await readRollbackRequest(stateDir, environment);
+  return request ? { ...state, rollbackRequested: request } : state;
+}
+
+export function parseRampState(text: string, file: string): RampState {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw corrupt(file, 'not valid JSON');
+  }
+  const parsed = rampStateSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw corrupt(file, `${issue.path.join('.') || '(top)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function corrupt(file: string, why: string): MigrateError {
+  return new UsageError(`${file} is not a readable ramp state (${why})`, {
+    hint: 'move it aside to start over; run `migrate rollback` first if traffic may still be on target',
+  });
+}
+
+/** Atomic (a reader sees the old or the new state, never half) and private: it names hosts and users. */
+export async function saveRampState(stateDir: string, state: RampState): Promise<void> {
+  const file = rampStatePath(stateDir, state.environment);
+  await ensurePrivateDir(path.dirname(file));
+  await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+}
+
+// ---- the rollback request another process can make ----
+// It lives in its own file: if `migrate rollback` rewrote the state file, the running ramp's
+// next save would silently overwrite the request. A separate file cannot be lost that way.
+
+function requestFile(stateDir: string, environment: string): string {
+  return rampStatePath(stateDir, environment).replace(/\.json$/, '.rollback-requested.json');
+}
+
+/** Tell a running ramp of `environment` to stop and roll back at its next interval. */
+export async function requestRollback(stateDir: string, environment: string, request: RollbackRequest): Promise<void> {
+  const file = requestFile(stateDir, environment);
+  await ensurePrivateDir(path.dirname(file));
+  await writeFileAtomic(file, `${JSON.stringify(request)}\n`, { mode: 0o600 });
+}
+
+/** Cheap enough to call every interval. */
+export async function readRollbackRequest(stateDir: string, environment: string): Promise<RollbackRequest | undefined> {
+  const text = await fs.readFile(requestFile(stateDir, environment), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const parsed = rollbackRequest.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : { at: new Date().toISOString(), by: 'unknown' };
+  } catch {
+    // Half-written requests cannot happen (atomic writes); garbage still means "stop".
+    return { at: new Date().toISOString(), by: 'unknown' };
+  }
+}
+
+/** Called by a new ramp (or after the request was honoured) so an old request does not stop it. */
+export async function clearRollbackRequest(stateDir: string, environment: string): Promise<void> {
+  await fs.rm(requestFile(stateDir, environment), { force: true });
+}

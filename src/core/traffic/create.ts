@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { UsageError } from '../../errors.js';
+import { detectCompose } from '../compose/detect.js';
+import { composeProject, type ComposeProject } from '../compose/project.js';
+import type { Config, EnvironmentConfig } from '../config/schema.js';
+import type { Runner } from '../exec/command.js';
+import { commandDriver } from './command.js';
+import { envDriver } from './env.js';
+import { nginxDriver } from './nginx.js';
+import type { TrafficDriver } from './types.js';
+
+export interface DriverInput {
+  environment: string;
+  env: EnvironmentConfig;
+  providers: Config['providers'];
+  /** The config file's directory: relative paths in migrate.yaml resolve against it. */
+  configDir: string;
+  /** Every secret of the loaded config, for redacted summaries. */
+  secrets: string[];
+  /** Used to detect Docker Compose (a read) when the driver needs it. */
+  run: Runner;
+}
+
+/** The environment's traffic driver, configured. Detects Compose only when the driver uses it. */
+export async function createTrafficDriver(input: DriverInput): Promise<TrafficDriver> {
+  const { env, configDir } = input;
+  const traffic = env.traffic;
+  switch (traffic.driver) {
+    case 'env':
+      return envDriver({
+        envFiles: env.envFiles.map((f) => path.resolve(configDir, f)),
+        weightKey: traffic.weightKey,
+        cutover: env.cutover,
+        compose: env.compose ? { project: await project(input), services: env.compose.services } : undefined,
+        secrets: input.secrets,
+      });
+    case 'nginx':
+      return nginxDriver({
+        environment: input.environment,
+        file: path.resolve(configDir, traffic.file),
+        binary: traffic.binary,
+        args: traffic.args,
+        splitKey: traffic.splitKey,
+        providers: input.providers,
+        service: traffic.service ? { project: await serviceProject(input, traffic.service), name: traffic.service } : undefined,
+      });
+    case 'command':
+      return commandDriver({ environment: input.environment, command: traffic.command, timeoutMs: traffic.timeout, cwd: configDir });
+  }
+}
+
+async function project(input: DriverInput): Promise<ComposeProject> {
+  const compose = input.env.compose!;
+  const cli = await detectCompose({ command: compose.command, run: input.run });
+  return composeProject(cli, compose, input.configDir);
+}
+
+async function serviceProject(input: DriverInput, service: string): Promise<ComposeProject> {
+  if (!input.env.compose) {
+    throw new UsageError(`environments.${input.environment}.traffic.service: "${service}" needs environments.${input.environment}.compose`, {
+      hint: 'name the compose files that define the nginx service under compose.files',
+    });
+  }
+  return project(input);
+}

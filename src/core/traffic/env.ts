@@ -1,0 +1,70 @@
+import { composeUp } from '../compose/commands.js';
+import type { ComposeProject } from '../compose/project.js';
+import { diffKeys } from '../envfile/diff.js';
+import { setKeys } from '../envfile/edit.js';
+import { readEnvFile } from '../envfile/file.js';
+import { print, values } from '../envfile/parse.js';
+import { Redactor } from '../redact.js';
+import { executeSteps } from './steps.js';
+import type { ApplyOptions, Applied, FileStep, Step, TrafficDriver } from './types.js';
+
+export interface EnvDriverOptions {
+  /** Absolute paths of the environment's env files. */
+  envFiles: string[];
+  weightKey: string;
+  /** Written at 100 %: the env files then point at target for good. */
+  cutover: Record<string, string>;
+  /** Recreated after each write so the services re-read their env files. */
+  compose?: { project: ComposeProject; services: string[] };
+  /** Values never to print (API keys in cut-over values). */
+  secrets: string[];
+}
+
+/**
+ * The app reads the weight from its env files. Resetting writes weight 0 but leaves any cut-over
+ * keys: undoing a cut-over is restoring the backup, which `migrate rollback` does.
+ */
+export function envDriver(opts: EnvDriverOptions): TrafficDriver {
+  const redactor = new Redactor(opts.secrets);
+  const updates = (weight: number) => ({ [opts.weightKey]: formatWeight(weight), ...(weight >= 100 ? opts.cutover : {}) });
+
+  async function plan(weight: number): Promise<Step[]> {
+    const writes: Step[] = [];
+    for (const file of opts.envFiles) {
+      const step = await fileStep(file, updates(weight), redactor);
+      if (step) writes.push(step);
+    }
+    // Recreate even when no file changed: a crash may have come between the write and the recreate.
+    const recreate: Step[] = opts.compose ? [{ kind: 'command', command: composeUp(opts.compose.project, opts.compose.services) }] : [];
+    return [...writes, ...recreate];
+  }
+
+  async function current(): Promise<number | undefined> {
+    const raw = values(await readEnvFile(opts.envFiles[0]!))[opts.weightKey];
+    const n = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+    return Number.isFinite(n) ? n : undefined;
+  }
+
+  async function apply(weight: number, o: ApplyOptions): Promise<Applied> {
+    await executeSteps(await plan(weight), o);
+    // Read back what the files say now (under --dry-run: still the old weight, which is the truth).
+    return { appliedWeight: (await current()) ?? 0 };
+  }
+
+  return { name: 'env', plan, apply, reset: (o) => apply(0, o), current };
+}
+
+async function fileStep(file: string, updates: Record<string, string>, redactor: Redactor): Promise<FileStep | undefined> {
+  const before = await readEnvFile(file);
+  const after = setKeys(before, updates);
+  if (print(after) === print(before)) return undefined;
+  const diff = diffKeys(before, after);
+  const now = values(after);
+  const summary = [...diff.added, ...diff.changed].map((key) => `set ${key}=${redactor.value(now[key]!)}`);
+  return { kind: 'file', file, content: print(after), mode: 0o600, description: `write ${summary.length} key(s) to ${file}`, summary };
+}
+
+/** 20 → "20", 12.5 → "12.5": what a person would write. */
+export function formatWeight(weight: number): string {
+  return String(Math.round(weight * 100) / 100);
+}

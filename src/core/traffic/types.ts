@@ -1,0 +1,47 @@
+import type { Command, Runner } from '../exec/command.js';
+
+// A traffic driver turns "send N % of traffic to target" into file writes and commands. Plans
+// are data (for --dry-run and exact tests); applying executes the plan and reports the weight
+// that actually took effect.
+
+/** Write a whole file atomically. `content` may hold secrets: print `summary`, never `content`. */
+export interface FileStep {
+  kind: 'file';
+  file: string;
+  content: string;
+  /** Mode for a new file; an existing file keeps its own. */
+  mode: number;
+  description: string;
+  /** Printable lines about the change, secrets redacted (`set LLM_TARGET_WEIGHT=20`). */
+  summary: string[];
+}
+
+export interface CommandStep {
+  kind: 'command';
+  command: Command;
+}
+
+export type Step = FileStep | CommandStep;
+
+export interface ApplyOptions {
+  run: Runner;
+  dryRun?: boolean;
+  /** Told about each write skipped under --dry-run. */
+  onDryRun?: (message: string) => void;
+}
+
+export interface Applied {
+  /** The weight traffic is under now, as read back from what the driver wrote or was told. */
+  appliedWeight: number;
+}
+
+export interface TrafficDriver {
+  readonly name: 'env' | 'nginx' | 'command';
+  /** The writes and commands `apply(weight)` would do. Reads happen (current files); nothing is written. */
+  plan(weight: number): Promise<Step[]>;
+  apply(weight: number, opts: ApplyOptions): Promise<Applied>;
+  /** All traffic back on legacy (weight 0) by the driver's own means. */
+  reset(opts: ApplyOptions): Promise<Applied>;
+  /** The weight in effect now as far as the driver can read it; undefined when it cannot tell. */
+  current(): Promise<number | undefined>;
+}

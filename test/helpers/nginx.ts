@@ -1,0 +1,130 @@
+// A real nginx (Debian package) for tests: foreground, own prefix dir and config, a free
+// loopback port, with the generated include loaded in its http {} block.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const NGINX_BIN = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
+
+export interface NginxRig {
+  port: number;
+  url: string;
+  prefix: string;
+  /** Where the test (or the nginx driver) writes the include nginx loads. */
+  includeFile: string;
+  /** Arguments the driver must pass to `nginx -t` / `nginx -s reload` to address this instance. */
+  args: string[];
+  /** The master's pid: unchanged across reloads. */
+  pid(): Promise<number>;
+  errorLog(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface NginxRigOptions {
+  /** The include's first content (it must exist before nginx starts). */
+  include: string;
+  /** Server-block directives, e.g. the driver's `location` (renderLocation). */
+  server: string;
+}
+
+export async function startNginx(opts: NginxRigOptions): Promise<NginxRig> {
+  const prefix = await mkdtemp(path.join(os.tmpdir(), 'migrate-nginx-'));
+  await mkdir(path.join(prefix, 'logs'));
+  const port = await freePort();
+  const includeFile = path.join(prefix, 'migrate.conf');
+  const confFile = path.join(prefix, 'nginx.conf');
+  await writeFile(includeFile, opts.include, { mode: 0o600 });
+  await writeFile(confFile, mainConfig(prefix, port, includeFile, opts.server));
+  const errorLogFile = path.join(prefix, 'logs', 'error.log');
+  const args = ['-p', prefix, '-e', errorLogFile, '-c', confFile];
+  const child = spawn(NGINX_BIN, [...args, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const rig: NginxRig = {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    prefix,
+    includeFile,
+    args,
+    pid: async () => Number((await readFile(path.join(prefix, 'nginx.pid'), 'utf8')).trim()),
+    errorLog: () => readFile(errorLogFile, 'utf8').catch(() => ''),
+    stop: async () => {
+      await stopChild(child);
+      await rm(prefix, { recursive: true, force: true });
+    },
+  };
+  try {
+    await waitForPort(port, 10_000, () => (child.exitCode !== null ? `nginx exited ${child.exitCode}: ${stderr}` : undefined));
+  } catch (err) {
+    await rig.stop();
+    throw err;
+  }
+  return rig;
+}
+
+function mainConfig(prefix: string, port: number, includeFile: string, server: string): string {
+  const temp = (name: string) => `    ${name}_temp_path ${path.join(prefix, `${name}_temp`)};`;
+  return [
+    // Workers as root (we are root in CI) so they can use the private temp dirs.
+    ...(process.getuid?.() === 0 ? ['user root root;'] : []),
+    'worker_processes 1;',
+    `pid ${path.join(prefix, 'nginx.pid')};`,
+    'events { worker_connections 1024; }',
+    'http {',
+    '    access_log off;',
+    temp('client_body'),
+    temp('proxy'),
+    temp('fastcgi'),
+    temp('uwsgi'),
+    temp('scgi'),
+    `    include ${includeFile};`,
+    '    server {',
+    `        listen 127.0.0.1:${port};`,
+    ...server.split('\n').map((line) => `        ${line}`),
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+async function waitForPort(port: number, deadlineMs: number, dead: () => string | undefined): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const why = dead();
+    if (why) throw new Error(why);
+    if (await canConnect(port)) return;
+    if (Date.now() > until) throw new Error(`nginx is not listening on 127.0.0.1:${port} after ${deadlineMs}ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGQUIT'); // graceful: workers finish their requests
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** nginx cannot listen on port 0, so borrow a free one from the OS first. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
