@@ -30,26 +30,46 @@ export async function runCommand(cmd: Command, opts: RunOptions = {}): Promise<R
   const [file, ...args] = cmd.argv;
   if (!file) throw new Error('runCommand: empty argv');
   const started = performance.now();
-  const result = await execa(file, args, {
+  // Detached: the command leads its own process group, so a timeout or Ctrl-C can kill it and
+  // every child it spawned; otherwise `sh -c` children keep stdout open and we would wait for them.
+  const subprocess = execa(file, args, {
     cwd: cmd.cwd,
     env: cmd.env,
     extendEnv: true,
     stdin: 'ignore',
-    timeout: cmd.timeoutMs,
-    cancelSignal: opts.signal,
+    detached: true,
     reject: false,
   });
+  let timedOut = false;
+  let canceled = false;
+  const killGroup = () => killProcessGroup(subprocess.pid);
+  const timer = cmd.timeoutMs ? setTimeout(() => ((timedOut = true), killGroup()), cmd.timeoutMs) : undefined;
+  const onAbort = () => ((canceled = true), killGroup());
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const result = await subprocess.finally(() => {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+  });
   const durationMs = Math.round(performance.now() - started);
-  if (result.isCanceled) throw new InterruptedError(`interrupted while running ${formatArgv(cmd.argv)}`);
+  if (canceled) throw new InterruptedError(`interrupted while running ${formatArgv(cmd.argv)}`);
   if (result.code === 'ENOENT' || result.code === 'EACCES') throw spawnError(cmd, file, result.code);
   return {
-    exitCode: result.timedOut ? -1 : (result.exitCode ?? -1),
+    exitCode: timedOut ? -1 : (result.exitCode ?? -1),
     stdout: String(result.stdout ?? ''),
     stderr: String(result.stderr ?? ''),
     durationMs,
     skipped: false,
-    timedOut: result.timedOut,
+    timedOut,
   };
+}
+
+function killProcessGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }
 
 /** Binds options once (dry-run, signal, logging) so builders' consumers just call run(cmd). */
