@@ -1,7 +1,81 @@
+import path from 'node:path';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
+import { loadConfig, type LoadedConfig } from '../../core/config/index.js';
+import type { ProviderRole } from '../../core/config/schema.js';
+import { ProbeClient } from '../../core/http/client.js';
+import { Redactor } from '../../core/redact.js';
+import { renderTerminal } from '../../core/report/terminal.js';
+import { annotationsFor, plannedFiles, writeReportFiles } from '../../core/validate/outputs.js';
+import { buildReport } from '../../core/validate/report.js';
+import { runValidation } from '../../core/validate/run.js';
+import { DEFAULT_SUITE, loadSuites, type Suite } from '../../core/validate/suite.js';
 
-// Placeholder until the command lands.
-export async function run(_ctx: Context, _opts: Record<string, unknown>): Promise<number> {
-  throw new UsageError('migrate validate is not implemented yet');
+export interface ValidateFlags {
+  provider: 'legacy' | 'target' | 'all';
+  suite?: string[];
+  concurrency?: number;
+  rpm?: number;
+  junit?: string;
+  markdown?: string;
+  minPassRate?: number;
+  case?: string[];
+}
+
+export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config });
+  const { config } = loaded;
+  const suites = selectCases(await loadSuites(suiteFiles(flags, loaded), ctx.cwd), flags.case);
+  const roles: ProviderRole[] = flags.provider === 'all' ? ['legacy', 'target'] : [flags.provider];
+  const providers = Object.fromEntries(roles.map((r) => [r, config.providers[r]]));
+  const runs = suites.flatMap((s) => s.runs);
+  const startedAt = new Date();
+  const client = new ProbeClient({ env: ctx.env });
+  ctx.out.live(`validating ${runs.length} cases on ${roles.join(' and ')}…`);
+  const result = await runValidation({
+    runs,
+    providers,
+    defaultModel: config.models[0]!,
+    concurrency: flags.concurrency ?? config.validate.concurrency,
+    rpm: { legacy: flags.rpm ?? config.providers.legacy.rpm ?? config.validate.rpm, target: flags.rpm ?? config.providers.target.rpm ?? config.validate.rpm },
+    totalTimeoutMs: config.validate.timeout,
+    signal: ctx.signal,
+    client,
+    onProgress: (done, total) => ctx.out.live(`validating ${runs.length} cases on ${roles.join(' and ')}… ${done}/${total} requests`),
+  }).finally(() => client.close());
+  ctx.out.live(`validated ${runs.length} cases in ${(result.durationMs / 1000).toFixed(1)}s`, true);
+
+  const redactor = new Redactor(loaded.secrets);
+  const report = redactor.value(
+    buildReport({ result, suites, providers, version: ctx.version, startedAt, minPassRate: flags.minPassRate ?? config.validate.minPassRate, dailyRequests: config.validate.dailyRequests }),
+  );
+  const jsonFile = typeof ctx.global.json === 'string' && ctx.global.json !== '-' ? ctx.global.json : undefined;
+  await writeReportFiles(plannedFiles(report, { cwd: ctx.cwd, jsonFile, junitFile: flags.junit, markdownFile: flags.markdown, env: ctx.env }));
+  const annotations = annotationsFor(report, ctx.env);
+  // Annotations must not corrupt the one JSON document on stdout.
+  const annotate = ctx.out.json ? (l: string) => process.stderr.write(`${l}\n`) : (l: string) => process.stdout.write(`${l}\n`);
+  annotations.forEach(annotate);
+  if (ctx.out.json) ctx.out.printJson(report);
+  else ctx.out.print(renderTerminal(report, ctx.out.c));
+  return report.exitCode;
+}
+
+/** --suite (relative to the working directory), else validate.suites (relative to the config), else the built-in suite. */
+function suiteFiles(flags: ValidateFlags, loaded: LoadedConfig): string[] {
+  if (flags.suite?.length) return flags.suite;
+  if (loaded.config.validate.suites.length) return loaded.config.validate.suites.map((f) => path.resolve(loaded.dir, f));
+  return [DEFAULT_SUITE];
+}
+
+/** --case ID (repeatable): keep cases whose id or expanded key matches; `*` is a wildcard. */
+function selectCases(suites: Suite[], patterns: string[] | undefined): Suite[] {
+  if (!patterns?.length) return suites;
+  const tests = patterns.map((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`));
+  const matches = (key: string, id: string) => tests.some((t) => t.test(id) || t.test(key));
+  const kept = suites.map((s) => ({ ...s, runs: s.runs.filter((r) => matches(r.key, r.caseId)) })).filter((s) => s.runs.length > 0);
+  if (kept.length === 0) {
+    const known = suites.flatMap((s) => s.runs.map((r) => r.caseId));
+    throw new UsageError(`no case matches --case ${patterns.join(', ')}`, { hint: `known cases: ${[...new Set(known)].join(', ')}` });
+  }
+  return kept;
 }

@@ -1,0 +1,49 @@
+import type { Answer, ToolCall, Usage } from './answer.js';
+import { finding, type Finding } from './rules.js';
+
+export interface ExpectContext {
+  /** The model the request asked for (model mapping is reported against it). */
+  requestedModel?: string;
+}
+
+/** Rules that hold for a finished answer however it arrived. */
+export function checkAnswer(answer: Answer, expect: ExpectContext): Finding[] {
+  return [...checkModel(answer.model, expect), ...checkToolCalls(answer.toolCalls), ...checkUsageTotals(answer.usage)];
+}
+
+function checkModel(model: string | undefined, expect: ExpectContext): Finding[] {
+  if (!expect.requestedModel || !model || sameModel(model, expect.requestedModel)) return [];
+  return [finding('model.mapped', `requested ${expect.requestedModel}, response names ${model}`)];
+}
+
+/** OpenAI answers a model alias with a dated snapshot (gpt-4o -> gpt-4o-2024-08-06); that is not a mapping. */
+export function sameModel(actual: string, requested: string): boolean {
+  if (actual === requested) return true;
+  return actual.startsWith(`${requested}-`) && /^-\d{4}-\d{2}-\d{2}$|^-\d{4}$/.test(actual.slice(requested.length));
+}
+
+function checkToolCalls(calls: ToolCall[]): Finding[] {
+  return calls.flatMap((call, i) => {
+    if (isJson(call.arguments)) return [];
+    return [finding('tool-call.arguments-json', `tool_calls[${i}] (${call.name ?? '?'}): arguments ${clip(call.arguments)} are not valid JSON`)];
+  });
+}
+
+function checkUsageTotals(usage: Usage | undefined): Finding[] {
+  if (!usage || usage.totalTokens === usage.promptTokens + usage.completionTokens) return [];
+  return [finding('usage.inconsistent', `usage: total_tokens ${usage.totalTokens} != prompt ${usage.promptTokens} + completion ${usage.completionTokens}`)];
+}
+
+export function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function clip(text: string, max = 60): string {
+  const one = JSON.stringify(text);
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}

@@ -1,0 +1,27 @@
+import { isRecord } from './answer.js';
+import { finding, type Finding } from './rules.js';
+import { checkSchema } from './schema-check.js';
+
+/** The deliberately bad requests validate sends, and the statuses OpenAI answers them with. */
+export const BAD_REQUESTS = {
+  'bad-key': { statuses: [401, 403], what: 'a request with an invalid API key' },
+  'unknown-model': { statuses: [400, 404], what: 'a request for a model that does not exist' },
+} as const;
+
+export type BadRequestKind = keyof typeof BAD_REQUESTS;
+
+/** Conformance of the answer to a deliberately bad request: status and the error envelope. */
+export function checkErrorResponse(kind: BadRequestKind, status: number | undefined, body: unknown): Finding[] {
+  const expected = BAD_REQUESTS[kind];
+  const out: Finding[] = [];
+  if (status === undefined) return out; // no answer at all: the run reports it as an error, not a finding
+  if (!(expected.statuses as readonly number[]).includes(status)) {
+    const rule = status >= 200 && status < 300 && isRecord(body) && 'error' in body ? 'response.error-in-200' : 'error.status';
+    out.push(finding(rule, `${expected.what} got HTTP ${status}, expected ${expected.statuses.join(' or ')}`));
+  }
+  if (status >= 200 && status < 300 && !(isRecord(body) && 'error' in body)) return out;
+  if (body === undefined) return [...out, finding('error.envelope', `${kind}: the error body is not JSON`)];
+  const schema = checkSchema('ErrorResponse', body, `${kind}: `);
+  for (const f of schema) out.push(f.severity === 'error' ? { ...f, rule: 'error.envelope' } : f);
+  return out;
+}

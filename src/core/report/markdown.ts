@@ -1,0 +1,46 @@
+import type { ProviderRole } from '../config/schema.js';
+import type { ValidationReport } from '../validate/report.js';
+import { money, ms, sideLabel, sideProblems } from './failures.js';
+
+/** The markdown report (--markdown, and appended to $GITHUB_STEP_SUMMARY on Actions). */
+export function renderMarkdown(report: ValidationReport): string {
+  const roles = (['legacy', 'target'] as const).filter((r) => report.providers[r]);
+  const title = `## migrate validate: ${report.ok ? '✅ passed' : '❌ failed'}`;
+  const reasons = report.reasons.map((r) => `- ${escape(r)}`).join('\n');
+  return [title, reasons, providerTable(report, roles), caseTable(report, roles), failures(report, roles), conformance(report)].filter(Boolean).join('\n\n') + '\n';
+}
+
+function providerTable(report: ValidationReport, roles: ProviderRole[]): string {
+  const daily = roles.map((r) => report.providers[r]?.cost?.dailyRequests).find((d) => d !== undefined);
+  const rows = roles.map((role) => {
+    const p = report.providers[role]!;
+    const cost = p.cost ? money(p.cost.suite, p.cost.currency) : '-';
+    const monthly = p.cost?.monthly !== undefined ? money(p.cost.monthly, p.cost.currency) : '-';
+    return `| ${role} | ${p.passed}/${p.passed + p.failed + p.errors} | ${ms(p.latencyMs.p50)} | ${ms(p.latencyMs.p95)} | ${p.tokens.total} | ${p.findings.error} / ${p.findings.warning} | ${cost} | ${monthly} |`;
+  });
+  return [`| provider | passed | p50 | p95 | tokens | conformance errors / warnings | suite cost | monthly${daily ? ` at ${daily}/day` : ''} |`, '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
+function caseTable(report: ValidationReport, roles: ProviderRole[]): string {
+  const head = `| case | ${roles.join(' | ')} | verdict |`;
+  const rule = `|---|${roles.map(() => '---|').join('')}---|`;
+  const rows = report.cases.map((c) => `| ${escape(c.key)} | ${roles.map((r) => sideLabel(c[r])).join(' | ')} | ${c.verdict} |`);
+  return [head, rule, ...rows].join('\n');
+}
+
+function failures(report: ValidationReport, roles: ProviderRole[]): string {
+  const items = report.cases.flatMap((c) =>
+    roles.flatMap((role) => sideProblems(c[role]).map((p) => `- **${escape(c.key)}** on ${role} (\`${c.file}:${c.line}\`): ${escape(p)}`)),
+  );
+  return items.length ? ['### Failures', ...items].join('\n') : '';
+}
+
+function conformance(report: ValidationReport): string {
+  if (report.conformance.length === 0) return '### Conformance\n\nNo findings.';
+  const rows = report.conformance.map((e) => `| ${e.provider} | ${e.severity} | \`${e.rule}\` | ${escape(e.explain)} | ${escape(e.message)} | ${e.count} |`);
+  return ['### Conformance', '', '| provider | severity | rule | meaning | example | count |', '|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
+function escape(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}

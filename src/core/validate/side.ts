@@ -1,0 +1,72 @@
+import type { ProbeResponse } from '../http/types.js';
+import type { Answer } from '../openai/answer.js';
+import { checkChatResponse } from '../openai/chat-response.js';
+import { checkChatStream } from '../openai/chat-stream.js';
+import { finding, type Finding } from '../openai/rules.js';
+import { evaluate, type AssertionResult, type Observation } from './assertions.js';
+import { includesUsage } from './request.js';
+import type { CaseRun } from './suite.js';
+
+/** What one provider did with one case. */
+export interface SideResult {
+  /** pass: every assertion held; fail: one did not; error: the provider could not answer. */
+  status: 'pass' | 'fail' | 'error';
+  latencyMs: number;
+  ttftMs?: number;
+  attempts: number;
+  httpStatus?: number;
+  answer?: Answer;
+  assertions: AssertionResult[];
+  findings: Finding[];
+  /** Why the provider could not answer, one line (never a key). */
+  error?: string;
+}
+
+/** A response checked for conformance, before assertions (which may need the other side). */
+export interface Answered {
+  observation?: Observation;
+  side: SideResult;
+}
+
+// A stream that ended cleanly without [DONE] still carried a whole answer worth asserting on;
+// after a broken chunk or an error event the client stopped reading, so the provider did not answer.
+const ANSWERED_DESPITE = new Set(['stream_incomplete']);
+
+/** Conformance findings and the answer, from the probing client's response. */
+export function readResponse(body: Record<string, unknown>, response: ProbeResponse): Answered {
+  const base = { latencyMs: response.timings.totalMs, ttftMs: response.timings.ttftMs, attempts: response.attempts.length, httpStatus: response.status, assertions: [] };
+  const expect = { requestedModel: String(body.model) };
+  const failure = response.failure;
+  if (response.events) {
+    // The client stops reading at a broken chunk, an error event or a cut connection.
+    const truncated = failure !== undefined && failure.kind !== 'stream_incomplete';
+    const checked = checkChatStream({ events: response.events, contentType: response.headers['content-type'], includeUsage: includesUsage(body), truncated }, expect);
+    const findings = checked.findings;
+    if (failure && !ANSWERED_DESPITE.has(failure.kind)) return { side: { ...base, status: 'error', findings, error: failure.message } };
+    return { observation: { answer: checked.answer, latencyMs: base.latencyMs }, side: { ...base, status: 'pass', findings, answer: checked.answer } };
+  }
+  if (response.status !== undefined && response.status >= 200 && response.status < 300) return readBody(body, response, base);
+  return { side: { ...base, status: 'error', findings: [], error: failure?.message ?? `HTTP ${response.status ?? 'no response'}` } };
+}
+
+function readBody(body: Record<string, unknown>, response: ProbeResponse, base: Omit<SideResult, 'status' | 'findings'>): Answered {
+  const failure = response.failure;
+  // A 200 error body instead of a stream is reported as that, not also as bad framing.
+  const framing = body.stream === true && failure?.kind !== 'error_body' ? [finding('stream.framing', `stream: true was asked and the reply was ${response.headers['content-type'] || 'not an event stream'}`)] : [];
+  if (failure?.kind === 'html') return { side: { ...base, status: 'error', findings: [...framing, finding('response.html', failure.message)], error: failure.message } };
+  if (response.json === undefined) {
+    return { side: { ...base, status: 'error', findings: [...framing, finding('response.bad-json', failure?.message ?? 'the body is not JSON')], error: failure?.message ?? 'the body is not JSON' } };
+  }
+  const checked = checkChatResponse(response.json, { requestedModel: String(body.model) });
+  const findings = [...framing, ...checked.findings];
+  if (failure?.kind === 'error_body') return { side: { ...base, status: 'error', findings, error: failure.message } };
+  return { observation: { answer: checked.answer, latencyMs: base.latencyMs }, side: { ...base, status: 'pass', findings, answer: checked.answer } };
+}
+
+/** Applies the case's assertions; comparisons use the legacy observation when given. */
+export function assertSide(run: CaseRun, answered: Answered, legacy?: Observation): SideResult {
+  const { side, observation } = answered;
+  if (!observation) return side;
+  const assertions = run.assertions.map((a) => evaluate(a, observation, legacy));
+  return { ...side, assertions, status: assertions.some((a) => a.status === 'fail') ? 'fail' : 'pass' };
+}

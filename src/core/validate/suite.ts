@@ -1,0 +1,125 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../../errors.js';
+import { formatIssues } from '../config/issues.js';
+import { problems } from '../config/problems.js';
+import { parseYamlSource, type YamlSource } from '../config/source.js';
+import type { Assertion } from './assertion-schema.js';
+import { suiteSchema, type CaseSpec, type RequestParams, type SuiteFile } from './suite-schema.js';
+import { fill, placeholders, type Vars } from './template.js';
+
+/** The suite shipped with the tool, used when neither --suite nor validate.suites names one. */
+export const DEFAULT_SUITE = fileURLToPath(new URL('../../../fixtures/suites/default.yaml', import.meta.url));
+
+export interface ChatMessage {
+  role: string;
+  content?: unknown;
+  [key: string]: unknown;
+}
+
+/** One request to send to each provider: a case after `vars` and `repeat` are expanded. */
+export interface CaseRun {
+  /** Unique across the run: `id`, `id[2]` for the second vars row, `id#3` for the third repeat. */
+  key: string;
+  caseId: string;
+  /** The suite file as shown to users, and the case's line in it (for annotations). */
+  file: string;
+  line: number;
+  params: RequestParams;
+  messages: ChatMessage[];
+  assertions: Assertion[];
+  vars?: Vars;
+}
+
+export interface Suite {
+  name: string;
+  file: string;
+  runs: CaseRun[];
+}
+
+const HINT = 'fix the suite file; its format is described in the README under "Validation suites"';
+
+export async function loadSuites(files: string[], cwd: string): Promise<Suite[]> {
+  const suites: Suite[] = [];
+  for (const file of files) {
+    const absolute = path.resolve(cwd, file);
+    const text = await readFile(absolute, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`suite file ${file}: ${err.code === 'ENOENT' ? 'not found' : err.message}`, { hint: 'check the --suite path or validate.suites in the config' });
+    });
+    suites.push(parseSuite(text, absolute, cwd));
+  }
+  assertUniqueKeys(suites);
+  return suites;
+}
+
+/** Parse and check one suite file; every problem is reported at once, each as file:line field. */
+export function parseSuite(text: string, file: string, cwd: string): Suite {
+  const source = parseYamlSource(text, file, { cwd });
+  const result = suiteSchema.safeParse(source.data);
+  if (!result.success) throw problems(source.name, formatIssues(result.error.issues, source, { schema: suiteSchema }), HINT);
+  const lines = crossCheck(result.data, source);
+  if (lines.length > 0) throw problems(source.name, lines, HINT);
+  return { name: result.data.name ?? path.basename(file).replace(/\.ya?ml$/, ''), file: source.name, runs: expand(result.data, source) };
+}
+
+function crossCheck(suite: SuiteFile, source: YamlSource): string[] {
+  const out: string[] = [];
+  const seen = new Map<string, number>();
+  suite.cases.forEach((c, i) => {
+    const at = (...keys: (string | number)[]) => `${source.at(['cases', i, ...keys])} cases[${i}]${keys.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')}`;
+    if (!c.prompt === !c.messages) out.push(`${at()}: give exactly one of prompt or messages`);
+    if (seen.has(c.id)) out.push(`${at('id')}: duplicate id "${c.id}" (first at cases[${seen.get(c.id)}])`);
+    seen.set(c.id, i);
+    const used = placeholders([c.prompt, c.messages, c.assert.map((a) => a.value)]);
+    (c.vars ?? [{}]).forEach((row, r) => {
+      const missing = [...used].filter((name) => !(name in row));
+      if (missing.length) out.push(`${at(...(c.vars ? ['vars', r] : ['id']))}: {{${missing.join('}}, {{')}}} used but not set${c.vars ? ' in this row' : ' (add a vars table)'}`);
+    });
+  });
+  return out;
+}
+
+function expand(suite: SuiteFile, source: YamlSource): CaseRun[] {
+  return suite.cases.flatMap((c, i) => {
+    const rows: Array<Vars | undefined> = c.vars ?? [undefined];
+    return rows.flatMap((row, r) =>
+      Array.from({ length: c.repeat }, (_, n) => {
+        const vars = row ?? {};
+        const key = `${c.id}${c.vars && c.vars.length > 1 ? `[${r + 1}]` : ''}${c.repeat > 1 ? `#${n + 1}` : ''}`;
+        return {
+          key,
+          caseId: c.id,
+          file: source.name,
+          line: source.lineOf(['cases', i]),
+          params: { ...suite.defaults, ...pickParams(c) },
+          messages: fill(messagesOf(c), vars),
+          assertions: c.assert.map((a) => ({ ...a, value: fill(a.value, vars) })),
+          vars: row,
+        };
+      }),
+    );
+  });
+}
+
+function messagesOf(c: CaseSpec): ChatMessage[] {
+  return c.messages ?? [{ role: 'user', content: c.prompt }];
+}
+
+function pickParams(c: CaseSpec): RequestParams {
+  const { id: _id, description: _d, prompt: _p, messages: _m, repeat: _r, vars: _v, assert: _a, ...params } = c;
+  return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as RequestParams;
+}
+
+function assertUniqueKeys(suites: Suite[]): void {
+  const seen = new Map<string, string>();
+  const lines: string[] = [];
+  for (const suite of suites) {
+    for (const run of suite.runs) {
+      const other = seen.get(run.key);
+      if (other && other !== `${suite.file}:${run.line}`) lines.push(`${suite.file}:${run.line} id: case "${run.caseId}" is also defined at ${other}; ids must be unique across suites`);
+      seen.set(run.key, `${suite.file}:${run.line}`);
+    }
+  }
+  if (lines.length) throw problems('suites', [...new Set(lines)], HINT);
+}
