@@ -1,0 +1,71 @@
+// Reads a chat-completions event stream: records every event, the time to first token, and whether
+// it finished with [DONE]; a data line that is not JSON, or an error event, fails the stream.
+import { errorDetails } from './error-envelope.js';
+import { oneLine } from './scrub.js';
+import { SseParser } from './sse.js';
+import type { Failure, SseEvent } from './types.js';
+
+export class StreamCollector {
+  readonly events: SseEvent[] = [];
+  done = false;
+  ttftMs: number | undefined;
+  private readonly parser = new SseParser();
+
+  constructor(private readonly secrets: readonly string[]) {}
+
+  /** Feed a body chunk read `atMs` after the request started; returns a failure when the stream went bad. */
+  feed(chunk: Uint8Array, atMs: number): Failure | undefined {
+    for (const frame of this.parser.feed(chunk)) {
+      const event: SseEvent = frame.event === undefined ? { data: frame.data, atMs } : { data: frame.data, event: frame.event, atMs };
+      this.events.push(event);
+      const failure = this.inspect(frame.data, atMs);
+      if (failure) return failure;
+    }
+    return undefined;
+  }
+
+  /** The body ended; a stream without [DONE] is incomplete (or malformed, when it held lines that are not SSE). */
+  end(): Failure | undefined {
+    const { partial } = this.parser.end();
+    if (this.done) return undefined;
+    if (this.parser.unknownLines > 0) {
+      const sample = oneLine(this.parser.firstUnknownLine ?? '', this.secrets);
+      return { kind: 'bad_stream', message: `the stream has ${this.parser.unknownLines} line(s) that are not SSE fields, e.g. "${sample}"` };
+    }
+    const why = partial ? 'it stopped in the middle of an event' : `after ${this.events.length} event(s)`;
+    return { kind: 'stream_incomplete', message: `the stream ended without data: [DONE] (${why})` };
+  }
+
+  private inspect(data: string, atMs: number): Failure | undefined {
+    if (data === '[DONE]') {
+      this.done = true;
+      return undefined;
+    }
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      return { kind: 'bad_stream', message: oneLine(`a stream event's data is not JSON: ${data.slice(0, 80)}`, this.secrets) };
+    }
+    const error = typeof chunk === 'object' && chunk !== null && 'error' in chunk ? errorDetails(chunk) : undefined;
+    if (error) {
+      const failure: Failure = { kind: 'error_body', message: oneLine(`the stream carried an error: ${error.message ?? 'no message'}`, this.secrets) };
+      if (error.code) failure.code = oneLine(error.code);
+      return failure;
+    }
+    if (this.ttftMs === undefined && carriesToken(chunk)) this.ttftMs = atMs;
+    return undefined;
+  }
+}
+
+/** A chunk whose delta has non-empty content or a tool call: the first one marks time to first token. */
+export function carriesToken(chunk: unknown): boolean {
+  const choices = (chunk as { choices?: unknown })?.choices;
+  if (!Array.isArray(choices)) return false;
+  return choices.some((choice) => {
+    const delta = (choice as { delta?: { content?: unknown; tool_calls?: unknown; function_call?: unknown } })?.delta;
+    if (!delta) return false;
+    if (typeof delta.content === 'string' && delta.content.length > 0) return true;
+    return (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) || delta.function_call !== undefined;
+  });
+}
