@@ -83,7 +83,7 @@ export function buildProgram(): Command {
     .command('check')
     .description('reach both providers: DNS, TLS, auth, models, chat, streaming, latency p50/p95/p99')
     .addOption(providerOption())
-    .option('--samples <n>', 'timed requests per node after one warm-up', int('--samples', 1), 5)
+    .option('--samples <n>', 'timed requests per node after one warm-up (default: config check.samples, 5)', int('--samples', 1))
     .option('--max-p95 <ms>', 'fail a node whose p95 total exceeds this', int('--max-p95', 1))
     .option('--max-errors <n>', 'fail a node with more failed samples than this', int('--max-errors'))
     .option('--strict-models', 'fail (not warn) when /models is not served')

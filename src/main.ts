@@ -34,10 +34,26 @@ export function createContext(global: GlobalOptions, version: string, signal: Ab
   };
 }
 
-/** Ctrl-C once aborts the command's signal (it cleans up); twice exits at once. */
+let exitOnSecondSignal = true;
+
+/**
+ * A command that stops safely by itself on a second signal (the ramp writes its state as paused
+ * first) calls this while it runs; the returned function restores the default.
+ */
+export function holdSecondSignal(): () => void {
+  exitOnSecondSignal = false;
+  return () => {
+    exitOnSecondSignal = true;
+  };
+}
+
+/** Ctrl-C once aborts the command's signal (it cleans up); twice exits at once (unless held). */
 function trapSignals(controller: AbortController): void {
   const onSignal = (name: string) => {
-    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    if (controller.signal.aborted) {
+      if (exitOnSecondSignal) process.exit(ExitCode.interrupted);
+      return;
+    }
     controller.abort(new MigrateError(`interrupted by ${name}`, { exitCode: ExitCode.interrupted }));
   };
   process.on('SIGINT', () => onSignal('SIGINT'));

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what the tests and the demo need on a fresh Debian machine, idempotently:
+# system packages (docker, compose v1, busybox, nginx, prometheus), a running dockerd with the
+# local busybox image, and node_modules. Safe to run again.
+# `--node-only` skips the system part (the demo needs only Node).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${1:-}" != "--node-only" ]; then
+
+missing=()
+command -v docker >/dev/null || missing+=(docker.io)
+command -v docker-compose >/dev/null || missing+=(docker-compose)
+[ -x /bin/busybox ] || missing+=(busybox-static)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v prometheus >/dev/null || missing+=(prometheus)
+command -v curl >/dev/null || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Debian starts nginx and prometheus as services on install; the tests start their own.
+(service nginx stop || true; service prometheus stop || true; pkill -x prometheus || true) >/dev/null 2>&1
+
+bash .ci/docker.sh
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
