@@ -1,7 +1,49 @@
+import type { ProviderRole } from '../../core/config/schema.js';
+import { loadConfig } from '../../core/config/index.js';
+import { checkDocument } from '../../core/check/document.js';
+import { renderCheckTable, renderDetails, renderProblems } from '../../core/check/render.js';
+import { runCheck } from '../../core/check/run.js';
+import { environmentPointing } from '../../core/check/environment.js';
 import type { Context } from '../../context.js';
-import { UsageError } from '../../errors.js';
 
-// Placeholder until the command lands.
-export async function run(_ctx: Context, _opts: Record<string, unknown>): Promise<number> {
-  throw new UsageError('migrate check is not implemented yet');
+export interface CheckFlags {
+  provider: 'legacy' | 'target' | 'all';
+  samples?: number;
+  maxP95?: number;
+  maxErrors?: number;
+  strictModels?: boolean;
+}
+
+export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config });
+  const { config } = loaded;
+  const roles: ProviderRole[] = flags.provider === 'all' ? ['legacy', 'target'] : [flags.provider];
+  const pointing = ctx.global.env ? await environmentPointing(loaded, ctx.global.env) : undefined;
+  const total = roles.reduce((n, role) => n + 1 + config.providers[role].nodes.length, 0);
+  let done = 0;
+  ctx.out.live(`checking ${total} endpoint${total > 1 ? 's' : ''}…`);
+  const reports = await runCheck(config, {
+    roles,
+    samples: flags.samples ?? config.check.samples,
+    maxP95Ms: flags.maxP95 ?? config.check.maxP95Ms ?? config.ramp.gates.maxP95Ms,
+    maxErrors: flags.maxErrors ?? config.check.maxErrors,
+    strictModels: flags.strictModels ? true : undefined,
+    env: ctx.env,
+    signal: ctx.signal,
+    onDone: (r) => ctx.out.live(`checking ${total} endpoints… ${++done}/${total} done (${r.role} ${r.node}: ${r.verdict})`),
+  });
+  ctx.out.live(`checked ${total} endpoint${total > 1 ? 's' : ''}`, true);
+  const ok = reports.every((r) => r.verdict !== 'fail');
+  for (const line of renderDetails(reports)) ctx.out.debug(line);
+  if (ctx.out.json) {
+    ctx.out.printJson(checkDocument(loaded.file, reports, pointing));
+    return ok ? 0 : 1;
+  }
+  ctx.out.print(renderCheckTable(reports, ctx.out.c));
+  const problems = renderProblems(reports, ctx.out.c);
+  if (problems) ctx.out.print(`\n${problems}`);
+  if (pointing) ctx.out.print(`\nenvironment ${pointing.name}: ${pointing.files.map((f) => `${f.path} → ${f.pointsAt}`).join(', ')}`);
+  if (ok) ctx.out.success(`all required checks passed${problems ? ' (with warnings)' : ''}`);
+  else ctx.out.error('some checks failed: see the notes above');
+  return ok ? 0 : 1;
 }

@@ -1,0 +1,23 @@
+import { readFile } from 'node:fs/promises';
+import { resolveConfigPath, resolveEnvironment, type LoadedConfig } from '../config/index.js';
+import { parse, values } from '../envfile/index.js';
+import { classifyEnvValues } from '../state/points-at.js';
+import type { PointsAt } from '../state/manifest.js';
+
+export interface EnvironmentPointing {
+  name: string;
+  files: { path: string; pointsAt: PointsAt | 'missing' }[];
+}
+
+/** Which provider each of the environment's env files points at right now. */
+export async function environmentPointing(loaded: LoadedConfig, name: string): Promise<EnvironmentPointing> {
+  const { name: envName, env } = resolveEnvironment(loaded, name);
+  const files = await Promise.all(
+    env.envFiles.map(async (file) => {
+      const text = await readFile(resolveConfigPath(loaded, file), 'utf8').catch(() => undefined);
+      if (text === undefined) return { path: file, pointsAt: 'missing' as const };
+      return { path: file, pointsAt: classifyEnvValues(values(parse(text)), loaded.config.providers) };
+    }),
+  );
+  return { name: envName, files };
+}

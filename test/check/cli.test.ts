@@ -1,0 +1,82 @@
+// The CLI frame around `check`: config errors and a start-up that loads only what it needs.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { check, configYaml, expectExit, migrate, project, providers, ROOT } from './helpers.js';
+
+describe('migrate check: bad config', () => {
+  it('exits 2 with file:line messages and no stack trace, sending nothing', async () => {
+    const { legacy, target } = await providers();
+    const yaml = configYaml({ legacyUrl: legacy.url, targetUrl: target.url, target: ['timeoutMs: soon'], extra: ['chek:', '  samples: 3'] });
+    for (const args of [[], ['--verbose'], ['--json']]) {
+      const result = await check(yaml, args);
+      expectExit(result, 2);
+      expect(result.stderr).toMatch(/migrate\.yaml:9 providers\.target\.timeoutMs: /);
+      expect(result.stderr).toMatch(/migrate\.yaml:11 chek: .*did you mean "check"/i);
+      if (!args.includes('--verbose')) expect(result.stderr).not.toMatch(/\n\s+at /);
+      if (args.includes('--json')) expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, error: { exitCode: 2 } });
+      else expect(result.stdout).toBe('');
+    }
+    expect(legacy.count() + target.count()).toBe(0);
+  });
+
+  it('exits 2 naming the flag for a bad --samples', async () => {
+    const { legacy, target } = await providers();
+    const result = await check(configYaml({ legacyUrl: legacy.url, targetUrl: target.url }), ['--samples', '0']);
+    expectExit(result, 2);
+    expect(result.stderr).toContain('--samples must be an integer >= 1');
+    expect(legacy.count() + target.count()).toBe(0);
+  });
+});
+
+describe('migrate start-up', () => {
+  // module.register (Node 20.6+) installs resolve hooks that log every module URL the program
+  // resolves; ESM imports of CommonJS packages (undici) go through resolve too.
+  async function modulesLoadedBy(args: string[]): Promise<string[]> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'migrate-modules-'));
+    try {
+      const log = path.join(dir, 'modules.log');
+      const cwd = project({});
+      const register = path.join(ROOT, 'test/check/module-log/register.mjs');
+      const result = await migrate(cwd, args, { nodeArgs: ['--import', register], env: { MODULE_LOG: log } });
+      expect(result.stderr).not.toMatch(/hooks|register/i);
+      return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const heavy = (urls: string[]) => urls.filter((u) => /node_modules\/(undici|yaml)\/|\/dist\/(commands|core)\/|\/dist\/main\.js/.test(u));
+
+  it('--version and --help load neither undici, yaml nor any command code', async () => {
+    for (const args of [['--version'], ['--help'], ['check', '--help']]) {
+      const urls = await modulesLoadedBy(args);
+      expect(urls).toContain(`file://${ROOT}/dist/cli.js`);
+      expect(heavy(urls), args.join(' ')).toEqual([]);
+    }
+  });
+
+  it('the hook does see them when a command runs (so the test above can fail)', async () => {
+    const { legacy, target } = await providers();
+    const cwd = project({ 'migrate.yaml': configYaml({ legacyUrl: legacy.url, targetUrl: target.url }) });
+    const urls = heavy(await modulesLoadedBy(['check', '--samples', '1', '--config', path.join(cwd, 'migrate.yaml')]));
+    for (const part of ['/node_modules/undici/', '/node_modules/yaml/', '/dist/commands/check/']) {
+      expect(urls.some((u) => u.includes(part)), part).toBe(true);
+    }
+  });
+});
+
+describe('migrate check: interrupted', () => {
+  it('exits 130 promptly on Ctrl-C while a provider hangs', async () => {
+    const { legacy, target } = await providers({ faults: { hang: true } });
+    const cwd = project({ 'migrate.yaml': configYaml({ legacyUrl: legacy.url, targetUrl: target.url }) });
+    const child = migrate(cwd, ['check', '--provider', 'target']);
+    while (target.count({ path: '/v1/chat/completions' }) === 0) await new Promise((r) => setTimeout(r, 20));
+    const started = Date.now();
+    child.kill('SIGINT');
+    const result = await child;
+    expectExit(result, 130);
+    expect(result.stderr).toContain('interrupted by SIGINT');
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
