@@ -20,6 +20,7 @@ export function createContext(global: GlobalOptions, version: string, signal: Ab
     quiet: Boolean(global.quiet),
     verbose: Boolean(global.verbose),
     color: colorEnabled({ isTTY: stderrTTY, flag: global.color, env }),
+    stdoutColor: colorEnabled({ isTTY: stdoutTTY, flag: global.color, env }),
     live: stderrTTY && !ci,
   });
   return {

@@ -1,6 +1,8 @@
 import type { ChalkInstance } from 'chalk';
 import { makeChalk } from './color.js';
 
+const ANSI = /\x1b\[[0-9;]*m/g;
+
 export interface OutputOptions {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
@@ -8,6 +10,8 @@ export interface OutputOptions {
   quiet: boolean;
   verbose: boolean;
   color: boolean;
+  /** stdout is a terminal that may get colour; when piped, printed results lose their ANSI codes. */
+  stdoutColor?: boolean;
   /** CI or no TTY: plain lines, no spinners or in-place updates. */
   live: boolean;
 }
@@ -34,7 +38,8 @@ export class Output {
   print(text = ''): void {
     if (this.opts.json) return;
     this.clearLive();
-    this.opts.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    const plain = this.opts.stdoutColor === false ? text.replace(ANSI, '') : text;
+    this.opts.stdout.write(plain.endsWith('\n') ? plain : `${plain}\n`);
   }
 
   /** The single JSON document for --json. */
