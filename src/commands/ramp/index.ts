@@ -1,7 +1,41 @@
 import type { Context } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
+import { terminalPrompter } from '../../core/ramp/prompts.js';
+import { runRamp } from '../../core/ramp/run.js';
+import { rampSettings } from '../../core/ramp/settings.js';
+import { holdSecondSignal } from '../../main.js';
 
-// Placeholder until the command lands.
-export async function run(_ctx: Context, _opts: Record<string, unknown>): Promise<number> {
-  throw new UsageError('migrate ramp is not implemented yet');
+export interface RampFlags {
+  stages?: string;
+  resume?: boolean;
+  validate?: boolean;
+  soak?: string;
+  interval?: string;
+}
+
+/** `migrate ramp [--env E] [--stages 10,50,100] [--soak 60s] [--interval 10s] [--resume] [--validate]`. */
+export async function run(ctx: Context, flags: RampFlags): Promise<number> {
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
+  for (const warning of loaded.warnings) ctx.out.warn(warning);
+  const { name, env } = resolveEnvironment(loaded, ctx.global.env);
+  if (flags.resume && flags.stages) ctx.out.warn('--stages is ignored with --resume: the ramp keeps the stages it started with');
+  const settings = rampSettings(loaded.config, env, flags.resume ? { ...flags, stages: undefined } : flags);
+  return runRamp({
+    loaded,
+    environment: name,
+    env,
+    settings,
+    resume: Boolean(flags.resume),
+    validate: Boolean(flags.validate),
+    yes: Boolean(ctx.global.yes),
+    dryRun: Boolean(ctx.global.dryRun),
+    interactive: ctx.interactive,
+    out: ctx.out,
+    processEnv: ctx.env,
+    cwd: ctx.cwd,
+    version: ctx.version,
+    signal: ctx.signal,
+    prompter: terminalPrompter,
+    holdSignals: holdSecondSignal,
+  });
 }

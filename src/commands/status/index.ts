@@ -1,7 +1,18 @@
 import type { Context } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
+import { Redactor } from '../../core/redact.js';
+import { environmentStatus } from '../../core/ramp/status.js';
+import { renderStatus } from '../../core/ramp/status-render.js';
 
-// Placeholder until the command lands.
-export async function run(_ctx: Context, _opts: Record<string, unknown>): Promise<number> {
-  throw new UsageError('migrate status is not implemented yet');
+/** `migrate status [--env E] [--json]`: every environment's ramp (or one), its weight, lock and latest gates. */
+export async function run(ctx: Context): Promise<number> {
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
+  const names = ctx.global.env ? [resolveEnvironment(loaded, ctx.global.env).name] : Object.keys(loaded.config.environments);
+  const list = await Promise.all(names.map((name) => environmentStatus(loaded, name, loaded.config.environments[name]!)));
+  // Gate reasons quote command output and webhook answers: redact before printing.
+  const safe = new Redactor(loaded.secrets).value(list);
+  if (ctx.out.json) ctx.out.printJson({ schemaVersion: 1, environments: safe });
+  else if (safe.length === 0) ctx.out.print(`${loaded.name} defines no environments`);
+  else ctx.out.print(renderStatus(safe, ctx.out.c));
+  return 0;
 }

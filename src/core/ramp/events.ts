@@ -1,0 +1,55 @@
+import type { Action } from '../gates/controller.js';
+import type { Check, Outcome } from '../gates/types.js';
+import type { RampStatus } from '../state/ramp.js';
+
+// What a ramp reports as it goes. With --json each event is one line of JSON on stdout (NDJSON);
+// the stage-change webhook receives the same objects. Every event carries `event`, `time` (ISO)
+// and `environment`. Stage numbers are 1-based, as people count them.
+
+export type RampEvent =
+  | (Base & {
+      event: 'start';
+      resumed: boolean;
+      stages: number[];
+      soakMs: number;
+      intervalMs: number;
+      driver: string;
+      backupId?: string;
+      /** 1-based stage the ramp starts (or resumes) at. */
+      fromStage: number;
+      dryRun: boolean;
+    })
+  | (Base & {
+      event: 'plan';
+      /** --dry-run: what the ramp would do, step by step; nothing was changed. */
+      preflight: string[];
+      stages: Array<{ stage: number; weight: number; soakMs: number; intervalMs: number; steps: string[] }>;
+      /** Stages × soak: the least the ramp can take, before apply and restart times. */
+      minDurationMs: number;
+    })
+  | (Base & { event: 'preflight'; step: 'requires' | 'check' | 'validate' | 'backup' | 'final-check'; ok: boolean; detail: string })
+  | (Base & {
+      event: 'stage';
+      stage: number;
+      of: number;
+      weight: number;
+      /** applying: the driver is writing it · soaking: applied, gates watching · passed: the soak passed. */
+      status: 'applying' | 'soaking' | 'passed';
+      /** What the driver reports having applied (soaking only). */
+      appliedWeight?: number;
+    })
+  | (Base & { event: 'decision'; stage: number; weight: number; outcome: Outcome; action: Action; line: string; checks: Check[] })
+  | (Base & { event: 'rollback'; status: 'started' | 'done' | 'failed'; reason: string; detail?: string })
+  | (Base & { event: 'end'; status: RampStatus; reason?: string; exitCode: number; durationMs: number });
+
+interface Base {
+  time: string;
+  environment: string;
+}
+
+export type RampEventInput = RampEvent extends infer E ? (E extends RampEvent ? Omit<E, 'time' | 'environment'> : never) : never;
+
+/** Events the webhook is told about: stage changes, rollbacks and the end, not every decision. */
+export function isNotifiable(e: RampEvent): boolean {
+  return e.event === 'stage' || e.event === 'rollback' || e.event === 'end';
+}

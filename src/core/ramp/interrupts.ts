@@ -1,0 +1,93 @@
+// Ctrl-C and SIGTERM during the stages. The first Ctrl-C at a terminal asks what to do (pause,
+// roll back, continue); a second Ctrl-C, a SIGTERM, or any signal without a terminal stops the
+// ramp safely: the step in progress finishes, the state is written as paused, the lock is
+// released, exit 130. Nothing in flight is cut in half, so nothing is left half-applied.
+
+export type InterruptState = 'none' | 'ask' | 'stop';
+
+export interface Interrupts {
+  readonly state: InterruptState;
+  /** Aborted when the ramp must stop: cancels gate reads and waits. */
+  readonly stopSignal: AbortSignal;
+  /** Which signal asked to stop, for the state's reason. */
+  readonly cause: string;
+  /** Resolves at the next signal (to cut a wait short). */
+  next(): Promise<void>;
+  /** The question was answered "continue": back to normal. */
+  resume(): void;
+  /** Treat as a stop (Ctrl-C inside the prompt). */
+  stop(cause: string): void;
+  dispose(): void;
+}
+
+export interface TrapOptions {
+  /** A person is at a terminal: the first Ctrl-C asks instead of stopping. */
+  interactive: boolean;
+  /**
+   * Turns off main.ts's "second signal exits at once" while the ramp runs; returns the undo.
+   * The ramp's own handling must get the second signal so it can write its state first.
+   */
+  holdSignals?: () => () => void;
+}
+
+export function trapInterrupts(opts: TrapOptions): Interrupts {
+  const controller = new AbortController();
+  let state: InterruptState = 'none';
+  let cause = '';
+  let waiters: Array<() => void> = [];
+  const release = opts.holdSignals?.();
+
+  const wake = () => {
+    const w = waiters;
+    waiters = [];
+    for (const resolve of w) resolve();
+  };
+  const stop = (why: string) => {
+    if (state === 'stop') return;
+    state = 'stop';
+    cause = why;
+    controller.abort(new Error(why));
+    wake();
+  };
+  // Signals after the stop began: the stop is already under way (it writes the state); only a
+  // person who keeps insisting gets the immediate exit.
+  let insisted = 0;
+  const insist = () => {
+    if (++insisted >= 2) process.exit(130);
+  };
+  const onInt = () => {
+    if (state === 'stop') return insist();
+    if (opts.interactive && state === 'none') {
+      state = 'ask';
+      cause = 'Ctrl-C';
+      wake();
+    } else stop(state === 'ask' ? 'a second Ctrl-C' : 'SIGINT');
+  };
+  const onTerm = () => {
+    if (state === 'stop') return insist();
+    stop('SIGTERM');
+  };
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+
+  return {
+    get state() {
+      return state;
+    },
+    get cause() {
+      return cause;
+    },
+    stopSignal: controller.signal,
+    next: () => new Promise<void>((resolve) => waiters.push(resolve)),
+    resume() {
+      if (state === 'ask') state = 'none';
+    },
+    stop,
+    dispose() {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      release?.();
+      wake();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { describeStep } from '../traffic/steps.js';
+import type { TrafficDriver } from '../traffic/types.js';
+import type { RampEventInput } from './events.js';
+import type { RampSettings } from './settings.js';
+
+export interface PlanInput {
+  stages: number[];
+  /** First stage to run (resume), 0-based. */
+  from: number;
+  settings: RampSettings;
+  driver: TrafficDriver;
+  resume: boolean;
+  validate: boolean;
+  envFiles: string[];
+}
+
+/**
+ * --dry-run: every stage with its window and the exact writes and commands the driver would do
+ * (the driver's plan reads the files as they are now; nothing is written).
+ */
+export async function rampPlan(p: PlanInput): Promise<Extract<RampEventInput, { event: 'plan' }>> {
+  const preflight = [
+    'take the environment lock',
+    'check the target provider (2 samples per endpoint)',
+    ...(p.validate ? ['run the validation suite on legacy and target'] : []),
+    p.resume ? 'reuse the backup the ramp took when it started' : `back up ${p.envFiles.join(', ')}`,
+  ];
+  const stages = [];
+  for (let i = p.from; i < p.stages.length; i++) {
+    const weight = p.stages[i]!;
+    const steps = (await p.driver.plan(weight)).map(describeStep);
+    stages.push({ stage: i + 1, weight, soakMs: p.settings.soakMs, intervalMs: p.settings.intervalMs, steps });
+  }
+  return { event: 'plan', preflight, stages, minDurationMs: stages.length * p.settings.soakMs };
+}

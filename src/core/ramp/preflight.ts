@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { UnhealthyError, UsageError } from '../../errors.js';
+import { runCheck } from '../check/run.js';
+import type { EndpointReport } from '../check/types.js';
+import { resolveConfigPath, type LoadedConfig } from '../config/index.js';
+import type { EnvironmentConfig } from '../config/schema.js';
+import { parse, values } from '../envfile/index.js';
+import { ProbeClient } from '../http/client.js';
+import { type BackupSource, classifyEnvValues, createBackup, planBackup, pruneBackups } from '../state/backups.js';
+import { referencedBackups } from '../state/protect.js';
+import { loadRampState } from '../state/ramp.js';
+import { buildReport } from '../validate/report.js';
+import { runValidation } from '../validate/run.js';
+import { DEFAULT_SUITE, loadSuites } from '../validate/suite.js';
+
+// The checks before a ramp touches anything. Each throws a MigrateError (exit 1 or 2) and
+// changes nothing, so a failed preflight leaves the environment as it was.
+
+/** `requires: canary`: production may not start before canary's ramp completed. */
+export async function checkRequires(stateDir: string, environment: string, env: EnvironmentConfig): Promise<string | undefined> {
+  if (!env.requires) return undefined;
+  const other = await loadRampState(stateDir, env.requires).catch(() => undefined);
+  if (other?.status === 'completed') return `${env.requires} completed its ramp at ${other.endedAt ?? other.updatedAt}`;
+  const now = other ? `its ramp is ${other.status}${other.stages[other.current] ? ` at stage ${other.stages[other.current]!.weight}%` : ''}` : 'it has not been ramped';
+  throw new UsageError(`environment ${environment} requires ${env.requires} to have completed its ramp first, and ${now}`, {
+    hint: `run \`migrate ramp --env ${env.requires}\` (see \`migrate status --env ${env.requires}\`)`,
+  });
+}
+
+/** Production asks a person; without a terminal it needs --yes. Decided before anything happens. */
+export function needsConfirmation(environment: string, env: EnvironmentConfig): boolean {
+  return env.confirm ?? /^(production|prod)$/i.test(environment);
+}
+
+export function assertCanConfirm(environment: string, opts: { yes: boolean; interactive: boolean; dryRun: boolean }): void {
+  if (opts.yes || opts.interactive || opts.dryRun) return;
+  throw new UsageError(`environment ${environment} asks for confirmation before the first stage and before 100 %, and nobody is at a terminal`, {
+    hint: `review the plan with \`migrate ramp --env ${environment} --dry-run\`, then pass --yes`,
+  });
+}
+
+/** A short connectivity check of the target (all its nodes); the ramp stops here if it fails. */
+export async function checkTarget(loaded: LoadedConfig, opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal; samples?: number }): Promise<string> {
+  const { config } = loaded;
+  const reports = await runCheck(config, {
+    roles: ['target'],
+    samples: opts.samples ?? 2,
+    maxP95Ms: config.check.maxP95Ms,
+    maxErrors: config.check.maxErrors,
+    env: opts.env,
+    signal: opts.signal,
+  });
+  const failed = reports.filter((r) => r.verdict === 'fail');
+  if (failed.length > 0) {
+    throw new UnhealthyError(`the target provider failed its connectivity check: nothing was changed`, {
+      details: failed.flatMap(problemLines),
+      hint: 'run `migrate check --provider target` for the full report',
+    });
+  }
+  return `target reachable: ${reports.map((r) => `${r.node} p95 ${Math.round(r.samples.latency.totalMs?.p95 ?? 0)}ms`).join(', ')}`;
+}
+
+function problemLines(r: EndpointReport): string[] {
+  const fails = r.problems.filter((p) => p.severity === 'fail');
+  return (fails.length ? fails : r.problems).map((p) => `${r.node} (${r.baseUrl}): ${p.message}`);
+}
+
+/** The validation suite on both providers (config validate.suites, else the built-in one). */
+export async function validateProviders(loaded: LoadedConfig, opts: { cwd: string; env: NodeJS.ProcessEnv; version: string; signal: AbortSignal }): Promise<string> {
+  const { config } = loaded;
+  const files = config.validate.suites.length ? config.validate.suites.map((f) => path.resolve(loaded.dir, f)) : [DEFAULT_SUITE];
+  const suites = await loadSuites(files, opts.cwd);
+  const providers = { legacy: config.providers.legacy, target: config.providers.target };
+  const client = new ProbeClient({ env: opts.env });
+  const startedAt = new Date();
+  const result = await runValidation({
+    runs: suites.flatMap((s) => s.runs),
+    providers,
+    defaultModel: config.models[0]!,
+    concurrency: config.validate.concurrency,
+    rpm: { legacy: config.providers.legacy.rpm ?? config.validate.rpm, target: config.providers.target.rpm ?? config.validate.rpm },
+    totalTimeoutMs: config.validate.timeout,
+    signal: opts.signal,
+    client,
+  }).finally(() => client.close());
+  const report = buildReport({ result, suites, providers, version: opts.version, startedAt, minPassRate: config.validate.minPassRate });
+  if (!report.ok) {
+    throw new UnhealthyError('the validation suite failed on target: nothing was changed', {
+      details: report.reasons,
+      hint: 'run `migrate validate` for the full report',
+    });
+  }
+  return `validation passed: ${report.summary.cases} cases`;
+}
+
+/** The backup a failed ramp rolls back to, taken before the first write. */
+export async function takeBackup(loaded: LoadedConfig, stateDir: string, environment: string, env: EnvironmentConfig, version: string): Promise<string> {
+  const sources: BackupSource[] = env.envFiles.map((file) => ({ path: file, absolute: resolveConfigPath(loaded, file) }));
+  const planned = await planBackup(sources, (file) => classifyEnvValues(values(parse(file.content)), loaded.config.providers));
+  const backup = await createBackup({ stateDir, environment, files: sources, planned, message: 'before migrate ramp', toolVersion: version });
+  const protect = [...(await referencedBackups(stateDir, environment)), backup.id];
+  await pruneBackups(stateDir, environment, loaded.config.backup.keep, { protect });
+  return backup.id;
+}

@@ -1,0 +1,103 @@
+import { UsageError } from '../../errors.js';
+import type { LoadedConfig } from '../config/index.js';
+import { resolveConfigPath } from '../config/index.js';
+import type { EnvironmentConfig } from '../config/schema.js';
+import { createRunner } from '../exec/run.js';
+import { formatArgv } from '../exec/format.js';
+import { webhookNotifier, type Notifier } from '../notify/webhook.js';
+import type { Output } from '../output/output.js';
+import { acquireLock, type Lock } from '../state/lock.js';
+import { resolveStateDir } from '../state/paths.js';
+import { assertCanStart, clearRollbackRequest, loadRampState, resumePoint, type RampState } from '../state/ramp.js';
+import { createTrafficDriver } from '../traffic/create.js';
+import { Journal } from './journal.js';
+import { rampPlan } from './plan.js';
+import { assertCanConfirm, checkRequires, needsConfirmation } from './preflight.js';
+import type { Prompter } from './prompts.js';
+import { RampRun } from './ramp-run.js';
+import type { RampSettings } from './settings.js';
+
+export interface RampOptions {
+  loaded: LoadedConfig;
+  environment: string;
+  env: EnvironmentConfig;
+  settings: RampSettings;
+  resume: boolean;
+  validate: boolean;
+  yes: boolean;
+  dryRun: boolean;
+  interactive: boolean;
+  out: Output;
+  processEnv: NodeJS.ProcessEnv;
+  cwd: string;
+  version: string;
+  /** Aborted on the first signal; honoured during preflight (the stages trap signals themselves). */
+  signal: AbortSignal;
+  prompter: Prompter;
+  /** main.ts's switch for "a second signal exits at once"; the stages turn it off while they run. */
+  holdSignals?: () => () => void;
+}
+
+/** What is decided before the lock: refusals here change nothing and take no lock. */
+export interface Admission {
+  stateDir: string;
+  existing?: RampState;
+  stages: number[];
+  from: number;
+  confirm: boolean;
+  /** Said in the preflight when the environment requires another. */
+  requires?: string;
+}
+
+/** `migrate ramp`: admission checks, then (under the environment's lock) preflight and the stages. Returns the exit code. */
+export async function runRamp(o: RampOptions): Promise<number> {
+  const started = Date.now();
+  const admission = await admit(o);
+  const run = createRunner({ onRun: (cmd) => o.out.debug(`$ ${formatArgv(cmd.argv)}`) });
+  const driver = await createTrafficDriver({ environment: o.environment, env: o.env, providers: o.loaded.config.providers, configDir: o.loaded.dir, secrets: o.loaded.secrets, run });
+  if (o.dryRun) {
+    const journal = new Journal({ environment: o.environment, out: o.out, secrets: o.loaded.secrets, startedAt: started });
+    const envFiles = o.env.envFiles.map((f) => resolveConfigPath(o.loaded, f));
+    await journal.emit(await rampPlan({ ...admission, settings: o.settings, driver, resume: o.resume, validate: o.validate, envFiles }));
+    return 0;
+  }
+  for (const warning of o.settings.warnings) o.out.warn(warning);
+  const lock = await acquireLock(admission.stateDir, o.environment, { command: 'migrate ramp' });
+  const notifier = o.settings.webhook ? notifierFor(o) : undefined;
+  try {
+    if (lock.takenOver) o.out.warn(`took over a stale lock of ${o.environment} (pid ${lock.takenOver.pid ?? '?'} is gone)`);
+    if (!o.resume) await clearRollbackRequest(admission.stateDir, o.environment); // an old request must not stop a new ramp
+    const journal = new Journal({ environment: o.environment, out: o.out, stateDir: admission.stateDir, secrets: o.loaded.secrets, notifier, startedAt: started });
+    return await new RampRun({ ...o, ...admission, lock: holder(lock), rawLock: lock, driver, run, journal, started }).run();
+  } finally {
+    await notifier?.flush(3000);
+    await lock.release();
+  }
+}
+
+/** Production confirmation policy, `requires`, and fresh-versus-resume, all before any lock or write. */
+async function admit(o: RampOptions): Promise<Admission> {
+  const stateDir = resolveStateDir(o.loaded.dir, o.loaded.config.stateDir);
+  const confirm = needsConfirmation(o.environment, o.env);
+  if (confirm) assertCanConfirm(o.environment, { yes: o.yes, interactive: o.interactive, dryRun: o.dryRun });
+  const requires = await checkRequires(stateDir, o.environment, o.env);
+  const existing = await loadRampState(stateDir, o.environment);
+  if (!o.resume) {
+    assertCanStart(existing, o.environment);
+    return { stateDir, existing, stages: o.settings.stages, from: 0, confirm, requires };
+  }
+  if (!existing) {
+    throw new UsageError(`there is no ramp of ${o.environment} to resume`, { hint: `start one with \`migrate ramp --env ${o.environment}\`` });
+  }
+  const point = resumePoint(existing);
+  return { stateDir, existing, stages: existing.stages.map((s) => s.weight), from: point.stageIndex, confirm, requires };
+}
+
+function holder(lock: Lock): RampState['lock'] {
+  const { pid, host, command, time } = lock.info;
+  return { pid, host, command, time };
+}
+
+function notifierFor(o: RampOptions): Notifier {
+  return webhookNotifier({ url: o.settings.webhook!, secrets: o.loaded.secrets, onGiveUp: (line) => o.out.warn(line) });
+}

@@ -1,0 +1,59 @@
+import { UsageError } from '../../errors.js';
+import { parseDuration } from '../config/duration.js';
+import { effectiveRamp } from '../config/ramp.js';
+import type { Config, EnvironmentConfig, GatesConfig, RampConfig } from '../config/schema.js';
+
+/** What one ramp runs with: defaults < top-level `ramp` < the environment's `ramp` < flags. */
+export interface RampSettings {
+  stages: number[];
+  soakMs: number;
+  intervalMs: number;
+  gates: GatesConfig;
+  sources: RampConfig['sources'];
+  webhook?: string;
+  /** Said once before the ramp starts (a last stage below 100 %). */
+  warnings: string[];
+}
+
+export interface RampFlags {
+  stages?: string;
+  soak?: string;
+  interval?: string;
+}
+
+export function rampSettings(config: Config, env: EnvironmentConfig, flags: RampFlags): RampSettings {
+  const merged = effectiveRamp(config, env);
+  const stages = flags.stages === undefined ? merged.stages : parseStages(flags.stages);
+  checkStages(stages, flags.stages === undefined ? 'ramp.stages' : '--stages');
+  const soakMs = flags.soak === undefined ? merged.soak : flagDuration('--soak', flags.soak);
+  const intervalMs = flags.interval === undefined ? merged.interval : flagDuration('--interval', flags.interval);
+  if (intervalMs <= 0) throw new UsageError(`--interval must be more than 0, got ${intervalMs}ms`);
+  const warnings = stages[stages.length - 1] === 100 ? [] : [`the last stage is ${stages[stages.length - 1]}%: the ramp ends without cutting over to target`];
+  if (intervalMs > soakMs) warnings.push(`the interval (${intervalMs}ms) is longer than the soak (${soakMs}ms): one decision per stage`);
+  return { stages, soakMs, intervalMs, gates: merged.gates, sources: merged.sources, webhook: merged.webhook, warnings };
+}
+
+/** "10,50,100" → [10, 50, 100]. */
+export function parseStages(text: string): number[] {
+  const parts = text.split(',').map((p) => p.trim());
+  const stages = parts.map(Number);
+  const bad = parts.find((p, i) => p === '' || !Number.isFinite(stages[i]!));
+  if (bad !== undefined) throw new UsageError(`--stages: "${bad}" is not a number; write weights in percent, e.g. --stages 10,50,100`);
+  return stages;
+}
+
+/** Increasing, each above 0 and at most 100: a stage that does not move traffic forward is a typo. */
+export function checkStages(stages: number[], where: string): void {
+  if (stages.length === 0) throw new UsageError(`${where}: give at least one stage, e.g. 10,50,100`);
+  const out = stages.find((s) => !(s > 0 && s <= 100));
+  if (out !== undefined) throw new UsageError(`${where}: ${out} is outside 0 < weight <= 100`);
+  if (stages.some((s, i) => i > 0 && s <= stages[i - 1]!)) {
+    throw new UsageError(`${where}: stages must increase, got ${stages.join(', ')}`);
+  }
+}
+
+function flagDuration(flag: string, text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UsageError(`${flag}: expected a duration like 500ms, 10s or 5m, got "${text}"`);
+  return ms;
+}

@@ -1,0 +1,128 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { decide, measureWindow, startSoak, type Decision, type SoakPolicy, type SoakState } from '../gates/controller.js';
+import { readChecks } from '../gates/sources/read.js';
+import type { ProbeSource } from '../gates/sources/probes.js';
+import type { Figures, GateSource, Thresholds } from '../gates/types.js';
+import type { RollbackRequest } from '../state/ramp.js';
+import type { Interrupts } from './interrupts.js';
+import type { Prompter } from './prompts.js';
+import type { LiveView } from './render.js';
+
+// One stage's soak: wait for each decision time, read every gate source at once, let the pure
+// controller decide, and act on it. Between decisions it wakes every second to honour a
+// `migrate rollback` request, a signal, and to refresh the live line.
+
+export type SoakEnd =
+  | { kind: 'passed' }
+  | { kind: 'rollback'; reason: string }
+  /** interrupted: a signal stopped it (exit 130); otherwise a person chose to pause. */
+  | { kind: 'pause'; reason: string; interrupted: boolean }
+  /** Another process (`migrate rollback`) asked this ramp to stop; it will do the rollback. */
+  | { kind: 'stopped'; request: RollbackRequest };
+
+export interface SoakDeps {
+  environment: string;
+  policy: SoakPolicy;
+  sources: GateSource[];
+  probes?: ProbeSource;
+  limits: Thresholds;
+  interrupts: Interrupts;
+  prompter: Prompter;
+  rollbackRequested(): Promise<RollbackRequest | undefined>;
+  onDecision(d: Decision): Promise<void>;
+  /** Called about every second with the live figures (at a terminal). */
+  onTick?(view: LiveView): void;
+  now?: () => number;
+}
+
+const TICK_MS = 1000;
+
+export async function soakStage(deps: SoakDeps, stageIndex: number, stageCount: number, weight: number): Promise<SoakEnd> {
+  const now = deps.now ?? Date.now;
+  let soak = startSoak(deps.policy, stageIndex, weight, now());
+  const view = { stage: stageIndex + 1, of: stageCount, weight };
+  for (;;) {
+    const early = await waitFor(deps, soak, view);
+    if (early) return early;
+    let checks;
+    try {
+      const window = measureWindow(soak, deps.policy, now());
+      checks = await readChecks(deps.sources, { ...window, env: deps.environment, stageIndex, weight, signal: deps.interrupts.stopSignal }, deps.limits);
+    } catch (err) {
+      if (deps.interrupts.stopSignal.aborted) return stopped(deps.interrupts);
+      throw err;
+    }
+    const { state, decision } = decide(soak, deps.policy, checks, now());
+    soak = state;
+    await deps.onDecision(decision);
+    const end = await act(deps, decision, soak);
+    if (end === 'extend') soak = { ...soak, endsAt: now() + deps.policy.soakMs, nextAt: now() + deps.policy.intervalMs };
+    else if (end) return end;
+  }
+}
+
+async function act(deps: SoakDeps, d: Decision, soak: SoakState): Promise<SoakEnd | 'extend' | undefined> {
+  switch (d.action) {
+    case 'advance':
+      return { kind: 'passed' };
+    case 'rollback':
+      return { kind: 'rollback', reason: d.line };
+    case 'pause': {
+      // Only at a terminal: still inconclusive after every extension, a person decides.
+      const choice = await ask(deps, `stage ${soak.weight}%: the gates still cannot tell (${d.checks.map((c) => c.reason).join('; ')}). What now?`);
+      if (choice === 'continue') return 'extend';
+      if (choice === 'rollback') return { kind: 'rollback', reason: `${d.line}; the operator chose to roll back` };
+      if (choice === 'pause') return { kind: 'pause', reason: `stage ${soak.weight}% inconclusive; paused by the operator`, interrupted: false };
+      return stopped(deps.interrupts);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Until the next decision is due, waking every second; returns early when the soak must end. */
+async function waitFor(deps: SoakDeps, soak: SoakState, view: Pick<LiveView, 'stage' | 'of' | 'weight'>): Promise<SoakEnd | undefined> {
+  const now = deps.now ?? Date.now;
+  for (;;) {
+    const request = await deps.rollbackRequested();
+    if (request) return { kind: 'stopped', request };
+    if (deps.interrupts.state === 'stop') return stopped(deps.interrupts);
+    if (deps.interrupts.state === 'ask') {
+      const choice = await ask(deps, `interrupted during stage ${view.stage}/${view.of} (${view.weight}%). What now?`);
+      if (choice === 'pause') return { kind: 'pause', reason: `paused by the operator at stage ${view.weight}%`, interrupted: true };
+      if (choice === 'rollback') return { kind: 'rollback', reason: `the operator chose to roll back at stage ${view.weight}%` };
+      if (choice !== 'continue') return stopped(deps.interrupts);
+      deps.interrupts.resume();
+    }
+    await tick(deps, soak, view);
+    const left = soak.nextAt - now();
+    if (left <= 0) return undefined;
+    await Promise.race([sleep(Math.min(left, TICK_MS)), deps.interrupts.next()]);
+  }
+}
+
+async function ask(deps: SoakDeps, message: string): Promise<'pause' | 'rollback' | 'continue' | 'stop'> {
+  try {
+    return await deps.prompter.choose(message, deps.interrupts.stopSignal);
+  } catch {
+    deps.interrupts.stop('Ctrl-C at the prompt');
+    return 'stop';
+  }
+}
+
+/** Refresh the live line with the probes' figures for the window so far. */
+async function tick(deps: SoakDeps, soak: SoakState, view: Pick<LiveView, 'stage' | 'of' | 'weight'>): Promise<void> {
+  if (!deps.onTick) return;
+  const now = (deps.now ?? Date.now)();
+  let target: Figures | undefined;
+  let legacy: Figures | undefined;
+  if (deps.probes) {
+    const reading = await deps.probes.read({ ...measureWindow(soak, deps.policy, now), env: deps.environment, stageIndex: soak.stageIndex, weight: soak.weight });
+    if (reading.kind === 'measurement') ({ target, legacy } = reading);
+  }
+  deps.onTick({ ...view, elapsedMs: now - soak.startedAt, soakMs: soak.endsAt - soak.startedAt, target, legacy });
+}
+
+function stopped(interrupts: Interrupts): SoakEnd {
+  return { kind: 'pause', reason: `interrupted by ${interrupts.cause || 'a signal'}`, interrupted: true };
+}

@@ -1,0 +1,38 @@
+import type { ChalkInstance } from 'chalk';
+import type { EnvironmentStatus } from './status.js';
+
+/** `migrate status` at a terminal: one block per environment. */
+export function renderStatus(list: EnvironmentStatus[], c: ChalkInstance): string {
+  return list.map((s) => block(s, c).join('\n')).join('\n\n');
+}
+
+function block(s: EnvironmentStatus, c: ChalkInstance): string[] {
+  const now = s.driverWeight === null ? 'unknown' : `${s.driverWeight}%`;
+  if (s.status === 'none') return [`${c.bold(s.environment)}: no ramp yet (${s.driver} driver reports ${now})`];
+  const lines = [`${c.bold(s.environment)}: ${colorStatus(s.status, c)}${s.reason ? ` (${s.reason})` : ''}`];
+  if (s.stage) lines.push(`  stage ${s.stage.number}/${s.stage.of}: ${s.stage.weight}% ${s.stage.status}; stages ${(s.stages ?? []).map((st) => `${st.weight}%${mark(st.status)}`).join(' → ')}`);
+  lines.push(`  weight: ${s.appliedWeight ?? 0}% applied by the ramp; the ${s.driver} driver reports ${now}`);
+  if (s.backupId) lines.push(`  backup: ${s.backupId}`);
+  lines.push(`  lock: ${s.lock ? `pid ${s.lock.pid} on ${s.lock.host} (${s.lock.command}) since ${s.lock.time}` : 'free'}`);
+  if (s.rollbackRequested) lines.push(`  rollback requested by ${s.rollbackRequested.by} at ${s.rollbackRequested.at}`);
+  lines.push(`  started ${s.startedAt}${s.endedAt ? `, ended ${s.endedAt}` : `, updated ${s.updatedAt}`}`);
+  if (s.gates.length > 0) {
+    lines.push('  last decisions:');
+    for (const g of s.gates) lines.push(`    ${g.at.slice(11, 19)} ${g.line}`);
+  }
+  return lines;
+}
+
+function mark(status: string): string {
+  if (status === 'passed') return ' ✓';
+  if (status === 'failed') return ' ✗';
+  if (status === 'soaking' || status === 'applying') return ' …';
+  return '';
+}
+
+function colorStatus(status: string, c: ChalkInstance): string {
+  if (status === 'completed') return c.green(status);
+  if (status === 'running') return c.cyan(status);
+  if (status === 'failed') return c.red(status);
+  return c.yellow(status);
+}

@@ -1,0 +1,79 @@
+import type { LoadedConfig } from '../config/index.js';
+import type { EnvironmentConfig } from '../config/schema.js';
+import { createRunner } from '../exec/run.js';
+import { readLock, type LockInfo } from '../state/lock.js';
+import { resolveStateDir } from '../state/paths.js';
+import { loadRampState, type GateRecord, type RampState } from '../state/ramp.js';
+import { createTrafficDriver } from '../traffic/create.js';
+
+/** One environment as `migrate status` reports it (also its --json shape, inside `environments`). */
+export interface EnvironmentStatus {
+  environment: string;
+  driver: string;
+  /** "none" when the environment has never been ramped. */
+  status: RampState['status'] | 'none';
+  /** The stage in progress (or the last one when finished); 1-based. */
+  stage?: { number: number; of: number; weight: number; status: string };
+  stages?: RampState['stages'];
+  /** What the ramp recorded the driver applying. */
+  appliedWeight?: number;
+  /** What the driver reports now (env files, nginx include); null when it cannot tell. */
+  driverWeight: number | null;
+  backupId?: string;
+  /** Who holds the environment's lock now; null when unlocked. */
+  lock: Omit<LockInfo, 'token'> | null;
+  reason?: string;
+  startedAt?: string;
+  updatedAt?: string;
+  endedAt?: string;
+  rollbackRequested?: RampState['rollbackRequested'];
+  /** The latest decisions, oldest first, with their figures. */
+  gates: GateRecord[];
+}
+
+export const RECENT_DECISIONS = 5;
+
+export async function environmentStatus(loaded: LoadedConfig, name: string, env: EnvironmentConfig, recent = RECENT_DECISIONS): Promise<EnvironmentStatus> {
+  const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
+  const [state, lock, driverWeight] = await Promise.all([loadRampState(stateDir, name), readLock(stateDir, name), currentWeight(loaded, name, env)]);
+  const { token: _token, ...holder } = lock ?? { token: undefined };
+  const base = { environment: name, driver: env.traffic.driver, driverWeight, lock: lock ? (holder as Omit<LockInfo, 'token'>) : null };
+  if (!state) return { ...base, status: 'none', gates: [] };
+  const index = Math.min(state.current, state.stages.length - 1);
+  const stage = state.stages[index]!;
+  return {
+    ...base,
+    status: state.status,
+    stage: { number: index + 1, of: state.stages.length, weight: stage.weight, status: stage.status },
+    stages: state.stages,
+    appliedWeight: state.appliedWeight,
+    backupId: state.backupId,
+    reason: state.reason,
+    startedAt: state.startedAt,
+    updatedAt: state.updatedAt,
+    endedAt: state.endedAt,
+    rollbackRequested: state.rollbackRequested,
+    gates: state.gates.slice(-recent),
+  };
+}
+
+/**
+ * Ask the driver what traffic sees now. Only reads: the compose parts are left out so no
+ * docker command runs (reading the weight needs the env files or the include, not compose).
+ */
+async function currentWeight(loaded: LoadedConfig, name: string, env: EnvironmentConfig): Promise<number | null> {
+  const traffic = env.traffic.driver === 'nginx' ? { ...env.traffic, service: undefined } : env.traffic;
+  try {
+    const driver = await createTrafficDriver({
+      environment: name,
+      env: { ...env, traffic, compose: undefined },
+      providers: loaded.config.providers,
+      configDir: loaded.dir,
+      secrets: loaded.secrets,
+      run: createRunner(),
+    });
+    return (await driver.current()) ?? null;
+  } catch {
+    return null; // a missing env file: the ramp state still says what it knows
+  }
+}

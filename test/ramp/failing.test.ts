@@ -1,0 +1,75 @@
+// A target that breaks mid-ramp is rolled back by itself, through the same path as `migrate rollback`.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { canaryProject, expectNoSecrets, legacyEnvFile, migrate, providers, readAudit, readState, soakingAt, spawnMigrate, waitForState } from './helpers.js';
+
+async function backupCopy(dir: string, id: string): Promise<Buffer> {
+  const manifest = JSON.parse(await fs.readFile(path.join(dir, '.migrate/backups', id, 'manifest.json'), 'utf8'));
+  return fs.readFile(path.join(dir, '.migrate/backups', id, manifest.files[0].stored));
+}
+
+describe('migrate ramp when the target starts failing', () => {
+  it('rolls back at 20 %: exit 1, env file byte-identical to the backup, reason recorded', async () => {
+    const { legacy, target } = await providers();
+    const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url });
+    const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
+
+    await waitForState(dir, soakingAt(20));
+    target.setFaults({ error: { status: 503 } });
+    const r = await ramp;
+
+    expect(r.exitCode, String(r.stderr)).toBe(1);
+    const state = await readState(dir);
+    expect(state?.status).toBe('rolled-back');
+    expect(state?.reason).toMatch(/^stage 20%: error rate \d+\.\d% > 1\.0% over \d+ requests → rolling back$/);
+    expect(state?.stages.map((s) => s.status)).toEqual(['passed', 'failed', 'pending']);
+    const file = await fs.readFile(path.join(dir, '.env.canary'));
+    expect(file.equals(await backupCopy(dir, state!.backupId!))).toBe(true);
+    expect(file.toString()).toBe(legacyEnvFile(legacy.url));
+    expect(String(r.stderr)).toMatch(/✓ rolled back: restored \.env\.canary from backup .*; legacy answers/);
+    const results = (await readAudit(dir)).map((a) => `${a.command}:${a.result}`);
+    expect(results).toEqual(expect.arrayContaining(['ramp:rollback-started', 'rollback:ok', 'ramp:rollback-done', 'ramp:rolled-back']));
+    await expectNoSecrets(dir, String(r.stdout), String(r.stderr));
+  });
+
+  it('exits 3 with the command to run when the rollback itself cannot complete', async () => {
+    const { legacy, target } = await providers();
+    const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url });
+    const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
+
+    await waitForState(dir, soakingAt(20));
+    // Legacy breaks too: the files are restored, but the rollback cannot verify legacy answers.
+    legacy.setFaults({ error: { status: 503, paths: ['*'] } });
+    target.setFaults({ error: { status: 503 } });
+    const r = await ramp;
+
+    expect(r.exitCode, String(r.stderr)).toBe(3);
+    const state = await readState(dir);
+    expect(state?.status).toBe('failed');
+    expect(state?.reason).toMatch(/the rollback did not complete/);
+    expect(String(r.stderr)).toMatch(/migrate rollback --env canary/);
+    // A fresh ramp refuses until a person rolls back.
+    const again = await migrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/migrate rollback --env canary/);
+  });
+
+  it('stops without a fight when `migrate rollback` is run during a soak', async () => {
+    const { legacy, target } = await providers();
+    const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, ramp: ['  stages: [10, 100]', '  soak: 20s', '  interval: 400ms', '  gates: { minSamples: 3 }', '  sources: { probes: { rps: 10 } }'] });
+    const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
+    await waitForState(dir, soakingAt(10));
+
+    const rollback = await migrate(dir, ['rollback', '--env', 'canary', '--yes'], { targetUrl: target.url });
+    const r = await ramp;
+
+    expect(rollback.code, rollback.stderr).toBe(0);
+    expect(r.exitCode, String(r.stderr)).toBe(1);
+    const state = await readState(dir);
+    expect(state?.status).toBe('rolled-back');
+    expect(state?.reason).toMatch(/stopped for a rollback requested by .*migrate rollback/);
+    expect(await fs.readFile(path.join(dir, '.env.canary'), 'utf8')).toBe(legacyEnvFile(legacy.url));
+    await expect(fs.stat(path.join(dir, '.migrate/locks/canary.lock'))).rejects.toThrow();
+  });
+});

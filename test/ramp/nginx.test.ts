@@ -1,0 +1,85 @@
+// The nginx driver end to end with a real nginx (Debian package): at 20 % the split is real,
+// and after the ramp rolls itself back no request reaches the target.
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
+import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
+import { NGINX_BIN, startNginx, type NginxRig } from '../helpers/nginx.js';
+import { canaryProject, LEGACY_KEY, readState, soakingAt, spawnMigrate, TARGET_KEY, waitForState } from './helpers.js';
+
+let legacy: FakeProvider;
+let target: FakeProvider;
+let rig: NginxRig;
+
+beforeAll(async () => {
+  legacy = await startFakeProvider({ name: 'legacy', apiKey: LEGACY_KEY });
+  target = await startFakeProvider({ name: 'target', apiKey: TARGET_KEY });
+  const providers = { legacy: { baseUrl: legacy.url, apiKey: LEGACY_KEY }, target: { baseUrl: target.url, apiKey: TARGET_KEY } };
+  rig = await startNginx({ include: renderNginxInclude({ environment: 'canary', weight: 0, splitKey: '$request_id', providers }), server: renderLocation('canary') });
+});
+afterAll(async () => {
+  await rig?.stop();
+  await legacy?.close();
+  await target?.close();
+});
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+
+/** The app's request through nginx; model gpt-4o tells it from the ramp's probes (gpt-4.1). */
+function post(retried = false): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${rig.url}/v1/chat/completions`, { method: 'POST', agent, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      // A reload closes idle keep-alive sockets; clients retry a reset on a reused socket once.
+      if (!retried && err.code === 'ECONNRESET' && req.reusedSocket) resolve(post(true));
+      else reject(err);
+    });
+    req.end('{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}');
+  });
+}
+
+async function send(n: number): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next++ < n) await post();
+  }));
+}
+
+const app = { model: 'gpt-4o' };
+
+describe('ramp with the nginx driver (real nginx)', () => {
+  it('splits 20 % to target at stage 20 %, then after the rollback sends none there', async () => {
+    const dir = canaryProject({
+      legacyUrl: legacy.url,
+      targetUrl: target.url,
+      environments: ['  canary:', '    envFiles: [.env.canary]', `    traffic: { driver: nginx, file: ${rig.includeFile}, binary: ${NGINX_BIN}, args: ${JSON.stringify(rig.args)} }`],
+      ramp: ['  stages: [20, 100]', '  soak: 60s', '  interval: 500ms', '  gates: { minSamples: 3 }', '  sources: { probes: { rps: 10 } }'],
+    });
+    const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
+    await waitForState(dir, soakingAt(20));
+
+    target.resetCounts();
+    legacy.resetCounts();
+    await send(2000);
+    const share = target.count(app) / 2000;
+    expect(target.count(app) + legacy.count(app)).toBe(2000);
+    expect(share).toBeGreaterThan(0.17);
+    expect(share).toBeLessThan(0.23);
+
+    target.setFaults({ error: { status: 503 } });
+    const r = await ramp;
+    expect(r.exitCode, String(r.stderr)).toBe(1);
+    expect((await readState(dir))?.status).toBe('rolled-back');
+    expect(String(r.stderr)).toMatch(/nginx driver at 0%/);
+
+    target.resetFaults();
+    target.resetCounts();
+    legacy.resetCounts();
+    await send(300);
+    expect(target.count(app)).toBe(0);
+    expect(legacy.count(app)).toBe(300);
+  }, 60_000);
+});

@@ -1,0 +1,52 @@
+// `migrate status` reads what a ramp left (or is writing): stage, weights, lock, gate history.
+import { describe, expect, it } from 'vitest';
+import { CANARY, canaryProject, legacyEnvFile, migrate, providers, soakingAt, spawnMigrate, waitForState } from '../ramp/helpers.js';
+
+const TWO_ENVIRONMENTS = [...CANARY, '  production:', '    envFiles: [.env.production]'];
+const LONG_SOAK = ['  stages: [10, 100]', '  soak: 30s', '  interval: 300ms', '  gates: { minSamples: 3 }', '  sources: { probes: { rps: 10 } }'];
+
+describe('migrate status', () => {
+  it('--json shows a running ramp: stage, applied and driver weight, lock holder, decisions with figures', async () => {
+    const { legacy, target } = await providers();
+    const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, environments: TWO_ENVIRONMENTS, ramp: LONG_SOAK }, { '.env.production': legacyEnvFile(legacy.url) });
+    const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
+    await waitForState(dir, (s) => soakingAt(10)(s) && s.gates.length >= 2);
+
+    const r = await migrate(dir, ['status', '--json'], { targetUrl: target.url });
+    ramp.kill('SIGTERM');
+    await ramp;
+
+    expect(r.code, r.stderr).toBe(0);
+    const { environments } = JSON.parse(r.stdout);
+    const [canary, production] = environments;
+    expect(canary).toMatchObject({ environment: 'canary', driver: 'env', status: 'running', stage: { number: 1, of: 2, weight: 10, status: 'soaking' }, appliedWeight: 10, driverWeight: 10 });
+    expect(canary.lock).toMatchObject({ pid: ramp.pid, command: 'migrate ramp' });
+    expect(canary.backupId).toMatch(/canary/);
+    expect(canary.gates.length).toBeGreaterThanOrEqual(2);
+    expect(canary.gates[0]).toMatchObject({ stage: 0, weight: 10, outcome: 'pass', action: 'continue' });
+    expect(canary.gates[0].checks[0]).toMatchObject({ source: 'probes', outcome: 'pass', target: { errors: 0 } });
+    expect(canary.gates[0].checks[0].target.requests).toBeGreaterThan(0);
+    expect(production).toMatchObject({ environment: 'production', status: 'none', driverWeight: 0, lock: null, gates: [] });
+  });
+
+  it('prints each environment for a person, after the ramp paused', async () => {
+    const { legacy, target } = await providers();
+    const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, environments: TWO_ENVIRONMENTS, ramp: LONG_SOAK }, { '.env.production': legacyEnvFile(legacy.url) });
+    const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
+    await waitForState(dir, (s) => soakingAt(10)(s) && s.gates.length >= 1);
+    ramp.kill('SIGTERM');
+    expect((await ramp).exitCode).toBe(130);
+
+    const r = await migrate(dir, ['status'], { targetUrl: target.url });
+    const one = await migrate(dir, ['status', '--env', 'canary'], { targetUrl: target.url });
+
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('canary: paused (interrupted by SIGTERM)');
+    expect(r.stdout).toContain('stage 1/2: 10% soaking; stages 10% … → 100%');
+    expect(r.stdout).toContain('weight: 10% applied by the ramp; the env driver reports 10%');
+    expect(r.stdout).toContain('lock: free');
+    expect(r.stdout).toMatch(/last decisions:\n {4}\d\d:\d\d:\d\d stage 10%: error rate 0\.0%/);
+    expect(r.stdout).toContain('production: no ramp yet (env driver reports 0%)');
+    expect(one.stdout).not.toContain('production');
+  });
+});
