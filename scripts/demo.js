@@ -27,14 +27,22 @@ writeFileSync(
   path.join(work, 'migrate.yaml'),
   `version: 1
 providers:
-  legacy: { baseUrl: ${legacy.url}, apiKey: \${LEGACY_API_KEY}, prices: { gpt-4.1: { input: 2.0, output: 8.0 } } }
-  target: { baseUrl: ${target.url}, apiKey: \${TARGET_API_KEY}, prices: { gpt-4.1: { input: 0.6, output: 2.4 } } }
+  legacy:
+    baseUrl: ${legacy.url}
+    apiKey: \${LEGACY_API_KEY}
+    prices: { gpt-4.1: { input: 2.0, output: 8.0 } }
+  target:
+    baseUrl: ${target.url}
+    apiKey: \${TARGET_API_KEY}
+    prices: { gpt-4.1: { input: 0.6, output: 2.4 } }
 models: [gpt-4.1]
 environments:
   demo:
     envFiles: [.env.demo]
     traffic: { driver: env, weightKey: LLM_TARGET_WEIGHT }
-    cutover: { OPENAI_BASE_URL: ${target.url}, OPENAI_API_KEY: \${TARGET_API_KEY} }
+    cutover:
+      OPENAI_BASE_URL: ${target.url}
+      OPENAI_API_KEY: \${TARGET_API_KEY}
 ramp:
   stages: [5, 20, 50, 100]
   soak: 3s
@@ -73,7 +81,9 @@ function breakTargetAt(weight) {
 }
 
 function showEnvFile(label) {
-  process.stderr.write(`\n\x1b[1m.env.demo ${label}:\x1b[0m\n${readFileSync(path.join(work, '.env.demo'), 'utf8')}`);
+  let text = readFileSync(path.join(work, '.env.demo'), 'utf8');
+  for (const key of [legacy.apiKey, target.apiKey]) text = text.replaceAll(key, `sk-…${key.slice(-4)}`);
+  process.stderr.write(`\n\x1b[1m.env.demo ${label} (keys redacted here):\x1b[0m\n${text}`);
 }
 
 let failed = false;
