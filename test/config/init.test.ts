@@ -55,6 +55,16 @@ describe('init plan', () => {
     });
   });
 
+  it('never copies a base URL carrying credentials (user:pass@ or a query) into migrate.yaml', () => {
+    for (const url of ['https://bob:hunter2pass@relay.example/v1', 'https://relay.example/v1?api-key=sk-querysecret123456']) {
+      const text = renderConfig(planConfig({ envFiles: [readEnvFile('.env.production', `OPENAI_BASE_URL=${url}\nOPENAI_API_KEY=sk-a\n`)], composeFiles: [] }));
+      expect(text).not.toContain('hunter2pass');
+      expect(text).not.toContain('querysecret');
+      expect(parse(text).providers.legacy.baseUrl).toBe('${OPENAI_BASE_URL}');
+      expect(text).not.toContain('differs between env files'); // there is only one
+    }
+  });
+
   it('writes a template with no environments when nothing is found', () => {
     const doc = parse(renderConfig(planConfig({ envFiles: [], composeFiles: [] })));
     expect(doc.environments).toEqual({});

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/core/config/index.js';
+import { redactedConfig } from '../../src/core/config/show.js';
 import { UsageError } from '../../src/errors.js';
 import { KEYS, minimalYaml, project, withFixture } from './helpers.js';
 
@@ -65,6 +66,27 @@ describe('loading the full example', () => {
     );
     expect(loaded.secrets).not.toContain(KEYS.HOLYSHEEP_BASE_URL); // a base URL is not a secret
     expect(loaded.warnings).toEqual([]);
+  });
+
+  it('treats the path and query of webhook URLs as secrets (chat webhooks carry their token there)', async () => {
+    const cwd = project({
+      'migrate.yaml': `${minimalYaml()}ramp:\n  webhook: https://hooks.slack.com/services/T0001/B0002/XyZsecretToken\n  sources: { webhook: "https://gate.example/check" }\n`,
+    });
+    const loaded = await loadConfig({ cwd, env: KEYS });
+    expect(loaded.secrets).toContain('/services/T0001/B0002/XyZsecretToken');
+    expect(loaded.secrets).not.toContain('/check'); // too short to be a token
+    // What `migrate config` prints: the host stays readable, the token does not.
+    const shown = redactedConfig(loaded);
+    expect(shown.ramp.webhook).toBe('https://hooks.slack.com…oken');
+    expect(JSON.stringify(shown)).not.toContain('XyZsecretToken');
+    expect(shown.ramp.sources.webhook).toBe('https://gate.example/check');
+  });
+
+  it('treats credentials in a URL query (?api-key=) as secrets', async () => {
+    const cwd = project({ 'migrate.yaml': minimalYaml().replace('https://api.openai.com/v1', 'https://relay.example/v1?api-key=rq-0123456789abcdef&region=eu') });
+    const loaded = await loadConfig({ cwd, env: KEYS });
+    expect(loaded.secrets).toContain('rq-0123456789abcdef');
+    expect(redactedConfig(loaded).providers.legacy.baseUrl).toBe('https://relay.example/v1?api-key=rq-…cdef&region=eu');
   });
 
   it('warns about a key written into the file', async () => {

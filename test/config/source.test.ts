@@ -68,6 +68,22 @@ describe('YAML sources', () => {
     expect(all[0]).toMatch(/^bad\.yaml: \d+ problems$/);
     expect(all).toContain('bad.yaml:2 YAML syntax error: Map keys must be unique');
   });
+
+  it('one unclosed bracket does not bury the cause under every token after it', () => {
+    // An unquoted ${VAR} inside a flow mapping: yaml then reports every token of the file after it.
+    const text = 'h: { X: ${KEY} }\n' + Array.from({ length: 30 }, (_, i) => `k${i}: { x: [${i}], y: "z" }`).join('\n') + '\n';
+    let err: UsageError | undefined;
+    try {
+      parseYamlSource(text, '/r/bad.yaml', { cwd: '/r' });
+    } catch (e) {
+      err = e as UsageError;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err!.details.length).toBeLessThanOrEqual(6);
+    expect(err!.details[0]).toMatch(/^bad\.yaml:\d+ YAML syntax error: /);
+    expect(err!.details.at(-1)).toMatch(/^\(\d+ more lines with errors, probably caused by the first/);
+    expect(err!.hint).toContain('quote ${VAR} inside { }');
+  });
 });
 
 describe('did you mean', () => {

@@ -104,6 +104,24 @@ cases:
     ]);
   });
 
+  it('a regex that does not compile (after vars are filled) is a suite error, not a failed case', () => {
+    const lines = problems(`cases:
+  - id: one
+    prompt: hi
+    assert:
+      - contains: hi
+      - regex: "(("
+  - id: two
+    prompt: hi
+    vars: [{ p: "ok" }, { p: "[" }]
+    assert:
+      - not-regex: { pattern: "{{p}}" }
+`);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^suites\/app\.yaml:6 cases\[0\]\.assert\[1\]\.regex: Invalid regular expression/);
+    expect(lines[1]).toMatch(/^suites\/app\.yaml:11 cases\[1\]\.assert\[0\]\.not-regex: Invalid regular expression: \/\[\//);
+  });
+
   it('YAML syntax errors and a missing cases list', () => {
     expect(problems('cases: [\n')[0]).toMatch(/^suites\/app\.yaml:\d+ YAML syntax error/);
     expect(problems('name: x\n')).toEqual(['suites/app.yaml:1 cases: required']);

@@ -18,7 +18,11 @@ export function collectSecrets(data: unknown): string[] {
       if (SECRET_NAME.test(name)) add(found, value);
     }
   }
-  walkStrings(data, (text) => add(found, urlPassword(text)));
+  walkStrings(data, (text) => {
+    add(found, urlPassword(text));
+    for (const value of secretQueryValues(text)) add(found, value);
+  });
+  walkWebhooks(data, (text) => add(found, webhookToken(text)));
   return [...found].sort((a, b) => b.length - a.length);
 }
 
@@ -47,6 +51,43 @@ function urlPassword(text: string): string | undefined {
     return decodeURIComponent(new URL(text).password) || undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** `?api-key=...`, `&access_token=...`, `&sig=...`: some relays and webhooks authenticate in the query. */
+const SECRET_QUERY = /key|token|secret|sig|password|auth/i;
+
+function secretQueryValues(text: string): string[] {
+  if (!/^[a-z]+:\/\/[^\s]*\?/i.test(text)) return [];
+  try {
+    return [...new URL(text).searchParams].filter(([name, value]) => SECRET_QUERY.test(name) && value !== '').map(([, value]) => value);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Chat webhooks (Slack, Discord, Feishu, DingTalk, WeCom) carry their credential in the path or
+ * the query: anyone holding the URL can post. The host stays readable, the rest is a secret.
+ */
+function webhookToken(text: string): string | undefined {
+  try {
+    const u = new URL(text);
+    const rest = `${u.pathname}${u.search}`;
+    return rest.length >= MIN_WEBHOOK_SECRET ? rest : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Shorter paths (`/migrate`) name an endpoint rather than hold a token, and would mangle text. */
+const MIN_WEBHOOK_SECRET = 12;
+
+function walkWebhooks(value: unknown, visit: (url: string) => void): void {
+  if (!value || typeof value !== 'object') return;
+  for (const [key, item] of Object.entries(value)) {
+    if (key === 'webhook' && typeof item === 'string') visit(item);
+    else walkWebhooks(item, visit);
   }
 }
 

@@ -38,12 +38,32 @@ export function parseYamlSource(text: string, file: string, opts: { cwd?: string
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
   if (doc.errors.length > 0) {
-    const lines = doc.errors.map((e) => `${name}:${e.linePos?.[0].line ?? 1} ${syntaxMessage(e.message)}`);
-    throw problems(name, lines, 'fix the YAML syntax (indentation, quotes, a missing colon)');
+    const first = text.split('\n')[(doc.errors[0]!.linePos?.[0].line ?? 1) - 1] ?? '';
+    // `{ baseUrl: ${URL} }`: inside flow braces YAML reads `{` of `${` as a new mapping.
+    const hint = /[[{][^\n]*\$\{/.test(first)
+      ? 'quote ${VAR} inside { } or [ ]: baseUrl: "${URL}"'
+      : 'fix the YAML syntax (indentation, quotes, a missing colon)';
+    throw problems(name, syntaxLines(name, doc.errors), hint);
   }
   const lineAt = (node: Node | null | undefined) => (node?.range ? counter.linePos(node.range[0]).line : undefined);
   const lineOf = (keys: KeyPath) => locate(doc, keys, lineAt) ?? 1;
   return { file, name, doc, data: doc.toJS({ maxAliasCount: 100 }), lineOf, at: (keys) => `${name}:${lineOf(keys)}` };
+}
+
+/** Shown syntax errors: one bad bracket makes yaml report every token after it, dozens of lines. */
+const MAX_SYNTAX_LINES = 5;
+
+/** The first error on each line, at most MAX_SYNTAX_LINES of them, then how many more there were. */
+function syntaxLines(name: string, errors: ReadonlyArray<{ message: string; linePos?: [{ line: number }, ...unknown[]] }>): string[] {
+  const byLine = new Map<number, string>();
+  for (const e of errors) {
+    const line = e.linePos?.[0].line ?? 1;
+    if (!byLine.has(line)) byLine.set(line, `${name}:${line} ${syntaxMessage(e.message)}`);
+  }
+  const lines = [...byLine.values()];
+  if (lines.length <= MAX_SYNTAX_LINES) return lines;
+  const rest = lines.length - MAX_SYNTAX_LINES;
+  return [...lines.slice(0, MAX_SYNTAX_LINES), `(${rest} more line${rest === 1 ? '' : 's'} with errors, probably caused by the first; fix it and run again)`];
 }
 
 // yaml's messages repeat the position and quote the source; keep the first clause.

@@ -75,9 +75,26 @@ function crossCheck(suite: SuiteFile, source: YamlSource): string[] {
     (c.vars ?? [{}]).forEach((row, r) => {
       const missing = [...used].filter((name) => !(name in row));
       if (missing.length) out.push(`${at(...(c.vars ? ['vars', r] : ['id']))}: {{${missing.join('}}, {{')}}} used but not set${c.vars ? ' in this row' : ' (add a vars table)'}`);
+      c.assert.forEach((a, j) => {
+        const bad = a.type === 'regex' ? regexProblem(fill(a.value, row) as RegexValue) : undefined;
+        if (bad) out.push(`${at('assert', j, a.name)}: ${bad}`);
+      });
     });
   });
-  return out;
+  return [...new Set(out)];
+}
+
+type RegexValue = string | { pattern: string; flags?: string };
+
+/** A pattern that does not compile is a suite error (exit 2), not a failed case on every provider. */
+function regexProblem(value: RegexValue): string | undefined {
+  const { pattern, flags } = typeof value === 'string' ? { pattern: value, flags: '' } : value;
+  try {
+    new RegExp(pattern, `${flags ?? ''}u`);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 function expand(suite: SuiteFile, source: YamlSource): CaseRun[] {

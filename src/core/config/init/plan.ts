@@ -52,11 +52,13 @@ function planLegacy(files: FoundEnvFile[]): PlannedProvider {
   const apiKey = `\${${keyVar}}`;
   if (!baseVar) return { baseUrl: OPENAI_DEFAULT_URL, apiKey, note: 'the OpenAI SDK default; no OPENAI_BASE_URL was found' };
   const values = [...new Set(files.map((f) => f.baseUrls[baseVar]).filter((v): v is string => v !== undefined))];
-  // A literal URL keeps pointing at legacy after the cut-over rewrites the env files.
-  if (values.length === 1 && /^https?:\/\/[^@\s]+$/.test(values[0]!)) {
+  // A literal URL keeps pointing at legacy after the cut-over rewrites the env files; one carrying
+  // credentials (user:pass@ or a query such as ?api-key=) must stay out of migrate.yaml.
+  if (values.length === 1 && /^https?:\/\/[^@?\s]+$/.test(values[0]!)) {
     return { baseUrl: values[0]!, apiKey, note: `the value of ${baseVar} in the env files today` };
   }
-  return { baseUrl: `\${${baseVar}}`, apiKey, note: `${baseVar} differs between env files` };
+  const note = values.length > 1 ? `${baseVar} differs between env files` : `${baseVar} may carry credentials: referenced, not copied`;
+  return { baseUrl: `\${${baseVar}}`, apiKey, note };
 }
 
 /** A NAME_BASE_URL + NAME_API_KEY pair other than OPENAI's is most likely the new provider. */
