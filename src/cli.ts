@@ -36,51 +36,65 @@ const providerOption = () =>
 
 type Loader = () => Promise<{ run: (ctx: never, opts: never) => Promise<number | void> }>;
 
-function action(program: Command, load: Loader) {
-  return async (...args: unknown[]) => {
-    const cmd = args[args.length - 1] as Command;
-    const opts = { ...cmd.opts(), args: cmd.args };
-    const global = program.opts() as GlobalOptions;
-    const { execute } = await import('./main.js');
-    await execute(load as never, opts, { ...global, ...pickGlobals(cmd.optsWithGlobals()) }, version);
-  };
-}
+const VALIDATE_JSON = 'print the report as one JSON document on stdout, or write it to FILE';
 
-function pickGlobals(all: Record<string, unknown>): GlobalOptions {
-  const { config, env, json, yes, dryRun, verbose, quiet, color } = all as GlobalOptions;
-  return { config, env, json, yes, dryRun, verbose, quiet, color };
-}
+const GLOBAL_KEYS = ['config', 'env', 'json', 'yes', 'dryRun', 'verbose', 'quiet', 'color'] as const;
 
-export function buildProgram(): Command {
-  const program = new Command('migrate')
-    .description("Move an application's LLM API traffic between OpenAI-compatible providers without an outage")
-    .version(version, '-V, --version')
+/**
+ * Shared flags are declared on the program (`migrate --json check`) and again on each command
+ * (`migrate check --json`), with positional options on, so `--json` before a command never
+ * swallows the command's name. A flag given after the command wins.
+ */
+function sharedOptions(cmd: Command, jsonHelp = 'print one JSON document on stdout'): Command {
+  const json = jsonHelp.includes('FILE') ? '--json [file]' : '--json';
+  return cmd
     .option('-c, --config <file>', 'config file (default: ./migrate.yaml or $MIGRATE_CONFIG)')
     .option('-e, --env <name>', 'environment to act on (canary, production, ...)')
-    .option('--json [file]', 'print one JSON document on stdout (validate: write it to FILE)')
+    .option(json, jsonHelp)
     .option('-y, --yes', 'answer yes to confirmations (required in CI for dangerous steps)')
     .option('-n, --dry-run', 'print the writes and commands without doing them (reads still happen)')
     .option('-v, --verbose', 'more detail, and stack traces on errors')
     .option('-q, --quiet', 'only results and errors')
-    .option('--no-color', 'disable colour (also NO_COLOR=1)')
+    .option('--no-color', 'disable colour (also NO_COLOR=1)');
+}
+
+function globalsOf(program: Command, cmd: Command): GlobalOptions {
+  const global: Record<string, unknown> = {};
+  for (const key of GLOBAL_KEYS) {
+    global[key] = cmd.getOptionValueSource(key) === 'cli' ? cmd.getOptionValue(key) : program.getOptionValue(key);
+  }
+  return global as GlobalOptions;
+}
+
+function action(program: Command, load: Loader) {
+  return async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const own = Object.fromEntries(Object.entries(cmd.opts()).filter(([key]) => !(GLOBAL_KEYS as readonly string[]).includes(key)));
+    const { execute } = await import('./main.js');
+    await execute(load as never, { ...own, args: cmd.args }, globalsOf(program, cmd), version);
+  };
+}
+
+export function buildProgram(): Command {
+  const program = sharedOptions(new Command('migrate'))
+    .description("Move an application's LLM API traffic between OpenAI-compatible providers without an outage")
+    .version(version, '-V, --version')
+    .enablePositionalOptions()
     .addHelpText('after', EXIT_CODES)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
 
-  program
-    .command('init')
+  sharedOptions(program.command('init'))
     .description('write migrate.yaml from the env and compose files found here')
     .option('--force', 'overwrite an existing migrate.yaml')
     .action(action(program, () => import('./commands/init/index.js')));
 
-  program
-    .command('config')
+  sharedOptions(program.command('config'))
     .description('print the resolved config with every secret redacted')
     .action(action(program, () => import('./commands/config/index.js')));
 
-  program
-    .command('check')
+  sharedOptions(program.command('check'))
     .description('reach both providers: DNS, TLS, auth, models, chat, streaming, latency p50/p95/p99')
     .addOption(providerOption())
     .option('--samples <n>', 'timed requests per node after one warm-up (default: config check.samples, 5)', int('--samples', 1))
@@ -89,8 +103,7 @@ export function buildProgram(): Command {
     .option('--strict-models', 'fail (not warn) when /models is not served')
     .action(action(program, () => import('./commands/check/index.js')));
 
-  program
-    .command('validate')
+  sharedOptions(program.command('validate'), VALIDATE_JSON)
     .description('run the test-prompt suite on legacy and target side by side, with OpenAI conformance checks')
     .addOption(providerOption())
     .option('-s, --suite <file>', 'suite file (repeatable; default: config validate.suites or the built-in suite)', collect)
@@ -102,23 +115,19 @@ export function buildProgram(): Command {
     .option('--case <id>', 'run only cases whose id matches (repeatable)', collect)
     .action(action(program, () => import('./commands/validate/index.js')));
 
-  const backup = program
-    .command('backup')
+  sharedOptions(program.command('backup'))
     .description("snapshot an environment's env files (backup list: show backups)")
     .argument('[subcommand]', '"list" to list backups')
     .option('-m, --message <text>', 'note stored with the backup')
     .action(action(program, () => import('./commands/backup/index.js')));
-  void backup;
 
-  program
-    .command('rollback')
+  sharedOptions(program.command('rollback'))
     .description('restore env files from a backup, recreate the compose services and verify')
     .option('--to <id>', 'backup id to restore (default: the newest from before the current ramp)')
     .option('--no-restart', 'restore files only; do not recreate services')
     .action(action(program, () => import('./commands/rollback/index.js')));
 
-  program
-    .command('ramp')
+  sharedOptions(program.command('ramp'))
     .description('shift traffic in gated stages (5 → 20 → 50 → 100 %); rolls back by itself on failure')
     .option('--stages <list>', 'comma-separated weights, e.g. 10,50,100')
     .option('--resume', 'continue an interrupted ramp from its state')
@@ -127,13 +136,11 @@ export function buildProgram(): Command {
     .option('--interval <duration>', 'how often gates decide during a soak (e.g. 10s)')
     .action(action(program, () => import('./commands/ramp/index.js')));
 
-  program
-    .command('status')
+  sharedOptions(program.command('status'))
     .description('where each ramp is and what its gates saw')
     .action(action(program, () => import('./commands/status/index.js')));
 
-  program
-    .command('nginx-config')
+  sharedOptions(program.command('nginx-config'))
     .description('print the nginx include the nginx traffic driver would write')
     .option('--weight <percent>', 'target weight to render', int('--weight'), 0)
     .action(action(program, () => import('./commands/nginx-config/index.js')));
