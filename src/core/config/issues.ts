@@ -60,6 +60,8 @@ function describe(issue: Issue, data: unknown, schema: z.ZodType | undefined): E
       return [{ path, text: bound(issue.origin, issue.minimum, issue.inclusive, 'small') }];
     case 'too_big':
       return [{ path, text: bound(issue.origin, issue.maximum, issue.inclusive, 'big') }];
+    case 'invalid_key':
+      return [{ path, text: `bad name: ${issue.issues[0]?.message ?? issue.message}` }];
     case 'invalid_format':
       return [{ path, text: issue.message.startsWith('Invalid') ? `expected a valid ${issue.format}` : issue.message }];
     default:

@@ -174,7 +174,9 @@ export const configSchema = z.strictObject({
   version: z.literal(1),
   providers: z.strictObject({ legacy: providerSchema, target: providerSchema }),
   models: z.array(z.string().min(1)).min(1),
-  environments: z.record(z.string(), environmentSchema).default({}),
+  environments: z
+    .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'environment names use letters, digits, ".", "_" and "-"'), environmentSchema)
+    .default({}),
   ramp: rampSchema.default(rampSchema.parse({})),
   check: checkSchema.default(checkSchema.parse({})),
   validate: validateSchema.default(validateSchema.parse({})),

@@ -51,7 +51,10 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   }
   for (const d of missing) {
     await fs.mkdir(d, { mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST') throw err;
+      if (err.code === 'EEXIST') return;
+      throw new UsageError(`cannot create the state directory ${d} (${err.code ?? err.message})`, {
+        hint: 'check `stateDir` in migrate.yaml and that the directory is writable',
+      });
     });
     await fs.chmod(d, 0o700); // mkdir's mode is filtered by the umask
   }
