@@ -1,7 +1,39 @@
 import type { Context } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { detectCompose } from '../../core/compose/detect.js';
+import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
+import { createRunner, formatArgv } from '../../core/exec/index.js';
+import { defaultDeps, dryRunLines, rollback, summaryLine, terminalPrompt } from '../../core/rollback/index.js';
 
-// Placeholder until the command lands.
-export async function run(_ctx: Context, _opts: Record<string, unknown>): Promise<number> {
-  throw new UsageError('migrate rollback is not implemented yet');
+export interface RollbackOptions {
+  /** --to ID */
+  to?: string;
+  /** false with --no-restart (commander's negated flag). */
+  restart?: boolean;
+}
+
+/** `migrate rollback [--env E] [--to ID] [--yes] [--dry-run] [--no-restart]`. Exit 0 only when verified. */
+export async function run(ctx: Context, opts: RollbackOptions): Promise<number> {
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
+  const { name, env } = resolveEnvironment(loaded, ctx.global.env);
+  const runner = createRunner({ onRun: (cmd) => ctx.out.debug(`$ ${formatArgv(cmd.argv)}`) });
+  const { report, plan } = await rollback(
+    {
+      loaded,
+      environment: name,
+      env,
+      to: opts.to,
+      yes: Boolean(ctx.global.yes),
+      dryRun: Boolean(ctx.global.dryRun),
+      restart: opts.restart !== false,
+      interactive: ctx.interactive,
+      signal: ctx.signal,
+      processEnv: ctx.env,
+      log: { info: (l) => ctx.out.info(l), warn: (l) => ctx.out.warn(l) },
+    },
+    defaultDeps(runner, terminalPrompt, detectCompose),
+  );
+  if (ctx.out.json) ctx.out.printJson(report);
+  else if (report.dryRun) ctx.out.print(dryRunLines(report, plan).join('\n'));
+  else ctx.out.print(summaryLine(report));
+  return 0;
 }

@@ -1,0 +1,60 @@
+import type { DriverInput } from '../traffic/create.js';
+import { interruptedAfterRestore, verifyFailed } from './failures.js';
+import { filesOf } from './report.js';
+import { replan } from './prepare.js';
+import { recordRolledBack } from './ramp.js';
+import { restoreFiles } from './restore.js';
+import { recreateServices, waitUntilReady } from './services.js';
+import { type Session, timed } from './session.js';
+
+/** Under the lock: restore the files, reset a non-env traffic driver, recreate, verify, record. */
+export async function apply(s: Session): Promise<void> {
+  const req = s.req;
+  const report = s.report!;
+  s.plan = await replan(s);
+  report.files = filesOf(s.plan);
+  const restored = await timed(report, 'restoreMs', () => restoreFiles(s.plan!.files, s.again!));
+  s.stage = 'restored';
+  for (const f of report.files) f.restored = restored.includes(f.path);
+  req.log.info(restored.length ? `restored ${restored.join(', ')}` : 'env files already match the backup: nothing written');
+
+  report.traffic = (await timed(report, 'trafficMs', () => s.deps.resetTraffic(driverInput(s), { run: s.deps.run, dryRun: false, again: s.again! }))) ?? null;
+  if (s.composer) await recreate(s);
+  await verify(s);
+  report.rampRecorded = await recordRolledBack(s.stateDir, req.environment, s.choice!.backup.id);
+  report.ok = true;
+}
+
+/** Recreate only the environment's services, then wait for them with the compose health deadline. */
+async function recreate(s: Session): Promise<void> {
+  const req = s.req;
+  const report = s.report!;
+  const composer = s.composer!;
+  if (req.signal.aborted) throw interruptedAfterRestore(s.again!);
+  const services = req.env.compose!.services;
+  const redact = (t: string) => s.redactor.text(t);
+  req.log.info(`recreating ${services.join(', ')}`);
+  void import('./verify.js').catch(() => undefined); // load the HTTP client while compose works
+  report.timings.composeMs = await recreateServices(await composer.command(), s.deps.run, { again: s.again!, redact });
+  report.compose.recreated = true;
+  await timed(report, 'waitMs', async () => {
+    const project = await composer.project(); // detected meanwhile: readiness polling needs the flavor
+    await waitUntilReady(project, services, { timeoutMs: req.env.compose!.healthTimeout, signal: req.signal, run: s.deps.run, again: s.again!, redact });
+  });
+  req.log.info(`${services.join(', ')} running after ${(report.timings.waitMs / 1000).toFixed(1)}s`);
+}
+
+/** Models and one chat against the provider the restored files point at (legacy when unclear). */
+async function verify(s: Session): Promise<void> {
+  const req = s.req;
+  const report = s.report!;
+  const plan = s.plan!;
+  if (plan.pointsAt === 'unknown') req.log.warn('the restored env files do not clearly point at legacy or target: checking legacy');
+  report.verify = await timed(report, 'verifyMs', () => s.deps.verify(req.loaded.config, plan.pointsAt, { env: req.processEnv, signal: req.signal }));
+  if (!report.verify.ok) throw verifyFailed(req.environment, report.verify, s.again!);
+}
+
+export function driverInput(s: Session): DriverInput {
+  const { req } = s;
+  return { environment: req.environment, env: req.env, providers: req.loaded.config.providers, configDir: req.loaded.dir, secrets: req.loaded.secrets, run: s.deps.run };
+}

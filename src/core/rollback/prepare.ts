@@ -1,0 +1,51 @@
+import { formatArgv } from '../exec/format.js';
+import { verifyBackup } from '../state/backups.js';
+import { type RestorePlan, planRestore } from './plan.js';
+import { readRamp } from './ramp.js';
+import { describeBackup, describePlan } from './render.js';
+import { newReport } from './report.js';
+import { selectBackup } from './select.js';
+import type { Session } from './session.js';
+
+/**
+ * Reads only: choose the backup, verify its checksums, diff it against the files on disk and
+ * show that. Compose detection (started earlier) is awaited here only for the command to show.
+ */
+export async function prepare(s: Session): Promise<void> {
+  const { req } = s;
+  const ramp = await readRamp(s.stateDir, req.environment, req.log.warn);
+  s.choice = await selectBackup({ stateDir: s.stateDir, environment: req.environment, to: req.to, rampBackupId: ramp?.backupId });
+  if (s.choice.note) req.log.warn(s.choice.note);
+  await verifyBackup(s.choice.backup);
+  s.plan = await planRestore(s.choice.backup, req.loaded.config.providers, s.configured);
+  s.redactor.add(...s.plan.secrets);
+
+  const detectStarted = performance.now();
+  const command = s.composer ? formatArgv((await s.composer.command()).argv) : null;
+  const detectMs = Math.round(performance.now() - detectStarted);
+  s.report = newReport(req, s.choice, s.plan, command, req.env.compose?.services ?? []);
+  s.report.timings.startupMs = Math.round(s.started);
+  s.report.timings.detectMs = detectMs;
+  s.again = `migrate rollback --env ${req.environment} --to ${s.choice.backup.id}${req.restart ? '' : ' --no-restart'} --yes`;
+
+  req.log.info(`${req.dryRun ? 'dry run: ' : ''}rolling back ${req.environment} to ${describeBackup(s.choice)}`);
+  if (!req.dryRun) showPlan(s.plan, command, req.env.compose !== undefined, req.log); // a dry run prints it on stdout
+}
+
+export function showPlan(plan: RestorePlan, command: string | null, hasCompose: boolean, log: Session['req']['log']): void {
+  for (const line of describePlan(plan)) log.info(line);
+  if (command) log.info(`  then: ${command}`);
+  else if (hasCompose) log.info('  services are not recreated (--no-restart)');
+}
+
+/** Files may have changed while we waited for a ramp to stop: restore against what is there now. */
+export async function replan(s: Session): Promise<RestorePlan> {
+  const before = s.plan!;
+  const plan = await planRestore(before.backup, s.req.loaded.config.providers, s.configured);
+  const now = describePlan(plan);
+  if (now.join('\n') !== describePlan(before).join('\n')) {
+    s.req.log.info('the env files changed while waiting for the lock; restoring against what is there now:');
+    for (const line of now) s.req.log.info(line);
+  }
+  return plan;
+}

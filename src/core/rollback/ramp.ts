@@ -1,0 +1,27 @@
+import { clearRollbackRequest, loadRampState, rampRolledBack, saveRampState, type RampState } from '../state/ramp.js';
+
+/** The environment's ramp state, if any; a damaged one must not stop a rollback (it is reported). */
+export async function readRamp(stateDir: string, environment: string, warn: (line: string) => void): Promise<RampState | undefined> {
+  try {
+    return await loadRampState(stateDir, environment);
+  } catch (err) {
+    warn(`ignoring the ramp state: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+/**
+ * After a completed rollback the ramp state must say traffic is back on legacy, so `migrate
+ * status` tells the truth and `ramp --resume` does not push traffic forward again. A ramp that
+ * stopped on our request has usually recorded this itself; one that died had not.
+ */
+export async function recordRolledBack(stateDir: string, environment: string, backupId: string): Promise<boolean> {
+  const state = await loadRampState(stateDir, environment).catch(() => undefined);
+  let recorded = false;
+  if (state && state.status !== 'rolled-back') {
+    await saveRampState(stateDir, rampRolledBack(state, `migrate rollback restored backup ${backupId}`, Date.now()));
+    recorded = true;
+  }
+  await clearRollbackRequest(stateDir, environment);
+  return recorded;
+}

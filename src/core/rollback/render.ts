@@ -1,0 +1,52 @@
+import type { BackupChoice } from './select.js';
+import type { FileRestore, RestorePlan } from './plan.js';
+import type { RollbackReport } from './report.js';
+
+const WHY: Record<BackupChoice['reason'], string> = {
+  requested: 'chosen with --to',
+  ramp: 'taken before the ramp',
+  newest: 'the newest',
+};
+
+export function describeBackup(choice: BackupChoice): string {
+  const m = choice.backup.manifest;
+  const note = m.message ? `, "${m.message}"` : '';
+  return `backup ${m.id} (${WHY[choice.reason]}; taken ${m.created} by ${m.user}@${m.host}${note})`;
+}
+
+/** One line per env file: which keys the restore changes, by name only. */
+export function describeFile(file: FileRestore): string {
+  if (!file.changed) return `${file.path}: already matches the backup`;
+  if (!file.exists) return `${file.path}: missing, will be recreated (${file.diff.added.length} keys)`;
+  const parts = [
+    file.diff.changed.length ? `change ${file.diff.changed.join(', ')}` : '',
+    file.diff.added.length ? `add ${file.diff.added.join(', ')}` : '',
+    file.diff.removed.length ? `remove ${file.diff.removed.join(', ')}` : '',
+  ].filter(Boolean);
+  return `${file.path}: ${parts.length ? parts.join('; ') : 'same keys and values, other bytes differ (comments, quoting)'}`;
+}
+
+export function describePlan(plan: RestorePlan): string[] {
+  const lines = plan.files.map((f) => `  ${describeFile(f)}`);
+  for (const file of plan.notInBackup) lines.push(`  ${file}: not in this backup, left as it is`);
+  return lines;
+}
+
+/** The result line on stdout. */
+export function summaryLine(r: RollbackReport): string {
+  const restored = r.files.filter((f) => f.restored).length;
+  const files = restored ? `${restored} env file${restored === 1 ? '' : 's'} restored` : 'env files already matched the backup';
+  const services = r.compose.recreated ? `, ${r.compose.services.join(', ')} recreated` : r.compose.command ? ', services not recreated (--no-restart)' : '';
+  const traffic = r.traffic ? `, ${r.traffic.driver} traffic at ${r.traffic.appliedWeight ?? 0} %` : '';
+  const verified = r.verify ? `, ${r.verify.provider} answers (models ${r.verify.models.status}, chat ${r.verify.chat.status})` : '';
+  return `rolled back ${r.environment} to ${r.backup.id}: ${files}${services}${traffic}${verified} in ${(r.durationMs / 1000).toFixed(1)}s`;
+}
+
+/** The dry run's result on stdout: what would be written and run. */
+export function dryRunLines(r: RollbackReport, plan: RestorePlan): string[] {
+  const lines = [`would restore ${r.environment} from ${r.backup.id}:`, ...describePlan(plan)];
+  for (const step of r.traffic?.steps ?? []) lines.push(`would ${step}`);
+  if (r.compose.command) lines.push(`would run: ${r.compose.command}`);
+  lines.push(`then verify that ${plan.pointsAt === 'target' ? 'target' : 'legacy'} answers (models and one chat)`);
+  return lines;
+}

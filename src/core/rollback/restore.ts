@@ -1,0 +1,27 @@
+import { RollbackError } from '../../errors.js';
+import { writeFileAtomic } from '../fs/atomic.js';
+import type { FileRestore } from './plan.js';
+
+/**
+ * Put each changed file back with the backup's exact bytes. Each write is atomic (temp file,
+ * fsync, rename), so a crash leaves every file wholly old or wholly restored, and running the
+ * rollback again finishes the rest: files that already match are skipped.
+ */
+export async function restoreFiles(files: FileRestore[], again: string): Promise<string[]> {
+  const restored: string[] = [];
+  for (const file of files) {
+    if (!file.changed) continue;
+    try {
+      await writeFileAtomic(file.absolute, file.content, { mode: file.mode });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      const done = restored.length ? ` (already restored: ${restored.join(', ')})` : '';
+      throw new RollbackError(`could not restore ${file.absolute} (${code}); it was left unchanged${done}`, {
+        hint: `make it writable for this user (or run as its owner), then run \`${again}\``,
+        cause: err,
+      });
+    }
+    restored.push(file.path);
+  }
+  return restored;
+}

@@ -1,0 +1,100 @@
+import { resolveConfigPath } from '../config/environment.js';
+import type { Runner } from '../exec/command.js';
+import { Redactor } from '../redact.js';
+import { resolveStateDir } from '../state/paths.js';
+import { apply, driverInput } from './apply.js';
+import { auditRollback } from './audit.js';
+import { prepareCompose } from './compose.js';
+import { type Prompt, assertCanConfirm, confirmRollback } from './confirm.js';
+import { redactError } from './failures.js';
+import { takeRollbackLock } from './lock.js';
+import type { RestorePlan } from './plan.js';
+import { prepare } from './prepare.js';
+import type { RollbackReport } from './report.js';
+import type { RollbackDeps, RollbackRequest, Session } from './session.js';
+
+export type { RollbackDeps, RollbackRequest } from './session.js';
+
+/**
+ * The real effects. The HTTP client and the traffic drivers are imported on first use: loading
+ * them up front would add a few hundred milliseconds before the first file is restored.
+ */
+export const defaultDeps = (run: Runner, prompt: Prompt, detect: RollbackDeps['detectCompose']): RollbackDeps => ({
+  prompt,
+  run,
+  detectCompose: detect,
+  resetTraffic: async (...args) => (await import('./traffic.js')).resetTraffic(...args),
+  verify: async (...args) => (await import('./verify.js')).verifyConnectivity(...args),
+});
+
+/**
+ * plan → verify backup → confirm → lock → restore → reset traffic → recreate → wait → verify
+ * connectivity → record, with an audit line whatever happens (dry runs excepted). Confirmation
+ * comes before the lock so that answering "no" never disturbs a running ramp; the plan is made
+ * again under the lock, because a ramp that stopped on our request may have changed the files.
+ */
+export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promise<{ report: RollbackReport; plan: RestorePlan }> {
+  const s: Session = {
+    req,
+    deps,
+    stateDir: resolveStateDir(req.loaded.dir, req.loaded.config.stateDir),
+    redactor: new Redactor(req.loaded.secrets),
+    started: performance.now(),
+    configured: req.env.envFiles.map((f) => resolveConfigPath(req.loaded, f)),
+    // Detection starts now and runs alongside the plan.
+    composer: req.env.compose && req.restart ? prepareCompose(req.env.compose, req.loaded.dir, deps) : undefined,
+    stage: 'plan',
+  };
+  try {
+    await run(s);
+    s.report!.durationMs = Math.round(performance.now() - s.started);
+    if (!req.dryRun) await auditRollback(s.stateDir, req, s.report, 'ok', s.redactor);
+    return { report: s.report!, plan: s.plan! };
+  } catch (err) {
+    const safe = redactError(err, s.redactor);
+    if (!req.dryRun) await auditRollback(s.stateDir, req, s.report, outcome(safe, s.stage), s.redactor, safe, s.choice, performance.now() - s.started);
+    throw safe;
+  }
+}
+
+async function run(s: Session): Promise<void> {
+  const { req } = s;
+  await prepare(s);
+  const report = s.report!;
+  assertCanConfirm({ yes: req.yes, interactive: req.interactive, dryRun: req.dryRun }, req.environment);
+  if (req.dryRun) {
+    report.traffic = (await s.deps.resetTraffic(driverInput(s), { run: s.deps.run, dryRun: true, again: s.again! })) ?? null;
+    report.ok = true;
+    return;
+  }
+  const changing = s.plan!.files.filter((f) => f.changed).length;
+  const question = `Restore ${changing} env file(s) of ${req.environment}${report.compose.command ? ' and recreate its services' : ''}?`;
+  await confirmRollback({ yes: req.yes, interactive: req.interactive, dryRun: false }, s.deps.prompt, question, req.signal);
+
+  report.timings.planMs = Math.round(performance.now() - s.started);
+  const lockStarted = performance.now();
+  const taken = await takeRollbackLock({ stateDir: s.stateDir, environment: req.environment, timeoutMs: req.rampStopTimeoutMs ?? rampStopTimeout(req), signal: req.signal, onProgress: req.log.info });
+  s.stage = 'locked';
+  try {
+    report.timings.lockMs = Math.round(performance.now() - lockStarted);
+    report.lock = { takenOver: taken.takenOver, stoppedRamp: taken.stoppedRamp };
+    if (taken.takenOver) req.log.warn(`took over a stale lock of ${req.environment} (pid ${taken.takenOver.pid ?? '?'}, ${taken.takenOver.command ?? 'unknown command'}: ${taken.takenOver.reason === 'dead' ? 'no longer running' : 'unreadable lock file'})`);
+    if (taken.stoppedRamp) req.log.info(`the ramp (pid ${taken.stoppedRamp.pid}) stopped after ${(taken.stoppedRamp.waitedMs / 1000).toFixed(1)}s`);
+    if (req.signal.aborted) throw req.signal.reason;
+    await apply(s);
+  } finally {
+    await taken.lock.release();
+  }
+}
+
+function outcome(err: unknown, stage: Session['stage']): string {
+  const code = (err as { exitCode?: number }).exitCode;
+  if (code === 130) return stage === 'plan' ? 'cancelled' : 'interrupted';
+  return stage === 'plan' ? 'refused' : 'failed';
+}
+
+/** Ramp interval + health timeout + margin: long enough for a ramp to notice and undo its own stage. */
+function rampStopTimeout(req: RollbackRequest): number {
+  const interval = req.env.ramp?.interval ?? req.loaded.config.ramp.interval;
+  return interval + (req.env.compose?.healthTimeout ?? 0) + 30_000;
+}

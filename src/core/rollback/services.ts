@@ -1,0 +1,44 @@
+import { RollbackError } from '../../errors.js';
+import { composeUp } from '../compose/commands.js';
+import { baseArgv, type ComposeProject } from '../compose/project.js';
+import { describeNotReady, waitForServices, type WaitResult } from '../compose/wait.js';
+import type { Command, Runner } from '../exec/command.js';
+import { formatArgv } from '../exec/format.js';
+
+/** A hung daemon must not hold an incident forever; a real recreate takes seconds. */
+const RECREATE_TIMEOUT_MS = 5 * 60_000;
+
+/** `up -d --no-deps --force-recreate <services>`: only the environment's services re-read their env files. */
+export function recreateCommand(project: ComposeProject, services: string[]): Command {
+  return { ...composeUp(project, services), timeoutMs: RECREATE_TIMEOUT_MS };
+}
+
+/**
+ * Run the recreate. The runner given here must not carry the abort signal: a recreate cut in
+ * half leaves services stopped, which is worse than finishing it.
+ */
+export async function recreateServices(cmd: Command, run: Runner, next: { again: string; redact: (t: string) => string }): Promise<number> {
+  const result = await run(cmd);
+  if (result.exitCode === 0) return result.durationMs;
+  const why = result.timedOut ? `timed out after ${Math.round((cmd.timeoutMs ?? 0) / 1000)}s` : `exited with code ${result.exitCode}`;
+  const last = next.redact(result.stderr.trim().split('\n').pop()?.trim() ?? '');
+  throw new RollbackError(`env files are restored but recreating the services failed: \`${formatArgv(cmd.argv)}\` ${why}${last ? `: ${last}` : ''}`, {
+    hint: `run \`${formatArgv(cmd.argv)}\` by hand (in ${cmd.cwd ?? '.'}), then \`${next.again}\` to verify`,
+  });
+}
+
+/** Until every recreated service runs (and is healthy where it has a healthcheck), within the deadline. */
+export async function waitUntilReady(
+  project: ComposeProject,
+  services: string[],
+  opts: { timeoutMs: number; signal?: AbortSignal; run: Runner; again: string; redact: (t: string) => string },
+): Promise<WaitResult> {
+  const result = await waitForServices(project, services, { timeoutMs: opts.timeoutMs, intervalMs: 250, signal: opts.signal, run: opts.run });
+  if (result.ready) return result;
+  const why = result.timedOut ? `not ready after ${Math.round(opts.timeoutMs / 1000)}s` : 'failed';
+  const logs = formatArgv([...baseArgv(project), 'logs', '--tail', '50', ...services]);
+  throw new RollbackError(`env files are restored and services recreated, but ${services.join(', ')} ${why}`, {
+    details: describeNotReady(result).map(opts.redact),
+    hint: `see why with \`${logs}\`; once fixed, run \`${opts.again}\` to verify`,
+  });
+}
