@@ -115,6 +115,17 @@ describe('migrate rollback (no docker)', () => {
     expectNoSecrets(r.stdout, r.stderr);
   });
 
+  it('still rolls back when the target key is not set (the incident where the target is gone)', async () => {
+    const p = await makeProject(tempDir(), opts);
+    await backedUp(p);
+    await pointAtTarget(p, opts);
+    const unset = { TARGET_API_KEY: undefined } as unknown as Record<string, string>; // spawn drops undefined values
+    const r = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart'], unset);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('providers.target.apiKey: ${TARGET_API_KEY} is not set (not needed here; ignored)');
+    expect(await contents(p)).toEqual([legacyText(opts, 0)]);
+  });
+
   it('--no-restart restores the files only, verifies legacy, prints one JSON document and audits without secrets', async () => {
     const dir = tempDir();
     const shim = await shimPath(dir);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Context } from '../../context.js';
 import { MigrateError } from '../../errors.js';
-import { loadConfig, looksSecret, resolveConfigPath, resolveEnvironment, type LoadedConfig } from '../../core/config/index.js';
+import { loadConfig, targetOnly, looksSecret, resolveConfigPath, resolveEnvironment, type LoadedConfig } from '../../core/config/index.js';
 import { parse, values } from '../../core/envfile/index.js';
 import { Redactor } from '../../core/redact.js';
 import { appendAudit } from '../../core/state/audit.js';
@@ -12,7 +12,7 @@ import { referencedBackups } from '../../core/state/protect.js';
 /** `migrate backup`: snapshot the environment's env files, apply retention, audit. */
 export async function runCreate(ctx: Context, message?: string): Promise<number> {
   const started = Date.now();
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config });
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
   const { name: environment, env } = resolveEnvironment(loaded, ctx.global.env);
   const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
   const sources: BackupSource[] = env.envFiles.map((file) => ({ path: file, absolute: resolveConfigPath(loaded, file) }));

@@ -1,12 +1,12 @@
 import type { Context } from '../../context.js';
-import { loadConfig } from '../../core/config/index.js';
+import { loadConfig, targetOnly } from '../../core/config/index.js';
 import { table } from '../../core/output/table.js';
 import { type Backup, listBackups } from '../../core/state/backups.js';
 import { resolveStateDir } from '../../core/state/paths.js';
 
 /** `migrate backup list [--env E] [--json]`: newest first. */
 export async function runList(ctx: Context): Promise<number> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config });
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
   const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
   // No check against the config: backups of an environment since removed are still listed.
   const environment = ctx.global.env;

@@ -15,7 +15,7 @@ export interface CheckFlags {
 }
 
 export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config });
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
   const { config } = loaded;
   const roles: ProviderRole[] = flags.provider === 'all' ? ['legacy', 'target'] : [flags.provider];
   const pointing = ctx.global.env ? await environmentPointing(loaded, ctx.global.env) : undefined;

@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js';
 import { detectCompose } from '../../core/compose/detect.js';
-import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
+import { loadConfig, targetOnly, resolveEnvironment } from '../../core/config/index.js';
 import { createRunner, formatArgv } from '../../core/exec/index.js';
 import { defaultDeps, dryRunLines, rollback, summaryLine, terminalPrompt } from '../../core/rollback/index.js';
 
@@ -13,8 +13,9 @@ export interface RollbackOptions {
 
 /** `migrate rollback [--env E] [--to ID] [--yes] [--dry-run] [--no-restart]`. Exit 0 only when verified. */
 export async function run(ctx: Context, opts: RollbackOptions): Promise<number> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
   const { name, env } = resolveEnvironment(loaded, ctx.global.env);
+  for (const warning of loaded.warnings) ctx.out.warn(warning);
   const runner = createRunner({ onRun: (cmd) => ctx.out.debug(`$ ${formatArgv(cmd.argv)}`) });
   const { report, plan } = await rollback(
     {

@@ -1,12 +1,12 @@
 import type { Context } from '../../context.js';
-import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
+import { loadConfig, targetOnly, resolveEnvironment } from '../../core/config/index.js';
 import { Redactor } from '../../core/redact.js';
 import { environmentStatus } from '../../core/ramp/status.js';
 import { renderStatus } from '../../core/ramp/status-render.js';
 
 /** `migrate status [--env E] [--json]`: every environment's ramp (or one), its weight, lock and latest gates. */
 export async function run(ctx: Context): Promise<number> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
   const names = ctx.global.env ? [resolveEnvironment(loaded, ctx.global.env).name] : Object.keys(loaded.config.environments);
   const list = await Promise.all(names.map((name) => environmentStatus(loaded, name, loaded.config.environments[name]!)));
   // Gate reasons quote command output and webhook answers: redact before printing.

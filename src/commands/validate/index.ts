@@ -23,7 +23,7 @@ export interface ValidateFlags {
 }
 
 export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config });
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
   const { config } = loaded;
   const suites = selectCases(await loadSuites(suiteFiles(flags, loaded), ctx.cwd), flags.case);
   const roles: ProviderRole[] = flags.provider === 'all' ? ['legacy', 'target'] : [flags.provider];

@@ -1,5 +1,5 @@
 // The config loader's public API: load → interpolate → validate, with file:line errors.
-export { loadConfig, type LoadedConfig, type LoadOptions } from './load.js';
+export { loadConfig, targetOnly, type LoadedConfig, type LoadOptions } from './load.js';
 export { resolveEnvironment, resolveConfigPath, type ResolvedEnvironment } from './environment.js';
 export { findConfigFile, existingConfigFile, CONFIG_NAMES } from './find.js';
 export { parseYamlSource, displayName, formatPath, type YamlSource, type KeyPath } from './source.js';

@@ -53,11 +53,16 @@ export interface DataResult {
   uses: VariableUse[];
   /** `file:line key.path: problem` lines. */
   errors: string[];
+  /** Unset variables at tolerated paths. */
+  warnings: string[];
 }
 
+/** Stands in for an unresolvable URL at a tolerated path, so validation passes and nothing matches it. */
+export const UNRESOLVED_URL = 'http://unresolved.invalid';
+
 /** Interpolate every string value (not keys) of `source.data`; all problems are collected. */
-export function interpolateData(source: YamlSource, lookup: Lookup, hint: string): DataResult {
-  const result: DataResult = { data: undefined, interpolated: [], uses: [], errors: [] };
+export function interpolateData(source: YamlSource, lookup: Lookup, hint: string, tolerate?: (path: KeyPath) => boolean): DataResult {
+  const result: DataResult = { data: undefined, interpolated: [], uses: [], errors: [], warnings: [] };
   const visit = (value: unknown, path: KeyPath): unknown => {
     if (typeof value === 'string') return visitString(value, path);
     if (Array.isArray(value)) return value.map((item, i) => visit(item, [...path, i]));
@@ -71,6 +76,11 @@ export function interpolateData(source: YamlSource, lookup: Lookup, hint: string
     const out = interpolateString(text, lookup);
     if (out.names.length > 0 || out.value !== text) result.interpolated.push(path);
     for (const name of out.names) result.uses.push({ path, name });
+    const unset = out.problems.length > 0 && out.problems.every((p) => p.endsWith('is not set'));
+    if (unset && tolerate?.(path)) {
+      result.warnings.push(`${source.at(path)} ${formatPath(path)}: ${out.problems.join(', ')} (not needed here; ignored)`);
+      return path[path.length - 1] === 'baseUrl' ? UNRESOLVED_URL : out.value;
+    }
     for (const problem of out.problems) {
       const suffix = problem.endsWith('is not set') ? ` (${hint})` : '';
       result.errors.push(`${source.at(path)} ${formatPath(path)}: ${problem}${suffix}`);

@@ -23,6 +23,16 @@ export interface LoadOptions {
    * other environments', so ${OPENAI_API_KEY} resolves from that environment's own files first.
    */
   environment?: string;
+  /**
+   * Unset variables at these key paths are warnings, not errors. Rollback, backup and status
+   * pass `targetOnly` so they still run in the incident where the target's secrets are gone.
+   */
+  tolerateMissing?: (path: KeyPath) => boolean;
+}
+
+/** The target provider's settings and the cut-over values: what a rollback never needs. */
+export function targetOnly(path: KeyPath): boolean {
+  return (path[0] === 'providers' && path[1] === 'target') || (path[0] === 'environments' && path[2] === 'cutover');
 }
 
 export interface LoadedConfig {
@@ -56,21 +66,21 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   const dotenv = await readDotenvFiles(dotenvFiles(source, dir, opts.env, focus));
   const lookup = (name: string) => opts.env[name] ?? dotenv.vars[name];
   const hint = `set it in the environment or in ${path.join(path.relative(opts.cwd, dir) || '.', '.env').replace(/^\.\//, '')}`;
-  const interpolated = interpolateData(source, lookup, hint);
+  const interpolated = interpolateData(source, lookup, hint, opts.tolerateMissing);
   // Unresolved references stay as written (`${X}`) and are not secrets: keep them readable.
   const inputSecrets = collectSecrets(interpolated.data).filter((s) => !s.includes('${'));
   const redact = (lines: string[]) => lines.map((line) => redactText(line, inputSecrets));
   if (interpolated.errors.length > 0) throw problems(source.name, redact(interpolated.errors), FIX_HINT);
 
   const config = validate(source, interpolated, redact);
-  const secrets = collectSecrets(config);
+  const secrets = collectSecrets(config).filter((s) => !s.includes('${'));
   return {
     config,
     file,
     dir,
     name: source.name,
     secrets,
-    warnings: configWarnings(source, config, interpolated.uses, fromFilesOnly(dotenv, opts.env), dir).map((w) => redactText(w, secrets)),
+    warnings: [...interpolated.warnings, ...configWarnings(source, config, interpolated.uses, fromFilesOnly(dotenv, opts.env), dir)].map((w) => redactText(w, secrets)),
     defaultEnvironment: opts.env.MIGRATE_ENV || undefined,
     at: source.at,
   };
