@@ -149,3 +149,19 @@ describe('readEnvFile', () => {
     await expect(readEnvFile(file)).rejects.toThrow(`${file}: not UTF-8 text`);
   });
 });
+
+describe('writeFileAtomic leftovers', () => {
+  it('removes temp files a killed writer left behind, and keeps a live writer\'s', async () => {
+    const { mkdtempSync, writeFileSync, readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { writeFileAtomic } = await import('../../src/core/fs/atomic.js');
+    const dir = mkdtempSync(join(tmpdir(), 'atomic-orphans-'));
+    // Temp files are named .<file>.<pid>.<random>.tmp beside the file.
+    writeFileSync(join(dir, 'app.env'), 'A=1\n');
+    writeFileSync(join(dir, '.app.env.999999.deadbeef.tmp'), 'A=half');
+    writeFileSync(join(dir, `.app.env.${process.ppid}.cafebabe.tmp`), 'A=live');
+    await writeFileAtomic(join(dir, 'app.env'), 'A=2\n');
+    expect(readdirSync(dir).sort()).toEqual([`.app.env.${process.ppid}.cafebabe.tmp`, 'app.env']);
+  });
+});

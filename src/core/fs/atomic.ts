@@ -33,6 +33,27 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     throw err;
   }
   await syncDir(dir);
+  await removeOrphans(dir, path.basename(target));
+}
+
+/** Temp files of this file left by a process that was killed mid-write (its pid is gone). */
+async function removeOrphans(dir: string, base: string): Promise<void> {
+  const prefix = `.${base}.`;
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(/^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length))?.[1]);
+    if (pid && pid !== process.pid && !alive(pid)) await fs.rm(path.join(dir, name), { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
