@@ -24,7 +24,11 @@ export async function serviceContainers(project: ComposeProject, services: strin
   const ps = composePs(project, services);
   const listed = await run(ps);
   if (listed.exitCode !== 0) throw new CommandFailedError(ps, listed);
-  const ids = parsePsIds(project.cli.flavor, listed.stdout);
+  return inspectContainers(parsePsIds(project.cli.flavor, listed.stdout), run);
+}
+
+/** Containers by id through `docker inspect` (fast: no compose start-up); gone ones are left out. */
+export async function inspectContainers(ids: string[], run: Runner = createRunner()): Promise<ContainerState[]> {
   if (ids.length === 0) return [];
   const inspect = dockerInspect(ids);
   const inspected = await run(inspect);

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InterruptedError } from '../../errors.js';
 import type { Runner } from '../exec/command.js';
 import { createRunner } from '../exec/run.js';
-import { serviceContainers } from './containers.js';
+import { inspectContainers, serviceContainers } from './containers.js';
 import type { ComposeProject } from './project.js';
 import { serviceState, type ServiceState } from './readiness.js';
 
@@ -30,8 +30,9 @@ export async function waitForServices(project: ComposeProject, services: string[
   const run = opts.run ?? createRunner({ signal: opts.signal });
   const interval = opts.intervalMs ?? 500;
   const started = Date.now();
+  const poll = poller(project, services, run);
   for (;;) {
-    const states = await poll(project, services, run);
+    const states = await poll();
     const elapsedMs = Date.now() - started;
     if (states.every((s) => s.ready)) return { ready: true, timedOut: false, elapsedMs, services: states };
     if (states.some((s) => s.failed)) return { ready: false, timedOut: false, elapsedMs, services: states };
@@ -40,9 +41,20 @@ export async function waitForServices(project: ComposeProject, services: string[
   }
 }
 
-async function poll(project: ComposeProject, services: string[], run: Runner): Promise<ServiceState[]> {
-  const containers = await serviceContainers(project, services, run);
-  return services.map((service) => serviceState(service, containers.filter((c) => c.service === service)));
+/**
+ * Lists the services' containers with `compose ps` once, then polls them with `docker inspect`
+ * alone (compose v1 takes about half a second to start; inspect a few ms). Lists again when a
+ * container disappears or a service has none yet.
+ */
+function poller(project: ComposeProject, services: string[], run: Runner): () => Promise<ServiceState[]> {
+  let ids: string[] | undefined;
+  return async () => {
+    let containers = ids ? await inspectContainers(ids, run) : await serviceContainers(project, services, run);
+    if (ids && containers.length < ids.length) containers = await serviceContainers(project, services, run);
+    const states = services.map((service) => serviceState(service, containers.filter((c) => c.service === service)));
+    ids = states.every((s) => s.containers.length > 0) ? containers.map((c) => c.id) : undefined;
+    return states;
+  };
 }
 
 async function pause(ms: number, signal?: AbortSignal): Promise<void> {
