@@ -9,12 +9,20 @@ export interface Prompter {
   choose(message: string, signal?: AbortSignal): Promise<SoakChoice>;
 }
 
+/** The soak's live progress line shares stderr: start the question on a clean line. */
+function clearLiveLine(): void {
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
+}
+
 export const terminalPrompter: Prompter = {
   async confirm(message, signal) {
+    clearLiveLine();
     const { confirm } = await import('@inquirer/prompts');
     return confirm({ message, default: false }, { output: process.stderr, signal });
   },
   async choose(message, signal) {
+    clearLiveLine();
+    process.stderr.write('\n');
     const { select } = await import('@inquirer/prompts');
     return select<SoakChoice>(
       {
