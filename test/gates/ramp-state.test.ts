@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decide, startSoak } from '../../src/core/gates/controller.js';
 import {
   assertCanStart, clearRollbackRequest, decisionRecorded, loadRampState, newRamp, rampCompleted, rampFailed, rampPaused,
-  rampResumed, rampRolledBack, requestRollback, resumePoint, saveRampState, stageApplying, stagePassed, weightApplied,
+  rampResumed, rampRolledBack, rampStoppedForRollback, requestRollback, resumePoint, saveRampState, stageApplying, stagePassed, weightApplied,
   MAX_GATE_RECORDS, type RampState,
 } from '../../src/core/state/ramp.js';
 
@@ -101,6 +101,12 @@ describe('resume from each state', () => {
     } catch (err) {
       expect(err).toMatchObject({ exitCode: 2, hint: 'run `migrate rollback --env canary`, then start a new ramp' });
     }
+  });
+
+  it('a ramp stopped for a rollback that never completed cannot be resumed: the rollback must finish first', () => {
+    const stopped = { ...rampStoppedForRollback(soakingAt(1), 'stopped for a rollback requested by alice', T0), rollbackRequested: { at: 'x', by: 'alice (migrate rollback)' } };
+    expect(stopped).toMatchObject({ status: 'paused', appliedWeight: 20, lock: undefined }); // traffic is still at 20 %
+    expect(() => resumePoint(stopped)).toThrow(expect.objectContaining({ exitCode: 2, hint: 'run `migrate rollback --env canary` to finish it' }));
   });
 
   it('a fresh ramp is refused while one is running, paused or failed', () => {

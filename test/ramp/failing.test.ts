@@ -72,4 +72,29 @@ describe('migrate ramp when the target starts failing', () => {
     expect(await fs.readFile(path.join(dir, '.env.canary'), 'utf8')).toBe(legacyEnvFile(legacy.url));
     await expect(fs.stat(path.join(dir, '.migrate/locks/canary.lock'))).rejects.toThrow();
   });
+
+  it('a rollback request whose rollback never comes: the state says where traffic is, and --resume refuses', async () => {
+    const { legacy, target } = await providers();
+    const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, ramp: ['  stages: [10, 100]', '  soak: 20s', '  interval: 400ms', '  gates: { minSamples: 3 }', '  sources: { probes: { rps: 10 } }'] });
+    const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
+    await waitForState(dir, soakingAt(10));
+    // What a `migrate rollback` leaves when it is killed while waiting for the ramp to stop.
+    await fs.writeFile(path.join(dir, '.migrate/state/canary.rollback-requested.json'), '{"at":"2026-01-01T00:00:00.000Z","by":"alice (migrate rollback)"}\n');
+    const r = await ramp;
+
+    expect(r.exitCode, String(r.stderr)).toBe(1);
+    const stopped = await readState(dir);
+    expect(stopped).toMatchObject({ status: 'paused', appliedWeight: 10 }); // not "rolled back": nothing was restored
+    expect(await fs.readFile(path.join(dir, '.env.canary'), 'utf8')).toMatch(/LLM_TARGET_WEIGHT=10/);
+
+    const resumed = await migrate(dir, ['ramp', '--env', 'canary', '--resume'], { targetUrl: target.url });
+    expect(resumed.code, resumed.stderr).toBe(2);
+    expect(resumed.stderr).toContain('migrate rollback --env canary');
+    expect(await fs.readFile(path.join(dir, '.env.canary'), 'utf8')).toMatch(/LLM_TARGET_WEIGHT=10/);
+
+    const rollback = await migrate(dir, ['rollback', '--env', 'canary', '--yes'], { targetUrl: target.url });
+    expect(rollback.code, rollback.stderr).toBe(0);
+    expect(await readState(dir)).toMatchObject({ status: 'rolled-back', appliedWeight: 0, reason: expect.stringMatching(/^stopped for a rollback requested by alice .*; migrate rollback restored backup /) });
+    expect(await fs.readFile(path.join(dir, '.env.canary'), 'utf8')).toBe(legacyEnvFile(legacy.url));
+  });
 });

@@ -28,6 +28,7 @@ describe('ramp settings', () => {
     expect(() => rampSettings(config, canary, { stages: '50,120' })).toThrow('120 is outside');
     expect(() => rampSettings(config, canary, { stages: '10,x' })).toThrow('"x" is not a number');
     expect(() => rampSettings(config, canary, { soak: 'soon' })).toThrow('--soak: expected a duration');
+    expect(() => rampSettings(config, canary, { soak: '0s' })).toThrow('--soak must be more than 0, got 0ms');
     expect(rampSettings(config, canary, { stages: '10,50' }).warnings).toEqual(['the last stage is 50%: the ramp ends without cutting over to target']);
   });
 });

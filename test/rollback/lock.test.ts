@@ -94,5 +94,7 @@ describe('takeRollbackLock', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
     await expect(takeRollbackLock({ stateDir, environment: 'canary', timeoutMs: 30_000, pollMs: 50, signal: controller.signal })).rejects.toMatchObject({ exitCode: 130 });
+    // "Nothing was changed": the ramp must not stop later for a rollback that was cancelled.
+    expect(await readRollbackRequest(stateDir, 'canary')).toBeUndefined();
   });
 });

@@ -49,4 +49,22 @@ describe('migrate status', () => {
     expect(r.stdout).toContain('production: no ramp yet (env driver reports 0%)');
     expect(one.stdout).not.toContain('production');
   });
+
+  it('a killed ramp is not shown as simply running: its lock is stale and it says what to run', async () => {
+    const { legacy, target } = await providers();
+    const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, ramp: LONG_SOAK });
+    const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
+    await waitForState(dir, soakingAt(10));
+    ramp.kill('SIGKILL');
+    await ramp;
+
+    const r = await migrate(dir, ['status', '--env', 'canary'], { targetUrl: target.url });
+    const json = await migrate(dir, ['status', '--env', 'canary', '--json'], { targetUrl: target.url });
+
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('canary: running');
+    expect(r.stdout).toContain('its process is gone: continue with `migrate ramp --env canary --resume` or undo with `migrate rollback --env canary`');
+    expect(r.stdout).toMatch(/lock: pid \d+ .*\(stale: that process is gone\)/);
+    expect(JSON.parse(json.stdout).environments[0]).toMatchObject({ status: 'running', orphaned: true, lock: { pid: ramp.pid, alive: false } });
+  });
 });

@@ -28,6 +28,8 @@ export interface TrapOptions {
    * The ramp's own handling must get the second signal so it can write its state first.
    */
   holdSignals?: () => () => void;
+  /** main.ts's signal: one that came before the trap was set (while the ramp started) must not be lost. */
+  signal?: AbortSignal;
 }
 
 export function trapInterrupts(opts: TrapOptions): Interrupts {
@@ -69,6 +71,7 @@ export function trapInterrupts(opts: TrapOptions): Interrupts {
   };
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  if (opts.signal?.aborted) stop('a signal while the ramp was starting');
 
   return {
     get state() {

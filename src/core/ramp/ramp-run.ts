@@ -14,6 +14,7 @@ import {
   rampPaused,
   rampResumed,
   rampRolledBack,
+  rampStoppedForRollback,
   readRollbackRequest,
   saveRampState,
   stageApplying,
@@ -60,7 +61,7 @@ export class RampRun {
       throw new InterruptedError(`the ramp of ${this.o.environment} was not confirmed: nothing was changed`);
     }
     await this.begin(backupId);
-    const interrupts = trapInterrupts({ interactive: this.o.interactive, holdSignals: this.o.holdSignals });
+    const interrupts = trapInterrupts({ interactive: this.o.interactive, holdSignals: this.o.holdSignals, signal: this.o.signal });
     const client = new ProbeClient({ env: this.o.processEnv });
     const sources = createGateSources({
       sources: this.o.settings.sources,
@@ -240,7 +241,8 @@ export class RampRun {
   /** `migrate rollback` asked us to stop: let go without fighting it; it restores and verifies. */
   private async stopped(request: RollbackRequest): Promise<number> {
     const reason = `stopped for a rollback requested by ${request.by} at ${request.at}${request.reason ? ` (${request.reason})` : ''}`;
-    await this.save(rampRolledBack(this.state, reason, Date.now())); // the rollback it waits for resets traffic
+    // Not "rolled-back" yet: the waiting rollback records that once traffic really is back.
+    await this.save(rampStoppedForRollback(this.state, reason, Date.now()));
     return this.end('rolled-back', reason, ExitCode.unhealthy);
   }
 

@@ -28,6 +28,8 @@ export function rampSettings(config: Config, env: EnvironmentConfig, flags: Ramp
   const soakMs = flags.soak === undefined ? merged.soak : flagDuration('--soak', flags.soak);
   const intervalMs = flags.interval === undefined ? merged.interval : flagDuration('--interval', flags.interval);
   if (intervalMs <= 0) throw new UsageError(`--interval must be more than 0, got ${intervalMs}ms`);
+  // A zero soak decides before any request was measured: every stage would be inconclusive and roll back.
+  if (soakMs <= 0) throw new UsageError(`--soak must be more than 0, got ${soakMs}ms`, { hint: 'give each stage time to be measured, e.g. --soak 60s' });
   const warnings = stages[stages.length - 1] === 100 ? [] : [`the last stage is ${stages[stages.length - 1]}%: the ramp ends without cutting over to target`];
   if (intervalMs > soakMs) warnings.push(`the interval (${intervalMs}ms) is longer than the soak (${soakMs}ms): one decision per stage`);
   return { stages, soakMs, intervalMs, gates: merged.gates, sources: merged.sources, webhook: merged.webhook, warnings };

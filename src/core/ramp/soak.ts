@@ -70,6 +70,7 @@ async function act(deps: SoakDeps, d: Decision, soak: SoakState): Promise<SoakEn
     case 'pause': {
       // Only at a terminal: still inconclusive after every extension, a person decides.
       const choice = await ask(deps, `stage ${soak.weight}%: the gates still cannot tell (${d.checks.map((c) => c.reason).join('; ')}). What now?`);
+      if (typeof choice === 'object') return { kind: 'stopped', request: choice.request };
       if (choice === 'continue') return 'extend';
       if (choice === 'rollback') return { kind: 'rollback', reason: `${d.line}; the operator chose to roll back` };
       if (choice === 'pause') return { kind: 'pause', reason: `stage ${soak.weight}% inconclusive; paused by the operator`, interrupted: false };
@@ -89,6 +90,7 @@ async function waitFor(deps: SoakDeps, soak: SoakState, view: Pick<LiveView, 'st
     if (deps.interrupts.state === 'stop') return stopped(deps.interrupts);
     if (deps.interrupts.state === 'ask') {
       const choice = await ask(deps, `interrupted during stage ${view.stage}/${view.of} (${view.weight}%). What now?`);
+      if (typeof choice === 'object') return { kind: 'stopped', request: choice.request };
       if (choice === 'pause') return { kind: 'pause', reason: `paused by the operator at stage ${view.weight}%`, interrupted: true };
       if (choice === 'rollback') return { kind: 'rollback', reason: `the operator chose to roll back at stage ${view.weight}%` };
       if (choice !== 'continue') return stopped(deps.interrupts);
@@ -101,12 +103,34 @@ async function waitFor(deps: SoakDeps, soak: SoakState, view: Pick<LiveView, 'st
   }
 }
 
-async function ask(deps: SoakDeps, message: string): Promise<'pause' | 'rollback' | 'continue' | 'stop'> {
+/** How often an open question checks for a `migrate rollback` request. */
+const PROMPT_WATCH_MS = 250;
+
+/**
+ * Ask a person, but keep honouring `migrate rollback` while the question is open: an incident
+ * must not wait on an unanswered prompt (the rollback would time out waiting for the lock).
+ */
+async function ask(deps: SoakDeps, message: string): Promise<'pause' | 'rollback' | 'continue' | 'stop' | { request: RollbackRequest }> {
+  const answered = new AbortController();
+  const signal = AbortSignal.any([deps.interrupts.stopSignal, answered.signal]);
+  let request: RollbackRequest | undefined;
+  const watch = (async () => {
+    while (!signal.aborted) {
+      await sleep(PROMPT_WATCH_MS, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) return;
+      request = await deps.rollbackRequested();
+      if (request) answered.abort();
+    }
+  })();
   try {
-    return await deps.prompter.choose(message, deps.interrupts.stopSignal);
+    return await deps.prompter.choose(message, signal);
   } catch {
+    if (request) return { request };
     deps.interrupts.stop('Ctrl-C at the prompt');
     return 'stop';
+  } finally {
+    answered.abort();
+    await watch;
   }
 }
 

@@ -1,7 +1,8 @@
 import type { LoadedConfig } from '../config/index.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { createRunner } from '../exec/run.js';
-import { readLock, type LockInfo } from '../state/lock.js';
+import { currentHost } from '../state/identity.js';
+import { isAlive, readLock, type LockInfo } from '../state/lock.js';
 import { resolveStateDir } from '../state/paths.js';
 import { loadRampState, type GateRecord, type RampState } from '../state/ramp.js';
 import { createTrafficDriver } from '../traffic/create.js';
@@ -20,8 +21,10 @@ export interface EnvironmentStatus {
   /** What the driver reports now (env files, nginx include); null when it cannot tell. */
   driverWeight: number | null;
   backupId?: string;
-  /** Who holds the environment's lock now; null when unlocked. */
-  lock: Omit<LockInfo, 'token'> | null;
+  /** Who holds the environment's lock now; null when unlocked. `alive` is false when its process is gone (same host only). */
+  lock: (Omit<LockInfo, 'token'> & { alive?: boolean }) | null;
+  /** The state says running but no live process holds the lock: the ramp crashed or was killed. */
+  orphaned?: boolean;
   reason?: string;
   startedAt?: string;
   updatedAt?: string;
@@ -37,13 +40,17 @@ export async function environmentStatus(loaded: LoadedConfig, name: string, env:
   const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
   const [state, lock, driverWeight] = await Promise.all([loadRampState(stateDir, name), readLock(stateDir, name), currentWeight(loaded, name, env)]);
   const { token: _token, ...holder } = lock ?? { token: undefined };
-  const base = { environment: name, driver: env.traffic.driver, driverWeight, lock: lock ? (holder as Omit<LockInfo, 'token'>) : null };
+  const alive = lock && lock.host === currentHost() ? isAlive(lock.pid) : undefined;
+  const base = { environment: name, driver: env.traffic.driver, driverWeight, lock: lock ? { ...(holder as Omit<LockInfo, 'token'>), alive } : null };
   if (!state) return { ...base, status: 'none', gates: [] };
+  // A killed ramp leaves "running" behind; say so rather than let a person wait for it.
+  const orphaned = state.status === 'running' && (!lock || alive === false || (state.lock !== undefined && lock.pid !== state.lock.pid));
   const index = Math.min(state.current, state.stages.length - 1);
   const stage = state.stages[index]!;
   return {
     ...base,
     status: state.status,
+    ...(orphaned ? { orphaned } : {}),
     stage: { number: index + 1, of: state.stages.length, weight: stage.weight, status: stage.status },
     stages: state.stages,
     appliedWeight: state.appliedWeight,

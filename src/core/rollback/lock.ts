@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InterruptedError, RollbackError } from '../../errors.js';
 import { currentHost, currentUser } from '../state/identity.js';
 import { type Lock, type LockInfo, type StaleLock, LockHeldError, acquireLock } from '../state/lock.js';
-import { loadRampState, requestRollback } from '../state/ramp.js';
+import { clearRollbackRequest, loadRampState, requestRollback } from '../state/ramp.js';
 
 export const LOCK_COMMAND = 'migrate rollback';
 
@@ -56,7 +56,13 @@ export async function takeRollbackLock(opts: LockWait): Promise<TakenLock> {
       reported = waited;
       opts.onProgress?.(`still waiting for the ramp (pid ${ramp.pid}) to stop: ${Math.round(waited / 1000)}s of ${Math.round(opts.timeoutMs / 1000)}s`);
     }
-    await pause(Math.min(opts.pollMs ?? 200, opts.timeoutMs - waited), opts.signal);
+    try {
+      await pause(Math.min(opts.pollMs ?? 200, opts.timeoutMs - waited), opts.signal);
+    } catch (err) {
+      // "Nothing was changed" must hold: take back the request, or the ramp stops for a rollback that never comes.
+      await clearRollbackRequest(opts.stateDir, opts.environment);
+      throw err;
+    }
   }
 }
 

@@ -19,7 +19,10 @@ export async function recordRolledBack(stateDir: string, environment: string, ba
   const state = await loadRampState(stateDir, environment).catch(() => undefined);
   let recorded = false;
   if (state && state.status !== 'rolled-back') {
-    await saveRampState(stateDir, rampRolledBack(state, `migrate rollback restored backup ${backupId}`, Date.now()));
+    const restored = `migrate rollback restored backup ${backupId}`;
+    // A ramp that stopped on our request said why; keep that beside what we did.
+    const reason = state.status === 'paused' && state.rollbackRequested && state.reason ? `${state.reason}; ${restored}` : restored;
+    await saveRampState(stateDir, { ...rampRolledBack(state, reason, Date.now()), rollbackRequested: undefined });
     recorded = true;
   }
   await clearRollbackRequest(stateDir, environment);

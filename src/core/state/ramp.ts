@@ -149,6 +149,15 @@ export function rampResumed(s: RampState, lock: LockHolder | undefined, now: num
   return { ...touch(s, now), status: 'running', reason: undefined, lock };
 }
 
+/**
+ * `migrate rollback` asked this ramp to stop and is waiting for the lock to restore the backup.
+ * Traffic is still where the ramp left it until that rollback completes (it records
+ * `rolled-back`); if it never does, the state must not claim traffic is back on legacy.
+ */
+export function rampStoppedForRollback(s: RampState, reason: string, now: number): RampState {
+  return { ...touch(s, now), status: 'paused', reason, lock: undefined };
+}
+
 /** Traffic is back on legacy; `appliedWeight` is what the driver reported after resetting. */
 export function rampRolledBack(s: RampState, reason: string, now: number, appliedWeight = 0): RampState {
   const stage = s.current < s.stages.length ? withStage(s, s.current, { status: 'failed', endedAt: iso(now) }) : s;
@@ -214,6 +223,13 @@ export function resumePoint(s: RampState): ResumePoint {
       hint: `run \`migrate rollback --env ${s.environment}\`, then start a new ramp`,
     });
   }
+  if (s.rollbackRequested) {
+    // Nobody is waiting for this ramp's lock any more (a waiting rollback takes a dead holder's
+    // lock itself): the request was never carried out, and resuming would push traffic on.
+    throw new UsageError(`a rollback of ${s.environment} was requested by ${s.rollbackRequested.by} at ${s.rollbackRequested.at} and has not completed`, {
+      hint: `run \`migrate rollback --env ${s.environment}\` to finish it`,
+    });
+  }
   const firstOpen = s.stages.findIndex((st) => st.status !== 'passed');
   return { stageIndex: firstOpen === -1 ? s.stages.length : firstOpen, appliedWeight: s.appliedWeight };
 }
@@ -233,8 +249,9 @@ export async function loadRampState(stateDir: string, environment: string): Prom
   });
   if (text === undefined) return undefined;
   const state = parseRampState(text, file);
+  // The request file is the truth: a copy saved in the state once must not outlive it.
   const request = await readRollbackRequest(stateDir, environment);
-  return request ? { ...state, rollbackRequested: request } : state;
+  return { ...state, rollbackRequested: request };
 }
 
 export function parseRampState(text: string, file: string): RampState {
