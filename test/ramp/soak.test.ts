@@ -50,3 +50,27 @@ describe('ramp soak with an open question', () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 });
+
+describe('ramp soak gates keep deciding while a question is open', () => {
+  it('a target that fails while nobody answers is rolled back, and the decision is recorded', async () => {
+    let reads = 0;
+    const failingLater: GateSource = {
+      name: 'probes',
+      read: async () => ({ source: 'probes', kind: 'measurement', target: { requests: 100, errors: ++reads > 1 ? 40 : 0, p95Ms: 100, authFailures: 0 } }),
+    };
+    const decisions: string[] = [];
+    const deps: SoakDeps = {
+      environment: 'canary',
+      policy: { soakMs: 60_000, intervalMs: 300, maxExtensions: 1, maxSourceErrors: 3, interactive: true },
+      sources: [failingLater],
+      limits: { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, minSamples: 20 },
+      interrupts: askedOnce(),
+      prompter: absentPerson,
+      rollbackRequested: async () => undefined,
+      onDecision: async (d) => void decisions.push(d.line),
+    };
+    const end = await soakStage(deps, 1, 4, 20);
+    expect(end).toMatchObject({ kind: 'rollback', reason: expect.stringContaining('error rate 40.0% > 1.0%') });
+    expect(decisions).toEqual([expect.stringContaining('→ rolling back')]);
+  });
+});

@@ -185,8 +185,11 @@ describe('migrate rollback (no docker)', () => {
     const p = await makeProject(tempDir(), down);
     const backup = await backedUp(p);
     await pointAtTarget(p, down);
+    await saveRampState(p.stateDir, { ...newRamp({ environment: 'canary', stages: [50, 100], driver: 'env', backupId: backup.id, now: Date.now() }), status: 'completed' });
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes']);
     expect(r.code).toBe(3);
+    // The ramp state no longer claims a completed ramp: status tells the truth.
+    expect(await loadRampState(p.stateDir, 'canary')).toMatchObject({ status: 'failed', reason: expect.stringContaining('migrate rollback did not complete') });
     expect(r.stderr).toContain('error: rolled back, but legacy (http://127.0.0.1:9/v1) does not answer as it should');
     expect(r.stderr).toContain(`hint: diagnose with \`migrate check --env canary --provider legacy\`; once it answers, run \`migrate rollback --env canary --to ${backup.id} --yes\` to verify`);
     expect(await contents(p)).toEqual([legacyText(down)]);

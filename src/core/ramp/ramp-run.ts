@@ -140,7 +140,11 @@ export class RampRun {
       if (stopping(interrupts)) return this.pause(`interrupted by ${interrupts.cause}`, true);
       sources.probes?.start();
       const end = await soakStage(this.soakDeps(sources, interrupts), i, o.stages.length, weight);
-      if (end.kind !== 'passed') return this.ended(end);
+      if (end.kind !== 'passed') {
+        // Probes would keep sending to the target while the rollback runs.
+        if (end.kind === 'rollback') await sources.probes?.close?.();
+        return this.ended(end);
+      }
       await this.save(stagePassed(this.state, Date.now()));
       await o.journal.emit({ event: 'stage', stage: i + 1, of: o.stages.length, weight, status: 'passed' });
     }
@@ -205,7 +209,8 @@ export class RampRun {
       return this.rollBack(`the final check failed: ${(err as Error).message}`);
     }
     await this.save(rampCompleted(this.state, Date.now()));
-    return this.end('completed', undefined, ExitCode.ok);
+    const last = this.o.stages[this.o.stages.length - 1]!;
+    return this.end('completed', last >= 100 ? 'all traffic on target' : `${last}% of traffic on target (the last stage)`, ExitCode.ok);
   }
 
   /** Through the rollback core; exit 1 when traffic is safely back, 3 when a person must act. */

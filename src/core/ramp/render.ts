@@ -49,7 +49,7 @@ function endLine(e: Extract<RampEvent, { event: 'end' }>, c: ChalkInstance): str
   const took = formatDuration(e.durationMs);
   switch (e.status) {
     case 'completed':
-      return `${c.green('✓')} ramp of ${e.environment} completed in ${took}: all traffic on target`;
+      return `${c.green('✓')} ramp of ${e.environment} completed in ${took}${e.reason ? `: ${e.reason}` : ''}`;
     case 'rolled-back':
       return `ramp of ${e.environment} rolled back after ${took}: ${e.reason ?? ''}`;
     case 'paused':

@@ -69,8 +69,8 @@ async function act(deps: SoakDeps, d: Decision, soak: SoakState): Promise<SoakEn
       return { kind: 'rollback', reason: d.line };
     case 'pause': {
       // Only at a terminal: still inconclusive after every extension, a person decides.
-      const choice = await ask(deps, `stage ${soak.weight}%: the gates still cannot tell (${d.checks.map((c) => c.reason).join('; ')}). What now?`);
-      if (typeof choice === 'object') return { kind: 'stopped', request: choice.request };
+      const choice = await ask(deps, `stage ${soak.weight}%: the gates still cannot tell (${d.checks.map((c) => c.reason).join('; ')}). What now?`, soak);
+      if (typeof choice === 'object') return answeredBy(choice);
       if (choice === 'continue') return 'extend';
       if (choice === 'rollback') return { kind: 'rollback', reason: `${d.line}; the operator chose to roll back` };
       if (choice === 'pause') return { kind: 'pause', reason: `stage ${soak.weight}% inconclusive; paused by the operator`, interrupted: false };
@@ -89,8 +89,8 @@ async function waitFor(deps: SoakDeps, soak: SoakState, view: Pick<LiveView, 'st
     if (request) return { kind: 'stopped', request };
     if (deps.interrupts.state === 'stop') return stopped(deps.interrupts);
     if (deps.interrupts.state === 'ask') {
-      const choice = await ask(deps, `interrupted during stage ${view.stage}/${view.of} (${view.weight}%). What now?`);
-      if (typeof choice === 'object') return { kind: 'stopped', request: choice.request };
+      const choice = await ask(deps, `interrupted during stage ${view.stage}/${view.of} (${view.weight}%). What now?`, soak);
+      if (typeof choice === 'object') return answeredBy(choice);
       if (choice === 'pause') return { kind: 'pause', reason: `paused by the operator at stage ${view.weight}%`, interrupted: true };
       if (choice === 'rollback') return { kind: 'rollback', reason: `the operator chose to roll back at stage ${view.weight}%` };
       if (choice !== 'continue') return stopped(deps.interrupts);
@@ -106,32 +106,59 @@ async function waitFor(deps: SoakDeps, soak: SoakState, view: Pick<LiveView, 'st
 /** How often an open question checks for a `migrate rollback` request. */
 const PROMPT_WATCH_MS = 250;
 
+type Interruption = { request: RollbackRequest } | { failed: string };
+
+function answeredBy(choice: Interruption): SoakEnd {
+  return 'request' in choice ? { kind: 'stopped', request: choice.request } : { kind: 'rollback', reason: `${choice.failed} (while the question was open)` };
+}
+
 /**
- * Ask a person, but keep honouring `migrate rollback` while the question is open: an incident
- * must not wait on an unanswered prompt (the rollback would time out waiting for the lock).
+ * Ask a person, but keep honouring `migrate rollback` while the question is open, and keep the
+ * gates deciding: an incident must not wait on an unanswered prompt. A failed gate answers the
+ * question with a rollback.
  */
-async function ask(deps: SoakDeps, message: string): Promise<'pause' | 'rollback' | 'continue' | 'stop' | { request: RollbackRequest }> {
+async function ask(deps: SoakDeps, message: string, soak: SoakState): Promise<'pause' | 'rollback' | 'continue' | 'stop' | Interruption> {
+  const now = deps.now ?? Date.now;
   const answered = new AbortController();
   const signal = AbortSignal.any([deps.interrupts.stopSignal, answered.signal]);
   let request: RollbackRequest | undefined;
+  let failed: string | undefined;
+  let gatesReadAt = now();
   const watch = (async () => {
     while (!signal.aborted) {
       await sleep(PROMPT_WATCH_MS, undefined, { signal }).catch(() => undefined);
       if (signal.aborted) return;
       request = await deps.rollbackRequested();
-      if (request) answered.abort();
+      if (!request && now() - gatesReadAt >= deps.policy.intervalMs) {
+        gatesReadAt = now();
+        failed = await gateFailure(deps, soak);
+      }
+      if (request || failed) answered.abort();
     }
   })();
   try {
     return await deps.prompter.choose(message, signal);
   } catch {
     if (request) return { request };
+    if (failed) return { failed };
     deps.interrupts.stop('Ctrl-C at the prompt');
     return 'stop';
   } finally {
     answered.abort();
     await watch;
   }
+}
+
+/** One gate reading while a question is open: the decision line when the gates fail, else nothing. */
+async function gateFailure(deps: SoakDeps, soak: SoakState): Promise<string | undefined> {
+  const now = (deps.now ?? Date.now)();
+  const window = { ...measureWindow(soak, deps.policy, now), env: deps.environment, stageIndex: soak.stageIndex, weight: soak.weight };
+  const checks = await readChecks(deps.sources, window, deps.limits).catch(() => undefined);
+  if (!checks) return undefined;
+  const { decision } = decide(soak, deps.policy, checks, now);
+  if (decision.outcome !== 'fail') return undefined;
+  await deps.onDecision(decision);
+  return decision.line;
 }
 
 /** Refresh the live line with the probes' figures for the window so far. */

@@ -1,4 +1,4 @@
-import { clearRollbackRequest, loadRampState, rampRolledBack, saveRampState, type RampState } from '../state/ramp.js';
+import { clearRollbackRequest, loadRampState, rampFailed, rampRolledBack, saveRampState, type RampState } from '../state/ramp.js';
 
 /** The environment's ramp state, if any; a damaged one must not stop a rollback (it is reported). */
 export async function readRamp(stateDir: string, environment: string, warn: (line: string) => void): Promise<RampState | undefined> {
@@ -27,4 +27,14 @@ export async function recordRolledBack(stateDir: string, environment: string, ba
   }
   await clearRollbackRequest(stateDir, environment);
   return recorded;
+}
+
+/**
+ * A rollback that started changing things but did not finish: the ramp state must not keep
+ * saying "completed" or "running", so status tells the truth and a fresh ramp is refused.
+ */
+export async function recordRollbackFailed(stateDir: string, environment: string, why: string): Promise<void> {
+  const state = await loadRampState(stateDir, environment).catch(() => undefined);
+  if (!state || state.status === 'rolled-back' || state.status === 'failed') return;
+  await saveRampState(stateDir, rampFailed(state, `migrate rollback did not complete: ${why}`, Date.now()));
 }
