@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { execa } from 'execa';
 import { InterruptedError, UsageError } from '../../errors.js';
 import type { Command, RunResult, Runner } from './command.js';
 import { CommandNotFoundError } from './errors.js';
@@ -32,6 +31,8 @@ export async function runCommand(cmd: Command, opts: RunOptions = {}): Promise<R
   const started = performance.now();
   // Detached: the command leads its own process group, so a timeout or Ctrl-C can kill it and
   // every child it spawned; otherwise `sh -c` children keep stdout open and we would wait for them.
+  // Loaded on first use: execa costs ~130 ms of start-up that commands running nothing should not pay.
+  const { execa } = await import('execa');
   const subprocess = execa(file, args, {
     cwd: cmd.cwd,
     env: cmd.env,
