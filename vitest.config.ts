@@ -7,6 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // End-to-end tests share docker, nginx and ports; keep files isolated but bounded for 2 cores.
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });
