@@ -1,45 +1,25 @@
 // End-to-end rig for `migrate check`: temp projects, fake providers on loopback, and the built CLI
 // run as a real process, as a user runs it.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { afterEach, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
+import { BIN, onCleanup, tempProject } from '../helpers/cli.js';
 import { startFakeProvider, type FakeProvider, type FakeProviderOptions, type Faults } from '../helpers/fake-provider.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = path.join(ROOT, 'bin/migrate.js');
+export { BIN, ROOT } from '../helpers/cli.js';
 
 // Neither key looks like `sk-…`, so only exact-value scrubbing (not the key-shape regex) keeps them out of output.
 export const LEGACY_KEY = 'legacykey-0123456789abcdef0123';
 export const TARGET_KEY = 'targetkey-fedcba9876543210fedc';
 
-// `npm test` builds dist first; a lone `vitest run test/check` builds it here.
-beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist/cli.js'))) await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT });
-});
-
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
 /** A temp project directory holding `files`; removed after the test. */
 export function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'migrate-check-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
+  return tempProject('migrate-check-', files);
 }
 
 export async function fake(options: FakeProviderOptions): Promise<FakeProvider> {
   const provider = await startFakeProvider(options);
-  cleanups.push(() => provider.close());
+  onCleanup(() => provider.close());
   return provider;
 }
 
@@ -150,15 +130,6 @@ export function endpoint(doc: CheckDocument, role: string, node = 'main'): Endpo
   const found = doc.endpoints.find((e) => e.role === role && e.node === node);
   if (!found) throw new Error(`no ${role} ${node} in ${JSON.stringify(doc.endpoints.map((e) => `${e.role}/${e.node}`))}`);
   return found;
-}
-
-/** A port nothing listens on: bound, then released. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export const ANSI = /\x1b\[/;

@@ -2,7 +2,8 @@
 // and a provider that starts hanging. Each must fail (or pass) on the numbers, within bounded time.
 import { describe, expect, it } from 'vitest';
 import type { Faults } from '../helpers/fake-provider.js';
-import { check, checkTarget, closedPort, configYaml, endpoint, expectExit, providers } from './helpers.js';
+import { closedPort } from '../helpers/ports.js';
+import { check, checkTarget, configYaml, endpoint, expectExit, providers } from './helpers.js';
 
 describe('migrate check: nodes', () => {
   it('fails only the row of a node nobody listens on', async () => {

@@ -6,6 +6,7 @@ import {
 } from '../../src/core/compose/index.js';
 import { runCommand } from '../../src/core/exec/index.js';
 import { composeFixture, dockerAvailable, dockerStatus, type ComposeFixture } from '../helpers/docker.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const available = await dockerAvailable();
 
@@ -23,14 +24,6 @@ async function startProvider(): Promise<Provider> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, posts, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const legacyKey = 'sk-legacy-test-0001';
@@ -92,7 +85,7 @@ describe.skipIf(!available)('compose against real docker', () => {
     expect(await containerEnv(worker.id)).toMatchObject({ OPENAI_BASE_URL: `${provider.baseUrl}/legacy/v1`, OPENAI_API_KEY: legacyKey });
 
     // Traffic moved: the target gets requests and the legacy provider stops getting them.
-    await until('requests at the target', () => count('/target/v1/chat/completions', targetKey) >= 3);
+    await waitUntil('requests at the target', () => count('/target/v1/chat/completions', targetKey) >= 3);
     const legacyNow = count('/legacy', legacyKey);
     await new Promise((r) => setTimeout(r, 1000));
     expect(count('/legacy', legacyKey)).toBe(legacyNow);

@@ -1,10 +1,13 @@
 // A real nginx (Debian package) for tests: foreground, own prefix dir and config, a free
 // loopback port, with the generated include loaded in its http {} block.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { stderrTail, stopChild } from './child.js';
+import { freePort } from './ports.js';
+import { waitUntil } from './wait.js';
 
 export const NGINX_BIN = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
 
@@ -40,8 +43,7 @@ export async function startNginx(opts: NginxRigOptions): Promise<NginxRig> {
   const errorLogFile = path.join(prefix, 'logs', 'error.log');
   const args = ['-p', prefix, '-e', errorLogFile, '-c', confFile];
   const child = spawn(NGINX_BIN, [...args, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const stderr = stderrTail(child);
   const rig: NginxRig = {
     port,
     url: `http://127.0.0.1:${port}`,
@@ -51,12 +53,16 @@ export async function startNginx(opts: NginxRigOptions): Promise<NginxRig> {
     pid: async () => Number((await readFile(path.join(prefix, 'nginx.pid'), 'utf8')).trim()),
     errorLog: () => readFile(errorLogFile, 'utf8').catch(() => ''),
     stop: async () => {
-      await stopChild(child);
+      await stopChild(child, 'SIGQUIT'); // graceful: workers finish their requests
       await rm(prefix, { recursive: true, force: true });
     },
   };
   try {
-    await waitForPort(port, 10_000, () => (child.exitCode !== null ? `nginx exited ${child.exitCode}: ${stderr}` : undefined));
+    await waitUntil(`nginx to listen on 127.0.0.1:${port}`, () => canConnect(port), {
+      timeoutMs: 10_000,
+      everyMs: 50,
+      dead: () => (child.exitCode !== null ? `nginx exited ${child.exitCode}: ${stderr()}` : undefined),
+    });
   } catch (err) {
     await rig.stop();
     throw err;
@@ -89,17 +95,6 @@ function mainConfig(prefix: string, port: number, includeFile: string, server: s
   ].join('\n');
 }
 
-async function waitForPort(port: number, deadlineMs: number, dead: () => string | undefined): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const why = dead();
-    if (why) throw new Error(why);
-    if (await canConnect(port)) return;
-    if (Date.now() > until) throw new Error(`nginx is not listening on 127.0.0.1:${port} after ${deadlineMs}ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
@@ -109,22 +104,4 @@ function canConnect(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGQUIT'); // graceful: workers finish their requests
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** nginx cannot listen on port 0, so borrow a free one from the OS first. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

@@ -1,10 +1,12 @@
 // A real Prometheus (Debian package) for tests: own config, own TSDB in a temp dir, a free
 // loopback port, scraping the given targets every second.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { stderrTail, stopChild } from './child.js';
+import { freePort } from './ports.js';
+import { waitUntil } from './wait.js';
 
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 
@@ -45,22 +47,23 @@ export async function startPrometheus(targets: string[] | Record<string, string[
     `--web.listen-address=127.0.0.1:${port}`,
     '--log.level=warn',
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const log = collect(child);
+  const log = stderrTail(child);
   const url = `http://127.0.0.1:${port}`;
   const rig: PrometheusRig = {
     url,
     port,
     query: (q) => query(url, q),
-    waitFor: (q, timeoutMs = 15_000) => poll(async () => (await query(url, q)).length > 0, timeoutMs, `no series for ${q}`),
+    waitFor: (q, timeoutMs = 15_000) => waitUntil(`a series for ${q}`, async () => (await query(url, q)).length > 0, { timeoutMs }),
     stop: async () => {
-      await stopChild(child);
+      await stopChild(child, 'SIGTERM');
       await rm(dir, { recursive: true, force: true });
     },
   };
   try {
-    await poll(async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok === true, 20_000, 'Prometheus not ready', () =>
-      child.exitCode !== null ? `prometheus exited ${child.exitCode}: ${log()}` : undefined,
-    );
+    await waitUntil('Prometheus to be ready', async () => (await fetch(`${url}/-/ready`)).ok, {
+      timeoutMs: 20_000,
+      dead: () => (child.exitCode !== null ? `prometheus exited ${child.exitCode}: ${log()}` : undefined),
+    });
   } catch (err) {
     await rig.stop();
     throw err;
@@ -72,40 +75,4 @@ async function query(url: string, promql: string): Promise<unknown[]> {
   const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
   const body = (await res.json()) as { data?: { result?: unknown[] } };
   return body.data?.result ?? [];
-}
-
-async function poll(ok: () => Promise<boolean>, timeoutMs: number, what: string, dead?: () => string | undefined): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await ok().catch(() => false))) {
-    const why = dead?.();
-    if (why) throw new Error(why);
-    if (Date.now() > until) throw new Error(`${what} after ${timeoutMs}ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function collect(child: ChildProcess): () => string {
-  let text = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    text = (text + d.toString()).slice(-4000);
-  });
-  return () => text;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Prometheus cannot listen on port 0, so borrow a free one from the OS first. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

@@ -1,21 +1,11 @@
 // What the client makes of response bodies, and how it reuses connections.
-import { afterEach, describe, expect, it } from 'vitest';
-import { ProbeClient } from '../../src/core/http/index.js';
-import { completion, json, startServer, type TestServer } from './server.js';
-
-let server: TestServer | undefined;
-let client: ProbeClient | undefined;
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  client = server = undefined;
-});
-
-const newClient = (opts: ConstructorParameters<typeof ProbeClient>[0] = {}) => (client = new ProbeClient({ env: {}, random: () => 0, ...opts }));
+import { describe, expect, it } from 'vitest';
+import { completion, json } from './server.js';
+import { newClient, serve } from './rig.js';
 
 describe('ProbeClient bodies', () => {
   it('sends JSON with the caller’s headers and returns the parsed body and timings', async () => {
-    server = await startServer((_req, res) => json(res, 200, completion, { 'x-request-id': 'abc' }));
+    const server = await serve((_req, res) => json(res, 200, completion, { 'x-request-id': 'abc' }));
     const res = await newClient({ userAgent: 'migrate-test' }).request({
       method: 'POST',
       url: `${server.url}/v1/chat/completions`,
@@ -31,7 +21,7 @@ describe('ProbeClient bodies', () => {
   });
 
   it('reuses the kept-alive connection: only the first request has connection phases', async () => {
-    server = await startServer((_req, res) => json(res, 200, completion));
+    const server = await serve((_req, res) => json(res, 200, completion));
     const c = newClient();
     const first = await c.request({ method: 'GET', url: `${server.url}/v1/models` });
     const second = await c.request({ method: 'GET', url: `${server.url}/v1/models` });
@@ -44,7 +34,7 @@ describe('ProbeClient bodies', () => {
   });
 
   it('times the DNS lookup of a host name', async () => {
-    server = await startServer((_req, res) => json(res, 200, completion));
+    const server = await serve((_req, res) => json(res, 200, completion));
     const res = await newClient().request({ method: 'GET', url: `http://localhost:${server.port}/v1/models` });
     expect(res.ok).toBe(true);
     expect(res.timings.dnsMs).toBeGreaterThan(0);
@@ -52,7 +42,7 @@ describe('ProbeClient bodies', () => {
 
   it('cuts off a body over the size cap and drops the connection', async () => {
     let closed = false;
-    server = await startServer((_req, res) => {
+    const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       const chunk = Buffer.alloc(64 * 1024, 'a');
       const pump = () => {
@@ -71,7 +61,7 @@ describe('ProbeClient bodies', () => {
   });
 
   it('refuses a declared content-length over the cap before reading it', async () => {
-    server = await startServer((_req, res) => {
+    const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(10 * 1024 * 1024) });
       res.write('{');
     });
@@ -80,7 +70,7 @@ describe('ProbeClient bodies', () => {
   });
 
   it('an HTML page means the base URL is wrong', async () => {
-    server = await startServer((_req, res) => {
+    const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<!doctype html><html><title>Relay dashboard</title></html>');
     });
@@ -91,14 +81,14 @@ describe('ProbeClient bodies', () => {
   });
 
   it('a 200 with an error body is a failure', async () => {
-    server = await startServer((_req, res) => json(res, 200, { error: { message: 'no available channel for model', code: 'model_not_available' } }));
+    const server = await serve((_req, res) => json(res, 200, { error: { message: 'no available channel for model', code: 'model_not_available' } }));
     const res = await newClient().request({ method: 'POST', url: `${server.url}/v1/chat/completions`, body: {} });
     expect(res).toMatchObject({ ok: false, status: 200, failure: { kind: 'error_body', code: 'model_not_available' } });
     expect(res.failure?.message).toContain('no available channel');
   });
 
   it('a 404 on a base URL without /v1 hints at the suffix', async () => {
-    server = await startServer((_req, res) => {
+    const server = await serve((_req, res) => {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('404 page not found');
     });
@@ -111,7 +101,7 @@ describe('ProbeClient bodies', () => {
 
 describe('requests undici refuses to send', () => {
   it('an API key with a line break fails with a hint instead of throwing', async () => {
-    server = await startServer((_req, res) => json(res, 200, completion));
+    const server = await serve((_req, res) => json(res, 200, completion));
     const res = await newClient().request({ method: 'GET', url: `${server.url}/v1/models`, headers: { authorization: 'Bearer sk-abc\n' } });
     expect(res.failure).toMatchObject({ kind: 'client', code: 'UND_ERR_INVALID_ARG' });
     expect(res.failure?.hint).toContain('line breaks');
@@ -121,7 +111,7 @@ describe('requests undici refuses to send', () => {
 
 describe('a relay that echoes the key', () => {
   it('gets it redacted from the body text and parsed JSON', async () => {
-    server = await startServer((req, res) => json(res, 200, { echoed: req.headers.authorization, choices: [] }));
+    const server = await serve((req, res) => json(res, 200, { echoed: req.headers.authorization, choices: [] }));
     const res = await newClient().request({ method: 'GET', url: `${server.url}/v1/models`, headers: { authorization: 'Bearer hs-secret-key-123456' } });
     expect(JSON.stringify(res)).not.toContain('hs-secret-key-123456');
     expect(res.json).toEqual({ echoed: '[redacted]', choices: [] });

@@ -1,22 +1,11 @@
 // Retries against real loopback servers: the server counts what it received.
-import { afterEach, describe, expect, it } from 'vitest';
-import { ProbeClient } from '../../src/core/http/index.js';
-import { completion, json, startServer, type TestServer } from './server.js';
-
-let server: TestServer | undefined;
-let client: ProbeClient | undefined;
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  client = server = undefined;
-});
-
-// No jitter wait: retries happen at once unless the server asks for a delay.
-const newClient = (opts: ConstructorParameters<typeof ProbeClient>[0] = {}) => (client = new ProbeClient({ env: {}, random: () => 0, ...opts }));
+import { describe, expect, it } from 'vitest';
+import { completion, json, startServer } from './server.js';
+import { newClient, serve } from './rig.js';
 
 describe('ProbeClient retries', () => {
   it('retries 503 twice, then succeeds', async () => {
-    server = await startServer((_req, res, n) => (n < 3 ? json(res, 503, { error: { message: 'overloaded' } }) : json(res, 200, completion)));
+    const server = await serve((_req, res, n) => (n < 3 ? json(res, 503, { error: { message: 'overloaded' } }) : json(res, 200, completion)));
     const res = await newClient().request({ method: 'POST', url: `${server.url}/v1/chat/completions`, body: { model: 'm' } });
     expect(res).toMatchObject({ ok: true, status: 200, json: completion });
     expect(server.requests).toHaveLength(3);
@@ -25,14 +14,14 @@ describe('ProbeClient retries', () => {
   });
 
   it('stops after the configured retries and reports the last failure', async () => {
-    server = await startServer((_req, res) => json(res, 500, { error: 'boom' }));
+    const server = await serve((_req, res) => json(res, 500, { error: 'boom' }));
     const res = await newClient({ retry: { retries: 1 } }).request({ method: 'GET', url: `${server.url}/v1/models` });
     expect(res).toMatchObject({ ok: false, status: 500, failure: { kind: 'server', message: 'HTTP 500: boom' } });
     expect(server.requests).toHaveLength(2);
   });
 
   it('never retries a 401, and says what to check', async () => {
-    server = await startServer((_req, res) => json(res, 401, { error: { message: 'Invalid API key', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+    const server = await serve((_req, res) => json(res, 401, { error: { message: 'Invalid API key', type: 'invalid_request_error', code: 'invalid_api_key' } }));
     const res = await newClient().request({ method: 'GET', url: `${server.url}/v1/models`, headers: { authorization: 'Bearer sk-test-0000secret' } });
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]!.headers.authorization).toBe('Bearer sk-test-0000secret');
@@ -42,7 +31,7 @@ describe('ProbeClient retries', () => {
   });
 
   it('waits as long as a 429 Retry-After asks', async () => {
-    server = await startServer((_req, res, n) => (n === 1 ? json(res, 429, { error: 'slow down' }, { 'retry-after': '1' }) : json(res, 200, completion)));
+    const server = await serve((_req, res, n) => (n === 1 ? json(res, 429, { error: 'slow down' }, { 'retry-after': '1' }) : json(res, 200, completion)));
     const started = Date.now();
     const res = await newClient().request({ method: 'GET', url: `${server.url}/v1/models` });
     const elapsed = Date.now() - started;
@@ -53,7 +42,7 @@ describe('ProbeClient retries', () => {
   });
 
   it('does not wait for a Retry-After beyond the total timeout', async () => {
-    server = await startServer((_req, res) => json(res, 429, { error: 'slow down' }, { 'retry-after': '5' }));
+    const server = await serve((_req, res) => json(res, 429, { error: 'slow down' }, { 'retry-after': '5' }));
     const started = Date.now();
     const res = await newClient({ timeouts: { totalMs: 2000 } }).request({ method: 'GET', url: `${server.url}/v1/models` });
     expect(Date.now() - started).toBeLessThan(1000);
@@ -62,7 +51,7 @@ describe('ProbeClient retries', () => {
   });
 
   it('retries a connection reset', async () => {
-    server = await startServer((req, res, n) => (n === 1 ? req.socket.destroy() : json(res, 200, completion)));
+    const server = await serve((req, res, n) => (n === 1 ? req.socket.destroy() : json(res, 200, completion)));
     const res = await newClient().request({ method: 'POST', url: `${server.url}/v1/chat/completions`, body: {} });
     expect(res.ok).toBe(true);
     expect(server.requests).toHaveLength(2);
@@ -71,10 +60,9 @@ describe('ProbeClient retries', () => {
   });
 
   it('reports a refused connection as a network failure without throwing', async () => {
-    server = await startServer(() => undefined);
+    const server = await startServer(() => undefined);
     const url = `${server.url}/v1/models`;
     await server.close();
-    server = undefined;
     const res = await newClient({ retry: { retries: 0 } }).request({ method: 'GET', url });
     expect(res).toMatchObject({ ok: false, failure: { kind: 'network', code: 'ECONNREFUSED' } });
     expect(res.failure?.hint).toContain('host and port');

@@ -1,25 +1,16 @@
 // Streaming chat completions: events, time to first token, [DONE], and broken streams.
 import type http from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ProbeClient } from '../../src/core/http/index.js';
-import { json, sseChunk, startServer, type TestServer } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { json, sseChunk } from './server.js';
+import { newClient, serve } from './rig.js';
 
-let server: TestServer | undefined;
-let client: ProbeClient | undefined;
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  client = server = undefined;
-});
-
-const newClient = () => (client = new ProbeClient({ env: {}, random: () => 0 }));
 const stream = (url: string) => newClient().request({ method: 'POST', url: `${url}/v1/chat/completions`, body: { stream: true }, stream: true });
 const sse = (res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'text/event-stream' });
 const roleChunk = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { role: 'assistant', content: '' } }] })}\n\n`;
 
 describe('ProbeClient streams', () => {
   it('collects every event through [DONE] and times the first token, not the first byte', async () => {
-    server = await startServer((_req, res) => {
+    const server = await serve((_req, res) => {
       sse(res);
       res.write(': keep-alive\n\n' + roleChunk);
       setTimeout(() => res.end(sseChunk('Hi') + sseChunk('!') + 'data: [DONE]\n\n'), 120);
@@ -37,7 +28,7 @@ describe('ProbeClient streams', () => {
   });
 
   it('a tool-call delta counts as the first token', async () => {
-    server = await startServer((_req, res) => {
+    const server = await serve((_req, res) => {
       sse(res);
       const tool = { choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 't', function: { name: 'f', arguments: '' } }] } }] };
       res.end(roleChunk + `data: ${JSON.stringify(tool)}\n\ndata: [DONE]\n\n`);
@@ -47,7 +38,7 @@ describe('ProbeClient streams', () => {
   });
 
   it('a stream that ends without [DONE] is incomplete', async () => {
-    server = await startServer((_req, res) => {
+    const server = await serve((_req, res) => {
       sse(res);
       res.end(sseChunk('Hel') + sseChunk('lo'));
     });
@@ -58,7 +49,7 @@ describe('ProbeClient streams', () => {
   });
 
   it('a data line that is not JSON is a bad stream', async () => {
-    server = await startServer((_req, res) => {
+    const server = await serve((_req, res) => {
       sse(res);
       res.end(sseChunk('ok') + 'data: {"choices": [oops\n\ndata: [DONE]\n\n');
     });
@@ -68,7 +59,7 @@ describe('ProbeClient streams', () => {
   });
 
   it('bare JSON lines without data: are a bad stream, not just incomplete', async () => {
-    server = await startServer((_req, res) => {
+    const server = await serve((_req, res) => {
       sse(res);
       res.end('{"choices":[{"delta":{"content":"x"}}]}\n\n');
     });
@@ -76,7 +67,7 @@ describe('ProbeClient streams', () => {
   });
 
   it('an error event inside the stream fails it', async () => {
-    server = await startServer((_req, res) => {
+    const server = await serve((_req, res) => {
       sse(res);
       res.end(sseChunk('a') + `data: ${JSON.stringify({ error: { message: 'upstream timeout', code: 'upstream_error' } })}\n\n`);
     });
@@ -84,14 +75,14 @@ describe('ProbeClient streams', () => {
   });
 
   it('a JSON error instead of a stream is classified like any error', async () => {
-    server = await startServer((_req, res) => json(res, 401, { error: { message: 'Invalid API key', code: 'invalid_api_key' } }));
+    const server = await serve((_req, res) => json(res, 401, { error: { message: 'Invalid API key', code: 'invalid_api_key' } }));
     const res = await stream(server.url);
     expect(res.failure).toMatchObject({ kind: 'auth', status: 401, code: 'invalid_api_key' });
     expect(res.events).toBeUndefined();
   });
 
   it('a plain JSON 200 where a stream was asked for is a bad stream', async () => {
-    server = await startServer((_req, res) => json(res, 200, { choices: [] }));
+    const server = await serve((_req, res) => json(res, 200, { choices: [] }));
     expect((await stream(server.url)).failure).toMatchObject({ kind: 'bad_stream', status: 200 });
   });
 });

@@ -1,25 +1,13 @@
 // Each timeout against a loopback server that stalls in the matching phase.
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ProbeClient } from '../../src/core/http/index.js';
-import { startServer, sseChunk, type TestServer } from './server.js';
-
-let server: TestServer | undefined;
-let client: ProbeClient | undefined;
-const cleanups: (() => void)[] = [];
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  cleanups.splice(0).forEach((fn) => fn());
-  client = server = undefined;
-});
-
-const newClient = (opts: ConstructorParameters<typeof ProbeClient>[0] = {}) => (client = new ProbeClient({ env: {}, random: () => 0, ...opts }));
+import { describe, expect, it } from 'vitest';
+import { sseChunk } from './server.js';
+import { newClient, onCleanup, serve } from './rig.js';
 
 describe('ProbeClient timeouts', () => {
   it('headers timeout: the server never answers', async () => {
-    server = await startServer(() => undefined);
+    const server = await serve(() => undefined);
     const started = Date.now();
     const res = await newClient({ retry: { retries: 0 } }).request({ method: 'GET', url: `${server.url}/v1/models`, timeouts: { headersMs: 200 } });
     expect(res.failure).toMatchObject({ kind: 'timeout', code: 'headers_timeout' });
@@ -29,14 +17,14 @@ describe('ProbeClient timeouts', () => {
   });
 
   it('retries a headers timeout (it is worth another attempt)', async () => {
-    server = await startServer(() => undefined);
+    const server = await serve(() => undefined);
     const res = await newClient({ retry: { retries: 1 } }).request({ method: 'GET', url: `${server.url}/v1/models`, timeouts: { headersMs: 100 } });
     expect(server.requests).toHaveLength(2);
     expect(res.attempts.map((a) => a.failure?.code)).toEqual(['headers_timeout', 'headers_timeout']);
   });
 
   it('body timeout: a stream goes idle after its first chunk', async () => {
-    server = await startServer((_req, res) => {
+    const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(sseChunk('Hel'));
     });
@@ -54,7 +42,7 @@ describe('ProbeClient timeouts', () => {
   });
 
   it('a body that keeps trickling does not hit the idle timeout', async () => {
-    server = await startServer((_req, res) => {
+    const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       let n = 0;
       const tick = setInterval(() => {
@@ -70,7 +58,7 @@ describe('ProbeClient timeouts', () => {
   });
 
   it('total timeout covers retries and is not retried', async () => {
-    server = await startServer(() => undefined);
+    const server = await serve(() => undefined);
     const started = Date.now();
     const res = await newClient().request({ method: 'GET', url: `${server.url}/v1/models`, timeouts: { headersMs: 5000, totalMs: 300 } });
     expect(res.failure).toMatchObject({ kind: 'timeout', code: 'total_timeout' });
@@ -84,7 +72,7 @@ describe('ProbeClient timeouts', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const sockets = new Set<net.Socket>();
     silent.on('connection', (s) => sockets.add(s));
-    cleanups.push(() => {
+    onCleanup(() => {
       sockets.forEach((s) => s.destroy());
       silent.close();
     });
@@ -95,7 +83,7 @@ describe('ProbeClient timeouts', () => {
   });
 
   it('an aborted signal rejects with its reason, at once', async () => {
-    server = await startServer(() => undefined);
+    const server = await serve(() => undefined);
     const controller = new AbortController();
     const reason = new Error('user pressed Ctrl-C');
     setTimeout(() => controller.abort(reason), 100);
@@ -105,7 +93,7 @@ describe('ProbeClient timeouts', () => {
   });
 
   it('an abort during the backoff wait rejects too', async () => {
-    server = await startServer((_req, res) => {
+    const server = await serve((_req, res) => {
       res.writeHead(503, { 'retry-after': '5' });
       res.end();
     });

@@ -1,19 +1,10 @@
 // Gates that cannot tell: an inconclusive stage extends then fails in CI; an unreachable
 // Prometheus is retried, never taken as a pass, and aborts after several errors in a row.
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { closedPort } from '../helpers/ports.js';
 import { canaryProject, legacyEnvFile, migrate, providers, readState } from './helpers.js';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-
-/** A port nothing listens on: bind one, note it, close it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('gates that cannot decide', () => {
   it('an inconclusive stage extends the soak, then rolls back in CI', async () => {

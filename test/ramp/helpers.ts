@@ -1,47 +1,27 @@
 // End-to-end rig for `migrate ramp` and `migrate status`: a temp project, fake providers on
 // loopback, and the built CLI run as a real process in CI mode, as a pipeline runs it.
-import { existsSync, mkdirSync, mkdtempSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
-import { afterEach, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
+import { BIN, onCleanup, tempProject } from '../helpers/cli.js';
 import { startFakeProvider, type FakeProvider, type FakeProviderOptions } from '../helpers/fake-provider.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = path.join(ROOT, 'bin/migrate.js');
+export { BIN, onCleanup, ROOT } from '../helpers/cli.js';
 
 // Neither looks like `sk-…`: only exact-value redaction keeps them out of output.
 export const LEGACY_KEY = 'legacykey-RAMP-0123456789abcdef';
 export const TARGET_KEY = 'targetkey-RAMP-fedcba9876543210';
 
-beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist/cli.js'))) await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT });
-});
-
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-export function onCleanup(fn: () => unknown): void {
-  cleanups.push(fn);
-}
-
 export function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'migrate-ramp-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
+  return tempProject('migrate-ramp-', files);
 }
 
 export async function providers(target: Partial<FakeProviderOptions> = {}): Promise<{ legacy: FakeProvider; target: FakeProvider }> {
   const legacy = await startFakeProvider({ name: 'legacy', apiKey: LEGACY_KEY });
   const targetFake = await startFakeProvider({ name: 'target', apiKey: TARGET_KEY, ...target });
-  cleanups.push(() => legacy.close(), () => targetFake.close());
+  onCleanup(() => legacy.close());
+  onCleanup(() => targetFake.close());
   return { legacy, target: targetFake };
 }
 
@@ -108,7 +88,7 @@ function cliEnv(targetUrl: string | undefined, extra: Record<string, string>): R
 /** Start the CLI in `dir` (CI mode, no stdin); await it for the result, or kill it. */
 export function spawnMigrate(dir: string, args: string[], opts: { targetUrl?: string; env?: Record<string, string> } = {}): ResultPromise<{ reject: false }> {
   const child = execa(process.execPath, [BIN, ...args], { cwd: dir, env: cliEnv(opts.targetUrl, opts.env ?? {}), reject: false, stdin: 'ignore' });
-  cleanups.push(() => {
+  onCleanup(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   return child;

@@ -4,19 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeUp, containerEnv, serviceContainers, waitForServices } from '../../src/core/compose/index.js';
 import { composeFixture, dockerAvailable, type ComposeFixture } from '../helpers/docker.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
+import { waitUntil } from '../helpers/wait.js';
 import { assertBuilt, auditLines, migrate, stateText, type Project } from './cli.js';
 import { KEYS } from './helpers.js';
 
 // Docker tests may not skip in CI: dockerAvailable() throws there when docker is missing.
 const available = await dockerAvailable();
-
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.skipIf(!available)('migrate rollback against real docker', () => {
   let legacy: FakeProvider;
@@ -48,7 +41,7 @@ describe.skipIf(!available)('migrate rollback against real docker', () => {
     );
     p = { dir: fx.dir, config, stateDir: path.join(fx.dir, '.migrate'), envFiles: [fx.envFile] };
     await fx.mustRun(composeUp(fx.project, ['app', 'worker']));
-    await until('the app to reach legacy', () => chats(legacy) > 0, 60_000);
+    await waitUntil('the app to reach legacy', () => chats(legacy) > 0, { timeoutMs: 60_000 });
   }, 120_000);
 
   afterAll(async () => {
@@ -66,7 +59,7 @@ describe.skipIf(!available)('migrate rollback against real docker', () => {
     await fx.writeEnv({ OPENAI_BASE_URL: target.url, OPENAI_API_KEY: KEYS.target, LLM_TARGET_WEIGHT: '100' });
     await fx.mustRun(composeUp(fx.project, ['app']));
     expect((await waitForServices(fx.project, ['app'], { timeoutMs: 60_000 })).ready).toBe(true);
-    await until('the app to reach target', () => chats(target) >= 3);
+    await waitUntil('the app to reach target', () => chats(target) >= 3);
     const before = await serviceContainers(fx.project, ['app', 'worker']);
     const worker = before.find((c) => c.service === 'worker')!;
     const oldApp = before.find((c) => c.service === 'app')!;
@@ -94,7 +87,7 @@ describe.skipIf(!available)('migrate rollback against real docker', () => {
 
     // Traffic is back: the app's own requests reach legacy again and the target's count stops growing.
     legacy.resetCounts();
-    await until('the app to reach legacy again', () => chats(legacy) >= 3);
+    await waitUntil('the app to reach legacy again', () => chats(legacy) >= 3);
     const targetNow = chats(target);
     await new Promise((r) => setTimeout(r, 1000));
     expect(chats(target)).toBe(targetNow);

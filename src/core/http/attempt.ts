@@ -8,7 +8,7 @@ import { claimNextSocket, type ConnectionTimings } from './connection-timing.js'
 import { networkFailure, timeoutFailure, type TimeoutPhase } from './network-failure.js';
 import { withoutSecrets } from './scrub.js';
 import { StreamCollector } from './stream-collector.js';
-import type { Failure, SseEvent, Timeouts, Timings } from './types.js';
+import type { Failure, ProbeResponse, Timeouts, Timings } from './types.js';
 
 export interface AttemptPlan {
   dispatcher: Dispatcher;
@@ -28,16 +28,8 @@ export interface AttemptPlan {
   proxied: boolean;
 }
 
-export interface AttemptResult {
-  status?: number;
-  headers: Record<string, string>;
-  json?: unknown;
-  text?: string;
-  events?: SseEvent[];
-  done?: boolean;
-  failure?: Failure;
-  timings: Timings;
-}
+/** What one attempt got: the response the caller sees, before retries decide `ok` and add `attempts`. */
+export type AttemptResult = Omit<ProbeResponse, 'ok' | 'attempts'>;
 
 type Phase = 'connect' | 'headers' | 'body';
 const MAX_TIMER_MS = 2 ** 31 - 1;
