@@ -61,7 +61,7 @@ describe('non-streaming chat completion conformance', () => {
     expect(rules(toolBody())).toEqual([]);
     expect(rules(toolBody('{"city": Paris'))).toEqual(['error tool-call.arguments-json']);
     const body = toolBody();
-    const call = body.choices[0]!.message as { tool_calls: Array<Record<string, unknown>> };
+    const call = body.choices[0]!.message as unknown as { tool_calls: Array<Record<string, unknown>> };
     delete call.tool_calls[0]!.id;
     (call.tool_calls[0]!.function as Record<string, unknown>).name = undefined;
     expect(rules(JSON.parse(JSON.stringify(body))).sort()).toEqual(['error tool-call.id-missing', 'error tool-call.name-missing']);

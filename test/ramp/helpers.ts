@@ -86,7 +86,7 @@ function cliEnv(targetUrl: string | undefined, extra: Record<string, string>): R
 }
 
 /** Start the CLI in `dir` (CI mode, no stdin); await it for the result, or kill it. */
-export function spawnMigrate(dir: string, args: string[], opts: { targetUrl?: string; env?: Record<string, string> } = {}): ResultPromise<{ reject: false }> {
+export function spawnMigrate(dir: string, args: string[], opts: { targetUrl?: string; env?: Record<string, string> } = {}): ResultPromise<{ reject: false; stdin: 'ignore' }> {
   const child = execa(process.execPath, [BIN, ...args], { cwd: dir, env: cliEnv(opts.targetUrl, opts.env ?? {}), reject: false, stdin: 'ignore' });
   onCleanup(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
