@@ -184,6 +184,16 @@ describe('variables', () => {
     ]);
   });
 
+  it('reports missing variables and schema errors together, without repeating the unset keys', async () => {
+    const cwd = project({ 'migrate.yaml': minimalYaml('check: { sampels: 3 }') });
+    const err = await failure(loadConfig({ cwd, env: { OPENAI_API_KEY: 'sk-aaaaaaaaaaaaaaaa', HOLYSHEEP_API_KEY: 'hs-bbbbbbbbbbbbbbbb' } }));
+    expect(lines(err)).toEqual([
+      'migrate.yaml: 2 problems',
+      'migrate.yaml:7 providers.target.baseUrl: ${HOLYSHEEP_BASE_URL} is not set (set it in the environment or in .env)',
+      'migrate.yaml:10 check.sampels: unknown key (did you mean "samples"?)',
+    ]);
+  });
+
   it('points at the .env beside a config in another directory', async () => {
     const cwd = project({ 'deploy/migrate.yaml': minimalYaml() });
     const err = await failure(loadConfig({ cwd, env: { OPENAI_API_KEY: 'a', HOLYSHEEP_API_KEY: 'b' }, configPath: 'deploy/migrate.yaml' }));

@@ -53,6 +53,8 @@ export interface DataResult {
   uses: VariableUse[];
   /** `file:line key.path: problem` lines. */
   errors: string[];
+  /** Key paths of those errors, so schema complaints about the same values can be dropped. */
+  errorPaths: KeyPath[];
   /** Unset variables at tolerated paths. */
   warnings: string[];
 }
@@ -62,7 +64,7 @@ export const UNRESOLVED_URL = 'http://unresolved.invalid';
 
 /** Interpolate every string value (not keys) of `source.data`; all problems are collected. */
 export function interpolateData(source: YamlSource, lookup: Lookup, hint: string, tolerate?: (path: KeyPath) => boolean): DataResult {
-  const result: DataResult = { data: undefined, interpolated: [], uses: [], errors: [], warnings: [] };
+  const result: DataResult = { data: undefined, interpolated: [], uses: [], errors: [], errorPaths: [], warnings: [] };
   const visit = (value: unknown, path: KeyPath): unknown => {
     if (typeof value === 'string') return visitString(value, path);
     if (Array.isArray(value)) return value.map((item, i) => visit(item, [...path, i]));
@@ -81,6 +83,7 @@ export function interpolateData(source: YamlSource, lookup: Lookup, hint: string
       result.warnings.push(`${source.at(path)} ${formatPath(path)}: ${out.problems.join(', ')} (not needed here; ignored)`);
       return path[path.length - 1] === 'baseUrl' ? UNRESOLVED_URL : out.value;
     }
+    if (out.problems.length > 0) result.errorPaths.push(path);
     for (const problem of out.problems) {
       const suffix = problem.endsWith('is not set') ? ` (${hint})` : '';
       result.errors.push(`${source.at(path)} ${formatPath(path)}: ${problem}${suffix}`);

@@ -70,7 +70,6 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   // Unresolved references stay as written (`${X}`) and are not secrets: keep them readable.
   const inputSecrets = collectSecrets(interpolated.data).filter((s) => !s.includes('${'));
   const redact = (lines: string[]) => lines.map((line) => redactText(line, inputSecrets));
-  if (interpolated.errors.length > 0) throw problems(source.name, redact(interpolated.errors), FIX_HINT);
 
   const config = validate(source, interpolated, redact);
   const secrets = collectSecrets(config).filter((s) => !s.includes('${'));
@@ -91,8 +90,12 @@ function validate(source: YamlSource, input: DataResult, redact: (lines: string[
   if (!result.success && coerceInterpolated(result.error.issues, input.data, input.interpolated)) {
     result = configSchema.safeParse(input.data);
   }
-  if (!result.success) {
-    throw problems(source.name, redact(formatIssues(result.error.issues, source, { schema: configSchema, data: input.data })), FIX_HINT);
+  // Every problem at once: unset variables first, then schema errors about other values (an
+  // unresolved ${X} would only fail its own key's schema again).
+  const unresolved = (path: PropertyKey[]) => input.errorPaths.some((p) => p.length === path.length && p.every((k, i) => k === path[i]));
+  const schemaLines = result.success ? [] : formatIssues(result.error.issues.filter((i) => !unresolved(i.path)), source, { schema: configSchema, data: input.data });
+  if (input.errors.length > 0 || !result.success) {
+    throw problems(source.name, redact([...input.errors, ...schemaLines]), FIX_HINT);
   }
   const findings = crossChecks(result.data);
   if (findings.length > 0) {
