@@ -122,6 +122,23 @@ cases:
     expect(lines[1]).toMatch(/^suites\/app\.yaml:11 cases\[1\]\.assert\[0\]\.not-regex: Invalid regular expression: \/\[\//);
   });
 
+  it('a json-schema with an unknown type is a suite error naming its line', () => {
+    const lines = problems(`cases:
+  - id: one
+    prompt: hi
+    assert:
+      - json-schema:
+          type: object
+          properties:
+            city: { type: strng }
+          required: city
+`);
+    expect(lines).toEqual([
+      'suites/app.yaml:8 cases[0].assert[0].json-schema.properties.city.type: unknown type "strng" (use object, array, string, number, integer, boolean, null)',
+      'suites/app.yaml:9 cases[0].assert[0].json-schema.required: expected a list of property names',
+    ]);
+  });
+
   it('YAML syntax errors and a missing cases list', () => {
     expect(problems('cases: [\n')[0]).toMatch(/^suites\/app\.yaml:\d+ YAML syntax error/);
     expect(problems('name: x\n')).toEqual(['suites/app.yaml:1 cases: required']);

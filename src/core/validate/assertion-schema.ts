@@ -1,12 +1,18 @@
 import { z } from 'zod';
 import { didYouMean } from '../config/suggest.js';
+import { schemaShapeProblems } from './schema-shape.js';
 
 // Each assertion is a one-key mapping `{ contains: "Paris" }`; flags may be a bare word
 // (`- is-json`). Any type takes a `not-` prefix that negates it.
 
 const text = z.union([z.string(), z.array(z.string()).min(1)]);
 const flag = z.literal(true, { error: 'expected true (or write the assertion as a bare word)' });
-const schemaObject = z.record(z.string(), z.unknown()).meta({ description: 'a JSON Schema (type, properties, required, items, enum, const, minimum, pattern, ...)' });
+const schemaObject = z
+  .record(z.string(), z.unknown())
+  .superRefine((schema, ctx) => {
+    for (const p of schemaShapeProblems(schema)) ctx.addIssue({ code: 'custom', message: p.message, path: p.path });
+  })
+  .meta({ description: 'a JSON Schema (type, properties, required, items, enum, const, minimum, pattern, ...)' });
 
 export const ASSERTION_VALUES = {
   equals: z.union([z.string(), z.number(), z.boolean()]),
