@@ -180,6 +180,17 @@ describe('migrate rollback (no docker)', () => {
     expect(await loadRampState(p.stateDir, 'canary')).toMatchObject({ status: 'rolled-back', reason: `migrate rollback restored backup ${beforeRamp.id}` });
   });
 
+  it('after a ramp was already rolled back, the newest backup is the default, not that ramp\'s', async () => {
+    const p = await makeProject(tempDir(), opts);
+    const beforeRamp = await backedUp(p);
+    await saveRampState(p.stateDir, { ...newRamp({ environment: 'canary', stages: [5, 100], driver: 'env', backupId: beforeRamp.id, now: Date.now() }), status: 'rolled-back' });
+    const later = await backedUp(p); // e.g. after rotating the legacy key
+    await pointAtTarget(p, opts);
+    const r = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).backup).toMatchObject({ id: later.id, reason: 'newest' });
+  });
+
   it('when the restored provider does not answer: exit 3, files restored, and the commands to run next', async () => {
     const down = { ...opts, legacyUrl: 'http://127.0.0.1:9/v1' };
     const p = await makeProject(tempDir(), down);
