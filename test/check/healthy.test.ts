@@ -45,6 +45,8 @@ describe('migrate check, both providers healthy', () => {
     const main = endpoint(doc, 'target');
     expect(main.chat).toMatchObject({ status: 'pass', tokenParam: 'max_completion_tokens' });
     expect(main.stream).toMatchObject({ status: 'pass', done: true, usage: true });
+    // Role, content, finish and usage chunks, then [DONE].
+    expect(main.stream.chunks).toBeGreaterThanOrEqual(5);
     expect(main.samples).toMatchObject({ requested: 2, errors: 0 });
     expect(main.samples.latency.totalMs?.count).toBe(2);
     expect(main.reach.ok).toBe(true);

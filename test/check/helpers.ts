@@ -114,7 +114,7 @@ export interface EndpointJson {
   reach: { ok: boolean; error?: string; dnsMs?: number; connectMs?: number };
   models: { status: string; message?: string; missing?: string[]; ms?: number };
   chat: { status: string; message?: string; tokenParam?: string; ms?: number };
-  stream: { status: string; message?: string; ttftMs?: number; done?: boolean; usage?: boolean };
+  stream: { status: string; message?: string; ttftMs?: number; chunks?: number; done?: boolean; usage?: boolean };
   samples: { requested: number; errors: number; latency: Record<string, { p50: number; p95: number; p99: number; count: number; mean: number } | undefined> };
   problems: Array<{ check: string; severity: string; message: string; hint?: string }>;
 }

@@ -121,7 +121,7 @@ function streamStep(res: ProbeResponse) {
   const ms = res.timings.totalMs;
   if (!res.ok) return failedStep('stream', res, ms);
   const usage = (res.events ?? []).some((e) => e.data.includes('"usage"') && /"usage"\s*:\s*\{/.test(e.data));
-  const base = { ms, ttftMs: res.timings.ttftMs, done: res.done, usage };
+  const base = { ms, ttftMs: res.timings.ttftMs, chunks: res.events?.length ?? 0, done: res.done, usage };
   if (!usage) return { ...base, status: 'warn', message: 'stream has no usage chunk although stream_options.include_usage was set' } as const;
   return { ...base, status: 'pass' } as const;
 }

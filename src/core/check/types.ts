@@ -34,7 +34,7 @@ export interface EndpointReport {
   reach: Reachability;
   models: Step & { missing?: string[]; served?: number };
   chat: Step & { tokenParam?: string; model?: string };
-  stream: Step & { ttftMs?: number; usage?: boolean; done?: boolean };
+  stream: Step & { ttftMs?: number; chunks?: number; usage?: boolean; done?: boolean };
   /** `sent` is below `requested` when sampling stopped early because errors exceeded the limit. */
   samples: { requested: number; sent: number; errors: number; latency: LatencySummary };
   verdict: 'pass' | 'warn' | 'fail';
