@@ -56,6 +56,15 @@ describe('nginx include', () => {
     expect(text).not.toContain('0123456789abcd');
   });
 
+  it("sends each provider's own headers to it only, and redacts secret-looking ones when printing", () => {
+    const withHeaders = { ...providers, target: { ...providers.target, headers: { 'X-Relay-Tenant': 'acme', 'X-Api-Key': 'hs-tenant-secret-9876' } } };
+    const text = renderNginxInclude({ environment: 'canary', weight: 20, splitKey: '$request_id', providers: withHeaders, redact: true });
+    expect(text).toContain('#       proxy_set_header X-Api-Key $migrate_canary_h_x_api_key;');
+    expect(text).toContain('map $migrate_canary_provider $migrate_canary_h_x_relay_tenant {\n    target  "acme";\n    default "";\n}');
+    expect(text).toContain('target  "hs-…9876";');
+    expect(text).not.toContain('hs-tenant-secret-9876');
+  });
+
   it('weight 0 sends everything to legacy and 100 everything to target', () => {
     const split = (w: number) => /split_clients[^}]*}/.exec(renderNginxInclude({ environment: 'canary', weight: w, splitKey: '$request_id', providers }))![0];
     expect(split(0)).toBe('split_clients "$request_id" $migrate_canary_provider {\n    *       legacy;\n}');

@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner } from '../../src/core/exec/run.js';
 import { nginxDriver } from '../../src/core/traffic/nginx.js';
-import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
+import { extraHeaderNames, renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import type { TrafficDriver } from '../../src/core/traffic/types.js';
 import { NGINX_BIN, startNginx, type NginxRig } from '../helpers/nginx.js';
 
@@ -27,6 +27,9 @@ async function upstream(role: 'legacy' | 'target', basePath: string): Promise<Up
     if (req.headers.authorization !== `Bearer ${KEYS[role]}`) u.wrong.push(`auth ${req.headers.authorization}`);
     if (req.headers.host !== host) u.wrong.push(`host ${req.headers.host}`);
     if (!req.url?.startsWith(`${basePath}/chat/completions?n=`)) u.wrong.push(`path ${req.url}`);
+    // The target's own extra header reaches the target only.
+    const tenant = req.headers['x-relay-tenant'];
+    if (role === 'target' ? tenant !== 'acme' : tenant !== undefined) u.wrong.push(`x-relay-tenant ${tenant}`);
     req.resume();
     req.on('end', () => res.end(JSON.stringify({ provider: role })));
   });
@@ -74,10 +77,13 @@ const run = createRunner();
 beforeAll(async () => {
   legacy = await upstream('legacy', '/v1');
   target = await upstream('target', '/relay/v1');
-  const providers = { legacy: { baseUrl: legacy.baseUrl, apiKey: KEYS.legacy }, target: { baseUrl: target.baseUrl, apiKey: KEYS.target } };
+  const providers = {
+    legacy: { baseUrl: legacy.baseUrl, apiKey: KEYS.legacy },
+    target: { baseUrl: target.baseUrl, apiKey: KEYS.target, headers: { 'X-Relay-Tenant': 'acme' } },
+  };
   rig = await startNginx({
     include: renderNginxInclude({ environment: 'canary', weight: 0, splitKey: '$request_id', providers }),
-    server: renderLocation('canary'),
+    server: renderLocation('canary', extraHeaderNames(providers)),
   });
   driver = nginxDriver({ environment: 'canary', file: rig.includeFile, binary: NGINX_BIN, args: rig.args, splitKey: '$request_id', providers });
 });

@@ -12,7 +12,7 @@ export interface NginxRenderInput {
   weight: number;
   /** split_clients key, `$request_id` by default (an even, per-request split). */
   splitKey: string;
-  providers: Record<ProviderRole, Pick<ProviderConfig, 'baseUrl' | 'apiKey'>>;
+  providers: Record<ProviderRole, Pick<ProviderConfig, 'baseUrl' | 'apiKey'> & Partial<Pick<ProviderConfig, 'headers'>>>;
   /** Print keys as `sk-…9f2c` (migrate nginx-config, dry-run); the written file has them in full. */
   redact?: boolean;
 }
@@ -45,7 +45,7 @@ export function renderNginxInclude(input: NginxRenderInput): string {
     "# Include it in nginx's http {} block (Debian: put it in /etc/nginx/conf.d/), and send the",
     "# app's OpenAI traffic through it with this location in a server {} block:",
     '#',
-    ...renderLocation(input.environment).split('\n').map((line) => `#   ${line}`.trimEnd()),
+    ...renderLocation(input.environment, extraHeaderNames(input.providers)).split('\n').map((line) => `#   ${line}`.trimEnd()),
     '',
     '# Which provider serves a request.',
     `split_clients "${input.splitKey}" $${v}_provider {`,
@@ -71,17 +71,49 @@ export function renderNginxInclude(input: NginxRenderInput): string {
     byProvider(v, 'server_name', (role) => up[role].serverName),
     "# Each provider gets its own key, whatever key the app sent.",
     byProvider(v, 'authorization', auth),
+    ...extraHeaderNames(input.providers).map((name) =>
+      byProvider(v, headerVar(name), (role) => quote(headerValue(input.providers[role].headers, name, role, input.redact))),
+    ),
   ].join('\n');
 }
 
+/** The providers' own `headers` (Host and Authorization are set above), each sent to its provider only. */
+export function extraHeaderNames(providers: NginxRenderInput['providers']): string[] {
+  const names = new Map<string, string>();
+  for (const role of ['legacy', 'target'] as const) {
+    for (const name of Object.keys(providers[role].headers ?? {})) {
+      if (!/^(host|authorization)$/i.test(name)) names.set(name.toLowerCase(), name);
+    }
+  }
+  return [...names.values()].sort();
+}
+
+function headerVar(name: string): string {
+  return `h_${name.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`;
+}
+
+/** An empty value makes nginx leave the header out: the other provider's headers are not sent. */
+function headerValue(headers: Record<string, string> | undefined, name: string, role: ProviderRole, redact?: boolean): string {
+  const value = Object.entries(headers ?? {}).find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] ?? '';
+  if (/[$"\\\r\n]/.test(value)) {
+    throw new UsageError(`providers.${role}.headers.${name} holds a character nginx cannot carry in a header value ($, ", \\ or a line break)`, {
+      hint: 'use the env or command traffic driver for this provider',
+    });
+  }
+  return redact && value && SECRET_HEADER.test(name) ? redactSecret(value) : value;
+}
+
+const SECRET_HEADER = /api[-_]?key|token|secret|cookie|password/i;
+
 /** The location that routes through the include; written once into the server block. */
-export function renderLocation(environment: string): string {
+export function renderLocation(environment: string, headerNames: string[] = []): string {
   const v = varPrefix(environment);
   return [
     `location ${PUBLIC_PREFIX}/ {`,
     `    proxy_pass $${v}_pass;`,
     `    proxy_set_header Host $${v}_host;`,
     `    proxy_set_header Authorization $${v}_authorization;`,
+    ...headerNames.map((name) => `    proxy_set_header ${name} $${v}_${headerVar(name)};`),
     '    proxy_http_version 1.1;',
     '    proxy_set_header Connection "";',
     '    proxy_ssl_server_name on;',

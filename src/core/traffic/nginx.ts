@@ -19,7 +19,7 @@ export interface NginxDriverOptions {
   /** Extra arguments for `nginx -t` and `nginx -s reload` (e.g. -c, -p). */
   args: string[];
   splitKey: string;
-  providers: Record<ProviderRole, Pick<ProviderConfig, 'baseUrl' | 'apiKey'>>;
+  providers: Record<ProviderRole, Pick<ProviderConfig, 'baseUrl' | 'apiKey'> & Partial<Pick<ProviderConfig, 'headers'>>>;
   /** Run nginx inside this compose service instead of on the host. */
   service?: { project: ComposeProject; name: string };
   /**
