@@ -15,6 +15,8 @@ export class MigrateError extends Error {
   readonly hint?: string;
   /** Extra lines printed after the message (e.g. every config error at once). */
   readonly details: string[];
+  /** What the command had found or done before failing; part of the --json error document. */
+  data?: unknown;
 
   constructor(message: string, opts: { exitCode: ExitCodeValue; hint?: string; details?: string[]; cause?: unknown }) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });

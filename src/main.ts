@@ -87,7 +87,10 @@ export function report(ctx: Context, err: unknown): number {
     for (const line of err.details) out.error(`  ${line}`);
     if (err.hint) process.stderr.write(`${out.c.cyan('hint:')} ${err.hint}\n`);
     if (ctx.global.verbose && err.stack) process.stderr.write(`${err.stack}\n`);
-    if (out.json) out.printJson({ ok: false, error: { message: err.message, details: err.details, hint: err.hint, exitCode: err.exitCode } });
+    if (out.json) {
+      const error = { message: err.message, details: err.details, hint: err.hint, exitCode: err.exitCode };
+      out.printJson(err.data === undefined ? { ok: false, error } : { ok: false, error, report: err.data });
+    }
     return err.exitCode;
   }
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : ExitCode.usage;

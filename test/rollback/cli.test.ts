@@ -206,8 +206,12 @@ describe('migrate rollback (no docker)', () => {
     expect(await contents(p)).toEqual([legacyText(down)]);
     expect((await auditLines(p)).at(-1)).toMatchObject({ command: 'rollback', result: 'failed' });
     // Run again: the files already match, so nothing is written; it still verifies.
-    const again = await migrate(p, ['rollback', '--env', 'canary', '--yes']);
+    const again = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--json']);
     expect(again.stderr).toContain('env files already match the backup: nothing written');
     expect(again.code).toBe(3);
+    // --json: one document with the error and what the rollback had done, for CI.
+    const doc = JSON.parse(again.stdout);
+    expect(doc).toMatchObject({ ok: false, error: { exitCode: 3 }, report: { backup: { id: backup.id }, files: [{ path: 'env/.env.canary', restored: false }] } });
+    expectNoSecrets(again.stdout);
   });
 });

@@ -1,3 +1,4 @@
+import { MigrateError } from '../../errors.js';
 import { recordRollbackFailed } from './ramp.js';
 import { resolveConfigPath } from '../config/environment.js';
 import type { Runner } from '../exec/command.js';
@@ -53,6 +54,8 @@ export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promis
     return { report: s.report!, plan: s.plan! };
   } catch (err) {
     const safe = redactError(err, s.redactor);
+    // With --json, CI still learns which files were restored and what compose ran.
+    if (safe instanceof MigrateError && s.report && s.stage !== 'plan') safe.data = s.redactor.value(s.report);
     if (!req.dryRun && s.stage !== 'plan') await recordRollbackFailed(s.stateDir, req.environment, (safe as Error).message).catch(() => undefined);
     if (!req.dryRun) await auditRollback(s.stateDir, req, s.report, outcome(safe, s.stage), s.redactor, safe, s.choice, performance.now() - s.started);
     throw safe;
