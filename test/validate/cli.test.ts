@@ -219,6 +219,10 @@ describe('migrate validate (built CLI, two fake providers)', () => {
     const report = readJson('r.json');
     expect(report.timedOut).toBe(true);
     expect(report.cases[0].target.error).toBe('not answered before validate.timeout ran out');
+    // A pass-rate threshold does not turn a run cut short into a pass.
+    const lenient = await migrate(['--min-pass-rate', '0']);
+    expect(lenient.exitCode).toBe(1);
+    expect(lenient.stdout + lenient.stderr).toContain('validate.timeout ran out');
   });
 
   it('a bad suite exits 2 naming file, line and field', async () => {

@@ -134,9 +134,11 @@ function failureReasons(
   timedOut: boolean,
 ): string[] {
   const role = roles.includes('target') ? 'target' : 'legacy';
+  // A run cut short never passes: the cases that did not run would count for nothing.
+  const cutShort = timedOut ? ['validate.timeout ran out before every request finished'] : [];
   if (minPassRate !== undefined) {
     const rate = judged?.passRate ?? 0;
-    return rate >= minPassRate ? [] : [`${role} pass rate ${percent(rate)} is below --min-pass-rate ${percent(minPassRate)}`];
+    return [...(rate >= minPassRate ? [] : [`${role} pass rate ${percent(rate)} is below --min-pass-rate ${percent(minPassRate)}`]), ...cutShort];
   }
   const reasons: string[] = [];
   if (verdicts.regression) reasons.push(`${verdicts.regression} regression(s): legacy passes, target fails`);
@@ -144,8 +146,7 @@ function failureReasons(
   if (judged?.errors) reasons.push(`${judged.errors} case(s) got no answer from ${role}`);
   const errors = conformance.filter((c) => c.provider === role && c.severity === 'error');
   if (errors.length) reasons.push(`${errors.length} conformance rule(s) broken by ${role}: ${errors.map((e) => e.rule).join(', ')}`);
-  if (timedOut) reasons.push('validate.timeout ran out before every request finished');
-  return reasons;
+  return [...reasons, ...cutShort];
 }
 
 function percent(n: number): string {
