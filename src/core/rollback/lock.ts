@@ -46,7 +46,7 @@ export async function takeRollbackLock(opts: LockWait): Promise<TakenLock> {
       if (!(await heldByRamp(opts, err.holder))) throw refused(opts.environment, err);
       if (!ramp) {
         ramp = err.holder;
-        await requestRollback(opts.stateDir, opts.environment, { at: new Date().toISOString(), by: `${currentUser()} (${LOCK_COMMAND})`, reason: 'migrate rollback was run' });
+        await requestRollback(opts.stateDir, opts.environment, { at: new Date().toISOString(), by: `${currentUser()} (${LOCK_COMMAND})` });
         opts.onProgress?.(`a ramp of ${opts.environment} is running (pid ${ramp.pid}): asked it to stop; waiting for it to release the lock`);
       }
     }
