@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup } from '../../src/core/state/backups.js';
 import { newRamp, saveRampState, loadRampState } from '../../src/core/state/ramp.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { auditLines, assertBuilt, legacyText, makeProject, migrate, pointAtTarget, stateText, targetText, type Project, type ProjectOptions } from './cli.js';
+import { runAtTerminal } from '../helpers/terminal.js';
+import { BIN, auditLines, assertBuilt, legacyText, makeProject, migrate, pointAtTarget, stateText, targetText, type Project, type ProjectOptions } from './cli.js';
 import { KEYS, deadPid, tempDir, writeLock } from './helpers.js';
 
 let legacy: FakeProvider;
@@ -213,5 +214,33 @@ describe('migrate rollback (no docker)', () => {
     const doc = JSON.parse(again.stdout);
     expect(doc).toMatchObject({ ok: false, error: { exitCode: 3 }, report: { backup: { id: backup.id }, files: [{ path: 'env/.env.canary', restored: false }] } });
     expectNoSecrets(again.stdout);
+  });
+});
+
+// A person at a terminal: rollback asks before touching anything, and does what the answer says.
+async function projectPointingAtTarget() {
+  const p = await makeProject(tempDir(), opts);
+  await createBackup({ stateDir: p.stateDir, environment: 'canary', files: [{ path: 'env/.env.canary', absolute: p.envFiles[0]! }], toolVersion: 'test' });
+  await pointAtTarget(p, opts);
+  return p;
+}
+
+const env = { OPENAI_API_KEY: KEYS.legacy, TARGET_API_KEY: KEYS.target, MIGRATE_ENV: '', MIGRATE_CONFIG: '' };
+
+describe('migrate rollback at a terminal', () => {
+  it('shows the keys that change and restores after "y"', async () => {
+    const p = await projectPointingAtTarget();
+    const r = await runAtTerminal([process.execPath, BIN, 'rollback', '--env', 'canary', '--no-restart'], { cwd: p.dir, env, answers: [{ when: 'Restore 1 env file(s) of canary?', keys: 'y\r' }] });
+    expect(r.code, r.screen).toBe(0);
+    expect(r.screen).toContain('env/.env.canary: change LLM_TARGET_WEIGHT, OPENAI_API_KEY, OPENAI_BASE_URL');
+    expect(await fs.readFile(p.envFiles[0]!, 'utf8')).toBe(legacyText(opts));
+    for (const key of Object.values(KEYS)) expect(r.screen).not.toContain(key);
+  });
+
+  it('changes nothing after "n" and exits 130', async () => {
+    const p = await projectPointingAtTarget();
+    const r = await runAtTerminal([process.execPath, BIN, 'rollback', '--env', 'canary', '--no-restart'], { cwd: p.dir, env, answers: [{ when: 'Restore 1 env file(s) of canary?', keys: 'n\r' }] });
+    expect(r.code, r.screen).toBe(130);
+    expect(await fs.readFile(p.envFiles[0]!, 'utf8')).toBe(targetText(opts));
   });
 });
