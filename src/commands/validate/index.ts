@@ -43,7 +43,7 @@ export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
     client,
     onProgress: (done, total) => ctx.out.live(`validating ${runs.length} cases on ${roles.join(' and ')}… ${done}/${total} requests`),
   }).finally(() => client.close());
-  ctx.out.live(`validated ${runs.length} cases in ${(result.durationMs / 1000).toFixed(1)}s`, true);
+  ctx.out.live(`validated ${runs.length} case${runs.length === 1 ? '' : 's'} in ${(result.durationMs / 1000).toFixed(1)}s`, true);
 
   const redactor = new Redactor(loaded.secrets);
   const report = redactor.value(
