@@ -2,6 +2,7 @@ import { promises as dns } from 'node:dns';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
+import { proxySettings, usesProxy } from '../http/dispatcher.js';
 
 export interface Reachability {
   ok: boolean;
@@ -21,7 +22,8 @@ export async function probeReachability(baseUrl: string, env: NodeJS.ProcessEnv,
   const https = url.protocol === 'https:';
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || (https ? 443 : 80));
-  if (proxyFor(url, env)) return { ok: true, host, port, viaProxy: true };
+  // The same rule the probing client routes by, so reach never measures a path requests do not take.
+  if (usesProxy(proxySettings(env), url)) return { ok: true, host, port, viaProxy: true };
   const started = performance.now();
   let address: string;
   try {
@@ -65,18 +67,6 @@ function connect(address: string, port: number, servername: string | undefined, 
       });
     });
   });
-}
-
-function proxyFor(url: URL, env: NodeJS.ProcessEnv): boolean {
-  const proxy = url.protocol === 'https:' ? env.HTTPS_PROXY ?? env.https_proxy : env.HTTP_PROXY ?? env.http_proxy;
-  if (!proxy) return false;
-  const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '').split(/[\s,]+/).filter(Boolean);
-  return !noProxy.some((entry) => entry === '*' || matchesHost(url.hostname, entry.replace(/:\d+$/, '')));
-}
-
-function matchesHost(host: string, entry: string): boolean {
-  const bare = entry.replace(/^\*?\./, '');
-  return host === bare || host.endsWith(`.${bare}`);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
