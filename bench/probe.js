@@ -20,12 +20,11 @@ if (!existsSync(fileURLToPath(new URL('../dist/core/http/index.js', import.meta.
 }
 const { ProbeClient } = await import('../dist/core/http/index.js');
 const { startFakeProvider } = await import('../dist/testing/fake-provider.js');
+const { percentile } = await import('../dist/core/stats.js');
 const run = promisify(execFile);
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
-};
+// Nearest-rank p50: an observed value, the lower middle one for an even count.
+const median = (values) => percentile(values, 50);
 
 // The same small chat completion for both clients; the fake delays every chat request by DELAY_MS.
 const provider = await startFakeProvider({ name: 'bench', faults: { latency: DELAY_MS } });

@@ -26,6 +26,7 @@ const dist = (p) => import(new URL(`../dist/${p}`, import.meta.url).href);
 const { startFakeProvider } = await dist('testing/fake-provider.js');
 const compose = await dist('core/compose/index.js');
 const { runCommand } = await dist('core/exec/index.js');
+const { percentile } = await dist('core/stats.js');
 
 async function must(cmd) {
   const r = await runCommand({ timeoutMs: 180_000, ...cmd });
@@ -50,7 +51,7 @@ function migrate(dir, args) {
 
 const envText = (p, key, weight) => `OPENAI_BASE_URL=${p.url}\nOPENAI_API_KEY=${key}\nLLM_TARGET_WEIGHT=${weight}\n`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs) => percentile(xs, 50);
 const chatTimes = (p) => p.requests.filter((r) => r.path === '/v1/chat/completions' && r.authorized).map((r) => r.time);
 
 async function until(what, check, timeoutMs = 60_000) {

@@ -36,8 +36,6 @@ const providerOption = () =>
 
 type Loader = () => Promise<{ run: (ctx: never, opts: never) => Promise<number | void> }>;
 
-const VALIDATE_JSON = 'print the report as one JSON document on stdout, or write it to FILE';
-
 const GLOBAL_KEYS = ['config', 'env', 'json', 'yes', 'dryRun', 'verbose', 'quiet', 'color'] as const;
 
 /**
@@ -45,12 +43,11 @@ const GLOBAL_KEYS = ['config', 'env', 'json', 'yes', 'dryRun', 'verbose', 'quiet
  * (`migrate check --json`), with positional options on, so `--json` before a command never
  * swallows the command's name. A flag given after the command wins.
  */
-function sharedOptions(cmd: Command, jsonHelp = 'print one JSON document on stdout'): Command {
-  const json = jsonHelp.includes('FILE') ? '--json [file]' : '--json';
+function sharedOptions(cmd: Command, json = new Option('--json', 'print one JSON document on stdout')): Command {
   return cmd
     .option('-c, --config <file>', 'config file (default: ./migrate.yaml or $MIGRATE_CONFIG)')
     .option('-e, --env <name>', 'environment to act on (canary, production, ...)')
-    .option(json, jsonHelp)
+    .addOption(json)
     .option('-y, --yes', 'answer yes to confirmations (required in CI for dangerous steps)')
     .option('-n, --dry-run', 'print the writes and commands without doing them (reads still happen)')
     .option('-v, --verbose', 'more detail, and stack traces on errors')
@@ -103,7 +100,7 @@ export function buildProgram(): Command {
     .option('--strict-models', 'fail (not warn) when /models is not served')
     .action(action(program, () => import('./commands/check/index.js')));
 
-  sharedOptions(program.command('validate'), VALIDATE_JSON)
+  sharedOptions(program.command('validate'), new Option('--json [file]', 'print the report as one JSON document on stdout, or write it to FILE'))
     .description('run the test-prompt suite on legacy and target side by side, with OpenAI conformance checks')
     .addOption(providerOption())
     .option('-s, --suite <file>', 'suite file (repeatable; default: config validate.suites or the built-in suite)', collect)

@@ -73,8 +73,8 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
     handle(provider, req, res).catch(() => failSafely(res));
   });
-  const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const host = options.host ?? '127.0.0.1';
+  const port = await listen(server, options.port ?? 0, host);
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${urlHost}:${port}/v1`,

@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { BIN, onCleanup, tempProject } from '../helpers/cli.js';
 import { startFakeProvider, type FakeProvider, type FakeProviderOptions, type Faults } from '../helpers/fake-provider.js';
 
-export { BIN, ROOT } from '../helpers/cli.js';
+export { ROOT } from '../helpers/cli.js';
 
 // Neither key looks like `sk-…`, so only exact-value scrubbing (not the key-shape regex) keeps them out of output.
 export const LEGACY_KEY = 'legacykey-0123456789abcdef0123';
@@ -92,7 +92,7 @@ export async function checkTarget(faults: Faults, args: string[] = [], targetYam
   const started = Date.now();
   const result = await check(yaml, ['--provider', 'target', '--json', ...args]);
   const elapsedMs = Date.now() - started;
-  return { result, doc: JSON.parse(result.stdout) as CheckDocument, target, elapsedMs };
+  return { result, doc: json(result), target, elapsedMs };
 }
 
 type Result = { exitCode?: number; stdout: string; stderr: string };

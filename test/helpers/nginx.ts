@@ -2,6 +2,7 @@
 // loopback port, with the generated include loaded in its http {} block.
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,6 +94,28 @@ function mainConfig(prefix: string, port: number, includeFile: string, server: s
     '}',
     '',
   ].join('\n');
+}
+
+/** Keep-alive connections of postThrough, as an app keeps them (destroy it when done). */
+export const appAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+
+/**
+ * An app's POST through nginx, resolving with the status. A reload closes idle keep-alive
+ * connections; a request racing that close on a reused socket gets ECONNRESET and is retried
+ * once, as HTTP clients (the OpenAI SDK included) do.
+ */
+export function postThrough(url: string, body: string, retried = false): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent: appAgent, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (!retried && err.code === 'ECONNRESET' && req.reusedSocket) resolve(postThrough(url, body, true));
+      else reject(err);
+    });
+    req.end(body);
+  });
 }
 
 function canConnect(port: number): Promise<boolean> {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeUp, containerEnv, containerIds } from '../../src/core/compose/index.js';
 import { composeFixture, dockerAvailable, type ComposeFixture } from '../helpers/docker.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { LEGACY_KEY, migrate, readState, TARGET_KEY } from './helpers.js';
+import { configYaml, LEGACY_KEY, migrate, probeRamp, readState, TARGET_KEY } from './helpers.js';
 
 const available = await dockerAvailable();
 
@@ -19,22 +19,8 @@ describe.skipIf(!available)('ramp with the env driver and real docker compose', 
     legacy = await startFakeProvider({ name: 'legacy', apiKey: LEGACY_KEY });
     target = await startFakeProvider({ name: 'target', apiKey: TARGET_KEY });
     fx = await composeFixture({ OPENAI_BASE_URL: legacy.url, OPENAI_API_KEY: LEGACY_KEY, LLM_TARGET_WEIGHT: '0' });
-    await fs.writeFile(
-      path.join(fx.dir, 'migrate.yaml'),
-      [
-        'version: 1',
-        'providers:',
-        `  legacy: { baseUrl: "${legacy.url}", apiKey: "\${LEGACY_KEY}" }`,
-        `  target: { baseUrl: "${target.url}", apiKey: "\${TARGET_KEY}" }`,
-        'models: [gpt-4.1]',
-        'environments:',
-        '  canary:',
-        '    envFiles: [.env.canary]',
-        `    compose: { files: [docker-compose.yml], services: [app], projectName: ${fx.projectName} }`,
-        'ramp: { stages: [25], soak: 1s, interval: 500ms, gates: { minSamples: 3 }, sources: { probes: { rps: 10 } } }',
-        '',
-      ].join('\n'),
-    );
+    const environments = ['  canary:', '    envFiles: [.env.canary]', `    compose: { files: [docker-compose.yml], services: [app], projectName: ${fx.projectName} }`];
+    await fs.writeFile(path.join(fx.dir, 'migrate.yaml'), configYaml({ legacyUrl: legacy.url, targetUrl: target.url, environments, ramp: probeRamp('25', '1s', '500ms') }));
     await fx.mustRun(composeUp(fx.project, ['app', 'worker']));
   }, 180_000);
 

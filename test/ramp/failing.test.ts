@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canaryProject, expectNoSecrets, legacyEnvFile, migrate, providers, readAudit, readState, soakingAt, spawnMigrate, waitForState } from './helpers.js';
+import { canaryProject, expectNoSecrets, legacyEnvFile, migrate, probeRamp, providers, readAudit, readState, soakingAt, spawnMigrate, waitForState } from './helpers.js';
 
 async function backupCopy(dir: string, id: string): Promise<Buffer> {
   const manifest = JSON.parse(await fs.readFile(path.join(dir, '.migrate/backups', id, 'manifest.json'), 'utf8'));
@@ -57,7 +57,7 @@ describe('migrate ramp when the target starts failing', () => {
 
   it('stops without a fight when `migrate rollback` is run during a soak', async () => {
     const { legacy, target } = await providers();
-    const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, ramp: ['  stages: [10, 100]', '  soak: 20s', '  interval: 400ms', '  gates: { minSamples: 3 }', '  sources: { probes: { rps: 10 } }'] });
+    const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, ramp: probeRamp('10, 100', '20s', '400ms') });
     const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
     await waitForState(dir, soakingAt(10));
 
@@ -75,7 +75,7 @@ describe('migrate ramp when the target starts failing', () => {
 
   it('a rollback request whose rollback never comes: the state says where traffic is, and --resume refuses', async () => {
     const { legacy, target } = await providers();
-    const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, ramp: ['  stages: [10, 100]', '  soak: 20s', '  interval: 400ms', '  gates: { minSamples: 3 }', '  sources: { probes: { rps: 10 } }'] });
+    const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, ramp: probeRamp('10, 100', '20s', '400ms') });
     const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
     await waitForState(dir, soakingAt(10));
     // What a `migrate rollback` leaves when it is killed while waiting for the ramp to stop.

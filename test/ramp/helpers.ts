@@ -44,7 +44,12 @@ export const CANARY = [
   '      OPENAI_API_KEY: ${TARGET_KEY}',
 ];
 
-export const SHORT_RAMP = ['  stages: [10, 20, 100]', '  soak: 1200ms', '  interval: 400ms', '  gates: { minSamples: 3 }', '  sources: { probes: { rps: 10 } }'];
+/** A ramp block gated by probes alone: `probeRamp('10, 100', '20s', '400ms')`. */
+export function probeRamp(stages: string, soak: string, interval: string): string[] {
+  return [`  stages: [${stages}]`, `  soak: ${soak}`, `  interval: ${interval}`, '  gates: { minSamples: 3 }', '  sources: { probes: { rps: 10 } }'];
+}
+
+export const SHORT_RAMP = probeRamp('10, 20, 100', '1200ms', '400ms');
 
 export function configYaml(p: ConfigParts): string {
   return [

@@ -1,11 +1,10 @@
 // The nginx driver end to end with a real nginx (Debian package): at 20 % the split is real,
 // and after the ramp rolls itself back no request reaches the target.
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { NGINX_BIN, startNginx, type NginxRig } from '../helpers/nginx.js';
-import { canaryProject, LEGACY_KEY, readState, soakingAt, spawnMigrate, TARGET_KEY, waitForState } from './helpers.js';
+import { NGINX_BIN, postThrough, startNginx, type NginxRig } from '../helpers/nginx.js';
+import { canaryProject, LEGACY_KEY, probeRamp, readState, soakingAt, spawnMigrate, TARGET_KEY, waitForState } from './helpers.js';
 
 let legacy: FakeProvider;
 let target: FakeProvider;
@@ -23,23 +22,8 @@ afterAll(async () => {
   await target?.close();
 });
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-
 /** The app's request through nginx; model gpt-4o tells it from the ramp's probes (gpt-4.1). */
-function post(retried = false): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${rig.url}/v1/chat/completions`, { method: 'POST', agent, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      // A reload closes idle keep-alive sockets; clients retry a reset on a reused socket once.
-      if (!retried && err.code === 'ECONNRESET' && req.reusedSocket) resolve(post(true));
-      else reject(err);
-    });
-    req.end('{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}');
-  });
-}
+const post = () => postThrough(`${rig.url}/v1/chat/completions`, '{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}');
 
 async function send(n: number): Promise<void> {
   let next = 0;
@@ -56,7 +40,7 @@ describe('ramp with the nginx driver (real nginx)', () => {
       legacyUrl: legacy.url,
       targetUrl: target.url,
       environments: ['  canary:', '    envFiles: [.env.canary]', `    traffic: { driver: nginx, file: ${rig.includeFile}, binary: ${NGINX_BIN}, args: ${JSON.stringify(rig.args)} }`],
-      ramp: ['  stages: [20, 100]', '  soak: 60s', '  interval: 500ms', '  gates: { minSamples: 3 }', '  sources: { probes: { rps: 10 } }'],
+      ramp: probeRamp('20, 100', '60s', '500ms'),
     });
     const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
     await waitForState(dir, soakingAt(20));

@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAtTerminal } from '../helpers/terminal.js';
-import { BIN, LEGACY_KEY, TARGET_KEY, canaryProject, legacyEnvFile, providers } from './helpers.js';
+import { BIN, LEGACY_KEY, TARGET_KEY, canaryProject, legacyEnvFile, probeRamp, providers } from './helpers.js';
 
 const PRODUCTION = ['  production:', '    envFiles: [.env.canary]', '    cutover:', '      OPENAI_BASE_URL: ${TARGET_URL}', '      OPENAI_API_KEY: ${TARGET_KEY}'];
-const SLOW_RAMP = ['  stages: [10, 100]', '  soak: 20s', '  interval: 500ms', '  gates: { minSamples: 3 }', '  sources: { probes: { rps: 10 } }'];
+const SLOW_RAMP = probeRamp('10, 100', '20s', '500ms');
 
 async function production() {
   const { legacy, target } = await providers();

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { canaryProject, LEGACY_KEY, migrate, onCleanup, providers, TARGET_KEY } from './helpers.js';
+import { canaryProject, LEGACY_KEY, migrate, onCleanup, probeRamp, providers, TARGET_KEY } from './helpers.js';
 
 async function receiver(failFirst: number) {
   const bodies: Array<Record<string, unknown>> = [];
@@ -32,7 +32,7 @@ describe('ramp.webhook', () => {
     const dir = canaryProject({
       legacyUrl: legacy.url,
       targetUrl: target.url,
-      ramp: ['  stages: [50, 100]', '  soak: 800ms', '  interval: 400ms', '  gates: { minSamples: 3 }', '  sources: { probes: { rps: 10 } }', `  webhook: ${hook.url}`],
+      ramp: [...probeRamp('50, 100', '800ms', '400ms'), `  webhook: ${hook.url}`],
     });
 
     const r = await migrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });

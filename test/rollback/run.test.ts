@@ -5,7 +5,6 @@ import { loadConfig } from '../../src/core/config/index.js';
 import { defaultDeps, rollback, type RollbackDeps, type RollbackRequest } from '../../src/core/rollback/index.js';
 import { readAudit } from '../../src/core/state/audit.js';
 import { createRunner } from '../../src/core/exec/index.js';
-import { detectCompose } from '../../src/core/compose/index.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { legacyText, makeProject, pointAtTarget, targetText, type ProjectOptions } from './cli.js';
 import { KEYS, tempDir } from './helpers.js';
@@ -46,7 +45,7 @@ async function setup(extraYaml = '') {
 
 function deps(overrides: Partial<RollbackDeps>): RollbackDeps {
   const never = () => Promise.reject(new Error('prompt must not be called'));
-  return { ...defaultDeps(createRunner(), never, detectCompose), ...overrides };
+  return { ...defaultDeps(createRunner(), never), ...overrides };
 }
 
 describe('rollback at a terminal', () => {

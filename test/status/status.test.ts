@@ -1,9 +1,9 @@
 // `migrate status` reads what a ramp left (or is writing): stage, weights, lock, gate history.
 import { describe, expect, it } from 'vitest';
-import { CANARY, canaryProject, legacyEnvFile, migrate, providers, soakingAt, spawnMigrate, waitForState } from '../ramp/helpers.js';
+import { CANARY, canaryProject, legacyEnvFile, migrate, probeRamp, providers, soakingAt, spawnMigrate, waitForState } from '../ramp/helpers.js';
 
 const TWO_ENVIRONMENTS = [...CANARY, '  production:', '    envFiles: [.env.production]'];
-const LONG_SOAK = ['  stages: [10, 100]', '  soak: 30s', '  interval: 300ms', '  gates: { minSamples: 3 }', '  sources: { probes: { rps: 10 } }'];
+const LONG_SOAK = probeRamp('10, 100', '30s', '300ms');
 
 describe('migrate status', () => {
   it('--json shows a running ramp: stage, applied and driver weight, lock holder, decisions with figures', async () => {

@@ -7,7 +7,7 @@ import { createRunner } from '../../src/core/exec/run.js';
 import { nginxDriver } from '../../src/core/traffic/nginx.js';
 import { extraHeaderNames, renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import type { TrafficDriver } from '../../src/core/traffic/types.js';
-import { NGINX_BIN, startNginx, type NginxRig } from '../helpers/nginx.js';
+import { appAgent, NGINX_BIN, postThrough, startNginx, type NginxRig } from '../helpers/nginx.js';
 
 const KEYS = { legacy: 'sk-legacy-key-0000000000001111', target: 'hs-target-key-0000000000002222' };
 
@@ -38,25 +38,7 @@ async function upstream(role: 'legacy' | 'target', basePath: string): Promise<Up
   return u;
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-
-/**
- * A reload closes idle keep-alive connections; a request racing that close on a reused socket
- * gets ECONNRESET and is retried once, as HTTP clients (the OpenAI SDK included) do.
- */
-function post(url: string, retried = false): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      if (!retried && err.code === 'ECONNRESET' && req.reusedSocket) resolve(post(url, true));
-      else reject(err);
-    });
-    req.end('{"model":"gpt-4.1","messages":[]}');
-  });
-}
+const post = (url: string) => postThrough(url, '{"model":"gpt-4.1","messages":[]}');
 
 /** n requests, 16 in flight; returns the status codes. */
 async function send(n: number): Promise<number[]> {
@@ -90,7 +72,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rig?.stop();
-  agent.destroy();
+  appAgent.destroy();
   legacy?.server.close();
   target?.server.close();
 });

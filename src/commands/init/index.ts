@@ -27,14 +27,15 @@ export async function run(ctx: Context, opts: InitOptions): Promise<number> {
   const text = renderConfig(plan);
   const unset = await unsetVariables(plan, dir, ctx.env);
   const name = displayName(file, ctx.cwd);
+  const environments = plan.environments.map((e) => e.name);
   if (ctx.global.dryRun) {
-    if (ctx.out.json) ctx.out.printJson({ file: name, written: false, environments: plan.environments.map((e) => e.name), unsetVariables: unset, content: text });
+    if (ctx.out.json) ctx.out.printJson({ file: name, written: false, environments, unsetVariables: unset, content: text });
     else ctx.out.print(text);
     return 0;
   }
   await writeFileAtomic(file, text, { mode: 0o644 });
-  if (ctx.out.json) ctx.out.printJson({ file: name, written: true, environments: plan.environments.map((e) => e.name), unsetVariables: unset });
-  ctx.out.success(`wrote ${name} (environments: ${plan.environments.map((e) => e.name).join(', ') || 'none found'})`);
+  if (ctx.out.json) ctx.out.printJson({ file: name, written: true, environments, unsetVariables: unset });
+  ctx.out.success(`wrote ${name} (environments: ${environments.join(', ') || 'none found'})`);
   if (unset.length > 0) ctx.out.info(`next: set ${unset.join(', ')} in ${path.join(path.relative(ctx.cwd, dir), '.env')} or the environment, then run \`migrate check\``);
   else ctx.out.info('next: run `migrate config` to review it, then `migrate check`');
   return 0;

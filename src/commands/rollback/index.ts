@@ -1,5 +1,4 @@
 import type { Context } from '../../context.js';
-import { detectCompose } from '../../core/compose/detect.js';
 import { loadConfig, targetOnly, resolveEnvironment } from '../../core/config/index.js';
 import { createRunner, formatArgv } from '../../core/exec/index.js';
 import { defaultDeps, dryRunLines, rollback, summaryLine, terminalPrompt } from '../../core/rollback/index.js';
@@ -31,7 +30,7 @@ export async function run(ctx: Context, opts: RollbackOptions): Promise<number> 
       processEnv: ctx.env,
       log: { info: (l) => ctx.out.info(l), warn: (l) => ctx.out.warn(l) },
     },
-    defaultDeps(runner, terminalPrompt, detectCompose),
+    defaultDeps(runner, terminalPrompt),
   );
   if (ctx.out.json) ctx.out.printJson(report);
   else if (report.dryRun) ctx.out.print(dryRunLines(report, plan).join('\n'));

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { loadConfig, type LoadedConfig } from '../../core/config/index.js';
@@ -8,8 +7,8 @@ import { Redactor } from '../../core/redact.js';
 import { renderTerminal } from '../../core/report/terminal.js';
 import { annotationsFor, plannedFiles, writeReportFiles } from '../../core/validate/outputs.js';
 import { buildReport } from '../../core/validate/report.js';
-import { runValidation } from '../../core/validate/run.js';
-import { DEFAULT_SUITE, loadSuites, type Suite } from '../../core/validate/suite.js';
+import { rpmOf, runValidation } from '../../core/validate/run.js';
+import { configuredSuiteFiles, loadSuites, type Suite } from '../../core/validate/suite.js';
 
 export interface ValidateFlags {
   provider: 'legacy' | 'target' | 'all';
@@ -31,17 +30,18 @@ export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
   const runs = suites.flatMap((s) => s.runs);
   const startedAt = new Date();
   const client = new ProbeClient({ env: ctx.env });
-  ctx.out.live(`validating ${runs.length} cases on ${roles.join(' and ')}…`);
+  const progress = `validating ${runs.length} cases on ${roles.join(' and ')}…`;
+  ctx.out.live(progress);
   const result = await runValidation({
     runs,
     providers,
     defaultModel: config.models[0]!,
     concurrency: flags.concurrency ?? config.validate.concurrency,
-    rpm: { legacy: flags.rpm ?? config.providers.legacy.rpm ?? config.validate.rpm, target: flags.rpm ?? config.providers.target.rpm ?? config.validate.rpm },
+    rpm: rpmOf(config, flags.rpm),
     totalTimeoutMs: config.validate.timeout,
     signal: ctx.signal,
     client,
-    onProgress: (done, total) => ctx.out.live(`validating ${runs.length} cases on ${roles.join(' and ')}… ${done}/${total} requests`),
+    onProgress: (done, total) => ctx.out.live(`${progress} ${done}/${total} requests`),
   }).finally(() => client.close());
   ctx.out.live(`validated ${runs.length} case${runs.length === 1 ? '' : 's'} in ${(result.durationMs / 1000).toFixed(1)}s`, true);
 
@@ -62,9 +62,7 @@ export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
 
 /** --suite (relative to the working directory), else validate.suites (relative to the config), else the built-in suite. */
 function suiteFiles(flags: ValidateFlags, loaded: LoadedConfig): string[] {
-  if (flags.suite?.length) return flags.suite;
-  if (loaded.config.validate.suites.length) return loaded.config.validate.suites.map((f) => path.resolve(loaded.dir, f));
-  return [DEFAULT_SUITE];
+  return flags.suite?.length ? flags.suite : configuredSuiteFiles(loaded);
 }
 
 /** --case ID (repeatable): keep cases whose id or expanded key matches; `*` is a wildcard. */

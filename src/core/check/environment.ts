@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolveConfigPath, resolveEnvironment, type LoadedConfig } from '../config/index.js';
-import { parse, values } from '../envfile/index.js';
-import { classifyEnvValues } from '../state/points-at.js';
+import { pointsAtOf } from '../state/points-at.js';
 import type { PointsAt } from '../state/manifest.js';
 
 export interface EnvironmentPointing {
@@ -16,7 +15,7 @@ export async function environmentPointing(loaded: LoadedConfig, name: string): P
     env.envFiles.map(async (file) => {
       const text = await readFile(resolveConfigPath(loaded, file), 'utf8').catch(() => undefined);
       if (text === undefined) return { path: file, pointsAt: 'missing' as const };
-      return { path: file, pointsAt: classifyEnvValues(values(parse(text)), loaded.config.providers) };
+      return { path: file, pointsAt: pointsAtOf(text, loaded.config.providers) };
     }),
   );
   return { name: envName, files };

@@ -1,3 +1,4 @@
+import { AUTH_HINT } from '../http/classify.js';
 import type { ProbeClient } from '../http/client.js';
 import type { ProbeResponse } from '../http/types.js';
 import { chatRequest, modelsRequest, type Endpoint, type TokenParam } from '../providers/endpoint.js';
@@ -83,7 +84,7 @@ function authFailure(res: ProbeResponse, ms: number): Step {
     status: 'fail',
     ms,
     message: `auth: HTTP ${res.status}, the key was refused`,
-    hint: res.failure?.hint ?? 'check the API key (no spaces or quotes around it) and that baseUrl is right, usually ending in /v1',
+    hint: res.failure?.hint ?? AUTH_HINT,
   };
 }
 

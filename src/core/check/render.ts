@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { makeChalk } from '../output/color.js';
 import { table } from '../output/table.js';
 import type { Summary } from '../stats.js';
 import type { EndpointReport, Step } from './types.js';
@@ -83,4 +84,4 @@ export function renderDetails(reports: EndpointReport[]): string[] {
 }
 
 // Details go through Output.debug, which dims them itself.
-const plain = new Proxy({}, { get: () => (s: string) => s }) as ChalkInstance;
+const plain = makeChalk(false);

@@ -14,10 +14,13 @@ export interface ComposeCli {
 
 export type ComposeChoice = ComposeConfig['command'];
 
-const V2: string[] = ['docker', 'compose'];
-const V1: string[] = ['docker-compose'];
+/** The program and leading arguments of each Compose, by the name compose.command gives it. */
+export const COMPOSE_ARGV: Record<Exclude<ComposeChoice, 'auto'>, string[]> = {
+  'docker compose': ['docker', 'compose'],
+  'docker-compose': ['docker-compose'],
+};
 
-export function versionCommand(argv: string[]): Command {
+function versionCommand(argv: string[]): Command {
   return { argv: [...argv, 'version'], kind: 'read', description: 'detect Docker Compose', timeoutMs: 15_000 };
 }
 
@@ -51,7 +54,7 @@ export function detectCompose(opts: DetectOptions = {}): Promise<ComposeCli> {
 async function probeAll(opts: DetectOptions): Promise<ComposeCli> {
   const run = opts.run ?? createRunner();
   const choice = opts.command ?? 'auto';
-  const candidates = choice === 'docker compose' ? [V2] : choice === 'docker-compose' ? [V1] : [V2, V1];
+  const candidates = choice === 'auto' ? [COMPOSE_ARGV['docker compose'], COMPOSE_ARGV['docker-compose']] : [COMPOSE_ARGV[choice]];
   for (const argv of candidates) {
     const cli = await probe(argv, run, opts.env);
     if (cli) return cli;

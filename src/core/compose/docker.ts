@@ -65,7 +65,7 @@ export function parseInspectEnv(stdout: string): Record<string, string> {
 }
 
 /** ["KEY=value", ...] as docker reports it; the value may itself contain "=". */
-export function envRecord(entries: string[]): Record<string, string> {
+function envRecord(entries: string[]): Record<string, string> {
   const env: Record<string, string> = {};
   for (const entry of entries) {
     const eq = entry.indexOf('=');

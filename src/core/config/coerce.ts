@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { valueAt } from './issues.js';
 import type { KeyPath } from './source.js';
 
 /**
@@ -30,10 +31,6 @@ function convert(text: string, expected: string): number | boolean | undefined {
 }
 
 function containerOf(data: unknown, path: KeyPath): Record<string | number, unknown> | undefined {
-  let value = data;
-  for (const key of path.slice(0, -1)) {
-    if (!value || typeof value !== 'object') return undefined;
-    value = (value as Record<string | number, unknown>)[key];
-  }
+  const value = valueAt(data, path.slice(0, -1));
   return value && typeof value === 'object' ? (value as Record<string | number, unknown>) : undefined;
 }

@@ -6,20 +6,17 @@ export interface DotenvVars {
   vars: Record<string, string>;
   /** Variable name -> the file it was read from. */
   origin: Record<string, string>;
-  /** Files that existed and were read. */
-  read: string[];
 }
 
 /** Read dotenv files in order of precedence; a file that does not exist is skipped. */
 export async function readDotenvFiles(files: readonly string[]): Promise<DotenvVars> {
-  const result: DotenvVars = { vars: {}, origin: {}, read: [] };
+  const result: DotenvVars = { vars: {}, origin: {} };
   for (const file of [...new Set(files)]) {
     const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT' || err.code === 'EISDIR') return undefined;
       throw err;
     });
     if (text === undefined) continue;
-    result.read.push(file);
     for (const [name, value] of Object.entries(parse(text))) {
       if (name in result.vars) continue;
       result.vars[name] = value;

@@ -15,10 +15,8 @@ export async function findConfigFile(opts: { cwd: string; env: NodeJS.ProcessEnv
     const origin = opts.configPath ? '--config' : 'MIGRATE_CONFIG';
     throw new UsageError(`config file not found: ${explicit} (from ${origin})`, { hint: INIT_HINT });
   }
-  for (const name of CONFIG_NAMES) {
-    const file = path.join(opts.cwd, name);
-    if (await isFile(file)) return file;
-  }
+  const found = await existingConfigFile(opts.cwd);
+  if (found) return found;
   throw new UsageError(`no migrate.yaml in ${opts.cwd}`, { hint: INIT_HINT });
 }
 

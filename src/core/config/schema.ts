@@ -119,21 +119,17 @@ export const rampSchema = z.strictObject({
   webhook: url.optional().meta({ description: 'POSTed on every stage change, rollback and completion' }),
 });
 
+/** The same fields and bounds without their defaults (zod's .partial() would still fill them in). */
+function withoutDefaults<S extends Record<string, z.ZodDefault<z.ZodType>>>(shape: S): { [K in keyof S]: z.ZodOptional<ReturnType<S[K]['unwrap']>> } {
+  return Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field.unwrap().optional()])) as never;
+}
+
 /** Per-environment overrides: no defaults here, so unset keys fall through to the top-level ramp. */
 export const environmentRampSchema = z.strictObject({
-  stages: z.array(z.number().min(0).max(100)).min(1).optional(),
+  stages: rampSchema.shape.stages.unwrap().optional(),
   soak: duration.optional(),
   interval: duration.optional(),
-  gates: z
-    .strictObject({
-      maxErrorRate: z.number().min(0).max(1).optional(),
-      maxP95Ms: z.number().positive().optional(),
-      maxP95Ratio: z.number().positive().optional(),
-      minSamples: z.number().int().nonnegative().optional(),
-      maxExtensions: z.number().int().nonnegative().optional(),
-      maxSourceErrors: z.number().int().positive().optional(),
-    })
-    .optional(),
+  gates: z.strictObject(withoutDefaults(gatesSchema.shape)).optional(),
   sources: z
     .strictObject({
       probes: sourcesSchema.shape.probes.unwrap().optional(),

@@ -37,7 +37,8 @@ export class CommandFailedError extends MigrateError {
   }
 }
 
-function lastLine(text: string): string {
+/** The last line of a command's output, trailing blank lines ignored: usually the one that says what went wrong. */
+export function lastLine(text: string): string {
   const lines = text.trim().split('\n');
   return (lines[lines.length - 1] ?? '').trim();
 }

@@ -2,7 +2,7 @@
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 /** One argument as a person would type it into sh. */
-export function quoteArg(arg: string): string {
+function quoteArg(arg: string): string {
   if (SAFE.test(arg)) return arg;
   return `'${arg.replaceAll("'", `'\\''`)}'`;
 }
@@ -13,4 +13,9 @@ export function quoteArg(arg: string): string {
  */
 export function formatArgv(argv: readonly string[]): string {
   return argv.map(quoteArg).join(' ');
+}
+
+/** A configured command: a list is argv as written; a string is a shell line the user wrote for sh. */
+export function commandArgv(command: string | readonly string[]): string[] {
+  return typeof command === 'string' ? ['sh', '-c', command] : [...command];
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { isAlive } from '../state/identity.js';
 
 export interface AtomicWriteOptions {
   /** File mode for a new file; an existing file keeps its own mode and owner. */
@@ -43,16 +44,7 @@ async function removeOrphans(dir: string, base: string): Promise<void> {
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const pid = Number(/^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length))?.[1]);
-    if (pid && pid !== process.pid && !alive(pid)) await fs.rm(path.join(dir, name), { force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if (pid && pid !== process.pid && !isAlive(pid)) await fs.rm(path.join(dir, name), { force: true });
   }
 }
 

@@ -80,7 +80,7 @@ function withCode(failure: Failure, code: string | undefined): Failure {
   return failure;
 }
 
-export function parseJson(text: string): unknown {
+function parseJson(text: string): unknown {
   const first = text.trimStart()[0];
   if (first !== '{' && first !== '[') return undefined;
   try {
@@ -90,7 +90,7 @@ export function parseJson(text: string): unknown {
   }
 }
 
-export function isHtml(facts: Pick<ResponseFacts, 'headers' | 'text'>): boolean {
+function isHtml(facts: Pick<ResponseFacts, 'headers' | 'text'>): boolean {
   return (facts.headers['content-type'] ?? '').toLowerCase().includes('text/html') || facts.text.trimStart().startsWith('<');
 }
 

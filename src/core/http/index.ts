@@ -5,7 +5,6 @@ export { classifyResponse, AUTH_HINT, HTML_MESSAGE, type ResponseFacts, type Cla
 export { errorDetails, type ErrorDetails } from './error-envelope.js';
 export { shouldRetry, backoffDelay, retryAfterMs, retryDelay } from './retry.js';
 export { SseParser, type SseFrame, type SseEnd } from './sse.js';
-export { carriesToken } from './stream-collector.js';
 export { oneLine } from './scrub.js';
 export { proxySettings } from './dispatcher.js';
 export { DEFAULT_TIMEOUTS, DEFAULT_RETRY, DEFAULT_MAX_BODY_BYTES } from './defaults.js';

@@ -59,7 +59,7 @@ export class StreamCollector {
 }
 
 /** A chunk whose delta has non-empty content or a tool call: the first one marks time to first token. */
-export function carriesToken(chunk: unknown): boolean {
+function carriesToken(chunk: unknown): boolean {
   const choices = (chunk as { choices?: unknown })?.choices;
   if (!Array.isArray(choices)) return false;
   return choices.some((choice) => {

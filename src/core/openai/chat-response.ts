@@ -45,7 +45,7 @@ function readToolCall(value: unknown): ToolCall {
   };
 }
 
-export function emptyAnswer(): Answer {
+function emptyAnswer(): Answer {
   return { content: '', toolCalls: [] };
 }
 

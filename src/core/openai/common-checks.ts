@@ -17,7 +17,7 @@ function checkModel(model: string | undefined, expect: ExpectContext): Finding[]
 }
 
 /** OpenAI answers a model alias with a dated snapshot (gpt-4o -> gpt-4o-2024-08-06); that is not a mapping. */
-export function sameModel(actual: string, requested: string): boolean {
+function sameModel(actual: string, requested: string): boolean {
   if (actual === requested) return true;
   return actual.startsWith(`${requested}-`) && /^-\d{4}-\d{2}-\d{2}$|^-\d{4}$/.test(actual.slice(requested.length));
 }
@@ -34,7 +34,7 @@ function checkUsageTotals(usage: Usage | undefined): Finding[] {
   return [finding('usage.inconsistent', `usage: total_tokens ${usage.totalTokens} != prompt ${usage.promptTokens} + completion ${usage.completionTokens}`)];
 }
 
-export function isJson(text: string): boolean {
+function isJson(text: string): boolean {
   try {
     JSON.parse(text);
     return true;
@@ -43,7 +43,7 @@ export function isJson(text: string): boolean {
   }
 }
 
-export function clip(text: string, max = 60): string {
+function clip(text: string, max = 60): string {
   const one = JSON.stringify(text);
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }

@@ -11,10 +11,9 @@ export const BAD_REQUESTS = {
 export type BadRequestKind = keyof typeof BAD_REQUESTS;
 
 /** Conformance of the answer to a deliberately bad request: status and the error envelope. */
-export function checkErrorResponse(kind: BadRequestKind, status: number | undefined, body: unknown): Finding[] {
+export function checkErrorResponse(kind: BadRequestKind, status: number, body: unknown): Finding[] {
   const expected = BAD_REQUESTS[kind];
   const out: Finding[] = [];
-  if (status === undefined) return out; // no answer at all: the run reports it as an error, not a finding
   if (!(expected.statuses as readonly number[]).includes(status)) {
     const rule = status >= 200 && status < 300 && isRecord(body) && 'error' in body ? 'response.error-in-200' : 'error.status';
     out.push(finding(rule, `${expected.what} got HTTP ${status}, expected ${expected.statuses.join(' or ')}`));

@@ -29,7 +29,6 @@ export const RULES = {
   'stream.error-event': { severity: 'error', explain: 'the stream carried an error object mid-answer; the answer is truncated' },
   'stream.usage-missing': { severity: 'error', explain: 'stream_options.include_usage was asked but no usage chunk came; streamed token accounting reads zero' },
   'stream.usage-chunk-choices': { severity: 'error', explain: 'the usage chunk must have an empty choices array; clients reading choices[0] of it get a stray delta' },
-  'stream.empty': { severity: 'error', explain: 'the stream carried no choice deltas at all; the client shows an empty answer' },
   'tool-call.index-missing': { severity: 'error', explain: 'a tool-call delta has no integer index; SDKs cannot tell which call the fragment belongs to' },
   'tool-call.id-missing': { severity: 'error', explain: 'a tool call has no id; the tool result cannot be sent back with tool_call_id' },
   'tool-call.name-missing': { severity: 'error', explain: 'a tool call has no function name; the client cannot dispatch it' },

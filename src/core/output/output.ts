@@ -1,7 +1,6 @@
 import type { ChalkInstance } from 'chalk';
+import { stripAnsi } from './ansi.js';
 import { makeChalk } from './color.js';
-
-const ANSI = /\x1b\[[0-9;]*m/g;
 
 export interface OutputOptions {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -38,7 +37,7 @@ export class Output {
   print(text = ''): void {
     if (this.opts.json) return;
     this.clearLive();
-    const plain = this.opts.stdoutColor === false ? text.replace(ANSI, '') : text;
+    const plain = this.opts.stdoutColor === false ? stripAnsi(text) : text;
     this.opts.stdout.write(plain.endsWith('\n') ? plain : `${plain}\n`);
   }
 

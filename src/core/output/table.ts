@@ -1,8 +1,8 @@
 // Plain aligned columns; widths ignore ANSI colour codes so coloured cells still line up.
-const ANSI = /\x1b\[[0-9;]*m/g;
+import { stripAnsi } from './ansi.js';
 
-export function visibleWidth(text: string): number {
-  return [...text.replace(ANSI, '')].reduce((w, ch) => w + (isWide(ch) ? 2 : 1), 0);
+function visibleWidth(text: string): number {
+  return [...stripAnsi(text)].reduce((w, ch) => w + (isWide(ch) ? 2 : 1), 0);
 }
 
 function isWide(ch: string): boolean {

@@ -1,17 +1,13 @@
-import path from 'node:path';
 import { UnhealthyError, UsageError } from '../../errors.js';
 import { runCheck } from '../check/run.js';
 import type { EndpointReport } from '../check/types.js';
 import { resolveConfigPath, type LoadedConfig } from '../config/index.js';
 import type { EnvironmentConfig } from '../config/schema.js';
-import { parse, values } from '../envfile/index.js';
 import { ProbeClient } from '../http/client.js';
-import { type BackupSource, classifyEnvValues, createBackup, planBackup, pruneBackups } from '../state/backups.js';
+import { type BackupSource, createBackup, planBackup, pruneBackups } from '../state/backups.js';
+import { pointsAtOf } from '../state/points-at.js';
 import { referencedBackups } from '../state/protect.js';
 import { loadRampState } from '../state/ramp.js';
-import { buildReport } from '../validate/report.js';
-import { runValidation } from '../validate/run.js';
-import { DEFAULT_SUITE, loadSuites } from '../validate/suite.js';
 
 // The checks before a ramp touches anything. Each throws a MigrateError (exit 1 or 2) and
 // changes nothing, so a failed preflight leaves the environment as it was.
@@ -67,9 +63,14 @@ function problemLines(r: EndpointReport): string[] {
 
 /** The validation suite on both providers (config validate.suites, else the built-in one). */
 export async function validateProviders(loaded: LoadedConfig, opts: { cwd: string; env: NodeJS.ProcessEnv; version: string; signal: AbortSignal }): Promise<string> {
+  // Only `--validate` needs the suite machinery: keep it off every other ramp's start-up.
+  const [{ buildReport }, { rpmOf, runValidation }, { configuredSuiteFiles, loadSuites }] = await Promise.all([
+    import('../validate/report.js'),
+    import('../validate/run.js'),
+    import('../validate/suite.js'),
+  ]);
   const { config } = loaded;
-  const files = config.validate.suites.length ? config.validate.suites.map((f) => path.resolve(loaded.dir, f)) : [DEFAULT_SUITE];
-  const suites = await loadSuites(files, opts.cwd);
+  const suites = await loadSuites(configuredSuiteFiles(loaded), opts.cwd);
   const providers = { legacy: config.providers.legacy, target: config.providers.target };
   const client = new ProbeClient({ env: opts.env });
   const startedAt = new Date();
@@ -78,7 +79,7 @@ export async function validateProviders(loaded: LoadedConfig, opts: { cwd: strin
     providers,
     defaultModel: config.models[0]!,
     concurrency: config.validate.concurrency,
-    rpm: { legacy: config.providers.legacy.rpm ?? config.validate.rpm, target: config.providers.target.rpm ?? config.validate.rpm },
+    rpm: rpmOf(config),
     totalTimeoutMs: config.validate.timeout,
     signal: opts.signal,
     client,
@@ -96,7 +97,7 @@ export async function validateProviders(loaded: LoadedConfig, opts: { cwd: strin
 /** The backup a failed ramp rolls back to, taken before the first write. */
 export async function takeBackup(loaded: LoadedConfig, stateDir: string, environment: string, env: EnvironmentConfig, version: string): Promise<string> {
   const sources: BackupSource[] = env.envFiles.map((file) => ({ path: file, absolute: resolveConfigPath(loaded, file) }));
-  const planned = await planBackup(sources, (file) => classifyEnvValues(values(parse(file.content)), loaded.config.providers));
+  const planned = await planBackup(sources, (file) => pointsAtOf(file.content, loaded.config.providers));
   const backup = await createBackup({ stateDir, environment, files: sources, planned, message: 'before migrate ramp', toolVersion: version });
   const protect = [...(await referencedBackups(stateDir, environment)), backup.id];
   await pruneBackups(stateDir, environment, loaded.config.backup.keep, { protect });

@@ -253,7 +253,7 @@ export class RampRun {
 
   /** State written as paused, lock released by the caller; `--resume` continues from here. */
   private async pause(reason: string, interrupted: boolean): Promise<number> {
-    await this.save({ ...rampPaused(this.state, reason, Date.now()), lock: undefined });
+    await this.save(rampPaused(this.state, reason, Date.now()));
     return this.end('paused', reason, interrupted ? ExitCode.interrupted : ExitCode.unhealthy);
   }
 

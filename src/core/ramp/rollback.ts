@@ -1,5 +1,4 @@
 import { RollbackError } from '../../errors.js';
-import { detectCompose } from '../compose/detect.js';
 import type { LoadedConfig } from '../config/index.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
@@ -51,7 +50,7 @@ export async function rollBackRamp(input: RampRollbackInput): Promise<RampRollba
       processEnv: input.processEnv,
       log: input.log,
     },
-    defaultDeps(input.run, async () => true, detectCompose),
+    defaultDeps(input.run, async () => true),
   );
   if (!report.ok) throw new RollbackError(`the rollback of ${input.environment} did not complete`, { hint: `run \`migrate rollback --env ${input.environment}\`` });
   const restored = report.files.filter((f) => f.restored).map((f) => f.path);

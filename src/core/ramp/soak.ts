@@ -32,31 +32,29 @@ export interface SoakDeps {
   onDecision(d: Decision): Promise<void>;
   /** Called about every second with the live figures (at a terminal). */
   onTick?(view: LiveView): void;
-  now?: () => number;
 }
 
 const TICK_MS = 1000;
 
 export async function soakStage(deps: SoakDeps, stageIndex: number, stageCount: number, weight: number): Promise<SoakEnd> {
-  const now = deps.now ?? Date.now;
-  let soak = startSoak(deps.policy, stageIndex, weight, now());
+  let soak = startSoak(deps.policy, stageIndex, weight, Date.now());
   const view = { stage: stageIndex + 1, of: stageCount, weight };
   for (;;) {
     const early = await waitFor(deps, soak, view);
     if (early) return early;
     let checks;
     try {
-      const window = measureWindow(soak, deps.policy, now());
+      const window = measureWindow(soak, deps.policy, Date.now());
       checks = await readChecks(deps.sources, { ...window, env: deps.environment, stageIndex, weight, signal: deps.interrupts.stopSignal }, deps.limits);
     } catch (err) {
       if (deps.interrupts.stopSignal.aborted) return stopped(deps.interrupts);
       throw err;
     }
-    const { state, decision } = decide(soak, deps.policy, checks, now());
+    const { state, decision } = decide(soak, deps.policy, checks, Date.now());
     soak = state;
     await deps.onDecision(decision);
     const end = await act(deps, decision, soak);
-    if (end === 'extend') soak = { ...soak, endsAt: now() + deps.policy.soakMs, nextAt: now() + deps.policy.intervalMs };
+    if (end === 'extend') soak = { ...soak, endsAt: Date.now() + deps.policy.soakMs, nextAt: Date.now() + deps.policy.intervalMs };
     else if (end) return end;
   }
 }
@@ -83,7 +81,6 @@ async function act(deps: SoakDeps, d: Decision, soak: SoakState): Promise<SoakEn
 
 /** Until the next decision is due, waking every second; returns early when the soak must end. */
 async function waitFor(deps: SoakDeps, soak: SoakState, view: Pick<LiveView, 'stage' | 'of' | 'weight'>): Promise<SoakEnd | undefined> {
-  const now = deps.now ?? Date.now;
   for (;;) {
     const request = await deps.rollbackRequested();
     if (request) return { kind: 'stopped', request };
@@ -97,7 +94,7 @@ async function waitFor(deps: SoakDeps, soak: SoakState, view: Pick<LiveView, 'st
       deps.interrupts.resume();
     }
     await tick(deps, soak, view);
-    const left = soak.nextAt - now();
+    const left = soak.nextAt - Date.now();
     if (left <= 0) return undefined;
     await Promise.race([sleep(Math.min(left, TICK_MS)), deps.interrupts.next()]);
   }
@@ -118,19 +115,18 @@ function answeredBy(choice: Interruption): SoakEnd {
  * question with a rollback.
  */
 async function ask(deps: SoakDeps, message: string, soak: SoakState): Promise<'pause' | 'rollback' | 'continue' | 'stop' | Interruption> {
-  const now = deps.now ?? Date.now;
   const answered = new AbortController();
   const signal = AbortSignal.any([deps.interrupts.stopSignal, answered.signal]);
   let request: RollbackRequest | undefined;
   let failed: string | undefined;
-  let gatesReadAt = now();
+  let gatesReadAt = Date.now();
   const watch = (async () => {
     while (!signal.aborted) {
       await sleep(PROMPT_WATCH_MS, undefined, { signal }).catch(() => undefined);
       if (signal.aborted) return;
       request = await deps.rollbackRequested();
-      if (!request && now() - gatesReadAt >= deps.policy.intervalMs) {
-        gatesReadAt = now();
+      if (!request && Date.now() - gatesReadAt >= deps.policy.intervalMs) {
+        gatesReadAt = Date.now();
         failed = await gateFailure(deps, soak);
       }
       if (request || failed) answered.abort();
@@ -151,7 +147,7 @@ async function ask(deps: SoakDeps, message: string, soak: SoakState): Promise<'p
 
 /** One gate reading while a question is open: the decision line when the gates fail, else nothing. */
 async function gateFailure(deps: SoakDeps, soak: SoakState): Promise<string | undefined> {
-  const now = (deps.now ?? Date.now)();
+  const now = Date.now();
   const window = { ...measureWindow(soak, deps.policy, now), env: deps.environment, stageIndex: soak.stageIndex, weight: soak.weight };
   const checks = await readChecks(deps.sources, window, deps.limits).catch(() => undefined);
   if (!checks) return undefined;
@@ -164,7 +160,7 @@ async function gateFailure(deps: SoakDeps, soak: SoakState): Promise<string | un
 /** Refresh the live line with the probes' figures for the window so far. */
 async function tick(deps: SoakDeps, soak: SoakState, view: Pick<LiveView, 'stage' | 'of' | 'weight'>): Promise<void> {
   if (!deps.onTick) return;
-  const now = (deps.now ?? Date.now)();
+  const now = Date.now();
   let target: Figures | undefined;
   let legacy: Figures | undefined;
   if (deps.probes) {

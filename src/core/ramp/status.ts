@@ -39,12 +39,11 @@ export const RECENT_DECISIONS = 5;
 export async function environmentStatus(loaded: LoadedConfig, name: string, env: EnvironmentConfig, recent = RECENT_DECISIONS): Promise<EnvironmentStatus> {
   const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
   const [state, lock, driverWeight] = await Promise.all([loadRampState(stateDir, name), readLock(stateDir, name), currentWeight(loaded, name, env)]);
-  const { token: _token, ...holder } = lock ?? { token: undefined };
-  const alive = lock && lock.host === currentHost() ? isAlive(lock.pid) : undefined;
-  const base = { environment: name, driver: env.traffic.driver, driverWeight, lock: lock ? { ...(holder as Omit<LockInfo, 'token'>), alive } : null };
+  const holder = lockHolder(lock);
+  const base = { environment: name, driver: env.traffic.driver, driverWeight, lock: holder };
   if (!state) return { ...base, status: 'none', gates: [] };
   // A killed ramp leaves "running" behind; say so rather than let a person wait for it.
-  const orphaned = state.status === 'running' && (!lock || alive === false || (state.lock !== undefined && lock.pid !== state.lock.pid));
+  const orphaned = state.status === 'running' && (!holder || holder.alive === false || (state.lock !== undefined && holder.pid !== state.lock.pid));
   const index = Math.min(state.current, state.stages.length - 1);
   const stage = state.stages[index]!;
   return {
@@ -62,6 +61,13 @@ export async function environmentStatus(loaded: LoadedConfig, name: string, env:
     rollbackRequested: state.rollbackRequested,
     gates: state.gates.slice(-recent),
   };
+}
+
+/** The lock as shown (its token is the holder's alone); whether its process lives is known on this host only. */
+function lockHolder(lock: LockInfo | undefined): EnvironmentStatus['lock'] {
+  if (!lock) return null;
+  const { token: _token, ...info } = lock;
+  return { ...info, alive: lock.host === currentHost() ? isAlive(lock.pid) : undefined };
 }
 
 /**

@@ -1,22 +1,21 @@
 import type { ProviderRole } from '../config/schema.js';
 import type { ValidationReport } from '../validate/report.js';
-import { money, ms, sideLabel, sideProblems } from './failures.js';
+import { dailyRequests, ms, providerCells, reportRoles, sideLabel, sideProblems } from './failures.js';
 
 /** The markdown report (--markdown, and appended to $GITHUB_STEP_SUMMARY on Actions). */
 export function renderMarkdown(report: ValidationReport): string {
-  const roles = (['legacy', 'target'] as const).filter((r) => report.providers[r]);
+  const roles = reportRoles(report);
   const title = `## migrate validate: ${report.ok ? '✅ passed' : '❌ failed'}`;
   const reasons = report.reasons.map((r) => `- ${escape(r)}`).join('\n');
   return [title, reasons, providerTable(report, roles), caseTable(report, roles), failures(report, roles), conformance(report)].filter(Boolean).join('\n\n') + '\n';
 }
 
 function providerTable(report: ValidationReport, roles: ProviderRole[]): string {
-  const daily = roles.map((r) => report.providers[r]?.cost?.dailyRequests).find((d) => d !== undefined);
+  const daily = dailyRequests(report);
   const rows = roles.map((role) => {
     const p = report.providers[role]!;
-    const cost = p.cost ? money(p.cost.suite, p.cost.currency) : '-';
-    const monthly = p.cost?.monthly !== undefined ? money(p.cost.monthly, p.cost.currency) : '-';
-    return `| ${role} | ${p.passed}/${p.passed + p.failed + p.errors} | ${ms(p.latencyMs.p50)} | ${ms(p.latencyMs.p95)} | ${p.tokens.total} | ${p.findings.error} / ${p.findings.warning} | ${cost} | ${monthly} |`;
+    const { passed, cost, monthly } = providerCells(p);
+    return `| ${role} | ${passed} | ${ms(p.latencyMs.p50)} | ${ms(p.latencyMs.p95)} | ${p.tokens.total} | ${p.findings.error} / ${p.findings.warning} | ${cost} | ${monthly} |`;
   });
   return [`| provider | passed | p50 | p95 | tokens | conformance errors / warnings | suite cost | monthly${daily ? ` at ${daily}/day` : ''} |`, '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -1,9 +1,8 @@
 import type { ChalkInstance } from 'chalk';
 import { table } from '../output/table.js';
-import type { ProviderRole } from '../config/schema.js';
 import type { ValidationReport } from '../validate/report.js';
 import type { Verdict } from '../validate/verdict.js';
-import { money, ms, sideLabel, sideProblems } from './failures.js';
+import { dailyRequests, ms, providerCells, reportRoles, sideLabel, sideProblems } from './failures.js';
 
 /** The human report on stdout: side-by-side table, failures explained, conformance, summary. */
 export function renderTerminal(report: ValidationReport, c: ChalkInstance): string {
@@ -13,16 +12,17 @@ export function renderTerminal(report: ValidationReport, c: ChalkInstance): stri
 const VERDICT_COLOR: Record<Verdict, keyof ChalkInstance> = { pass: 'green', improved: 'green', regression: 'red', fail: 'red', error: 'red', 'both-fail': 'yellow' };
 
 function caseTable(report: ValidationReport, c: ChalkInstance): string {
-  const roles = roles_(report);
+  const roles = reportRoles(report);
   const header = ['case', ...roles, 'verdict'];
   const rows = report.cases.map((k) => [k.key, ...roles.map((r) => sideLabel(k[r])), (c[VERDICT_COLOR[k.verdict]] as ChalkInstance)(k.verdict)]);
   return table(header, rows);
 }
 
 function failures(report: ValidationReport, c: ChalkInstance): string {
+  const roles = reportRoles(report);
   const lines: string[] = [];
   for (const k of report.cases) {
-    for (const role of roles_(report)) {
+    for (const role of roles) {
       const problems = sideProblems(k[role]);
       if (problems.length === 0) continue;
       lines.push(`${c.bold(k.key)} on ${role} (${k.file}:${k.line}):`, ...problems.map((p) => `  - ${p}`));
@@ -42,21 +42,16 @@ function conformance(report: ValidationReport, c: ChalkInstance): string {
 }
 
 function summary(report: ValidationReport, c: ChalkInstance): string {
-  const roles = roles_(report);
+  const roles = reportRoles(report);
   const rows = roles.map((role) => {
     const p = report.providers[role]!;
-    const cost = p.cost ? money(p.cost.suite, p.cost.currency) : '-';
-    const monthly = p.cost?.monthly !== undefined ? money(p.cost.monthly, p.cost.currency) : '-';
-    return [role, `${p.passed}/${p.passed + p.failed + p.errors}`, ms(p.latencyMs.p50), ms(p.latencyMs.p95), String(p.tokens.total), `${p.findings.error}/${p.findings.warning}`, cost, monthly];
+    const { passed, cost, monthly } = providerCells(p);
+    return [role, passed, ms(p.latencyMs.p50), ms(p.latencyMs.p95), String(p.tokens.total), `${p.findings.error}/${p.findings.warning}`, cost, monthly];
   });
   const v = report.summary.verdicts;
   const counts = (Object.keys(v) as Verdict[]).filter((k) => v[k] > 0).map((k) => `${v[k]} ${k}`).join(', ');
-  const daily = roles.map((r) => report.providers[r]?.cost?.dailyRequests).find((d) => d !== undefined);
+  const daily = dailyRequests(report);
   const head = ['provider', 'passed', 'p50', 'p95', 'tokens', 'conformance err/warn', 'suite cost', daily ? `monthly @ ${daily}/day` : 'monthly'];
   const verdict = report.ok ? c.green('validation passed') : c.red(`validation failed: ${report.reasons.join('; ')}`);
   return [c.bold('Summary'), table(head, rows), `${report.summary.cases} cases: ${counts || 'none'}`, verdict].join('\n');
-}
-
-function roles_(report: ValidationReport): ProviderRole[] {
-  return (['legacy', 'target'] as const).filter((r) => report.providers[r]);
 }

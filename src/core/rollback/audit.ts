@@ -1,32 +1,15 @@
-import type { Redactor } from '../redact.js';
 import { appendAudit } from '../state/audit.js';
-import type { RollbackReport } from './report.js';
-import type { BackupChoice } from './select.js';
-
-interface Who {
-  environment: string;
-  to?: string;
-  restart: boolean;
-  log: { warn(line: string): void };
-}
+import type { Session } from './session.js';
 
 /**
  * One JSON line per rollback attempt (not per dry run): who, when, what, result, duration,
  * backup. Key names and ids only; appendAudit redacts every string again as a last guard.
  * A failure to write it is reported, never allowed to turn a good rollback into a failed one.
  */
-export async function auditRollback(
-  stateDir: string,
-  req: Who,
-  report: RollbackReport | undefined,
-  result: string,
-  redactor: Redactor,
-  error?: unknown,
-  choice?: BackupChoice,
-  elapsedMs?: number,
-): Promise<void> {
+export async function auditRollback(s: Session, result: string, error?: unknown): Promise<void> {
+  const { req, report } = s;
   const details: Record<string, unknown> = {
-    backup: report?.backup.id ?? choice?.backup.id ?? req.to ?? null,
+    backup: report?.backup.id ?? s.choice?.backup.id ?? req.to ?? null,
     restart: req.restart,
     files: report?.files.map((f) => ({ path: f.path, changedKeys: f.changedKeys, restored: f.restored })) ?? [],
     compose: report ? { command: report.compose.command, recreated: report.compose.recreated } : undefined,
@@ -35,8 +18,9 @@ export async function auditRollback(
     timings: report?.timings,
   };
   if (error) details.error = (error as Error).message;
-  const durationMs = Math.round(elapsedMs ?? report?.durationMs ?? 0);
-  await appendAudit(stateDir, { command: 'rollback', environment: req.environment, result, durationMs, details: redactor.value(details) }, { secrets: [] }).catch((err: Error) =>
+  // A finished run's report holds its duration; a failed one never got that far.
+  const durationMs = result === 'ok' && report ? report.durationMs : Math.round(performance.now() - s.started);
+  await appendAudit(s.stateDir, { command: 'rollback', environment: req.environment, result, durationMs, details: s.redactor.value(details) }, { secrets: [] }).catch((err: Error) =>
     req.log.warn(`could not write the audit log: ${err.message}`),
   );
 }

@@ -4,7 +4,7 @@ import { currentHost, currentUser } from '../state/identity.js';
 import { type Lock, type LockInfo, type StaleLock, LockHeldError, acquireLock } from '../state/lock.js';
 import { clearRollbackRequest, loadRampState, requestRollback } from '../state/ramp.js';
 
-export const LOCK_COMMAND = 'migrate rollback';
+const LOCK_COMMAND = 'migrate rollback';
 
 export interface LockWait {
   stateDir: string;

@@ -34,7 +34,7 @@ export async function prepare(s: Session): Promise<void> {
   if (!req.dryRun) showPlan(s.plan, command, req.env.compose !== undefined, req.log); // a dry run prints it on stdout
 }
 
-export function showPlan(plan: RestorePlan, command: string | null, hasCompose: boolean, log: Session['req']['log']): void {
+function showPlan(plan: RestorePlan, command: string | null, hasCompose: boolean, log: Session['req']['log']): void {
   for (const line of describePlan(plan)) log.info(line);
   if (command) log.info(`  then: ${command}`);
   else if (hasCompose) log.info('  services are not recreated (--no-restart)');

@@ -40,7 +40,7 @@ export interface RollbackReport {
   timings: Timings;
 }
 
-export function emptyTimings(): Timings {
+function emptyTimings(): Timings {
   return { startupMs: 0, planMs: 0, detectMs: 0, lockMs: 0, restoreMs: 0, trafficMs: 0, composeMs: 0, waitMs: 0, verifyMs: 0 };
 }
 

@@ -1,5 +1,5 @@
 import { MigrateError } from '../../errors.js';
-import { recordRollbackFailed } from './ramp.js';
+import { detectCompose } from '../compose/detect.js';
 import { resolveConfigPath } from '../config/environment.js';
 import type { Runner } from '../exec/command.js';
 import { Redactor } from '../redact.js';
@@ -12,6 +12,7 @@ import { redactError } from './failures.js';
 import { takeRollbackLock } from './lock.js';
 import type { RestorePlan } from './plan.js';
 import { prepare } from './prepare.js';
+import { recordRollbackFailed } from './ramp.js';
 import type { RollbackReport } from './report.js';
 import type { RollbackDeps, RollbackRequest, Session } from './session.js';
 
@@ -21,7 +22,7 @@ export type { RollbackDeps, RollbackRequest } from './session.js';
  * The real effects. The HTTP client and the traffic drivers are imported on first use: loading
  * them up front would add a few hundred milliseconds before the first file is restored.
  */
-export const defaultDeps = (run: Runner, prompt: Prompt, detect: RollbackDeps['detectCompose']): RollbackDeps => ({
+export const defaultDeps = (run: Runner, prompt: Prompt, detect: RollbackDeps['detectCompose'] = detectCompose): RollbackDeps => ({
   prompt,
   run,
   detectCompose: detect,
@@ -50,14 +51,14 @@ export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promis
   try {
     await run(s);
     s.report!.durationMs = Math.round(performance.now() - s.started);
-    if (!req.dryRun) await auditRollback(s.stateDir, req, s.report, 'ok', s.redactor);
+    if (!req.dryRun) await auditRollback(s, 'ok');
     return { report: s.report!, plan: s.plan! };
   } catch (err) {
     const safe = redactError(err, s.redactor);
     // With --json, CI still learns which files were restored and what compose ran.
     if (safe instanceof MigrateError && s.report && s.stage !== 'plan') safe.data = s.redactor.value(s.report);
     if (!req.dryRun && s.stage !== 'plan') await recordRollbackFailed(s.stateDir, req.environment, (safe as Error).message).catch(() => undefined);
-    if (!req.dryRun) await auditRollback(s.stateDir, req, s.report, outcome(safe, s.stage), s.redactor, safe, s.choice, performance.now() - s.started);
+    if (!req.dryRun) await auditRollback(s, outcome(safe, s.stage), safe);
     throw safe;
   }
 }
@@ -66,7 +67,7 @@ async function run(s: Session): Promise<void> {
   const { req } = s;
   await prepare(s);
   const report = s.report!;
-  assertCanConfirm({ yes: req.yes, interactive: req.interactive, dryRun: req.dryRun }, req.environment);
+  assertCanConfirm(req, req.environment);
   if (req.dryRun) {
     report.traffic = (await s.deps.resetTraffic(driverInput(s), { run: s.deps.run, dryRun: true, again: s.again! })) ?? null;
     report.ok = true;
@@ -74,7 +75,7 @@ async function run(s: Session): Promise<void> {
   }
   const changing = s.plan!.files.filter((f) => f.changed).length;
   const question = `Restore ${changing} env file(s) of ${req.environment}${report.compose.command ? ' and recreate its services' : ''}?`;
-  await confirmRollback({ yes: req.yes, interactive: req.interactive, dryRun: false }, s.deps.prompt, question, req.signal);
+  await confirmRollback(req, s.deps.prompt, question, req.signal);
 
   report.timings.planMs = Math.round(performance.now() - s.started);
   const lockStarted = performance.now();

@@ -3,6 +3,7 @@ import { composeUp } from '../compose/commands.js';
 import { baseArgv, type ComposeProject } from '../compose/project.js';
 import { describeNotReady, waitForServices, type WaitResult } from '../compose/wait.js';
 import type { Command, Runner } from '../exec/command.js';
+import { lastLine } from '../exec/errors.js';
 import { formatArgv } from '../exec/format.js';
 
 /** A hung daemon must not hold an incident forever; a real recreate takes seconds. */
@@ -21,7 +22,7 @@ export async function recreateServices(cmd: Command, run: Runner, next: { again:
   const result = await run(cmd);
   if (result.exitCode === 0) return result.durationMs;
   const why = result.timedOut ? `timed out after ${Math.round((cmd.timeoutMs ?? 0) / 1000)}s` : `exited with code ${result.exitCode}`;
-  const last = next.redact(result.stderr.trim().split('\n').pop()?.trim() ?? '');
+  const last = next.redact(lastLine(result.stderr));
   throw new RollbackError(`env files are restored but recreating the services failed: \`${formatArgv(cmd.argv)}\` ${why}${last ? `: ${last}` : ''}`, {
     hint: `run \`${formatArgv(cmd.argv)}\` by hand (in ${cmd.cwd ?? '.'}), then \`${next.again}\` to verify`,
   });

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 
 let lastMs = 0;
 
+/** `<stamp>-<environment>-<4 hex>`. */
+const BACKUP_ID = /^\d{8}T\d{6}\.\d{3}Z-(.+)-[0-9a-f]{4}$/;
+
 /**
  * `20261126T103012.345Z-canary-3f9a`: sorting ids as strings sorts backups by time. Within one
  * process the clock is forced forward so two backups in the same millisecond still sort in the
@@ -22,7 +25,11 @@ export function backupIdTime(id: string): Date | undefined {
   return new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z`);
 }
 
-/** The environment named in an id (`<stamp>-<environment>-<4 hex>`). */
+/** The environment named in an id. */
 export function backupIdEnvironment(id: string): string | undefined {
-  return /^\d{8}T\d{6}\.\d{3}Z-(.+)-[0-9a-f]{4}$/.exec(id)?.[1];
+  return BACKUP_ID.exec(id)?.[1];
+}
+
+export function isBackupId(text: string): boolean {
+  return BACKUP_ID.test(text);
 }

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { writeNewPrivateFile } from '../fs/private.js';
 import { backupIdTime, newBackupId } from './backup-id.js';
 import { type BackupSource, type PlannedFile, type PointsAtFn, planBackup } from './backup-plan.js';
 import { type BackupManifest, MANIFEST_NAME } from './manifest.js';
@@ -34,7 +35,7 @@ export async function createBackup(opts: CreateBackupOptions): Promise<{ id: str
   const planned = opts.planned ?? (await planBackup(opts.files, opts.pointsAt));
   const { id, dir } = await reserveDir(opts.stateDir, opts.environment, opts.now);
   try {
-    for (const file of planned) await writePrivate(path.join(dir, file.stored), file.content);
+    for (const file of planned) await writeNewPrivateFile(path.join(dir, file.stored), file.content);
     const manifest = buildManifest(id, opts, planned);
     await writeFileAtomic(path.join(dir, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
     return { id, dir, manifest };
@@ -71,16 +72,5 @@ async function reserveDir(stateDir: string, environment: string, now?: Date): Pr
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-  }
-}
-
-async function writePrivate(file: string, content: Buffer): Promise<void> {
-  const handle = await fs.open(file, 'wx', 0o600);
-  try {
-    await handle.chmod(0o600);
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

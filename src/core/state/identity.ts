@@ -13,3 +13,13 @@ export function currentUser(env: NodeJS.ProcessEnv = process.env): string {
 export function currentHost(): string {
   return os.hostname();
 }
+
+/** True while the process exists on this host; EPERM means it exists but belongs to someone else. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { ExitCode, MigrateError } from '../../errors.js';
+import { writeNewPrivateFile } from '../fs/private.js';
 import { sha256 } from './backup-plan.js';
-import { currentHost, currentUser } from './identity.js';
+import { currentHost, currentUser, isAlive } from './identity.js';
 import { ensurePrivateDir, lockFile } from './paths.js';
+
+export { isAlive } from './identity.js';
 
 const lockInfoSchema = z.object({
   pid: z.number().int().positive(),
@@ -90,30 +94,10 @@ function lockInfo(command: string): LockInfo {
   };
 }
 
-/** Run `body` holding the lock; released whether it returns or throws. */
-export async function withLock<T>(stateDir: string, environment: string, opts: { command: string }, body: (lock: Lock) => Promise<T>): Promise<T> {
-  const lock = await acquireLock(stateDir, environment, opts);
-  try {
-    return await body(lock);
-  } finally {
-    await lock.release();
-  }
-}
-
 /** The current holder, or undefined when unlocked (or the file is unreadable). */
 export async function readLock(stateDir: string, environment: string): Promise<LockInfo | undefined> {
   const text = await fs.readFile(lockFile(stateDir, environment), 'utf8').catch(() => undefined);
   return text === undefined ? undefined : parseLock(text);
-}
-
-/** True while the process exists; EPERM means it exists but belongs to someone else. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Throws when the holder is alive (or on another host, where we cannot tell); else describes it. */
@@ -155,14 +139,7 @@ async function createExclusive(file: string, info: LockInfo): Promise<boolean> {
 /** The lock's content in a private temp file beside it, fsynced, ready to link or rename. */
 async function writeTemp(file: string, info: LockInfo): Promise<string> {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await fs.open(tmp, 'wx', 0o600);
-  try {
-    await handle.chmod(0o600);
-    await handle.writeFile(`${JSON.stringify(info)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeNewPrivateFile(tmp, `${JSON.stringify(info)}\n`);
   return tmp;
 }
 
@@ -201,11 +178,7 @@ async function createMarker(marker: string): Promise<boolean> {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 async function releaseIfOurs(file: string, info: LockInfo): Promise<void> {
-  const current = parseLock((await fs.readFile(file, 'utf8').catch(() => '')) || 'null');
+  const current = parseLock(await fs.readFile(file, 'utf8').catch(() => ''));
   if (current?.pid === info.pid && current.token === info.token) await fs.rm(file, { force: true });
 }

@@ -1,3 +1,4 @@
+import { parse, values } from '../envfile/index.js';
 import type { PointsAt } from './manifest.js';
 
 /** The URLs that identify each provider: its baseUrl and those of its nodes. */
@@ -39,4 +40,9 @@ export function normalizeUrl(value: string): string {
   } catch {
     return trimmed.replace(/\/+$/, '');
   }
+}
+
+/** Which provider an env file's text points at. */
+export function pointsAtOf(content: string, providers: ProviderUrls): PointsAt {
+  return classifyEnvValues(values(parse(content)), providers);
 }

@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
+import { isBackupId } from './backup-id.js';
 import { rampStateFile } from './paths.js';
-
-const BACKUP_ID = /^\d{8}T\d{6}\.\d{3}Z-.+-[0-9a-f]{4}$/;
 
 /**
  * Backups that retention must not delete: every backup id the environment's ramp state
@@ -19,7 +18,7 @@ export async function referencedBackups(stateDir: string, environment: string): 
 }
 
 function collectIds(value: unknown, ids: Set<string>): Set<string> {
-  if (typeof value === 'string' && BACKUP_ID.test(value)) ids.add(value);
+  if (typeof value === 'string' && isBackupId(value)) ids.add(value);
   else if (value && typeof value === 'object') for (const v of Object.values(value)) collectIds(v, ids);
   return ids;
 }

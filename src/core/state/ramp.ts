@@ -137,8 +137,9 @@ export function stagePassed(s: RampState, now: number): RampState {
   return { ...next, current: s.current + 1 };
 }
 
+/** A paused ramp holds no lock: `--resume` (or a rollback) takes it again. */
 export function rampPaused(s: RampState, reason: string, now: number): RampState {
-  return { ...touch(s, now), status: 'paused', reason };
+  return { ...touch(s, now), status: 'paused', reason, lock: undefined };
 }
 
 /**
@@ -155,7 +156,7 @@ export function rampResumed(s: RampState, lock: LockHolder | undefined, now: num
  * `rolled-back`); if it never does, the state must not claim traffic is back on legacy.
  */
 export function rampStoppedForRollback(s: RampState, reason: string, now: number): RampState {
-  return { ...touch(s, now), status: 'paused', reason, lock: undefined };
+  return rampPaused(s, reason, now);
 }
 
 /** Traffic is back on legacy; `appliedWeight` is what the driver reported after resetting. */
@@ -236,13 +237,9 @@ export function resumePoint(s: RampState): ResumePoint {
 
 // ---- files ----
 
-export function rampStatePath(stateDir: string, environment: string): string {
-  return rampStateFile(stateDir, environment);
-}
-
 /** The saved state with any pending rollback request folded in; undefined when there is none. */
 export async function loadRampState(stateDir: string, environment: string): Promise<RampState | undefined> {
-  const file = rampStatePath(stateDir, environment);
+  const file = rampStateFile(stateDir, environment);
   const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     throw err;
@@ -277,7 +274,7 @@ function corrupt(file: string, why: string): MigrateError {
 
 /** Atomic (a reader sees the old or the new state, never half) and private: it names hosts and users. */
 export async function saveRampState(stateDir: string, state: RampState): Promise<void> {
-  const file = rampStatePath(stateDir, state.environment);
+  const file = rampStateFile(stateDir, state.environment);
   await ensurePrivateDir(path.dirname(file));
   await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }
@@ -287,7 +284,7 @@ export async function saveRampState(stateDir: string, state: RampState): Promise
 // next save would silently overwrite the request. A separate file cannot be lost that way.
 
 function requestFile(stateDir: string, environment: string): string {
-  return rampStatePath(stateDir, environment).replace(/\.json$/, '.rollback-requested.json');
+  return rampStateFile(stateDir, environment).replace(/\.json$/, '.rollback-requested.json');
 }
 
 /** Tell a running ramp of `environment` to stop and roll back at its next interval. */

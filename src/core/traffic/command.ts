@@ -1,3 +1,4 @@
+import { commandArgv } from '../exec/format.js';
 import { formatWeight } from './env.js';
 import { CommandFailedError } from '../exec/errors.js';
 import type { ApplyOptions, Applied, CommandStep, Step, TrafficDriver } from './types.js';
@@ -20,7 +21,7 @@ export function commandDriver(opts: CommandDriverOptions): TrafficDriver {
   let last: number | undefined;
 
   function step(weight: number): CommandStep {
-    const argv = typeof opts.command === 'string' ? ['sh', '-c', opts.command] : opts.command;
+    const argv = commandArgv(opts.command);
     return {
       kind: 'command',
       command: {

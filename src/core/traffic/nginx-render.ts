@@ -95,11 +95,7 @@ function headerVar(name: string): string {
 /** An empty value makes nginx leave the header out: the other provider's headers are not sent. */
 function headerValue(headers: Record<string, string> | undefined, name: string, role: ProviderRole, redact?: boolean): string {
   const value = Object.entries(headers ?? {}).find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] ?? '';
-  if (/[$"\\\r\n]/.test(value)) {
-    throw new UsageError(`providers.${role}.headers.${name} holds a character nginx cannot carry in a header value ($, ", \\ or a line break)`, {
-      hint: 'use the env or command traffic driver for this provider',
-    });
-  }
+  assertCarried(value, `providers.${role}.headers.${name}`);
   return redact && value && SECRET_HEADER.test(name) ? redactSecret(value) : value;
 }
 
@@ -173,13 +169,17 @@ function display(u: Upstream): string {
 }
 
 function bearer(apiKey: string, role: ProviderRole, redact?: boolean): string {
-  // nginx reads `$name` inside any string as a variable and has no escape for it.
-  if (/[$"\\\r\n]/.test(apiKey)) {
-    throw new UsageError(`providers.${role}.apiKey holds a character nginx cannot carry in a header value ($, ", \\ or a line break)`, {
+  assertCarried(apiKey, `providers.${role}.apiKey`);
+  return `Bearer ${redact ? redactSecret(apiKey) : apiKey}`;
+}
+
+/** nginx reads `$name` inside any string as a variable and has no escape for it (nor for `"`, `\` or line breaks). */
+function assertCarried(value: string, field: string): void {
+  if (/[$"\\\r\n]/.test(value)) {
+    throw new UsageError(`${field} holds a character nginx cannot carry in a header value ($, ", \\ or a line break)`, {
       hint: 'use the env or command traffic driver for this provider',
     });
   }
-  return `Bearer ${redact ? redactSecret(apiKey) : apiKey}`;
 }
 
 function quote(value: string): string {

@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProviderConfig, ProviderRole } from '../config/schema.js';
 import { composeExec } from '../compose/commands.js';
 import type { ComposeProject } from '../compose/project.js';
@@ -100,8 +101,4 @@ function nginxStep(opts: NginxDriverOptions, action: string[], description: stri
 function nginxComplaint(stderr: string): string {
   const lines = stderr.trim().split('\n').filter(Boolean);
   return (lines.find((l) => /\[(emerg|alert|crit|error)\]/.test(l)) ?? lines[lines.length - 1] ?? '').trim();
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,4 +1,4 @@
-import type { ProbeResponse, RequestSpec, Timeouts } from '../http/types.js';
+import type { ProbeResponse, RequestSpec } from '../http/types.js';
 import { checkErrorResponse, type BadRequestKind } from '../openai/error-envelope.js';
 import { checkModelsList } from '../openai/models-list.js';
 import type { Finding } from '../openai/rules.js';
@@ -24,11 +24,11 @@ export const PROBE_KINDS: readonly ProbeKind[] = ['bad-key', 'unknown-model', 'm
 const INVALID_KEY = 'sk-migrate-validate-invalid-key-0000000000';
 const UNKNOWN_MODEL = 'migrate-validate-no-such-model';
 
-export function probeSpec(kind: ProbeKind, endpoint: Endpoint, model: string, timeouts: Partial<Timeouts>, signal: AbortSignal): RequestSpec {
+export function probeSpec(kind: ProbeKind, endpoint: Endpoint, model: string, signal: AbortSignal): RequestSpec {
   const retry = { retries: 0 };
-  if (kind === 'models') return { ...modelsSpec(endpoint, timeouts, signal), retry };
+  if (kind === 'models') return { ...modelsSpec(endpoint, signal), retry };
   const body = { model: kind === 'unknown-model' ? UNKNOWN_MODEL : model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 };
-  return { ...chatSpec(endpoint, body, timeouts, signal, kind === 'bad-key' ? INVALID_KEY : endpoint.apiKey), retry };
+  return { ...chatSpec(endpoint, body, signal, kind === 'bad-key' ? INVALID_KEY : endpoint.apiKey), retry };
 }
 
 export function readProbe(kind: ProbeKind, response: ProbeResponse): ProbeResult {

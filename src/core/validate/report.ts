@@ -1,11 +1,11 @@
 import type { ProviderConfig, ProviderRole } from '../config/schema.js';
 import { RULES, type RuleId, type Severity } from '../openai/rules.js';
 import { SCHEMA_SOURCE } from '../openai/schemas.js';
+import { percentile } from '../stats.js';
 import type { AssertionResult } from './assertions.js';
 import { costOf, type CostSummary, type PricedUsage } from './cost.js';
 import type { RunResult, CaseResult } from './run.js';
 import type { SideResult } from './side.js';
-import { percentile } from './stats.js';
 import type { Suite } from './suite.js';
 import { VERDICTS, type Verdict } from './verdict.js';
 
@@ -14,7 +14,7 @@ import { VERDICTS, type Verdict } from './verdict.js';
 export const REPORT_SCHEMA_VERSION = 1;
 
 export interface ValidationReport {
-  schemaVersion: 1;
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: { name: 'migrate'; version: string };
   startedAt: string;
   durationMs: number;
@@ -104,7 +104,7 @@ export function buildReport(input: ReportInput): ValidationReport {
   const verdicts = Object.fromEntries(VERDICTS.map((v) => [v, cases.filter((c) => c.verdict === v).length])) as Record<Verdict, number>;
   const reasons = failureReasons(verdicts, providers.target ?? providers.legacy, conformance, roles, input.minPassRate, result.timedOut);
   return {
-    schemaVersion: 1,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'migrate', version: input.version },
     startedAt: input.startedAt.toISOString(),
     durationMs: Math.round(result.durationMs),
@@ -195,16 +195,17 @@ function collectConformance(result: RunResult, roles: readonly ProviderRole[]): 
 function providerSummary(role: ProviderRole, provider: ProviderConfig, cases: CaseResult[], conformance: ConformanceEntry[], dailyRequests?: number): ProviderSummary {
   const sides = cases.map((c) => ({ side: c[role]!, model: c.model })).filter((s) => s.side);
   const answered = sides.filter((s) => s.side.status !== 'error');
-  const usage = answered.flatMap((s) => (s.side.answer?.usage ? [{ model: s.model, usage: s.side.answer.usage }] : [])) as PricedUsage[];
+  const usage: PricedUsage[] = answered.flatMap((s) => (s.side.answer?.usage ? [{ model: s.model, usage: s.side.answer.usage }] : []));
   const sum = (pick: (u: PricedUsage['usage']) => number) => usage.reduce((n, u) => n + pick(u.usage), 0);
   const latencies = answered.map((s) => s.side.latencyMs);
   const mine = conformance.filter((c) => c.provider === role);
+  const count = (status: SideResult['status']) => sides.filter((s) => s.side.status === status).length;
   const summary: ProviderSummary = {
     baseUrl: provider.baseUrl,
-    passed: sides.filter((s) => s.side.status === 'pass').length,
-    failed: sides.filter((s) => s.side.status === 'fail').length,
-    errors: sides.filter((s) => s.side.status === 'error').length,
-    passRate: sides.length ? sides.filter((s) => s.side.status === 'pass').length / sides.length : 0,
+    passed: count('pass'),
+    failed: count('fail'),
+    errors: count('error'),
+    passRate: sides.length ? count('pass') / sides.length : 0,
     latencyMs: { p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)) },
     tokens: { prompt: sum((u) => u.promptTokens), completion: sum((u) => u.completionTokens), total: sum((u) => u.totalTokens) },
     findings: { error: mine.filter((c) => c.severity === 'error').length, warning: mine.filter((c) => c.severity === 'warning').length },

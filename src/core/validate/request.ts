@@ -16,18 +16,23 @@ export function includesUsage(body: Record<string, unknown>): boolean {
   return (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
 }
 
-export function chatSpec(endpoint: Endpoint, body: Record<string, unknown>, timeouts: Partial<Timeouts>, signal: AbortSignal, apiKey = endpoint.apiKey): RequestSpec {
+export function chatSpec(endpoint: Endpoint, body: Record<string, unknown>, signal: AbortSignal, apiKey = endpoint.apiKey): RequestSpec {
   return {
     method: 'POST',
     url: `${endpoint.baseUrl}/chat/completions`,
     headers: authHeaders(apiKey, endpoint.headers),
     body,
     stream: body.stream === true,
-    timeouts,
+    timeouts: timeoutsOf(endpoint),
     signal,
   };
 }
 
-export function modelsSpec(endpoint: Endpoint, timeouts: Partial<Timeouts>, signal: AbortSignal): RequestSpec {
-  return { method: 'GET', url: `${endpoint.baseUrl}/models`, headers: authHeaders(endpoint.apiKey, endpoint.headers), timeouts, signal };
+export function modelsSpec(endpoint: Endpoint, signal: AbortSignal): RequestSpec {
+  return { method: 'GET', url: `${endpoint.baseUrl}/models`, headers: authHeaders(endpoint.apiKey, endpoint.headers), timeouts: timeoutsOf(endpoint), signal };
+}
+
+/** Each request gets the provider's timeoutMs; the whole run is bounded separately by validate.timeout. */
+function timeoutsOf(endpoint: Endpoint): Partial<Timeouts> {
+  return { totalMs: endpoint.timeoutMs };
 }

@@ -1,4 +1,4 @@
-import type { ProviderConfig, ProviderRole } from '../config/schema.js';
+import type { Config, ProviderConfig, ProviderRole } from '../config/schema.js';
 import type { ProbeResponse, RequestSpec } from '../http/types.js';
 import { endpointOf, type Endpoint } from '../providers/endpoint.js';
 import { runPool } from './pool.js';
@@ -47,6 +47,12 @@ export interface RunResult {
   durationMs: number;
 }
 
+/** Requests per minute for each provider: the override (--rpm), else the provider's rpm, else validate.rpm. */
+export function rpmOf(config: Config, override?: number): Record<ProviderRole, number> {
+  const of = (role: ProviderRole) => override ?? config.providers[role].rpm ?? config.validate.rpm;
+  return { legacy: of('legacy'), target: of('target') };
+}
+
 type Task = { kind: 'case'; run: CaseRun; role: ProviderRole } | { kind: 'probe'; probe: ProbeKind; role: ProviderRole };
 
 /**
@@ -67,14 +73,15 @@ export async function runValidation(opts: RunOptions): Promise<RunResult> {
 
   await runPool(tasks, opts.concurrency, async (task) => {
     const endpoint = endpoints[task.role];
-    const body = task.kind === 'case' ? chatBody(task.run, opts.defaultModel) : undefined;
-    const spec = task.kind === 'case' ? chatSpec(endpoint, body!, { totalMs: endpoint.timeoutMs }, signal) : probeSpec(task.probe, endpoint, opts.defaultModel, { totalMs: endpoint.timeoutMs }, signal);
-    const response = await send(opts.client, buckets[task.role], spec, signal);
+    const sendTo = (spec: RequestSpec) => send(opts.client, buckets[task.role], spec, signal);
     if (task.kind === 'probe') {
+      const response = await sendTo(probeSpec(task.probe, endpoint, opts.defaultModel, signal));
       if (response) (probes[task.role] ??= []).push(readProbe(task.probe, response));
     } else {
+      const body = chatBody(task.run, opts.defaultModel);
+      const response = await sendTo(chatSpec(endpoint, body, signal));
       const entry = answered.get(task.run.key) ?? {};
-      entry[task.role] = response ? readResponse(body!, response) : notAnswered(deadline.aborted);
+      entry[task.role] = response ? readResponse(body, response) : notAnswered(deadline.aborted);
       answered.set(task.run.key, entry);
     }
     opts.onProgress?.(++done, tasks.length);

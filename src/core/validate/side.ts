@@ -2,6 +2,7 @@ import type { ProbeResponse } from '../http/types.js';
 import type { Answer } from '../openai/answer.js';
 import { checkChatResponse } from '../openai/chat-response.js';
 import { checkChatStream } from '../openai/chat-stream.js';
+import type { ExpectContext } from '../openai/common-checks.js';
 import { finding, type Finding } from '../openai/rules.js';
 import { evaluate, type AssertionResult, type Observation } from './assertions.js';
 import { includesUsage } from './request.js';
@@ -32,35 +33,45 @@ export interface Answered {
 // after a broken chunk or an error event the client stopped reading, so the provider did not answer.
 const ANSWERED_DESPITE = new Set(['stream_incomplete']);
 
+type Base = Omit<SideResult, 'status' | 'findings' | 'answer'>;
+
 /** Conformance findings and the answer, from the probing client's response. */
 export function readResponse(body: Record<string, unknown>, response: ProbeResponse): Answered {
-  const base = { latencyMs: response.timings.totalMs, ttftMs: response.timings.ttftMs, attempts: response.attempts.length, httpStatus: response.status, assertions: [] };
+  const base: Base = { latencyMs: response.timings.totalMs, ttftMs: response.timings.ttftMs, attempts: response.attempts.length, httpStatus: response.status, assertions: [] };
   const expect = { requestedModel: String(body.model) };
   const failure = response.failure;
   if (response.events) {
     // The client stops reading at a broken chunk, an error event or a cut connection.
     const truncated = failure !== undefined && failure.kind !== 'stream_incomplete';
     const checked = checkChatStream({ events: response.events, contentType: response.headers['content-type'], includeUsage: includesUsage(body), truncated }, expect);
-    const findings = checked.findings;
-    if (failure && !ANSWERED_DESPITE.has(failure.kind)) return { side: { ...base, status: 'error', findings, error: failure.message } };
-    return { observation: { answer: checked.answer, latencyMs: base.latencyMs }, side: { ...base, status: 'pass', findings, answer: checked.answer } };
+    if (failure && !ANSWERED_DESPITE.has(failure.kind)) return unanswered(base, checked.findings, failure.message);
+    return answered(base, checked.findings, checked.answer);
   }
-  if (response.status !== undefined && response.status >= 200 && response.status < 300) return readBody(body, response, base);
-  return { side: { ...base, status: 'error', findings: [], error: failure?.message ?? `HTTP ${response.status ?? 'no response'}` } };
+  if (response.status !== undefined && response.status >= 200 && response.status < 300) return readBody(body, response, base, expect);
+  return unanswered(base, [], failure?.message ?? `HTTP ${response.status ?? 'no response'}`);
 }
 
-function readBody(body: Record<string, unknown>, response: ProbeResponse, base: Omit<SideResult, 'status' | 'findings'>): Answered {
+function readBody(body: Record<string, unknown>, response: ProbeResponse, base: Base, expect: ExpectContext): Answered {
   const failure = response.failure;
   // A 200 error body instead of a stream is reported as that, not also as bad framing.
   const framing = body.stream === true && failure?.kind !== 'error_body' ? [finding('stream.framing', `stream: true was asked and the reply was ${response.headers['content-type'] || 'not an event stream'}`)] : [];
-  if (failure?.kind === 'html') return { side: { ...base, status: 'error', findings: [...framing, finding('response.html', failure.message)], error: failure.message } };
+  if (failure?.kind === 'html') return unanswered(base, [...framing, finding('response.html', failure.message)], failure.message);
   if (response.json === undefined) {
-    return { side: { ...base, status: 'error', findings: [...framing, finding('response.bad-json', failure?.message ?? 'the body is not JSON')], error: failure?.message ?? 'the body is not JSON' } };
+    const error = failure?.message ?? 'the body is not JSON';
+    return unanswered(base, [...framing, finding('response.bad-json', error)], error);
   }
-  const checked = checkChatResponse(response.json, { requestedModel: String(body.model) });
+  const checked = checkChatResponse(response.json, expect);
   const findings = [...framing, ...checked.findings];
-  if (failure?.kind === 'error_body') return { side: { ...base, status: 'error', findings, error: failure.message } };
-  return { observation: { answer: checked.answer, latencyMs: base.latencyMs }, side: { ...base, status: 'pass', findings, answer: checked.answer } };
+  if (failure?.kind === 'error_body') return unanswered(base, findings, failure.message);
+  return answered(base, findings, checked.answer);
+}
+
+function answered(base: Base, findings: Finding[], answer: Answer): Answered {
+  return { observation: { answer, latencyMs: base.latencyMs }, side: { ...base, status: 'pass', findings, answer } };
+}
+
+function unanswered(base: Base, findings: Finding[], error: string): Answered {
+  return { side: { ...base, status: 'error', findings, error } };
 }
 
 /** Applies the case's assertions; comparisons use the legacy observation when given. */

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../errors.js';
+import type { LoadedConfig } from '../config/index.js';
 import { formatIssues } from '../config/issues.js';
 import { problems } from '../config/problems.js';
 import { parseYamlSource, type YamlSource } from '../config/source.js';
@@ -11,6 +12,12 @@ import { fill, placeholders, type Vars } from './template.js';
 
 /** The suite shipped with the tool, used when neither --suite nor validate.suites names one. */
 export const DEFAULT_SUITE = fileURLToPath(new URL('../../../fixtures/suites/default.yaml', import.meta.url));
+
+/** validate.suites (relative to the config file), else the built-in suite. */
+export function configuredSuiteFiles(loaded: LoadedConfig): string[] {
+  const files = loaded.config.validate.suites;
+  return files.length ? files.map((f) => path.resolve(loaded.dir, f)) : [DEFAULT_SUITE];
+}
 
 export interface ChatMessage {
   role: string;

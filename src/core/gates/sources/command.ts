@@ -1,3 +1,5 @@
+import { lastLine } from '../../exec/errors.js';
+import { commandArgv } from '../../exec/format.js';
 import type { Runner } from '../../exec/command.js';
 import { MigrateError } from '../../../errors.js';
 import type { GateSource, Reading, WindowSpec } from '../types.js';
@@ -18,7 +20,7 @@ export interface CommandSourceOptions {
  * Not starting, or timing out, is a source error: it says nothing about the target.
  */
 export function commandSource(opts: CommandSourceOptions): GateSource {
-  const argv = typeof opts.command === 'string' ? ['sh', '-c', opts.command] : opts.command;
+  const argv = commandArgv(opts.command);
   return {
     name: 'command',
     async read(w: WindowSpec): Promise<Reading> {
@@ -42,8 +44,4 @@ export function commandSource(opts: CommandSourceOptions): GateSource {
       }
     },
   };
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop()?.trim() ?? '';
 }

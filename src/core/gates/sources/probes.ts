@@ -16,8 +16,6 @@ export interface ProbeSourceOptions {
   model: string;
   /** Requests per second to each provider. */
   rps: number;
-  /** Injected clock (epoch ms). */
-  now?: () => number;
 }
 
 interface Sample {
@@ -42,7 +40,6 @@ const MAX_IN_FLIGHT = 32;
  * so every failure the target gives is counted. `read` aggregates the window's answers.
  */
 export function probeSource(opts: ProbeSourceOptions): ProbeSource {
-  const now = opts.now ?? Date.now;
   const samples: Sample[] = [];
   const inFlight = { target: 0, legacy: 0 };
   const controller = new AbortController();
@@ -54,7 +51,7 @@ export function probeSource(opts: ProbeSourceOptions): ProbeSource {
     const spec = chatRequest(endpoint, { model: opts.model, content: 'ping', maxTokens: 1, retries: 0, signal: controller.signal });
     try {
       const res = await opts.client.request(spec);
-      samples.push({ role, at: now(), ok: res.ok, auth: isAuthFailure(res), totalMs: res.timings.totalMs });
+      samples.push({ role, at: Date.now(), ok: res.ok, auth: isAuthFailure(res), totalMs: res.timings.totalMs });
     } catch {
       // Only an abort rejects (close()); nothing to record.
     } finally {

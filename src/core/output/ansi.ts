@@ -1,0 +1,6 @@
+// SGR colour codes, as chalk writes them.
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
