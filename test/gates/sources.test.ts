@@ -90,7 +90,8 @@ describe('probe source (real fake providers)', () => {
   it('only counts answers inside the window', async () => {
     const { source: s } = start();
     await sleep(500);
-    const later = Date.now();
+    // A window that starts after now: no answer can have landed in it (the same millisecond could).
+    const later = Date.now() + 60_000;
     const reading = await s.read(windowOf(later, later + 1));
     expect(reading.kind === 'measurement' && reading.target.requests).toBe(0);
     expect(evaluate(reading, limits).outcome).toBe('inconclusive');
