@@ -9,11 +9,20 @@ describe('migrate check: auth', () => {
     const result = await check(configYaml({ legacyUrl: legacy.url, targetUrl: target.url }), ['--samples', '2']);
     expectExit(result, 1);
     expect(result.stdout).toMatch(/✗ target main: auth: HTTP 401, the key was refused/);
-    expect(result.stdout).toMatch(/→ check the API key \(no spaces or quotes around it\).*\/v1/);
+    expect(result.stdout).toMatch(/→ check the API key is this provider's .*\/v1/);
     expect(result.stdout).toMatch(/^legacy\s.*pass$/m);
     expect(result.stderr).toContain('some checks failed');
     expect(target.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /v1/models 401']);
     expect(result.stdout + result.stderr).not.toContain(TARGET_KEY);
+  });
+
+  it('sends a key pasted with quotes around it as the bare key (as validate and the nginx driver do)', async () => {
+    const { legacy, target } = await providers();
+    const yaml = configYaml({ legacyUrl: legacy.url, targetUrl: target.url }).replace('apiKey: ${TARGET_KEY}', 'apiKey: \'"${TARGET_KEY}"\'');
+    const result = await check(yaml, ['--provider', 'target', '--samples', '1']);
+    expectExit(result, 0);
+    expect(target.count({ path: '/v1/chat/completions', status: 200 })).toBeGreaterThan(0);
+    expect(target.count({ status: 401 })).toBe(0);
   });
 });
 

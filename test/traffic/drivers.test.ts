@@ -65,6 +65,12 @@ describe('nginx include', () => {
     expect(text).not.toContain('hs-tenant-secret-9876');
   });
 
+  it('sends a key pasted with quotes around it as the bare key, as check and validate do', () => {
+    const quoted = { ...providers, target: { ...providers.target, apiKey: ` "${providers.target.apiKey}" ` } };
+    const text = renderNginxInclude({ environment: 'canary', weight: 20, splitKey: '$request_id', providers: quoted });
+    expect(text).toContain(`target  "Bearer ${providers.target.apiKey}";`);
+  });
+
   it('weight 0 sends everything to legacy and 100 everything to target', () => {
     const split = (w: number) => /split_clients[^}]*}/.exec(renderNginxInclude({ environment: 'canary', weight: w, splitKey: '$request_id', providers }))![0];
     expect(split(0)).toBe('split_clients "$request_id" $migrate_canary_provider {\n    *       legacy;\n}');

@@ -3,7 +3,7 @@ import { errorDetails } from './error-envelope.js';
 import { oneLine } from './scrub.js';
 import type { Failure } from './types.js';
 
-export const AUTH_HINT = 'check the API key (no spaces or quotes around it) and that baseUrl is right, usually ending in /v1';
+export const AUTH_HINT = "check the API key is this provider's (not the other provider's, not cut short) and that baseUrl is right, usually ending in /v1";
 export const HTML_MESSAGE = 'the base URL serves an HTML page, not the API: check baseUrl (it usually ends in /v1)';
 
 export interface ResponseFacts {

@@ -1,4 +1,5 @@
 import type { NodeConfig, ProviderConfig, ProviderRole } from '../config/schema.js';
+import { authHeaders } from '../http/auth.js';
 import type { RequestSpec } from '../http/types.js';
 
 /** One place requests go: a provider's main base URL or one of its nodes. */
@@ -31,7 +32,7 @@ export function endpointOf(role: ProviderRole, provider: ProviderConfig, node?: 
 }
 
 function headersFor(endpoint: Endpoint): Record<string, string> {
-  return { authorization: `Bearer ${endpoint.apiKey.trim()}`, ...endpoint.headers };
+  return authHeaders(endpoint.apiKey, endpoint.headers);
 }
 
 export function modelsRequest(endpoint: Endpoint, signal?: AbortSignal): RequestSpec {

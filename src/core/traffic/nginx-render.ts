@@ -1,5 +1,6 @@
 import { UsageError } from '../../errors.js';
 import type { ProviderConfig, ProviderRole } from '../config/schema.js';
+import { bearerKey } from '../http/auth.js';
 import { redactSecret } from '../redact.js';
 
 // The nginx include of the nginx driver, as text. It goes in nginx's http {} block and
@@ -169,8 +170,9 @@ function display(u: Upstream): string {
 }
 
 function bearer(apiKey: string, role: ProviderRole, redact?: boolean): string {
-  assertCarried(apiKey, `providers.${role}.apiKey`);
-  return `Bearer ${redact ? redactSecret(apiKey) : apiKey}`;
+  const key = bearerKey(apiKey);
+  assertCarried(key, `providers.${role}.apiKey`);
+  return `Bearer ${redact ? redactSecret(key) : key}`;
 }
 
 /** nginx reads `$name` inside any string as a variable and has no escape for it (nor for `"`, `\` or line breaks). */
