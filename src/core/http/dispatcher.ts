@@ -1,5 +1,6 @@
 // The one undici dispatcher a ProbeClient shares: a keep-alive pool per origin, behind the
 // user's proxy when HTTP(S)_PROXY is set (many teams reach providers only through one).
+import './wasm-tiering.js';
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { timedConnector } from './connection-timing.js';
 
