@@ -3,6 +3,23 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { GlobalOptions } from './context.js';
 
+/**
+ * `migrate … | head` closes stdout early; without a listener Node crashes on the next write with
+ * "Unhandled 'error' event … EPIPE" and exit 1. The output is lost either way, but the command
+ * must run to the end (a rollback piped into head still has to finish) and exit with its own code.
+ * Installed first, before commander can print help.
+ */
+function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+      throw err;
+    });
+  }
+}
+
+ignoreClosedPipes();
+
 const version: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
 const EXIT_CODES = `
@@ -124,11 +141,11 @@ export function buildProgram(): Command {
     .option('--no-restart', 'restore files only; do not recreate services')
     .action(action(program, () => import('./commands/rollback/index.js')));
 
-  sharedOptions(program.command('ramp'))
+  sharedOptions(program.command('ramp'), new Option('--json', 'print one JSON event per line on stdout (JSON Lines)'))
     .description('shift traffic in gated stages (5 → 20 → 50 → 100 %); rolls back by itself on failure')
     .option('--stages <list>', 'comma-separated weights, e.g. 10,50,100')
     .option('--resume', 'continue an interrupted ramp from its state')
-    .option('--validate', 'run the validation suite during preflight')
+    .option('--validate', 'run the validation suite during preflight (or set ramp.validate: true in migrate.yaml)')
     .option('--soak <duration>', 'how long each stage is held (e.g. 60s)')
     .option('--interval <duration>', 'how often gates decide during a soak (e.g. 10s)')
     .action(action(program, () => import('./commands/ramp/index.js')));
@@ -145,13 +162,42 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Whether `--json` (on the program or the command) asks for the document on stdout. Read from argv:
+ * a flag error can stop commander before it parses `--json`. `validate --json FILE` (or `--json=FILE`)
+ * writes to a file, so stdout stays empty there; a command name after it is no file.
+ */
+function jsonOnStdout(argv: readonly string[], commands: readonly string[]): boolean {
+  let json = false;
+  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
+    const token = argv[i]!;
+    if (token.startsWith('--json=')) json = token === '--json=-';
+    else if (token === '--json') {
+      const next = argv[i + 1];
+      json = next === undefined || next === '-' || next.startsWith('-') || commands.includes(next);
+    }
+  }
+  return json;
+}
+
+/** A flag or usage error: commander has written its line to stderr; under --json, stdout gets the error document. */
+function usageError(program: Command, err: CommanderError): number {
+  const commands = program.commands.map((c) => c.name());
+  if (jsonOnStdout(process.argv.slice(2), commands)) {
+    const message = err.code === 'commander.help' ? 'no command given: run `migrate --help` for the list' : err.message.replace(/^error: /, '');
+    const error = { message, details: [], hint: 'run with --help for usage', exitCode: 2 };
+    process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
+  }
+  return 2;
+}
+
 async function main(): Promise<void> {
   const program = buildProgram();
   try {
     await program.parseAsync(process.argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      process.exitCode = err.exitCode === 0 ? 0 : usageError(program, err);
       return;
     }
     throw err;

@@ -9,7 +9,9 @@ describe('migrate check: auth', () => {
     const result = await check(configYaml({ legacyUrl: legacy.url, targetUrl: target.url }), ['--samples', '2']);
     expectExit(result, 1);
     expect(result.stdout).toMatch(/✗ target main: auth: HTTP 401, the key was refused/);
-    expect(result.stdout).toMatch(/→ check the API key is this provider's .*\/v1/);
+    expect(result.stdout).toContain(
+      "→ check the API key: this provider's own (not the other provider's), complete (not cut short); spaces or quotes around it are already dropped. Check baseUrl too: it usually ends in /v1",
+    );
     expect(result.stdout).toMatch(/^legacy\s.*pass$/m);
     expect(result.stderr).toContain('some checks failed');
     expect(target.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /v1/models 401']);
@@ -23,6 +25,8 @@ describe('migrate check: auth', () => {
     expectExit(result, 0);
     expect(target.count({ path: '/v1/chat/completions', status: 200 })).toBeGreaterThan(0);
     expect(target.count({ status: 401 })).toBe(0);
+    expect(result.stderr).toContain('migrate.yaml:8 providers.target.apiKey has quotes around it; they are dropped before the key is sent');
+    expect(result.stdout + result.stderr).not.toContain(TARGET_KEY);
   });
 });
 

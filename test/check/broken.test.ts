@@ -1,5 +1,5 @@
 // `migrate check` against providers that answer the broken ways relays do: each must fail the
-// endpoint with one clear line a user can act on.
+// endpoint with one clear line a user can act on; missing fields check does not need are left to validate.
 import { describe, expect, it } from 'vitest';
 import type { Faults } from '../helpers/fake-provider.js';
 import { check, checkTarget, configYaml, endpoint, expectExit, providers, TARGET_KEY } from './helpers.js';
@@ -48,5 +48,37 @@ describe('migrate check: broken responses', () => {
     expectExit(result, 1);
     expect(result.stdout).toContain('[redacted]');
     expect(result.stdout + result.stderr).not.toContain(TARGET_KEY);
+  });
+});
+
+describe('migrate check: relay defects (missing fields)', () => {
+  it('warns, and passes, when the stream leaves out the usage chunk', async () => {
+    const { result, doc, target } = await checkTarget({ defects: { drop: ['usage'] } }, ['--samples', '1']);
+    expectExit(result, 0);
+    const main = endpoint(doc, 'target');
+    expect(main.verdict).toBe('warn');
+    expect(main.stream).toMatchObject({ status: 'warn', done: true, usage: false });
+    expect(main.problems).toEqual([
+      expect.objectContaining({ check: 'stream', severity: 'warn', message: 'stream has no usage chunk although stream_options.include_usage was set' }),
+    ]);
+    // chat, stream, the warm-up and the sample all ran.
+    expect(target.count({ path: '/v1/chat/completions', status: 200 })).toBe(4);
+  });
+
+  it('fails a chat completion with empty choices, and sends no samples after it', async () => {
+    const { result, doc, target } = await checkTarget({ defects: { emptyChoices: true } }, ['--samples', '3']);
+    expectExit(result, 1);
+    const main = endpoint(doc, 'target');
+    expect(main.chat).toMatchObject({ status: 'fail', message: 'chat completion has no choices[0].message' });
+    expect(main.problems[0]!.hint).toMatch(/OpenAI shape: run `migrate validate`/);
+    expect(main.stream.status).toBe('skip');
+    expect(main.samples).toMatchObject({ requested: 0, sent: 0 });
+    expect(target.count({ path: '/v1/chat/completions' })).toBe(1);
+  });
+
+  it('leaves a missing id or finish_reason to validate: check passes', async () => {
+    const { result, doc } = await checkTarget({ defects: { drop: ['id'], finishReason: 'absent' } }, ['--samples', '1']);
+    expectExit(result, 0);
+    expect(endpoint(doc, 'target')).toMatchObject({ verdict: 'pass', problems: [] });
   });
 });

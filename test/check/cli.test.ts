@@ -1,9 +1,12 @@
-// The CLI frame around `check`: config errors and a start-up that loads only what it needs.
+// The CLI frame around `check`: config errors, flag errors under --json, a closed output pipe, and a
+// start-up that loads only what it needs.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check, configYaml, expectExit, migrate, project, providers, ROOT } from './helpers.js';
+import { BIN } from '../helpers/cli.js';
+import { check, configYaml, expectExit, LEGACY_KEY, migrate, project, providers, ROOT, TARGET_KEY } from './helpers.js';
 
 describe('migrate check: bad config', () => {
   it('exits 2 with file:line messages and no stack trace, sending nothing', async () => {
@@ -27,6 +30,58 @@ describe('migrate check: bad config', () => {
     expectExit(result, 2);
     expect(result.stderr).toContain('--samples must be an integer >= 1');
     expect(legacy.count() + target.count()).toBe(0);
+  });
+
+  it('under --json (before or after the command) a flag error is still one JSON document on stdout, exit 2', async () => {
+    const { legacy, target } = await providers();
+    const yaml = configYaml({ legacyUrl: legacy.url, targetUrl: target.url });
+    const cases: Array<[string[], string]> = [
+      [['--json', '--samples', '0'], '--samples must be an integer >= 1'],
+      [['--samples', '0', '--json'], '--samples must be an integer >= 1'],
+      [['--json', '--provider', 'bogus'], "argument 'bogus' is invalid. Allowed choices are legacy, target, all."],
+    ];
+    for (const [args, said] of cases) {
+      const result = await check(yaml, args);
+      expectExit(result, 2);
+      expect(JSON.parse(result.stdout)).toEqual({ ok: false, error: expect.objectContaining({ message: expect.stringContaining(said), exitCode: 2 }) });
+      expect(result.stderr).toContain(`error: option '--${args.includes('bogus') ? 'provider <role>' : 'samples <n>'}'`);
+    }
+    const before = await migrate(project({ 'migrate.yaml': yaml }), ['--json', 'check', '--samples', '0']);
+    expectExit(before, 2);
+    expect(JSON.parse(before.stdout)).toMatchObject({ ok: false, error: { exitCode: 2 } });
+    expect(legacy.count() + target.count()).toBe(0);
+  });
+});
+
+/** Runs the CLI with its stdout a pipe nobody reads: the reading end is closed before it starts. */
+function withClosedStdout(cwd: string, args: string[]): Promise<{ exitCode: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', HOME: cwd, LEGACY_KEY, TARGET_KEY },
+  });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on('close', (exitCode) => resolve({ exitCode, stderr })));
+}
+
+describe('migrate with its output piped into a reader that has gone (`| head`, `| true`)', () => {
+  it('--help exits 0 without a stack trace', async () => {
+    const result = await withClosedStdout(project({}), ['--help']);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('check runs to the end and exits with its own code', async () => {
+    const { legacy, target } = await providers();
+    const cwd = project({ 'migrate.yaml': configYaml({ legacyUrl: legacy.url, targetUrl: target.url }) });
+    const result = await withClosedStdout(cwd, ['check', '--samples', '1']);
+    expect(result.stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+    expect(result.stderr).toContain('all required checks passed');
+    expect(result.exitCode).toBe(0);
+    // chat, stream, the warm-up and the one sample: nothing was cut short.
+    for (const provider of [legacy, target]) expect(provider.count({ path: '/v1/chat/completions', status: 200 })).toBe(4);
   });
 });
 

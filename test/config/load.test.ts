@@ -96,6 +96,24 @@ describe('loading the full example', () => {
       'migrate.yaml:5 providers.legacy.apiKey is written in the file; use ${VAR} so the key stays out of version control',
     ]);
   });
+
+  it('warns, without showing it, about a key with quotes or spaces around it, from a variable or the file', async () => {
+    const yaml = minimalYaml('').replace('    apiKey: ${HOLYSHEEP_API_KEY}', '    apiKey: ${HOLYSHEEP_API_KEY}\n    nodes:\n      - { id: north, baseUrl: https://north.example/v1, apiKey: " north-5555666677778888 " }');
+    const quoted = `"${KEYS.HOLYSHEEP_API_KEY}"`;
+    const cwd = project({ 'migrate.yaml': yaml, '.env': `HOLYSHEEP_API_KEY='${quoted}'\n` });
+    const { HOLYSHEEP_API_KEY: _fromDotenv, ...env } = KEYS;
+    const loaded = await loadConfig({ cwd, env });
+    expect(loaded.config.providers.target.apiKey).toBe(quoted);
+    expect(loaded.warnings).toEqual([
+      'migrate.yaml:10 providers.target.nodes[0].apiKey is written in the file; use ${VAR} so the key stays out of version control',
+      'migrate.yaml:8 providers.target.apiKey has quotes around it; they are dropped before the key is sent',
+      'migrate.yaml:10 providers.target.nodes[0].apiKey has spaces around it; they are dropped before the key is sent',
+    ]);
+    expect((await loadConfig({ cwd, env: { ...env, HOLYSHEEP_API_KEY: ` ${quoted}` } })).warnings).toContain(
+      'migrate.yaml:8 providers.target.apiKey has spaces and quotes around it; they are dropped before the key is sent',
+    );
+    expect((await loadConfig({ cwd, env: KEYS })).warnings).not.toContainEqual(expect.stringContaining('providers.target.apiKey'));
+  });
 });
 
 describe('validation errors', () => {

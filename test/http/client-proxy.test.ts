@@ -1,7 +1,12 @@
 // HTTP(S)_PROXY and NO_PROXY, through a tiny forward proxy that counts what passes through it.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProbeClient, proxySettings } from '../../src/core/http/index.js';
 import { completion, json, startServer, type TestServer } from './server.js';
@@ -52,14 +57,52 @@ async function startProxy(): Promise<ForwardProxy> {
   };
 }
 
+interface TlsServer {
+  url: string;
+  /** The self-signed certificate the client must be told to trust. */
+  cert: string;
+  /** Requests received, as `METHOD /path`. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** An HTTPS server on 127.0.0.1 with a throwaway self-signed certificate (openssl ships with Debian). */
+async function startTlsServer(): Promise<TlsServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'migrate-proxy-tls-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  const cert = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
+  const key = readFileSync(path.join(dir, 'key.pem'));
+  rmSync(dir, { recursive: true, force: true });
+  const requests: string[] = [];
+  const tlsServer = https.createServer({ key, cert }, (req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    json(res, 200, completion);
+  });
+  await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}`,
+    cert,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        tlsServer.closeAllConnections();
+        tlsServer.close(() => resolve());
+      }),
+  };
+}
+
 let server: TestServer | undefined;
+let tlsServer: TlsServer | undefined;
 let proxy: ForwardProxy | undefined;
 let client: ProbeClient | undefined;
 afterEach(async () => {
   await client?.close();
   await proxy?.close();
   await server?.close();
-  client = server = proxy = undefined;
+  await tlsServer?.close();
+  client = server = proxy = tlsServer = undefined;
 });
 
 const get = (env: NodeJS.ProcessEnv, url: string) => (client = new ProbeClient({ env, retry: { retries: 0 } })).request({ method: 'GET', url });
@@ -73,6 +116,19 @@ describe('ProbeClient behind a proxy', () => {
     expect(proxy.seen).toHaveLength(1);
     expect(proxy.seen[0]).toContain(`127.0.0.1:${server.port}`);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('reaches an https:// provider through HTTPS_PROXY with a CONNECT tunnel, TLS end to end', async () => {
+    tlsServer = await startTlsServer();
+    proxy = await startProxy();
+    const port = new URL(tlsServer.url).port;
+    client = new ProbeClient({ env: { HTTPS_PROXY: proxy.url }, ca: tlsServer.cert, retry: { retries: 0 } });
+    const res = await client.request({ method: 'GET', url: `${tlsServer.url}/v1/models` });
+    expect(res.failure).toBeUndefined();
+    expect(res.ok).toBe(true);
+    // The proxy only saw the tunnel's target, never the request inside it.
+    expect(proxy.seen).toEqual([`CONNECT 127.0.0.1:${port}`]);
+    expect(tlsServer.requests).toEqual(['GET /v1/models']);
   });
 
   it('honours lower-case http_proxy, and NO_PROXY bypasses the proxy', async () => {

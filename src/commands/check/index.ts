@@ -17,6 +17,7 @@ export interface CheckFlags {
 export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
   const { config } = loaded;
+  for (const warning of loaded.warnings) ctx.out.warn(warning);
   const roles: ProviderRole[] = flags.provider === 'all' ? ['legacy', 'target'] : [flags.provider];
   const pointing = ctx.global.env ? await environmentPointing(loaded, ctx.global.env) : undefined;
   const total = roles.reduce((n, role) => n + 1 + config.providers[role].nodes.length, 0);

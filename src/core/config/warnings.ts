@@ -6,7 +6,35 @@ import { formatPath, type YamlSource } from './source.js';
 
 /** Things that load fine but are likely to hurt later. */
 export function configWarnings(source: YamlSource, config: Config, uses: VariableUse[], dotenv: DotenvVars, dir: string): string[] {
-  return [...literalKeys(source), ...sameProvider(source, config), ...cutoverSources(source, config, uses, dotenv, dir)];
+  return [...literalKeys(source), ...paddedKeys(source, config), ...sameProvider(source, config), ...cutoverSources(source, config, uses, dotenv, dir)];
+}
+
+/**
+ * A key pasted with quotes or spaces around it (in the file or in the variable it comes from):
+ * the probes and the nginx include send it without them, but the app reading the same env file
+ * may not. Checked after interpolation; the key itself is never shown.
+ */
+function paddedKeys(source: YamlSource, config: Config): string[] {
+  const keys: [(string | number)[], string | undefined][] = [];
+  for (const role of ['legacy', 'target'] as const) {
+    const provider = config.providers[role];
+    keys.push([['providers', role, 'apiKey'], provider.apiKey]);
+    provider.nodes.forEach((node, i) => keys.push([['providers', role, 'nodes', i, 'apiKey'], node.apiKey]));
+  }
+  return keys.flatMap(([keyPath, value]) => {
+    const around = value === undefined ? undefined : paddingOf(value);
+    if (!around) return [];
+    return [`${source.at(keyPath)} ${formatPath(keyPath)} has ${around} around it; they are dropped before the key is sent`];
+  });
+}
+
+/** What `bearerKey` (src/core/http/auth.ts) drops: "quotes", "spaces", "spaces and quotes", or undefined. */
+function paddingOf(value: string): string | undefined {
+  const trimmed = value.trim();
+  const inner = /^(['"])(.*)\1$/.exec(trimmed)?.[2];
+  const spaced = trimmed !== value || (inner !== undefined && inner.trim() !== inner);
+  if (inner !== undefined) return spaced ? 'spaces and quotes' : 'quotes';
+  return spaced ? 'spaces' : undefined;
 }
 
 /** An API key written into migrate.yaml ends up in version control. */

@@ -3,7 +3,8 @@ import { errorDetails } from './error-envelope.js';
 import { oneLine } from './scrub.js';
 import type { Failure } from './types.js';
 
-export const AUTH_HINT = "check the API key is this provider's (not the other provider's, not cut short) and that baseUrl is right, usually ending in /v1";
+export const AUTH_HINT =
+  "check the API key: this provider's own (not the other provider's), complete (not cut short); spaces or quotes around it are already dropped. Check baseUrl too: it usually ends in /v1";
 export const HTML_MESSAGE = 'the base URL serves an HTML page, not the API: check baseUrl (it usually ends in /v1)';
 
 export interface ResponseFacts {
