@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup } from '../../src/core/state/backups.js';
+import { bootId } from '../../src/core/state/lock.js';
 import { newRamp, saveRampState, loadRampState } from '../../src/core/state/ramp.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { runAtTerminal } from '../helpers/terminal.js';
@@ -58,8 +59,7 @@ describe('migrate rollback (no docker)', () => {
     await pointAtTarget(p, opts);
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('error: no backup of canary to roll back to');
-    expect(r.stderr).toContain('migrate backup list --env canary');
+    expect(r.stderr.split('\n')[0]).toBe('error: no backup of canary to roll back to; list backups with `migrate backup list --env canary`');
     expect(await contents(p)).toEqual([targetText(opts)]);
   });
 
@@ -179,6 +179,17 @@ describe('migrate rollback (no docker)', () => {
     expect(r.stdout).toMatch(new RegExp(`^rolled back canary to ${beforeRamp.id}: 1 env file restored, legacy answers \\(models pass, chat pass\\) in \\d+\\.\\ds\\n$`));
     expect(await contents(p)).toEqual([legacyText(opts)]);
     expect(await loadRampState(p.stateDir, 'canary')).toMatchObject({ status: 'rolled-back', reason: `migrate rollback restored backup ${beforeRamp.id}` });
+  });
+
+  it.skipIf(!bootId())('takes over a lock left from before a reboot even though its pid is alive again, and says so', async () => {
+    const p = await makeProject(tempDir(), opts);
+    await backedUp(p);
+    await pointAtTarget(p, opts);
+    await writeLock(p.stateDir, 'canary', { pid: 1, command: 'migrate ramp', user: 'alice', boot: 'a-boot-before-the-last-reboot' });
+    const r = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: took over a stale lock of canary (pid 1, migrate ramp: held since before this host last booted)');
+    expect(await contents(p)).toEqual([legacyText(opts)]);
   });
 
   it('after a ramp was already rolled back, the newest backup is the default, not that ramp\'s', async () => {

@@ -67,7 +67,8 @@ async function lane(o: ProjectOptions, kills: number): Promise<Lane> {
   // One undisturbed run says how long a whole rollback takes.
   await pointAtTarget(p, o);
   const started = Date.now();
-  expect((await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart'], { CI: 'true' })).code).toBe(0);
+  const first = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart'], { CI: 'true' });
+  expect(first.code, first.stderr).toBe(0);
   const wallMs = Date.now() - started;
 
   let killed = 0;

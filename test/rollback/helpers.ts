@@ -50,7 +50,7 @@ export async function deadPid(): Promise<number> {
   return child.pid!;
 }
 
-export async function writeLock(stateDir: string, environment: string, holder: { pid: number; command: string; host?: string }): Promise<string> {
+export async function writeLock(stateDir: string, environment: string, holder: { pid: number; command: string; host?: string; user?: string; boot?: string }): Promise<string> {
   const file = lockFile(stateDir, environment);
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(file, JSON.stringify({ host: os.hostname(), time: '2026-01-01T00:00:00.000Z', ...holder }));

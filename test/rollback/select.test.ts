@@ -5,15 +5,24 @@ import { RollbackError } from '../../src/errors.js';
 import { selectBackup } from '../../src/core/rollback/select.js';
 import { backupOf, tempDir } from './helpers.js';
 
+const HOUR = 3_600_000;
+let setups = 0;
+
+/**
+ * Two canary backups a day apart and a ramp started between them (`newer` was taken mid-ramp).
+ * Backup ids never go back in time within a process, so each setup is placed in its own future.
+ */
 async function setup() {
   const dir = tempDir();
   const stateDir = path.join(dir, '.migrate');
   const file = { path: '.env.canary', absolute: path.join(dir, '.env.canary') };
   await fs.writeFile(file.absolute, 'OPENAI_BASE_URL=https://api.openai.com/v1\n');
-  const older = await backupOf(stateDir, 'canary', [file], new Date('2026-01-01T10:00:00Z'));
-  const newer = await backupOf(stateDir, 'canary', [file], new Date('2026-01-02T10:00:00Z'));
-  const production = await backupOf(stateDir, 'production', [file], new Date('2026-01-03T10:00:00Z'));
-  return { stateDir, older, newer, production };
+  const t0 = Date.now() + ++setups * 100 * HOUR;
+  const older = await backupOf(stateDir, 'canary', [file], new Date(t0));
+  const newer = await backupOf(stateDir, 'canary', [file], new Date(t0 + 24 * HOUR));
+  const production = await backupOf(stateDir, 'production', [file], new Date(t0 + 48 * HOUR));
+  const rampStarted = new Date(t0 + 12 * HOUR).toISOString();
+  return { stateDir, older, newer, production, rampStarted, beforeAll: new Date(t0 - HOUR).toISOString() };
 }
 
 describe('selectBackup', () => {
@@ -24,22 +33,38 @@ describe('selectBackup', () => {
   });
 
   it('prefers the backup the ramp recorded over a newer one taken mid-ramp', async () => {
-    const { stateDir, older } = await setup();
-    const choice = await selectBackup({ stateDir, environment: 'canary', rampBackupId: older.id });
+    const { stateDir, older, rampStarted } = await setup();
+    const choice = await selectBackup({ stateDir, environment: 'canary', ramp: { backupId: older.id, startedAt: rampStarted } });
     expect(choice).toMatchObject({ reason: 'ramp', backup: { id: older.id } });
   });
 
-  it('falls back to the newest, and says so, when the ramp’s backup is gone', async () => {
-    const { stateDir, newer, older } = await setup();
-    await fs.rm(older.dir, { recursive: true });
-    const choice = await selectBackup({ stateDir, environment: 'canary', rampBackupId: older.id });
-    expect(choice.backup.id).toBe(newer.id);
-    expect(choice.note).toContain(`the ramp's backup ${older.id} is gone or damaged`);
+  it('when the ramp recorded no backup, takes the newest taken before the ramp started, not one taken mid-ramp', async () => {
+    const { stateDir, older, rampStarted } = await setup();
+    const choice = await selectBackup({ stateDir, environment: 'canary', ramp: { startedAt: rampStarted } });
+    expect(choice).toMatchObject({ reason: 'newest', backup: { id: older.id } });
+    expect(choice.note).toBe(`the ramp recorded no backup; using the newest backup taken before the ramp started (${rampStarted})`);
+  });
+
+  it('when the ramp’s backup is gone, takes the newest taken before the ramp started, and says so', async () => {
+    const { stateDir, older, rampStarted } = await setup();
+    const gone = '20260101T090000.000Z-canary-dead';
+    const choice = await selectBackup({ stateDir, environment: 'canary', ramp: { backupId: gone, startedAt: rampStarted } });
+    expect(choice.backup.id).toBe(older.id);
+    expect(choice.note).toBe(`the ramp's backup ${gone} is gone or damaged; using the newest backup taken before the ramp started (${rampStarted})`);
+  });
+
+  it('refuses (exit 3) when every backup was taken after the ramp started, naming --to', async () => {
+    const { stateDir, beforeAll: startedAt } = await setup();
+    await expect(selectBackup({ stateDir, environment: 'canary', ramp: { startedAt } })).rejects.toMatchObject({
+      exitCode: 3,
+      message: `no backup of canary taken before its ramp started (${startedAt}) to roll back to; list backups with \`migrate backup list --env canary\``,
+      hint: 'pick one with `migrate rollback --env canary --to ID`',
+    });
   });
 
   it('--to picks an older backup', async () => {
-    const { stateDir, older } = await setup();
-    const choice = await selectBackup({ stateDir, environment: 'canary', to: older.id, rampBackupId: 'x' });
+    const { stateDir, older, rampStarted } = await setup();
+    const choice = await selectBackup({ stateDir, environment: 'canary', to: older.id, ramp: { backupId: 'x', startedAt: rampStarted } });
     expect(choice).toMatchObject({ reason: 'requested', backup: { id: older.id } });
   });
 
@@ -58,12 +83,12 @@ describe('selectBackup', () => {
     });
   });
 
-  it('no backup at all is exit 3 with the hint to list backups', async () => {
+  it('no backup at all is one line of exit 3 that says how to list backups', async () => {
     const stateDir = path.join(tempDir(), '.migrate');
     await expect(selectBackup({ stateDir, environment: 'canary' })).rejects.toMatchObject({
       exitCode: 3,
-      message: 'no backup of canary to roll back to',
-      hint: expect.stringContaining('migrate backup list --env canary'),
+      message: 'no backup of canary to roll back to; list backups with `migrate backup list --env canary`',
+      hint: 'take one with `migrate backup --env canary` before changing env files',
     });
   });
 });

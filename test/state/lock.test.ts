@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { acquireLock, readLock } from '../../src/core/state/lock.js';
+import { acquireLock, bootId, readLock } from '../../src/core/state/lock.js';
 import { lockFile } from '../../src/core/state/paths.js';
 import { useTmp } from './tmp.js';
 
@@ -47,7 +47,7 @@ describe('acquireLock', () => {
     const startAt = Date.now() + 400;
     const results = await Promise.all(Array.from({ length: 6 }, () => contender(stateDir, startAt, 1000)));
     expect(results.filter((r) => r.won)).toHaveLength(1);
-    for (const r of results.filter((x) => !x.won)) expect(r.error).toMatch(/environment canary is locked by pid \d+ \(migrate ramp\) since /);
+    for (const r of results.filter((x) => !x.won)) expect(r.error).toMatch(/environment canary is locked by pid \d+ \(migrate ramp, run by [^)]+\) since /);
   });
 
   it('lets exactly one of several processes take over a stale lock, and says whose it was', async () => {
@@ -62,13 +62,13 @@ describe('acquireLock', () => {
     expect(winners[0]!.takenOver).toEqual({ pid, host: os.hostname(), command: 'migrate rollback', time: '2026-01-01T00:00:00.000Z', reason: 'dead' });
   });
 
-  it('refuses a lock held by a live process, naming pid, command and time', async () => {
+  it('refuses a lock held by a live process, naming pid, command, user and time', async () => {
     const stateDir = path.join(tmp(), '.migrate');
     const held = await acquireLock(stateDir, 'canary', { command: 'migrate ramp' });
     const attempt = acquireLock(stateDir, 'canary', { command: 'migrate rollback' });
     await expect(attempt).rejects.toMatchObject({
       exitCode: 2,
-      message: `environment canary is locked by pid ${process.pid} (migrate ramp) since ${held.info.time}`,
+      message: `environment canary is locked by pid ${process.pid} (migrate ramp, run by ${os.userInfo().username}) since ${held.info.time}`,
       hint: expect.stringContaining(`kill ${process.pid}`),
       holder: expect.objectContaining({ pid: process.pid, command: 'migrate ramp' }),
     });
@@ -80,6 +80,37 @@ describe('acquireLock', () => {
     await fs.mkdir(path.dirname(lockFile(stateDir, 'canary')), { recursive: true });
     await fs.writeFile(lockFile(stateDir, 'canary'), JSON.stringify({ pid: await deadPid(), host: 'ci-runner-7', command: 'migrate ramp', time: 't' }));
     await expect(acquireLock(stateDir, 'canary', { command: 'x' })).rejects.toThrow(/on host ci-runner-7/);
+  });
+
+  it('names the user a lock file records, and leaves it out for an old lock without one', async () => {
+    const stateDir = path.join(tmp(), '.migrate');
+    const file = lockFile(stateDir, 'canary');
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, JSON.stringify({ pid: process.pid, host: os.hostname(), command: 'migrate ramp', time: 't', user: 'alice' }));
+    await expect(acquireLock(stateDir, 'canary', { command: 'x' })).rejects.toThrow(`environment canary is locked by pid ${process.pid} (migrate ramp, run by alice) since t`);
+    await fs.writeFile(file, JSON.stringify({ pid: process.pid, host: os.hostname(), command: 'migrate ramp', time: 't' }));
+    await expect(acquireLock(stateDir, 'canary', { command: 'x' })).rejects.toThrow(`environment canary is locked by pid ${process.pid} (migrate ramp) since t`);
+  });
+
+  it.skipIf(!bootId())('records the boot id, and takes over a lock from an earlier boot even when its pid is alive (reused)', async () => {
+    const stateDir = path.join(tmp(), '.migrate');
+    const file = lockFile(stateDir, 'canary');
+    const mine = await acquireLock(stateDir, 'canary', { command: 'migrate ramp' });
+    expect(JSON.parse(await fs.readFile(file, 'utf8'))).toMatchObject({ boot: bootId() });
+    await mine.release();
+
+    const beforeReboot = { pid: process.pid, host: os.hostname(), command: 'migrate ramp', time: 't', user: 'alice', boot: 'a-boot-before-the-last-reboot' };
+    await fs.writeFile(file, JSON.stringify(beforeReboot));
+    const lock = await acquireLock(stateDir, 'canary', { command: 'migrate rollback' });
+    expect(lock.takenOver).toEqual({ pid: process.pid, host: os.hostname(), command: 'migrate ramp', time: 't', user: 'alice', reason: 'rebooted' });
+    expect(await readLock(stateDir, 'canary')).toMatchObject({ command: 'migrate rollback', boot: bootId() });
+
+    // The same live pid with this boot's id (or no id, as older versions wrote) is still held.
+    await fs.writeFile(file, JSON.stringify({ ...beforeReboot, boot: bootId() }));
+    await expect(acquireLock(stateDir, 'canary', { command: 'x' })).rejects.toMatchObject({ exitCode: 2 });
+    const { boot: _boot, ...old } = beforeReboot;
+    await fs.writeFile(file, JSON.stringify(old));
+    await expect(acquireLock(stateDir, 'canary', { command: 'x' })).rejects.toMatchObject({ exitCode: 2 });
   });
 
   it('takes over a garbage lock file and says it was unreadable', async () => {

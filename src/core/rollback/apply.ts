@@ -1,5 +1,5 @@
 import type { DriverInput } from '../traffic/create.js';
-import { interruptedAfterRestore, verifyFailed } from './failures.js';
+import { afterRestore, verifyFailed } from './failures.js';
 import { filesOf } from './report.js';
 import { replan } from './prepare.js';
 import { recordRolledBack } from './ramp.js';
@@ -17,12 +17,27 @@ export async function apply(s: Session): Promise<void> {
   s.stage = 'restored';
   for (const f of report.files) f.restored = restored.includes(f.path);
   req.log.info(restored.length ? `restored ${restored.join(', ')}` : 'env files already match the backup: nothing written');
+  try {
+    await finish(s);
+  } catch (err) {
+    throw afterRestore(err, { compose: Boolean(s.composer), recreated: report.compose.recreated }, req.signal.aborted, s.again!);
+  }
+}
 
+/** Everything after the restore; apply turns any failure here into exit 3 (or 130) with the command to finish. */
+async function finish(s: Session): Promise<void> {
+  const report = s.report!;
   report.traffic = (await timed(report, 'trafficMs', () => s.deps.resetTraffic(driverInput(s), { run: s.deps.run, dryRun: false, again: s.again! }))) ?? null;
   if (s.composer) await recreate(s);
+  stopIfInterrupted(s);
   await verify(s);
-  report.rampRecorded = await recordRolledBack(s.stateDir, req.environment, s.choice!.backup.id);
+  report.rampRecorded = await recordRolledBack(s.stateDir, s.req.environment, s.choice!.backup.id);
   report.ok = true;
+}
+
+/** Compose runs without the abort signal (a recreate cut in half is worse), so look between steps. */
+function stopIfInterrupted(s: Session): void {
+  if (s.req.signal.aborted) throw s.req.signal.reason;
 }
 
 /** Recreate only the environment's services, then wait for them with the compose health deadline. */
@@ -30,13 +45,14 @@ async function recreate(s: Session): Promise<void> {
   const req = s.req;
   const report = s.report!;
   const composer = s.composer!;
-  if (req.signal.aborted) throw interruptedAfterRestore(s.again!);
+  stopIfInterrupted(s);
   const services = req.env.compose!.services;
   const redact = (t: string) => s.redactor.text(t);
   req.log.info(`recreating ${services.join(', ')}`);
   void import('./verify.js').catch(() => undefined); // load the HTTP client while compose works
   report.timings.composeMs = await recreateServices(await composer.command(), s.deps.run, { again: s.again!, redact });
   report.compose.recreated = true;
+  stopIfInterrupted(s);
   await timed(report, 'waitMs', async () => {
     const project = await composer.project(); // detected meanwhile: readiness polling needs the flavor
     await waitUntilReady(project, services, { timeoutMs: req.env.compose!.healthTimeout, signal: req.signal, run: s.deps.run, again: s.again!, redact });

@@ -1,7 +1,11 @@
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import path from 'node:path';
 import { COMPOSE_ARGV, type ComposeCli } from '../compose/detect.js';
 import { composeProject, type ComposeProject } from '../compose/project.js';
 import type { ComposeConfig } from '../config/schema.js';
 import type { Command } from '../exec/command.js';
+import { CommandNotFoundError } from '../exec/errors.js';
 import { recreateCommand } from './services.js';
 import type { RollbackDeps } from './session.js';
 
@@ -24,6 +28,22 @@ export function prepareCompose(compose: ComposeConfig, configDir: string, deps: 
   detected.catch(() => undefined); // awaited later; the failure is reported there
   const named: ComposeCli | undefined =
     compose.command === 'auto' ? undefined : { argv: COMPOSE_ARGV[compose.command], flavor: compose.command === 'docker compose' ? 'v2' : 'v1', version: 'unknown' };
-  const forUp = named ? Promise.resolve(composeProject(named, compose, configDir)) : detected;
+  const forUp = named ? assertOnPath(named.argv[0]!).then(() => composeProject(named, compose, configDir)) : detected;
+  forUp.catch(() => undefined); // awaited by the plan, before any file is touched
   return { project: () => detected, command: async () => recreateCommand(await forUp, compose.services) };
+}
+
+/**
+ * Without waiting for `version`, at least make sure the program exists before any file is
+ * restored: a rollback that then cannot recreate would leave a half-done job (exit 3) where
+ * refusing up front changes nothing (exit 2).
+ */
+async function assertOnPath(program: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const dirs = program.includes('/') ? [''] : (env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  for (const dir of dirs) {
+    if (await access(path.join(dir, program), constants.X_OK).then(() => true, () => false)) return;
+  }
+  throw new CommandNotFoundError(program, {
+    hint: 'nothing was changed; install it, set compose.command in migrate.yaml, or restore the env files alone with --no-restart',
+  });
 }

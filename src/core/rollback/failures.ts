@@ -2,10 +2,34 @@ import { InterruptedError, MigrateError, RollbackError } from '../../errors.js';
 import type { Redactor } from '../redact.js';
 import type { Connectivity } from './verify.js';
 
-/** Ctrl-C after the files were restored: say exactly how to finish. */
-export function interruptedAfterRestore(again: string): InterruptedError {
-  return new InterruptedError('interrupted after the env files were restored; services were not recreated', {
+/** How far a rollback got after restoring the files, for the message of one that stopped there. */
+export interface Progress {
+  /** The environment has services to recreate (no --no-restart). */
+  compose: boolean;
+  recreated: boolean;
+}
+
+/** Ctrl-C after the files were restored: say what was done and exactly how to finish. */
+function interruptedAfterRestore(progress: Progress, again: string): InterruptedError {
+  const done = progress.recreated ? 'restored and the services recreated' : progress.compose ? 'restored; services were not recreated' : 'restored';
+  return new InterruptedError(`interrupted after the env files were ${done}; the rollback is not verified`, {
     hint: `run \`${again}\` to finish`,
+  });
+}
+
+/**
+ * Whatever stops a rollback once the files are restored ends as exit 3 with the command that
+ * finishes it, or as 130 (with the same command) when it was interrupted: never as a bare exit
+ * 1 or 2, since something was changed and a person must act.
+ */
+export function afterRestore(err: unknown, progress: Progress, aborted: boolean, again: string): MigrateError {
+  if (aborted || (err instanceof MigrateError && err.exitCode === 130)) return interruptedAfterRestore(progress, again);
+  if (err instanceof RollbackError) return err;
+  const why = err instanceof Error ? err.message : String(err);
+  return new RollbackError(`env files are restored but the rollback did not complete: ${why}`, {
+    details: err instanceof MigrateError ? err.details : [],
+    hint: `${err instanceof MigrateError && err.hint ? `${err.hint}; then ` : 'fix that, then '}run \`${again}\` to finish`,
+    cause: err,
   });
 }
 

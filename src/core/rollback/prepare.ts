@@ -15,8 +15,8 @@ export async function prepare(s: Session): Promise<void> {
   const { req } = s;
   const ramp = await readRamp(s.stateDir, req.environment, req.log.warn);
   // A ramp already rolled back is history: a backup taken since (a rotated key) must not be skipped.
-  const rampBackupId = ramp && ramp.status !== 'rolled-back' ? ramp.backupId : undefined;
-  s.choice = await selectBackup({ stateDir: s.stateDir, environment: req.environment, to: req.to, rampBackupId });
+  const current = ramp && ramp.status !== 'rolled-back' ? { backupId: ramp.backupId, startedAt: ramp.startedAt } : undefined;
+  s.choice = await selectBackup({ stateDir: s.stateDir, environment: req.environment, to: req.to, ramp: current });
   if (s.choice.note) req.log.warn(s.choice.note);
   await verifyBackup(s.choice.backup);
   s.plan = await planRestore(s.choice.backup, req.loaded.config.providers, s.configured);

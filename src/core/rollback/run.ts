@@ -84,7 +84,7 @@ async function run(s: Session): Promise<void> {
   try {
     report.timings.lockMs = Math.round(performance.now() - lockStarted);
     report.lock = { takenOver: taken.takenOver, stoppedRamp: taken.stoppedRamp };
-    if (taken.takenOver) req.log.warn(`took over a stale lock of ${req.environment} (pid ${taken.takenOver.pid ?? '?'}, ${taken.takenOver.command ?? 'unknown command'}: ${taken.takenOver.reason === 'dead' ? 'no longer running' : 'unreadable lock file'})`);
+    if (taken.takenOver) req.log.warn(`took over a stale lock of ${req.environment} (pid ${taken.takenOver.pid ?? '?'}, ${taken.takenOver.command ?? 'unknown command'}: ${STALE[taken.takenOver.reason]})`);
     if (taken.stoppedRamp) req.log.info(`the ramp (pid ${taken.stoppedRamp.pid}) stopped after ${(taken.stoppedRamp.waitedMs / 1000).toFixed(1)}s`);
     if (req.signal.aborted) throw req.signal.reason;
     await apply(s);
@@ -92,6 +92,8 @@ async function run(s: Session): Promise<void> {
     await taken.lock.release();
   }
 }
+
+const STALE = { dead: 'no longer running', rebooted: 'held since before this host last booted', unreadable: 'unreadable lock file' } as const;
 
 function outcome(err: unknown, stage: Session['stage']): string {
   const code = (err as { exitCode?: number }).exitCode;

@@ -3,9 +3,9 @@ import { type Backup, listBackups, readBackup } from '../state/backups.js';
 
 export interface BackupChoice {
   backup: Backup;
-  /** Why this one: named with --to, recorded by the ramp, or the newest. */
+  /** Why this one: named with --to, recorded by the ramp, or the newest (before the ramp, if any). */
   reason: 'requested' | 'ramp' | 'newest';
-  /** Said to the operator: the ramp's backup could not be used, so the newest one is. */
+  /** Said to the operator: the ramp's backup could not be used, so another one is. */
   note?: string;
 }
 
@@ -14,29 +14,46 @@ export interface SelectInput {
   environment: string;
   /** --to ID */
   to?: string;
-  /** The backup the environment's ramp recorded before it changed anything. */
-  rampBackupId?: string;
+  /** The current ramp (not one already rolled back), if any. */
+  ramp?: {
+    /** The backup it recorded before it changed anything. */
+    backupId?: string;
+    /** When it started (ISO): a backup taken since may point at target. */
+    startedAt: string;
+  };
 }
 
 /**
- * Which backup to restore: --to, else the one the ramp took before touching the files (the
- * newest may have been taken mid-ramp, pointing at target), else the newest of the environment.
+ * Which backup to restore: --to, else the one the ramp took before touching the files, else the
+ * newest taken before the ramp started (one taken mid-ramp may point at target), else, with no
+ * ramp, the newest of the environment.
  */
 export async function selectBackup(input: SelectInput): Promise<BackupChoice> {
   const list = `migrate backup list --env ${input.environment}`;
   if (input.to !== undefined) return { backup: await requested(input, list), reason: 'requested' };
-  if (input.rampBackupId) {
-    const recorded = await readBackup(input.stateDir, input.rampBackupId).catch(() => undefined);
+  const backups = await listBackups(input.stateDir, input.environment);
+  if (!input.ramp) {
+    if (!backups[0]) throw noBackup(input.environment, list, '');
+    return { backup: backups[0], reason: 'newest' };
+  }
+  const { backupId, startedAt } = input.ramp;
+  if (backupId) {
+    const recorded = await readBackup(input.stateDir, backupId).catch(() => undefined);
     if (recorded?.manifest.environment === input.environment) return { backup: recorded, reason: 'ramp' };
   }
-  const note = input.rampBackupId ? `the ramp's backup ${input.rampBackupId} is gone or damaged; using the newest backup` : undefined;
-  const [newest] = await listBackups(input.stateDir, input.environment);
-  if (!newest) {
-    throw new RollbackError(`no backup of ${input.environment} to roll back to`, {
-      hint: `run \`${list}\` to see the backups there are; take one with \`migrate backup --env ${input.environment}\` before changing env files`,
-    });
-  }
-  return { backup: newest, reason: 'newest', note };
+  const before = backups.find((b) => Date.parse(b.manifest.created) < Date.parse(startedAt));
+  if (!before) throw noBackup(input.environment, list, ` taken before its ramp started (${startedAt})`);
+  const why = backupId ? `the ramp's backup ${backupId} is gone or damaged` : 'the ramp recorded no backup';
+  return { backup: before, reason: 'newest', note: `${why}; using the newest backup taken before the ramp started (${startedAt})` };
+}
+
+/** One line that says how to list backups; the hint says how to avoid this next time. */
+function noBackup(environment: string, list: string, which: string): RollbackError {
+  return new RollbackError(`no backup of ${environment}${which} to roll back to; list backups with \`${list}\``, {
+    hint: which
+      ? `pick one with \`migrate rollback --env ${environment} --to ID\``
+      : `take one with \`migrate backup --env ${environment}\` before changing env files`,
+  });
 }
 
 async function requested(input: SelectInput, list: string): Promise<Backup> {

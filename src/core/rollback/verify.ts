@@ -30,6 +30,7 @@ export async function verifyConnectivity(config: Config, pointsAt: PointsAt, opt
   const client = new ProbeClient({ env: opts.env });
   try {
     const models = await checkModels(client, endpoint, config.providers[provider].strictModels, opts.signal);
+    opts.signal?.throwIfAborted(); // an aborted /models only warns: do not send a chat for nothing
     const chat = models.status === 'fail' ? { status: 'fail' as const, message: 'skipped: /models failed' } : await checkChat(client, endpoint, config.models[0]!, opts.signal);
     const ok = models.status !== 'fail' && chat.status !== 'fail';
     return { ok, provider, pointsAt, baseUrl: endpoint.baseUrl, models, chat, durationMs: Math.round(performance.now() - started) };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
@@ -19,12 +19,17 @@ const lockInfoSchema = z.object({
   user: z.string().optional(),
   /** Tells our lock from a later one held by a process that reused our pid. */
   token: z.string().optional(),
+  /** The kernel's boot id: after a reboot the pid may belong to another process. Absent in old locks. */
+  boot: z.string().optional(),
 });
 
 export type LockInfo = z.output<typeof lockInfoSchema>;
 
-/** A lock we removed because its holder is gone; `unreadable` when the file was garbage. */
-export type StaleLock = Partial<LockInfo> & { reason: 'dead' | 'unreadable' };
+/**
+ * A lock we removed because its holder is gone: `dead` (no such pid), `rebooted` (taken before
+ * this host last booted), or `unreadable` (the file was garbage).
+ */
+export type StaleLock = Omit<Partial<LockInfo>, 'token' | 'boot'> & { reason: 'dead' | 'rebooted' | 'unreadable' };
 
 export interface Lock {
   file: string;
@@ -41,7 +46,8 @@ export class LockHeldError extends MigrateError {
 
   constructor(environment: string, file: string, holder: LockInfo, exitCode: 2 | 3 = ExitCode.usage) {
     const where = holder.host === currentHost() ? '' : ` on host ${holder.host}`;
-    super(`environment ${environment} is locked by pid ${holder.pid}${where} (${holder.command}) since ${holder.time}`, {
+    const user = holder.user ? `, run by ${holder.user}` : '';
+    super(`environment ${environment} is locked by pid ${holder.pid}${where} (${holder.command}${user}) since ${holder.time}`, {
       exitCode,
       hint:
         `wait for it to finish or stop it (kill ${holder.pid}); ` +
@@ -60,8 +66,9 @@ const MARKER_ABANDONED_MS = 10_000;
 
 /**
  * Take the environment's lock: a file created exclusively holding pid, host, command and time.
- * A lock whose process is dead (same host) or whose file is garbage is taken over, and
- * `takenOver` says so; a lock held by a live process, or by another host, is refused.
+ * A lock whose process is dead or that predates the last boot (same host), or whose file is
+ * garbage, is taken over, and `takenOver` says so; a lock held by a live process, or by another
+ * host, is refused.
  */
 export async function acquireLock(stateDir: string, environment: string, opts: { command: string }): Promise<Lock> {
   const file = lockFile(stateDir, environment);
@@ -91,7 +98,22 @@ function lockInfo(command: string): LockInfo {
     time: new Date().toISOString(),
     user: currentUser(),
     token: randomBytes(8).toString('hex'),
+    boot: bootId(),
   };
+}
+
+let cachedBoot: string | null | undefined;
+
+/** Linux's id of the current boot; undefined where there is none (macOS, a locked-down /proc). */
+export function bootId(): string | undefined {
+  if (cachedBoot === undefined) {
+    try {
+      cachedBoot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+    } catch {
+      cachedBoot = null;
+    }
+  }
+  return cachedBoot ?? undefined;
 }
 
 /** The current holder, or undefined when unlocked (or the file is unreadable). */
@@ -100,12 +122,19 @@ export async function readLock(stateDir: string, environment: string): Promise<L
   return text === undefined ? undefined : parseLock(text);
 }
 
-/** Throws when the holder is alive (or on another host, where we cannot tell); else describes it. */
+/**
+ * Throws when the holder is alive (or on another host, where we cannot tell); else describes it.
+ * A pid alone cannot tell after a reboot (pids are reused), so a lock from another boot of this
+ * host is stale whatever its pid.
+ */
 function judge(environment: string, file: string, text: string): StaleLock {
   const holder = parseLock(text);
   if (!holder) return { reason: 'unreadable' };
-  if (holder.host !== currentHost() || isAlive(holder.pid)) throw new LockHeldError(environment, file, holder);
-  const { token: _token, ...shown } = holder;
+  if (holder.host !== currentHost()) throw new LockHeldError(environment, file, holder);
+  const { token: _token, boot: heldBoot, ...shown } = holder;
+  const now = bootId();
+  if (heldBoot && now && heldBoot !== now) return { ...shown, reason: 'rebooted' };
+  if (isAlive(holder.pid)) throw new LockHeldError(environment, file, holder);
   return { ...shown, reason: 'dead' };
 }
 

@@ -12,7 +12,11 @@ export const backupFileSchema = z.object({
   /** The copy's name inside the backup directory. */
   stored: z.string().regex(/^[^/\\]+$/),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  /** The original file's permission bits, octal (`0600`), restored with the content. */
+  /**
+   * The original file's permission bits, octal (`0600`). Rollback applies them only when it
+   * re-creates a deleted file; an existing file keeps its current mode, so a mode tightened
+   * since the backup is never loosened.
+   */
   mode: z.string().regex(/^0[0-7]{3,4}$/),
   size: z.number().int().nonnegative(),
   pointsAt: z.enum(pointsAtValues),
@@ -39,7 +43,7 @@ export function formatMode(mode: number): string {
   return `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
 }
 
-/** The permission bits to restore a file with. */
+/** The permission bits to re-create a deleted file with. */
 export function fileMode(file: BackupFile): number {
   return parseInt(file.mode, 8);
 }
