@@ -58,12 +58,35 @@ describe('ProbeClient streams', () => {
     expect(res.failure?.message).toContain('not JSON');
   });
 
-  it('bare JSON lines without data: are a bad stream, not just incomplete', async () => {
+  it('bare JSON lines without data: are a framing failure, not just incomplete', async () => {
     const server = await serve((_req, res) => {
       sse(res);
       res.end('{"choices":[{"delta":{"content":"x"}}]}\n\n');
     });
-    expect((await stream(server.url)).failure?.kind).toBe('bad_stream');
+    expect((await stream(server.url)).failure).toMatchObject({ kind: 'bad_stream', code: 'sse_framing' });
+  });
+
+  it('a bare JSON line fails the stream even when a proper [DONE] follows', async () => {
+    const bare = JSON.stringify({ choices: [{ index: 0, delta: { content: 'lost' } }] });
+    const server = await serve((_req, res) => {
+      sse(res);
+      res.end(`${roleChunk}${bare}\n\n${sseChunk('!')}data: [DONE]\n\n`);
+    });
+    const res = await stream(server.url);
+    expect(res.ok).toBe(false);
+    expect(res.failure).toMatchObject({ kind: 'bad_stream', code: 'sse_framing', status: 200 });
+    expect(res.failure!.message).toContain('is not a server-sent event field');
+    expect(res.failure!.message).toContain('{"choices":[{"index":0');
+  });
+
+  it('comments, event, id and retry fields and blank lines are good framing', async () => {
+    const server = await serve((_req, res) => {
+      sse(res);
+      res.end(`: ping\n\nretry: 1000\n\nid: 1\nevent: message\n${roleChunk}${sseChunk('Hi')}\n\ndata: [DONE]\n\n`);
+    });
+    const res = await stream(server.url);
+    expect(res).toMatchObject({ ok: true, done: true });
+    expect(res.events!.map((e) => e.data)).toHaveLength(3);
   });
 
   it('an error event inside the stream fails it', async () => {

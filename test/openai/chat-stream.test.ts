@@ -18,6 +18,15 @@ describe('streamed chat completion conformance', () => {
     expect(rules([...textStream(), chunk([])])).toEqual(['error stream.data-after-done']);
   });
 
+  it('framing the reader saw (a line that is not an SSE field, a cut connection) is stream.framing, once', () => {
+    const framing = 'a stream line is not a server-sent event field (no "data: "?): {"id":"x"}';
+    const events = textStream().slice(0, 2);
+    const found = checkChatStream({ events, includeUsage: true, truncated: true, framing }).findings;
+    expect(found).toEqual([{ rule: 'stream.framing', severity: 'error', message: framing }]);
+    expect(checkChatStream({ events: [], truncated: true, framing }).findings.map((f) => f.message)).toEqual([framing]);
+    expect(rules(textStream())).toEqual([]);
+  });
+
   it('no data: events at all, and the wrong content type', () => {
     expect(rules([])).toContain('error stream.framing');
     expect(checkChatStream({ events: textStream(), includeUsage: true, contentType: 'application/json' }).findings.map((f) => f.rule)).toEqual(['stream.content-type']);

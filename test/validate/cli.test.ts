@@ -2,6 +2,8 @@
 import { execa } from 'execa';
 import { XMLParser } from 'fast-xml-parser';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,13 +56,13 @@ beforeEach(() => {
   return () => rmSync(dir, { recursive: true, force: true });
 });
 
-function writeConfig(extra = '') {
+function writeConfig(extra = '', targetUrl = target.url) {
   writeFileSync(
     path.join(dir, 'migrate.yaml'),
     `version: 1
 providers:
   legacy: { baseUrl: "${legacy.url}", apiKey: "\${LEGACY_KEY}", prices: { gpt-4.1: { input: 2, output: 8 } } }
-  target: { baseUrl: "${target.url}", apiKey: "\${TARGET_KEY}", prices: { gpt-4.1: { input: 1, output: 4 } } }
+  target: { baseUrl: "${targetUrl}", apiKey: "\${TARGET_KEY}", prices: { gpt-4.1: { input: 1, output: 4 } } }
 models: [gpt-4.1]
 validate:
   suites: [suite.yaml]
@@ -79,6 +81,31 @@ function migrate(args: string[], env: Record<string, string> = {}) {
   });
 }
 
+/** A relay in front of `upstream` (a base URL ending in /v1) that drops `data: ` from the second event of every stream. */
+async function startBareLineRelay(upstream: string) {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const init: RequestInit = { method: req.method, headers: { authorization: req.headers.authorization ?? '', 'content-type': 'application/json' } };
+    if (req.method === 'POST') init.body = Buffer.concat(chunks);
+    const answer = await fetch(upstream + req.url!.replace(/^\/v1/, ''), init);
+    const type = answer.headers.get('content-type') ?? '';
+    let n = 0;
+    const text = (await answer.text()).replace(/^data: (?=\{)/gm, (prefix) => (type.includes('text/event-stream') && ++n === 2 ? '' : prefix));
+    res.writeHead(answer.status, { 'content-type': type }).end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+type Logged = { provider: string; time: number; durationMs?: number; authorized: boolean; model?: string; path: string };
+/** The chat requests of suite cases both providers received, in order of arrival. */
+const caseRequests = (): Logged[] =>
+  [...legacy.requests.map((q) => ({ ...q, provider: 'legacy' })), ...target.requests.map((q) => ({ ...q, provider: 'target' }))]
+    .filter((q) => q.path === '/v1/chat/completions' && q.authorized && q.model === 'gpt-4.1')
+    .sort((a, b) => a.time - b.time);
+
 /** The CLI's output, for assertion messages when something unexpected happens. */
 const said = (r: { exitCode?: number; stderr: string }) => `exit ${r.exitCode}: ${r.stderr}`;
 
@@ -87,7 +114,7 @@ const rulesOf = (report: { conformance: Array<{ provider: string; rule: string; 
   report.conformance.filter((c) => c.provider === 'target').map((c) => `${c.severity} ${c.rule}`);
 
 describe('migrate validate (built CLI, two fake providers)', () => {
-  it('a clean target passes: exit 0, side-by-side table, summary with cost; every case ran on both, interleaved', async () => {
+  it('a clean target passes: exit 0, side-by-side table, summary with cost; every case ran on both in the same window', async () => {
     const r = await migrate([]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^case\s+legacy\s+target\s+verdict$/m);
@@ -97,6 +124,10 @@ describe('migrate validate (built CLI, two fake providers)', () => {
     expect(r.stdout).toContain('validation passed');
     expect(legacy.count({ path: '/v1/chat/completions' })).toBe(5); // 3 cases + bad key + unknown model
     expect(target.count({ path: '/v1/chat/completions' })).toBe(5);
+    // Each provider got its first case before the other's last one.
+    const order = caseRequests().map((q) => q.provider);
+    expect(order.indexOf('target')).toBeLessThan(order.lastIndexOf('legacy'));
+    expect(order.indexOf('legacy')).toBeLessThan(order.lastIndexOf('target'));
     const streamed = target.requests.find((q) => q.stream);
     expect((streamed!.body as { stream_options?: unknown }).stream_options).toEqual({ include_usage: true });
   });
@@ -121,6 +152,63 @@ describe('migrate validate (built CLI, two fake providers)', () => {
     expect(report.providers.legacy.findings).toEqual({ error: 0, warning: 0 });
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain(rules[0]!.split(' ')[1]);
+  });
+
+  it('interleaves: one request at a time, each case goes to both providers in turn, alternating which goes first', async () => {
+    for (const p of [legacy, target]) p.setFaults({ latency: 15 }); // sequential requests arrive at distinct times
+    const r = await migrate(['--concurrency', '1']);
+    expect(r.exitCode, said(r)).toBe(0);
+    expect(caseRequests().map((q) => q.provider)).toEqual(['legacy', 'target', 'target', 'legacy', 'legacy', 'target']);
+  });
+
+  it('a stream line without data: (bare JSON, then a proper [DONE]) is a stream.framing error, exit 1', async () => {
+    const relay = await startBareLineRelay(target.url);
+    try {
+      writeConfig('', relay.url);
+      const r = await migrate(['--provider', 'target', '--case', 'stream', '--json', 'r.json']);
+      const report = readJson('r.json');
+      expect(rulesOf(report)).toEqual(['error stream.framing']);
+      expect(report.conformance[0]).toMatchObject({ cases: ['stream'], message: expect.stringMatching(/^a stream line is not a server-sent event field \(no "data: "\?\): \{"id":/) });
+      expect(report.cases[0].target).toMatchObject({ status: 'error' });
+      expect(r.exitCode).toBe(1);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('a body or stream cut off (connection closed) is reported as cut off, not as bad JSON', async () => {
+    target.setFaults({ truncateStream: true });
+    const r = await migrate(['--provider', 'target', '--json', 'r.json']);
+    const report = readJson('r.json');
+    expect(rulesOf(report)).toEqual(['error stream.framing']);
+    expect(report.conformance[0]).toMatchObject({ cases: ['stream', 'tool-stream'], message: 'the stream was cut off after 2 event(s), before data: [DONE]' });
+    expect(report.cases[0].target.error).toMatch(/^the body was cut off: the server closed the connection before the response completed/);
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('retries wait for the rate limit too: under 429s the provider sees no more than the allowed rate', async () => {
+    writeConfig('  rpm: 120\n'); // 2 per second, a burst of 2
+    target.setFaults({ rateLimit: { firstN: 4, retryAfterSeconds: 0, retryAfterMs: 0 } }); // "retry at once"
+    const r = await migrate(['--provider', 'target', '--case', 'chat', '--json', 'r.json']);
+    const times = target.requests.map((q) => q.time).sort((a, b) => a - b);
+    // A burst of 2, then one every 500 ms: request k (from 0) no earlier than (k - 1) x 500 ms after the first.
+    times.forEach((t, k) => expect(t - times[0]!, `request ${k}`).toBeGreaterThanOrEqual((k - 1) * 500 - 50));
+    expect(times).toHaveLength(6); // 3 attempts + 3 probes
+    expect(target.count({ status: 429 })).toBe(3); // the case twice, the unknown-model probe once
+    expect(readJson('r.json').cases[0].target).toMatchObject({ status: 'pass', attempts: 3 });
+    expect(r.exitCode, said(r)).toBe(0);
+  });
+
+  it('says why a provider has no suite cost when a model used has no price', async () => {
+    writeFileSync(path.join(dir, 'mini.yaml'), 'cases:\n  - id: mini\n    model: gpt-4.1-mini\n    prompt: hi\n');
+    const r = await migrate(['--suite', 'mini.yaml', '--json', 'r.json', '--markdown', 'r.md']);
+    expect(r.exitCode, said(r)).toBe(0);
+    const { providers } = readJson('r.json');
+    expect(providers.target.cost).toBeUndefined();
+    expect(providers.target.costNote).toBe('no price for model gpt-4.1-mini in providers.target.prices');
+    expect(r.stderr).toContain('warning: no suite cost for target: no price for model gpt-4.1-mini in providers.target.prices');
+    expect(r.stderr).toContain('warning: no suite cost for legacy: no price for model gpt-4.1-mini in providers.legacy.prices');
+    expect(readFileSync(path.join(dir, 'r.md'), 'utf8')).toContain('*no suite cost for target: no price for model gpt-4.1-mini in providers.target.prices*');
   });
 
   it('model mapping is a warning: reported, exit 0', async () => {

@@ -25,7 +25,7 @@ const side = (status: SideResult['status'], over: Partial<SideResult> = {}): Sid
 });
 const run = (key: string, line: number): CaseRun => ({ key, caseId: key, file: 'suites/app.yaml', line, params: {}, messages: [], assertions: [] });
 const kase = (key: string, line: number, legacy?: SideResult, target?: SideResult): CaseResult => ({ run: run(key, line), model: 'gpt-4.1', verdict: verdictOf(legacy, target), legacy, target });
-const provider = (prices?: Record<string, { input: number; output: number }>) => providerSchema.parse({ baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'sk-x', prices });
+const provider = (prices?: Record<string, { input: number; output: number; currency?: string }>) => providerSchema.parse({ baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'sk-x', prices });
 
 function input(cases: CaseResult[], over: Partial<ReportInput> = {}): ReportInput {
   const result: RunResult = { cases, probes: {}, timedOut: false, durationMs: 1234 };
@@ -77,6 +77,20 @@ describe('the JSON report', () => {
     expect(report.providers.legacy).toBeUndefined();
     expect(report.reasons).toEqual(['1 case(s) failed on target']);
     expect(report.providers.target!.cost).toBeUndefined();
+    expect(report.providers.target!.costNote).toBeUndefined(); // no prices configured: nothing to explain
+  });
+
+  it('no cost, and a note saying why, when a model has no price or the prices mix currencies', () => {
+    const mini = (c: CaseResult): CaseResult => ({ ...c, model: 'gpt-4.1-mini' });
+    const unpriced = buildReport(input([kase('a', 3, side('pass'), side('pass')), mini(kase('b', 4, side('pass'), side('pass')))]));
+    expect(unpriced.providers.target).not.toHaveProperty('cost');
+    expect(unpriced.providers.target!.costNote).toBe('no price for model gpt-4.1-mini in providers.target.prices');
+    const mixed = { target: provider({ 'gpt-4.1': { input: 1, output: 4 }, 'gpt-4.1-mini': { input: 1, output: 2, currency: 'CNY' } }) };
+    const report = buildReport(input([kase('a', 3, undefined, side('pass')), mini(kase('b', 4, undefined, side('pass')))], { providers: mixed }));
+    expect(report.providers.target!.costNote).toBe('the prices of the models used mix currencies (USD, CNY)');
+    const silent = buildReport(input([kase('a', 3, side('pass'), side('pass', { answer: { content: 'x', toolCalls: [] } }))]));
+    expect(silent.providers.target!.costNote).toBe('no answered request reported token usage');
+    expect(silent.providers.legacy!.cost).toBeDefined();
   });
 });
 

@@ -57,6 +57,10 @@ export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
   annotations.forEach(annotate);
   if (ctx.out.json) ctx.out.printJson(report);
   else ctx.out.print(renderTerminal(report, ctx.out.c));
+  for (const role of roles) {
+    const note = report.providers[role]?.costNote;
+    if (note) ctx.out.warn(`no suite cost for ${role}: ${note}`);
+  }
   return report.exitCode;
 }
 

@@ -1,9 +1,13 @@
 // Reads a chat-completions event stream: records every event, the time to first token, and whether
-// it finished with [DONE]; a data line that is not JSON, or an error event, fails the stream.
+// it finished with [DONE]; a line that is not an SSE field, a data line that is not JSON, or an
+// error event fails the stream.
 import { errorDetails } from './error-envelope.js';
 import { oneLine } from './scrub.js';
 import { SseParser } from './sse.js';
 import type { Failure, SseEvent } from './types.js';
+
+/** Failure code of a stream with a line that is not an SSE field (validate reports it as stream.framing). */
+export const SSE_FRAMING = 'sse_framing';
 
 export class StreamCollector {
   readonly events: SseEvent[] = [];
@@ -21,19 +25,23 @@ export class StreamCollector {
       const failure = this.inspect(frame.data, atMs);
       if (failure) return failure;
     }
-    return undefined;
+    // SDK parsers silently skip such a line (e.g. bare JSON from a relay that forgot `data: `), losing its delta.
+    return this.framing();
   }
 
-  /** The body ended; a stream without [DONE] is incomplete (or malformed, when it held lines that are not SSE). */
+  /** The body ended; a stream without [DONE] is incomplete. */
   end(): Failure | undefined {
     const { partial } = this.parser.end();
-    if (this.done) return undefined;
-    if (this.parser.unknownLines > 0) {
-      const sample = oneLine(this.parser.firstUnknownLine ?? '', this.secrets);
-      return { kind: 'bad_stream', message: `the stream has ${this.parser.unknownLines} line(s) that are not SSE fields, e.g. "${sample}"` };
-    }
+    const framing = this.framing();
+    if (framing || this.done) return framing;
     const why = partial ? 'it stopped in the middle of an event' : `after ${this.events.length} event(s)`;
     return { kind: 'stream_incomplete', message: `the stream ended without data: [DONE] (${why})` };
+  }
+
+  private framing(): Failure | undefined {
+    if (this.parser.unknownLines === 0) return undefined;
+    const sample = oneLine(this.parser.firstUnknownLine ?? '', this.secrets);
+    return { kind: 'bad_stream', code: SSE_FRAMING, message: `a stream line is not a server-sent event field (no "data: "?): ${sample}` };
   }
 
   private inspect(data: string, atMs: number): Failure | undefined {

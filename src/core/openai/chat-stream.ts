@@ -12,6 +12,8 @@ export interface StreamInput {
   includeUsage?: boolean;
   /** The client stopped reading early (a broken chunk, an error event): skip the end-of-stream rules. */
   truncated?: boolean;
+  /** Broken framing the reader saw that `events` cannot show: a line that is not an SSE field, a cut connection. */
+  framing?: string;
 }
 
 interface Chunk {
@@ -37,7 +39,9 @@ function checkFraming(input: StreamInput): Finding[] {
   if (input.contentType !== undefined && !/^text\/event-stream\b/i.test(input.contentType)) {
     out.push(finding('stream.content-type', `served as ${input.contentType || '(no content-type)'}, expected text/event-stream`));
   }
-  if (input.events.length === 0) return [...out, finding('stream.framing', 'the stream carried no data: events')];
+  if (input.framing !== undefined) out.push(finding('stream.framing', input.framing));
+  else if (input.events.length === 0) out.push(finding('stream.framing', 'the stream carried no data: events'));
+  if (input.events.length === 0) return out;
   const done = input.events.findIndex((e) => e.data.trim() === '[DONE]');
   if (done === -1) {
     if (!input.truncated) out.push(finding('stream.done-missing', `${input.events.length} events and no data: [DONE]`));

@@ -1,4 +1,4 @@
-import type { ProviderConfig } from '../config/schema.js';
+import type { ProviderConfig, ProviderRole } from '../config/schema.js';
 import type { Usage } from '../openai/answer.js';
 
 export interface CostSummary {
@@ -17,24 +17,30 @@ export interface PricedUsage {
   usage: Usage;
 }
 
+/** The suite's cost, or why there is none when the provider has prices (a user who set prices expects a cost). */
+export interface Priced {
+  cost?: CostSummary;
+  /** e.g. `no price for model gpt-4.1-mini in providers.target.prices`. */
+  note?: string;
+}
+
 /**
- * Cost from the provider's `prices` (per model, per million tokens). Undefined when a model
- * used has no price: a partial sum would understate the bill.
+ * Cost from the provider's `prices` (per model, per million tokens). None when a model used has
+ * no price (a partial sum would understate the bill) or the prices mix currencies.
  */
-export function costOf(provider: ProviderConfig, used: readonly PricedUsage[], dailyRequests?: number): CostSummary | undefined {
-  if (!provider.prices || used.length === 0) return undefined;
-  let total = 0;
-  let currency: string | undefined;
-  for (const { model, usage } of used) {
-    const price = provider.prices[model];
-    if (!price) return undefined;
-    currency ??= price.currency;
-    total += (usage.promptTokens * price.input + usage.completionTokens * price.output) / 1_000_000;
-  }
+export function costOf(role: ProviderRole, provider: ProviderConfig, used: readonly PricedUsage[], dailyRequests?: number): Priced {
+  const prices = provider.prices;
+  if (!prices) return {};
+  if (used.length === 0) return { note: 'no answered request reported token usage' };
+  const unpriced = [...new Set(used.map((u) => u.model).filter((m) => !prices[m]))];
+  if (unpriced.length) return { note: `no price for model ${unpriced.join(', ')} in providers.${role}.prices` };
+  const currencies = [...new Set(used.map((u) => prices[u.model]!.currency))];
+  if (currencies.length > 1) return { note: `the prices of the models used mix currencies (${currencies.join(', ')})` };
+  const total = used.reduce((sum, { model, usage }) => sum + (usage.promptTokens * prices[model]!.input + usage.completionTokens * prices[model]!.output) / 1_000_000, 0);
   const perRequest = total / used.length;
-  const summary: CostSummary = { currency: currency ?? 'USD', suite: round(total), perRequest: round(perRequest) };
-  if (dailyRequests) Object.assign(summary, { monthly: round(perRequest * dailyRequests * 30), dailyRequests });
-  return summary;
+  const cost: CostSummary = { currency: currencies[0]!, suite: round(total), perRequest: round(perRequest) };
+  if (dailyRequests) Object.assign(cost, { monthly: round(perRequest * dailyRequests * 30), dailyRequests });
+  return { cost };
 }
 
 function round(n: number): number {

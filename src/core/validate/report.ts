@@ -41,6 +41,8 @@ export interface ProviderSummary {
   tokens: { prompt: number; completion: number; total: number };
   findings: { error: number; warning: number };
   cost?: CostSummary;
+  /** Why there is no cost although the provider has prices, e.g. `no price for model gpt-4.1-mini in providers.target.prices`. */
+  costNote?: string;
 }
 
 export interface ConformanceEntry {
@@ -210,8 +212,9 @@ function providerSummary(role: ProviderRole, provider: ProviderConfig, cases: Ca
     tokens: { prompt: sum((u) => u.promptTokens), completion: sum((u) => u.completionTokens), total: sum((u) => u.totalTokens) },
     findings: { error: mine.filter((c) => c.severity === 'error').length, warning: mine.filter((c) => c.severity === 'warning').length },
   };
-  const cost = costOf(provider, usage, dailyRequests);
+  const { cost, note } = costOf(role, provider, usage, dailyRequests);
   if (cost) summary.cost = cost;
+  if (note) summary.costNote = note;
   return summary;
 }
 

@@ -1,17 +1,14 @@
 import type { Config, ProviderConfig, ProviderRole } from '../config/schema.js';
-import type { ProbeResponse, RequestSpec } from '../http/types.js';
+import type { ProbeResponse, RequestSpec, RetryPolicy } from '../http/types.js';
 import { endpointOf, type Endpoint } from '../providers/endpoint.js';
 import { runPool } from './pool.js';
 import { probeSpec, readProbe, PROBE_KINDS, type ProbeKind, type ProbeResult } from './probes.js';
 import { TokenBucket } from './rate-limit.js';
 import { chatBody, chatSpec } from './request.js';
+import { sendLimited, type Requester } from './send.js';
 import { assertSide, readResponse, type Answered, type SideResult } from './side.js';
 import type { CaseRun } from './suite.js';
 import { verdictOf, type Verdict } from './verdict.js';
-
-export interface Requester {
-  request(spec: RequestSpec): Promise<ProbeResponse>;
-}
 
 export interface RunOptions {
   runs: readonly CaseRun[];
@@ -26,6 +23,8 @@ export interface RunOptions {
   totalTimeoutMs: number;
   signal: AbortSignal;
   client: Requester;
+  /** The probing client's retry policy, applied per attempt under the rate limit (default: the client's default). */
+  retry?: RetryPolicy;
   /** Send the deliberately bad requests and GET /models (default true). */
   probes?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -73,7 +72,7 @@ export async function runValidation(opts: RunOptions): Promise<RunResult> {
 
   await runPool(tasks, opts.concurrency, async (task) => {
     const endpoint = endpoints[task.role];
-    const sendTo = (spec: RequestSpec) => send(opts.client, buckets[task.role], spec, signal);
+    const sendTo = (spec: RequestSpec) => unlessAborted(sendLimited(opts.client, buckets[task.role], spec, signal, { retry: opts.retry }), signal);
     if (task.kind === 'probe') {
       const response = await sendTo(probeSpec(task.probe, endpoint, opts.defaultModel, signal));
       if (response) (probes[task.role] ??= []).push(readProbe(task.probe, response));
@@ -102,10 +101,9 @@ function schedule(runs: readonly CaseRun[], roles: readonly ProviderRole[], with
 }
 
 /** undefined when the run was aborted (Ctrl-C or the total timeout) before an answer came. */
-async function send(client: Requester, bucket: TokenBucket, spec: RequestSpec, signal: AbortSignal): Promise<ProbeResponse | undefined> {
+async function unlessAborted(request: Promise<ProbeResponse>, signal: AbortSignal): Promise<ProbeResponse | undefined> {
   try {
-    await bucket.take(signal);
-    return await client.request(spec);
+    return await request;
   } catch (err) {
     if (signal.aborted) return undefined;
     throw err;

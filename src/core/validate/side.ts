@@ -1,4 +1,5 @@
-import type { ProbeResponse } from '../http/types.js';
+import { SSE_FRAMING } from '../http/stream-collector.js';
+import type { Failure, ProbeResponse } from '../http/types.js';
 import type { Answer } from '../openai/answer.js';
 import { checkChatResponse } from '../openai/chat-response.js';
 import { checkChatStream } from '../openai/chat-stream.js';
@@ -33,6 +34,9 @@ export interface Answered {
 // after a broken chunk or an error event the client stopped reading, so the provider did not answer.
 const ANSWERED_DESPITE = new Set(['stream_incomplete']);
 
+// The body stopped arriving (connection closed, timed out, over the size cap): no answer, but not malformed JSON either.
+const CUT_OFF = new Set<Failure['kind']>(['network', 'timeout', 'too_large']);
+
 type Base = Omit<SideResult, 'status' | 'findings' | 'answer'>;
 
 /** Conformance findings and the answer, from the probing client's response. */
@@ -43,7 +47,9 @@ export function readResponse(body: Record<string, unknown>, response: ProbeRespo
   if (response.events) {
     // The client stops reading at a broken chunk, an error event or a cut connection.
     const truncated = failure !== undefined && failure.kind !== 'stream_incomplete';
-    const checked = checkChatStream({ events: response.events, contentType: response.headers['content-type'], includeUsage: includesUsage(body), truncated }, expect);
+    const framing = streamFraming(response);
+    const input = { events: response.events, contentType: response.headers['content-type'], includeUsage: includesUsage(body), truncated, ...(framing ? { framing } : {}) };
+    const checked = checkChatStream(input, expect);
     if (failure && !ANSWERED_DESPITE.has(failure.kind)) return unanswered(base, checked.findings, failure.message);
     return answered(base, checked.findings, checked.answer);
   }
@@ -51,11 +57,23 @@ export function readResponse(body: Record<string, unknown>, response: ProbeRespo
   return unanswered(base, [], failure?.message ?? `HTTP ${response.status ?? 'no response'}`);
 }
 
+/** What the events cannot show: a line that is not an SSE field, or the connection closing before [DONE]. */
+function streamFraming(response: ProbeResponse): string | undefined {
+  const failure = response.failure;
+  if (failure?.kind === 'bad_stream' && failure.code === SSE_FRAMING) return failure.message;
+  if (failure?.kind === 'network' && !response.done) return `the stream was cut off after ${response.events?.length ?? 0} event(s), before data: [DONE]`;
+  return undefined;
+}
+
 function readBody(body: Record<string, unknown>, response: ProbeResponse, base: Base, expect: ExpectContext): Answered {
   const failure = response.failure;
   // A 200 error body instead of a stream is reported as that, not also as bad framing.
   const framing = body.stream === true && failure?.kind !== 'error_body' ? [finding('stream.framing', `stream: true was asked and the reply was ${response.headers['content-type'] || 'not an event stream'}`)] : [];
   if (failure?.kind === 'html') return unanswered(base, [...framing, finding('response.html', failure.message)], failure.message);
+  if (failure && CUT_OFF.has(failure.kind)) {
+    const error = failure.kind === 'network' ? `the body was cut off: ${failure.message}` : failure.message;
+    return unanswered(base, framing, error);
+  }
   if (response.json === undefined) {
     const error = failure?.message ?? 'the body is not JSON';
     return unanswered(base, [...framing, finding('response.bad-json', error)], error);
