@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide, measureWindow, startSoak, type SoakPolicy, type SoakState } from '../../src/core/gates/controller.js';
 import type { Check, Outcome } from '../../src/core/gates/types.js';
 
-const policy: SoakPolicy = { soakMs: 60_000, intervalMs: 10_000, maxExtensions: 2, maxSourceErrors: 3, interactive: false };
+const policy: SoakPolicy = { soakMs: 60_000, intervalMs: 10_000, maxExtensions: 2, maxSourceErrors: 3, errorRetryMs: 2000, interactive: false };
 const check = (outcome: Outcome, reason = `${outcome} reason`): Check[] => [{ source: 'probes', outcome, reason }];
 
 /** Feed outcomes at each due time; returns every decision. */
@@ -72,18 +72,27 @@ describe('stage controller', () => {
   it('retries source errors and aborts only after maxSourceErrors in a row', () => {
     const { decisions, last } = soak(['error', 'error', 'error', 'pass']);
     expect(decisions.map((d) => d.action)).toEqual(['continue', 'continue', 'rollback']);
-    expect(decisions[0]!.line).toBe('stage 20%: error reason → retrying next interval (1 of 3 errors in a row)');
+    expect(decisions[0]!.line).toBe('stage 20%: error reason → retrying in 2s (1 of 3 errors in a row)');
     expect(last.line).toBe('stage 20%: error reason → rolling back: gates unreadable 3 times in a row');
   });
 
+  it('an unreadable gate is read again after errorRetry, not a whole interval later', () => {
+    const { decisions } = soak(['error', 'error', 'error']);
+    expect(decisions.map((d) => d.at)).toEqual([10_000, 12_000, 14_000]);
+    // Never later than the interval, so a short interval is not slowed down by the retry.
+    const quick = soak(['error', 'error'], { ...policy, intervalMs: 500 });
+    expect(quick.decisions.map((d) => d.at)).toEqual([500, 1000]);
+    expect(quick.decisions[0]!.line).toContain('retrying in 500ms');
+  });
+
   it('a reading between errors resets the count', () => {
-    const { decisions } = soak(['error', 'error', 'pass', 'error', 'error', 'pass']);
-    expect(decisions.map((d) => d.action)).toEqual(['continue', 'continue', 'continue', 'continue', 'continue', 'advance']);
+    const { decisions } = soak(['error', 'error', 'pass', 'error', 'error', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(decisions.map((d) => d.action)).toEqual([...Array(9).fill('continue'), 'advance']);
   });
 
   it('an error at the end of the window is never taken as a pass: it retries past the end', () => {
     const { decisions } = soak(['pass', 'pass', 'pass', 'pass', 'pass', 'error', 'pass']);
-    expect(decisions.slice(5).map((d) => [d.at, d.action])).toEqual([[60_000, 'continue'], [70_000, 'advance']]);
+    expect(decisions.slice(5).map((d) => [d.at, d.action])).toEqual([[60_000, 'continue'], [62_000, 'advance']]);
   });
 
   it('measures over the trailing soak length, so an extension judges fresh data', () => {

@@ -36,7 +36,7 @@ describe('ramp state transitions', () => {
   });
 
   it('records each decision with its figures and reason', () => {
-    const policy = { soakMs: 60_000, intervalMs: 10_000, maxExtensions: 2, maxSourceErrors: 3, interactive: false };
+    const policy = { soakMs: 60_000, intervalMs: 10_000, maxExtensions: 2, maxSourceErrors: 3, errorRetryMs: 2000, interactive: false };
     const checks = [{ source: 'probes', outcome: 'fail' as const, reason: 'error rate 4.1% > 1.0% over 212 requests', target: { requests: 212, errors: 9, p95Ms: 400 } }];
     const { decision } = decide(startSoak(policy, 1, 20, T0), policy, checks, T0 + 10_000);
     const s = decisionRecorded(soakingAt(1), decision);

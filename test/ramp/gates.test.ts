@@ -29,13 +29,13 @@ describe('gates that cannot decide', () => {
     expect(await fs.readFile(path.join(dir, '.env.canary'), 'utf8')).toBe(legacyEnvFile(legacy.url));
   });
 
-  it('an unreachable Prometheus is retried, not passed, and aborts after 3 errors in a row', async () => {
+  it('an unreachable Prometheus is retried soon (not an interval later), not passed, and aborts after 3 errors in a row', async () => {
     const { legacy, target } = await providers();
     const port = await closedPort();
     const dir = canaryProject({
       legacyUrl: legacy.url,
       targetUrl: target.url,
-      ramp: ['  stages: [10, 100]', '  soak: 5s', '  interval: 300ms', '  gates: { maxSourceErrors: 3 }', '  sources:', '    probes: false', '    prometheus:', `      url: http://127.0.0.1:${port}`, '      errorRate: sum(rate(errors[1m]))'],
+      ramp: ['  stages: [10, 100]', '  soak: 20s', '  interval: 2s', '  gates: { maxSourceErrors: 3, errorRetry: 200ms }', '  sources:', '    probes: false', '    prometheus:', `      url: http://127.0.0.1:${port}`, '      errorRate: sum(rate(errors[1m]))'],
     });
 
     const r = await migrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
@@ -43,7 +43,10 @@ describe('gates that cannot decide', () => {
     expect(r.code, r.stderr).toBe(1);
     const state = await readState(dir);
     expect(state?.gates.map((g) => `${g.outcome}:${g.action}`)).toEqual(['error:continue', 'error:continue', 'error:rollback']);
-    expect(state?.gates[0]?.line).toMatch(/prometheus: .*127\.0\.0\.1:\d+ unreachable: .* → retrying next interval \(1 of 3 errors in a row\)/);
+    expect(state?.gates[0]?.line).toMatch(/prometheus: .*127\.0\.0\.1:\d+ unreachable: .* → retrying in 200ms \(1 of 3 errors in a row\)/);
+    // The readings after an error come after errorRetry, well within the 2 s interval: not ~6 s blind.
+    const at = state!.gates.map((g) => Date.parse(g.at));
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeLessThan(1000);
     expect(state?.reason).toMatch(/rolling back: gates unreadable 3 times in a row$/);
     expect(state?.stages.map((s) => s.status)).toEqual(['failed', 'pending']);
   });

@@ -112,7 +112,7 @@ export interface StateFile {
   reason?: string;
   lock?: { pid: number };
   stages: Array<{ weight: number; status: string }>;
-  gates: Array<{ stage: number; weight: number; outcome: string; action: string; line: string; checks: unknown[] }>;
+  gates: Array<{ at: string; stage: number; weight: number; outcome: string; action: string; line: string; checks: unknown[] }>;
 }
 
 export async function readState(dir: string, env = 'canary'): Promise<StateFile | undefined> {

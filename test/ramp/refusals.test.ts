@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CANARY, canaryProject, legacyEnvFile, migrate, providers, readState } from './helpers.js';
+import { CANARY, canaryProject, legacyEnvFile, migrate, providers, readState, SHORT_RAMP } from './helpers.js';
 
 const WITH_PRODUCTION = [...CANARY, '  production:', '    envFiles: [.env.production]', '    requires: canary'];
 
@@ -69,6 +69,18 @@ describe('migrate ramp refuses', () => {
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain('the validation suite failed on target: nothing was changed');
     expect(r.stderr).toMatch(/conformance rule\(s\) broken by target/);
+    expect(await fs.readFile(path.join(dir, '.env.canary'), 'utf8')).toBe(legacyEnvFile(legacy.url));
+    expect(await readState(dir)).toBeUndefined();
+  });
+
+  it('ramp.validate: true in the config runs the validation suite like --validate', async () => {
+    const { legacy, target } = await providers({ faults: { defects: { drop: ['id', 'object'] } } });
+    const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, ramp: [...SHORT_RAMP, '  validate: true'] });
+
+    const r = await migrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
+
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('the validation suite failed on target: nothing was changed');
     expect(await fs.readFile(path.join(dir, '.env.canary'), 'utf8')).toBe(legacyEnvFile(legacy.url));
     expect(await readState(dir)).toBeUndefined();
   });

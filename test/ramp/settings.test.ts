@@ -5,16 +5,28 @@ import { makeChalk } from '../../src/core/output/color.js';
 import { liveLine } from '../../src/core/ramp/render.js';
 import { rampSettings } from '../../src/core/ramp/settings.js';
 
-const config = configSchema.parse({
+const raw = {
   version: 1,
   providers: { legacy: { baseUrl: 'http://l/v1', apiKey: 'k1' }, target: { baseUrl: 'http://t/v1', apiKey: 'k2' } },
   models: ['gpt-4.1'],
+};
+const config = configSchema.parse({
+  ...raw,
   environments: { canary: { envFiles: ['.env'], ramp: { soak: '30s', gates: { maxErrorRate: 0.05 } } } },
   ramp: { stages: [5, 20, 50, 100], soak: '60s', interval: '10s' },
 });
 const canary = config.environments.canary!;
 
 describe('ramp settings', () => {
+  it('validates when --validate or the config asks: top-level ramp.validate, overridden per environment', () => {
+    expect(rampSettings(config, canary, {}).validate).toBe(false);
+    expect(rampSettings(config, canary, { validate: true }).validate).toBe(true);
+    const asks = configSchema.parse({ ...raw, ramp: { validate: true }, environments: { canary: { envFiles: ['.env'] }, staging: { envFiles: ['.env'], ramp: { validate: false } } } });
+    expect(rampSettings(asks, asks.environments.canary!, {}).validate).toBe(true);
+    expect(rampSettings(asks, asks.environments.staging!, {}).validate).toBe(false);
+    expect(rampSettings(asks, asks.environments.staging!, { validate: true }).validate).toBe(true);
+  });
+
   it('layers defaults < top-level ramp < environment ramp < flags', () => {
     const s = rampSettings(config, canary, {});
     expect(s).toMatchObject({ stages: [5, 20, 50, 100], soakMs: 30_000, intervalMs: 10_000, warnings: [] });

@@ -35,7 +35,7 @@ describe('ramp soak with an open question', () => {
     let polls = 0;
     const deps: SoakDeps = {
       environment: 'canary',
-      policy: { soakMs: 60_000, intervalMs: 10_000, maxExtensions: 1, maxSourceErrors: 3, interactive: true },
+      policy: { soakMs: 60_000, intervalMs: 10_000, maxExtensions: 1, maxSourceErrors: 3, errorRetryMs: 2000, interactive: true },
       sources: [healthy],
       limits: { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, minSamples: 20 },
       interrupts: askedOnce(),
@@ -61,7 +61,7 @@ describe('ramp soak gates keep deciding while a question is open', () => {
     const decisions: string[] = [];
     const deps: SoakDeps = {
       environment: 'canary',
-      policy: { soakMs: 60_000, intervalMs: 300, maxExtensions: 1, maxSourceErrors: 3, interactive: true },
+      policy: { soakMs: 60_000, intervalMs: 300, maxExtensions: 1, maxSourceErrors: 3, errorRetryMs: 2000, interactive: true },
       sources: [failingLater],
       limits: { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, minSamples: 20 },
       interrupts: askedOnce(),

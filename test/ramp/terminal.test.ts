@@ -1,20 +1,32 @@
 // A person at a terminal (a real pseudo-terminal): production asks before the first stage, and
 // Ctrl-C during a soak offers pause / roll back / continue.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAtTerminal } from '../helpers/terminal.js';
-import { BIN, LEGACY_KEY, TARGET_KEY, canaryProject, legacyEnvFile, probeRamp, providers } from './helpers.js';
+import { BIN, LEGACY_KEY, TARGET_KEY, canaryProject, legacyEnvFile, migrate, probeRamp, providers, readState } from './helpers.js';
 
 const PRODUCTION = ['  production:', '    envFiles: [.env.canary]', '    cutover:', '      OPENAI_BASE_URL: ${TARGET_URL}', '      OPENAI_API_KEY: ${TARGET_KEY}'];
 const SLOW_RAMP = probeRamp('10, 100', '20s', '500ms');
 
-async function production() {
+async function production(ramp = SLOW_RAMP) {
   const { legacy, target } = await providers();
-  const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, environments: PRODUCTION, ramp: SLOW_RAMP });
+  const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, environments: PRODUCTION, ramp });
   const env = { LEGACY_KEY, TARGET_KEY, TARGET_URL: target.url, MIGRATE_ENV: '', MIGRATE_CONFIG: '' };
-  return { dir, env, legacy, envFile: () => readFileSync(path.join(dir, '.env.canary'), 'utf8') };
+  return {
+    dir,
+    env,
+    legacy,
+    target,
+    envFile: () => readFileSync(path.join(dir, '.env.canary'), 'utf8'),
+    state: () => readState(dir, 'production'),
+    locked: () => existsSync(path.join(dir, '.migrate/locks/production.lock')),
+  };
 }
+
+const START = { when: "Start shifting production's traffic to target", keys: 'y\r' };
+const SOAKING = { when: 'of traffic on target, soaking', keys: '\x03' };
+const CUT_OVER = "Cut production over";
 
 describe('migrate ramp at a terminal', () => {
   it('production: "n" at the first confirmation changes nothing (exit 130)', async () => {
@@ -44,5 +56,50 @@ describe('migrate ramp at a terminal', () => {
     expect(r.screen).toContain('the operator chose to roll back at stage 10%');
     expect(p.envFile()).toBe(legacyEnvFile(p.legacy.url));
     for (const key of [LEGACY_KEY, TARGET_KEY]) expect(r.screen).not.toContain(key);
+  });
+
+  it('Ctrl-C during the soak, then "pause here": paused at 10 %, lock released, resumable (exit 130)', async () => {
+    const p = await production();
+    const r = await runAtTerminal([process.execPath, BIN, 'ramp', '--env', 'production'], {
+      cwd: p.dir,
+      env: p.env,
+      answers: [START, SOAKING, { when: 'What now?', keys: '\r' }], // "pause here" is the default
+    });
+    expect(r.code, r.screen).toBe(130);
+    expect(p.envFile()).toContain('LLM_TARGET_WEIGHT=10\n');
+    expect(p.envFile()).toContain(`OPENAI_BASE_URL=${p.legacy.url}`);
+    expect(await p.state()).toMatchObject({ status: 'paused', reason: 'paused by the operator at stage 10%', appliedWeight: 10 });
+    expect(p.locked()).toBe(false);
+    const status = await migrate(p.dir, ['status', '--env', 'production'], { targetUrl: p.target.url });
+    expect(status.stdout).toContain('production: paused (paused by the operator at stage 10%)');
+    expect(status.stdout).toContain('lock: free');
+  });
+
+  it('Ctrl-C during the soak, then "continue the ramp": it goes on to completion (exit 0)', async () => {
+    const p = await production(probeRamp('10, 100', '2s', '400ms'));
+    const r = await runAtTerminal([process.execPath, BIN, 'ramp', '--env', 'production'], {
+      cwd: p.dir,
+      env: p.env,
+      answers: [START, SOAKING, { when: 'What now?', keys: '\x1b[B\x1b[B\r' }, { when: CUT_OVER, keys: 'y\r' }], // down twice to "continue"
+    });
+    expect(r.code, r.screen).toBe(0);
+    expect(await p.state()).toMatchObject({ status: 'completed', appliedWeight: 100 });
+    expect(p.envFile()).toContain('LLM_TARGET_WEIGHT=100\n');
+    expect(p.envFile()).toContain(`OPENAI_API_KEY=${TARGET_KEY}`);
+    expect(p.locked()).toBe(false);
+  });
+
+  it('"n" at the cut-over question pauses before 100 %: the weight stays at the last stage (exit 130)', async () => {
+    const p = await production(probeRamp('10, 100', '1s', '400ms'));
+    const r = await runAtTerminal([process.execPath, BIN, 'ramp', '--env', 'production'], {
+      cwd: p.dir,
+      env: p.env,
+      answers: [START, { when: CUT_OVER, keys: 'n\r' }],
+    });
+    expect(r.code, r.screen).toBe(130);
+    expect(await p.state()).toMatchObject({ status: 'paused', reason: 'the cut-over to 100% was not confirmed', appliedWeight: 10 });
+    expect(p.envFile()).toContain('LLM_TARGET_WEIGHT=10\n');
+    expect(p.envFile()).toContain(`OPENAI_API_KEY=${LEGACY_KEY}`);
+    expect(p.locked()).toBe(false);
   });
 });

@@ -46,4 +46,26 @@ describe('ramp.webhook', () => {
     expect(all).not.toContain(LEGACY_KEY);
     expect(r.stderr).not.toContain('hooksecret');
   });
+
+  it('is told about a rollback: why it started, that it is done, and how the ramp ended', async () => {
+    const { legacy, target } = await providers();
+    const hook = await receiver(0);
+    const verdict = `echo '{"verdict":"fail","reason":"checkout errors up"}'`;
+    const dir = canaryProject({
+      legacyUrl: legacy.url,
+      targetUrl: target.url,
+      ramp: ['  stages: [10, 100]', '  soak: 2s', '  interval: 300ms', '  sources:', '    probes: false', `    command: ${JSON.stringify(verdict)}`, `  webhook: ${hook.url}`],
+    });
+
+    const r = await migrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
+
+    expect(r.code, r.stderr).toBe(1);
+    const seen = hook.bodies.map((b) => (b.event === 'stage' ? `${b.weight}:${b.status}` : `${b.event}:${b.status}`));
+    expect(seen).toEqual(['10:applying', '10:soaking', 'rollback:started', 'rollback:done', 'end:rolled-back']);
+    const reason = 'stage 10%: command says fail: checkout errors up → rolling back';
+    expect(hook.bodies[2]).toMatchObject({ event: 'rollback', environment: 'canary', status: 'started', reason });
+    expect(hook.bodies[3]).toMatchObject({ event: 'rollback', status: 'done', reason, detail: expect.stringMatching(/restored \.env\.canary from backup/) });
+    expect(hook.bodies[4]).toMatchObject({ event: 'end', status: 'rolled-back', exitCode: 1 });
+    expect(JSON.stringify(hook.bodies)).not.toContain(TARGET_KEY);
+  });
 });

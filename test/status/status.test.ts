@@ -23,7 +23,9 @@ describe('migrate status', () => {
     expect(canary.lock).toMatchObject({ pid: ramp.pid, command: 'migrate ramp' });
     expect(canary.backupId).toMatch(/canary/);
     expect(canary.gates.length).toBeGreaterThanOrEqual(2);
-    expect(canary.gates[0]).toMatchObject({ stage: 0, weight: 10, outcome: 'pass', action: 'continue' });
+    // Numbered from 1 like the stage above and the ramp's events (the state file keeps the index).
+    expect(canary.gates[0]).toMatchObject({ stage: 1, weight: 10, outcome: 'pass', action: 'continue' });
+    expect(canary.gates[0].stage).toBe(canary.stage.number);
     expect(canary.gates[0].checks[0]).toMatchObject({ source: 'probes', outcome: 'pass', target: { errors: 0 } });
     expect(canary.gates[0].checks[0].target.requests).toBeGreaterThan(0);
     expect(production).toMatchObject({ environment: 'production', status: 'none', driverWeight: 0, lock: null, gates: [] });

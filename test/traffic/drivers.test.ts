@@ -259,4 +259,29 @@ describe('createTrafficDriver', () => {
     });
     expect(describeStep((await driver.plan(5))[0]!)).toBe(`write ${path.join(dir, 'inc.conf')} (split 5% to target)`);
   });
+  it('nginx and command drivers write the cut-over keys into the env files at 100 % only', async () => {
+    const envFile = path.join(dir, '.env');
+    await writeFile(envFile, 'OPENAI_BASE_URL=https://api.openai.com/v1\nOPENAI_API_KEY=sk-legacy-0123456789abcd\n');
+    const cutover = { OPENAI_BASE_URL: 'https://relay.example/v1', OPENAI_API_KEY: 'hs-target-9876543210wxyz' };
+    const secrets = ['sk-legacy-0123456789abcd', 'hs-target-9876543210wxyz'];
+    const withCompose = { ...env, cutover, compose: { files: ['docker-compose.yml'], services: ['app'], command: 'docker compose' }, traffic: { ...env.traffic, service: undefined } };
+    const composeVersion = { argv: ['docker', 'compose', 'version'], result: { exitCode: 0, stdout: 'Docker Compose version v2.27.0\n' } };
+    const nginx = await createTrafficDriver({ environment: 'canary', env: withCompose as never, providers: providers as never, configDir: dir, secrets, run: stubRunner([composeVersion]) });
+    expect((await nginx.plan(50)).map(describeStep)).toEqual([`write ${path.join(dir, 'inc.conf')} (split 50% to target)`, 'run nginx -t', 'run nginx -s reload']);
+    expect((await nginx.plan(100)).map(describeStep).slice(3)).toEqual([
+      `write ${envFile} (set OPENAI_API_KEY=hs-…wxyz, set OPENAI_BASE_URL=https://relay.example/v1)`,
+      `run docker compose -f ${path.join(dir, 'docker-compose.yml')} up -d --no-deps --force-recreate app`,
+    ]);
+
+    const log = path.join(dir, 'applied.log');
+    const command = await createTrafficDriver({
+      environment: 'canary', env: { ...env, cutover, traffic: { driver: 'command', command: `echo $MIGRATE_WEIGHT >> ${log}`, timeout: 5000 } } as never, providers: providers as never, configDir: dir, secrets, run: stubRunner([]),
+    });
+    await command.apply(50, { run: createRunner() });
+    expect(await readFile(envFile, 'utf8')).toContain('OPENAI_BASE_URL=https://api.openai.com/v1');
+    expect(await command.apply(100, { run: createRunner() })).toEqual({ appliedWeight: 100 });
+    expect(await readFile(envFile, 'utf8')).toBe('OPENAI_BASE_URL=https://relay.example/v1\nOPENAI_API_KEY=hs-target-9876543210wxyz\n');
+    await command.reset({ run: createRunner() }); // undoing the cut-over is restoring the backup, not the driver's job
+    expect(await readFile(log, 'utf8')).toBe('50\n100\n0\n');
+  });
 });

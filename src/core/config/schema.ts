@@ -87,6 +87,8 @@ export const gatesSchema = z.strictObject({
   maxExtensions: z.number().int().nonnegative().default(2),
   /** Consecutive source errors tolerated before aborting. */
   maxSourceErrors: z.number().int().positive().default(3),
+  /** How soon an unreadable gate source is read again (at most the interval). */
+  errorRetry: duration.default(2000),
 });
 
 export const prometheusSourceSchema = z.strictObject({
@@ -117,6 +119,7 @@ export const rampSchema = z.strictObject({
   gates: gatesSchema.default(gatesSchema.parse({})),
   sources: sourcesSchema.default(sourcesSchema.parse({})),
   webhook: url.optional().meta({ description: 'POSTed on every stage change, rollback and completion' }),
+  validate: z.boolean().default(false).meta({ description: 'run the validation suite in the preflight, as --validate does' }),
 });
 
 /** The same fields and bounds without their defaults (zod's .partial() would still fill them in). */
@@ -139,6 +142,7 @@ export const environmentRampSchema = z.strictObject({
     })
     .optional(),
   webhook: url.optional(),
+  validate: z.boolean().optional(),
 });
 
 export const environmentSchema = z.strictObject({

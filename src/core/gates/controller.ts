@@ -1,5 +1,5 @@
 import { combine } from './combine.js';
-import { seconds } from './format.js';
+import { delay, seconds } from './format.js';
 import type { Check, Outcome } from './types.js';
 
 // The soak of one stage as a pure state machine: the caller measures, passes the checks and
@@ -12,6 +12,8 @@ export interface SoakPolicy {
   maxExtensions: number;
   /** This many source errors in a row abort the stage (we would be ramping blind). */
   maxSourceErrors: number;
+  /** After a source error the next reading comes this soon (capped at the interval), not a whole interval later. */
+  errorRetryMs: number;
   /** A person can decide: an undecidable stage pauses instead of failing. */
   interactive: boolean;
 }
@@ -61,7 +63,7 @@ export function decide(state: SoakState, policy: SoakPolicy, checks: Check[], no
     next.extensions += 1;
     next.endsAt = now + policy.soakMs;
   }
-  next.nextAt = action === 'continue' || action === 'extend' ? nextDecisionAt(next, policy, now) : now;
+  next.nextAt = action === 'continue' || action === 'extend' ? nextDecisionAt(next, policy, now, combined.outcome === 'error') : now;
   const line = `stage ${state.weight}%: ${combined.reason} → ${suffix}`;
   const decision: Decision = { at: now, stageIndex: state.stageIndex, weight: state.weight, outcome: combined.outcome, action, line, checks };
   return { state: next, decision };
@@ -75,7 +77,7 @@ function choose(outcome: Outcome, s: SoakState, p: SoakPolicy, ended: boolean, n
       if (s.consecutiveErrors >= p.maxSourceErrors) {
         return { action: 'rollback', suffix: `rolling back: gates unreadable ${s.consecutiveErrors} times in a row` };
       }
-      return { action: 'continue', suffix: `retrying next interval (${s.consecutiveErrors} of ${p.maxSourceErrors} errors in a row)` };
+      return { action: 'continue', suffix: `retrying in ${delay(retryDelay(p))} (${s.consecutiveErrors} of ${p.maxSourceErrors} errors in a row)` };
     case 'inconclusive':
       if (!ended) return { action: 'continue', suffix: holding(s, now) };
       if (s.extensions < p.maxExtensions) {
@@ -93,8 +95,13 @@ function holding(s: SoakState, now: number): string {
   return `holding (${seconds(now - s.startedAt)} of ${seconds(s.endsAt - s.startedAt)})`;
 }
 
-/** Every interval, and exactly at the end of the window; past the end (retrying), one interval on. */
-function nextDecisionAt(s: SoakState, p: SoakPolicy, now: number): number {
-  const next = now + p.intervalMs;
+/** Every interval (soon after a source error), and exactly at the end of the window; past the end, one step on. */
+function nextDecisionAt(s: SoakState, p: SoakPolicy, now: number, error: boolean): number {
+  const next = now + (error ? retryDelay(p) : p.intervalMs);
   return now < s.endsAt ? Math.min(next, s.endsAt) : next;
+}
+
+// A blind stretch of maxSourceErrors whole intervals is too long: a hiccup gets a quick second look.
+function retryDelay(p: SoakPolicy): number {
+  return Math.min(p.intervalMs, p.errorRetryMs);
 }

@@ -177,6 +177,7 @@ export class RampRun {
         intervalMs: o.settings.intervalMs,
         maxExtensions: o.settings.gates.maxExtensions,
         maxSourceErrors: o.settings.gates.maxSourceErrors,
+        errorRetryMs: o.settings.gates.errorRetry,
         interactive: o.interactive,
       },
       sources: sources.all,

@@ -11,6 +11,8 @@ export interface RampSettings {
   gates: GatesConfig;
   sources: RampConfig['sources'];
   webhook?: string;
+  /** Run the validation suite in the preflight (`--validate` or `ramp.validate`). */
+  validate: boolean;
   /** Said once before the ramp starts (a last stage below 100 %). */
   warnings: string[];
 }
@@ -19,6 +21,7 @@ export interface RampFlags {
   stages?: string;
   soak?: string;
   interval?: string;
+  validate?: boolean;
 }
 
 export function rampSettings(config: Config, env: EnvironmentConfig, flags: RampFlags): RampSettings {
@@ -32,7 +35,9 @@ export function rampSettings(config: Config, env: EnvironmentConfig, flags: Ramp
   if (soakMs <= 0) throw new UsageError(`--soak must be more than 0, got ${soakMs}ms`, { hint: 'give each stage time to be measured, e.g. --soak 60s' });
   const warnings = stages[stages.length - 1] === 100 ? [] : [`the last stage is ${stages[stages.length - 1]}%: the ramp ends without cutting over to target`];
   if (intervalMs > soakMs) warnings.push(`the interval (${intervalMs}ms) is longer than the soak (${soakMs}ms): one decision per stage`);
-  return { stages, soakMs, intervalMs, gates: merged.gates, sources: merged.sources, webhook: merged.webhook, warnings };
+  // The flag can only turn validation on: a config that asks for it is not overridden by its absence.
+  const validate = Boolean(flags.validate) || (env.ramp?.validate ?? merged.validate);
+  return { stages, soakMs, intervalMs, gates: merged.gates, sources: merged.sources, webhook: merged.webhook, validate, warnings };
 }
 
 /** "10,50,100" → [10, 50, 100]. */

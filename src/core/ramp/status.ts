@@ -30,7 +30,7 @@ export interface EnvironmentStatus {
   updatedAt?: string;
   endedAt?: string;
   rollbackRequested?: RampState['rollbackRequested'];
-  /** The latest decisions, oldest first, with their figures. */
+  /** The latest decisions, oldest first, with their figures; `stage` is numbered from 1. */
   gates: GateRecord[];
 }
 
@@ -59,8 +59,13 @@ export async function environmentStatus(loaded: LoadedConfig, name: string, env:
     updatedAt: state.updatedAt,
     endedAt: state.endedAt,
     rollbackRequested: state.rollbackRequested,
-    gates: state.gates.slice(-recent),
+    gates: state.gates.slice(-recent).map(numbered),
   };
+}
+
+/** The state file keeps the stage's index (what --resume reads); people and scripts see stage numbers from 1, as in the ramp's events. */
+function numbered(g: GateRecord): GateRecord {
+  return { ...g, stage: g.stage + 1 };
 }
 
 /** The lock as shown (its token is the holder's alone); whether its process lives is known on this host only. */

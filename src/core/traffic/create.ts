@@ -5,6 +5,7 @@ import { composeProject, type ComposeProject } from '../compose/project.js';
 import type { Config, EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
 import { commandDriver } from './command.js';
+import { withCutover, type CutoverOptions } from './cutover.js';
 import { envDriver } from './env.js';
 import { nginxDriver } from './nginx.js';
 import type { TrafficDriver } from './types.js';
@@ -34,8 +35,8 @@ export async function createTrafficDriver(input: DriverInput): Promise<TrafficDr
         compose: env.compose ? { project: await project(input), services: env.compose.services } : undefined,
         secrets: input.secrets,
       });
-    case 'nginx':
-      return nginxDriver({
+    case 'nginx': {
+      const nginx = nginxDriver({
         environment: input.environment,
         file: path.resolve(configDir, traffic.file),
         binary: traffic.binary,
@@ -44,9 +45,25 @@ export async function createTrafficDriver(input: DriverInput): Promise<TrafficDr
         providers: input.providers,
         service: traffic.service ? { project: await serviceProject(input, traffic.service), name: traffic.service } : undefined,
       });
-    case 'command':
-      return commandDriver({ environment: input.environment, command: traffic.command, timeoutMs: traffic.timeout, cwd: configDir });
+      return withCutover(nginx, cutoverOptions(input));
+    }
+    case 'command': {
+      const command = commandDriver({ environment: input.environment, command: traffic.command, timeoutMs: traffic.timeout, cwd: configDir });
+      return withCutover(command, cutoverOptions(input));
+    }
   }
+}
+
+/** The env files point at target for good at 100 %, whichever driver moved the traffic. */
+function cutoverOptions(input: DriverInput): CutoverOptions {
+  const { env } = input;
+  let detected: Promise<ComposeProject> | undefined;
+  return {
+    envFiles: env.envFiles.map((f) => path.resolve(input.configDir, f)),
+    cutover: env.cutover,
+    compose: env.compose ? { project: () => (detected ??= project(input)), services: env.compose.services } : undefined,
+    secrets: input.secrets,
+  };
 }
 
 async function project(input: DriverInput): Promise<ComposeProject> {

@@ -54,7 +54,8 @@ export function envDriver(opts: EnvDriverOptions): TrafficDriver {
   return { name: 'env', plan, apply, reset: (o) => apply(0, o), current };
 }
 
-async function fileStep(file: string, updates: Record<string, string>, redactor: Redactor): Promise<FileStep | undefined> {
+/** The write that sets `updates` in one env file (format kept), or undefined when it already says so. */
+export async function fileStep(file: string, updates: Record<string, string>, redactor: Redactor): Promise<FileStep | undefined> {
   const before = await readEnvFile(file);
   const after = setKeys(before, updates);
   if (print(after) === print(before)) return undefined;
