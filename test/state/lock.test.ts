@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from '../../src/core/state/backup-plan.js';
 import { acquireLock, bootId, readLock } from '../../src/core/state/lock.js';
 import { lockFile } from '../../src/core/state/paths.js';
 import { useTmp } from './tmp.js';
@@ -111,6 +112,22 @@ describe('acquireLock', () => {
     const { boot: _boot, ...old } = beforeReboot;
     await fs.writeFile(file, JSON.stringify(old));
     await expect(acquireLock(stateDir, 'canary', { command: 'x' })).rejects.toMatchObject({ exitCode: 2 });
+  });
+
+  it('takes over a stale lock at once even when a process killed inside its takeover left its marker', async () => {
+    const stateDir = path.join(tmp(), '.migrate');
+    const file = lockFile(stateDir, 'canary');
+    const text = JSON.stringify({ pid: await deadPid(), host: os.hostname(), command: 'migrate rollback', time: '2026-01-01T00:00:00.000Z' });
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, text);
+    const marker = `${file}.takeover-${sha256(text).slice(0, 16)}`;
+    await fs.writeFile(marker, `${await deadPid()} ${os.hostname()}\n`); // fresh: only its dead creator tells it is abandoned
+    const started = Date.now();
+    const lock = await acquireLock(stateDir, 'canary', { command: 'migrate rollback' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(lock.takenOver?.reason).toBe('dead');
+    expect(existsSync(marker)).toBe(false);
+    expect(await readLock(stateDir, 'canary')).toMatchObject({ pid: process.pid, command: 'migrate rollback' });
   });
 
   it('takes over a garbage lock file and says it was unreadable', async () => {

@@ -61,7 +61,7 @@ export class LockHeldError extends MigrateError {
 /** Attempts, spaced by RETRY_MS, before giving up on a lock that keeps changing hands. */
 const MAX_ATTEMPTS = 100;
 const RETRY_MS = 20;
-/** A takeover takes milliseconds; a marker older than this was left by a crash. */
+/** A takeover takes milliseconds; a marker older than this was left by a crash (on any host). */
 const MARKER_ABANDONED_MS = 10_000;
 
 /**
@@ -195,16 +195,33 @@ async function takeOver(file: string, judged: string, info: LockInfo): Promise<b
   }
 }
 
+/** The marker names its creator (pid and host), and like the lock is never visible empty. */
 async function createMarker(marker: string): Promise<boolean> {
+  const tmp = `${marker}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeNewPrivateFile(tmp, `${process.pid} ${currentHost()}\n`);
   try {
-    await (await fs.open(marker, 'wx', 0o600)).close();
+    await fs.link(tmp, marker);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    const stat = await fs.stat(marker).catch(() => undefined);
-    if (stat && Date.now() - stat.mtimeMs > MARKER_ABANDONED_MS) await fs.rm(marker, { force: true });
+    await removeIfAbandoned(marker);
     return false;
+  } finally {
+    await fs.rm(tmp, { force: true });
   }
+}
+
+/**
+ * A process killed inside its takeover leaves its marker behind. Its creator being gone (on this
+ * host) frees it at once, so the next `migrate rollback` is not refused; from another host only
+ * its age can tell.
+ */
+async function removeIfAbandoned(marker: string): Promise<void> {
+  const [text, stat] = await Promise.all([fs.readFile(marker, 'utf8').catch(() => undefined), fs.stat(marker).catch(() => undefined)]);
+  if (!stat) return;
+  const [pid, host] = (text ?? '').trim().split(' ');
+  const creatorGone = host === currentHost() && Number(pid) > 0 && !isAlive(Number(pid));
+  if (creatorGone || Date.now() - stat.mtimeMs > MARKER_ABANDONED_MS) await fs.rm(marker, { force: true });
 }
 
 async function releaseIfOurs(file: string, info: LockInfo): Promise<void> {
