@@ -83,6 +83,9 @@ describe('migrate ramp at a terminal', () => {
       answers: [START, SOAKING, { when: 'What now?', keys: '\x1b[B\x1b[B\r' }, { when: CUT_OVER, keys: 'y\r' }], // down twice to "continue"
     });
     expect(r.code, r.screen).toBe(0);
+    // The soak is one line redrawn in place (\r, no new line): a bar, the time, both providers' figures.
+    const redraws = r.screen.match(/\rstage 2\/2 100% \[[█░]{20}\] [^\r\n]+\/2s · target err [^\r\n]+ · legacy err [^\r\n]+/g) ?? [];
+    expect(redraws.length, r.screen).toBeGreaterThanOrEqual(2);
     expect(await p.state()).toMatchObject({ status: 'completed', appliedWeight: 100 });
     expect(p.envFile()).toContain('LLM_TARGET_WEIGHT=100\n');
     expect(p.envFile()).toContain(`OPENAI_API_KEY=${TARGET_KEY}`);
