@@ -152,3 +152,10 @@ export async function expectNoSecrets(dir: string, ...texts: string[]): Promise<
 export function events(stdout: string): Array<Record<string, unknown>> {
   return stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
+
+/** The bytes a backup holds for the environment's first env file, as `migrate rollback` restores them. */
+export async function backupCopy(dir: string, backupId: string): Promise<Buffer> {
+  const backup = path.join(dir, '.migrate/backups', backupId);
+  const manifest = JSON.parse(await fs.readFile(path.join(backup, 'manifest.json'), 'utf8')) as { files: Array<{ stored: string }> };
+  return fs.readFile(path.join(backup, manifest.files[0]!.stored));
+}

@@ -1,0 +1,38 @@
+// The two ways the issue says people start migrate: `npx migrate` from the repository, and the
+// `migrate` command after `npm install -g` of the package (packed here as npm publishes it).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { ROOT, tempProject } from '../helpers/cli.js';
+
+const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+const QUIET = ['--no-audit', '--no-fund', '--loglevel=error'];
+
+describe('installing migrate', () => {
+  it('`npx migrate` from the repository runs the built CLI', async () => {
+    const r = await execa('npx', ['--offline', 'migrate', '--version'], { cwd: ROOT, reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(version);
+  });
+
+  it('after `npm install -g` of the packed package, `migrate` runs and loads its dependencies', async () => {
+    const dir = tempProject('migrate-install-', {
+      'migrate.yaml': 'version: 1\nproviders:\n  legacy: { baseUrl: "http://127.0.0.1:9/v1", apiKey: "${K}" }\n  target: { baseUrl: "http://127.0.0.1:9/v2", apiKey: "${K}" }\nmodels: [gpt-4.1]\n',
+    });
+    // The package as published: only the files package.json lists (dist/ is built by `npm test`).
+    const pack = await execa('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, ...QUIET], { cwd: ROOT });
+    const tarball = path.join(dir, pack.stdout.trim().split('\n').at(-1)!);
+    const prefix = path.join(dir, 'global');
+    await execa('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', ...QUIET, tarball], { cwd: dir });
+    const migrate = path.join(prefix, 'bin/migrate');
+
+    const v = await execa(migrate, ['--version'], { cwd: dir, reject: false });
+    expect(v.stdout.trim()).toBe(version);
+    // `config` loads yaml, zod and dotenv from the installed package's own node_modules.
+    const shown = await execa(migrate, ['config', '--json'], { cwd: dir, reject: false, env: { K: 'sk-install-test-0000abcd' } });
+    expect(shown.exitCode, shown.stderr).toBe(0);
+    expect(JSON.parse(shown.stdout).providers.target.baseUrl).toBe('http://127.0.0.1:9/v2');
+    expect(shown.stdout).not.toContain('sk-install-test-0000abcd');
+  }, 120_000);
+});
