@@ -37,6 +37,14 @@ describe('evaluate: thresholds', () => {
     expect(c.outcome).toBe('pass');
   });
 
+  it('lets the ratio alone decide with p95RatioFloorMs: 0, and a larger floor tolerate more', () => {
+    const slower = measured({ requests: 50, errors: 0, p95Ms: 149 }, { requests: 50, errors: 0, p95Ms: 100 });
+    expect(evaluate(slower, limits).outcome).toBe('pass'); // 49 ms slower: under the default 50 ms floor
+    expect(evaluate(slower, { ...limits, p95RatioFloorMs: 0 })).toMatchObject({ outcome: 'fail', reason: "p95 149ms is 1.49x legacy's 100ms > 1.20x over 50 requests" });
+    const c = evaluate(measured({ requests: 50, errors: 0, p95Ms: 1300 }, { requests: 50, errors: 0, p95Ms: 1000 }), { ...limits, p95RatioFloorMs: 500 });
+    expect(c.outcome).toBe('pass');
+  });
+
   it('ignores the ratio when legacy had too few samples to be a baseline', () => {
     const c = evaluate(measured({ requests: 50, errors: 0, p95Ms: 1300 }, { requests: 5, errors: 0, p95Ms: 100 }), limits);
     expect(c.outcome).toBe('pass');

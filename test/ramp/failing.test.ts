@@ -2,12 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canaryProject, expectNoSecrets, legacyEnvFile, migrate, probeRamp, providers, readAudit, readState, soakingAt, spawnMigrate, waitForState } from './helpers.js';
-
-async function backupCopy(dir: string, id: string): Promise<Buffer> {
-  const manifest = JSON.parse(await fs.readFile(path.join(dir, '.migrate/backups', id, 'manifest.json'), 'utf8'));
-  return fs.readFile(path.join(dir, '.migrate/backups', id, manifest.files[0].stored));
-}
+import { backupCopy, canaryProject, expectNoSecrets, legacyEnvFile, migrate, probeRamp, providers, readAudit, readState, soakingAt, spawnMigrate, waitForState } from './helpers.js';
 
 describe('migrate ramp when the target starts failing', () => {
   it('rolls back at 20 %: exit 1, env file byte-identical to the backup, reason recorded', async () => {
