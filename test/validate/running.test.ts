@@ -69,7 +69,7 @@ function peakInFlight(requests: readonly RequestRecord[], slackMs = 30): number 
 }
 
 describe('migrate validate: requests (built CLI, two fake providers)', () => {
-  it("a target slower than its timeoutMs: that case is an error saying it timed out, not retried, exit 1; legacy passes", async () => {
+  it('a target slower than its timeoutMs: that case is an error saying it timed out, not retried, exit 1; legacy passes', async () => {
     const dir = project({ targetExtra: ', timeoutMs: 300' });
     target.setFaults({ latency: { ms: 2000, firstN: 1 } });
     const started = Date.now();
