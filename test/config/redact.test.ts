@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { collectSecrets } from '../../src/core/config/secrets.js';
 import { Redactor, redactSecret, redactText } from '../../src/core/redact.js';
 
 describe('redactSecret', () => {
@@ -53,5 +54,14 @@ describe('Redactor', () => {
     const input = { apiKey: secret, note: `key ${secret}`, list: ['abc', 3], nested: { ok: 'plain' } };
     expect(redactor.value(input)).toEqual({ apiKey: 'sk-…4444', note: 'key sk-…4444', list: ['…', 3], nested: { ok: 'plain' } });
     expect(input.apiKey).toBe(secret);
+  });
+});
+
+describe('collectSecrets', () => {
+  it('counts a padded key both as written and as sent, so an echo of either is redacted', () => {
+    const key = 'sk-padded-0123456789abcdef';
+    const secrets = collectSecrets({ providers: { target: { apiKey: ` "${key}" `, nodes: [{ apiKey: `'${key}-node'` }] } } });
+    expect(secrets).toEqual(expect.arrayContaining([` "${key}" `, key, `${key}-node`]));
+    expect(new Redactor(secrets).text(`nginx: invalid value "Bearer ${key}"`)).not.toContain(key);
   });
 });

@@ -120,7 +120,7 @@ describe('acquireLock', () => {
     const text = JSON.stringify({ pid: await deadPid(), host: os.hostname(), command: 'migrate rollback', time: '2026-01-01T00:00:00.000Z' });
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, text);
-    const marker = `${file}.takeover-${sha256(text).slice(0, 16)}`;
+    const marker = `${file}.takeover-${sha256(text).slice(0, 16)}.0`;
     await fs.writeFile(marker, `${await deadPid()} ${os.hostname()}\n`); // fresh: only its dead creator tells it is abandoned
     const started = Date.now();
     const lock = await acquireLock(stateDir, 'canary', { command: 'migrate rollback' });

@@ -1,4 +1,6 @@
 // `migrate status` reads what a ramp left (or is writing): stage, weights, lock, gate history.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CANARY, canaryProject, legacyEnvFile, migrate, probeRamp, providers, soakingAt, spawnMigrate, waitForState } from '../ramp/helpers.js';
 
@@ -68,5 +70,14 @@ describe('migrate status', () => {
     expect(r.stdout).toContain('its process is gone: continue with `migrate ramp --env canary --resume` or undo with `migrate rollback --env canary`');
     expect(r.stdout).toMatch(/lock: pid \d+ .*\(stale: that process is gone\)/);
     expect(JSON.parse(json.stdout).environments[0]).toMatchObject({ status: 'running', orphaned: true, lock: { pid: ramp.pid, alive: false } });
+
+    // After a reboot the lock's pid may belong to a live process (pid 1 here): the boot id tells.
+    const lockPath = path.join(dir, '.migrate/locks/canary.lock');
+    const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
+    writeFileSync(lockPath, JSON.stringify({ ...lock, pid: 1, boot: 'an-earlier-boot' }));
+    const rebooted = await migrate(dir, ['status', '--env', 'canary', '--json'], { targetUrl: target.url });
+    const shown = JSON.parse(rebooted.stdout).environments[0];
+    expect(shown).toMatchObject({ status: 'running', orphaned: true, lock: { pid: 1, alive: false } });
+    expect(shown.lock).not.toHaveProperty('boot');
   });
 });

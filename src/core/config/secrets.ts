@@ -1,5 +1,6 @@
 // Which values in a config are secrets, so every printer can redact them. Works on validated
 // config and on raw input alike (the loader redacts its own error messages with it).
+import { bearerKey } from '../http/auth.js';
 
 const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i;
 const SECRET_HEADER = /authorization|api[-_]?key|token|secret|cookie|password/i;
@@ -33,6 +34,8 @@ export function looksSecret(name: string): boolean {
 
 function addProviderLike(found: Set<string>, entry: Obj): void {
   add(found, entry.apiKey);
+  // The key as sent (spaces and quotes around it dropped) is what a server or nginx may echo back.
+  if (typeof entry.apiKey === 'string') add(found, bearerKey(entry.apiKey));
   for (const [name, value] of Object.entries(asObject(entry.headers))) {
     if (!SECRET_HEADER.test(name)) continue;
     add(found, value);

@@ -1,8 +1,7 @@
 import type { LoadedConfig } from '../config/index.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { createRunner } from '../exec/run.js';
-import { currentHost } from '../state/identity.js';
-import { isAlive, readLock, type LockInfo } from '../state/lock.js';
+import { holderState, readLock, type LockInfo } from '../state/lock.js';
 import { resolveStateDir } from '../state/paths.js';
 import { loadRampState, type GateRecord, type RampState } from '../state/ramp.js';
 import { createTrafficDriver } from '../traffic/create.js';
@@ -68,11 +67,12 @@ function numbered(g: GateRecord): GateRecord {
   return { ...g, stage: g.stage + 1 };
 }
 
-/** The lock as shown (its token is the holder's alone); whether its process lives is known on this host only. */
+/** The lock as shown (its token and boot id are the holder's alone); whether its process lives is known on this host only. */
 function lockHolder(lock: LockInfo | undefined): EnvironmentStatus['lock'] {
   if (!lock) return null;
-  const { token: _token, ...info } = lock;
-  return { ...info, alive: lock.host === currentHost() ? isAlive(lock.pid) : undefined };
+  const { token: _token, boot: _boot, ...info } = lock;
+  const state = holderState(lock);
+  return { ...info, alive: state === 'elsewhere' ? undefined : state === 'alive' };
 }
 
 /**

@@ -9,8 +9,6 @@ import { sha256 } from './backup-plan.js';
 import { currentHost, currentUser, isAlive } from './identity.js';
 import { ensurePrivateDir, lockFile } from './paths.js';
 
-export { isAlive } from './identity.js';
-
 const lockInfoSchema = z.object({
   pid: z.number().int().positive(),
   host: z.string(),
@@ -122,20 +120,25 @@ export async function readLock(stateDir: string, environment: string): Promise<L
   return text === undefined ? undefined : parseLock(text);
 }
 
-/**
- * Throws when the holder is alive (or on another host, where we cannot tell); else describes it.
- * A pid alone cannot tell after a reboot (pids are reused), so a lock from another boot of this
- * host is stale whatever its pid.
- */
+/** Throws when the holder is alive (or on another host, where we cannot tell); else describes it. */
 function judge(environment: string, file: string, text: string): StaleLock {
   const holder = parseLock(text);
   if (!holder) return { reason: 'unreadable' };
-  if (holder.host !== currentHost()) throw new LockHeldError(environment, file, holder);
-  const { token: _token, boot: heldBoot, ...shown } = holder;
+  const state = holderState(holder);
+  if (state === 'alive' || state === 'elsewhere') throw new LockHeldError(environment, file, holder);
+  const { token: _token, boot: _boot, ...shown } = holder;
+  return { ...shown, reason: state };
+}
+
+/**
+ * Whether a lock's holder still runs: known on this host only (`elsewhere` otherwise). A pid
+ * alone cannot tell after a reboot (pids are reused), so a lock from another boot is `rebooted`.
+ */
+export function holderState(holder: LockInfo): 'alive' | 'dead' | 'rebooted' | 'elsewhere' {
+  if (holder.host !== currentHost()) return 'elsewhere';
   const now = bootId();
-  if (heldBoot && now && heldBoot !== now) return { ...shown, reason: 'rebooted' };
-  if (isAlive(holder.pid)) throw new LockHeldError(environment, file, holder);
-  return { ...shown, reason: 'dead' };
+  if (holder.boot && now && holder.boot !== now) return 'rebooted';
+  return isAlive(holder.pid) ? 'alive' : 'dead';
 }
 
 function parseLock(text: string): LockInfo | undefined {
@@ -180,8 +183,8 @@ async function writeTemp(file: string, info: LockInfo): Promise<string> {
  * rename over it is safe, and the lock file never disappears for a racer to grab.
  */
 async function takeOver(file: string, judged: string, info: LockInfo): Promise<boolean> {
-  const marker = `${file}.takeover-${sha256(judged).slice(0, 16)}`;
-  if (!(await createMarker(marker))) return false;
+  const marker = await claimMarker(`${file}.takeover-${sha256(judged).slice(0, 16)}`);
+  if (!marker) return false;
   try {
     if ((await fs.readFile(file, 'utf8').catch(() => undefined)) !== judged) return false;
     const tmp = await writeTemp(file, info);
@@ -189,10 +192,27 @@ async function takeOver(file: string, judged: string, info: LockInfo): Promise<b
       await fs.rm(tmp, { force: true });
       throw err;
     });
+    await removeMarkers(file); // all of them now name a text the lock no longer holds
     return true;
   } finally {
     await fs.rm(marker, { force: true });
   }
+}
+
+/**
+ * The markers of one judged text are numbered: a taker killed inside its takeover leaves its
+ * marker behind, and the next taker moves on to the next number rather than deleting it, so no
+ * taker ever deletes a marker another one may still hold. An abandoned marker is one whose
+ * creator is gone (this host) or that is older than any takeover takes (another host).
+ * Undefined when a live taker holds one.
+ */
+async function claimMarker(base: string): Promise<string | undefined> {
+  for (let n = 0; n < MAX_ATTEMPTS; n++) {
+    const marker = `${base}.${n}`;
+    if (await createMarker(marker)) return marker;
+    if (!(await abandoned(marker))) return undefined;
+  }
+  return undefined;
 }
 
 /** The marker names its creator (pid and host), and like the lock is never visible empty. */
@@ -203,25 +223,26 @@ async function createMarker(marker: string): Promise<boolean> {
     await fs.link(tmp, marker);
     return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    await removeIfAbandoned(marker);
-    return false;
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
   } finally {
     await fs.rm(tmp, { force: true });
   }
 }
 
-/**
- * A process killed inside its takeover leaves its marker behind. Its creator being gone (on this
- * host) frees it at once, so the next `migrate rollback` is not refused; from another host only
- * its age can tell.
- */
-async function removeIfAbandoned(marker: string): Promise<void> {
+async function abandoned(marker: string): Promise<boolean> {
   const [text, stat] = await Promise.all([fs.readFile(marker, 'utf8').catch(() => undefined), fs.stat(marker).catch(() => undefined)]);
-  if (!stat) return;
+  if (!stat) return true; // its taker finished: the next number is free to try
   const [pid, host] = (text ?? '').trim().split(' ');
-  const creatorGone = host === currentHost() && Number(pid) > 0 && !isAlive(Number(pid));
-  if (creatorGone || Date.now() - stat.mtimeMs > MARKER_ABANDONED_MS) await fs.rm(marker, { force: true });
+  if (host === currentHost() && Number(pid) > 0) return !isAlive(Number(pid));
+  return Date.now() - stat.mtimeMs > MARKER_ABANDONED_MS;
+}
+
+/** After a takeover: the markers left by killed takers of the texts this lock held before. */
+async function removeMarkers(file: string): Promise<void> {
+  const prefix = `${path.basename(file)}.takeover-`;
+  const names = await fs.readdir(path.dirname(file)).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(prefix) && !n.endsWith('.tmp')).map((n) => fs.rm(path.join(path.dirname(file), n), { force: true })));
 }
 
 async function releaseIfOurs(file: string, info: LockInfo): Promise<void> {

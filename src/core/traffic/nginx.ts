@@ -6,6 +6,7 @@ import type { ComposeProject } from '../compose/project.js';
 import type { Command } from '../exec/command.js';
 import { formatArgv } from '../exec/format.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { bearerKey } from '../http/auth.js';
 import { redactText } from '../redact.js';
 import { UnhealthyError } from '../../errors.js';
 import { renderNginxInclude, weightOfInclude } from './nginx-render.js';
@@ -36,7 +37,8 @@ export const RELOAD_SETTLE_MS = 1000;
 
 /** Writes the split include (0600: it holds both keys), checks it with `nginx -t`, reloads. No app restart. */
 export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
-  const keys = [opts.providers.legacy.apiKey, opts.providers.target.apiKey];
+  // As given and as sent (the include carries the key without spaces or quotes around it).
+  const keys = [opts.providers.legacy.apiKey, opts.providers.target.apiKey].flatMap((k) => [k, bearerKey(k)]);
 
   function plan(weight: number): Promise<Step[]> {
     return Promise.resolve([includeStep(opts, weight), nginxStep(opts, ['-t'], 'check the include'), nginxStep(opts, ['-s', 'reload'], 'reload nginx')]);
