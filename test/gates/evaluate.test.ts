@@ -3,7 +3,7 @@ import { evaluate } from '../../src/core/gates/evaluate.js';
 import { combine } from '../../src/core/gates/combine.js';
 import type { Check, Figures, Reading } from '../../src/core/gates/types.js';
 
-const limits = { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, minSamples: 20 };
+const limits = { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, p95RatioFloorMs: 50, minSamples: 20 };
 const measured = (target: Figures, legacy?: Figures): Reading => ({ source: 'probes', kind: 'measurement', target, legacy });
 
 describe('evaluate: thresholds', () => {

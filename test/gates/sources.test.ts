@@ -15,7 +15,7 @@ import { ProbeClient } from '../../src/core/http/client.js';
 import { endpointOf } from '../../src/core/providers/endpoint.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 
-const limits = { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, minSamples: 20 };
+const limits = { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, p95RatioFloorMs: 50, minSamples: 20 };
 const provider = (p: FakeProvider, apiKey = p.apiKey) => ({ baseUrl: p.url, apiKey, timeoutMs: 5000, nodes: [], strictModels: false });
 const windowOf = (from: number, to = Date.now()): WindowSpec => ({ env: 'canary', stageIndex: 1, weight: 20, from, to });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

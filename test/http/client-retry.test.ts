@@ -13,6 +13,17 @@ describe('ProbeClient retries', () => {
     expect(res.attempts[0]!.failure?.kind).toBe('server');
   });
 
+  it('awaits beforeAttempt before every attempt, and starts the total timeout after the first', async () => {
+    const log: string[] = [];
+    const server = await serve((_req, res, n) => (log.push(`request ${n}`), n < 3 ? json(res, 503, { error: 'busy' }, { 'retry-after-ms': '0' }) : json(res, 200, completion)));
+    let waits = 0;
+    // The first wait (a rate-limit token, say) is longer than the whole total timeout: it must not count.
+    const beforeAttempt = async () => (log.push(`token ${++waits}`), waits === 1 ? new Promise<void>((r) => setTimeout(r, 400)) : undefined);
+    const res = await newClient({ timeouts: { totalMs: 300 } }).request({ method: 'POST', url: `${server.url}/v1/chat/completions`, body: {}, beforeAttempt });
+    expect(res.ok).toBe(true);
+    expect(log).toEqual(['token 1', 'request 1', 'token 2', 'request 2', 'token 3', 'request 3']);
+  });
+
   it('stops after the configured retries and reports the last failure', async () => {
     const server = await serve((_req, res) => json(res, 500, { error: 'boom' }));
     const res = await newClient({ retry: { retries: 1 } }).request({ method: 'GET', url: `${server.url}/v1/models` });

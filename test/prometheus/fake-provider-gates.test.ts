@@ -13,7 +13,7 @@ import { endpointOf } from '../../src/core/providers/endpoint.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { startPrometheus, type PrometheusRig } from '../helpers/prometheus.js';
 
-const limits = { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, minSamples: 20 };
+const limits = { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, p95RatioFloorMs: 50, minSamples: 20 };
 let legacy: FakeProvider;
 let target: FakeProvider;
 let prom: PrometheusRig;

@@ -9,7 +9,7 @@ import { queryInstant } from '../../src/core/prometheus/client.js';
 import { startPrometheus, type PrometheusRig } from '../helpers/prometheus.js';
 
 const counters = { requests: 200, errors: 10, p95: 850 };
-const limits = { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, minSamples: 20 };
+const limits = { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, p95RatioFloorMs: 50, minSamples: 20 };
 
 function metrics(): string {
   const l = '{env="canary",provider="target"}';

@@ -37,7 +37,7 @@ describe('ramp soak with an open question', () => {
       environment: 'canary',
       policy: { soakMs: 60_000, intervalMs: 10_000, maxExtensions: 1, maxSourceErrors: 3, errorRetryMs: 2000, interactive: true },
       sources: [healthy],
-      limits: { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, minSamples: 20 },
+      limits: { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, p95RatioFloorMs: 50, minSamples: 20 },
       interrupts: askedOnce(),
       prompter: absentPerson,
       // The first poll is before the question; the request arrives while it is open.
@@ -63,7 +63,7 @@ describe('ramp soak gates keep deciding while a question is open', () => {
       environment: 'canary',
       policy: { soakMs: 60_000, intervalMs: 300, maxExtensions: 1, maxSourceErrors: 3, errorRetryMs: 2000, interactive: true },
       sources: [failingLater],
-      limits: { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, minSamples: 20 },
+      limits: { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, p95RatioFloorMs: 50, minSamples: 20 },
       interrupts: askedOnce(),
       prompter: absentPerson,
       rollbackRequested: async () => undefined,

@@ -284,4 +284,16 @@ describe('createTrafficDriver', () => {
     await command.reset({ run: createRunner() }); // undoing the cut-over is restoring the backup, not the driver's job
     expect(await readFile(log, 'utf8')).toBe('50\n100\n0\n');
   });
+
+  it('leaves the env files on legacy when the gateway reports it stopped short of 100 %', async () => {
+    const envFile = path.join(dir, '.env');
+    const before = 'OPENAI_BASE_URL=https://api.openai.com/v1\nOPENAI_API_KEY=sk-legacy-0123456789abcd\n';
+    await writeFile(envFile, before);
+    const cutover = { OPENAI_BASE_URL: 'https://relay.example/v1' };
+    const command = await createTrafficDriver({
+      environment: 'canary', env: { ...env, cutover, traffic: { driver: 'command', command: 'echo \'{"weight": 50}\'', timeout: 5000 } } as never, providers: providers as never, configDir: dir, secrets: [], run: stubRunner([]),
+    });
+    expect(await command.apply(100, { run: createRunner() })).toEqual({ appliedWeight: 50 });
+    expect(await readFile(envFile, 'utf8')).toBe(before);
+  });
 });

@@ -26,7 +26,6 @@ export async function run(ctx: Context, flags: RampFlags): Promise<number> {
     env,
     settings,
     resume: Boolean(flags.resume),
-    validate: settings.validate,
     yes: Boolean(ctx.global.yes),
     dryRun: Boolean(ctx.global.dryRun),
     interactive: ctx.interactive,

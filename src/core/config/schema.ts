@@ -82,7 +82,7 @@ export const gatesSchema = z.strictObject({
   maxErrorRate: z.number().min(0).max(1).default(0.01),
   maxP95Ms: z.number().positive().default(3000),
   maxP95Ratio: z.number().positive().default(1.2),
-  /** The ratio gate fails only when target is also this much slower (0: the ratio alone decides). */
+  /** The ratio gate fails only when target is also this much slower: 3 ms against 2 ms is "1.5x" yet noise (0: the ratio alone decides). */
   p95RatioFloorMs: z.number().nonnegative().default(50),
   minSamples: z.number().int().nonnegative().default(20),
   /** Inconclusive windows tolerated (each extends the soak) before pausing or failing. */

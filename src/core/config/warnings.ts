@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { bearerKey } from '../http/auth.js';
 import type { DotenvVars } from './dotenv.js';
 import type { VariableUse } from './interpolate.js';
 import type { Config } from './schema.js';
@@ -28,8 +29,9 @@ function paddedKeys(source: YamlSource, config: Config): string[] {
   });
 }
 
-/** What `bearerKey` (src/core/http/auth.ts) drops: "quotes", "spaces", "spaces and quotes", or undefined. */
+/** What `bearerKey` drops: "quotes", "spaces", "spaces and quotes", or undefined. */
 function paddingOf(value: string): string | undefined {
+  if (bearerKey(value) === value) return undefined;
   const trimmed = value.trim();
   const inner = /^(['"])(.*)\1$/.exec(trimmed)?.[2];
   const spaced = trimmed !== value || (inner !== undefined && inner.trim() !== inner);

@@ -1,5 +1,6 @@
+import { formatDuration } from '../config/duration.js';
 import { combine } from './combine.js';
-import { delay, seconds } from './format.js';
+import { seconds } from './format.js';
 import type { Check, Outcome } from './types.js';
 
 // The soak of one stage as a pure state machine: the caller measures, passes the checks and
@@ -77,7 +78,7 @@ function choose(outcome: Outcome, s: SoakState, p: SoakPolicy, ended: boolean, n
       if (s.consecutiveErrors >= p.maxSourceErrors) {
         return { action: 'rollback', suffix: `rolling back: gates unreadable ${s.consecutiveErrors} times in a row` };
       }
-      return { action: 'continue', suffix: `retrying in ${delay(retryDelay(p))} (${s.consecutiveErrors} of ${p.maxSourceErrors} errors in a row)` };
+      return { action: 'continue', suffix: `retrying in ${formatDuration(retryDelay(p))} (${s.consecutiveErrors} of ${p.maxSourceErrors} errors in a row)` };
     case 'inconclusive':
       if (!ended) return { action: 'continue', suffix: holding(s, now) };
       if (s.extensions < p.maxExtensions) {

@@ -1,13 +1,6 @@
 import { ms, pct, ratio, requests } from './format.js';
 import type { Check, Figures, Reading, Thresholds } from './types.js';
 
-/**
- * Below this difference a p95 ratio is noise: 3 ms against 2 ms is "1.5x" yet harmless for
- * calls that take seconds. The ratio gate fails only when target is also this much slower
- * (`gates.p95RatioFloorMs`).
- */
-export const RATIO_FLOOR_MS = 50;
-
 /** Judge one source's reading. Order matters: auth first (it never heals), then too few samples. */
 export function evaluate(reading: Reading, limits: Thresholds): Check {
   if (reading.kind === 'error') return { source: reading.source, outcome: 'error', reason: `${reading.source}: ${reading.message}` };
@@ -42,7 +35,7 @@ function judgeFigures(target: Figures, legacy: Figures | undefined, limits: Thre
   }
   const baseline = comparableBaseline(legacy, limits);
   const r = baseline !== undefined && target.p95Ms !== undefined ? target.p95Ms / baseline : undefined;
-  if (r !== undefined && r > limits.maxP95Ratio && target.p95Ms! - baseline! > (limits.p95RatioFloorMs ?? RATIO_FLOOR_MS)) {
+  if (r !== undefined && r > limits.maxP95Ratio && target.p95Ms! - baseline! > limits.p95RatioFloorMs) {
     return { outcome: 'fail', reason: `p95 ${ms(target.p95Ms!)} is ${ratio(r)} legacy's ${ms(baseline!)} > ${ratio(limits.maxP95Ratio)}${over}` };
   }
   return { outcome: 'pass', reason: passReason(rate, target.p95Ms, r, limits) + over };

@@ -22,8 +22,3 @@ export function requests(n: number): string {
 export function seconds(msValue: number): string {
   return `${Math.round(msValue / 1000)}s`;
 }
-
-/** 300 → "300ms", 2000 → "2s", 1500 → "1.5s": delays shorter than a second stay readable. */
-export function delay(msValue: number): string {
-  return msValue < 1000 ? `${Math.round(msValue)}ms` : `${Number((msValue / 1000).toFixed(1))}s`;
-}

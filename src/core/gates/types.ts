@@ -36,8 +36,8 @@ export interface Thresholds {
   maxErrorRate: number;
   maxP95Ms: number;
   maxP95Ratio: number;
-  /** Below this difference a p95 ratio is noise (default RATIO_FLOOR_MS). */
-  p95RatioFloorMs?: number;
+  /** Below this difference a p95 ratio is noise: the ratio gate fails only when target is also this much slower. */
+  p95RatioFloorMs: number;
   minSamples: number;
 }
 

@@ -47,6 +47,7 @@ export class ProbeClient {
     const url = new URL(spec.url); // a malformed URL is a programmer error: let it throw
     const timeouts = { ...this.timeouts, ...definedOnly(spec.timeouts) };
     const retry = { ...this.retry, ...definedOnly(spec.retry) };
+    await spec.beforeAttempt?.(); // the first wait for a rate-limit token is not the request's time
     const deadline = performance.now() + timeouts.totalMs;
     const plan = {
       dispatcher: this.dispatcher,
@@ -77,6 +78,7 @@ export class ProbeClient {
       await sleep(wait, undefined, spec.signal ? { signal: spec.signal } : undefined).catch(() => {
         throw spec.signal?.reason;
       });
+      await spec.beforeAttempt?.();
       if (performance.now() >= deadline) return toResponse({ ...result, failure: timeoutFailure('total', timeouts.totalMs) }, attempts);
     }
   }

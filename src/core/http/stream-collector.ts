@@ -29,7 +29,7 @@ export class StreamCollector {
     return this.framing();
   }
 
-  /** The body ended; a stream without [DONE] is incomplete. */
+  /** The body ended: a line that was not an SSE field fails the stream; else one without [DONE] is incomplete. */
   end(): Failure | undefined {
     const { partial } = this.parser.end();
     const framing = this.framing();

@@ -78,6 +78,11 @@ export interface RequestSpec {
   signal?: AbortSignal;
   /** Max response body bytes kept (default 8 MiB). */
   maxBodyBytes?: number;
+  /**
+   * Awaited before every attempt, retries included: validate takes a rate-limit token here, so
+   * retries count against the limit too. The total timeout starts after the first one.
+   */
+  beforeAttempt?: () => Promise<void>;
 }
 
 export interface Attempt {

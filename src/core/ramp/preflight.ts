@@ -63,7 +63,7 @@ function problemLines(r: EndpointReport): string[] {
 
 /** The validation suite on both providers (config validate.suites, else the built-in one). */
 export async function validateProviders(loaded: LoadedConfig, opts: { cwd: string; env: NodeJS.ProcessEnv; version: string; signal: AbortSignal }): Promise<string> {
-  // Only `--validate` needs the suite machinery: keep it off every other ramp's start-up.
+  // Only a ramp asked to validate (--validate or ramp.validate) needs the suite machinery: keep it off every other ramp's start-up.
   const [{ buildReport }, { rpmOf, runValidation }, { configuredSuiteFiles, loadSuites }] = await Promise.all([
     import('../validate/report.js'),
     import('../validate/run.js'),

@@ -23,7 +23,6 @@ export interface RampOptions {
   env: EnvironmentConfig;
   settings: RampSettings;
   resume: boolean;
-  validate: boolean;
   yes: boolean;
   dryRun: boolean;
   interactive: boolean;
@@ -58,7 +57,7 @@ export async function runRamp(o: RampOptions): Promise<number> {
   if (o.dryRun) {
     const journal = new Journal({ environment: o.environment, out: o.out, secrets: o.loaded.secrets, startedAt: started });
     const envFiles = o.env.envFiles.map((f) => resolveConfigPath(o.loaded, f));
-    await journal.emit(await rampPlan({ ...admission, settings: o.settings, driver, resume: o.resume, validate: o.validate, envFiles }));
+    await journal.emit(await rampPlan({ ...admission, settings: o.settings, driver, resume: o.resume, validate: o.settings.validate, envFiles }));
     return 0;
   }
   for (const warning of o.settings.warnings) o.out.warn(warning);

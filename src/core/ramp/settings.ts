@@ -36,7 +36,7 @@ export function rampSettings(config: Config, env: EnvironmentConfig, flags: Ramp
   const warnings = stages[stages.length - 1] === 100 ? [] : [`the last stage is ${stages[stages.length - 1]}%: the ramp ends without cutting over to target`];
   if (intervalMs > soakMs) warnings.push(`the interval (${intervalMs}ms) is longer than the soak (${soakMs}ms): one decision per stage`);
   // The flag can only turn validation on: a config that asks for it is not overridden by its absence.
-  const validate = Boolean(flags.validate) || (env.ramp?.validate ?? merged.validate);
+  const validate = Boolean(flags.validate) || merged.validate;
   return { stages, soakMs, intervalMs, gates: merged.gates, sources: merged.sources, webhook: merged.webhook, validate, warnings };
 }
 

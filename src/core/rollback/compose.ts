@@ -38,9 +38,8 @@ export function prepareCompose(compose: ComposeConfig, configDir: string, deps: 
  * restored: a rollback that then cannot recreate would leave a half-done job (exit 3) where
  * refusing up front changes nothing (exit 2).
  */
-async function assertOnPath(program: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const dirs = program.includes('/') ? [''] : (env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  for (const dir of dirs) {
+async function assertOnPath(program: string): Promise<void> {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     if (await access(path.join(dir, program), constants.X_OK).then(() => true, () => false)) return;
   }
   throw new CommandNotFoundError(program, {

@@ -1,7 +1,6 @@
-import { composeUp } from '../compose/commands.js';
 import type { ComposeProject } from '../compose/project.js';
 import { Redactor } from '../redact.js';
-import { fileStep } from './env.js';
+import { envFileSteps } from './env.js';
 import { executeSteps } from './steps.js';
 import type { Step, TrafficDriver } from './types.js';
 
@@ -25,14 +24,8 @@ export function withCutover(driver: TrafficDriver, opts: CutoverOptions): Traffi
   const redactor = new Redactor(opts.secrets);
 
   async function cutoverSteps(): Promise<Step[]> {
-    const writes: Step[] = [];
-    for (const file of opts.envFiles) {
-      const step = await fileStep(file, opts.cutover, redactor);
-      if (step) writes.push(step);
-    }
-    // Recreate even when no file changed: a crash may have come between the write and the recreate.
-    const recreate: Step[] = opts.compose ? [{ kind: 'command', command: composeUp(await opts.compose.project(), opts.compose.services) }] : [];
-    return [...writes, ...recreate];
+    const compose = opts.compose && { project: await opts.compose.project(), services: opts.compose.services };
+    return envFileSteps(opts.envFiles, opts.cutover, redactor, compose);
   }
 
   return {
@@ -42,7 +35,8 @@ export function withCutover(driver: TrafficDriver, opts: CutoverOptions): Traffi
     plan: async (weight) => [...(await driver.plan(weight)), ...(weight >= 100 ? await cutoverSteps() : [])],
     async apply(weight, o) {
       const applied = await driver.apply(weight, o);
-      if (weight >= 100) await executeSteps(await cutoverSteps(), o);
+      // Only once the gateway says all traffic is on target: one that stopped short keeps the app on it.
+      if (applied.appliedWeight >= 100) await executeSteps(await cutoverSteps(), o);
       return applied;
     },
   };

@@ -28,15 +28,8 @@ export function envDriver(opts: EnvDriverOptions): TrafficDriver {
   const redactor = new Redactor(opts.secrets);
   const updates = (weight: number) => ({ [opts.weightKey]: formatWeight(weight), ...(weight >= 100 ? opts.cutover : {}) });
 
-  async function plan(weight: number): Promise<Step[]> {
-    const writes: Step[] = [];
-    for (const file of opts.envFiles) {
-      const step = await fileStep(file, updates(weight), redactor);
-      if (step) writes.push(step);
-    }
-    // Recreate even when no file changed: a crash may have come between the write and the recreate.
-    const recreate: Step[] = opts.compose ? [{ kind: 'command', command: composeUp(opts.compose.project, opts.compose.services) }] : [];
-    return [...writes, ...recreate];
+  function plan(weight: number): Promise<Step[]> {
+    return envFileSteps(opts.envFiles, updates(weight), redactor, opts.compose);
   }
 
   async function current(): Promise<number | undefined> {
@@ -55,7 +48,21 @@ export function envDriver(opts: EnvDriverOptions): TrafficDriver {
 }
 
 /** The write that sets `updates` in one env file (format kept), or undefined when it already says so. */
-export async function fileStep(file: string, updates: Record<string, string>, redactor: Redactor): Promise<FileStep | undefined> {
+/**
+ * `updates` written into each env file that needs them, then the services recreated so they
+ * re-read the files: even when no file changed, as a crash may have come between the two.
+ */
+export async function envFileSteps(files: string[], updates: Record<string, string>, redactor: Redactor, compose?: { project: ComposeProject; services: string[] }): Promise<Step[]> {
+  const writes: Step[] = [];
+  for (const file of files) {
+    const step = await fileStep(file, updates, redactor);
+    if (step) writes.push(step);
+  }
+  const recreate: Step[] = compose ? [{ kind: 'command', command: composeUp(compose.project, compose.services) }] : [];
+  return [...writes, ...recreate];
+}
+
+async function fileStep(file: string, updates: Record<string, string>, redactor: Redactor): Promise<FileStep | undefined> {
   const before = await readEnvFile(file);
   const after = setKeys(before, updates);
   if (print(after) === print(before)) return undefined;

@@ -1,14 +1,17 @@
 import type { Config, ProviderConfig, ProviderRole } from '../config/schema.js';
-import type { ProbeResponse, RequestSpec, RetryPolicy } from '../http/types.js';
+import type { ProbeResponse, RequestSpec } from '../http/types.js';
 import { endpointOf, type Endpoint } from '../providers/endpoint.js';
 import { runPool } from './pool.js';
 import { probeSpec, readProbe, PROBE_KINDS, type ProbeKind, type ProbeResult } from './probes.js';
 import { TokenBucket } from './rate-limit.js';
 import { chatBody, chatSpec } from './request.js';
-import { sendLimited, type Requester } from './send.js';
 import { assertSide, readResponse, type Answered, type SideResult } from './side.js';
 import type { CaseRun } from './suite.js';
 import { verdictOf, type Verdict } from './verdict.js';
+
+export interface Requester {
+  request(spec: RequestSpec): Promise<ProbeResponse>;
+}
 
 export interface RunOptions {
   runs: readonly CaseRun[];
@@ -23,8 +26,6 @@ export interface RunOptions {
   totalTimeoutMs: number;
   signal: AbortSignal;
   client: Requester;
-  /** The probing client's retry policy, applied per attempt under the rate limit (default: the client's default). */
-  retry?: RetryPolicy;
   /** Send the deliberately bad requests and GET /models (default true). */
   probes?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -72,7 +73,8 @@ export async function runValidation(opts: RunOptions): Promise<RunResult> {
 
   await runPool(tasks, opts.concurrency, async (task) => {
     const endpoint = endpoints[task.role];
-    const sendTo = (spec: RequestSpec) => unlessAborted(sendLimited(opts.client, buckets[task.role], spec, signal, { retry: opts.retry }), signal);
+    // Every attempt, retries included, waits for a token: a run under 429s keeps to the limit.
+    const sendTo = (spec: RequestSpec) => unlessAborted(opts.client.request({ ...spec, beforeAttempt: () => buckets[task.role].take(signal) }), signal);
     if (task.kind === 'probe') {
       const response = await sendTo(probeSpec(task.probe, endpoint, opts.defaultModel, signal));
       if (response) (probes[task.role] ??= []).push(readProbe(task.probe, response));
