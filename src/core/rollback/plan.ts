@@ -34,14 +34,15 @@ export interface RestorePlan {
 
 /**
  * Compare the backup with the files on disk. Reads only; the stored copies' checksums are
- * checked again here, so the bytes planned are exactly the bytes that were verified.
+ * checked again here, so the bytes planned are exactly the bytes that were verified. A re-plan
+ * passes the copies its first plan verified (`copies`, in manifest order) rather than reading them again.
  */
-export async function planRestore(backup: Backup, providers: ProviderUrls, configured: string[] = []): Promise<RestorePlan> {
+export async function planRestore(backup: Backup, providers: ProviderUrls, configured: string[] = [], copies?: Buffer[]): Promise<RestorePlan> {
   const secrets = new Set<string>();
   const files: FileRestore[] = [];
   const merged: Record<string, string> = {};
-  for (const file of backup.manifest.files) {
-    const content = await storedCopy(backup, file);
+  for (const [i, file] of backup.manifest.files.entries()) {
+    const content = copies?.[i] ?? (await storedCopy(backup, file));
     const current = await readCurrent(file.absolute);
     const after = values(parse(content.toString('utf8')));
     const before = current === undefined ? {} : values(parse(current.toString('utf8')));

@@ -43,7 +43,7 @@ function showPlan(plan: RestorePlan, command: string | null, hasCompose: boolean
 /** Files may have changed while we waited for a ramp to stop: restore against what is there now. */
 export async function replan(s: Session): Promise<RestorePlan> {
   const before = s.plan!;
-  const plan = await planRestore(before.backup, s.req.loaded.config.providers, s.configured);
+  const plan = await planRestore(before.backup, s.req.loaded.config.providers, s.configured, before.files.map((f) => f.content));
   const now = describePlan(plan);
   if (now.join('\n') !== describePlan(before).join('\n')) {
     s.req.log.info('the env files changed while waiting for the lock; restoring against what is there now:');

@@ -74,7 +74,7 @@ export async function acquireLock(stateDir: string, environment: string, opts: {
   const info = lockInfo(opts.command);
   const won = (takenOver?: StaleLock): Lock => ({ file, info, takenOver, release: () => releaseIfOurs(file, info) });
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (await createExclusive(file, info)) return won();
+    if (await createExclusive(file, lockText(info))) return won();
     const text = await fs.readFile(file, 'utf8').catch(() => undefined);
     if (text !== undefined) {
       const stale = judge(environment, file, text);
@@ -150,13 +150,17 @@ function parseLock(text: string): LockInfo | undefined {
   }
 }
 
+function lockText(info: LockInfo): string {
+  return `${JSON.stringify(info)}\n`;
+}
+
 /**
- * Write the lock to a private temp file, then link() it into place: link fails with EEXIST
- * like O_EXCL, and the lock is never visible half-written (a reader could take an empty
- * file for garbage and take it over).
+ * Create `file` only if it is absent: write a private temp file, then link() it into place.
+ * link fails with EEXIST like O_EXCL, and the file is never visible half-written (a reader
+ * could take an empty lock for garbage and take it over).
  */
-async function createExclusive(file: string, info: LockInfo): Promise<boolean> {
-  const tmp = await writeTemp(file, info);
+async function createExclusive(file: string, content: string): Promise<boolean> {
+  const tmp = await writeTemp(file, content);
   try {
     await fs.link(tmp, file);
     return true;
@@ -168,10 +172,10 @@ async function createExclusive(file: string, info: LockInfo): Promise<boolean> {
   }
 }
 
-/** The lock's content in a private temp file beside it, fsynced, ready to link or rename. */
-async function writeTemp(file: string, info: LockInfo): Promise<string> {
+/** `content` in a private temp file beside `file`, fsynced, ready to link or rename. */
+async function writeTemp(file: string, content: string): Promise<string> {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeNewPrivateFile(tmp, `${JSON.stringify(info)}\n`);
+  await writeNewPrivateFile(tmp, content);
   return tmp;
 }
 
@@ -187,7 +191,7 @@ async function takeOver(file: string, judged: string, info: LockInfo): Promise<b
   if (!marker) return false;
   try {
     if ((await fs.readFile(file, 'utf8').catch(() => undefined)) !== judged) return false;
-    const tmp = await writeTemp(file, info);
+    const tmp = await writeTemp(file, lockText(info));
     await fs.rename(tmp, file).catch(async (err: unknown) => {
       await fs.rm(tmp, { force: true });
       throw err;
@@ -209,25 +213,10 @@ async function takeOver(file: string, judged: string, info: LockInfo): Promise<b
 async function claimMarker(base: string): Promise<string | undefined> {
   for (let n = 0; n < MAX_ATTEMPTS; n++) {
     const marker = `${base}.${n}`;
-    if (await createMarker(marker)) return marker;
+    if (await createExclusive(marker, `${process.pid} ${currentHost()}\n`)) return marker; // names its creator
     if (!(await abandoned(marker))) return undefined;
   }
   return undefined;
-}
-
-/** The marker names its creator (pid and host), and like the lock is never visible empty. */
-async function createMarker(marker: string): Promise<boolean> {
-  const tmp = `${marker}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeNewPrivateFile(tmp, `${process.pid} ${currentHost()}\n`);
-  try {
-    await fs.link(tmp, marker);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  } finally {
-    await fs.rm(tmp, { force: true });
-  }
 }
 
 async function abandoned(marker: string): Promise<boolean> {
