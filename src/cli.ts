@@ -169,13 +169,15 @@ export function buildProgram(): Command {
  */
 function jsonOnStdout(argv: readonly string[], commands: readonly string[]): boolean {
   let json = false;
+  let command: string | undefined;
   for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
     const token = argv[i]!;
     if (token.startsWith('--json=')) json = token === '--json=-';
     else if (token === '--json') {
       const next = argv[i + 1];
-      json = next === undefined || next === '-' || next.startsWith('-') || commands.includes(next);
-    }
+      // Only validate's --json takes a file, and only after the command name.
+      json = command !== 'validate' || next === undefined || next === '-' || next.startsWith('-') || commands.includes(next);
+    } else if (command === undefined && commands.includes(token)) command = token;
   }
   return json;
 }

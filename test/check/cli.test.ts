@@ -49,6 +49,9 @@ describe('migrate check: bad config', () => {
     const before = await migrate(project({ 'migrate.yaml': yaml }), ['--json', 'check', '--samples', '0']);
     expectExit(before, 2);
     expect(JSON.parse(before.stdout)).toMatchObject({ ok: false, error: { exitCode: 2 } });
+    const unknown = await migrate(project({ 'migrate.yaml': yaml }), ['--json', 'frob']); // not a file name: only validate's --json takes one
+    expectExit(unknown, 2);
+    expect(JSON.parse(unknown.stdout)).toMatchObject({ ok: false, error: { message: "unknown command 'frob'", exitCode: 2 } });
     expect(legacy.count() + target.count()).toBe(0);
   });
 });

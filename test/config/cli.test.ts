@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +80,26 @@ describe('migrate config', () => {
     expect(unknown.stderr.split('\n')[0]).toBe(
       'error: unknown environment "canry" (did you mean "canary"?); migrate.yaml defines: staging, canary, production',
     );
+  });
+
+  it('exits 2 naming a config or env file it may not read, never "unexpected"', async () => {
+    const cwd = project({ '.env': `OPENAI_API_KEY=${KEYS.OPENAI_API_KEY}\n` });
+    withFixture(cwd, 'full.yaml');
+    chmodSync(cwd, 0o755);
+    // As an unprivileged user (root reads anything), the way a teammate's shell would meet a 0600 file.
+    const asNobody = (args: string[]) =>
+      process.getuid?.() === 0
+        ? execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', BIN, ...args], { cwd, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', ...KEYS } })
+        : migrate(cwd, args, KEYS);
+    chmodSync(path.join(cwd, 'migrate.yaml'), 0o644);
+    chmodSync(path.join(cwd, '.env'), 0o600);
+    const env = await asNobody(['config']);
+    expectExit(env, 2);
+    expect(env.stderr).toBe(`error: cannot read env file ${path.join(cwd, '.env')}: permission denied\nhint: make it readable by this user (or run as its owner), then run again`);
+    chmodSync(path.join(cwd, 'migrate.yaml'), 0o600);
+    const config = await asNobody(['config']);
+    expectExit(config, 2);
+    expect(config.stderr).toContain(`error: cannot read config file ${path.join(cwd, 'migrate.yaml')}: permission denied`);
   });
 
   it('exits 2 and points at migrate init when there is no config', async () => {

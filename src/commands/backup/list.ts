@@ -16,7 +16,7 @@ export async function runList(ctx: Context): Promise<number> {
     return 0;
   }
   if (backups.length === 0) {
-    ctx.out.info(`no backups${environment ? ` of ${environment}` : ''} in ${stateDir}; take one with \`migrate backup --env NAME\``);
+    ctx.out.info(`no backups${environment ? ` of ${environment}` : ''} in ${stateDir}; take one with \`migrate backup --env ${environment ?? 'NAME'}\``);
     return 0;
   }
   ctx.out.print(renderTable(backups, environment === undefined));

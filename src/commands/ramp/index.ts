@@ -15,6 +15,7 @@ export interface RampFlags {
 
 /** `migrate ramp [--env E] [--stages 10,50,100] [--soak 60s] [--interval 10s] [--resume] [--validate]`. */
 export async function run(ctx: Context, flags: RampFlags): Promise<number> {
+  ctx.out.jsonLines = true; // events, and an error that ends the ramp, one line each
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
   for (const warning of loaded.warnings) ctx.out.warn(warning);
   const { name, env } = resolveEnvironment(loaded, ctx.global.env);

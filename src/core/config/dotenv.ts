@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'dotenv';
+import { unreadable } from './unreadable.js';
 
 export interface DotenvVars {
   /** Variable name -> value; the first file that defines a name wins. */
@@ -14,7 +15,7 @@ export async function readDotenvFiles(files: readonly string[]): Promise<DotenvV
   for (const file of [...new Set(files)]) {
     const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT' || err.code === 'EISDIR') return undefined;
-      throw err;
+      throw unreadable(file, 'env file', err);
     });
     if (text === undefined) continue;
     for (const [name, value] of Object.entries(parse(text))) {

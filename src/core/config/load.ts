@@ -8,6 +8,7 @@ import { findConfigFile } from './find.js';
 import { formatIssues } from './issues.js';
 import { interpolateData, interpolateString, type DataResult } from './interpolate.js';
 import { problems } from './problems.js';
+import { unreadable } from './unreadable.js';
 import { configSchema, type Config } from './schema.js';
 import { collectSecrets } from './secrets.js';
 import { formatPath, parseYamlSource, type KeyPath, type YamlSource } from './source.js';
@@ -58,7 +59,10 @@ const FIX_HINT = 'fix the lines above, then run `migrate config` to check the fi
 export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   const file = await findConfigFile(opts);
   const dir = path.dirname(file);
-  const source = parseYamlSource(await readFile(file, 'utf8'), file, { cwd: opts.cwd });
+  const text = await readFile(file, 'utf8').catch((err: unknown) => {
+    throw unreadable(file, 'config file', err);
+  });
+  const source = parseYamlSource(text, file, { cwd: opts.cwd });
   if (source.data === null || source.data === undefined) {
     throw problems(source.name, [`${source.name}:1 the file is empty`], 'run `migrate init` to write a starting config');
   }

@@ -23,6 +23,8 @@ export class Output {
   readonly c: ChalkInstance;
   readonly opts: OutputOptions;
   private liveLine = false;
+  /** Set by a command whose --json is a stream of events (JSON Lines): every document is one line, errors too. */
+  jsonLines = false;
 
   constructor(opts: OutputOptions) {
     this.opts = opts;
@@ -41,9 +43,9 @@ export class Output {
     this.opts.stdout.write(plain.endsWith('\n') ? plain : `${plain}\n`);
   }
 
-  /** The single JSON document for --json. */
+  /** The single JSON document for --json (one line of the stream, with jsonLines). */
   printJson(data: unknown): void {
-    this.opts.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    this.opts.stdout.write(`${JSON.stringify(data, null, this.jsonLines ? undefined : 2)}\n`);
   }
 
   /** Progress and status on stderr; hidden by --quiet. */
