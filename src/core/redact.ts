@@ -1,6 +1,8 @@
 // Secrets (API keys, tokens) must never reach output, logs, state or audit files. Everything
 // that prints config-derived text passes it through a Redactor built from the loaded config.
 
+import { bearerKey } from './http/auth.js';
+
 const ELLIPSIS = '…';
 /** Shorter values are masked entirely: four characters of a short key give too much away. */
 const MIN_VISIBLE_LENGTH = 12;
@@ -8,7 +10,9 @@ const MIN_VISIBLE_LENGTH = 12;
 const MIN_SEARCH_LENGTH = 4;
 
 /** `sk-…9f2c`: a short alphabetic prefix such as `sk-` and at most the last 4 characters. */
-export function redactSecret(value: string): string {
+export function redactSecret(raw: string): string {
+  // A key pasted with quotes or spaces around it is shown as the key it is: `sk-…9f2c`, not `…9f2c"`.
+  const value = bearerKey(raw);
   // "Bearer sk-…": the scheme is not secret and tells the reader what the value is.
   const scheme = /^(Bearer|Basic|Token) +(\S.*)$/i.exec(value);
   if (scheme) return `${scheme[1]} ${redactSecret(scheme[2]!)}`;

@@ -10,6 +10,11 @@ describe('redactSecret', () => {
     expect(redactSecret('Bearer sk-abcdefghijklmnop9f2c')).toBe('Bearer sk-…9f2c');
   });
 
+  it('shows a key pasted with quotes or spaces around it as the key itself', () => {
+    expect(redactSecret(' "sk-abcdefghijklmnop9f2c" ')).toBe('sk-…9f2c');
+    expect(redactSecret("'hs-abcdefghijklmnop1234'")).toBe('hs-…1234');
+  });
+
   it('masks short values entirely', () => {
     expect(redactSecret('sk-short')).toBe('…');
     expect(redactSecret('')).toBe('…');
