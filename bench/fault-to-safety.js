@@ -30,6 +30,7 @@ if (!existsSync(path.join(ROOT, 'dist/cli.js'))) {
 const dist = (p) => import(new URL(`../dist/${p}`, import.meta.url).href);
 const { startFakeProvider } = await dist('testing/fake-provider.js');
 const { renderNginxInclude, renderLocation } = await dist('core/traffic/nginx-render.js');
+const { nginxMainConfig } = await dist('testing/nginx-conf.js');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -117,22 +118,7 @@ async function startNginx(prefix, include) {
   const port = await freePort();
   const includeFile = path.join(prefix, 'migrate.conf');
   await fs.writeFile(includeFile, include, { mode: 0o600 });
-  const temp = (n) => `  ${n}_temp_path ${path.join(prefix, `${n}_temp`)};`;
-  const conf = [
-    ...(process.getuid?.() === 0 ? ['user root root;'] : []),
-    'worker_processes 1;',
-    `pid ${path.join(prefix, 'nginx.pid')};`,
-    'events { worker_connections 1024; }',
-    'http {',
-    '  access_log off;',
-    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp),
-    `  include ${includeFile};`,
-    `  server { listen 127.0.0.1:${port};`,
-    renderLocation('canary'),
-    '  }',
-    '}',
-  ].join('\n');
-  await fs.writeFile(path.join(prefix, 'nginx.conf'), conf);
+  await fs.writeFile(path.join(prefix, 'nginx.conf'), nginxMainConfig(prefix, port, includeFile, renderLocation('canary')));
   const args = ['-p', prefix, '-e', path.join(prefix, 'logs/error.log'), '-c', path.join(prefix, 'nginx.conf')];
   const child = spawn(NGINX_BIN, [...args, '-g', 'daemon off;'], { stdio: 'ignore' });
   await until('nginx to listen', () => new Promise((r) => net.connect(port, '127.0.0.1').once('connect', function () { this.destroy(); r(true); }).once('error', () => r(false))), 10_000, 50);

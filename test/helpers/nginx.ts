@@ -6,6 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { nginxMainConfig } from '../../src/testing/nginx-conf.js';
 import { stderrTail, stopChild } from './child.js';
 import { freePort } from './ports.js';
 import { waitUntil } from './wait.js';
@@ -40,7 +41,7 @@ export async function startNginx(opts: NginxRigOptions): Promise<NginxRig> {
   const includeFile = path.join(prefix, 'migrate.conf');
   const confFile = path.join(prefix, 'nginx.conf');
   await writeFile(includeFile, opts.include, { mode: 0o600 });
-  await writeFile(confFile, mainConfig(prefix, port, includeFile, opts.server));
+  await writeFile(confFile, nginxMainConfig(prefix, port, includeFile, opts.server));
   const errorLogFile = path.join(prefix, 'logs', 'error.log');
   const args = ['-p', prefix, '-e', errorLogFile, '-c', confFile];
   const child = spawn(NGINX_BIN, [...args, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -69,31 +70,6 @@ export async function startNginx(opts: NginxRigOptions): Promise<NginxRig> {
     throw err;
   }
   return rig;
-}
-
-function mainConfig(prefix: string, port: number, includeFile: string, server: string): string {
-  const temp = (name: string) => `    ${name}_temp_path ${path.join(prefix, `${name}_temp`)};`;
-  return [
-    // Workers as root (we are root in CI) so they can use the private temp dirs.
-    ...(process.getuid?.() === 0 ? ['user root root;'] : []),
-    'worker_processes 1;',
-    `pid ${path.join(prefix, 'nginx.pid')};`,
-    'events { worker_connections 1024; }',
-    'http {',
-    '    access_log off;',
-    temp('client_body'),
-    temp('proxy'),
-    temp('fastcgi'),
-    temp('uwsgi'),
-    temp('scgi'),
-    `    include ${includeFile};`,
-    '    server {',
-    `        listen 127.0.0.1:${port};`,
-    ...server.split('\n').map((line) => `        ${line}`),
-    '    }',
-    '}',
-    '',
-  ].join('\n');
 }
 
 /** Keep-alive connections of postThrough, as an app keeps them (destroy it when done). */
