@@ -71,12 +71,13 @@ function peakInFlight(requests: readonly RequestRecord[], slackMs = 30): number 
 describe('migrate validate: requests (built CLI, two fake providers)', () => {
   it('a target slower than its timeoutMs: that case is an error saying it timed out, not retried, exit 1; legacy passes', async () => {
     const dir = project({ targetExtra: ', timeoutMs: 300' });
-    target.setFaults({ latency: { ms: 2000, firstN: 1 } });
+    target.setFaults({ latency: { ms: 5000, firstN: 1 } });
     const started = Date.now();
     // One request at a time, so the slow answer is the case's, not a probe's.
     const r = await migrate(dir, ['--concurrency', '1']);
     expect(r.exitCode, said(r)).toBe(1);
-    expect(Date.now() - started).toBeLessThan(2000); // gave up without waiting for the answer
+    // Gave up without waiting for the answer; the margin is for start-up on a loaded 2-core machine.
+    expect(Date.now() - started).toBeLessThan(4000);
     const [chat] = readReport(dir).cases;
     expect(chat).toMatchObject({ id: 'chat', verdict: 'error', legacy: { status: 'pass' }, target: { status: 'error', attempts: 1 } });
     expect(chat.target.error).toBe('total timeout: no progress after 300 ms for the whole request including retries');
