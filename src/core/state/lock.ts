@@ -8,6 +8,7 @@ import { writeNewPrivateFile } from '../fs/private.js';
 import { sha256 } from './backup-plan.js';
 import { currentHost, currentUser, isAlive } from './identity.js';
 import { ensurePrivateDir, lockFile } from './paths.js';
+import { assertStateDirTrusted } from './trust.js';
 
 const lockInfoSchema = z.object({
   pid: z.number().int().positive(),
@@ -70,6 +71,7 @@ const MARKER_ABANDONED_MS = 10_000;
  */
 export async function acquireLock(stateDir: string, environment: string, opts: { command: string }): Promise<Lock> {
   const file = lockFile(stateDir, environment);
+  await assertStateDirTrusted(stateDir);
   await ensurePrivateDir(path.dirname(file));
   const info = lockInfo(opts.command);
   const won = (takenOver?: StaleLock): Lock => ({ file, info, takenOver, release: () => releaseIfOurs(file, info) });
@@ -116,6 +118,7 @@ export function bootId(): string | undefined {
 
 /** The current holder, or undefined when unlocked (or the file is unreadable). */
 export async function readLock(stateDir: string, environment: string): Promise<LockInfo | undefined> {
+  await assertStateDirTrusted(stateDir);
   const text = await fs.readFile(lockFile(stateDir, environment), 'utf8').catch(() => undefined);
   return text === undefined ? undefined : parseLock(text);
 }
