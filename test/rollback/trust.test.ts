@@ -1,10 +1,11 @@
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/core/state/backups.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { assertBuilt, legacyText, makeProject, migrate, pointAtTarget, targetText, type Project, type ProjectOptions } from './cli.js';
+import { BIN, assertBuilt, legacyText, makeProject, migrate, pointAtTarget, targetText, type Project, type ProjectOptions } from './cli.js';
 import { KEYS, tempDir } from './helpers.js';
 
 // The attack a hostile reviewer ran: a user who may write the project directory (not root)
@@ -182,6 +183,39 @@ describe('the state directory is trusted only when nobody else could have writte
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes']);
     expect(r.code, r.stderr).toBe(0);
     expect(await contents(p)).toEqual([legacyText(opts)]);
+  });
+});
+
+describe('run by a user who is not root', () => {
+  /** The CLI as uid 4321 (no passwd entry: its name falls back to the uid), from its own project. */
+  function migrateAs(uid: number, p: Project, args: string[]) {
+    const env = { ...process.env, OPENAI_API_KEY: KEYS.legacy, TARGET_API_KEY: KEYS.target, NO_COLOR: '1', MIGRATE_ENV: '', MIGRATE_CONFIG: '', CI: '', HOME: p.dir, USER: '', LOGNAME: '' };
+    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [BIN, '--config', p.config, ...args], { cwd: p.dir, env, uid, gid: uid }, (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      });
+    });
+  }
+
+  it('trusts its own .migrate and rolls back; refuses one owned by another user, naming both uids', async () => {
+    const dir = tempDir();
+    const p = await makeProject(dir, opts);
+    await chownR(dir, ATTACKER); // here uid 4321 is the project's owner, running migrate itself
+    const backup = await migrateAs(ATTACKER, p, ['backup', '--env', 'canary']);
+    expect(backup.code, backup.stderr).toBe(0);
+    expect((await fs.stat(p.stateDir)).uid).toBe(ATTACKER);
+    await pointAtTarget(p, opts);
+    const r = await migrateAs(ATTACKER, p, ['rollback', '--env', 'canary', '--yes', '--no-restart']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await contents(p)).toEqual([legacyText(opts)]);
+
+    await chownR(p.stateDir, ATTACKER + 1);
+    await pointAtTarget(p, opts);
+    const refused = await migrateAs(ATTACKER, p, ['rollback', '--env', 'canary', '--yes', '--no-restart']);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(firstLine(refused.stderr)).toBe(`error: refusing to use ${p.stateDir}: owned by uid ${ATTACKER + 1}, not by you (uid ${ATTACKER}) or root`);
+    expect(refused.stderr).toContain(`chown -R ${ATTACKER}: ${p.stateDir} && chmod -R go-w ${p.stateDir}`);
+    expect(await contents(p)).toEqual([targetText(opts)]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { promises as fs, type Stats } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
-import { currentUser } from './identity.js';
 
 /**
  * The state directory holds what rollback writes back as root, so whoever can change it can
@@ -44,12 +44,22 @@ async function judge(p: string, stat: Stats, uid: number, stateDir: string): Pro
     const target = await fs.readlink(p).catch(() => '?');
     throw new UntrustedStateError(p, `it is a symlink (to ${target}); migrate follows no links in its state directory`, 'replace the link with a real directory owned by you (mode 0700) and move into it only what you trust');
   }
-  const fix = `if you trust its contents, run \`chown -R ${uid === 0 ? 'root' : currentUser()}: ${shellQuote(stateDir)} && chmod -R go-w ${shellQuote(stateDir)}\`; otherwise move it aside and look at what is in it`;
+  const fix = `if you trust its contents, run \`chown -R ${owner(uid)}: ${shellQuote(stateDir)} && chmod -R go-w ${shellQuote(stateDir)}\`; otherwise move it aside and look at what is in it`;
   const trusted = stat.uid === uid || (uid !== 0 && stat.uid === 0);
   if (!trusted) throw new UntrustedStateError(p, `owned by uid ${stat.uid}, not by ${uid === 0 ? 'root' : `you (uid ${uid}) or root`}`, fix);
   if (stat.mode & 0o022) {
     const who = stat.mode & 0o020 && stat.mode & 0o002 ? 'group and others' : stat.mode & 0o020 ? 'its group' : 'others';
     throw new UntrustedStateError(p, `writable by ${who} (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')})`, fix);
+  }
+}
+
+/** What chown should name: the user's name, or the uid when it has none (a container's arbitrary uid). */
+function owner(uid: number): string {
+  if (uid === 0) return 'root';
+  try {
+    return os.userInfo().username;
+  } catch {
+    return String(uid);
   }
 }
 
