@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, makeProject, migrate, type Project } from './cli.js';
+import { BIN, assertBuilt, makeProject, migrate, type Project } from './cli.js';
 import { deadPid, liveProcess, tempDir, writeLock } from './helpers.js';
 
 // `migrate backup` prunes old backups: during a rollback that could delete the very backup
@@ -49,6 +51,21 @@ describe('migrate backup and the environment lock', () => {
     const second = r.stdout.trim();
     expect(await backups(p)).toEqual([second]); // keep: 1, pruned only after the rollback let go
     await expect(fs.stat(lock)).rejects.toMatchObject({ code: 'ENOENT' }); // and released its own lock
+  });
+
+  it('Ctrl-C while waiting for a rollback exits 130 and changes nothing', async () => {
+    const p = await project();
+    const first = await backUp(p);
+    await writeLock(p.stateDir, 'canary', { pid: liveProcess().pid!, command: 'migrate rollback' });
+    const child = spawn(process.execPath, [BIN, '--config', p.config, 'backup', '--env', 'canary'], { cwd: os.tmpdir(), env: { ...process.env, NO_COLOR: '1', CI: '' } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    while (!stderr.includes('waiting for migrate rollback')) await sleep(50);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/error: interrupted while waiting for pid \d+ \(migrate rollback\); nothing was changed/);
+    expect(await backups(p)).toEqual([first]);
   });
 
   it('refuses at once (exit 2) while a ramp holds the lock, naming it; nothing created or pruned', async () => {
