@@ -31,6 +31,24 @@ async function backUp(p: Project): Promise<string> {
   return r.stdout.trim();
 }
 
+/** `migrate backup --env canary` in the background, with its output as it comes. */
+function startBackup(p: Project) {
+  const child = spawn(process.execPath, [BIN, '--config', p.config, 'backup', '--env', 'canary'], { cwd: os.tmpdir(), env: { ...process.env, NO_COLOR: '1', CI: '' } });
+  let stdout = '';
+  let stderr = '';
+  let done = false;
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))).finally(() => (done = true));
+  const said = async (text: string) => {
+    while (!stderr.includes(text)) {
+      if (done) throw new Error(`exited without saying "${text}": ${stderr}`);
+      await sleep(50);
+    }
+  };
+  return { child, exited, said, done: () => done, stdout: () => stdout, stderr: () => stderr };
+}
+
 describe('migrate backup and the environment lock', () => {
   it('waits while a rollback holds the lock, prunes nothing meanwhile, and backs up once it is released', async () => {
     const p = await project();
@@ -38,17 +56,16 @@ describe('migrate backup and the environment lock', () => {
     const rollback = liveProcess();
     const lock = await writeLock(p.stateDir, 'canary', { pid: rollback.pid!, command: 'migrate rollback', user: 'root' });
 
-    let done = false;
-    const running = migrate(p, ['backup', '--env', 'canary']).finally(() => (done = true));
-    await sleep(1500);
-    expect(done).toBe(false);
+    const running = startBackup(p);
+    await running.said('waiting for migrate rollback'); // a fixed sleep would race a slow start
+    await sleep(500);
+    expect(running.done()).toBe(false);
     expect(await backups(p)).toEqual([first]); // nothing created, nothing pruned under the rollback
 
     await fs.rm(lock); // the rollback finishes
-    const r = await running;
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`waiting for migrate rollback (pid ${rollback.pid}) to finish with canary`);
-    const second = r.stdout.trim();
+    expect(await running.exited).toBe(0);
+    expect(running.stderr()).toContain(`waiting for migrate rollback (pid ${rollback.pid}) to finish with canary`);
+    const second = running.stdout().trim();
     expect(await backups(p)).toEqual([second]); // keep: 1, pruned only after the rollback let go
     await expect(fs.stat(lock)).rejects.toMatchObject({ code: 'ENOENT' }); // and released its own lock
   });
@@ -57,14 +74,11 @@ describe('migrate backup and the environment lock', () => {
     const p = await project();
     const first = await backUp(p);
     await writeLock(p.stateDir, 'canary', { pid: liveProcess().pid!, command: 'migrate rollback' });
-    const child = spawn(process.execPath, [BIN, '--config', p.config, 'backup', '--env', 'canary'], { cwd: os.tmpdir(), env: { ...process.env, NO_COLOR: '1', CI: '' } });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    while (!stderr.includes('waiting for migrate rollback')) await sleep(50);
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
-    expect(stderr).toMatch(/error: interrupted while waiting for pid \d+ \(migrate rollback\); nothing was changed/);
+    const running = startBackup(p);
+    await running.said('waiting for migrate rollback');
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(130);
+    expect(running.stderr()).toMatch(/error: interrupted while waiting for pid \d+ \(migrate rollback\); nothing was changed/);
     expect(await backups(p)).toEqual([first]);
   });
 
