@@ -6,6 +6,8 @@ import { parse, values } from '../../core/envfile/index.js';
 import { Redactor } from '../../core/redact.js';
 import { appendAudit } from '../../core/state/audit.js';
 import { type BackupSource, type PointsAtFn, classifyEnvValues, createBackup, planBackup, pruneBackups } from '../../core/state/backups.js';
+import type { Lock } from '../../core/state/lock.js';
+import { acquireLockWaiting } from '../../core/state/lock-wait.js';
 import { resolveStateDir } from '../../core/state/paths.js';
 import { referencedBackups } from '../../core/state/protect.js';
 
@@ -21,6 +23,41 @@ export async function runCreate(ctx: Context, message?: string): Promise<number>
 
   if (ctx.global.dryRun) return dryRun(ctx, environment, stateDir, await planBackup(sources, pointsAt));
 
+  const lock = await takeLock(ctx, stateDir, environment);
+  if (lock.takenOver) ctx.out.warn(`took over a stale lock of ${environment} (pid ${lock.takenOver.pid ?? '?'} is gone)`);
+  return backUp(ctx, { started, loaded, environment, stateDir, sources, redactor, pointsAt, message }).finally(() => lock.release());
+}
+
+interface BackupJob {
+  started: number;
+  loaded: LoadedConfig;
+  environment: string;
+  stateDir: string;
+  sources: BackupSource[];
+  redactor: Redactor;
+  pointsAt: PointsAtFn;
+  message?: string;
+}
+
+/** How long a backup waits for a running rollback of its environment before giving up. */
+const ROLLBACK_WAIT_MS = 5 * 60_000;
+
+/**
+ * The environment's lock keeps a backup, and the pruning after it, out of a rollback's way: a
+ * rollback is waited for; a ramp (which takes its own backup) is refused, naming who holds it.
+ */
+function takeLock(ctx: Context, stateDir: string, environment: string): Promise<Lock> {
+  return acquireLockWaiting(stateDir, environment, {
+    command: 'migrate backup',
+    waitFor: (holder) => /\brollback\b/.test(holder.command),
+    timeoutMs: ROLLBACK_WAIT_MS,
+    signal: ctx.signal,
+    onWait: (holder) => ctx.out.info(`waiting for ${holder.command} (pid ${holder.pid}) to finish with ${environment}`),
+  });
+}
+
+/** Under the lock: copy, prune, audit, print. */
+async function backUp(ctx: Context, { started, loaded, environment, stateDir, sources, redactor, pointsAt, message }: BackupJob): Promise<number> {
   const audit = (result: string, details: Record<string, unknown>) =>
     appendAudit(stateDir, { command: 'backup', environment, result, durationMs: Date.now() - started, details }, { secrets: loaded.secrets })
       .catch((err: Error) => ctx.out.warn(`could not write the audit log: ${err.message}`));

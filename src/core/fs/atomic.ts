@@ -34,17 +34,30 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     throw err;
   }
   await syncDir(dir);
-  await removeOrphans(dir, path.basename(target));
+  await removeDeadTemps(dir, { prefix: `.${path.basename(target)}.` });
 }
 
-/** Temp files of this file left by a process that was killed mid-write (its pid is gone). */
-async function removeOrphans(dir: string, base: string): Promise<void> {
-  const prefix = `.${base}.`;
+/** `<name>.<pid>.<8 hex>.tmp`: how migrate names its temp files (here and in the lock). */
+const TEMP_NAME = /(?:^|\.)(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Temp files in `dir` left by a process that was killed mid-write (its pid is gone): only those
+ * starting with `prefix`, and with `olderThanMs` only those that old (a temp file lives for
+ * milliseconds; the age guards one written by another host sharing the directory).
+ */
+export async function removeDeadTemps(dir: string, opts: { prefix?: string; olderThanMs?: number } = {}): Promise<void> {
+  const prefix = opts.prefix ?? '';
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const pid = Number(/^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length))?.[1]);
-    if (pid && pid !== process.pid && !isAlive(pid)) await fs.rm(path.join(dir, name), { force: true });
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(TEMP_NAME.exec(name.slice(prefix.length))?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    const file = path.join(dir, name);
+    if (opts.olderThanMs !== undefined) {
+      const stat = await fs.lstat(file).catch(() => undefined);
+      if (!stat || Date.now() - stat.mtimeMs < opts.olderThanMs) continue;
+    }
+    await fs.rm(file, { force: true });
   }
 }
 

@@ -1,4 +1,5 @@
 import { formatArgv } from '../exec/format.js';
+import { assertBackupScope } from '../state/backup-scope.js';
 import { verifyBackup } from '../state/backups.js';
 import { type RestorePlan, planRestore } from './plan.js';
 import { readRamp } from './ramp.js';
@@ -17,7 +18,9 @@ export async function prepare(s: Session): Promise<void> {
   // A ramp already rolled back is history: a backup taken since (a rotated key) must not be skipped.
   const current = ramp && ramp.status !== 'rolled-back' ? { backupId: ramp.backupId, startedAt: ramp.startedAt } : undefined;
   s.choice = await selectBackup({ stateDir: s.stateDir, environment: req.environment, to: req.to, ramp: current });
+  for (const warning of s.choice.warnings) req.log.warn(warning);
   if (s.choice.note) req.log.warn(s.choice.note);
+  await assertBackupScope(s.choice.backup, req.environment, s.configured); // before the plan reads what it names
   await verifyBackup(s.choice.backup);
   s.plan = await planRestore(s.choice.backup, req.loaded.config.providers, s.configured);
   s.redactor.add(...s.plan.secrets);

@@ -1,3 +1,4 @@
+import { UntrustedStateError } from '../state/trust.js';
 import { clearRollbackRequest, loadRampState, rampFailed, rampRolledBack, saveRampState, type RampState } from '../state/ramp.js';
 
 /** The environment's ramp state, if any; a damaged one must not stop a rollback (it is reported). */
@@ -5,6 +6,7 @@ export async function readRamp(stateDir: string, environment: string, warn: (lin
   try {
     return await loadRampState(stateDir, environment);
   } catch (err) {
+    if (err instanceof UntrustedStateError) throw err; // a planted state directory is refused, not worked around
     warn(`ignoring the ramp state: ${(err as Error).message}`);
     return undefined;
   }

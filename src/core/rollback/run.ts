@@ -4,6 +4,7 @@ import { resolveConfigPath } from '../config/environment.js';
 import type { Runner } from '../exec/command.js';
 import { Redactor } from '../redact.js';
 import { resolveStateDir } from '../state/paths.js';
+import { UntrustedStateError } from '../state/trust.js';
 import { apply, driverInput } from './apply.js';
 import { auditRollback } from './audit.js';
 import { prepareCompose } from './compose.js';
@@ -58,7 +59,8 @@ export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promis
     // With --json, CI still learns which files were restored and what compose ran.
     if (safe instanceof MigrateError && s.report && s.stage !== 'plan') safe.data = s.redactor.value(s.report);
     if (!req.dryRun && s.stage !== 'plan') await recordRollbackFailed(s.stateDir, req.environment, (safe as Error).message).catch(() => undefined);
-    if (!req.dryRun) await auditRollback(s, outcome(safe, s.stage), safe);
+    // An untrusted state directory gets no audit line: appending to it is what we refuse to do.
+    if (!req.dryRun && !(err instanceof UntrustedStateError)) await auditRollback(s, outcome(safe, s.stage), safe);
     throw safe;
   }
 }

@@ -1,5 +1,6 @@
 import { RollbackError } from '../../errors.js';
 import { type Backup, listBackups, readBackup } from '../state/backups.js';
+import { backupIdTime } from '../state/backup-id.js';
 
 export interface BackupChoice {
   backup: Backup;
@@ -7,6 +8,8 @@ export interface BackupChoice {
   reason: 'requested' | 'ramp' | 'newest';
   /** Said to the operator: the ramp's backup could not be used, so another one is. */
   note?: string;
+  /** Said to the operator: backups dated in the future, passed over (or, with --to, chosen). */
+  warnings: string[];
 }
 
 export interface SelectInput {
@@ -21,7 +24,11 @@ export interface SelectInput {
     /** When it started (ISO): a backup taken since may point at target. */
     startedAt: string;
   };
+  now?: Date;
 }
+
+/** Clocks of hosts sharing a state directory disagree a little; more than this is not skew. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * Which backup to restore: --to, else the one the ramp took before touching the files, else the
@@ -30,21 +37,42 @@ export interface SelectInput {
  */
 export async function selectBackup(input: SelectInput): Promise<BackupChoice> {
   const list = `migrate backup list --env ${input.environment}`;
-  if (input.to !== undefined) return { backup: await requested(input, list), reason: 'requested' };
-  const backups = await listBackups(input.stateDir, input.environment);
+  const now = (input.now ?? new Date()).getTime();
+  if (input.to !== undefined) {
+    const backup = await requested(input, list);
+    return { backup, reason: 'requested', warnings: isFuture(backup, now) ? [futureLine(backup, now, 'restoring it because --to names it')] : [] };
+  }
+  // Sorted newest first, a backup dated in the future would win every time: never by default.
+  const all = await listBackups(input.stateDir, input.environment);
+  const backups = all.filter((b) => !isFuture(b, now));
+  const warnings = all.filter((b) => isFuture(b, now)).map((b) => futureLine(b, now, `passed over; pick it only with --to ${b.id}`));
   if (!input.ramp) {
     if (!backups[0]) throw noBackup(input.environment, list, '');
-    return { backup: backups[0], reason: 'newest' };
+    return { backup: backups[0], reason: 'newest', warnings };
   }
   const { backupId, startedAt } = input.ramp;
   if (backupId) {
     const recorded = await readBackup(input.stateDir, backupId).catch(() => undefined);
-    if (recorded?.manifest.environment === input.environment) return { backup: recorded, reason: 'ramp' };
+    if (recorded?.manifest.environment === input.environment) return { backup: recorded, reason: 'ramp', warnings: [] };
   }
   const before = backups.find((b) => Date.parse(b.manifest.created) < Date.parse(startedAt));
   if (!before) throw noBackup(input.environment, list, ` taken before its ramp started (${startedAt})`);
   const why = backupId ? `the ramp's backup ${backupId} is gone or damaged` : 'the ramp recorded no backup';
-  return { backup: before, reason: 'newest', note: `${why}; using the newest backup taken before the ramp started (${startedAt})` };
+  return { backup: before, reason: 'newest', note: `${why}; using the newest backup taken before the ramp started (${startedAt})`, warnings };
+}
+
+/** By its id (what sorts it) or its manifest (what "before the ramp" compares), whichever is later. */
+function isFuture(backup: Backup, now: number): boolean {
+  return takenAt(backup) > now + CLOCK_SKEW_MS;
+}
+
+function takenAt(backup: Backup): number {
+  const created = Date.parse(backup.manifest.created);
+  return Math.max(backupIdTime(backup.id)?.getTime() ?? 0, Number.isNaN(created) ? 0 : created);
+}
+
+function futureLine(backup: Backup, now: number, what: string): string {
+  return `backup ${backup.id} is dated ${new Date(takenAt(backup)).toISOString()}, in the future (this host says ${new Date(now).toISOString()}): ${what}`;
 }
 
 /** One line that says how to list backups; the hint says how to avoid this next time. */

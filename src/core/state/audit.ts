@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { Redactor } from '../redact.js';
 import { currentHost, currentUser } from './identity.js';
 import { auditFile, ensurePrivateDir } from './paths.js';
+import { assertStateDirTrusted, assertTrusted } from './trust.js';
 
 /** What one command did, as the caller knows it. who/where/when are filled in here. */
 export interface AuditInput {
@@ -32,6 +33,8 @@ export async function appendAudit(stateDir: string, input: AuditInput, opts: { s
     ...input,
   };
   const safe = new Redactor(opts.secrets ?? []).value(entry);
+  await assertStateDirTrusted(stateDir);
+  await assertTrusted(stateDir, auditFile(stateDir)); // appending through a planted link would write anywhere
   await ensurePrivateDir(stateDir);
   const handle = await fs.open(auditFile(stateDir), 'a', 0o600);
   try {

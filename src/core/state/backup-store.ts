@@ -4,6 +4,7 @@ import { RollbackError } from '../../errors.js';
 import { backupIdEnvironment, backupIdTime } from './backup-id.js';
 import { type BackupManifest, MANIFEST_NAME, manifestSchema } from './manifest.js';
 import { backupDir, backupsDir } from './paths.js';
+import { UntrustedStateError, assertStateDirTrusted, assertTrusted } from './trust.js';
 
 export interface Backup {
   id: string;
@@ -19,7 +20,10 @@ const ABANDONED_AFTER_MS = 60 * 60 * 1000;
 export async function listBackups(stateDir: string, environment?: string): Promise<Backup[]> {
   const found: Backup[] = [];
   for (const id of await backupIds(stateDir)) {
-    const backup = await loadBackup(stateDir, id).catch(() => undefined);
+    const backup = await loadBackup(stateDir, id).catch((err: unknown) => {
+      if (err instanceof UntrustedStateError) throw err; // planted, not merely damaged: say so
+      return undefined;
+    });
     if (backup && (environment === undefined || backup.manifest.environment === environment)) found.push(backup);
   }
   return found.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
@@ -29,10 +33,12 @@ export async function listBackups(stateDir: string, environment?: string): Promi
 export async function readBackup(stateDir: string, id: string): Promise<Backup> {
   const dir = backupDir(stateDir, id);
   const hint = 'list backups with `migrate backup list`, then pass one with --to ID';
+  await assertStateDirTrusted(stateDir);
   if (!(await fs.stat(dir).catch(() => undefined))) throw new RollbackError(`no backup ${id} in ${backupsDir(stateDir)}`, { hint });
   try {
     return await loadBackup(stateDir, id);
   } catch (err) {
+    if (err instanceof UntrustedStateError) throw err;
     throw new RollbackError(`backup ${id} is unfinished or damaged: ${(err as Error).message}`, { hint, cause: err });
   }
 }
@@ -68,6 +74,7 @@ async function abandoned(stateDir: string, environment: string, now: Date): Prom
 }
 
 async function backupIds(stateDir: string): Promise<string[]> {
+  await assertStateDirTrusted(stateDir);
   const entries = await fs.readdir(backupsDir(stateDir), { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return [];
     throw err;
@@ -75,8 +82,10 @@ async function backupIds(stateDir: string): Promise<string[]> {
   return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
 }
 
+/** The directory and manifest are checked before they are read, the copies before anyone reads them. */
 async function loadBackup(stateDir: string, id: string): Promise<Backup> {
   const dir = backupDir(stateDir, id);
+  await assertTrusted(stateDir, dir, path.join(dir, MANIFEST_NAME));
   const text = await fs.readFile(path.join(dir, MANIFEST_NAME), 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new Error(err.code === 'ENOENT' ? `${MANIFEST_NAME} is missing` : `${MANIFEST_NAME}: ${err.code}`);
   });
@@ -92,5 +101,6 @@ async function loadBackup(stateDir: string, id: string): Promise<Backup> {
     throw new Error(`${MANIFEST_NAME} ${issue.path.join('.')}: ${issue.message}`);
   }
   if (parsed.data.id !== id) throw new Error(`${MANIFEST_NAME} says it is ${parsed.data.id}`);
+  await assertTrusted(stateDir, ...parsed.data.files.map((f) => path.join(dir, f.stored)));
   return { id, dir, manifest: parsed.data };
 }

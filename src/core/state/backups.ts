@@ -7,6 +7,7 @@ import { type BackupSource, type PlannedFile, type PointsAtFn, planBackup } from
 import { type BackupManifest, MANIFEST_NAME } from './manifest.js';
 import { backupDir, backupsDir, ensurePrivateDir } from './paths.js';
 import { currentHost, currentUser } from './identity.js';
+import { assertStateDirTrusted } from './trust.js';
 
 export { planBackup, sha256, type BackupSource, type PlannedFile, type PointsAtFn } from './backup-plan.js';
 export { listBackups, readBackup, pruneBackups, type Backup } from './backup-store.js';
@@ -61,6 +62,7 @@ function buildManifest(id: string, opts: CreateBackupOptions, planned: PlannedFi
 
 /** mkdir is the uniqueness check: two processes can never share a backup directory. */
 async function reserveDir(stateDir: string, environment: string, now?: Date): Promise<{ id: string; dir: string }> {
+  await assertStateDirTrusted(stateDir);
   await ensurePrivateDir(backupsDir(stateDir));
   for (;;) {
     const id = newBackupId(environment, now);

@@ -4,10 +4,12 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { ExitCode, MigrateError } from '../../errors.js';
+import { removeDeadTemps } from '../fs/atomic.js';
 import { writeNewPrivateFile } from '../fs/private.js';
 import { sha256 } from './backup-plan.js';
 import { currentHost, currentUser, isAlive } from './identity.js';
 import { ensurePrivateDir, lockFile } from './paths.js';
+import { assertStateDirTrusted } from './trust.js';
 
 const lockInfoSchema = z.object({
   pid: z.number().int().positive(),
@@ -70,7 +72,9 @@ const MARKER_ABANDONED_MS = 10_000;
  */
 export async function acquireLock(stateDir: string, environment: string, opts: { command: string }): Promise<Lock> {
   const file = lockFile(stateDir, environment);
+  await assertStateDirTrusted(stateDir);
   await ensurePrivateDir(path.dirname(file));
+  await sweepTemps(stateDir, path.dirname(file));
   const info = lockInfo(opts.command);
   const won = (takenOver?: StaleLock): Lock => ({ file, info, takenOver, release: () => releaseIfOurs(file, info) });
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -86,6 +90,15 @@ export async function acquireLock(stateDir: string, environment: string, opts: {
     exitCode: ExitCode.usage,
     hint: 'another migrate process is starting on this environment; run `migrate status` and try again',
   });
+}
+
+/**
+ * Temp files of killed runs: lock records and takeover markers (locks/) and ramp states (state/).
+ * Whoever takes a lock is about to act on the state directory, so this is the moment to tidy it.
+ */
+async function sweepTemps(stateDir: string, locks: string): Promise<void> {
+  await removeDeadTemps(locks, { olderThanMs: MARKER_ABANDONED_MS });
+  await removeDeadTemps(path.join(stateDir, 'state'), { olderThanMs: MARKER_ABANDONED_MS });
 }
 
 function lockInfo(command: string): LockInfo {
@@ -116,6 +129,7 @@ export function bootId(): string | undefined {
 
 /** The current holder, or undefined when unlocked (or the file is unreadable). */
 export async function readLock(stateDir: string, environment: string): Promise<LockInfo | undefined> {
+  await assertStateDirTrusted(stateDir);
   const text = await fs.readFile(lockFile(stateDir, environment), 'utf8').catch(() => undefined);
   return text === undefined ? undefined : parseLock(text);
 }

@@ -5,6 +5,7 @@ import { MigrateError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import type { Decision } from '../gates/controller.js';
 import { ensurePrivateDir, rampStateFile } from './paths.js';
+import { assertStateDirTrusted, assertTrusted } from './trust.js';
 
 // The ramp of one environment as a file (.migrate/state/<env>.json), rewritten atomically after
 // every transition so a crash, a Ctrl-C or a reboot leaves a state `--resume` can continue from.
@@ -240,6 +241,8 @@ export function resumePoint(s: RampState): ResumePoint {
 /** The saved state with any pending rollback request folded in; undefined when there is none. */
 export async function loadRampState(stateDir: string, environment: string): Promise<RampState | undefined> {
   const file = rampStateFile(stateDir, environment);
+  await assertStateDirTrusted(stateDir);
+  await assertTrusted(stateDir, file, requestFile(stateDir, environment));
   const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     throw err;
@@ -275,6 +278,7 @@ function corrupt(file: string, why: string): MigrateError {
 /** Atomic (a reader sees the old or the new state, never half) and private: it names hosts and users. */
 export async function saveRampState(stateDir: string, state: RampState): Promise<void> {
   const file = rampStateFile(stateDir, state.environment);
+  await assertStateDirTrusted(stateDir);
   await ensurePrivateDir(path.dirname(file));
   await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }
@@ -290,6 +294,7 @@ function requestFile(stateDir: string, environment: string): string {
 /** Tell a running ramp of `environment` to stop and roll back at its next interval. */
 export async function requestRollback(stateDir: string, environment: string, request: RollbackRequest): Promise<void> {
   const file = requestFile(stateDir, environment);
+  await assertStateDirTrusted(stateDir);
   await ensurePrivateDir(path.dirname(file));
   await writeFileAtomic(file, `${JSON.stringify(request)}\n`, { mode: 0o600 });
 }
