@@ -46,4 +46,13 @@ describe('migrate init at a terminal', () => {
     expect(existsSync(path.join(dir, 'migrate.yaml'))).toBe(false);
     expect(existsSync(path.join(dir, '.env.migrate'))).toBe(false);
   });
+
+  it('--yes at a terminal asks nothing and takes what it detected', async () => {
+    const dir = appCopy('librechat');
+    const r = await runAtTerminal([process.execPath, BIN, 'init', '--yes'], { cwd: dir, timeoutMs: 15_000 });
+    expect(r.code, r.screen).toBe(0);
+    expect(r.screen).not.toContain(PAIR);
+    expect(r.screen).not.toContain(SERVICES);
+    expect(parse(readFileSync(path.join(dir, 'migrate.yaml'), 'utf8')).environments.default.compose.services).toEqual(['api', 'rag_api']);
+  });
 });
