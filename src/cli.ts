@@ -100,7 +100,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str) });
 
   sharedOptions(program.command('init'))
-    .description('write migrate.yaml from the env and compose files found here')
+    .description("find the app's LLM settings in its env and compose files; write migrate.yaml and .env.migrate")
     .option('--force', 'overwrite an existing migrate.yaml')
     .action(action(program, () => import('./commands/init/index.js')));
 

@@ -152,7 +152,7 @@ describe('migrate init', () => {
     const cwd = project({ '.env.staging': 'OPENAI_API_KEY=sk-x\n' });
     const result = await migrate(cwd, ['init']);
     expectExit(result, 0);
-    expect(result.stderr).toContain('next: set TARGET_BASE_URL, TARGET_API_KEY in .env or the environment');
+    expect(result.stderr).toContain('next: set TARGET_BASE_URL, TARGET_API_KEY in .env.migrate or the environment');
     const loaded = await loadConfig({ cwd, env: { TARGET_BASE_URL: 'https://t.example/v1', TARGET_API_KEY: 'tk-0123456789abcdef' } });
     expect(Object.keys(loaded.config.environments)).toEqual(['staging']);
   });

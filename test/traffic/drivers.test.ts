@@ -245,7 +245,7 @@ describe('command driver', () => {
 });
 
 describe('createTrafficDriver', () => {
-  const env = { envFiles: ['.env'], cutover: {}, traffic: { driver: 'nginx' as const, file: 'inc.conf', binary: 'nginx', args: [], splitKey: '$request_id', service: 'proxy' } };
+  const env = { envFiles: ['.env'], cutover: {}, modelVariables: [], traffic: { driver: 'nginx' as const, file: 'inc.conf', binary: 'nginx', args: [], splitKey: '$request_id', service: 'proxy' } };
 
   it('an nginx service needs the compose files that define it', async () => {
     await expect(createTrafficDriver({ environment: 'canary', env, providers: providers as never, configDir: dir, secrets: [], run: stubRunner([]) })).rejects.toThrow(

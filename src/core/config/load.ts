@@ -110,12 +110,13 @@ function validate(source: YamlSource, input: DataResult, redact: (lines: string[
 }
 
 /**
- * `.env` beside the config first, then the focused environment's env files, then every other
+ * `.env.migrate` beside the config first (migrate's own copy of the legacy settings, which the
+ * cut-over never rewrites), then `.env`, then the focused environment's env files, then every other
  * environment's, in file order. Paths may use ${VAR} from the process environment; ones that
  * cannot be resolved are skipped.
  */
 function dotenvFiles(source: YamlSource, dir: string, env: NodeJS.ProcessEnv, focus: string | undefined): string[] {
-  const files = [path.join(dir, '.env')];
+  const files = [path.join(dir, '.env.migrate'), path.join(dir, '.env')];
   const environments = (source.data as { environments?: unknown }).environments;
   if (!environments || typeof environments !== 'object') return files;
   const entries = Object.entries(environments as Record<string, unknown>);

@@ -152,6 +152,7 @@ export const environmentSchema = z.strictObject({
   compose: composeSchema.optional(),
   traffic: trafficSchema.default({ driver: 'env', weightKey: 'LLM_TARGET_WEIGHT' }),
   cutover: z.record(z.string(), z.string()).default({}).meta({ description: 'what the env files say at 100 %' }),
+  modelVariables: z.array(z.string()).default([]).meta({ description: "the app's model settings (e.g. OPENAI_MODELS, DEFAULT_MODELS), found by migrate init" }),
   confirm: z.boolean().optional().meta({ description: 'ask before the first stage and 100 % (default: true for production)' }),
   requires: z.string().optional().meta({ description: 'another environment whose ramp must have completed first' }),
   ramp: environmentRampSchema.optional().meta({ description: 'overrides the top-level ramp block for this environment' }),

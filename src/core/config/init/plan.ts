@@ -1,4 +1,6 @@
-import type { FoundComposeFile, FoundEnvFile, ProjectScan } from './scan.js';
+import { type Candidate, type Finding, consumers, describeCandidate, findCandidates, findModels, literalOverrides } from './detect.js';
+import { type Confidence, OPENAI_DEFAULT_URL, isAzure, isOpenAiNamed, isOtherProvider } from './conventions.js';
+import type { FoundComposeFile, FoundVariable, ProjectScan } from './scan.js';
 
 export interface PlannedProvider {
   baseUrl: string;
@@ -10,8 +12,18 @@ export interface PlannedProvider {
 export interface PlannedEnvironment {
   name: string;
   envFile: string;
-  compose?: { files: string[]; services: string[]; matched: boolean };
+  /** `services` only when init found the ones that read the chosen variables (`matched`). */
+  compose?: { files: string[]; services: string[]; matched: boolean; all: string[] };
   cutover: Record<string, string>;
+  modelVariables: string[];
+}
+
+/** What .env.migrate will hold; the values stay in memory and go only into that 0600 file. */
+export interface MigrateEnv {
+  LEGACY_BASE_URL: string;
+  LEGACY_API_KEY: string;
+  TARGET_BASE_URL: string;
+  TARGET_API_KEY: string;
 }
 
 /** What `migrate init` will write, as data; render.ts turns it into commented YAML. */
@@ -21,24 +33,73 @@ export interface InitPlan {
   models: string[];
   environments: PlannedEnvironment[];
   sources: string[];
+  /** What was found and why, best candidate first; `--json` prints these. */
+  findings: Finding[];
+  /** Every base-URL/key pair found, best first: what the prompt offers. */
+  candidates: Candidate[];
+  chosen?: Candidate;
+  /** Every model setting found, chosen or not: what the prompt offers. */
+  modelFindings: Finding[];
+  migrateEnv: MigrateEnv;
 }
 
-const OPENAI_DEFAULT_URL = 'https://api.openai.com/v1';
+/** A person's answers to the prompts; without them init takes the detected defaults. */
+export interface InitChoices {
+  candidate?: number;
+  services?: string[];
+  modelVariables?: string[];
+}
+
 const BASE_COMPOSE = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 const ALIASES: Record<string, string[]> = { prod: ['production'], production: ['prod'], stage: ['staging'], staging: ['stage'] };
+const LEGACY: PlannedProvider = { baseUrl: '${LEGACY_BASE_URL}', apiKey: '${LEGACY_API_KEY}', note: 'from .env.migrate: copied from the app before any cut-over' };
 
-export function planConfig(scan: ProjectScan): InitPlan {
-  const withSettings = scan.envFiles.filter((f) => Object.keys(f.baseUrls).length > 0 || f.apiKeys.length > 0);
-  const envFiles = withSettings.length > 0 ? withSettings : scan.envFiles;
-  const target = planTarget(envFiles);
-  const legacy = planLegacy(envFiles.map((f) => withoutTarget(f, target)));
-  const models = [...new Set(envFiles.flatMap((f) => f.models))];
+export function planConfig(scan: ProjectScan, choices: InitChoices = {}): InitPlan {
+  const { candidates, skipped } = findCandidates(scan);
+  const chosen = candidates[choices.candidate ?? 0];
+  const urlName = chosen?.url?.name ?? 'OPENAI_BASE_URL';
+  const keyName = chosen?.key?.name ?? 'OPENAI_API_KEY';
+  const models = findModels(scan, chosen);
+  const modelVariables = choices.modelVariables ?? models.chosen.map((f) => f.variable!);
+  const modelFindings = [...models.chosen, ...models.skipped];
+  const targetPair = guessTarget(candidates, chosen);
+  const holding = scan.envFiles.filter((f) => f.variables.some((v) => v.name === urlName || v.name === keyName));
+  const envFiles = holding.length > 0 ? holding : scan.envFiles;
+  const environments = envFiles.map((f) => {
+    const vars = f.variables.filter((v) => v.name === urlName || v.name === keyName);
+    const env = planEnvironment(f.file, scan, vars.length > 0 ? vars : [chosen?.url, chosen?.key], choices.services);
+    return { ...env, cutover: { [urlName]: '${TARGET_BASE_URL}', [keyName]: '${TARGET_API_KEY}' }, modelVariables };
+  });
+  const legacyUrl = legacyBaseUrl(chosen?.url);
+  const findings = [
+    ...chosenFindings(chosen, legacyUrl.note),
+    ...(chosen?.url ? literalOverrides(scan, chosen.url.name) : []),
+    ...(chosen?.key ? literalOverrides(scan, chosen.key.name) : []),
+    ...environments.flatMap((e) => serviceFindings(e, scan, chosen)),
+    ...modelFindings.filter((f) => modelVariables.includes(f.variable!)).map((f) => ({ ...f, kind: 'model' as const })),
+    ...(targetPair ? [targetFinding(targetPair)] : []),
+    ...candidates.filter((c) => c !== chosen && c !== targetPair).map(otherCandidate),
+    ...skipped,
+    ...modelFindings.filter((f) => !modelVariables.includes(f.variable!)).map((f) => ({ ...f, kind: 'skipped' as const })),
+  ];
   return {
-    legacy,
-    target,
-    models: models.length > 0 ? models : ['gpt-4o-mini'],
-    environments: envFiles.map((f) => planEnvironment(withoutTarget(f, target), scan.composeFiles, target)),
+    legacy: LEGACY,
+    target: targetPair
+      ? { baseUrl: '${TARGET_BASE_URL}', apiKey: '${TARGET_API_KEY}', guessed: false, note: `from .env.migrate: copied from ${describeCandidate(targetPair)}` }
+      : { baseUrl: '${TARGET_BASE_URL}', apiKey: '${TARGET_API_KEY}', guessed: true },
+    models: models.values.length > 0 ? models.values : ['gpt-4o-mini'],
+    environments,
     sources: [...scan.envFiles.map((f) => f.file), ...scan.composeFiles.map((f) => f.file)],
+    findings,
+    candidates,
+    chosen,
+    modelFindings,
+    migrateEnv: {
+      LEGACY_BASE_URL: legacyUrl.value,
+      LEGACY_API_KEY: chosen?.key?.value ?? '',
+      TARGET_BASE_URL: targetPair?.url?.value ?? '',
+      TARGET_API_KEY: targetPair?.key?.value ?? '',
+    },
   };
 }
 
@@ -46,70 +107,79 @@ export function environmentName(envFile: string): string {
   return envFile === '.env' ? 'default' : envFile.slice('.env.'.length);
 }
 
-function planLegacy(files: FoundEnvFile[]): PlannedProvider {
-  const baseVar = pickName(files.flatMap((f) => Object.keys(f.baseUrls)), ['OPENAI_BASE_URL', 'OPENAI_API_BASE']);
-  const keyVar = pickName(files.flatMap((f) => f.apiKeys), ['OPENAI_API_KEY']) ?? 'OPENAI_API_KEY';
-  const apiKey = `\${${keyVar}}`;
-  if (!baseVar) return { baseUrl: OPENAI_DEFAULT_URL, apiKey, note: 'the OpenAI SDK default; no OPENAI_BASE_URL was found' };
-  const values = [...new Set(files.map((f) => f.baseUrls[baseVar]).filter((v): v is string => v !== undefined))];
-  // A literal URL keeps pointing at legacy after the cut-over rewrites the env files; one carrying
-  // credentials (user:pass@ or a query such as ?api-key=) must stay out of migrate.yaml.
-  if (values.length === 1 && /^https?:\/\/[^@?\s]+$/.test(values[0]!)) {
-    return { baseUrl: values[0]!, apiKey, note: `the value of ${baseVar} in the env files today` };
+/** The URL the app calls today; a bare host (big-AGI's OPENAI_API_HOST) gets https://. */
+function legacyBaseUrl(url: FoundVariable | undefined): { value: string; note?: string } {
+  const value = url?.value.trim();
+  if (!value) return { value: OPENAI_DEFAULT_URL, note: url ? `${url.name} is empty: the OpenAI default URL` : undefined };
+  if (/^https?:\/\//.test(value)) return { value };
+  return { value: `https://${value}`, note: `${url!.name} holds a host, not a URL: check whether the app adds /v1 itself, then TARGET_BASE_URL must not` };
+}
+
+function chosenFindings(chosen: Candidate | undefined, urlNote: string | undefined): Finding[] {
+  if (!chosen) {
+    return [{ kind: 'base URL', variable: 'OPENAI_BASE_URL', at: '-', confidence: 'low', reason: 'no OpenAI-style base URL or key found: the OpenAI SDK names' }];
   }
-  const note = values.length > 1 ? `${baseVar} differs between env files` : `${baseVar} may carry credentials: referenced, not copied`;
-  return { baseUrl: `\${${baseVar}}`, apiKey, note };
-}
-
-/** A NAME_BASE_URL + NAME_API_KEY pair other than OPENAI's is most likely the new provider. */
-function planTarget(files: FoundEnvFile[]): PlannedProvider & { guessed: boolean } {
-  for (const file of files) {
-    for (const baseVar of Object.keys(file.baseUrls).sort()) {
-      const prefix = baseVar.replace(/_(BASE_URL|API_BASE)$/, '');
-      const keyVar = `${prefix}_API_KEY`;
-      if (prefix !== 'OPENAI' && files.some((f) => f.apiKeys.includes(keyVar))) {
-        return { baseUrl: `\${${baseVar}}`, apiKey: `\${${keyVar}}`, guessed: false, note: `found ${baseVar} and ${keyVar} in ${file.file}` };
-      }
-    }
+  const reason = [...chosen.reasons, ...(urlNote ? [urlNote] : [])].join('; ');
+  const out: Finding[] = [];
+  if (chosen.url) out.push({ kind: 'base URL', variable: chosen.url.name, at: `${chosen.url.file}:${chosen.url.line}`, confidence: chosen.confidence, reason });
+  else out.push({ kind: 'base URL', variable: 'OPENAI_BASE_URL', at: '-', confidence: chosen.confidence, reason: `not set; the cut-over adds it (the OpenAI SDKs read it). ${reason}` });
+  if (chosen.key) {
+    out.push({ kind: 'API key', variable: chosen.key.name, at: `${chosen.key.file}:${chosen.key.line}`, confidence: chosen.confidence, reason: `sent with ${chosen.url?.name ?? 'the default URL'}; copied to .env.migrate as LEGACY_API_KEY` });
   }
-  return { baseUrl: '${TARGET_BASE_URL}', apiKey: '${TARGET_API_KEY}', guessed: true };
+  return out;
 }
 
-function planEnvironment(file: FoundEnvFile, composeFiles: FoundComposeFile[], target: PlannedProvider): PlannedEnvironment {
-  const name = environmentName(file.file);
-  const baseVar = pickName(Object.keys(file.baseUrls), ['OPENAI_BASE_URL', 'OPENAI_API_BASE']) ?? 'OPENAI_BASE_URL';
-  const keyVar = pickName(file.apiKeys, ['OPENAI_API_KEY']) ?? 'OPENAI_API_KEY';
-  return { name, envFile: file.file, compose: planCompose(name, file.file, composeFiles), cutover: { [baseVar]: target.baseUrl, [keyVar]: target.apiKey } };
+function otherCandidate(c: Candidate): Finding {
+  const v = c.url ?? c.key!;
+  return { kind: 'skipped', variable: v.name, at: `${v.file}:${v.line}`, confidence: c.confidence, reason: `another pair (${describeCandidate(c)}): ${c.reasons.join('; ')}` };
 }
 
-function planCompose(name: string, envFile: string, composeFiles: FoundComposeFile[]): PlannedEnvironment['compose'] {
+/** A NAME_BASE_URL + NAME_API_KEY pair of a provider the app does not know is most likely the new one. */
+function guessTarget(candidates: Candidate[], chosen: Candidate | undefined): Candidate | undefined {
+  return candidates.find(
+    (c) => c !== chosen && c.key && c.url?.name.endsWith('_BASE_URL') && c.key.name === `${c.prefix}_API_KEY` && !isOpenAiNamed(c.prefix) && !isAzure(c.prefix) && !isOtherProvider(c.prefix),
+  );
+}
+
+function targetFinding(c: Candidate): Finding {
+  return { kind: 'target', variable: c.url!.name, at: `${c.url!.file}:${c.url!.line}`, confidence: 'medium', reason: `${describeCandidate(c)}: a provider the app has no settings for; copied to .env.migrate as TARGET_*` };
+}
+
+function planEnvironment(envFile: string, scan: ProjectScan, vars: (FoundVariable | undefined)[], chosenServices: string[] | undefined): Omit<PlannedEnvironment, 'cutover' | 'modelVariables'> {
+  const name = environmentName(envFile);
+  const files = composeFilesFor(name, scan.composeFiles);
+  if (files.length === 0) return { name, envFile };
+  const sub: ProjectScan = { envFiles: scan.envFiles, composeFiles: files };
+  const all = [...new Set(files.flatMap((f) => f.services.map((s) => s.name)))];
+  const found = [...new Set(consumers(sub, vars).map((u) => u.name))];
+  const services = chosenServices ? chosenServices.filter((s) => all.includes(s)) : found;
+  return { name, envFile, compose: { files: files.map((f) => f.file), services, matched: services.length > 0, all } };
+}
+
+function composeFilesFor(name: string, composeFiles: FoundComposeFile[]): FoundComposeFile[] {
   const byName = new Map(composeFiles.map((f) => [f.file, f]));
   const base = BASE_COMPOSE.find((f) => byName.has(f));
   const suffixes = [name, ...(ALIASES[name] ?? [])];
   const extra = composeFiles.filter((f) => suffixes.some((s) => new RegExp(`^(docker-)?compose\\.${escape(s)}\\.ya?ml$`).test(f.file)));
   const override = base ? composeFiles.filter((f) => /^(docker-)?compose\.override\.ya?ml$/.test(f.file)) : [];
-  const files = [...(base ? [byName.get(base)!] : []), ...override, ...extra];
-  const services = files.flatMap((f) => f.services);
-  if (services.length === 0) return undefined;
-  const matched = services.filter((s) => s.envFiles.includes(envFile)).map((s) => s.name);
-  const all = services.map((s) => s.name);
-  return { files: files.map((f) => f.file), services: [...new Set(matched.length > 0 ? matched : all)], matched: matched.length > 0 };
+  return [...(base ? [byName.get(base)!] : []), ...override, ...extra].filter((f) => f.services.length > 0);
 }
 
-/** The env file's settings minus the target's own variables (they are not what the app uses today). */
-function withoutTarget(file: FoundEnvFile, target: PlannedProvider): FoundEnvFile {
-  const targetVars = [target.baseUrl, target.apiKey].map((ref) => ref.slice(2, -1));
-  const baseUrls = Object.fromEntries(Object.entries(file.baseUrls).filter(([name]) => !targetVars.includes(name)));
-  return { ...file, baseUrls, apiKeys: file.apiKeys.filter((name) => !targetVars.includes(name)) };
-}
-
-/** The preferred name if present, else the most common one. */
-function pickName(names: string[], preferred: string[]): string | undefined {
-  const found = preferred.find((p) => names.includes(p));
-  if (found) return found;
-  const counts = new Map<string, number>();
-  for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+function serviceFindings(env: PlannedEnvironment, scan: ProjectScan, chosen: Candidate | undefined): Finding[] {
+  if (!env.compose) return [];
+  const files = scan.composeFiles.filter((f) => env.compose!.files.includes(f.file));
+  const uses = consumers({ envFiles: scan.envFiles, composeFiles: files }, [chosen?.url, chosen?.key]);
+  const found: Finding[] = env.compose.services.map((name) => {
+    const use = uses.find((u) => u.name === name);
+    return { kind: 'service', service: name, at: use ? `${use.composeFile}:${use.line}` : '-', confidence: use ? 'high' : ('medium' as Confidence), reason: use ? `reads them through ${use.reason}` : 'chosen at the prompt' };
+  });
+  const rest = env.compose.all.filter((s) => !env.compose!.services.includes(s));
+  if (env.compose.services.length === 0) {
+    found.push({ kind: 'warning', at: env.compose.files.join(', '), confidence: 'low', reason: `no service reads the chosen variables; compose.services left out: list the ones that call the LLM API (${rest.join(', ')})` });
+  } else if (rest.length > 0) {
+    found.push({ kind: 'skipped', service: rest.join(', '), at: env.compose.files.join(', '), confidence: 'high', reason: 'do not read the chosen variables: not recreated' });
+  }
+  return found;
 }
 
 function escape(text: string): string {

@@ -11,7 +11,7 @@ function header(plan: InitPlan): string {
   return [
     `# migrate.yaml: written by \`migrate init\` from ${from}.`,
     '# Check every line, then run `migrate config` and `migrate check`.',
-    '# ${VAR} and ${VAR:-default} are read from the environment, from .env beside this file and',
+    '# ${VAR} and ${VAR:-default} are read from the environment, from .env.migrate and .env beside this file and',
     "# from each environment's envFiles. Never write a key here: reference it.",
     'version: 1',
     '',
@@ -20,19 +20,17 @@ function header(plan: InitPlan): string {
 
 function providers(plan: InitPlan): string {
   const { legacy, target } = plan;
-  const keyVar = legacy.apiKey.slice(2, -1);
   const lines = [
     'providers:',
-    '  # Where the traffic goes today.',
+    '  # Where the traffic goes today. The cut-over rewrites the app\'s own variables, so the legacy',
+    '  # settings live in .env.migrate (read by migrate only), copied there before anything changes.',
     '  legacy:',
-    `    baseUrl: ${scalar(legacy.baseUrl)}${legacy.note ? `  # ${legacy.note}` : ''}`,
-    `    # The cut-over rewrites ${keyVar} in the env files; set it in .env beside this file too,`,
-    '    # so the legacy provider still has its own key after 100 %.',
+    `    baseUrl: ${scalar(legacy.baseUrl)}`,
     `    apiKey: ${scalar(legacy.apiKey)}`,
     '  # Where the traffic is going.',
     '  target:',
   ];
-  if (target.guessed) lines.push('    # Set TARGET_BASE_URL and TARGET_API_KEY in .env beside this file or in the environment.');
+  if (target.guessed) lines.push('    # Fill TARGET_BASE_URL and TARGET_API_KEY in .env.migrate (or set them in the environment).');
   else if (target.note) lines.push(`    # ${target.note}`);
   lines.push(
     `    baseUrl: ${scalar(target.baseUrl)}`,
@@ -68,9 +66,14 @@ function environments(plan: InitPlan): string {
 
 function environment(env: PlannedEnvironment): string {
   const lines = [`  ${scalar(env.name)}:`, `    envFiles: ${list([env.envFile])}`];
-  if (env.compose) {
-    const why = env.compose.matched ? `the services whose env_file is ${env.envFile}` : 'every service found: keep only those that call the LLM API';
-    lines.push('    compose:', `      files: ${list(env.compose.files)}`, `      services: ${list(env.compose.services)}  # ${why}`);
+  if (env.compose?.matched) {
+    lines.push('    compose:', `      files: ${list(env.compose.files)}`, `      services: ${list(env.compose.services)}  # the services that read the variables below`);
+  } else if (env.compose) {
+    lines.push(
+      '    compose:',
+      `      files: ${list(env.compose.files)}`,
+      `      # services: ${list(env.compose.all)}  # none reads the variables below: keep those that call the LLM API`,
+    );
   } else {
     lines.push('    # compose: { files: [docker-compose.yml], services: [app] }  # no compose file was found');
   }
@@ -80,6 +83,8 @@ function environment(env: PlannedEnvironment): string {
     `    # What ${env.envFile} says at 100 %.`,
     '    cutover:',
     ...Object.entries(env.cutover).map(([key, value]) => `      ${scalar(key)}: ${scalar(value)}`),
+    '    # The app\'s model settings: the names a cut-over may have to change with the provider.',
+    `    modelVariables: ${list(env.modelVariables)}`,
   );
   return lines.join('\n');
 }

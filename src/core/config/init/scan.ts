@@ -1,20 +1,36 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { assignments, parse as parseEnv } from '../../envfile/index.js';
 
-/** An env file the app reads, and the OpenAI-style settings found in it (names and non-secret values). */
+/** One variable as written in an env file or a compose `environment:` entry. */
+export interface FoundVariable {
+  name: string;
+  /** Held in memory only to copy the legacy settings into .env.migrate; never printed. */
+  value: string;
+  file: string;
+  line: number;
+}
+
+/** An env file the app reads, every variable in it with its line. */
 export interface FoundEnvFile {
   file: string;
-  /** Variable name -> value, for the settings init cares about. Keys' values are never kept. */
-  baseUrls: Record<string, string>;
-  apiKeys: string[];
-  models: string[];
+  variables: FoundVariable[];
+}
+
+export interface FoundService {
+  name: string;
+  line: number;
+  envFiles: string[];
+  /** `environment:` entries: a literal value, or `${VAR}` references compose fills from `.env`. */
+  environment: (FoundVariable & { refs: string[] })[];
+  /** Host paths (relative to the compose file) of single-file bind mounts, e.g. `./.env:/app/.env`. */
+  mounts: string[];
 }
 
 export interface FoundComposeFile {
   file: string;
-  services: { name: string; envFiles: string[] }[];
+  services: FoundService[];
 }
 
 export interface ProjectScan {
@@ -24,14 +40,13 @@ export interface ProjectScan {
 
 const IGNORED_ENV_SUFFIX = /\.(example|sample|template|dist|bak|orig|backup|old|tmp|swp)$|~$/i;
 const COMPOSE_FILE = /^(docker-)?compose(\.[\w.-]+)?\.ya?ml$/;
-const BASE_URL = /^(OPENAI_BASE_URL|OPENAI_API_BASE|\w+_BASE_URL|\w+_API_BASE)$/;
-const API_KEY = /^\w*API_KEY$/;
-const MODEL = /(^|_)MODEL(_NAME)?$/;
+/** migrate's own settings: never an app's env file. */
+const MIGRATE_ENV = '.env.migrate';
 
 /** Read-only look at `dir`: env files and compose files, as init needs them. */
 export async function scanProject(dir: string): Promise<ProjectScan> {
   const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
-  const envNames = names.filter((n) => (n === '.env' || n.startsWith('.env.')) && !IGNORED_ENV_SUFFIX.test(n));
+  const envNames = names.filter((n) => (n === '.env' || n.startsWith('.env.')) && n !== MIGRATE_ENV && !IGNORED_ENV_SUFFIX.test(n));
   const composeNames = names.filter((n) => COMPOSE_FILE.test(n));
   return {
     envFiles: await Promise.all(envNames.map(async (n) => readEnvFile(n, await readFile(path.join(dir, n), 'utf8')))),
@@ -40,32 +55,68 @@ export async function scanProject(dir: string): Promise<ProjectScan> {
 }
 
 export function readEnvFile(file: string, text: string): FoundEnvFile {
-  const found: FoundEnvFile = { file, baseUrls: {}, apiKeys: [], models: [] };
-  for (const [name, value] of Object.entries(parseDotenv(text))) {
-    if (BASE_URL.test(name)) found.baseUrls[name] = value;
-    else if (API_KEY.test(name)) found.apiKeys.push(name);
-    else if (MODEL.test(name) && /^[\w.:/-]+$/.test(value)) found.models.push(value);
-  }
-  return found;
+  // The last assignment of a name is the one dotenv (and compose) use.
+  const byName = new Map<string, FoundVariable>();
+  for (const a of assignments(parseEnv(text))) byName.set(a.key, { name: a.key, value: a.value, file, line: a.line });
+  return { file, variables: [...byName.values()].sort((a, b) => a.line - b.line) };
 }
 
-/** Services and the env files each names; a file that is not valid YAML counts as having none. */
+/** Services with what they read; a file that is not valid YAML counts as having none. */
 export function readComposeFile(file: string, text: string): FoundComposeFile {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch {
-    return { file, services: [] };
-  }
-  const services = (doc as { services?: unknown } | null)?.services;
-  if (!services || typeof services !== 'object') return { file, services: [] };
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter });
+  if (doc.errors.length > 0) return { file, services: [] };
+  const lineOf = (node: unknown) => ((node as Node | null)?.range ? counter.linePos((node as Node).range![0]).line : 1);
+  const services = isMap(doc.contents) ? doc.contents.get('services', true) : undefined;
+  if (!isMap(services)) return { file, services: [] };
   return {
     file,
-    services: Object.entries(services as Record<string, { env_file?: unknown } | null>).map(([name, service]) => ({
-      name,
-      envFiles: envFileEntries(service?.env_file).map((f) => path.posix.normalize(f)),
-    })),
+    services: services.items.filter(isPair).map((pair) => {
+      const body = isMap(pair.value) ? pair.value : undefined;
+      const plain = (body?.toJSON() ?? {}) as { env_file?: unknown; volumes?: unknown };
+      return {
+        name: String(isScalar(pair.key) ? pair.key.value : pair.key),
+        line: lineOf(pair.key),
+        envFiles: envFileEntries(plain.env_file).map((f) => path.posix.normalize(f)),
+        environment: environmentEntries(file, body?.get('environment', true), lineOf),
+        mounts: bindMounts(plain.volumes),
+      };
+    }),
   };
+}
+
+// environment: [ "A=1", "B=${B-}" ] | { A: 1, B: "${B}" }
+function environmentEntries(file: string, node: unknown, lineOf: (node: unknown) => number): FoundService['environment'] {
+  const entries: FoundService['environment'] = [];
+  const add = (name: string, value: string, at: unknown) => {
+    const refs = [...value.matchAll(/\$\{(\w+)[^}]*\}|\$(\w+)/g)].map((m) => (m[1] ?? m[2])!);
+    entries.push({ name, value, file, line: lineOf(at), refs });
+  };
+  if (isSeq(node)) {
+    for (const item of node.items) {
+      if (!isScalar(item)) continue;
+      const text = String(item.value);
+      const eq = text.indexOf('=');
+      // `- NAME` alone passes the variable through from the shell running compose.
+      add(eq < 0 ? text : text.slice(0, eq), eq < 0 ? `\${${text}}` : text.slice(eq + 1), item);
+    }
+  } else if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      const value = isScalar(pair.value) ? pair.value.value : pair.value;
+      add(String(pair.key.value), value === null || value === undefined ? `\${${String(pair.key.value)}}` : String(value), pair.key);
+    }
+  }
+  return entries;
+}
+
+// volumes: [ "./.env:/app/.env" ] | [ { type: bind, source: ./.env, target: /app/.env } ]
+function bindMounts(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .map((v) => (typeof v === 'string' ? v.split(':')[0] : (v as { type?: unknown; source?: unknown } | null)?.type === 'bind' ? (v as { source?: unknown }).source : undefined))
+    .filter((v): v is string => typeof v === 'string' && /^\.{0,2}\//.test(v))
+    .map((v) => path.posix.normalize(v));
 }
 
 // env_file: ".env" | [".env.canary"] | [{ path: ".env.canary", required: false }]

@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse, print, setKeys } from '../../envfile/index.js';
+import { writeFileAtomic } from '../../fs/atomic.js';
+import { writeNewPrivateFile } from '../../fs/private.js';
+import type { InitPlan } from './plan.js';
+
+/**
+ * `.env.migrate`: migrate's own dotenv file beside migrate.yaml. It holds the legacy provider's
+ * settings copied from the app before any cut-over rewrites the app's env files (so a rollback
+ * still reaches legacy), and the target's. No container reads it.
+ */
+export const MIGRATE_ENV = '.env.migrate';
+
+export function renderMigrateEnv(plan: InitPlan): string {
+  const from = plan.chosen?.key ? `${plan.chosen.key.name} in ${plan.chosen.key.file}:${plan.chosen.key.line}` : 'nowhere (no key was found: fill it in)';
+  const header = [
+    '# Written by `migrate init`: the providers migrate talks to. Read by migrate only, never by the app.',
+    '# Keep it private (mode 0600) and out of git and images: it holds API keys.',
+    `# The legacy key, copied from ${from}, so a rollback still has it after the cut-over.`,
+    '',
+  ].join('\n');
+  const legacy = print(setKeys(parse(header), { LEGACY_BASE_URL: plan.migrateEnv.LEGACY_BASE_URL, LEGACY_API_KEY: plan.migrateEnv.LEGACY_API_KEY }));
+  const note = plan.target.guessed ? '# The new provider: fill these in.\n' : `# The new provider, ${plan.target.note?.replace(/^from \.env\.migrate: /, '') ?? ''}.\n`;
+  return print(setKeys(parse(`${legacy}\n${note}`), { TARGET_BASE_URL: plan.migrateEnv.TARGET_BASE_URL, TARGET_API_KEY: plan.migrateEnv.TARGET_API_KEY }));
+}
+
+/**
+ * Create .env.migrate (0600, never over an existing one: after a cut-over the app's files name the
+ * target, so copying again would make "legacy" the target). Returns false when it was kept.
+ */
+export async function writeMigrateEnv(dir: string, text: string): Promise<boolean> {
+  try {
+    await writeNewPrivateFile(path.join(dir, MIGRATE_ENV), text);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+/** Adds `.env.migrate` to .gitignore and .dockerignore where they exist; returns the files changed. */
+export async function ignoreMigrateEnv(dir: string): Promise<string[]> {
+  const changed: string[] = [];
+  for (const name of ['.gitignore', '.dockerignore']) {
+    const file = path.join(dir, name);
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined || ignores(text)) continue;
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const sep = text === '' || text.endsWith('\n') ? '' : eol;
+    await writeFileAtomic(file, `${text}${sep}${MIGRATE_ENV}${eol}`);
+    changed.push(name);
+  }
+  return changed;
+}
+
+function ignores(text: string): boolean {
+  return text.split(/\r?\n/).some((line) => ['.env.migrate', '/.env.migrate', '.env*', '.env.*', '*.migrate', '/.env*', '/.env.*'].includes(line.trim()));
+}

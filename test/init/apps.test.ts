@@ -1,0 +1,212 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadConfig } from '../../src/core/config/index.js';
+import { parse as parseEnv, print, setKeys } from '../../src/core/envfile/index.js';
+import { BIN, ROOT, onCleanup } from '../helpers/cli.js';
+
+// `migrate init --yes` on copies of fixtures/apps/<app>, written from the public compose and
+// .env.example files of real self-hosted LLM apps (fixtures/apps/README.md names each source).
+
+const TARGET = { TARGET_BASE_URL: 'https://target.example/v1', TARGET_API_KEY: 'sk-target-fedcba9876543210fedcba98765432' };
+
+function appCopy(app: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `migrate-init-${app}-`));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(path.join(ROOT, 'fixtures/apps', app), dir, { recursive: true });
+  return dir;
+}
+
+function migrate(cwd: string, args: string[]) {
+  return execa('node', [BIN, ...args], { cwd, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1' } });
+}
+
+const read = (dir: string, file: string) => readFileSync(path.join(dir, file), 'utf8');
+const envValue = (dir: string, file: string, key: string) => (parseEnv(read(dir, file)).entries.find((e) => e.kind === 'assignment' && e.key === key) as { value?: string } | undefined)?.value;
+
+/** A findings row: `found  name  where  confidence  why…`. */
+function row(stderr: string, kind: string, name: string): string {
+  const line = stderr.split('\n').find((l) => new RegExp(`^${kind}\\s+${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s`).test(l));
+  expect(line, `no "${kind} ${name}" row in:\n${stderr}`).toBeDefined();
+  return line!;
+}
+
+/** Edit an env file as a person (or the cut-over) would, keeping the rest byte for byte. */
+function setEnv(dir: string, file: string, values: Record<string, string>): void {
+  writeFileSync(path.join(dir, file), print(setKeys(parseEnv(read(dir, file)), values)));
+}
+
+interface Expected {
+  url: string;
+  key: string;
+  legacyUrl: string;
+  services: string[];
+  models: string[];
+  skipped: string[];
+}
+
+/**
+ * The shared checks: init exits 0, says what it chose and why, writes migrate.yaml with
+ * ${LEGACY_*}/${TARGET_*} and .env.migrate 0600 holding the app's legacy key; the config loads
+ * once TARGET_* are filled, and still reaches legacy after the cut-over rewrote the app's .env.
+ */
+async function initApp(app: string, want: Expected) {
+  const dir = appCopy(app);
+  const legacyKey = envValue(dir, '.env', want.key)!;
+  const result = await migrate(dir, ['init', '--yes']);
+  expect(result.exitCode, result.stderr).toBe(0);
+  expect(row(result.stderr, 'base URL', want.url)).toMatch(/\.env:\d+\s+high\s/);
+  expect(row(result.stderr, 'API key', want.key)).toMatch(/\.env:\d+\s+high\s/);
+  for (const s of want.services) expect(row(result.stderr, 'service', s)).toMatch(/docker-compose\.yml:\d+\s+high\s+reads them through/);
+  for (const m of want.models) row(result.stderr, 'model', m);
+  for (const s of want.skipped) row(result.stderr, 'skipped', s);
+  expect(result.stdout + result.stderr).not.toContain(legacyKey);
+
+  const yaml = parse(read(dir, 'migrate.yaml'));
+  expect(yaml.providers).toMatchObject({
+    legacy: { baseUrl: '${LEGACY_BASE_URL}', apiKey: '${LEGACY_API_KEY}' },
+    target: { baseUrl: '${TARGET_BASE_URL}', apiKey: '${TARGET_API_KEY}' },
+  });
+  expect(yaml.environments.default).toMatchObject({
+    envFiles: ['.env'],
+    compose: { files: ['docker-compose.yml'], services: want.services },
+    cutover: { [want.url]: '${TARGET_BASE_URL}', [want.key]: '${TARGET_API_KEY}' },
+    modelVariables: want.models,
+  });
+  expect(read(dir, 'migrate.yaml')).not.toContain(legacyKey);
+
+  expect(statSync(path.join(dir, '.env.migrate')).mode & 0o777).toBe(0o600);
+  expect(envValue(dir, '.env.migrate', 'LEGACY_API_KEY')).toBe(legacyKey);
+  expect(envValue(dir, '.env.migrate', 'LEGACY_BASE_URL')).toBe(want.legacyUrl);
+  expect(envValue(dir, '.env.migrate', 'TARGET_BASE_URL')).toBe('');
+
+  setEnv(dir, '.env.migrate', TARGET);
+  const loaded = await loadConfig({ cwd: dir, env: {} });
+  expect(loaded.config.providers.legacy).toMatchObject({ baseUrl: want.legacyUrl, apiKey: legacyKey });
+  expect(loaded.config.providers.target).toMatchObject({ baseUrl: TARGET.TARGET_BASE_URL, apiKey: TARGET.TARGET_API_KEY });
+  expect(loaded.warnings).toEqual([]);
+
+  // What the cut-over writes at 100 %: the app's .env now names the target. A rollback loads the
+  // config again and must still find the legacy key (it used to resolve to the target's).
+  setEnv(dir, '.env', { [want.url]: TARGET.TARGET_BASE_URL, [want.key]: TARGET.TARGET_API_KEY });
+  const after = await loadConfig({ cwd: dir, env: {} });
+  expect(after.config.providers.legacy).toMatchObject({ baseUrl: want.legacyUrl, apiKey: legacyKey });
+  return { dir, result };
+}
+
+describe('migrate init on real self-hosted LLM apps', () => {
+  it('Open WebUI: OPENAI_API_BASE_URL from .env through environment:, not OLLAMA_BASE_URL; only open-webui, not ollama or nginx', async () => {
+    const { result } = await initApp('open-webui', {
+      url: 'OPENAI_API_BASE_URL',
+      key: 'OPENAI_API_KEY',
+      legacyUrl: 'https://api.openai.com/v1',
+      services: ['open-webui'],
+      models: ['DEFAULT_MODELS'],
+      skipped: ['OLLAMA_BASE_URL', 'ollama, nginx', 'RAG_OPENAI_API_BASE_URL'],
+    });
+    expect(row(result.stderr, 'base URL', 'OPENAI_API_BASE_URL')).toContain('Open WebUI reads it');
+    expect(row(result.stderr, 'service', 'open-webui')).toContain('environment: OPENAI_API_BASE_URL=${OPENAI_API_BASE_URL}');
+    expect(row(result.stderr, 'skipped', 'OLLAMA_BASE_URL')).toContain('another provider or service (OLLAMA)');
+    // A literal in compose environment: is something env files cannot change: said so.
+    expect(row(result.stderr, 'skipped', 'RAG_OPENAI_API_BASE_URL')).toContain('set only in docker-compose.yml environment: with a literal value');
+  });
+
+  it('LibreChat: OPENAI_REVERSE_PROXY is the cut-over key; api reads .env through its bind mount, rag_api through env_file', async () => {
+    const { dir, result } = await initApp('librechat', {
+      url: 'OPENAI_REVERSE_PROXY',
+      key: 'OPENAI_API_KEY',
+      legacyUrl: 'https://relay.legacy.example/v1',
+      services: ['api', 'rag_api'],
+      models: ['OPENAI_MODELS', 'OPENAI_TITLE_MODEL'],
+      skipped: ['mongodb, meilisearch, vectordb', 'ANTHROPIC_MODELS', 'AZURE_OPENAI_MODELS'],
+    });
+    expect(row(result.stderr, 'service', 'api')).toContain('a bind mount of .env into the container');
+    expect(row(result.stderr, 'service', 'rag_api')).toContain('env_file .env');
+    expect(result.stderr).not.toMatch(/^base URL\s+OPENAI_BASE_URL/m);
+    expect(result.stderr).not.toContain('sk-ant-librechat');
+    // .gitignore and .dockerignore get one line each; the rest is kept as it was.
+    expect(read(dir, '.gitignore')).toBe('.env\nimages/\ndata-node/\n.env.migrate\n');
+    expect(read(dir, '.dockerignore')).toBe('node_modules\n.env\n.env.migrate\n');
+    expect(parse(read(dir, 'migrate.yaml')).models).toEqual(['gpt-4o', 'gpt-4o-mini']);
+  });
+
+  it('AnythingLLM: LLM_PROVIDER=generic-openai selects GENERIC_OPEN_AI_BASE_PATH/_API_KEY/_MODEL_PREF over Ollama, embeddings and Chroma', async () => {
+    const { result } = await initApp('anything-llm', {
+      url: 'GENERIC_OPEN_AI_BASE_PATH',
+      key: 'GENERIC_OPEN_AI_API_KEY',
+      legacyUrl: 'https://relay.legacy.example/v1',
+      services: ['anything-llm'],
+      models: ['GENERIC_OPEN_AI_MODEL_PREF'],
+      skipped: ['chroma', 'OLLAMA_BASE_PATH', 'EMBEDDING_BASE_PATH', 'CHROMA_ENDPOINT', 'EMBEDDING_MODEL_PREF', 'OLLAMA_MODEL_PREF', 'OPEN_MODEL_PREF'],
+    });
+    expect(row(result.stderr, 'base URL', 'GENERIC_OPEN_AI_BASE_PATH')).toContain('LLM_PROVIDER=generic-openai (.env:17) selects it');
+  });
+
+  it('LobeChat: OPENAI_PROXY_URL and OPENAI_MODEL_LIST; every service with env_file .env, never postgresql', async () => {
+    const { dir } = await initApp('lobe-chat', {
+      url: 'OPENAI_PROXY_URL',
+      key: 'OPENAI_API_KEY',
+      legacyUrl: 'https://relay.legacy.example/v1',
+      // MinIO, Casdoor and SearXNG read the same .env through env_file, so they see the key too.
+      services: ['minio', 'casdoor', 'searxng', 'lobe'],
+      models: ['OPENAI_MODEL_LIST'],
+      skipped: ['network-service, postgresql', 'ANTHROPIC_PROXY_URL', 'OLLAMA_PROXY_URL', 'S3_ENDPOINT'],
+    });
+    // "-all,+gpt-4o=GPT-4o<128000:vision:fc>,+gpt-4o-mini" names two models.
+    expect(parse(read(dir, 'migrate.yaml')).models).toEqual(['gpt-4o', 'gpt-4o-mini']);
+  });
+
+  it('big-AGI: OPENAI_API_HOST holding a bare host becomes an https URL and says so; Azure is passed over as not OpenAI-compatible', async () => {
+    const { result } = await initApp('big-agi', {
+      url: 'OPENAI_API_HOST',
+      key: 'OPENAI_API_KEY',
+      legacyUrl: 'https://relay.legacy.example',
+      services: ['big-agi'],
+      models: [],
+      skipped: ['browserless', 'AZURE_OPENAI_API_ENDPOINT', 'LOCALAI_API_HOST', 'OLLAMA_API_HOST'],
+    });
+    expect(row(result.stderr, 'base URL', 'OPENAI_API_HOST')).toContain('holds a host, not a URL');
+    expect(row(result.stderr, 'skipped', 'AZURE_OPENAI_API_ENDPOINT')).toContain('Azure OpenAI');
+  });
+});
+
+describe('migrate init: .env.migrate', () => {
+  it('--json prints the same findings, names only', async () => {
+    const dir = appCopy('anything-llm');
+    const result = await migrate(dir, ['init', '--yes', '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.findings).toContainEqual({ kind: 'base URL', variable: 'GENERIC_OPEN_AI_BASE_PATH', at: '.env:18', confidence: 'high', reason: expect.stringContaining('LLM_PROVIDER') });
+    expect(doc.findings).toContainEqual(expect.objectContaining({ kind: 'skipped', variable: 'OLLAMA_BASE_PATH', at: '.env:14' }));
+    expect(doc.migrateEnv).toEqual({ file: '.env.migrate', written: true });
+    expect(doc.ignoredIn).toEqual(['.gitignore']);
+    expect(result.stdout).not.toContain(envValue(dir, '.env', 'GENERIC_OPEN_AI_API_KEY'));
+  });
+
+  it('is never overwritten: init --force after a cut-over keeps the legacy key it copied first', async () => {
+    const dir = appCopy('open-webui');
+    expect((await migrate(dir, ['init', '--yes'])).exitCode).toBe(0);
+    const before = read(dir, '.env.migrate');
+    const { ino } = statSync(path.join(dir, '.env.migrate'));
+    setEnv(dir, '.env', { OPENAI_API_KEY: TARGET.TARGET_API_KEY });
+    const again = await migrate(dir, ['init', '--yes', '--force']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toContain('kept .env.migrate as it is');
+    expect(read(dir, '.env.migrate')).toBe(before);
+    expect(statSync(path.join(dir, '.env.migrate')).ino).toBe(ino);
+  });
+
+  it('--dry-run writes nothing, not even .env.migrate, and adds no ignore line', async () => {
+    const dir = appCopy('librechat');
+    const result = await migrate(dir, ['init', '--dry-run']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(parse(result.stdout).environments.default.cutover).toHaveProperty('OPENAI_REVERSE_PROXY');
+    expect(result.stderr).toContain('would write .env.migrate (mode 0600)');
+    expect(() => statSync(path.join(dir, '.env.migrate'))).toThrow();
+    expect(() => statSync(path.join(dir, 'migrate.yaml'))).toThrow();
+    expect(read(dir, '.gitignore')).toBe('.env\nimages/\ndata-node/\n');
+  });
+});

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { composeDown, composeExec, composeProject, composeUp } from '../../src/core/compose/index.js';
+import { runCommand } from '../../src/core/exec/index.js';
+import { BIN, ROOT, onCleanup } from '../helpers/cli.js';
+import { dockerAvailable, dockerStatus } from '../helpers/docker.js';
+
+// The services init names are the ones whose containers really hold the app's key: each app
+// fixture (fixtures/apps, modeled on Open WebUI, LibreChat, AnythingLLM, LobeChat and big-AGI)
+// is started with real docker compose, and every container is asked what it sees.
+
+const available = await dockerAvailable();
+
+const APPS: Record<string, string> = {
+  'open-webui': 'OPENAI_API_KEY', // interpolated through environment:
+  librechat: 'OPENAI_API_KEY', // ./.env bind-mounted into api; env_file in rag_api
+  'anything-llm': 'GENERIC_OPEN_AI_API_KEY',
+  'lobe-chat': 'OPENAI_API_KEY',
+  'big-agi': 'OPENAI_API_KEY',
+};
+
+describe.skipIf(!available)('migrate init names the services whose containers hold the key', () => {
+  for (const [app, keyName] of Object.entries(APPS)) {
+    it(app, { timeout: 180_000 }, async () => {
+      const { compose } = await dockerStatus();
+      const dir = mkdtempSync(path.join(tmpdir(), `migrate-init-docker-${app}-`));
+      cpSync(path.join(ROOT, 'fixtures/apps', app), dir, { recursive: true });
+      const project = composeProject(compose!, { files: ['docker-compose.yml'], projectName: `migrate-init-${process.pid}-${randomBytes(3).toString('hex')}` }, dir);
+      onCleanup(async () => {
+        await runCommand({ ...composeDown(project, { volumes: true }), timeoutMs: 120_000 }).catch(() => undefined);
+        rmSync(dir, { recursive: true, force: true });
+      });
+
+      const init = await execa('node', [BIN, 'init', '--yes'], { cwd: dir, reject: false, env: { NO_COLOR: '1', CI: '1' } });
+      expect(init.exitCode, init.stderr).toBe(0);
+      const named: string[] = parse(readFileSync(path.join(dir, 'migrate.yaml'), 'utf8')).environments.default.compose.services;
+
+      const all = Object.keys(parse(readFileSync(path.join(dir, 'docker-compose.yml'), 'utf8')).services);
+      const up = await runCommand({ ...composeUp(project, all), timeoutMs: 150_000 });
+      expect(up.exitCode, up.stderr).toBe(0);
+      const key = /^\w+=(.*)$/m.exec(readFileSync(path.join(dir, '.env'), 'utf8').split('\n').find((l) => l.startsWith(`${keyName}=`))!)![1]!;
+      const holding: string[] = [];
+      for (const service of all) {
+        // Its environment, and any env file mounted where the app reads it (LibreChat's /app/.env).
+        const seen = await runCommand({ ...composeExec(project, service, ['sh', '-c', 'env; cat /app/.env 2>/dev/null; true'], 'read'), timeoutMs: 30_000 });
+        expect(seen.exitCode, seen.stderr).toBe(0);
+        if (seen.stdout.includes(key)) holding.push(service);
+      }
+      expect(named.sort()).toEqual(holding.sort());
+    });
+  }
+});
