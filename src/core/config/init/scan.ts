@@ -69,7 +69,7 @@ export function readComposeFile(file: string, text: string): FoundComposeFile {
 }
 
 // env_file: ".env" | [".env.canary"] | [{ path: ".env.canary", required: false }]
-function envFileEntries(value: unknown): string[] {
+export function envFileEntries(value: unknown): string[] {
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
   return list
     .map((entry) => (typeof entry === 'string' ? entry : (entry as { path?: unknown } | null)?.path))
