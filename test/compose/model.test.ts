@@ -53,18 +53,20 @@ function target(fx: AppFixture, compose: Partial<ComposeTarget['env']['compose']
 }
 
 describe.skipIf(!available)('the compose model of real-app layouts', () => {
-  it('LibreChat: api reads .env through env_file and a single-file bind mount; mongodb reads nothing', async () => {
+  it('LibreChat: api reads .env through a single-file bind mount, rag_api through env_file; mongodb reads nothing', async () => {
     const fx = await app('compose-librechat');
     const model = await loadComposeModel(fx.project);
     const api = model.services.find((s) => s.name === 'api')!;
-    expect(api.envFiles).toEqual([fx.envFile]);
+    expect(api.envFiles).toEqual([]);
     expect(api.fileMounts).toEqual([
       { source: fx.envFile, target: '/app/.env' },
       { source: path.join(fx.dir, 'librechat.yaml'), target: '/app/librechat.yaml' },
     ]);
+    expect(model.services.find((s) => s.name === 'rag_api')).toMatchObject({ envFiles: [fx.envFile], fileMounts: [] });
     expect(model.services.find((s) => s.name === 'mongodb')).toMatchObject({ envFiles: [], fileMounts: [] });
     expect(bindMountsOf(model, fx.envFile)).toEqual([{ service: 'api', containerPath: '/app/.env' }]);
-    expect(consumersOf(model, { files: [fx.envFile], variables: ['OPENAI_API_KEY'] })).toEqual(['api']);
+    expect(consumersOf(model, { files: [fx.envFile], variables: ['OPENAI_API_KEY'] })).toEqual(['api', 'rag_api']);
+    expect(consumersOf(model, { files: [path.join(fx.dir, 'librechat.yaml')], variables: [] })).toEqual(['api']);
   }, 30_000);
 
   it('Open WebUI: open-webui substitutes ${OPENAI_API_BASE_URL} from the project .env; ollama substitutes only its image tag', async () => {
@@ -92,10 +94,10 @@ describe.skipIf(!available)('the compose model of real-app layouts', () => {
     const fx = await app('compose-librechat');
     const model = await loadComposeModel(fx.project);
     const change = { files: [fx.envFile], variables: ['OPENAI_API_KEY'] };
-    expect(servicesToRecreate(model, target(fx).env, change)).toEqual(['api']);
-    expect(servicesToRecreate(model, target(fx, { services: ['mongodb'] }).env, change)).toEqual(['mongodb']);
-    expect(leftOut(model, target(fx, { services: ['mongodb'] }).env, change)).toEqual(['api']);
-    expect(servicesToRecreate(model, target(fx, { alsoRecreate: ['mongodb'] }).env, change)).toEqual(['api', 'mongodb']);
+    expect(servicesToRecreate(model, target(fx).env, change)).toEqual(['api', 'rag_api']);
+    expect(servicesToRecreate(model, target(fx, { services: ['rag_api'] }).env, change)).toEqual(['rag_api']);
+    expect(leftOut(model, target(fx, { services: ['rag_api'] }).env, change)).toEqual(['api']);
+    expect(servicesToRecreate(model, target(fx, { alsoRecreate: ['mongodb'] }).env, change)).toEqual(['api', 'rag_api', 'mongodb']);
     expect(leftOut(model, target(fx, { alsoRecreate: ['mongodb'] }).env, change)).toEqual([]);
   }, 30_000);
 
@@ -114,7 +116,7 @@ describe.skipIf(!available)('the compose model of real-app layouts', () => {
     expect(err).toBeInstanceOf(UsageError);
     expect((err as UsageError).exitCode).toBe(2);
     expect((err as UsageError).message).toBe('migrate.yaml:7 (5 keys) environments.prod.compose.services[1]: no service "mongdb" in docker-compose.yml (did you mean "mongodb"?)');
-    expect((err as UsageError).hint).toBe('docker-compose.yml defines: api, mongodb; nothing was changed');
+    expect((err as UsageError).hint).toBe('docker-compose.yml defines: api, mongodb, rag_api; nothing was changed');
   }, 30_000);
 
   it('a top-level `name:` under Compose v1: exit 2 with v1\'s own reason, the file, and what to do', async () => {

@@ -14,7 +14,7 @@ export function bindMountsOf(model: ComposeModel, hostFile: string): { service: 
 }
 
 /**
- * The services that must be recreated to see the change, in compose order: those whose env_file
+ * The services that must be recreated to see the change, in the model's order: those whose env_file
  * lists a changed file, those that bind-mount one (a rename leaves them on the old inode), and,
  * when the project's `.env` changes, those into which compose substitutes a changed variable.
  * The rest (a database, a local model server) keep running.

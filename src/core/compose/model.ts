@@ -28,7 +28,7 @@ export interface ServiceModel {
 export interface ComposeModel {
   /** The `.env` compose reads for `${VAR}` substitution: the project directory's. */
   projectEnvFile: string;
-  /** In the order the compose files define them. */
+  /** In the order `compose config` prints them (v1 sorts them by name). */
   services: ServiceModel[];
 }
 
