@@ -123,4 +123,15 @@ describe.skipIf(!available)('compose consumers with real docker compose', () => 
     }
     expect(await snapshot(fx)).toEqual(before);
   }, 60_000);
+
+  it('compose\'s error line quoting a key written into the compose file is redacted', async () => {
+    const { legacy, target } = await providers();
+    const fx = await app('compose-anythingllm', { GENERIC_OPEN_AI_BASE_PATH: legacy.url }, '', { GENERIC_OPEN_AI_BASE_PATH: '${TARGET_URL}' }, target.url, legacy.url);
+    const file = path.join(fx.dir, 'docker-compose.yml');
+    await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('- STORAGE_DIR=/app/server/storage', `- GENERIC_OPEN_AI_API_KEY=${LEGACY_KEY}\${`));
+    const r = await migrate(fx.dir, ['check', '--env', 'prod'], { targetUrl: target.url });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('error: docker-compose cannot use docker-compose.yml: Invalid interpolation format for "environment" option in service "anything-llm"');
+    expect(r.stderr).not.toContain(LEGACY_KEY);
+  }, 30_000);
 });

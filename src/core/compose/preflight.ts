@@ -1,6 +1,8 @@
 import type { LoadedConfig } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
+import { Redactor } from '../redact.js';
+import { redactError } from '../rollback/failures.js';
 import { environmentChange, leftOut, loadEnvironmentCompose } from './environment.js';
 
 /**
@@ -8,10 +10,13 @@ import { environmentChange, leftOut, loadEnvironmentCompose } from './environmen
  * throws exit 2 before anything changes; returns warnings, e.g. a compose.services list that
  * leaves out a service reading the env files (it would keep the old values).
  */
-export async function composePreflight(loaded: Pick<LoadedConfig, 'dir' | 'at'>, environment: string, env: EnvironmentConfig, run: Runner): Promise<string[]> {
+export async function composePreflight(loaded: Pick<LoadedConfig, 'dir' | 'at' | 'secrets'>, environment: string, env: EnvironmentConfig, run: Runner): Promise<string[]> {
   if (!env.compose) return [];
   const target = { environment, env: { ...env, compose: env.compose }, configDir: loaded.dir, at: loaded.at };
-  const { model } = await loadEnvironmentCompose(target, run);
+  // Compose's error line quotes the compose file, which may hold a key written in it literally.
+  const { model } = await loadEnvironmentCompose(target, run).catch((err: unknown) => {
+    throw redactError(err, new Redactor(loaded.secrets));
+  });
   const missed = leftOut(model, target.env, environmentChange(env, loaded.dir));
   if (missed.length === 0) return [];
   const keys = ['environments', environment, 'compose', 'services'];
