@@ -134,4 +134,28 @@ describe.skipIf(!available)('compose consumers with real docker compose', () => 
     expect(r.stderr).toContain('error: docker-compose cannot use docker-compose.yml: Invalid interpolation format for "environment" option in service "anything-llm"');
     expect(r.stderr).not.toContain(LEGACY_KEY);
   }, 30_000);
+
+  it('compose.command: docker compose without the v2 plugin: ramp, check --env and rollback exit 2 saying so; nothing changed', async () => {
+    const { legacy, target } = await providers();
+    const fx = await app('compose-librechat', { OPENAI_BASE_URL: legacy.url }, ', command: docker compose', { OPENAI_BASE_URL: '${TARGET_URL}' }, target.url, legacy.url);
+    expect((await migrate(fx.dir, ['backup', '--env', 'prod'])).code).toBe(0);
+    await fs.writeFile(fx.envFile, `OPENAI_BASE_URL=${target.url}\n`);
+    const before = await snapshot(fx);
+    for (const args of [['ramp'], ['check'], ['rollback', '--yes']]) {
+      const r = await migrate(fx.dir, [...args, '--env', 'prod'], { targetUrl: target.url });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('error: docker compose (Compose v2) not found: install the Docker Compose plugin, or set compose.command: docker-compose in migrate.yaml');
+    }
+    expect(await snapshot(fx)).toEqual(before);
+  }, 60_000);
+
+  it('a compose.services list that leaves out a service reading the env file is warned about', async () => {
+    const { legacy, target } = await providers();
+    const fx = await app('compose-librechat', { OPENAI_BASE_URL: legacy.url }, ', services: [rag_api]', { OPENAI_BASE_URL: '${TARGET_URL}' }, target.url, legacy.url);
+    const r = await migrate(fx.dir, ['config', '--env', 'prod'], { targetUrl: target.url });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /migrate\.yaml:\d+ environments\.prod\.compose\.services leaves out api, which reads the env files: it keeps the old values until recreated; add it to compose\.alsoRecreate/,
+    );
+  }, 30_000);
 });
