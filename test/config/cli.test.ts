@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,10 @@ describe('migrate config', () => {
   it('prints one JSON document with --json, narrowed by --env', async () => {
     const cwd = project();
     const file = withFixture(cwd, 'full.yaml', 'ops.yaml');
+    // --env also runs the compose preflight: the files canary names must exist and define its services.
+    const service = '    image: migrate-busybox:latest\n';
+    writeFileSync(path.join(cwd, 'docker-compose.yml'), `services:\n  app:\n${service}  worker:\n${service}`);
+    writeFileSync(path.join(cwd, 'docker-compose.canary.yml'), `services:\n  scheduler:\n${service}  gateway:\n${service}`);
     const result = await migrate(cwd, ['config', '--json', '--env', 'canary', '--config', file], KEYS);
     expectExit(result, 0);
     const printed = JSON.parse(result.stdout);

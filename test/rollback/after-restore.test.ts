@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => legacy?.close());
 
 /**
- * `docker-compose`: `version` says v1; `up` exits $STANDIN_UP (0); `ps -q` prints one container
+ * `docker-compose`: `version` says v1; `config` lists the service app; `up` exits $STANDIN_UP (0); `ps -q` prints one container
  * id, or fails when $STANDIN_PS is `fail` (always) or `fail-once` (the first call only).
  * `docker inspect`: that container running, with health $STANDIN_HEALTH (healthy).
  */
@@ -38,6 +38,7 @@ async function standIns(dir: string): Promise<{ PATH: string; calls: () => Promi
 echo "docker-compose $*" >> ${log}
 case " $* " in
   *" version "*) echo "docker-compose version 1.29.2, build unknown"; exit 0 ;;
+  *" config "*) printf 'services:\\n  app: {}\\n'; exit 0 ;;
   *" up "*) [ "\${STANDIN_UP:-0}" = 0 ] || echo "ERROR: cannot start service app" >&2; exit "\${STANDIN_UP:-0}" ;;
   *" ps "*)
     if [ "$STANDIN_PS" = fail ] || { [ "$STANDIN_PS" = fail-once ] && [ ! -e ${once} ]; }; then

@@ -26,14 +26,15 @@ afterAll(async () => {
 
 /**
  * A PATH with stand-ins for docker and docker-compose that record every call. Compose detection
- * finds "v1"; nothing else is expected to run in these tests, and the log proves it.
+ * finds "v1" and `config` lists the one service `app`; nothing else is expected to run in these
+ * tests, and the log proves it.
  */
 async function shimPath(dir: string): Promise<{ PATH: string; calls: () => Promise<string[]> }> {
   const bin = path.join(dir, 'bin');
   const log = path.join(dir, 'calls.log');
   await fs.mkdir(bin);
   const script = (name: string, version: string) =>
-    `#!/bin/sh\necho "${name} $*" >> ${JSON.stringify(log)}\nif [ "$1" = version ]; then echo "${version}"; exit 0; fi\nexit 1\n`;
+    `#!/bin/sh\necho "${name} $*" >> ${JSON.stringify(log)}\nif [ "$1" = version ]; then echo "${version}"; exit 0; fi\ncase " $* " in *" config "*) printf 'services:\\n  app: {}\\n'; exit 0 ;; esac\nexit 1\n`;
   await fs.writeFile(path.join(bin, 'docker-compose'), script('docker-compose', 'docker-compose version 1.29.2, build unknown'), { mode: 0o755 });
   await fs.writeFile(path.join(bin, 'docker'), `#!/bin/sh\necho "docker $*" >> ${JSON.stringify(log)}\nexit 1\n`, { mode: 0o755 });
   const calls = async () => (await fs.readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
@@ -110,7 +111,7 @@ describe('migrate rollback (no docker)', () => {
       '',
     ]);
     expect(await contents(p)).toEqual([targetText(opts)]);
-    expect(await shim.calls()).toEqual(['docker compose version', 'docker-compose version']);
+    expect(await shim.calls()).toEqual(['docker compose version', 'docker-compose version', `docker-compose -f ${path.join(dir, 'docker-compose.yml')} -p shop config`]);
     expect((await auditLines(p)).filter((l) => l.command === 'rollback')).toEqual([]);
     expect(legacy.count()).toBe(0);
     expectNoSecrets(r.stdout, r.stderr);

@@ -52,6 +52,8 @@ export async function makeProject(dir: string, o: ProjectOptions): Promise<Proje
   );
   const project = { dir, config: path.join(dir, 'migrate.yaml'), stateDir: path.join(dir, '.migrate'), envFiles: names.map((n) => path.join(dir, n)) };
   for (const [i, file] of project.envFiles.entries()) await fs.writeFile(file, legacyText(o, i), { mode: 0o600 });
+  // The compose model reads env_file from the files as written; `app` reads the first env file.
+  if (o.compose) await fs.writeFile(path.join(dir, 'docker-compose.yml'), `services:\n  app:\n    image: migrate-busybox:latest\n    env_file: ${names[0]}\n`);
   return project;
 }
 

@@ -264,9 +264,10 @@ describe('createTrafficDriver', () => {
     await writeFile(envFile, 'OPENAI_BASE_URL=https://api.openai.com/v1\nOPENAI_API_KEY=sk-legacy-0123456789abcd\n');
     const cutover = { OPENAI_BASE_URL: 'https://relay.example/v1', OPENAI_API_KEY: 'hs-target-9876543210wxyz' };
     const secrets = ['sk-legacy-0123456789abcd', 'hs-target-9876543210wxyz'];
-    const withCompose = { ...env, cutover, compose: { files: ['docker-compose.yml'], services: ['app'], command: 'docker compose' }, traffic: { ...env.traffic, service: undefined } };
+    const withCompose = { ...env, cutover, compose: { files: ['docker-compose.yml'], services: ['app'], alsoRecreate: [], command: 'docker compose' }, traffic: { ...env.traffic, service: undefined } };
     const composeVersion = { argv: ['docker', 'compose', 'version'], result: { exitCode: 0, stdout: 'Docker Compose version v2.27.0\n' } };
-    const nginx = await createTrafficDriver({ environment: 'canary', env: withCompose as never, providers: providers as never, configDir: dir, secrets, run: stubRunner([composeVersion]) });
+    const composeConfig = { argv: ['docker', 'compose', '-f', path.join(dir, 'docker-compose.yml'), 'config', '--format', 'json'], result: { exitCode: 0, stdout: '{"services":{"app":{}}}' } };
+    const nginx = await createTrafficDriver({ environment: 'canary', env: withCompose as never, providers: providers as never, configDir: dir, secrets, run: stubRunner([composeVersion, composeConfig]) });
     expect((await nginx.plan(50)).map(describeStep)).toEqual([`write ${path.join(dir, 'inc.conf')} (split 50% to target)`, 'run nginx -t', 'run nginx -s reload']);
     expect((await nginx.plan(100)).map(describeStep).slice(3)).toEqual([
       `write ${envFile} (set OPENAI_API_KEY=hs-…wxyz, set OPENAI_BASE_URL=https://relay.example/v1)`,

@@ -1,5 +1,7 @@
 import type { ProviderRole } from '../../core/config/schema.js';
-import { loadConfig } from '../../core/config/index.js';
+import { composePreflight } from '../../core/compose/preflight.js';
+import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
+import { createRunner } from '../../core/exec/run.js';
 import { checkDocument } from '../../core/check/document.js';
 import { renderCheckTable, renderDetails, renderProblems } from '../../core/check/render.js';
 import { runCheck } from '../../core/check/run.js';
@@ -19,6 +21,11 @@ export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
   const { config } = loaded;
   for (const warning of loaded.warnings) ctx.out.warn(warning);
   const roles: ProviderRole[] = flags.provider === 'all' ? ['legacy', 'target'] : [flags.provider];
+  if (ctx.global.env) {
+    // A compose file the configured compose rejects would fail the ramp's first stage: say so now (exit 2).
+    const { name, env } = resolveEnvironment(loaded, ctx.global.env);
+    for (const warning of await composePreflight(loaded, name, env, createRunner())) ctx.out.warn(warning);
+  }
   const pointing = ctx.global.env ? await environmentPointing(loaded, ctx.global.env) : undefined;
   const total = roles.reduce((n, role) => n + 1 + config.providers[role].nodes.length, 0);
   let done = 0;

@@ -1,13 +1,18 @@
 import type { Context } from '../../context.js';
+import { composePreflight } from '../../core/compose/preflight.js';
 import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
 import { configAsYaml, redactedConfig } from '../../core/config/show.js';
+import { createRunner } from '../../core/exec/run.js';
 
 /** `migrate config [--env NAME] [--json]`: the resolved config, secrets redacted. */
 export async function run(ctx: Context, _opts: Record<string, unknown>): Promise<number> {
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
   for (const warning of loaded.warnings) ctx.out.warn(warning);
   // Only an explicit --env narrows the view; MIGRATE_ENV alone still shows the whole file.
-  const environment = ctx.global.env ? resolveEnvironment(loaded, ctx.global.env).name : undefined;
+  const resolved = ctx.global.env ? resolveEnvironment(loaded, ctx.global.env) : undefined;
+  const environment = resolved?.name;
+  // With --env, also whether its compose files work with the configured compose (exit 2 if not).
+  if (resolved) for (const warning of await composePreflight(loaded, resolved.name, resolved.env, createRunner())) ctx.out.warn(warning);
   const config = redactedConfig(loaded, environment);
   if (ctx.out.json) ctx.out.printJson(config);
   else ctx.out.print(configAsYaml(loaded, config));

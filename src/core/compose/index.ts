@@ -5,3 +5,8 @@ export { dockerInspect, parseInspect, parseInspectEnv, type ContainerState } fro
 export { serviceContainers, containerIds, containerEnv, parsePsIds } from './containers.js';
 export { serviceState, type ServiceState } from './readiness.js';
 export { waitForServices, describeNotReady, type WaitOptions, type WaitResult } from './wait.js';
+export { composeConfigCommand, loadComposeModel, type ComposeModel, type ServiceModel, type FileMount } from './model.js';
+export { bindMountsOf, consumersOf, type EnvChange } from './consumers.js';
+export { composeErrorLine } from './config-error.js';
+export { loadEnvironmentCompose, environmentChange, servicesToRecreate, leftOut, type EnvironmentCompose, type ComposeTarget } from './environment.js';
+export { composePreflight } from './preflight.js';

@@ -48,7 +48,12 @@ const argv = z.union([z.string().min(1), z.array(z.string()).min(1)]);
 
 export const composeSchema = z.strictObject({
   files: z.array(z.string()).min(1),
-  services: z.array(z.string()).min(1),
+  services: z
+    .array(z.string())
+    .min(1)
+    .optional()
+    .meta({ description: 'recreate exactly these services; default: every service that reads a changed env file (env_file, a bind mount of it, or ${VAR} from the project .env)' }),
+  alsoRecreate: z.array(z.string()).default([]).meta({ description: 'services recreated in addition, e.g. one that reads the env file through a mounted directory' }),
   projectName: z.string().optional(),
   command: z.enum(['auto', 'docker compose', 'docker-compose']).default('auto'),
   healthTimeout: duration.default(60_000),

@@ -2,6 +2,7 @@ import { UsageError } from '../../errors.js';
 import type { LoadedConfig } from '../config/index.js';
 import { resolveConfigPath } from '../config/index.js';
 import type { EnvironmentConfig } from '../config/schema.js';
+import { composePreflight } from '../compose/preflight.js';
 import { createRunner } from '../exec/run.js';
 import { formatArgv } from '../exec/format.js';
 import { webhookNotifier, type Notifier } from '../notify/webhook.js';
@@ -53,7 +54,9 @@ export async function runRamp(o: RampOptions): Promise<number> {
   const started = Date.now();
   const admission = await admit(o);
   const run = createRunner({ onRun: (cmd) => o.out.debug(`$ ${formatArgv(cmd.argv)}`) });
-  const driver = await createTrafficDriver({ environment: o.environment, env: o.env, providers: o.loaded.config.providers, configDir: o.loaded.dir, secrets: o.loaded.secrets, run });
+  // Before the lock and the backup: a compose file the configured compose cannot run is found now, not at stage 1.
+  for (const warning of await composePreflight(o.loaded, o.environment, o.env, run)) o.out.warn(warning);
+  const driver = await createTrafficDriver({ environment: o.environment, env: o.env, providers: o.loaded.config.providers, configDir: o.loaded.dir, secrets: o.loaded.secrets, run, at: o.loaded.at });
   if (o.dryRun) {
     const journal = new Journal({ environment: o.environment, out: o.out, secrets: o.loaded.secrets, startedAt: started });
     const envFiles = o.env.envFiles.map((f) => resolveConfigPath(o.loaded, f));

@@ -20,7 +20,7 @@ export async function apply(s: Session): Promise<void> {
   try {
     await finish(s);
   } catch (err) {
-    throw afterRestore(err, { compose: Boolean(s.composer), recreated: report.compose.recreated }, req.signal.aborted, s.again!);
+    throw afterRestore(err, { compose: Boolean(s.recreate?.command), recreated: report.compose.recreated }, req.signal.aborted, s.again!);
   }
 }
 
@@ -28,7 +28,7 @@ export async function apply(s: Session): Promise<void> {
 async function finish(s: Session): Promise<void> {
   const report = s.report!;
   report.traffic = (await timed(report, 'trafficMs', () => s.deps.resetTraffic(driverInput(s), { run: s.deps.run, dryRun: false, again: s.again! }))) ?? null;
-  if (s.composer) await recreate(s);
+  if (s.recreate?.command) await recreate(s);
   stopIfInterrupted(s);
   await verify(s);
   report.rampRecorded = await recordRolledBack(s.stateDir, s.req.environment, s.choice!.backup.id);
@@ -46,11 +46,11 @@ async function recreate(s: Session): Promise<void> {
   const report = s.report!;
   const composer = s.composer!;
   stopIfInterrupted(s);
-  const services = req.env.compose!.services;
+  const { services, command } = s.recreate!;
   const redact = (t: string) => s.redactor.text(t);
   req.log.info(`recreating ${services.join(', ')}`);
   void import('./verify.js').catch(() => undefined); // load the HTTP client while compose works
-  report.timings.composeMs = await recreateServices(await composer.command(), s.deps.run, { again: s.again!, redact });
+  report.timings.composeMs = await recreateServices(command!, s.deps.run, { again: s.again!, redact });
   report.compose.recreated = true;
   stopIfInterrupted(s);
   await timed(report, 'waitMs', async () => {

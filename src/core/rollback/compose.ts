@@ -2,8 +2,8 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { COMPOSE_ARGV, type ComposeCli } from '../compose/detect.js';
+import { environmentChange, loadEnvironmentCompose, servicesToRecreate, type ComposeTarget, type EnvironmentCompose } from '../compose/environment.js';
 import { composeProject, type ComposeProject } from '../compose/project.js';
-import type { ComposeConfig } from '../config/schema.js';
 import type { Command } from '../exec/command.js';
 import { CommandNotFoundError } from '../exec/errors.js';
 import { recreateCommand } from './services.js';
@@ -13,8 +13,18 @@ import type { RollbackDeps } from './session.js';
 export interface Composer {
   /** As detected (flavor and version known): what readiness polling needs. */
   project(): Promise<ComposeProject>;
-  /** The recreate command (`up -d --no-deps --force-recreate <services>`). */
-  command(): Promise<Command>;
+  /**
+   * The services that read the restored files (given the keys the restore changes) and the
+   * command that recreates them; no command when no service reads them. Awaiting it is the
+   * compose preflight: a compose file the configured compose rejects fails here, exit 2.
+   */
+  recreate(variables: string[]): Promise<Recreate>;
+}
+
+export interface Recreate {
+  services: string[];
+  /** `up -d --no-deps --force-recreate <services>`. */
+  command?: Command;
 }
 
 /**
@@ -23,14 +33,28 @@ export interface Composer {
  * for it: `up` is the same for v1 and v2, and only the readiness polling afterwards needs the
  * detected flavor. In `auto` mode the program itself is unknown until detection answers.
  */
-export function prepareCompose(compose: ComposeConfig, configDir: string, deps: Pick<RollbackDeps, 'run' | 'detectCompose'>): Composer {
-  const detected = deps.detectCompose({ command: compose.command, run: deps.run }).then((cli) => composeProject(cli, compose, configDir));
+export function prepareCompose(target: ComposeTarget, deps: Pick<RollbackDeps, 'run' | 'detectCompose'>): Composer {
+  const { compose } = target.env;
+  const detected = deps.detectCompose({ command: compose.command, run: deps.run }).then((cli) => composeProject(cli, compose, target.configDir));
   detected.catch(() => undefined); // awaited later; the failure is reported there
   const named: ComposeCli | undefined =
     compose.command === 'auto' ? undefined : { argv: COMPOSE_ARGV[compose.command], flavor: compose.command === 'docker compose' ? 'v2' : 'v1', version: 'unknown' };
-  const forUp = named ? assertOnPath(named.argv[0]!).then(() => composeProject(named, compose, configDir)) : detected;
-  forUp.catch(() => undefined); // awaited by the plan, before any file is touched
-  return { project: () => detected, command: async () => recreateCommand(await forUp, compose.services) };
+  const loaded: Promise<EnvironmentCompose> = (
+    named ? assertOnPath(named.argv[0]!).then(() => loadEnvironmentCompose(target, deps.run, named)) : detected.then((p) => loadEnvironmentCompose(target, deps.run, p.cli))
+  ).catch(async (err) => {
+    // `docker compose` without the plugin: say that, not what `docker compose config` printed.
+    if (!(err instanceof CommandNotFoundError)) await detected;
+    throw err;
+  });
+  loaded.catch(() => undefined); // awaited by the plan, before any file is touched
+  return {
+    project: () => detected,
+    async recreate(variables) {
+      const { project, model } = await loaded;
+      const services = servicesToRecreate(model, target.env, environmentChange(target.env, target.configDir, variables));
+      return { services, command: services.length > 0 ? recreateCommand(project, services) : undefined };
+    },
+  };
 }
 
 /**

@@ -26,21 +26,28 @@ export async function prepare(s: Session): Promise<void> {
   s.redactor.add(...s.plan.secrets);
 
   const detectStarted = performance.now();
-  const command = s.composer ? formatArgv((await s.composer.command()).argv) : null;
+  s.recreate = s.composer ? await s.composer.recreate(restoredKeys(s.plan)) : undefined;
+  const command = s.recreate?.command ? formatArgv(s.recreate.command.argv) : null;
   const detectMs = Math.round(performance.now() - detectStarted);
-  s.report = newReport(req, s.choice, s.plan, command, req.env.compose?.services ?? []);
+  s.report = newReport(req, s.choice, s.plan, command, s.recreate?.services ?? []);
   s.report.timings.startupMs = Math.round(s.started);
   s.report.timings.detectMs = detectMs;
   s.again = `migrate rollback --env ${req.environment} --to ${s.choice.backup.id}${req.restart ? '' : ' --no-restart'} --yes`;
 
   req.log.info(`${req.dryRun ? 'dry run: ' : ''}rolling back ${req.environment} to ${describeBackup(s.choice)}`);
-  if (!req.dryRun) showPlan(s.plan, command, req.env.compose !== undefined, req.log); // a dry run prints it on stdout
+  if (!req.dryRun) showPlan(s.plan, command, s, req.log); // a dry run prints it on stdout
 }
 
-function showPlan(plan: RestorePlan, command: string | null, hasCompose: boolean, log: Session['req']['log']): void {
+function showPlan(plan: RestorePlan, command: string | null, s: Session, log: Session['req']['log']): void {
   for (const line of describePlan(plan)) log.info(line);
   if (command) log.info(`  then: ${command}`);
-  else if (hasCompose) log.info('  services are not recreated (--no-restart)');
+  else if (s.recreate) log.info('  no compose service reads these env files: nothing to recreate');
+  else if (s.req.env.compose) log.info('  services are not recreated (--no-restart)');
+}
+
+/** Keys the restore changes in any file: a service that substitutes one from the project .env must be recreated. */
+function restoredKeys(plan: RestorePlan): string[] {
+  return plan.files.flatMap((f) => [...f.diff.added, ...f.diff.removed, ...f.diff.changed]);
 }
 
 /** Files may have changed while we waited for a ramp to stop: restore against what is there now. */

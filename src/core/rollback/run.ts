@@ -46,7 +46,10 @@ export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promis
     started: performance.now(),
     configured: req.env.envFiles.map((f) => resolveConfigPath(req.loaded, f)),
     // Detection starts now and runs alongside the plan.
-    composer: req.env.compose && req.restart ? prepareCompose(req.env.compose, req.loaded.dir, deps) : undefined,
+    composer:
+      req.env.compose && req.restart
+        ? prepareCompose({ environment: req.environment, env: { ...req.env, compose: req.env.compose }, configDir: req.loaded.dir, at: req.loaded.at }, deps)
+        : undefined,
     stage: 'plan',
   };
   try {

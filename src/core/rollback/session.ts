@@ -4,7 +4,7 @@ import type { ComposeConfig, EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
 import type { Redactor } from '../redact.js';
 import type { DriverInput } from '../traffic/create.js';
-import type { Composer } from './compose.js';
+import type { Composer, Recreate } from './compose.js';
 import type { Prompt } from './confirm.js';
 import type { RestorePlan } from './plan.js';
 import type { RollbackReport } from './report.js';
@@ -53,6 +53,8 @@ export interface Session {
   /** The env files the config lists, absolute. */
   configured: string[];
   composer?: Composer;
+  /** The services to recreate and how, decided by the plan (from the compose model and the keys restored). */
+  recreate?: Recreate;
   /** How far it got, for the audit line of a failed run. */
   stage: 'plan' | 'locked' | 'restored';
   choice?: BackupChoice;

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
-import { detectCompose } from '../compose/detect.js';
-import { composeProject, type ComposeProject } from '../compose/project.js';
+import { environmentChange, loadEnvironmentCompose, servicesToRecreate, type ComposeTarget } from '../compose/environment.js';
+import type { ComposeProject } from '../compose/project.js';
 import type { Config, EnvironmentConfig } from '../config/schema.js';
+import type { KeyPath } from '../config/source.js';
 import type { Runner } from '../exec/command.js';
 import { commandDriver } from './command.js';
 import { withCutover, type CutoverOptions } from './cutover.js';
@@ -18,8 +19,10 @@ export interface DriverInput {
   configDir: string;
   /** Every secret of the loaded config, for redacted summaries. */
   secrets: string[];
-  /** Used to detect Docker Compose (a read) when the driver needs it. */
+  /** Used to detect Docker Compose and read its model (reads) when the driver needs them. */
   run: Runner;
+  /** `migrate.yaml:12` for a key path, so an unknown compose service names its line. */
+  at?: (keys: KeyPath) => string;
 }
 
 /** The environment's traffic driver, configured. Detects Compose only when the driver uses it. */
@@ -32,7 +35,7 @@ export async function createTrafficDriver(input: DriverInput): Promise<TrafficDr
         envFiles: env.envFiles.map((f) => path.resolve(configDir, f)),
         weightKey: traffic.weightKey,
         cutover: env.cutover,
-        compose: env.compose ? { project: await project(input), services: env.compose.services } : undefined,
+        compose: await recreation(input),
         secrets: input.secrets,
       });
     case 'nginx': {
@@ -57,19 +60,35 @@ export async function createTrafficDriver(input: DriverInput): Promise<TrafficDr
 /** The env files point at target for good at 100 %, whichever driver moved the traffic. */
 function cutoverOptions(input: DriverInput): CutoverOptions {
   const { env } = input;
-  let detected: Promise<ComposeProject> | undefined;
+  let found: ReturnType<typeof recreation> | undefined;
   return {
     envFiles: env.envFiles.map((f) => path.resolve(input.configDir, f)),
     cutover: env.cutover,
-    compose: env.compose ? { project: () => (detected ??= project(input)), services: env.compose.services } : undefined,
+    compose: env.compose ? () => (found ??= recreation(input)) : undefined,
     secrets: input.secrets,
   };
 }
 
+/**
+ * The services to recreate after the env files change (see servicesToRecreate), or undefined
+ * when there is no compose section or nothing reads the files: `up` with no service names
+ * would recreate the whole stack.
+ */
+async function recreation(input: DriverInput): Promise<{ project: ComposeProject; services: string[] } | undefined> {
+  const target = composeTarget(input);
+  if (!target) return undefined;
+  const { project, model } = await loadEnvironmentCompose(target, input.run);
+  const services = servicesToRecreate(model, target.env, environmentChange(target.env, input.configDir));
+  return services.length > 0 ? { project, services } : undefined;
+}
+
+function composeTarget(input: DriverInput): ComposeTarget | undefined {
+  const { env } = input;
+  return env.compose ? { environment: input.environment, env: { ...env, compose: env.compose }, configDir: input.configDir, at: input.at } : undefined;
+}
+
 async function project(input: DriverInput): Promise<ComposeProject> {
-  const compose = input.env.compose!;
-  const cli = await detectCompose({ command: compose.command, run: input.run });
-  return composeProject(cli, compose, input.configDir);
+  return (await loadEnvironmentCompose(composeTarget(input)!, input.run)).project;
 }
 
 async function serviceProject(input: DriverInput, service: string): Promise<ComposeProject> {

@@ -8,8 +8,8 @@ export interface CutoverOptions {
   /** Absolute paths of the environment's env files. */
   envFiles: string[];
   cutover: Record<string, string>;
-  /** Recreated after the write so the services re-read their env files; the project is detected only when needed. */
-  compose?: { project: () => Promise<ComposeProject>; services: string[] };
+  /** The services recreated after the write so they re-read their env files; compose is read only when needed. */
+  compose?: () => Promise<{ project: ComposeProject; services: string[] } | undefined>;
   secrets: string[];
 }
 
@@ -24,8 +24,7 @@ export function withCutover(driver: TrafficDriver, opts: CutoverOptions): Traffi
   const redactor = new Redactor(opts.secrets);
 
   async function cutoverSteps(): Promise<Step[]> {
-    const compose = opts.compose && { project: await opts.compose.project(), services: opts.compose.services };
-    return envFileSteps(opts.envFiles, opts.cutover, redactor, compose);
+    return envFileSteps(opts.envFiles, opts.cutover, redactor, await opts.compose?.());
   }
 
   return {

@@ -120,7 +120,7 @@ function bindMounts(value: unknown): string[] {
 }
 
 // env_file: ".env" | [".env.canary"] | [{ path: ".env.canary", required: false }]
-function envFileEntries(value: unknown): string[] {
+export function envFileEntries(value: unknown): string[] {
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
   return list
     .map((entry) => (typeof entry === 'string' ? entry : (entry as { path?: unknown } | null)?.path))

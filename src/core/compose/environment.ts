@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { UsageError } from '../../errors.js';
+import type { EnvironmentConfig } from '../config/schema.js';
+import { formatPath, type KeyPath } from '../config/source.js';
+import { didYouMean } from '../config/suggest.js';
+import type { Runner } from '../exec/command.js';
+import { consumersOf, type EnvChange } from './consumers.js';
+import { detectCompose, type ComposeCli } from './detect.js';
+import { loadComposeModel, type ComposeModel } from './model.js';
+import { composeProject, type ComposeProject } from './project.js';
+
+/** One environment's compose stack as the configured compose reads it. */
+export interface EnvironmentCompose {
+  project: ComposeProject;
+  model: ComposeModel;
+}
+
+/** An environment with a `compose:` section, and where migrate.yaml's lines are (for errors). */
+export interface ComposeTarget {
+  environment: string;
+  env: EnvironmentConfig & { compose: NonNullable<EnvironmentConfig['compose']> };
+  configDir: string;
+  /** `migrate.yaml:12` for a key path. */
+  at?: (keys: KeyPath) => string;
+}
+
+/**
+ * The compose preflight: compose installed (the v2 plugin when `docker compose` is configured),
+ * `compose config` accepting the files, and every service migrate.yaml names existing. Reads
+ * only, so ramp, rollback, check and config all run it before anything changes (exit 2).
+ * `cli` skips detection when the caller already knows the program.
+ */
+export async function loadEnvironmentCompose(t: ComposeTarget, run: Runner, cli?: ComposeCli): Promise<EnvironmentCompose> {
+  const project = composeProject(cli ?? (await detectCompose({ command: t.env.compose.command, run })), t.env.compose, t.configDir);
+  const model = await loadComposeModel(project, run);
+  assertServicesExist(model, t, project);
+  return { project, model };
+}
+
+/** What the environment's steps may change: its env files, the weight (env driver) and the cut-over keys. */
+export function environmentChange(env: EnvironmentConfig, configDir: string, extra: string[] = []): EnvChange {
+  const weight = env.traffic.driver === 'env' ? [env.traffic.weightKey] : [];
+  return { files: env.envFiles.map((f) => path.resolve(configDir, f)), variables: [...new Set([...weight, ...Object.keys(env.cutover), ...extra])] };
+}
+
+/**
+ * `compose.services` set: exactly those (the operator's choice, as before). Unset: every service
+ * that reads what changes (consumersOf). `compose.alsoRecreate` is added either way.
+ */
+export function servicesToRecreate(model: ComposeModel, env: ComposeTarget['env'], change: EnvChange): string[] {
+  return [...new Set([...(env.compose.services ?? consumersOf(model, change)), ...env.compose.alsoRecreate])];
+}
+
+/** Services that read a changed file but that a `compose.services` list leaves out: they would keep the old values. */
+export function leftOut(model: ComposeModel, env: ComposeTarget['env'], change: EnvChange): string[] {
+  if (!env.compose.services) return [];
+  const chosen = new Set(servicesToRecreate(model, env, change));
+  return consumersOf(model, change).filter((s) => !chosen.has(s));
+}
+
+function assertServicesExist(model: ComposeModel, t: ComposeTarget, project: ComposeProject): void {
+  const known = model.services.map((s) => s.name);
+  const base = ['environments', t.environment] as const;
+  const named: [KeyPath, string][] = [
+    ...(t.env.compose.services ?? []).map((s, i): [KeyPath, string] => [[...base, 'compose', 'services', i], s]),
+    ...t.env.compose.alsoRecreate.map((s, i): [KeyPath, string] => [[...base, 'compose', 'alsoRecreate', i], s]),
+    ...(t.env.traffic.driver === 'nginx' && t.env.traffic.service ? [[[...base, 'traffic', 'service'], t.env.traffic.service] as [KeyPath, string]] : []),
+  ];
+  const files = project.files.map((f) => path.relative(t.configDir, f) || f).join(', ');
+  const lines = named
+    .filter(([, service]) => !known.includes(service))
+    .map(([keys, service]) => `${t.at ? `${t.at(keys)} ` : ''}${formatPath(keys)}: no service "${service}" in ${files}${didYouMean(service, known)}`);
+  if (lines.length === 0) return;
+  const hint = `${files} define${project.files.length > 1 ? '' : 's'}: ${known.join(', ') || 'no services'}; nothing was changed`;
+  if (lines.length === 1) throw new UsageError(lines[0]!, { hint });
+  throw new UsageError(`${lines.length} unknown compose services`, { details: lines, hint });
+}

@@ -1,0 +1,157 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { envFileEntries } from '../config/init/scan.js';
+import type { Command, Runner } from '../exec/command.js';
+import { createRunner } from '../exec/run.js';
+import { composeConfigError } from './config-error.js';
+import { baseArgv, type ComposeProject } from './project.js';
+
+/** A host FILE bind-mounted into a service: replaced by rename, the container keeps the old inode. */
+export interface FileMount {
+  /** Absolute host path. */
+  source: string;
+  /** Where the container sees it. */
+  target: string;
+}
+
+/** What one service reads that a migration may change. Never holds values: env files carry keys. */
+export interface ServiceModel {
+  name: string;
+  /** `env_file:` entries, absolute. */
+  envFiles: string[];
+  fileMounts: FileMount[];
+  /** Variables compose substitutes into the service (`${VAR}`, `${VAR:-x}`, `$VAR`, bare `environment: [VAR]`). */
+  variables: string[];
+}
+
+export interface ComposeModel {
+  /** The `.env` compose reads for `${VAR}` substitution: the project directory's. */
+  projectEnvFile: string;
+  /** In the order `compose config` prints them (v1 sorts them by name). */
+  services: ServiceModel[];
+}
+
+/**
+ * `compose config`: the files merged and validated by the configured compose itself, so a file
+ * it cannot run is refused here, before anything changes. v1 prints YAML; v2 JSON. Both inline
+ * env_file values into `environment:` (secrets: this output is parsed for volumes, never kept).
+ */
+export function composeConfigCommand(project: ComposeProject): Command {
+  const format = project.cli.flavor === 'v2' ? ['--format', 'json'] : [];
+  return { argv: [...baseArgv(project), 'config', ...format], cwd: project.cwd, kind: 'read', timeoutMs: 30_000, description: 'read the compose files' };
+}
+
+// One `compose config` per command: the ramp, its stages and its automatic rollback share it.
+// Keyed on the files' identity too, so a compose file edited between two runs in one process is read again.
+const cache = new Map<string, Promise<ComposeModel>>();
+
+/** The environment's compose model; a file the configured compose rejects is a UsageError (exit 2) with compose's own error line. */
+export async function loadComposeModel(project: ComposeProject, run: Runner = createRunner()): Promise<ComposeModel> {
+  const key = await cacheKey(project);
+  let model = cache.get(key);
+  if (!model) {
+    model = readModel(project, run);
+    cache.set(key, model);
+    model.catch(() => cache.delete(key));
+  }
+  return model;
+}
+
+async function cacheKey(project: ComposeProject): Promise<string> {
+  const stats = await Promise.all(project.files.map((f) => stat(f).then((s) => `${s.ino}:${s.mtimeMs}:${s.size}`, () => 'missing')));
+  return [...baseArgv(project), project.cwd, ...stats].join('\0');
+}
+
+async function readModel(project: ComposeProject, run: Runner): Promise<ComposeModel> {
+  const cmd = composeConfigCommand(project);
+  const result = await run(cmd);
+  if (result.exitCode !== 0) throw composeConfigError(project, cmd, result);
+  const merged = servicesOf(parseYaml(result.stdout, { merge: true }));
+  const projectDir = project.projectDirectory ?? path.dirname(project.files[0]!);
+  const raw = await readRawServices(project.files, projectDir);
+  const services: ServiceModel[] = [];
+  for (const [name, service] of Object.entries(merged)) {
+    services.push({
+      name,
+      envFiles: raw.get(name)?.envFiles ?? [],
+      fileMounts: await fileMounts(service),
+      variables: raw.get(name)?.variables ?? [],
+    });
+  }
+  return { projectEnvFile: path.join(projectDir, '.env'), services };
+}
+
+function servicesOf(doc: unknown): Record<string, { volumes?: unknown } | null> {
+  const services = (doc as { services?: unknown } | null)?.services;
+  return services && typeof services === 'object' ? (services as Record<string, { volumes?: unknown } | null>) : {};
+}
+
+/**
+ * Bind mounts whose source is a regular file. `config` has already resolved relative paths and
+ * `${VAR}` in them; short syntax is `src:dst[:mode]`, long syntax `{type: bind, source, target}`.
+ * A source that does not exist is not a file mount (docker would create a directory).
+ */
+async function fileMounts(service: { volumes?: unknown } | null): Promise<FileMount[]> {
+  const mounts: FileMount[] = [];
+  for (const volume of Array.isArray(service?.volumes) ? service.volumes : []) {
+    const mount = bindOf(volume);
+    if (!mount) continue;
+    const isFile = await stat(mount.source).then((s) => s.isFile(), () => false);
+    if (isFile) mounts.push(mount);
+  }
+  return mounts;
+}
+
+function bindOf(volume: unknown): FileMount | undefined {
+  if (typeof volume === 'string') {
+    const [source, target] = volume.split(':');
+    return source && target && path.isAbsolute(source) ? { source: path.resolve(source), target } : undefined;
+  }
+  const v = volume as { type?: unknown; source?: unknown; target?: unknown } | null;
+  if (v?.type !== 'bind' || typeof v.source !== 'string' || typeof v.target !== 'string' || !path.isAbsolute(v.source)) return undefined;
+  return { source: path.resolve(v.source), target: v.target };
+}
+
+/**
+ * env_file and substituted variables come from the files as written: `config` output has both
+ * already resolved away (env_file inlined into environment, `${VAR}` replaced). Entries from
+ * every file are united, as an override file adds to its base. Paths resolve against the project
+ * directory, as compose resolves them.
+ */
+async function readRawServices(files: string[], projectDir: string): Promise<Map<string, { envFiles: string[]; variables: string[] }>> {
+  const byService = new Map<string, { envFiles: Set<string>; variables: Set<string> }>();
+  for (const file of files) {
+    for (const [name, service] of Object.entries(servicesOf(parseYaml(await readFile(file, 'utf8').catch(() => ''), { merge: true })))) {
+      const entry = byService.get(name) ?? { envFiles: new Set(), variables: new Set() };
+      byService.set(name, entry);
+      const s = service as { env_file?: unknown; environment?: unknown } | null;
+      for (const f of envFileEntries(s?.env_file)) entry.envFiles.add(path.resolve(projectDir, f));
+      for (const v of substituted(service)) entry.variables.add(v);
+      for (const v of bareEnvironment(s?.environment)) entry.variables.add(v);
+    }
+  }
+  return new Map([...byService].map(([name, e]) => [name, { envFiles: [...e.envFiles], variables: [...e.variables] }]));
+}
+
+/**
+ * Every `$VAR`/`${VAR...}` anywhere in the service (environment, command, image tag): any of them
+ * changing changes what compose creates. `$$` is a literal dollar; `${A:-${B}}` uses both.
+ */
+export function substituted(value: unknown, found: Set<string> = new Set()): string[] {
+  if (typeof value === 'string') {
+    for (const m of value.replaceAll('$$', '').matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) found.add(m[1]!);
+  } else if (Array.isArray(value)) {
+    for (const item of value) substituted(item, found);
+  } else if (value && typeof value === 'object') {
+    for (const item of Object.values(value)) substituted(item, found);
+  }
+  return [...found];
+}
+
+/** `environment: [OPENAI_API_KEY]` or `{OPENAI_API_KEY: }`: the value comes from compose's own environment, the project .env included. */
+function bareEnvironment(environment: unknown): string[] {
+  if (Array.isArray(environment)) return environment.filter((e): e is string => typeof e === 'string' && !e.includes('=')).map((e) => e.trim());
+  if (environment && typeof environment === 'object') return Object.entries(environment).filter(([, v]) => v === null).map(([k]) => k);
+  return [];
+}
