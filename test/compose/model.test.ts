@@ -47,6 +47,7 @@ function target(fx: AppFixture, compose: Partial<ComposeTarget['env']['compose']
       envFiles: ['.env'],
       traffic: { driver: 'env', weightKey: 'LLM_TARGET_WEIGHT' },
       cutover: { OPENAI_API_BASE_URL: 'x', OPENAI_API_KEY: 'y' },
+      modelVariables: [],
       compose: { files: ['docker-compose.yml'], projectName: fx.projectName, command: 'auto', healthTimeout: 60_000, alsoRecreate: [], ...compose },
     },
   };
