@@ -276,7 +276,7 @@ function corrupt(file: string, why: string): MigrateError {
 export async function saveRampState(stateDir: string, state: RampState): Promise<void> {
   const file = rampStateFile(stateDir, state.environment);
   await ensurePrivateDir(path.dirname(file));
-  await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600, private: true });
 }
 
 // ---- the rollback request another process can make ----
@@ -291,7 +291,7 @@ function requestFile(stateDir: string, environment: string): string {
 export async function requestRollback(stateDir: string, environment: string, request: RollbackRequest): Promise<void> {
   const file = requestFile(stateDir, environment);
   await ensurePrivateDir(path.dirname(file));
-  await writeFileAtomic(file, `${JSON.stringify(request)}\n`, { mode: 0o600 });
+  await writeFileAtomic(file, `${JSON.stringify(request)}\n`, { mode: 0o600, private: true });
 }
 
 /** Cheap enough to call every interval. */
