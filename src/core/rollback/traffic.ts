@@ -28,7 +28,8 @@ export async function resetTraffic(input: DriverInput, opts: { run: Runner; dryR
   } catch (err) {
     const why = err instanceof MigrateError ? err.message : String((err as Error).message ?? err);
     throw new RollbackError(`env files are restored but the ${kind} traffic driver could not be reset to 0 %: ${why}`, {
-      details: err instanceof MigrateError ? err.details : [],
+      // The driver's own advice (which container to recreate) comes first; the hint says how to finish.
+      details: err instanceof MigrateError ? [...err.details, ...(err.hint ? [err.hint] : [])] : [],
       hint: `fix the ${kind} driver (see above), then run \`${opts.again}\``,
       cause: err,
     });
