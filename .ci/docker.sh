@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Makes docker usable for the tests: the packages, a running dockerd and a local busybox image.
+# Makes docker usable for the tests: the packages, a running dockerd, a local busybox image and
+# a local nginx image (the gateway tests).
 # Idempotent: each step is skipped when its result is already there. No image registry is
 # reachable from CI, so the image is imported from the host's static busybox, never pulled.
 set -euo pipefail
 
 IMAGE=${MIGRATE_TEST_IMAGE:-migrate-busybox:latest}
+NGINX_IMAGE=${MIGRATE_NGINX_IMAGE:-migrate-nginx:latest}
 DOCKERD_LOG=${DOCKERD_LOG:-/var/log/migrate-dockerd.log}
 DOCKERD_WAIT=${DOCKERD_WAIT:-60}
 
@@ -69,7 +71,36 @@ build_image() (
     - "$IMAGE" >/dev/null
 )
 
+# Debian's nginx with the libraries ldd lists, its mime.types, the CA bundle the generated
+# location names, and the directories and users it expects. Tests mount their own nginx.conf.
+build_nginx_image() (
+  if docker image inspect "$NGINX_IMAGE" >/dev/null 2>&1; then exit 0; fi
+  if [ ! -x /usr/sbin/nginx ]; then
+    log "installing nginx"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq nginx >/dev/null
+  fi
+  log "importing $NGINX_IMAGE from /usr/sbin/nginx"
+  root=$(mktemp -d)
+  trap 'rm -rf "$root"' EXIT
+  copy() { mkdir -p "$root$(dirname "$1")" && cp -L "$1" "$root$1"; }
+  copy /usr/sbin/nginx
+  for lib in $(ldd /usr/sbin/nginx | grep -o '/[^ ]*'); do copy "$lib"; done
+  copy /etc/nginx/mime.types
+  copy /etc/ssl/certs/ca-certificates.crt
+  mkdir -p "$root/etc/nginx/conf.d" "$root/var/log/nginx" "$root/var/lib/nginx" "$root/run"
+  mkdir -m 1777 "$root/tmp"
+  printf 'root:x:0:0:root:/root:/bin/false\nwww-data:x:33:33:www-data:/var/www:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nwww-data:x:33:\nnogroup:x:65534:\n' >"$root/etc/group"
+  tar -C "$root" -c . | docker import \
+    -c 'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin' \
+    -c 'CMD ["nginx", "-g", "daemon off;"]' \
+    - "$NGINX_IMAGE" >/dev/null
+)
+
 install_packages
 start_dockerd
 build_image
-log "ready: $(docker version --format '{{.Server.Version}}') with image $IMAGE"
+build_nginx_image
+log "ready: $(docker version --format '{{.Server.Version}}') with images $IMAGE and $NGINX_IMAGE"

@@ -53,6 +53,20 @@ export async function dockerAvailable(): Promise<boolean> {
   return false;
 }
 
+/** Built by .ci/docker.sh from Debian's nginx (`docker import`), for gateway containers. */
+export const NGINX_IMAGE = 'migrate-nginx:latest';
+
+/** As dockerAvailable, and the nginx image too: skipped loudly outside CI, a failure in CI. */
+export async function nginxImageAvailable(): Promise<boolean> {
+  if (!(await dockerAvailable())) return false;
+  const image = await quietly({ argv: ['docker', 'image', 'inspect', NGINX_IMAGE], kind: 'read', timeoutMs: 15_000 });
+  if (image?.exitCode === 0) return true;
+  const message = `image ${NGINX_IMAGE} is missing. Run \`bash .ci/docker.sh\` (as root) to build it.`;
+  if (isCI()) throw new Error(`nginx container tests cannot run: ${message} CI must not skip them.`);
+  console.warn(`\n${'!'.repeat(72)}\n!! SKIPPING NGINX CONTAINER TESTS: ${message}\n${'!'.repeat(72)}\n`);
+  return false;
+}
+
 function isCI(): boolean {
   const ci = process.env.CI;
   return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';

@@ -158,7 +158,7 @@ export class RampRun {
     await o.journal.emit({ event: 'stage', stage: i + 1, of: o.stages.length, weight, status: 'applying' });
     let appliedWeight: number;
     try {
-      ({ appliedWeight } = await o.driver.apply(weight, { run: o.run }));
+      ({ appliedWeight } = await o.driver.apply(weight, { run: o.run, onWarning: (line) => o.out.warn(line) }));
     } catch (err) {
       return this.rollBack(`applying ${weight}% failed: ${(err as Error).message}`);
     }

@@ -10,7 +10,9 @@ import type { Output } from '../output/output.js';
 import { acquireLock, type Lock } from '../state/lock.js';
 import { resolveStateDir } from '../state/paths.js';
 import { assertCanStart, clearRollbackRequest, loadRampState, resumePoint, type RampState } from '../state/ramp.js';
+import { assertWritable } from '../fs/writable.js';
 import { createTrafficDriver } from '../traffic/create.js';
+import { rampFiles, repairTornWrites } from './files.js';
 import { Journal } from './journal.js';
 import { rampPlan } from './plan.js';
 import { assertCanConfirm, checkRequires, needsConfirmation } from './preflight.js';
@@ -68,6 +70,7 @@ export async function runRamp(o: RampOptions): Promise<number> {
   const notifier = o.settings.webhook ? notifierFor(o) : undefined;
   try {
     if (lock.takenOver) o.out.warn(`took over a stale lock of ${o.environment} (pid ${lock.takenOver.pid ?? '?'} is gone)`);
+    for (const line of await repairTornWrites(rampFiles(o.loaded, o.env))) o.out.warn(line);
     if (!o.resume) await clearRollbackRequest(admission.stateDir, o.environment); // an old request must not stop a new ramp
     const journal = new Journal({ environment: o.environment, out: o.out, stateDir: admission.stateDir, secrets: o.loaded.secrets, notifier, startedAt: started });
     return await new RampRun({ ...o, ...admission, lock: holder(lock), rawLock: lock, driver, run, journal, started }).run();
@@ -83,6 +86,7 @@ async function admit(o: RampOptions): Promise<Admission> {
   const confirm = needsConfirmation(o.environment, o.env);
   if (confirm) assertCanConfirm(o.environment, { yes: o.yes, interactive: o.interactive, dryRun: o.dryRun });
   const requires = await checkRequires(stateDir, o.environment, o.env);
+  if (!o.dryRun) await assertWritable(rampFiles(o.loaded, o.env));
   const existing = await loadRampState(stateDir, o.environment);
   if (!o.resume) {
     assertCanStart(existing, o.environment);

@@ -27,7 +27,7 @@ export async function apply(s: Session): Promise<void> {
 /** Everything after the restore; apply turns any failure here into exit 3 (or 130) with the command to finish. */
 async function finish(s: Session): Promise<void> {
   const report = s.report!;
-  report.traffic = (await timed(report, 'trafficMs', () => s.deps.resetTraffic(driverInput(s), { run: s.deps.run, dryRun: false, again: s.again! }))) ?? null;
+  report.traffic = (await timed(report, 'trafficMs', () => s.deps.resetTraffic(driverInput(s), { run: s.deps.run, dryRun: false, again: s.again!, onWarning: (line) => s.req.log.warn(line) }))) ?? null;
   if (s.recreate?.command) await recreate(s);
   stopIfInterrupted(s);
   await verify(s);

@@ -1,16 +1,22 @@
 import { RollbackError } from '../../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { discardJournals } from '../fs/journal.js';
 import type { FileRestore } from './plan.js';
 
 /**
  * Put each changed file back with the backup's exact bytes. Each write is atomic (temp file,
  * fsync, rename), so a crash leaves every file wholly old or wholly restored, and running the
- * rollback again finishes the rest: files that already match are skipped.
+ * rollback again finishes the rest: files that already match are skipped. Owner, group and
+ * mode stay as they are (see writeFileAtomic).
  */
 export async function restoreFiles(files: FileRestore[], again: string): Promise<string[]> {
   const restored: string[] = [];
   for (const file of files) {
-    if (!file.changed) continue;
+    if (!file.changed) {
+      // Already the backup's bytes: a journal of a cut-short in-place write is stale now.
+      await discardJournals(file.absolute);
+      continue;
+    }
     try {
       await writeFileAtomic(file.absolute, file.content, { mode: file.mode });
     } catch (err) {

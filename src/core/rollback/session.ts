@@ -38,7 +38,7 @@ export interface RollbackDeps {
   run: Runner;
   detectCompose: (opts: { command: ComposeConfig['command']; run: Runner }) => Promise<ComposeCli>;
   /** The seam for nginx/command traffic drivers: reset to 0 % after the files are restored. */
-  resetTraffic: (input: DriverInput, opts: { run: Runner; dryRun: boolean; again: string }) => Promise<TrafficReset | undefined>;
+  resetTraffic: (input: DriverInput, opts: { run: Runner; dryRun: boolean; again: string; onWarning?: (line: string) => void }) => Promise<TrafficReset | undefined>;
   verify: (config: LoadedConfig['config'], pointsAt: RestorePlan['pointsAt'], opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<Connectivity>;
 }
 

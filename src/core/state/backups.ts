@@ -38,7 +38,7 @@ export async function createBackup(opts: CreateBackupOptions): Promise<{ id: str
   try {
     for (const file of planned) await writeNewPrivateFile(path.join(dir, file.stored), file.content);
     const manifest = buildManifest(id, opts, planned);
-    await writeFileAtomic(path.join(dir, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+    await writeFileAtomic(path.join(dir, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600, private: true });
     return { id, dir, manifest };
   } catch (err) {
     await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);

@@ -280,7 +280,7 @@ export async function saveRampState(stateDir: string, state: RampState): Promise
   const file = rampStateFile(stateDir, state.environment);
   await assertStateDirTrusted(stateDir);
   await ensurePrivateDir(path.dirname(file));
-  await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600, private: true });
 }
 
 // ---- the rollback request another process can make ----
@@ -296,7 +296,7 @@ export async function requestRollback(stateDir: string, environment: string, req
   const file = requestFile(stateDir, environment);
   await assertStateDirTrusted(stateDir);
   await ensurePrivateDir(path.dirname(file));
-  await writeFileAtomic(file, `${JSON.stringify(request)}\n`, { mode: 0o600 });
+  await writeFileAtomic(file, `${JSON.stringify(request)}\n`, { mode: 0o600, private: true });
 }
 
 /** Cheap enough to call every interval. */

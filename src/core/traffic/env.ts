@@ -68,8 +68,11 @@ async function fileStep(file: string, updates: Record<string, string>, redactor:
   if (print(after) === print(before)) return undefined;
   const diff = diffKeys(before, after);
   const now = values(after);
-  const summary = [...diff.added, ...diff.changed].map((key) => `set ${key}=${redactor.value(now[key]!)}`);
-  return { kind: 'file', file, content: print(after), mode: 0o600, description: `write ${summary.length} key(s) to ${file}`, summary };
+  const keys = [...diff.added, ...diff.changed];
+  const summary = keys.map((key) => `set ${key}=${redactor.value(now[key]!)}`);
+  // A value the redactor hides is a key: the file's readers can now read it.
+  const givesKey = keys.some((key) => redactor.value(now[key]!) !== now[key]);
+  return { kind: 'file', file, content: print(after), mode: 0o600, description: `write ${summary.length} key(s) to ${file}`, summary, ...(givesKey ? { secret: 'app' as const } : {}) };
 }
 
 /** 20 → "20", 12.5 → "12.5": what a person would write. */

@@ -1,14 +1,15 @@
 import { promises as fs } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProviderConfig, ProviderRole } from '../config/schema.js';
-import { composeExec } from '../compose/commands.js';
+import { composeExec, composeUp } from '../compose/commands.js';
 import type { ComposeProject } from '../compose/project.js';
-import type { Command } from '../exec/command.js';
+import type { Command, RunResult } from '../exec/command.js';
 import { formatArgv } from '../exec/format.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { bearerKey } from '../http/auth.js';
 import { redactText } from '../redact.js';
 import { UnhealthyError } from '../../errors.js';
+import { describeLoaded, loadedWeights } from './nginx-loaded.js';
 import { renderNginxInclude, weightOfInclude } from './nginx-render.js';
 import { executeStep } from './steps.js';
 import type { ApplyOptions, Applied, CommandStep, FileStep, Step, TrafficDriver } from './types.js';
@@ -35,7 +36,12 @@ export interface NginxDriverOptions {
 
 export const RELOAD_SETTLE_MS = 1000;
 
-/** Writes the split include (0600: it holds both keys), checks it with `nginx -t`, reloads. No app restart. */
+/**
+ * Writes the split include (0600: it holds both keys), checks it with `nginx -t`, reloads, and
+ * reads back with `nginx -T` the split nginx sees. No app restart. The include is written in
+ * place (same inode): nginx is reloaded, never restarted, and may read it through a single-file
+ * bind mount, which keeps showing the old inode after a rename.
+ */
 export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
   // As given and as sent (the include carries the key without spaces or quotes around it).
   const keys = [opts.providers.legacy.apiKey, opts.providers.target.apiKey].flatMap((k) => [k, bearerKey(k)]);
@@ -57,11 +63,27 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
       // Never leave a file nginx rejects where its next reload (or restart) would read it.
       if (o.dryRun) return;
       if (previous === undefined) await fs.rm(opts.file, { force: true });
-      else await writeFileAtomic(opts.file, previous, { mode: 0o600 });
+      else await writeFileAtomic(opts.file, previous, { mode: 0o600, inPlace: true, private: true });
     });
     await checked(reload, o);
-    if (!o.dryRun) await sleep(opts.reloadSettleMs ?? RELOAD_SETTLE_MS);
-    return { appliedWeight: (await current()) ?? 0 };
+    if (o.dryRun) return { appliedWeight: (await current()) ?? 0 };
+    await sleep(opts.reloadSettleMs ?? RELOAD_SETTLE_MS);
+    return { appliedWeight: await loaded(weight, o) };
+  }
+
+  /** The split nginx sees now (`nginx -T`); anything but `weight` fails the step. */
+  async function loaded(weight: number, o: ApplyOptions): Promise<number> {
+    const dump = nginxStep(opts, ['-T'], 'show the configuration nginx loads');
+    const result = await o.run({ ...dump.command, kind: 'read' });
+    if (result.exitCode !== 0) failed(dump, result);
+    const weights = loadedWeights(result.stdout, opts.environment);
+    const wrote = Math.round(weight * 100) / 100;
+    if (weights.length > 0 && weights.every((w) => w === wrote)) return wrote;
+    throw new UnhealthyError(`nginx does not see the split migrate wrote: ${opts.file} says ${weight}% to target, but \`nginx -T\` shows ${describeLoaded(weights)}`, {
+      hint: opts.service
+        ? `the ${opts.service.name} container may mount an older copy of ${opts.file} (a single-file bind mount of a file replaced by rename): recreate it with \`${formatArgv(composeUp(opts.service.project, [opts.service.name]).argv)}\`, then run again`
+        : `check that nginx includes ${opts.file} (\`${formatArgv([opts.binary, ...opts.args, '-T'])}\`)`,
+    });
   }
 
   /** Runs a command step; nginx quotes offending config text in its errors, so keys are redacted. */
@@ -69,9 +91,13 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
     const result = await o.run(step.command);
     if (result.exitCode === 0) return;
     await undo?.();
+    return failed(step, result, Boolean(undo));
+  }
+
+  function failed(step: CommandStep, result: RunResult, undone = false): never {
     const why = redactText(nginxComplaint(result.stderr), keys) || `exit code ${result.exitCode}`;
     throw new UnhealthyError(`\`${formatArgv(step.command.argv)}\` failed: ${why}`, {
-      hint: undo ? `${opts.file} was put back as it was; fix the nginx config, then run again` : 'is nginx running? check its error log',
+      hint: undone ? `${opts.file} was put back as it was; fix the nginx config, then run again` : 'is nginx running? check its error log',
     });
   }
 
@@ -85,6 +111,8 @@ function includeStep(opts: NginxDriverOptions, weight: number): FileStep {
     file: opts.file,
     content: renderNginxInclude(input),
     mode: 0o600,
+    inPlace: true,
+    secret: 'own',
     description: `route ${weight}% of ${opts.environment}'s requests to target`,
     summary: [`split ${weight}% to target`],
   };

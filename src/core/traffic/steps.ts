@@ -1,6 +1,7 @@
 import { CommandFailedError } from '../exec/errors.js';
 import { formatArgv } from '../exec/format.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { secretModeWarning } from '../fs/secret-mode.js';
 import type { ApplyOptions, Step } from './types.js';
 
 /** Execute one step. A command that exits non-zero throws CommandFailedError (with its stderr's last line). */
@@ -10,7 +11,9 @@ export async function executeStep(step: Step, opts: ApplyOptions): Promise<void>
       opts.onDryRun?.(`would write: ${step.file} (${step.summary.join(', ')})`);
       return;
     }
-    await writeFileAtomic(step.file, step.content, { mode: step.mode });
+    const written = await writeFileAtomic(step.file, step.content, { mode: step.mode, inPlace: step.inPlace, private: step.secret === 'own' });
+    const warning = step.secret && secretModeWarning(step.file, step.secret, written);
+    if (warning) opts.onWarning?.(warning);
     return;
   }
   const result = await opts.run(step.command);

@@ -14,6 +14,13 @@ export interface FileStep {
   description: string;
   /** Printable lines about the change, secrets redacted (`set LLM_TARGET_WEIGHT=20`). */
   summary: string[];
+  /** Write into the existing file, keeping its inode: nginx may read it through a single-file bind mount. */
+  inPlace?: boolean;
+  /**
+   * The file holds keys after this write. `own`: migrate's file (the nginx include), made 0600
+   * when looser. `app`: the app's env file, which keeps its mode; a warning says to tighten it.
+   */
+  secret?: 'own' | 'app';
 }
 
 export interface CommandStep {
@@ -28,6 +35,8 @@ export interface ApplyOptions {
   dryRun?: boolean;
   /** Told about each write skipped under --dry-run. */
   onDryRun?: (message: string) => void;
+  /** Told about a file holding keys that others may read (or that was tightened). */
+  onWarning?: (message: string) => void;
 }
 
 export interface Applied {
