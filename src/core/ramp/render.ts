@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { containerLine } from '../appview/render.js';
 import { formatDuration } from '../config/duration.js';
 import { errorRateOf } from '../gates/evaluate.js';
 import { ms, pct } from '../gates/format.js';
@@ -21,6 +22,10 @@ export function eventLine(e: RampEvent, c: ChalkInstance): string | undefined {
       if (e.status === 'applying') return `stage ${e.stage}/${e.of}: applying ${e.weight}%`;
       if (e.status === 'soaking') return `stage ${e.stage}/${e.of}: ${e.appliedWeight ?? e.weight}% of traffic on target, soaking`;
       return `${c.green('✓')} stage ${e.stage}/${e.of} (${e.weight}%) passed`;
+    case 'containers':
+      if (e.skipped) return `containers: ${e.skipped}`;
+      if (e.containers.length === 0) return c.yellow(`containers: none of ${e.environment}'s services has a container`);
+      return e.containers.map((k) => (k.ok ? `${c.green('✓')} ${containerLine(k)}` : c.red(`✗ ${containerLine(k)}`))).join('\n');
     case 'decision':
       return colorOutcome(e.outcome, c)(e.line);
     case 'rollback':
