@@ -203,3 +203,28 @@ describe.skipIf(!available)("the app's view after migrate rollback", () => {
     expectNoKeys(r.stdout, r.stderr);
   }, 90_000);
 });
+
+describe.skipIf(!available)('status and check --env say where the containers point', () => {
+  it('status reads what they hold; check probes exactly that pair and fails on a mixed one', async () => {
+    const s = await stack({ services: ['app'], start: ['app'] });
+    const env = { targetUrl: s.target.url };
+
+    const status = await migrate(s.fx.dir, ['status', '--env', 'canary'], env);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('    app → legacy');
+    expect(status.stdout).toMatch(/app \([0-9a-f]{12}\): OPENAI_BASE_URL → legacy, key of legacy$/m);
+    const since = Date.now();
+    const check = await migrate(s.fx.dir, ['check', '--env', 'canary', '--json', '--samples', '1'], env);
+    expect(check.code, check.stderr).toBe(0);
+    expect(JSON.parse(check.stdout).environment.containers).toMatchObject([{ service: 'app', pointsAt: 'legacy', containers: [{ pairs: [{ url: s.legacy.url, probe: { ok: true } }] }] }]);
+    expect(appViewProbes(s.legacy, since)).toBe(1);
+
+    await s.fx.writeEnv({ OPENAI_BASE_URL: s.legacy.url, OPENAI_API_KEY: TARGET_KEY, LLM_TARGET_WEIGHT: '100' });
+    await s.fx.mustRun(composeUp(s.fx.project, ['app']));
+    const mixed = await migrate(s.fx.dir, ['check', '--env', 'canary', '--samples', '1'], env);
+    expect(mixed.code, mixed.stderr).toBe(1);
+    expect(mixed.stdout).toContain('  app → mixed');
+    expect(mixed.stdout).toMatch(/app \([0-9a-f]{12}\): OPENAI_BASE_URL → legacy, key of target \(mixed\)/);
+    expectNoKeys(status.stdout, status.stderr, check.stdout, check.stderr, mixed.stdout, mixed.stderr);
+  }, 90_000);
+});

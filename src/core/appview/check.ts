@@ -11,7 +11,7 @@ import { readContainerViews, type ContainerView } from './read.js';
 export interface AppView {
   ok: boolean;
   step: string;
-  expected: ProviderRole;
+  expected?: ProviderRole;
   containers: ContainerFact[];
 }
 

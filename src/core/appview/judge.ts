@@ -5,7 +5,8 @@ import type { ContainerView } from './read.js';
 
 /** What a step meant the app to hold: a provider's pair, and under the env driver the weight as written. */
 export interface Expectation {
-  role: ProviderRole;
+  /** Undefined: only say what the containers hold (status, check), judge no step. */
+  role?: ProviderRole;
   weight?: { key: string; value: string };
   /** The step in words: `stage 20%`, `the cut-over`, `the rollback`. */
   step: string;
@@ -46,7 +47,7 @@ export function judgeContainer(view: ContainerView, expected: Expectation, cutov
   const pairs = pairVariables(urls, keys).map((p) => pairFact(view, p.url, p.key, providers));
   const fact: ContainerFact = { service: view.service, id: shortId(view.id), status: view.status, ok: true, pairs, mounts: view.mounts, problems: [] };
   for (const m of view.mounts) if (m.error) fact.problems.push(`cannot read ${m.destination} (bound from ${m.source}) inside the container: ${m.error}`);
-  for (const p of pairs) if (p.role !== expected.role) fact.problems.push(`${describePair(p)}; ${expected.step} meant ${expected.role}`);
+  for (const p of pairs) if (expected.role && p.role !== expected.role) fact.problems.push(`${describePair(p)}; ${expected.step} meant ${expected.role}`);
   if (expected.weight) {
     const value = view.values[expected.weight.key];
     fact.weight = { key: expected.weight.key, value, expected: expected.weight.value };

@@ -26,5 +26,5 @@ function weightText(c: ContainerFact): string {
 /** The reason a step failed, for the ramp's rollback and rollback's exit 3: every container that is wrong. */
 export function failureText(view: AppView): string {
   const wrong = view.containers.filter((c) => !c.ok);
-  return `after ${view.step}, ${wrong.length === 1 ? 'a container does' : `${wrong.length} containers do`} not hold a working ${view.expected} pair: ${wrong.map(containerLine).join(' | ')}`;
+  return `after ${view.step}, ${wrong.length === 1 ? 'a container does' : `${wrong.length} containers do`} not hold a working ${view.expected ?? 'provider'} pair: ${wrong.map(containerLine).join(' | ')}`;
 }

@@ -112,8 +112,8 @@ async function appViewInput(s: Session): Promise<AppViewInput> {
 
 /** The provider-level result, from the first container pair probed (undefined when none was: no provider variables). */
 function connectivityOf(view: AppView, pointsAt: RestorePlan['pointsAt']): Connectivity | undefined {
-  const pair = view.containers.flatMap((c) => c.pairs).find((p) => p.probe);
-  if (!pair?.probe) return undefined;
+  const pair = view.containers.flatMap((c) => c.pairs).find((p) => p.probe && p.role === view.expected);
+  if (!pair?.probe || !view.expected) return undefined;
   return { ...pair.probe, provider: view.expected, pointsAt, baseUrl: pair.url! };
 }
 
