@@ -13,6 +13,8 @@ export interface AppView {
   step: string;
   expected?: ProviderRole;
   containers: ContainerFact[];
+  /** Services asked for that have no container at all: nothing there can hold the step's values. */
+  missing: string[];
 }
 
 export interface AppViewInput {
@@ -37,7 +39,8 @@ export async function verifyAppView(input: AppViewInput): Promise<AppView> {
   const views = await readContainerViews(input.project, input.services, input.envFiles, input.run);
   const containers = views.map((v) => judgeContainer(v, input.expected, input.cutover, input.config.providers));
   if (input.probe !== false) await probePairs(views, containers, input);
-  return { ok: containers.every((c) => c.ok), step: input.expected.step, expected: input.expected.role, containers };
+  const missing = input.services.filter((s) => !containers.some((c) => c.service === s));
+  return { ok: missing.length === 0 && containers.every((c) => c.ok), step: input.expected.step, expected: input.expected.role, containers, missing };
 }
 
 /**

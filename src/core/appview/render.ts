@@ -25,6 +25,8 @@ function weightText(c: ContainerFact): string {
 
 /** The reason a step failed, for the ramp's rollback and rollback's exit 3: every container that is wrong. */
 export function failureText(view: AppView): string {
-  const wrong = view.containers.filter((c) => !c.ok);
-  return `after ${view.step}, ${wrong.length === 1 ? 'a container does' : `${wrong.length} containers do`} not hold a working ${view.expected ?? 'provider'} pair: ${wrong.map(containerLine).join(' | ')}`;
+  const wrong = view.containers.filter((c) => !c.ok).map(containerLine);
+  const missing = view.missing.map((s) => `${s}: no container`);
+  const all = [...wrong, ...missing];
+  return `after ${view.step}, ${all.length === 1 ? 'a service does' : `${all.length} services do`} not hold a working ${view.expected ?? 'provider'} pair: ${all.join(' | ')}`;
 }

@@ -48,7 +48,7 @@ export function verifyFailed(environment: string, v: Connectivity, again: string
 
 /** Files restored, but a container holds something else (or its pair does not answer): recreate those services, then verify again. */
 export function containersWrong(view: AppView, project: ComposeProject, again: string): RollbackError {
-  const services = [...new Set(view.containers.filter((c) => !c.ok).map((c) => c.service))];
+  const services = [...new Set([...view.containers.filter((c) => !c.ok).map((c) => c.service), ...view.missing])];
   return new RollbackError(`env files are restored, but ${failureText(view)}`, {
     hint: `recreate ${services.join(', ')} with \`${formatArgv(composeUp(project, services).argv)}\` (or fix the provider it points at), then run \`${again}\` to verify`,
   });
