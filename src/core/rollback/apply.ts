@@ -1,17 +1,13 @@
-import type { AppView, AppViewInput } from '../appview/check.js';
 import { NO_COMPOSE } from '../appview/environment.js';
-import { containerLine } from '../appview/render.js';
-import { parse, values } from '../envfile/parse.js';
 import type { DriverInput } from '../traffic/create.js';
-import { afterRestore, containersWrong, verifyFailed } from './failures.js';
-import type { RestorePlan } from './plan.js';
+import { checkContainers } from './containers.js';
+import { afterRestore, verifyFailed } from './failures.js';
 import { filesOf } from './report.js';
 import { replan } from './prepare.js';
 import { recordRolledBack } from './ramp.js';
 import { restoreFiles } from './restore.js';
 import { recreateServices, waitUntilReady } from './services.js';
 import { type Session, timed } from './session.js';
-import type { Connectivity } from './verify.js';
 
 /** Under the lock: restore the files, reset a non-env traffic driver, recreate, verify, record. */
 export async function apply(s: Session): Promise<void> {
@@ -76,45 +72,14 @@ async function verify(s: Session): Promise<void> {
   const report = s.report!;
   const plan = s.plan!;
   if (plan.pointsAt === 'unknown') req.log.warn('the restored env files do not clearly point at legacy or target: checking legacy');
+  // --no-restart touches no docker at all (the daemon may be why it was chosen): nothing recreated, nothing to read.
   if (!req.env.compose) req.log.info(NO_COMPOSE);
   if (s.composer && report.compose.recreated) {
-    const view = await timed(report, 'verifyMs', async () => s.deps.appView(await appViewInput(s)));
-    report.containers = view;
-    for (const c of view.containers) (c.ok ? req.log.info : req.log.warn)(`${c.ok ? '✓' : '✗'} ${containerLine(c)}`);
-    if (!view.ok) throw containersWrong(view, await s.composer.project(), s.again!);
-    report.verify = connectivityOf(view, plan.pointsAt) ?? null;
+    report.verify = (await timed(report, 'verifyMs', () => checkContainers(s))) ?? null;
     if (report.verify) return;
   }
   report.verify = await timed(report, 'verifyMs', () => s.deps.verify(req.loaded.config, plan.pointsAt, { env: req.processEnv, signal: req.signal }));
   if (!report.verify.ok) throw verifyFailed(req.environment, report.verify, s.again!);
-}
-
-async function appViewInput(s: Session): Promise<AppViewInput> {
-  const { req } = s;
-  const env = req.env;
-  const role = s.plan!.pointsAt === 'target' ? 'target' : 'legacy';
-  // Under the env driver the restored weight must be what the containers hold too.
-  const restored = Object.assign({}, ...s.plan!.files.map((f) => values(parse(f.content.toString('utf8'))))) as Record<string, string>;
-  const weightKey = env.traffic.driver === 'env' ? env.traffic.weightKey : undefined;
-  const weight = weightKey && restored[weightKey] !== undefined ? { key: weightKey, value: restored[weightKey] } : undefined;
-  return {
-    project: await s.composer!.project(),
-    services: env.compose!.services,
-    envFiles: s.configured,
-    cutover: env.cutover,
-    config: req.loaded.config,
-    expected: { role, weight, step: 'the rollback' },
-    run: s.deps.run,
-    env: req.processEnv,
-    signal: req.signal,
-  };
-}
-
-/** The provider-level result, from the first container pair probed (undefined when none was: no provider variables). */
-function connectivityOf(view: AppView, pointsAt: RestorePlan['pointsAt']): Connectivity | undefined {
-  const pair = view.containers.flatMap((c) => c.pairs).find((p) => p.probe && p.role === view.expected);
-  if (!pair?.probe || !view.expected) return undefined;
-  return { ...pair.probe, provider: view.expected, pointsAt, baseUrl: pair.url! };
 }
 
 export function driverInput(s: Session): DriverInput {
