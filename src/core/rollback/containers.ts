@@ -15,7 +15,10 @@ import type { Connectivity } from './verify.js';
 export async function checkContainers(s: Session): Promise<Connectivity | undefined> {
   const view = await s.deps.appView(await appViewInput(s, await s.composer!.project()));
   s.report!.containers = view;
-  for (const c of view.containers) (c.ok ? s.req.log.info : s.req.log.warn)(`${c.ok ? '✓' : '✗'} ${containerLine(c)}`);
+  for (const c of view.containers) {
+    if (c.ok) s.req.log.info(`✓ ${containerLine(c)}`);
+    else s.req.log.warn(`✗ ${containerLine(c)}`);
+  }
   if (!view.ok) throw containersWrong(view, await s.composer!.project(), s.again!);
   return connectivityOf(view, s.plan!.pointsAt);
 }
