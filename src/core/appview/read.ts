@@ -28,6 +28,7 @@ export async function readContainerViews(project: ComposeProject, services: stri
   const all = await projectContainersInside(project, run);
   const views: ContainerView[] = [];
   for (const c of all) {
+    if (c.oneOff) continue; // a `compose run` left behind is not the app, and no step recreates it
     const binds = await envFileBinds(c, files);
     if (!services.includes(c.state.service ?? '') && binds.length === 0) continue;
     views.push(await viewOf(c, binds, run));

@@ -74,6 +74,8 @@ export interface BindMount {
 /** What a container holds: its environment (secrets: compare, never print) and its bind mounts. */
 export interface ContainerInside {
   state: ContainerState;
+  /** Started by `compose run`, not by `up`: not one of the service's containers. */
+  oneOff: boolean;
   env: Record<string, string>;
   binds: BindMount[];
 }
@@ -83,6 +85,7 @@ export function parseInspectInside(stdout: string): ContainerInside[] {
   const raw = JSON.parse(stdout) as RawInspect[];
   return raw.map((c) => ({
     state: toContainerState(c),
+    oneOff: c.Config?.Labels?.['com.docker.compose.oneoff'] === 'True',
     env: envRecord(c.Config?.Env ?? []),
     binds: (c.Mounts ?? []).filter((m) => m.Type === 'bind' && m.Source && m.Destination).map((m) => ({ source: m.Source!, destination: m.Destination! })),
   }));
