@@ -50,6 +50,8 @@ export type RampEvent =
       expected?: ProviderRole;
       /** Per container: variables, the provider they name, the probe. URLs, never a key. */
       containers: ContainerFact[];
+      /** Services of the environment with no container at all. */
+      missing?: string[];
       /** Why nothing was checked (no compose section). */
       skipped?: string;
     })

@@ -167,7 +167,7 @@ export class RampRun {
       return this.rollBack(`applying ${weight}% failed: ${(err as Error).message}`);
     }
     await this.save(weightApplied(this.state, appliedWeight, Date.now()));
-    const wrong = await this.checkContainers(i, weight);
+    const wrong = await this.checkContainers(i, weight, appliedWeight);
     if (wrong) return this.rollBack(wrong);
     await o.journal.emit({ event: 'stage', stage: i + 1, of: o.stages.length, weight, status: 'soaking', appliedWeight });
     return undefined;
@@ -177,9 +177,10 @@ export class RampRun {
    * The app's view is the truth: its containers must hold what the stage meant (the pair, the
    * weight) and that pair must answer. Undefined when they do; else why, for the rollback.
    */
-  private async checkContainers(i: number, weight: number): Promise<string | undefined> {
+  private async checkContainers(i: number, weight: number, appliedWeight: number): Promise<string | undefined> {
     const { o } = this;
-    const expected = rampExpectation(o.env, weight);
+    // What the driver reports having applied: a gateway that stopped short of 100 % wrote no cut-over.
+    const expected = rampExpectation(o.env, appliedWeight);
     if (!expected) return undefined;
     const base = { event: 'containers' as const, stage: i + 1, weight, step: expected.step, expected: expected.role };
     if (!o.env.compose) {
@@ -189,7 +190,7 @@ export class RampRun {
     }
     try {
       const view = (await environmentAppView({ loaded: o.loaded, env: o.env, expected, run: o.run, processEnv: o.processEnv }))!;
-      await o.journal.emit({ ...base, ok: view.ok, containers: view.containers });
+      await o.journal.emit({ ...base, ok: view.ok, containers: view.containers, ...(view.missing.length ? { missing: view.missing } : {}) });
       return view.ok ? undefined : failureText(view);
     } catch (err) {
       return `could not read ${o.environment}'s containers after ${expected.step}: ${(err as Error).message}`;

@@ -24,8 +24,10 @@ export function eventLine(e: RampEvent, c: ChalkInstance): string | undefined {
       return `${c.green('✓')} stage ${e.stage}/${e.of} (${e.weight}%) passed`;
     case 'containers':
       if (e.skipped) return `containers: ${e.skipped}`;
-      if (e.containers.length === 0) return c.yellow(`containers: none of ${e.environment}'s services has a container`);
-      return e.containers.map((k) => (k.ok ? `${c.green('✓')} ${containerLine(k)}` : c.red(`✗ ${containerLine(k)}`))).join('\n');
+      return [
+        ...e.containers.map((k) => (k.ok ? `${c.green('✓')} ${containerLine(k)}` : c.red(`✗ ${containerLine(k)}`))),
+        ...(e.missing ?? []).map((service) => c.red(`✗ ${service}: no container`)),
+      ].join('\n');
     case 'decision':
       return colorOutcome(e.outcome, c)(e.line);
     case 'rollback':
