@@ -109,9 +109,11 @@ describe('migrate check, both providers healthy', () => {
         { path: '.env.canary', pointsAt: 'target' },
         { path: '.env.shared', pointsAt: 'legacy' },
       ],
+      containersNote: 'no compose section: containers not inspected',
     });
     const table = await check(yaml, ['--env', 'canary', '--samples', '1'], { files });
     expectExit(table, 0);
     expect(table.stdout).toContain('environment canary: .env.canary → target, .env.shared → legacy');
+    expect(table.stdout).toContain('containers: no compose section: containers not inspected');
   });
 });

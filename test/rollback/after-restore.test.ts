@@ -27,7 +27,8 @@ afterAll(() => legacy?.close());
 /**
  * `docker-compose`: `version` says v1; `config` lists the service app; `up` exits $STANDIN_UP (0); `ps -q` prints one container
  * id, or fails when $STANDIN_PS is `fail` (always) or `fail-once` (the first call only).
- * `docker inspect`: that container running, with health $STANDIN_HEALTH (healthy).
+ * `docker inspect`: that container running, with health $STANDIN_HEALTH (healthy), holding what
+ * env/.env.canary says now (as a container recreated from it would).
  */
 async function standIns(dir: string): Promise<{ PATH: string; calls: () => Promise<string[]> }> {
   const bin = path.join(dir, 'bin');
@@ -48,10 +49,12 @@ case " $* " in
 esac
 exit 1
 `;
+  const envFile = JSON.stringify(path.join(dir, 'env/.env.canary'));
   const docker = `#!/bin/sh
 echo "docker $*" >> ${log}
 [ "$1" = inspect ] || exit 1
-echo '[{"Id":"c0ffee","Name":"/shop_app_1","State":{"Status":"running","ExitCode":0,"Health":{"Status":"'"\${STANDIN_HEALTH:-healthy}"'"}},"Config":{"Labels":{"com.docker.compose.service":"app"}}}]'
+env=$(grep -E '^[A-Za-z_][A-Za-z0-9_]*=' ${envFile} | sed 's/"/\\\\"/g; s/.*/"&"/' | paste -sd, -)
+echo '[{"Id":"c0ffee","Name":"/shop_app_1","State":{"Status":"running","ExitCode":0,"Health":{"Status":"'"\${STANDIN_HEALTH:-healthy}"'"}},"Config":{"Env":['"$env"'],"Labels":{"com.docker.compose.service":"app"}}}]'
 `;
   await fs.writeFile(path.join(bin, 'docker-compose'), compose, { mode: 0o755 });
   await fs.writeFile(path.join(bin, 'docker'), docker, { mode: 0o755 });
@@ -115,7 +118,8 @@ describe('rollback: failures after the env files were restored', () => {
     legacy.resetCounts();
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes'], { PATH: shim.PATH, STANDIN_PS: 'fail-once' });
     expect(r.code, r.stderr).toBe(0);
-    expect((await shim.calls()).filter((c) => c.includes(' ps '))).toHaveLength(2);
+    // The wait's `ps -q app`: failed once, then answered (the later `ps -q` of the whole project reads the containers).
+    expect((await shim.calls()).filter((c) => c.endsWith(' ps -q app'))).toHaveLength(2);
     expect(r.stdout).toContain('app recreated, legacy answers');
     expect(legacy.count({ path: '/v1/chat/completions', authorized: true })).toBe(1);
     await restored(p);

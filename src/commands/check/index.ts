@@ -5,7 +5,8 @@ import { createRunner } from '../../core/exec/run.js';
 import { checkDocument } from '../../core/check/document.js';
 import { renderCheckTable, renderDetails, renderProblems } from '../../core/check/render.js';
 import { runCheck } from '../../core/check/run.js';
-import { environmentPointing } from '../../core/check/environment.js';
+import { environmentPointing, withContainers } from '../../core/check/environment.js';
+import { pointingLines, pointingOk } from '../../core/appview/pointing.js';
 import type { Context } from '../../context.js';
 
 export interface CheckFlags {
@@ -26,7 +27,7 @@ export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
     const { name, env } = resolveEnvironment(loaded, ctx.global.env);
     for (const warning of await composePreflight(loaded, name, env, createRunner())) ctx.out.warn(warning);
   }
-  const pointing = ctx.global.env ? await environmentPointing(loaded, ctx.global.env) : undefined;
+  const files = ctx.global.env ? await environmentPointing(loaded, ctx.global.env) : undefined;
   const total = roles.reduce((n, role) => n + 1 + config.providers[role].nodes.length, 0);
   let done = 0;
   ctx.out.live(`checking ${total} endpoint${total > 1 ? 's' : ''}…`);
@@ -41,7 +42,9 @@ export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
     onDone: (r) => ctx.out.live(`checking ${total} endpoints… ${++done}/${total} done (${r.role} ${r.node}: ${r.verdict})`),
   });
   ctx.out.live(`checked ${total} endpoint${total > 1 ? 's' : ''}`, true);
-  const ok = reports.every((r) => r.verdict !== 'fail');
+  const pointing = files && (await withContainers(files, loaded, { env: ctx.env, signal: ctx.signal }));
+  // A container holding a mixed pair, or one that does not answer, is an app that is down.
+  const ok = reports.every((r) => r.verdict !== 'fail') && pointingOk(pointing?.containers ?? []);
   for (const line of renderDetails(reports)) ctx.out.debug(line);
   if (ctx.out.json) {
     ctx.out.printJson(checkDocument(loaded.file, reports, pointing));
@@ -51,6 +54,8 @@ export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
   const problems = renderProblems(reports, ctx.out.c);
   if (problems) ctx.out.print(`\n${problems}`);
   if (pointing) ctx.out.print(`\nenvironment ${pointing.name}: ${pointing.files.map((f) => `${f.path} → ${f.pointsAt}`).join(', ')}`);
+  if (pointing?.containers) ctx.out.print(['containers (what they hold now):', ...pointingLines(pointing.containers)].join('\n'));
+  else if (pointing?.containersNote) ctx.out.print(`containers: ${pointing.containersNote}`);
   if (ok) ctx.out.success(`all required checks passed${problems ? ' (with warnings)' : ''}`);
   else ctx.out.error('some checks failed: see the notes above');
   return ok ? 0 : 1;

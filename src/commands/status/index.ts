@@ -1,14 +1,19 @@
 import type { Context } from '../../context.js';
 import { loadConfig, targetOnly, resolveEnvironment } from '../../core/config/index.js';
 import { Redactor } from '../../core/redact.js';
-import { environmentStatus } from '../../core/ramp/status.js';
+import { environmentStatus, withContainers } from '../../core/ramp/status.js';
 import { renderStatus } from '../../core/ramp/status-render.js';
 
 /** `migrate status [--env E] [--json]`: every environment's ramp (or one), its weight, lock and latest gates. */
 export async function run(ctx: Context): Promise<number> {
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
   const names = ctx.global.env ? [resolveEnvironment(loaded, ctx.global.env).name] : Object.keys(loaded.config.environments);
-  const list = await Promise.all(names.map((name) => environmentStatus(loaded, name, loaded.config.environments[name]!)));
+  const one = async (name: string) => {
+    const status = await environmentStatus(loaded, name, loaded.config.environments[name]!);
+    // Asking docker costs a second or so per environment: only for the one named.
+    return ctx.global.env ? withContainers(status, loaded, loaded.config.environments[name]!, ctx.env) : status;
+  };
+  const list = await Promise.all(names.map(one));
   // Gate reasons quote command output and webhook answers: redact before printing.
   const safe = new Redactor(loaded.secrets).value(list);
   if (ctx.out.json) ctx.out.printJson({ schemaVersion: 1, environments: safe });

@@ -1,3 +1,4 @@
+import { pointingOk } from '../appview/pointing.js';
 import type { EnvironmentPointing } from './environment.js';
 import type { EndpointReport } from './types.js';
 
@@ -11,7 +12,7 @@ export interface CheckDocument {
 
 /** The `--json` document: the same data as the table, with timings rounded to 0.1 ms. */
 export function checkDocument(config: string, reports: EndpointReport[], environment?: EnvironmentPointing): CheckDocument {
-  const ok = reports.every((r) => r.verdict !== 'fail');
+  const ok = reports.every((r) => r.verdict !== 'fail') && pointingOk(environment?.containers ?? []);
   return { schemaVersion: 1, ok, config, environment, endpoints: roundMs(reports) };
 }
 

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { servicesPointing, type ServicePointing } from '../appview/pointing.js';
+import { createRunner } from '../exec/run.js';
 import { resolveConfigPath, resolveEnvironment, type LoadedConfig } from '../config/index.js';
 import { pointsAtOf } from '../state/points-at.js';
 import type { PointsAt } from '../state/manifest.js';
@@ -6,6 +8,10 @@ import type { PointsAt } from '../state/manifest.js';
 export interface EnvironmentPointing {
   name: string;
   files: { path: string; pointsAt: PointsAt | 'missing' }[];
+  /** Where each service's containers point, with exactly the pair each holds probed. */
+  containers?: ServicePointing[];
+  /** Why `containers` is missing: no compose section, or docker could not be asked. */
+  containersNote?: string;
 }
 
 /** Which provider each of the environment's env files points at right now. */
@@ -19,4 +25,15 @@ export async function environmentPointing(loaded: LoadedConfig, name: string): P
     }),
   );
   return { name: envName, files };
+}
+
+/** The app's view: what each service's containers hold, each distinct pair probed (models and one chat). */
+export async function withContainers(pointing: EnvironmentPointing, loaded: LoadedConfig, opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<EnvironmentPointing> {
+  const { env } = resolveEnvironment(loaded, pointing.name);
+  try {
+    const containers = await servicesPointing({ loaded, env, run: createRunner({ signal: opts.signal }), processEnv: opts.env, probe: true, signal: opts.signal });
+    return containers ? { ...pointing, containers } : { ...pointing, containersNote: 'no compose section: containers not inspected' };
+  } catch (err) {
+    return { ...pointing, containersNote: `could not inspect the containers: ${(err as Error).message}` };
+  }
 }

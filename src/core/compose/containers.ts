@@ -2,7 +2,7 @@ import type { Runner } from '../exec/command.js';
 import { CommandFailedError } from '../exec/errors.js';
 import { createRunner } from '../exec/run.js';
 import { composePs } from './commands.js';
-import { dockerInspect, parseInspect, parseInspectEnv, type ContainerState } from './docker.js';
+import { dockerCat, dockerCopyOut, dockerInspect, parseInspect, parseInspectEnv, parseInspectInside, type ContainerInside, type ContainerState } from './docker.js';
 import type { ComposeProject } from './project.js';
 
 /**
@@ -56,4 +56,41 @@ export async function containerEnv(containerId: string, run: Runner = createRunn
   const result = await run(inspect);
   if (result.exitCode !== 0) throw new CommandFailedError(inspect, result);
   return parseInspectEnv(result.stdout);
+}
+
+/**
+ * Every container of the project (all services, stopped ones included) with its environment and
+ * bind mounts. Holds secrets: compare, never print.
+ */
+export async function projectContainersInside(project: ComposeProject, run: Runner = createRunner()): Promise<ContainerInside[]> {
+  const ps = composePs(project, []);
+  const listed = await run(ps);
+  if (listed.exitCode !== 0) throw new CommandFailedError(ps, listed);
+  const ids = parsePsIds(project.cli.flavor, listed.stdout);
+  if (ids.length === 0) return [];
+  const inspect = dockerInspect(ids);
+  const inspected = await run(inspect);
+  if (!inspected.stdout.trim().startsWith('[')) throw new CommandFailedError(inspect, inspected);
+  return parseInspectInside(inspected.stdout);
+}
+
+/**
+ * A file as the container sees it: through a single-file bind mount that can be the old inode of
+ * a file since replaced on the host. `cat` inside first; `docker cp` (a tar stream) for images
+ * without `cat` and for stopped containers. Holds secrets: never print it.
+ */
+export async function fileInContainer(id: string, file: string, run: Runner = createRunner()): Promise<string> {
+  const cat = await run(dockerCat(id, file));
+  if (cat.exitCode === 0) return cat.stdout;
+  const cp = dockerCopyOut(id, file);
+  const copied = await run(cp);
+  if (copied.exitCode !== 0) throw new CommandFailedError(cp, copied);
+  return untarFirstFile(copied.stdout);
+}
+
+/** The content of the first file of a tar stream (ustar: 512-byte header, size in octal at 124). */
+export function untarFirstFile(tar: string): string {
+  const size = Number.parseInt(tar.slice(124, 136).replace(/\0.*$/s, '').trim(), 8);
+  if (!Number.isFinite(size)) throw new Error('docker cp did not return a tar stream');
+  return Buffer.from(tar.slice(512), 'utf8').subarray(0, size).toString('utf8');
 }

@@ -34,6 +34,7 @@ interface RawInspect {
   };
   Config?: { Env?: string[] | null; Labels?: Record<string, string> | null };
   HostConfig?: { RestartPolicy?: { Name?: string } };
+  Mounts?: { Type?: string; Source?: string; Destination?: string }[] | null;
 }
 
 /** Parses `docker inspect` JSON (an array, one entry per container found). */
@@ -62,6 +63,42 @@ function toContainerState(c: RawInspect): ContainerState {
 export function parseInspectEnv(stdout: string): Record<string, string> {
   const [raw] = JSON.parse(stdout) as RawInspect[];
   return envRecord(raw?.Config?.Env ?? []);
+}
+
+/** A file or directory of the host bound into a container. */
+export interface BindMount {
+  source: string;
+  destination: string;
+}
+
+/** What a container holds: its environment (secrets: compare, never print) and its bind mounts. */
+export interface ContainerInside {
+  state: ContainerState;
+  /** Started by `compose run`, not by `up`: not one of the service's containers. */
+  oneOff: boolean;
+  env: Record<string, string>;
+  binds: BindMount[];
+}
+
+/** Parses `docker inspect` JSON into each container's state, environment and bind mounts. */
+export function parseInspectInside(stdout: string): ContainerInside[] {
+  const raw = JSON.parse(stdout) as RawInspect[];
+  return raw.map((c) => ({
+    state: toContainerState(c),
+    oneOff: c.Config?.Labels?.['com.docker.compose.oneoff'] === 'True',
+    env: envRecord(c.Config?.Env ?? []),
+    binds: (c.Mounts ?? []).filter((m) => m.Type === 'bind' && m.Source && m.Destination).map((m) => ({ source: m.Source!, destination: m.Destination! })),
+  }));
+}
+
+/** A file as the container sees it (through its mounts); needs `cat` in the image and a running container. */
+export function dockerCat(id: string, file: string): Command {
+  return { argv: ['docker', 'exec', id, 'cat', file], kind: 'read', timeoutMs: 15_000 };
+}
+
+/** The same file as a tar stream on stdout: works for images without `cat` and for stopped containers. */
+export function dockerCopyOut(id: string, file: string): Command {
+  return { argv: ['docker', 'cp', `${id}:${file}`, '-'], kind: 'read', timeoutMs: 15_000 };
 }
 
 /** ["KEY=value", ...] as docker reports it; the value may itself contain "=". */

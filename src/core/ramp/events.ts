@@ -1,3 +1,5 @@
+import type { ContainerFact } from '../appview/judge.js';
+import type { ProviderRole } from '../config/schema.js';
 import type { Action } from '../gates/controller.js';
 import type { Check, Outcome } from '../gates/types.js';
 import type { RampStatus } from '../state/ramp.js';
@@ -37,6 +39,21 @@ export type RampEvent =
       status: 'applying' | 'soaking' | 'passed';
       /** What the driver reports having applied (soaking only). */
       appliedWeight?: number;
+    })
+  | (Base & {
+      event: 'containers';
+      stage: number;
+      weight: number;
+      /** Every container holds what the step meant, and each distinct pair answered. */
+      ok: boolean;
+      step: string;
+      expected?: ProviderRole;
+      /** Per container: variables, the provider they name, the probe. URLs, never a key. */
+      containers: ContainerFact[];
+      /** Services of the environment with no container at all. */
+      missing?: string[];
+      /** Why nothing was checked (no compose section). */
+      skipped?: string;
     })
   | (Base & { event: 'decision'; stage: number; weight: number; outcome: Outcome; action: Action; line: string; checks: Check[] })
   | (Base & { event: 'rollback'; status: 'started' | 'done' | 'failed'; reason: string; detail?: string })

@@ -16,7 +16,7 @@ export interface JournalOptions {
 }
 
 /** Events the audit log keeps: what changed traffic and why, not progress chatter. */
-const AUDITED = new Set<RampEvent['event']>(['preflight', 'stage', 'decision', 'rollback', 'end']);
+const AUDITED = new Set<RampEvent['event']>(['preflight', 'stage', 'containers', 'decision', 'rollback', 'end']);
 
 /**
  * Every ramp event goes through here once: printed (a plain line, or one JSON line on stdout

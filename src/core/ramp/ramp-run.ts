@@ -1,3 +1,5 @@
+import { environmentAppView, NO_COMPOSE, rampExpectation } from '../appview/environment.js';
+import { failureText } from '../appview/render.js';
 import { ExitCode, InterruptedError, MigrateError } from '../../errors.js';
 import type { Runner } from '../exec/command.js';
 import { createRunner } from '../exec/run.js';
@@ -49,6 +51,8 @@ export interface RampRunInput extends RampOptions, Admission {
 export class RampRun {
   private state!: RampState;
   private readonly redactor: Redactor;
+  /** "no compose: containers not checked" is said once a ramp, not at every stage. */
+  private saidNoCompose = false;
 
   constructor(private readonly o: RampRunInput) {
     this.redactor = new Redactor(o.loaded.secrets);
@@ -163,8 +167,34 @@ export class RampRun {
       return this.rollBack(`applying ${weight}% failed: ${(err as Error).message}`);
     }
     await this.save(weightApplied(this.state, appliedWeight, Date.now()));
+    const wrong = await this.checkContainers(i, weight, appliedWeight);
+    if (wrong) return this.rollBack(wrong);
     await o.journal.emit({ event: 'stage', stage: i + 1, of: o.stages.length, weight, status: 'soaking', appliedWeight });
     return undefined;
+  }
+
+  /**
+   * The app's view is the truth: its containers must hold what the stage meant (the pair, the
+   * weight) and that pair must answer. Undefined when they do; else why, for the rollback.
+   */
+  private async checkContainers(i: number, weight: number, appliedWeight: number): Promise<string | undefined> {
+    const { o } = this;
+    // What the driver reports having applied: a gateway that stopped short of 100 % wrote no cut-over.
+    const expected = rampExpectation(o.env, appliedWeight);
+    if (!expected) return undefined;
+    const base = { event: 'containers' as const, stage: i + 1, weight, step: expected.step, expected: expected.role };
+    if (!o.env.compose) {
+      if (!this.saidNoCompose) await o.journal.emit({ ...base, ok: true, containers: [], skipped: NO_COMPOSE });
+      this.saidNoCompose = true;
+      return undefined;
+    }
+    try {
+      const view = (await environmentAppView({ loaded: o.loaded, env: o.env, expected, run: o.run, processEnv: o.processEnv }))!;
+      await o.journal.emit({ ...base, ok: view.ok, containers: view.containers, ...(view.missing.length ? { missing: view.missing } : {}) });
+      return view.ok ? undefined : failureText(view);
+    } catch (err) {
+      return `could not read ${o.environment}'s containers after ${expected.step}: ${(err as Error).message}`;
+    }
   }
 
   private soakDeps(sources: GateSources, interrupts: Interrupts) {

@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { containerLine } from '../appview/render.js';
 import { formatDuration } from '../config/duration.js';
 import { errorRateOf } from '../gates/evaluate.js';
 import { ms, pct } from '../gates/format.js';
@@ -21,6 +22,12 @@ export function eventLine(e: RampEvent, c: ChalkInstance): string | undefined {
       if (e.status === 'applying') return `stage ${e.stage}/${e.of}: applying ${e.weight}%`;
       if (e.status === 'soaking') return `stage ${e.stage}/${e.of}: ${e.appliedWeight ?? e.weight}% of traffic on target, soaking`;
       return `${c.green('✓')} stage ${e.stage}/${e.of} (${e.weight}%) passed`;
+    case 'containers':
+      if (e.skipped) return `containers: ${e.skipped}`;
+      return [
+        ...e.containers.map((k) => (k.ok ? `${c.green('✓')} ${containerLine(k)}` : c.red(`✗ ${containerLine(k)}`))),
+        ...(e.missing ?? []).map((service) => c.red(`✗ ${service}: no container`)),
+      ].join('\n');
     case 'decision':
       return colorOutcome(e.outcome, c)(e.line);
     case 'rollback':

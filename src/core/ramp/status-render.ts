@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { pointingLines } from '../appview/pointing.js';
 import type { EnvironmentStatus } from './status.js';
 
 /** `migrate status` at a terminal: one block per environment. */
@@ -7,6 +8,17 @@ export function renderStatus(list: EnvironmentStatus[], c: ChalkInstance): strin
 }
 
 function block(s: EnvironmentStatus, c: ChalkInstance): string[] {
+  return [...rampLines(s, c), ...containerLines(s)];
+}
+
+/** With --env: which provider each service's containers point at, from what they hold. */
+function containerLines(s: EnvironmentStatus): string[] {
+  if (s.containersNote) return [`  containers: ${s.containersNote}`];
+  if (!s.containers) return [];
+  return ['  containers (what they hold now):', ...pointingLines(s.containers).map((l) => `  ${l}`)];
+}
+
+function rampLines(s: EnvironmentStatus, c: ChalkInstance): string[] {
   const now = s.driverWeight === null ? 'unknown' : `${s.driverWeight}%`;
   if (s.status === 'none') return [`${c.bold(s.environment)}: no ramp yet (${s.driver} driver reports ${now})`];
   const lines = [`${c.bold(s.environment)}: ${colorStatus(s.status, c)}${s.reason ? ` (${s.reason})` : ''}`];

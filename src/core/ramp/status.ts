@@ -1,3 +1,4 @@
+import { servicesPointing, type ServicePointing } from '../appview/pointing.js';
 import type { LoadedConfig } from '../config/index.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { createRunner } from '../exec/run.js';
@@ -31,6 +32,10 @@ export interface EnvironmentStatus {
   rollbackRequested?: RampState['rollbackRequested'];
   /** The latest decisions, oldest first, with their figures; `stage` is numbered from 1. */
   gates: GateRecord[];
+  /** With --env: where each service's containers point now, from what they hold (no request sent). */
+  containers?: ServicePointing[];
+  /** Why `containers` is missing: no compose section, or docker could not be asked. */
+  containersNote?: string;
 }
 
 export const RECENT_DECISIONS = 5;
@@ -93,5 +98,15 @@ async function currentWeight(loaded: LoadedConfig, name: string, env: Environmen
     return (await driver.current()) ?? null;
   } catch {
     return null; // a missing env file: the ramp state still says what it knows
+  }
+}
+
+/** What the app's containers hold now; a status must print even when docker does not answer. */
+export async function withContainers(status: EnvironmentStatus, loaded: LoadedConfig, env: EnvironmentConfig, processEnv: NodeJS.ProcessEnv): Promise<EnvironmentStatus> {
+  try {
+    const containers = await servicesPointing({ loaded, env, run: createRunner(), processEnv, probe: false });
+    return containers ? { ...status, containers } : { ...status, containersNote: 'no compose section: containers not inspected' };
+  } catch (err) {
+    return { ...status, containersNote: `could not inspect the containers: ${(err as Error).message}` };
   }
 }

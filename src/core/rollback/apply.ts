@@ -1,4 +1,6 @@
+import { NO_COMPOSE } from '../appview/environment.js';
 import type { DriverInput } from '../traffic/create.js';
+import { checkContainers } from './containers.js';
 import { afterRestore, verifyFailed } from './failures.js';
 import { filesOf } from './report.js';
 import { replan } from './prepare.js';
@@ -49,7 +51,7 @@ async function recreate(s: Session): Promise<void> {
   const { services, command } = s.recreate!;
   const redact = (t: string) => s.redactor.text(t);
   req.log.info(`recreating ${services.join(', ')}`);
-  void import('./verify.js').catch(() => undefined); // load the HTTP client while compose works
+  void import('../appview/check.js').catch(() => undefined); // load the HTTP client while compose works
   report.timings.composeMs = await recreateServices(command!, s.deps.run, { again: s.again!, redact });
   report.compose.recreated = true;
   stopIfInterrupted(s);
@@ -60,12 +62,22 @@ async function recreate(s: Session): Promise<void> {
   req.log.info(`${services.join(', ')} running after ${(report.timings.waitMs / 1000).toFixed(1)}s`);
 }
 
-/** Models and one chat against the provider the restored files point at (legacy when unclear). */
+/**
+ * The app's view is the truth: with compose, what the recreated containers hold must be what the
+ * restored files point at, and exactly that pair must answer. Without compose (or with
+ * --no-restart, when nothing was recreated) the provider the files point at is checked.
+ */
 async function verify(s: Session): Promise<void> {
   const req = s.req;
   const report = s.report!;
   const plan = s.plan!;
   if (plan.pointsAt === 'unknown') req.log.warn('the restored env files do not clearly point at legacy or target: checking legacy');
+  // --no-restart touches no docker at all (the daemon may be why it was chosen): nothing recreated, nothing to read.
+  if (!req.env.compose) req.log.info(NO_COMPOSE);
+  if (s.composer && report.compose.recreated) {
+    report.verify = (await timed(report, 'verifyMs', () => checkContainers(s))) ?? null;
+    if (report.verify) return;
+  }
   report.verify = await timed(report, 'verifyMs', () => s.deps.verify(req.loaded.config, plan.pointsAt, { env: req.processEnv, signal: req.signal }));
   if (!report.verify.ok) throw verifyFailed(req.environment, report.verify, s.again!);
 }

@@ -1,4 +1,9 @@
 import { InterruptedError, MigrateError, RollbackError } from '../../errors.js';
+import type { AppView } from '../appview/check.js';
+import { failureText } from '../appview/render.js';
+import { composeUp } from '../compose/commands.js';
+import type { ComposeProject } from '../compose/project.js';
+import { formatArgv } from '../exec/format.js';
 import type { Redactor } from '../redact.js';
 import type { Connectivity } from './verify.js';
 
@@ -38,6 +43,14 @@ export function verifyFailed(environment: string, v: Connectivity, again: string
   return new RollbackError(`rolled back, but ${v.provider} (${v.baseUrl}) does not answer as it should`, {
     details,
     hint: `diagnose with \`migrate check --env ${environment} --provider ${v.provider}\`; once it answers, run \`${again}\` to verify`,
+  });
+}
+
+/** Files restored, but a container holds something else (or its pair does not answer): recreate those services, then verify again. */
+export function containersWrong(view: AppView, project: ComposeProject, again: string): RollbackError {
+  const services = [...new Set([...view.containers.filter((c) => !c.ok).map((c) => c.service), ...view.missing])];
+  return new RollbackError(`env files are restored, but ${failureText(view)}`, {
+    hint: `recreate ${services.join(', ')} with \`${formatArgv(composeUp(project, services).argv)}\` (or fix the provider it points at), then run \`${again}\` to verify`,
   });
 }
 

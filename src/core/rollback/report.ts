@@ -1,3 +1,4 @@
+import type { AppView } from '../appview/check.js';
 import type { RestorePlan } from './plan.js';
 import { changedKeys } from './plan.js';
 import type { BackupChoice } from './select.js';
@@ -33,6 +34,8 @@ export interface RollbackReport {
   compose: { command: string | null; recreated: boolean; services: string[] };
   traffic: TrafficReset | null;
   verify: Connectivity | null;
+  /** What each container of the environment holds after the restore (provider names and URLs, never a key). */
+  containers: AppView | null;
   lock: { takenOver?: { pid?: number; host?: string; command?: string; reason: string }; stoppedRamp?: { pid: number; waitedMs: number } } | null;
   /** Ramp state marked rolled-back by this run. */
   rampRecorded: boolean;
@@ -59,6 +62,7 @@ export function newReport(req: { dryRun: boolean; environment: string }, choice:
     compose: { command, recreated: false, services: command ? services : [] },
     traffic: null,
     verify: null,
+    containers: null,
     lock: null,
     rampRecorded: false,
     durationMs: 0,

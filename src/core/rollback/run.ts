@@ -29,6 +29,7 @@ export const defaultDeps = (run: Runner, prompt: Prompt, detect: RollbackDeps['d
   detectCompose: detect,
   resetTraffic: async (...args) => (await import('./traffic.js')).resetTraffic(...args),
   verify: async (...args) => (await import('./verify.js')).verifyConnectivity(...args),
+  appView: async (...args) => (await import('../appview/check.js')).verifyAppView(...args),
 });
 
 /**

@@ -1,3 +1,4 @@
+import type { AppView, AppViewInput } from '../appview/check.js';
 import type { ComposeCli } from '../compose/detect.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { ComposeConfig, EnvironmentConfig } from '../config/schema.js';
@@ -40,6 +41,8 @@ export interface RollbackDeps {
   /** The seam for nginx/command traffic drivers: reset to 0 % after the files are restored. */
   resetTraffic: (input: DriverInput, opts: { run: Runner; dryRun: boolean; again: string; onWarning?: (line: string) => void }) => Promise<TrafficReset | undefined>;
   verify: (config: LoadedConfig['config'], pointsAt: RestorePlan['pointsAt'], opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<Connectivity>;
+  /** What the recreated containers hold, and whether exactly that pair answers. */
+  appView: (input: AppViewInput) => Promise<AppView>;
 }
 
 /** One run's state as it moves through the steps. */

@@ -24,16 +24,33 @@ export interface Connectivity {
 }
 
 export async function verifyConnectivity(config: Config, pointsAt: PointsAt, opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<Connectivity> {
-  const started = performance.now();
   const provider: ProviderRole = pointsAt === 'target' ? 'target' : 'legacy';
   const endpoint = endpointOf(provider, config.providers[provider]);
+  const answer = await verifyEndpoint(endpoint, { model: config.models[0]!, strictModels: config.providers[provider].strictModels, ...opts });
+  return { ...answer, provider, pointsAt, baseUrl: endpoint.baseUrl };
+}
+
+/** Does this endpoint answer? */
+export interface EndpointAnswer {
+  ok: boolean;
+  models: ProbeStep;
+  chat: ProbeStep;
+  durationMs: number;
+}
+
+/**
+ * Models and one chat against one endpoint: a provider as configured, or exactly the base URL
+ * and key an app's container holds (with the headers of the provider it points at).
+ */
+export async function verifyEndpoint(endpoint: Endpoint, opts: { model: string; strictModels: boolean; env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<EndpointAnswer> {
+  const started = performance.now();
   const client = new ProbeClient({ env: opts.env });
   try {
-    const models = await checkModels(client, endpoint, config.providers[provider].strictModels, opts.signal);
+    const models = await checkModels(client, endpoint, opts.strictModels, opts.signal);
     opts.signal?.throwIfAborted(); // an aborted /models only warns: do not send a chat for nothing
-    const chat = models.status === 'fail' ? { status: 'fail' as const, message: 'skipped: /models failed' } : await checkChat(client, endpoint, config.models[0]!, opts.signal);
+    const chat = models.status === 'fail' ? { status: 'fail' as const, message: 'skipped: /models failed' } : await checkChat(client, endpoint, opts.model, opts.signal);
     const ok = models.status !== 'fail' && chat.status !== 'fail';
-    return { ok, provider, pointsAt, baseUrl: endpoint.baseUrl, models, chat, durationMs: Math.round(performance.now() - started) };
+    return { ok, models, chat, durationMs: Math.round(performance.now() - started) };
   } finally {
     await client.close();
   }

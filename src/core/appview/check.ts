@@ -1,0 +1,82 @@
+import type { ComposeProject } from '../compose/project.js';
+import type { Config, ProviderRole } from '../config/schema.js';
+import type { Runner } from '../exec/command.js';
+import type { Endpoint } from '../providers/endpoint.js';
+import { normalizeUrl } from '../state/points-at.js';
+import type { EndpointAnswer, verifyEndpoint } from '../rollback/verify.js';
+import { judgeContainer, type ContainerFact, type Expectation } from './judge.js';
+import { readContainerViews, type ContainerView } from './read.js';
+
+/** The app's view after a step: every container judged, every distinct pair probed once. */
+export interface AppView {
+  ok: boolean;
+  step: string;
+  expected?: ProviderRole;
+  containers: ContainerFact[];
+  /** Services asked for that have no container at all: nothing there can hold the step's values. */
+  missing: string[];
+}
+
+export interface AppViewInput {
+  project: ComposeProject;
+  /** The services whose containers must hold the step's values (containers binding an env file are added). */
+  services: string[];
+  /** The environment's env files, absolute. */
+  envFiles: string[];
+  cutover: Record<string, string>;
+  config: Pick<Config, 'providers' | 'models'>;
+  expected: Expectation;
+  run: Runner;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  /** false: judge what the containers hold without sending a request (status). */
+  probe?: boolean;
+  /** Injectable for tests; the real one is rollback/verify.ts verifyEndpoint. */
+  verify?: typeof verifyEndpoint;
+}
+
+export async function verifyAppView(input: AppViewInput): Promise<AppView> {
+  const views = await readContainerViews(input.project, input.services, input.envFiles, input.run);
+  const containers = views.map((v) => judgeContainer(v, input.expected, input.cutover, input.config.providers));
+  if (input.probe !== false) await probePairs(views, containers, input);
+  const missing = input.services.filter((s) => !containers.some((c) => c.service === s));
+  return { ok: missing.length === 0 && containers.every((c) => c.ok), step: input.expected.step, expected: input.expected.role, containers, missing };
+}
+
+/**
+ * Probe exactly the URL and key each container holds, once per distinct pair. Only pairs that
+ * name one provider on both sides are sent: a mixed pair would hand one provider's key to the other.
+ */
+async function probePairs(views: ContainerView[], containers: ContainerFact[], input: AppViewInput): Promise<void> {
+  const verify = input.verify ?? (await import('../rollback/verify.js')).verifyEndpoint;
+  const answers = new Map<string, Promise<EndpointAnswer>>();
+  for (const [i, fact] of containers.entries()) {
+    for (const pair of fact.pairs) {
+      if (pair.role !== 'legacy' && pair.role !== 'target') continue;
+      const url = pair.url!;
+      const key = pair.keyVariable ? (views[i]!.values[pair.keyVariable] ?? '') : '';
+      const id = `${normalizeUrl(url)}\0${key}`;
+      if (!answers.has(id)) answers.set(id, verify(endpointFor(pair.role, url, key, input.config), probeOptions(pair.role, input)));
+      const answer = await answers.get(id)!;
+      pair.probe = answer;
+      if (!answer.ok) fact.problems.push(`${pair.urlVariable} → ${pair.role} does not answer with the key the container holds: ${failedStep(answer)}`);
+    }
+    fact.ok = fact.problems.length === 0;
+  }
+}
+
+/** The pair as held, with the headers and timeout of the provider (or node) it points at. */
+function endpointFor(role: ProviderRole, url: string, key: string, config: AppViewInput['config']): Endpoint {
+  const provider = config.providers[role];
+  const node = provider.nodes.find((n) => normalizeUrl(n.baseUrl) === normalizeUrl(url));
+  return { role, node: node?.id ?? 'main', baseUrl: url.trim().replace(/\/+$/, ''), apiKey: key, headers: { ...provider.headers, ...node?.headers }, timeoutMs: provider.timeoutMs };
+}
+
+function probeOptions(role: ProviderRole, input: AppViewInput) {
+  return { model: input.config.models[0]!, strictModels: input.config.providers[role].strictModels, env: input.env, signal: input.signal };
+}
+
+function failedStep(a: EndpointAnswer): string {
+  const step = a.models.status === 'fail' ? a.models : a.chat;
+  return step.message ?? 'failed';
+}

@@ -1,0 +1,67 @@
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { fileInContainer, projectContainersInside } from '../compose/containers.js';
+import type { ContainerInside } from '../compose/docker.js';
+import type { ComposeProject } from '../compose/project.js';
+import { parse, values } from '../envfile/parse.js';
+import type { Runner } from '../exec/command.js';
+
+/** One container as the app inside it sees its configuration. `values` holds secrets: compare, never print. */
+export interface ContainerView {
+  id: string;
+  service: string;
+  status: string;
+  /** Effective values: the process environment first, then env files mounted into it (dotenv does not override). */
+  values: Record<string, string>;
+  /** Where each value came from: `env`, or the path of the mounted file inside the container. */
+  from: Record<string, string>;
+  /** Env files of the environment bound into it as single files, as the container sees them. */
+  mounts: Array<{ source: string; destination: string; error?: string }>;
+}
+
+/**
+ * The containers to judge: those of `services`, plus any container of the project that binds one
+ * of the env files as a single file (it reads them without being recreated). `envFiles` absolute.
+ */
+export async function readContainerViews(project: ComposeProject, services: string[], envFiles: string[], run: Runner): Promise<ContainerView[]> {
+  const files = new Set(await Promise.all(envFiles.map(resolved)));
+  const all = await projectContainersInside(project, run);
+  const views: ContainerView[] = [];
+  for (const c of all) {
+    if (c.oneOff) continue; // a `compose run` left behind is not the app, and no step recreates it
+    const binds = await envFileBinds(c, files);
+    if (!services.includes(c.state.service ?? '') && binds.length === 0) continue;
+    views.push(await viewOf(c, binds, run));
+  }
+  return views.sort((a, b) => a.service.localeCompare(b.service) || a.id.localeCompare(b.id));
+}
+
+async function envFileBinds(c: ContainerInside, files: Set<string>): Promise<ContainerInside['binds']> {
+  const found: ContainerInside['binds'] = [];
+  for (const bind of c.binds) if (files.has(bind.source) || files.has(await resolved(bind.source))) found.push(bind);
+  return found;
+}
+
+async function viewOf(c: ContainerInside, binds: ContainerInside['binds'], run: Runner): Promise<ContainerView> {
+  const view: ContainerView = { id: c.state.id, service: c.state.service ?? c.state.name, status: c.state.status, values: { ...c.env }, from: {}, mounts: [] };
+  for (const key of Object.keys(c.env)) view.from[key] = 'env';
+  for (const bind of binds) {
+    try {
+      const mounted = values(parse(await fileInContainer(c.state.id, bind.destination, run)));
+      for (const [key, value] of Object.entries(mounted)) {
+        if (key in view.values) continue; // dotenv never overrides what the process environment already has
+        view.values[key] = value;
+        view.from[key] = bind.destination;
+      }
+      view.mounts.push({ source: bind.source, destination: bind.destination });
+    } catch (err) {
+      // The message names the command (docker exec … cat <file>), never the file's content.
+      view.mounts.push({ source: bind.source, destination: bind.destination, error: (err as Error).message });
+    }
+  }
+  return view;
+}
+
+async function resolved(file: string): Promise<string> {
+  return realpath(file).catch(() => path.resolve(file));
+}

@@ -1,0 +1,52 @@
+import type { AppView, AppViewInput } from '../appview/check.js';
+import { containerLine } from '../appview/render.js';
+import type { ComposeProject } from '../compose/project.js';
+import { parse, values } from '../envfile/parse.js';
+import { containersWrong } from './failures.js';
+import type { RestorePlan } from './plan.js';
+import type { Session } from './session.js';
+import type { Connectivity } from './verify.js';
+
+/**
+ * After the recreate: every container must hold the pair the restored files point at (and their
+ * weight), and that exact pair must answer; otherwise exit 3 naming the container. Returns the
+ * probe of that pair as the rollback's connectivity result (undefined: no container holds one).
+ */
+export async function checkContainers(s: Session): Promise<Connectivity | undefined> {
+  const view = await s.deps.appView(await appViewInput(s, await s.composer!.project()));
+  s.report!.containers = view;
+  for (const c of view.containers) {
+    if (c.ok) s.req.log.info(`✓ ${containerLine(c)}`);
+    else s.req.log.warn(`✗ ${containerLine(c)}`);
+  }
+  if (!view.ok) throw containersWrong(view, await s.composer!.project(), s.again!);
+  return connectivityOf(view, s.plan!.pointsAt);
+}
+
+async function appViewInput(s: Session, project: ComposeProject): Promise<AppViewInput> {
+  const { req } = s;
+  const env = req.env;
+  const role = s.plan!.pointsAt === 'target' ? 'target' : 'legacy';
+  // Under the env driver the restored weight must be what the containers hold too.
+  const restored = Object.assign({}, ...s.plan!.files.map((f) => values(parse(f.content.toString('utf8'))))) as Record<string, string>;
+  const weightKey = env.traffic.driver === 'env' ? env.traffic.weightKey : undefined;
+  const weight = weightKey && restored[weightKey] !== undefined ? { key: weightKey, value: restored[weightKey] } : undefined;
+  return {
+    project,
+    services: s.recreate?.services ?? env.compose!.services ?? [],
+    envFiles: s.configured,
+    cutover: env.cutover,
+    config: req.loaded.config,
+    expected: { role, weight, step: 'the rollback' },
+    run: s.deps.run,
+    env: req.processEnv,
+    signal: req.signal,
+  };
+}
+
+/** The provider-level result, from the first container pair of the expected provider that was probed. */
+function connectivityOf(view: AppView, pointsAt: RestorePlan['pointsAt']): Connectivity | undefined {
+  const pair = view.containers.flatMap((c) => c.pairs).find((p) => p.probe && p.role === view.expected);
+  if (!pair?.probe || !view.expected) return undefined;
+  return { ...pair.probe, provider: view.expected, pointsAt, baseUrl: pair.url! };
+}

@@ -1,0 +1,123 @@
+// Which provider a container's URL + key pair names, and how a container is judged against a
+// step: pure functions, table-driven.
+import { describe, expect, it } from 'vitest';
+import { judgeContainer, type Expectation } from '../../src/core/appview/judge.js';
+import { keyRole, pairRole, pairVariables, providerVariables, urlRole, type Providers } from '../../src/core/appview/pairs.js';
+import type { ContainerView } from '../../src/core/appview/read.js';
+import { containerLine } from '../../src/core/appview/render.js';
+
+const LEGACY_KEY = 'sk-legacy-0123456789abcdef';
+const TARGET_KEY = 'hs-target-fedcba9876543210';
+
+const provider = (baseUrl: string, apiKey: string, nodes: Array<{ id: string; baseUrl: string }> = []) =>
+  ({ baseUrl, apiKey, nodes, timeoutMs: 30_000, strictModels: false }) as Providers['legacy'];
+
+const providers: Providers = {
+  legacy: provider('https://api.openai.com/v1', LEGACY_KEY),
+  target: provider('https://relay.example/v1', TARGET_KEY, [{ id: 'east', baseUrl: 'https://east.relay.example/v1' }]),
+};
+
+describe('pairVariables', () => {
+  it.each([
+    [['OPENAI_API_BASE_URL'], ['OPENAI_API_KEY'], [{ url: 'OPENAI_API_BASE_URL', key: 'OPENAI_API_KEY' }]],
+    [['URL'], ['TOKEN'], [{ url: 'URL', key: 'TOKEN' }]],
+    [
+      ['GENERIC_OPEN_AI_BASE_PATH', 'OPENAI_API_BASE_URL'],
+      ['OPENAI_API_KEY', 'GENERIC_OPEN_AI_API_KEY'],
+      [
+        { url: 'GENERIC_OPEN_AI_BASE_PATH', key: 'GENERIC_OPEN_AI_API_KEY' },
+        { url: 'OPENAI_API_BASE_URL', key: 'OPENAI_API_KEY' },
+      ],
+    ],
+    [['OPENAI_BASE_URL', 'OTHER_URL'], ['OPENAI_API_KEY'], [{ url: 'OPENAI_BASE_URL', key: 'OPENAI_API_KEY' }, { url: 'OTHER_URL', key: undefined }]],
+    [[], ['OPENAI_API_KEY'], [{ key: 'OPENAI_API_KEY' }]],
+  ])('%j with %j', (urls, keys, pairs) => {
+    expect(pairVariables(urls, keys)).toEqual(pairs);
+  });
+});
+
+describe('roles', () => {
+  it.each([
+    ['https://api.openai.com/v1', 'legacy'],
+    ['HTTPS://API.OpenAI.com/v1/', 'legacy'],
+    ['https://east.relay.example/v1', 'target'],
+    ['https://relay.example/v2', 'unknown'],
+    ['', 'unset'],
+    [undefined, 'unset'],
+  ])('URL %s → %s', (url, role) => {
+    expect(urlRole(url, providers)).toBe(role);
+  });
+
+  it.each([
+    [LEGACY_KEY, 'legacy'],
+    [` "${TARGET_KEY}" `, 'target'],
+    ['sk-someone-else', 'unknown'],
+    [undefined, 'unset'],
+  ])('key → %s', (key, role) => {
+    expect(keyRole(key, providers)).toBe(role);
+  });
+
+  it.each([
+    ['legacy', 'legacy', 'legacy'],
+    ['target', 'target', 'target'],
+    ['legacy', 'target', 'mixed'],
+    ['target', 'legacy', 'mixed'],
+    ['target', 'unset', 'target'],
+    ['unknown', 'target', 'unknown'],
+    ['unset', 'target', 'unknown'],
+  ] as const)('URL of %s, key of %s → %s', (url, key, role) => {
+    expect(pairRole(url, key)).toBe(role);
+  });
+
+  it('finds variables from the cut-over map and from what the app holds, never by name alone', () => {
+    const cutover = { OPENAI_API_KEY: TARGET_KEY, MODEL: 'gpt-4.1' };
+    const held = { OPENAI_BASE_URL: 'https://api.openai.com/v1', OPENAI_API_KEY: TARGET_KEY, DATABASE_URL: 'postgres://db/app' };
+    expect(providerVariables(cutover, held, providers)).toEqual({ urls: ['OPENAI_BASE_URL'], keys: ['OPENAI_API_KEY'] });
+  });
+});
+
+describe('judgeContainer', () => {
+  const view = (values: Record<string, string>, extra: Partial<ContainerView> = {}): ContainerView => ({
+    id: '3f2a91c0d1e2aabbccddeeff',
+    service: 'app',
+    status: 'running',
+    values,
+    from: Object.fromEntries(Object.keys(values).map((k) => [k, 'env'])),
+    mounts: [],
+    ...extra,
+  });
+  const cutover = { OPENAI_BASE_URL: 'https://relay.example/v1', OPENAI_API_KEY: TARGET_KEY };
+  const cut: Expectation = { role: 'target', step: 'the cut-over' };
+
+  it('the target pair after the cut-over is ok', () => {
+    const fact = judgeContainer(view({ OPENAI_BASE_URL: 'https://relay.example/v1/', OPENAI_API_KEY: TARGET_KEY }), cut, cutover, providers);
+    expect(fact).toMatchObject({ ok: true, id: '3f2a91c0d1e2', pairs: [{ role: 'target', urlRole: 'target', keyRole: 'target' }] });
+    expect(containerLine(fact)).toBe('app (3f2a91c0d1e2): OPENAI_BASE_URL → target, key of target');
+  });
+
+  it('a mixed pair fails and says mixed, with provider names, never the key', () => {
+    const fact = judgeContainer(view({ OPENAI_BASE_URL: 'https://api.openai.com/v1', OPENAI_API_KEY: TARGET_KEY }), cut, cutover, providers);
+    expect(fact.ok).toBe(false);
+    expect(fact.problems).toEqual(['OPENAI_BASE_URL → legacy, key of target (mixed); the cut-over meant target']);
+    expect(JSON.stringify(fact)).not.toContain(TARGET_KEY);
+  });
+
+  it('a cut-over variable the container does not hold fails', () => {
+    const fact = judgeContainer(view({ OPENAI_API_KEY: TARGET_KEY }), cut, cutover, providers);
+    expect(fact.problems).toEqual(['OPENAI_BASE_URL → not set, key of target; the cut-over meant target']);
+  });
+
+  it('a stage below 100 % wants legacy and the weight as written', () => {
+    const stage: Expectation = { role: 'legacy', weight: { key: 'LLM_TARGET_WEIGHT', value: '20' }, step: 'stage 20%' };
+    const held = { OPENAI_BASE_URL: 'https://api.openai.com/v1', OPENAI_API_KEY: LEGACY_KEY, LLM_TARGET_WEIGHT: '5' };
+    const fact = judgeContainer(view(held, { from: { OPENAI_BASE_URL: 'env', OPENAI_API_KEY: 'env', LLM_TARGET_WEIGHT: '/app/.env' } }), stage, cutover, providers);
+    expect(fact.problems).toEqual(['LLM_TARGET_WEIGHT is 5 (read from /app/.env); stage 20% wrote 20']);
+    expect(judgeContainer(view({ ...held, LLM_TARGET_WEIGHT: '20' }), stage, cutover, providers).ok).toBe(true);
+  });
+
+  it('a mounted env file that cannot be read inside the container fails, naming it', () => {
+    const mounts = [{ source: '/srv/app/.env', destination: '/app/.env', error: '`docker cp abc:/app/.env -` exited with code 1' }];
+    const fact = judgeContainer(view({ OPENAI_BASE_URL: 'https://relay.example/v1', OPENAI_API_KEY: TARGET_KEY }, { mounts }), cut, cutover, providers);
+    expect(fact.problems).toEqual(['cannot read /app/.env (bound from /srv/app/.env) inside the container: `docker cp abc:/app/.env -` exited with code 1']);
+  });
+});
