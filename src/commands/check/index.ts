@@ -4,6 +4,7 @@ import { checkDocument } from '../../core/check/document.js';
 import { renderCheckTable, renderDetails, renderProblems } from '../../core/check/render.js';
 import { runCheck } from '../../core/check/run.js';
 import { environmentPointing } from '../../core/check/environment.js';
+import { Redactor } from '../../core/redact.js';
 import type { Context } from '../../context.js';
 
 export interface CheckFlags {
@@ -23,7 +24,7 @@ export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
   const total = roles.reduce((n, role) => n + 1 + config.providers[role].nodes.length, 0);
   let done = 0;
   ctx.out.live(`checking ${total} endpoint${total > 1 ? 's' : ''}…`);
-  const reports = await runCheck(config, {
+  const checked = await runCheck(config, {
     roles,
     samples: flags.samples ?? config.check.samples,
     maxP95Ms: flags.maxP95 ?? config.check.maxP95Ms ?? config.ramp.gates.maxP95Ms,
@@ -33,6 +34,8 @@ export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
     signal: ctx.signal,
     onDone: (r) => ctx.out.live(`checking ${total} endpoints… ${++done}/${total} done (${r.role} ${r.node}: ${r.verdict})`),
   });
+  // Failure messages quote what servers sent: a relay may echo a key in any shape.
+  const reports = new Redactor(loaded.secrets).value(checked);
   ctx.out.live(`checked ${total} endpoint${total > 1 ? 's' : ''}`, true);
   const ok = reports.every((r) => r.verdict !== 'fail');
   for (const line of renderDetails(reports)) ctx.out.debug(line);
