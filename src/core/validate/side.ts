@@ -3,6 +3,7 @@ import type { Failure, ProbeResponse } from '../http/types.js';
 import type { Answer } from '../openai/answer.js';
 import { checkChatResponse } from '../openai/chat-response.js';
 import { checkChatStream } from '../openai/chat-stream.js';
+import { checkErrorEnvelope } from '../openai/error-envelope.js';
 import type { ExpectContext } from '../openai/common-checks.js';
 import { finding, type Finding } from '../openai/rules.js';
 import { evaluate, type AssertionResult, type Observation } from './assertions.js';
@@ -54,7 +55,10 @@ export function readResponse(body: Record<string, unknown>, response: ProbeRespo
     return answered(base, checked.findings, checked.answer);
   }
   if (response.status !== undefined && response.status >= 200 && response.status < 300) return readBody(body, response, base, expect);
-  return unanswered(base, [], failure?.message ?? `HTTP ${response.status ?? 'no response'}`);
+  // An HTTP error must still be OpenAI's envelope; the failure quotes what was sent and, like check, says what to fix.
+  const envelope = response.status === undefined ? [] : checkErrorEnvelope(response.json, `HTTP ${response.status}: `);
+  const error = failure?.message ?? `HTTP ${response.status ?? 'no response'}`;
+  return unanswered(base, envelope, failure?.hint ? `${error} (${failure.hint})` : error);
 }
 
 /** What the events cannot show: a line that is not an SSE field, or the connection closing before [DONE]. */
