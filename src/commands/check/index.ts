@@ -1,5 +1,6 @@
 import type { ProviderRole } from '../../core/config/schema.js';
 import { loadConfig } from '../../core/config/index.js';
+import { refuseWarnings } from '../../core/config/strict.js';
 import { checkDocument } from '../../core/check/document.js';
 import { renderCheckTable, renderDetails, renderProblems } from '../../core/check/render.js';
 import { runCheck } from '../../core/check/run.js';
@@ -13,11 +14,13 @@ export interface CheckFlags {
   maxP95?: number;
   maxErrors?: number;
   strictModels?: boolean;
+  strict?: boolean;
 }
 
 export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
   const { config } = loaded;
+  if (flags.strict) refuseWarnings(loaded);
   for (const warning of loaded.warnings) ctx.out.warn(warning);
   const roles: ProviderRole[] = flags.provider === 'all' ? ['legacy', 'target'] : [flags.provider];
   const pointing = ctx.global.env ? await environmentPointing(loaded, ctx.global.env) : undefined;
