@@ -133,3 +133,54 @@ describe('validate: error bodies', () => {
     expect(c.stdout).toContain(hint);
   });
 });
+
+describe('validate and check: answers that are not UTF-8', () => {
+  const completion = (content: Buffer) =>
+    Buffer.concat([
+      Buffer.from('{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4.1","choices":[{"index":0,"message":{"role":"assistant","content":"'),
+      content,
+      Buffer.from('","refusal":null},"finish_reason":"stop","logprobs":null}],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}'),
+    ]);
+  const CHUNK = '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4.1","choices":';
+  const stream = (content: Buffer) =>
+    Buffer.concat([
+      Buffer.from(`data: ${CHUNK}[{"index":0,"delta":{"role":"assistant","content":"`),
+      content,
+      Buffer.from(`"},"finish_reason":null}]}\n\n`),
+      Buffer.from(`data: ${CHUNK}[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n`),
+      Buffer.from(`data: ${CHUNK}[],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}\n\ndata: [DONE]\n\n`),
+    ]);
+
+  it('a body with bytes that are not UTF-8 is a response.encoding finding, though the answer passes its asserts', async () => {
+    target.setFaults({ rawReply: { bodyBase64: completion(Buffer.from([0x50, 0x4f, 0x4e, 0x47, 0x20, 0xff, 0xfe])).toString('base64') } });
+    const r = await migrate('validate', ['--json', 'report.json', '--provider', 'target']);
+    expect(r.exitCode, r.stderr).toBe(1);
+    const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    expect(report.cases[0].target.status).toBe('pass');
+    expect(report.cases[0].target.findings).toContainEqual(expect.objectContaining({ rule: 'response.encoding', severity: 'error' }));
+    expect(r.stdout).toContain('response.encoding');
+  });
+
+  it('a stream with such bytes is one too; the same answer in valid UTF-8 (é) has no finding', async () => {
+    writeFileSync(path.join(dir, 'stream.yaml'), `name: s\ncases:\n  - id: streamed\n    stream: true\n    prompt: 'Reply with exactly "PONG"'\n    assert: [{ icontains: pong }]\n`);
+    const sse = (bytes: number[]) => ({ rawReply: { contentType: 'text/event-stream', bodyBase64: stream(Buffer.from([0x50, 0x4f, 0x4e, 0x47, ...bytes])).toString('base64') } });
+    target.setFaults(sse([0x20, 0xc3]));
+    const bad = await migrate('validate', ['--json', 'report.json', '--provider', 'target', '--suite', 'stream.yaml']);
+    const badReport = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    expect(badReport.cases[0].target.findings.map((f: { rule: string }) => f.rule), bad.stderr).toEqual(['response.encoding']);
+
+    target.setFaults(sse([0x20, 0xc3, 0xa9]));
+    const good = await migrate('validate', ['--json', 'report.json', '--provider', 'target', '--suite', 'stream.yaml']);
+    expect(good.exitCode, good.stdout).toBe(0);
+    const goodReport = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    expect(goodReport.cases[0].target.findings).toEqual([]);
+    expect(goodReport.cases[0].target.content).toBe('PONG é');
+  });
+
+  it('check fails the chat step of such a provider, exit 1', async () => {
+    target.setFaults({ rawReply: { bodyBase64: completion(Buffer.from([0x50, 0x4f, 0x4e, 0x47, 0xff])).toString('base64'), paths: ['/v1/chat/completions'] } });
+    const r = await migrate('check', ['--provider', 'target', '--samples', '1']);
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stdout).toContain('chat: the answer holds bytes that are not UTF-8');
+  });
+});

@@ -42,6 +42,13 @@ type Base = Omit<SideResult, 'status' | 'findings' | 'answer'>;
 
 /** Conformance findings and the answer, from the probing client's response. */
 export function readResponse(body: Record<string, unknown>, response: ProbeResponse): Answered {
+  const read = readDecoded(body, response);
+  if (!response.invalidUtf8) return read;
+  const encoding = finding('response.encoding', `the ${response.events ? 'stream' : 'body'} holds bytes that are not UTF-8 (read as U+FFFD)`);
+  return { ...read, side: { ...read.side, findings: [encoding, ...read.side.findings] } };
+}
+
+function readDecoded(body: Record<string, unknown>, response: ProbeResponse): Answered {
   const base: Base = { latencyMs: response.timings.totalMs, ttftMs: response.timings.ttftMs, attempts: response.attempts.length, httpStatus: response.status, assertions: [] };
   const expect = { requestedModel: String(body.model) };
   const failure = response.failure;
