@@ -29,8 +29,9 @@ export const MIN_RUN = 12;
  * (whose value is `openai`) and `x-request-id` are not.
  */
 const SECRET_HEADER_WORDS = new Set([
-  'authorization', 'auth', 'key', 'keys', 'apikey', 'token', 'tokens', 'secret', 'password', 'passwd',
-  'cookie', 'credential', 'credentials', 'signature', 'sig',
+  'authorization', 'authentication', 'auth', 'key', 'keys', 'apikey', 'accesskey', 'secretkey', 'token', 'tokens',
+  'apitoken', 'accesstoken', 'secret', 'clientsecret', 'password', 'passwd', 'cookie', 'credential', 'credentials',
+  'signature', 'sig',
 ]);
 
 export function isSecretHeader(name: string): boolean {
