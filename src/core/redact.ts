@@ -111,7 +111,9 @@ class Matcher {
 
   redact(text: string, mask?: string): string {
     if (!this.pattern || text.length < MIN_SEARCH_LENGTH) return text;
-    const pattern = new RegExp(this.pattern);
+    // One compiled pattern, reused: redact() runs to completion without yielding, so lastIndex is ours.
+    const pattern = this.pattern;
+    pattern.lastIndex = 0;
     let out = '';
     let from = 0;
     for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
