@@ -40,6 +40,11 @@ describe('a ramp over a broken env file', () => {
     await fs.appendFile(envFile, `# padding\n${'#'.repeat(2 * 1024 * 1024)}\n`);
     const before = await snapshot(envFile);
 
+    const check = await migrate(dir, ['check', '--env', 'canary', '--provider', 'target'], { targetUrl: target.url });
+    expect(check.code, check.stderr).toBe(2);
+    expect(check.stderr).toMatch(/\.env\.canary: 2\.0 MiB \(\d+ bytes\) is too large for an env file/);
+    expect(target.count()).toBe(0);
+
     const r = await migrate(dir, ['ramp', '--env', 'canary', '--yes'], { targetUrl: target.url });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/\.env\.canary: 2\.0 MiB \(\d+ bytes\) is too large for an env file \(the limit is 1 MiB\): refused/);
