@@ -111,6 +111,16 @@ describe('validate: error bodies', () => {
     expect(report.cases[0].legacy.status).toBe('pass');
   });
 
+  it('GET /models answered with a plain-text 404 is an error.envelope finding of the models probe', async () => {
+    target.setFaults({ rawReply: { status: 404, body: '404 page not found\n', contentType: 'text/plain', paths: ['/v1/models'] } });
+    const r = await migrate('validate', ['--json', 'report.json', '--provider', 'target']);
+    expect(r.exitCode, r.stderr).toBe(1);
+    const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    const rules = report.conformance.map((c: { rule: string; severity: string; cases: string[] }) => `${c.severity} ${c.rule} ${c.cases.join(',')}`);
+    expect(rules).toEqual(expect.arrayContaining(['warning models.list probe:models', 'error error.envelope probe:models']));
+    expect(report.cases[0].target.status).toBe('pass');
+  });
+
   it('an OpenAI envelope on an error is not an error.envelope finding', async () => {
     target.setFaults({ rawReply: { status: 400, body: envelope('context too long') } });
     const r = await migrate('validate', ['--json', 'report.json']);
