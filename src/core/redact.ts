@@ -101,9 +101,10 @@ class Matcher {
 
   constructor(secrets: readonly string[]) {
     const usable = [...new Set(secrets)].filter((s) => s.length >= MIN_SEARCH_LENGTH);
+    const long = usable.filter((s) => s.length >= MIN_RUN);
     this.wholes = new Set(usable.map((s) => s.toLowerCase()));
-    this.runSources = usable.filter((s) => s.length >= MIN_RUN).map((s) => s.toLowerCase());
-    const encoded = new Set(this.runSources.length ? usable.filter((s) => s.length >= MIN_RUN).flatMap(encodedForms) : []);
+    this.runSources = long.map((s) => s.toLowerCase());
+    const encoded = new Set(long.flatMap(encodedForms));
     const runs = new Set(this.runSources.flatMap((s) => Array.from({ length: s.length - MIN_RUN + 1 }, (_, i) => s.slice(i, i + MIN_RUN))));
     const alternatives = [...byLength(this.wholes), ...byLength(encoded), ...runs];
     this.pattern = alternatives.length ? new RegExp(alternatives.map(escapeRegExp).join('|'), 'gi') : undefined;
@@ -118,8 +119,8 @@ class Matcher {
     let from = 0;
     for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
       const found = m[0];
-      const end = this.wholes.has(found.toLowerCase()) ? m.index + found.length : this.extend(text, m.index, found);
-      const whole = end === m.index + found.length && this.wholes.has(found.toLowerCase());
+      const whole = this.wholes.has(found.toLowerCase());
+      const end = whole ? m.index + found.length : this.extend(text, m.index, found);
       out += text.slice(from, m.index) + (mask ?? (whole ? redactSecret(found) : REDACTED));
       from = pattern.lastIndex = end;
     }
