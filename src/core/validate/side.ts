@@ -63,7 +63,9 @@ function readDecoded(body: Record<string, unknown>, response: ProbeResponse): An
   }
   if (response.status !== undefined && response.status >= 200 && response.status < 300) return readBody(body, response, base, expect);
   // An HTTP error must still be OpenAI's envelope; the failure quotes what was sent and, like check, says what to fix.
-  const envelope = response.status === undefined ? [] : checkErrorEnvelope(response.json, `HTTP ${response.status}: `);
+  // A body cut off (timeout, reset) says nothing about its shape.
+  const judged = response.status !== undefined && !(failure && CUT_OFF.has(failure.kind));
+  const envelope = judged ? checkErrorEnvelope(response.json, `HTTP ${response.status}: `) : [];
   const error = failure?.message ?? `HTTP ${response.status ?? 'no response'}`;
   return unanswered(base, envelope, failure?.hint ? `${error} (${failure.hint})` : error);
 }
