@@ -24,20 +24,26 @@ const MIN_SEARCH_LENGTH = 4;
 export const MIN_RUN = 12;
 
 /**
- * Words of a header name that mark its value as a credential. Names are split into whole words
- * (`-`, `_`, camelCase) so `Helicone-Auth` and `x-api-key` are secret while `x-portkey-provider`
- * (whose value is `openai`) and `x-request-id` are not.
+ * Words of a header or variable name that mark its value as a credential. Names are split into
+ * whole words (`-`, `_`, camelCase) so `Helicone-Auth`, `x-api-key` and `OPENAI_API_KEY` are
+ * secret while `x-portkey-provider` (whose value is `openai`), `x-request-id`, `KEYCLOAK_URL` and
+ * `MAX_TOKENS` are not: redacting their values would blank ordinary words all over the output.
  */
-const SECRET_HEADER_WORDS = new Set([
-  'authorization', 'authentication', 'auth', 'key', 'keys', 'apikey', 'accesskey', 'secretkey', 'token', 'tokens',
-  'apitoken', 'accesstoken', 'secret', 'clientsecret', 'password', 'passwd', 'cookie', 'credential', 'credentials',
+const SECRET_WORDS = new Set([
+  'authorization', 'authentication', 'auth', 'key', 'apikey', 'accesskey', 'secretkey', 'token', 'apitoken',
+  'accesstoken', 'secret', 'secrets', 'clientsecret', 'password', 'passwd', 'cookie', 'credential', 'credentials',
   'signature', 'sig',
 ]);
+/** The last word may run a marker into a name: `OPENAIKEY`, `PGPASSWORD`, `x-myapitoken`. */
+const SECRET_SUFFIX = /(key|token|secret|password|passwd)$/;
 
-export function isSecretHeader(name: string): boolean {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase().split(/[-_.\s]+/);
-  return words.some((word) => SECRET_HEADER_WORDS.has(word));
+export function isSecretName(name: string): boolean {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase().split(/[-_.\s]+/).filter(Boolean);
+  return words.some((word) => SECRET_WORDS.has(word)) || SECRET_SUFFIX.test(words.at(-1) ?? '');
 }
+
+/** Header values are secret by the same rule as variable names. */
+export const isSecretHeader = isSecretName;
 
 /** `sk-…9f2c`: a short alphabetic prefix such as `sk-` and at most the last 4 characters. */
 export function redactSecret(raw: string): string {

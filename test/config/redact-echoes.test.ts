@@ -3,7 +3,7 @@
 // of 12+ characters, a key split by a newline or quoted in JSON. Generated keys, generated echoes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isSecretHeader, MIN_RUN, Redactor, redactText } from '../../src/core/redact.js';
+import { isSecretHeader, isSecretName, MIN_RUN, Redactor, redactText } from '../../src/core/redact.js';
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const chars = (alphabet: string, min: number, max: number) =>
@@ -117,6 +117,15 @@ describe('isSecretHeader: whole words of the header name', () => {
   it('shows headers that merely contain such letters', () => {
     for (const name of ['x-portkey-provider', 'x-request-id', 'OpenAI-Organization', 'OpenAI-Project', 'x-portkey-config-id', 'x-title', 'HTTP-Referer', 'x-monkey-business']) {
       expect(isSecretHeader(name), name).toBe(false);
+    }
+  });
+
+  it('judges env variable names the same way, with the marker run into the last word too', () => {
+    for (const name of ['OPENAI_API_KEY', 'HOLYSHEEP_APIKEY', 'OPENAIKEY', 'PGPASSWORD', 'DB_PASSWORD', 'JWT_SECRET', 'HF_TOKEN', 'GOOGLE_APPLICATION_CREDENTIALS', 'AWS_SECRET_ACCESS_KEY']) {
+      expect(isSecretName(name), name).toBe(true);
+    }
+    for (const name of ['PORTKEY_PROVIDER', 'MAX_TOKENS', 'KEYCLOAK_URL', 'TOKENIZER_PATH', 'OPENAI_BASE_URL', 'LLM_TARGET_WEIGHT']) {
+      expect(isSecretName(name), name).toBe(false);
     }
   });
 });
