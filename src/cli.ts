@@ -106,6 +106,7 @@ export function buildProgram(): Command {
 
   sharedOptions(program.command('config'))
     .description('print the resolved config with every secret redacted')
+    .option('--strict', 'exit 2 when the config has warnings (a key sent over http://, a key written in the file)')
     .action(action(program, () => import('./commands/config/index.js')));
 
   sharedOptions(program.command('check'))
@@ -115,6 +116,7 @@ export function buildProgram(): Command {
     .option('--max-p95 <ms>', 'fail a node whose p95 total exceeds this', int('--max-p95', 1))
     .option('--max-errors <n>', 'fail a node with more failed samples than this', int('--max-errors'))
     .option('--strict-models', 'fail (not warn) when /models is not served')
+    .option('--strict', 'exit 2 when the config has warnings, before any request')
     .action(action(program, () => import('./commands/check/index.js')));
 
   sharedOptions(program.command('validate'), new Option('--json [file]', 'print the report as one JSON document on stdout, or write it to FILE'))

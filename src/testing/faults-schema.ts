@@ -76,6 +76,17 @@ export const FaultsSchema = z.strictObject({
   /** One data line carries broken JSON; plain bodies are not JSON at all. */
   malformedSse: Switch.optional(),
   defects: Defects.optional(),
+  /**
+   * Answer with exactly this status and body, before auth: a relay's own error page
+   * (`{"html-message": …}`), a key echoed back in some encoding, or bytes that are not UTF-8
+   * (`bodyBase64`). Default 200, `application/json`.
+   */
+  rawReply: toggle({
+    status: z.number().int().min(100).max(599).optional(),
+    body: z.string().optional(),
+    bodyBase64: z.string().optional(),
+    contentType: z.string().optional(),
+  }).optional(),
   /** Reject `max_completion_tokens` with 400 unsupported_parameter, like relays that only know `max_tokens`. */
   rejectMaxCompletionTokens: z.boolean().optional(),
 });

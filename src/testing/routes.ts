@@ -25,6 +25,7 @@ export async function respond(provider: Provider, req: IncomingMessage, res: Ser
     const status = options(faults.html).status ?? 200;
     return sendText(res, status, htmlPage(), 'text/html; charset=utf-8');
   }
+  if (hits.has('rawReply')) return sendRaw(res, options(faults.rawReply));
   if (ex.path === '/health') return sendJson(res, 200, { status: 'ok', name: provider.name });
   if (!ex.path.startsWith('/v1/')) return sendText(res, 404, 'Not Found\n', 'text/plain');
   if (!ex.authorized) return sendError(res, invalidApiKey(ex.auth.replace(/^Bearer /, '')));
@@ -36,6 +37,12 @@ export async function respond(provider: Provider, req: IncomingMessage, res: Ser
   if (hits.has('error')) return sendError(res, serverError(options(faults.error).status ?? 503, options(faults.error).message));
   if (hits.has('errorBody')) return sendError(res, errorInSuccess());
   return route(provider, req, res, ex);
+}
+
+function sendRaw(res: ServerResponse, raw: { status?: number; body?: string; bodyBase64?: string; contentType?: string }): void {
+  const bytes = raw.bodyBase64 !== undefined ? Buffer.from(raw.bodyBase64, 'base64') : Buffer.from(raw.body ?? '');
+  res.writeHead(raw.status ?? 200, { 'content-type': raw.contentType ?? 'application/json', 'content-length': bytes.length });
+  res.end(bytes);
 }
 
 /** A fault's parameters; `true` means all defaults. */

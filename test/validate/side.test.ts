@@ -94,3 +94,17 @@ describe('a stream', () => {
     expect(side.status).toBe('pass');
   });
 });
+
+describe('an HTTP error answer', () => {
+  it('error.envelope when the body is not the envelope; the error quotes it with the hint', () => {
+    const failure: Failure = { kind: 'server', status: 502, message: 'HTTP 502: {"html-message":"upstream down"}', hint: 'try later' };
+    const res = response({ status: 502, json: { 'html-message': 'upstream down' }, failure });
+    expect(rules(plain, res)).toEqual(['error error.envelope']);
+    expect(read(plain, res)).toMatchObject({ status: 'error', error: 'HTTP 502: {"html-message":"upstream down"} (try later)' });
+  });
+
+  it('no finding when the body was cut off: its shape is unknown', () => {
+    const failure: Failure = { kind: 'timeout', status: 502, message: 'no data for 30000 ms while reading the body' };
+    expect(rules(plain, response({ status: 502, failure }))).toEqual([]);
+  });
+});

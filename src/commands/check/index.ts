@@ -7,6 +7,8 @@ import { renderCheckTable, renderDetails, renderProblems } from '../../core/chec
 import { runCheck } from '../../core/check/run.js';
 import { environmentPointing, withContainers } from '../../core/check/environment.js';
 import { pointingLines, pointingOk } from '../../core/appview/pointing.js';
+import { refuseWarnings } from '../../core/config/strict.js';
+import { Redactor } from '../../core/redact.js';
 import type { Context } from '../../context.js';
 
 export interface CheckFlags {
@@ -15,11 +17,13 @@ export interface CheckFlags {
   maxP95?: number;
   maxErrors?: number;
   strictModels?: boolean;
+  strict?: boolean;
 }
 
 export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
   const { config } = loaded;
+  if (flags.strict) refuseWarnings(loaded);
   for (const warning of loaded.warnings) ctx.out.warn(warning);
   const roles: ProviderRole[] = flags.provider === 'all' ? ['legacy', 'target'] : [flags.provider];
   if (ctx.global.env) {
@@ -31,7 +35,7 @@ export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
   const total = roles.reduce((n, role) => n + 1 + config.providers[role].nodes.length, 0);
   let done = 0;
   ctx.out.live(`checking ${total} endpoint${total > 1 ? 's' : ''}…`);
-  const reports = await runCheck(config, {
+  const checked = await runCheck(config, {
     roles,
     samples: flags.samples ?? config.check.samples,
     maxP95Ms: flags.maxP95 ?? config.check.maxP95Ms ?? config.ramp.gates.maxP95Ms,
@@ -41,6 +45,8 @@ export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
     signal: ctx.signal,
     onDone: (r) => ctx.out.live(`checking ${total} endpoints… ${++done}/${total} done (${r.role} ${r.node}: ${r.verdict})`),
   });
+  // Failure messages quote what servers sent: a relay may echo a key in any shape.
+  const reports = new Redactor(loaded.secrets).value(checked);
   ctx.out.live(`checked ${total} endpoint${total > 1 ? 's' : ''}`, true);
   const pointing = files && (await withContainers(files, loaded, { env: ctx.env, signal: ctx.signal }));
   // A container holding a mixed pair, or one that does not answer, is an app that is down.

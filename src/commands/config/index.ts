@@ -3,10 +3,12 @@ import { composePreflight } from '../../core/compose/preflight.js';
 import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
 import { configAsYaml, redactedConfig } from '../../core/config/show.js';
 import { createRunner } from '../../core/exec/run.js';
+import { refuseWarnings } from '../../core/config/strict.js';
 
-/** `migrate config [--env NAME] [--json]`: the resolved config, secrets redacted. */
-export async function run(ctx: Context, _opts: Record<string, unknown>): Promise<number> {
+/** `migrate config [--env NAME] [--json] [--strict]`: the resolved config, secrets redacted. */
+export async function run(ctx: Context, opts: { strict?: boolean }): Promise<number> {
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
+  if (opts.strict) refuseWarnings(loaded);
   for (const warning of loaded.warnings) ctx.out.warn(warning);
   // Only an explicit --env narrows the view; MIGRATE_ENV alone still shows the whole file.
   const resolved = ctx.global.env ? resolveEnvironment(loaded, ctx.global.env) : undefined;

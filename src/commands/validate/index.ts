@@ -6,6 +6,7 @@ import { ProbeClient } from '../../core/http/client.js';
 import { Redactor } from '../../core/redact.js';
 import { renderTerminal } from '../../core/report/terminal.js';
 import { annotationsFor, plannedFiles, writeReportFiles } from '../../core/validate/outputs.js';
+import { planValidation, renderPlan, type ValidationPlan } from '../../core/validate/plan.js';
 import { buildReport } from '../../core/validate/report.js';
 import { rpmOf, runValidation } from '../../core/validate/run.js';
 import { configuredSuiteFiles, loadSuites, type Suite } from '../../core/validate/suite.js';
@@ -28,6 +29,7 @@ export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
   const roles: ProviderRole[] = flags.provider === 'all' ? ['legacy', 'target'] : [flags.provider];
   const providers = Object.fromEntries(roles.map((r) => [r, config.providers[r]]));
   const runs = suites.flatMap((s) => s.runs);
+  if (ctx.global.dryRun) return printPlan(ctx, planValidation(runs, providers, config.models[0]!));
   const startedAt = new Date();
   const client = new ProbeClient({ env: ctx.env });
   const progress = `validating ${runs.length} cases on ${roles.join(' and ')}…`;
@@ -62,6 +64,13 @@ export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
     if (note) ctx.out.warn(`no suite cost for ${role}: ${note}`);
   }
   return report.exitCode;
+}
+
+/** --dry-run: the requests a run would send; a chat completion costs tokens, so none is sent. */
+function printPlan(ctx: Context, plan: ValidationPlan): number {
+  if (ctx.out.json) ctx.out.printJson(plan);
+  else ctx.out.print(renderPlan(plan));
+  return 0;
 }
 
 /** --suite (relative to the working directory), else validate.suites (relative to the config), else the built-in suite. */

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { servicesPointing, type ServicePointing } from '../appview/pointing.js';
 import { createRunner } from '../exec/run.js';
 import { resolveConfigPath, resolveEnvironment, type LoadedConfig } from '../config/index.js';
+import { EnvFileError } from '../envfile/errors.js';
+import { readEnvText } from '../envfile/guard.js';
 import { pointsAtOf } from '../state/points-at.js';
 import type { PointsAt } from '../state/manifest.js';
 
@@ -19,7 +20,11 @@ export async function environmentPointing(loaded: LoadedConfig, name: string): P
   const { name: envName, env } = resolveEnvironment(loaded, name);
   const files = await Promise.all(
     env.envFiles.map(async (file) => {
-      const text = await readFile(resolveConfigPath(loaded, file), 'utf8').catch(() => undefined);
+      // A binary or huge file is refused naming it (exit 2); only an unreadable one counts as missing.
+      const text = await readEnvText(resolveConfigPath(loaded, file)).catch((err: unknown) => {
+        if (err instanceof EnvFileError) throw err;
+        return undefined;
+      });
       if (text === undefined) return { path: file, pointsAt: 'missing' as const };
       return { path: file, pointsAt: pointsAtOf(text, loaded.config.providers) };
     }),

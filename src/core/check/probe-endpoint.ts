@@ -103,6 +103,7 @@ function chatStep(res: ProbeResponse, tokenParam: TokenParam, model: string): St
   const ms = res.timings.totalMs;
   if (res.failure?.kind === 'auth') return authFailure(res, ms);
   if (!res.ok) return failedStep('chat', res, ms);
+  if (res.invalidUtf8) return notUtf8('chat', ms);
   const content = (res.json as { choices?: { message?: unknown }[] })?.choices?.[0]?.message;
   if (!content) return { status: 'fail', ms, message: 'chat completion has no choices[0].message', hint: 'the provider does not answer in the OpenAI shape: run `migrate validate` for details' };
   return { status: 'pass', ms, tokenParam, model } as Step;
@@ -121,6 +122,7 @@ async function checkStream(client: ProbeClient, endpoint: Endpoint, model: strin
 function streamStep(res: ProbeResponse) {
   const ms = res.timings.totalMs;
   if (!res.ok) return failedStep('stream', res, ms);
+  if (res.invalidUtf8) return notUtf8('stream', ms);
   const usage = (res.events ?? []).some((e) => e.data.includes('"usage"') && /"usage"\s*:\s*\{/.test(e.data));
   const base = { ms, ttftMs: res.timings.ttftMs, chunks: res.events?.length ?? 0, done: res.done, usage };
   if (!usage) return { ...base, status: 'warn', message: 'stream has no usage chunk although stream_options.include_usage was set' } as const;
@@ -133,6 +135,11 @@ function withRetries<S extends Step>(step: S, res: ProbeResponse): S {
   if (earlier.length === 0) return step;
   const retries = earlier.map((a) => `${a.failure?.message ?? `HTTP ${a.status}`}${a.retryAfterMs !== undefined ? `, retried after ${Math.round(a.retryAfterMs)} ms` : ''}`);
   return { ...step, retries };
+}
+
+/** Clients decode answers as UTF-8: a strict one rejects other bytes, the rest show U+FFFD instead of the text. */
+function notUtf8(what: string, ms: number) {
+  return { status: 'fail', ms, message: `${what}: the answer holds bytes that are not UTF-8`, hint: 'the provider or a proxy in front of it re-encodes answers: run `migrate validate` for details' } as const;
 }
 
 function failedStep(what: string, res: ProbeResponse, ms: number): Step {

@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { parse } from 'dotenv';
+import { EnvFileError } from '../envfile/errors.js';
+import { readEnvText } from '../envfile/guard.js';
 import { unreadable } from './unreadable.js';
 
 export interface DotenvVars {
@@ -7,13 +8,16 @@ export interface DotenvVars {
   vars: Record<string, string>;
   /** Variable name -> the file it was read from. */
   origin: Record<string, string>;
+  /** Files skipped because they are no env file (binary, over 1 MiB): warnings, so a rollback still loads the config. */
+  refused: string[];
 }
 
 /** Read dotenv files in order of precedence; a file that does not exist is skipped. */
 export async function readDotenvFiles(files: readonly string[]): Promise<DotenvVars> {
-  const result: DotenvVars = { vars: {}, origin: {} };
+  const result: DotenvVars = { vars: {}, origin: {}, refused: [] };
   for (const file of [...new Set(files)]) {
-    const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    const text = await readEnvText(file).catch((err: NodeJS.ErrnoException) => {
+      if (err instanceof EnvFileError) return void result.refused.push(`${err.message}; its variables were not read`);
       if (err.code === 'ENOENT' || err.code === 'EISDIR') return undefined;
       throw unreadable(file, 'env file', err);
     });

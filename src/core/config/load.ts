@@ -83,7 +83,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
     dir,
     name: source.name,
     secrets,
-    warnings: [...interpolated.warnings, ...configWarnings(source, config, interpolated.uses, fromFilesOnly(dotenv, opts.env), dir)].map((w) => redactText(w, secrets)),
+    warnings: [...dotenv.refused, ...interpolated.warnings, ...configWarnings(source, config, interpolated.uses, fromFilesOnly(dotenv, opts.env), dir)].map((w) => redactText(w, secrets)),
     defaultEnvironment: opts.env.MIGRATE_ENV || undefined,
     at: source.at,
   };

@@ -1,9 +1,8 @@
 // Which values in a config are secrets, so every printer can redact them. Works on validated
 // config and on raw input alike (the loader redacts its own error messages with it).
 import { bearerKey } from '../http/auth.js';
+import { isSecretHeader, isSecretName } from '../redact.js';
 
-const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i;
-const SECRET_HEADER = /authorization|api[-_]?key|token|secret|cookie|password/i;
 
 type Obj = Record<string, unknown>;
 
@@ -16,7 +15,7 @@ export function collectSecrets(data: unknown): string[] {
   }
   for (const environment of Object.values(asObject(root.environments))) {
     for (const [name, value] of Object.entries(asObject(asObject(environment).cutover))) {
-      if (SECRET_NAME.test(name)) add(found, value);
+      if (isSecretName(name)) add(found, value);
     }
   }
   walkStrings(data, (text) => {
@@ -27,9 +26,9 @@ export function collectSecrets(data: unknown): string[] {
   return [...found].sort((a, b) => b.length - a.length);
 }
 
-/** True for env var names such as OPENAI_API_KEY or DB_PASSWORD. */
+/** True for env var names such as OPENAI_API_KEY or DB_PASSWORD (not MAX_TOKENS or PORTKEY_PROVIDER). */
 export function looksSecret(name: string): boolean {
-  return SECRET_NAME.test(name);
+  return isSecretName(name);
 }
 
 function addProviderLike(found: Set<string>, entry: Obj): void {
@@ -37,7 +36,7 @@ function addProviderLike(found: Set<string>, entry: Obj): void {
   // The key as sent (spaces and quotes around it dropped) is what a server or nginx may echo back.
   if (typeof entry.apiKey === 'string') add(found, bearerKey(entry.apiKey));
   for (const [name, value] of Object.entries(asObject(entry.headers))) {
-    if (!SECRET_HEADER.test(name)) continue;
+    if (!isSecretHeader(name)) continue;
     add(found, value);
     // "Bearer sk-..." : the token alone may show up elsewhere too.
     if (typeof value === 'string') add(found, /^\S+\s+(\S+)$/.exec(value.trim())?.[1]);

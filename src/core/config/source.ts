@@ -47,7 +47,20 @@ export function parseYamlSource(text: string, file: string, opts: { cwd?: string
   }
   const lineAt = (node: Node | null | undefined) => (node?.range ? counter.linePos(node.range[0]).line : undefined);
   const lineOf = (keys: KeyPath) => locate(doc, keys, lineAt) ?? 1;
-  return { file, name, doc, data: doc.toJS({ maxAliasCount: 100 }), lineOf, at: (keys) => `${name}:${lineOf(keys)}` };
+  return { file, name, doc, data: plainData(doc, name), lineOf, at: (keys) => `${name}:${lineOf(keys)}` };
+}
+
+/** Aliases that would expand past this many nodes are refused (the "billion laughs" YAML). */
+const MAX_ALIAS_COUNT = 100;
+
+function plainData(doc: Document, name: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // yaml throws a ReferenceError when aliases would expand a small file into a huge one.
+    if (!(err instanceof ReferenceError)) throw err;
+    throw problems(name, [`${name}: its YAML aliases (*name) expand too far (over ${MAX_ALIAS_COUNT} per anchor): refused, it looks like an alias bomb`], 'write the values out, or use fewer nested aliases');
+  }
 }
 
 /** Shown syntax errors: one bad bracket makes yaml report every token after it, dozens of lines. */

@@ -7,7 +7,35 @@ import { formatPath, type YamlSource } from './source.js';
 
 /** Things that load fine but are likely to hurt later. */
 export function configWarnings(source: YamlSource, config: Config, uses: VariableUse[], dotenv: DotenvVars, dir: string): string[] {
-  return [...literalKeys(source), ...paddedKeys(source, config), ...sameProvider(source, config), ...cutoverSources(source, config, uses, dotenv, dir)];
+  return [...literalKeys(source), ...paddedKeys(source, config), ...cleartextUrls(source, config), ...sameProvider(source, config), ...cutoverSources(source, config, uses, dotenv, dir)];
+}
+
+/** http:// to another host sends the key in clear text to anyone on the path; loopback never leaves the machine. */
+function cleartextUrls(source: YamlSource, config: Config): string[] {
+  const urls: [(string | number)[], string][] = [];
+  for (const role of ['legacy', 'target'] as const) {
+    const provider = config.providers[role];
+    urls.push([['providers', role, 'baseUrl'], provider.baseUrl]);
+    provider.nodes.forEach((node, i) => urls.push([['providers', role, 'nodes', i, 'baseUrl'], node.baseUrl]));
+  }
+  return urls.flatMap(([keyPath, url]) => {
+    const host = cleartextHost(url);
+    if (!host) return [];
+    return [`${source.at(keyPath)} ${formatPath(keyPath)} is http:// to ${host}: the ${keyPath[1]} API key crosses the network unencrypted; use https://`];
+  });
+}
+
+function cleartextHost(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:') return undefined;
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1' || host === '0:0:0:0:0:0:0:1';
+  return loopback ? undefined : parsed.hostname;
 }
 
 /**

@@ -1,25 +1,26 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
 import type { EnvDocument } from './document.js';
 import { type KeyDiff, diffKeys } from './diff.js';
 import { EnvFileError } from './errors.js';
+import { readEnvText } from './guard.js';
 import { parse, print } from './parse.js';
 
 /** A new env file holds secrets: readable by its owner only. Existing files keep their mode. */
 const NEW_FILE_MODE = 0o600;
 
 export async function readEnvFile(file: string): Promise<EnvDocument> {
-  let bytes: Buffer;
+  let text: string;
   try {
-    bytes = await fs.readFile(file);
+    text = await readEnvText(file);
   } catch (err) {
+    if (err instanceof EnvFileError) throw err;
     throw new EnvFileError(`${file}: cannot read env file (${reason(err, file)})`, {
       cause: err,
       hint: 'check the path under environments.<name>.envFiles in migrate.yaml',
     });
   }
-  return parse(decodeUtf8(bytes, file), { source: file });
+  return parse(text, { source: file });
 }
 
 /** Replace the file atomically: a reader or a crash sees the old text or the new, never a mix. */
@@ -58,15 +59,6 @@ export async function updateEnvFile(
   const written = changed && !opts.dryRun;
   if (written) await writeEnvFile(file, after);
   return { file, before, after, keys: diffKeys(before, after), changed, written };
-}
-
-/** dotenv reads files as UTF-8; refusing other bytes keeps unedited lines byte-identical. */
-function decodeUtf8(bytes: Buffer, file: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch (err) {
-    throw new EnvFileError(`${file}: not UTF-8 text`, { cause: err, hint: 'convert the file to UTF-8 (iconv -t UTF-8)' });
-  }
 }
 
 function reason(err: unknown, file: string): string {

@@ -8,6 +8,7 @@ import { claimNextSocket, type ConnectionTimings } from './connection-timing.js'
 import { networkFailure, timeoutFailure, type TimeoutPhase } from './network-failure.js';
 import { withoutSecrets } from './scrub.js';
 import { StreamCollector } from './stream-collector.js';
+import { decodeBody } from './utf8.js';
 import type { Failure, ProbeResponse, Timeouts, Timings } from './types.js';
 
 export interface AttemptPlan {
@@ -108,9 +109,11 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     if (this.settled) return;
     if (this.stream) return this.settle({ failure: this.stream.end() });
-    const text = withoutSecrets(Buffer.concat(this.chunks, this.bytes).toString('utf8'), this.plan.secrets);
+    const body = decodeBody(Buffer.concat(this.chunks, this.bytes));
+    const text = withoutSecrets(body.text, this.plan.secrets);
     const { json, failure } = classifyResponse({ status: this.status ?? 0, headers: this.headers, text, url: this.plan.url.href, secrets: this.plan.secrets });
     const result: Partial<AttemptResult> = { text, json, failure };
+    if (body.invalidUtf8) result.invalidUtf8 = true;
     if (!failure && this.plan.stream) {
       result.failure = { kind: 'bad_stream', status: this.status, message: `expected an event stream, got ${this.headers['content-type'] ?? 'no content-type'}` };
     }
@@ -176,7 +179,8 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     if (this.stream) {
       out.events = this.stream.events;
       out.done = this.stream.done;
-    }
+      if (this.stream.invalidUtf8) out.invalidUtf8 = true;
+    } else if (result.invalidUtf8) out.invalidUtf8 = true;
     if (failure) out.failure = failure;
     this.resolve(out);
   }

@@ -48,7 +48,8 @@ function successFailure(facts: ResponseFacts, json: unknown): Failure | undefine
 function statusFailure(facts: ResponseFacts, json: unknown): Failure {
   const { status } = facts;
   const details = errorDetails(json) ?? {};
-  const said = details.message ?? (isHtml(facts) ? htmlTitle(facts.text) : json === undefined ? facts.text : undefined);
+  // A body that is not an error envelope is quoted as it is: a relay's `{"html-message": …}` is its only explanation.
+  const said = details.message ?? (isHtml(facts) ? htmlTitle(facts.text) : facts.text);
   const message = oneLine(said ? `HTTP ${status}: ${said}` : `HTTP ${status}`, facts.secrets);
   const failure: Failure = { kind: kindOf(status), status, message };
   const hint = hintFor(status, details.code, facts.url);

@@ -106,6 +106,7 @@ function toResponse(result: AttemptResult, attempts: Attempt[]): ProbeResponse {
   if (result.text !== undefined) response.text = result.text;
   if (result.events) response.events = result.events;
   if (result.done !== undefined) response.done = result.done;
+  if (result.invalidUtf8) response.invalidUtf8 = true;
   if (result.failure) response.failure = result.failure;
   return response;
 }

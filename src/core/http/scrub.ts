@@ -1,4 +1,5 @@
 // Failure messages quote what servers send; relays sometimes echo the key back, so every message passes here.
+import { isSecretHeader, redactText } from '../redact.js';
 
 const MAX_MESSAGE = 200;
 const KEY_LIKE = /\b(?:sk|rk|pk|ak)-[A-Za-z0-9_\-*.]{6,}/g;
@@ -6,11 +7,7 @@ const BEARER = /\bBearer\s+[^\s"',]+/gi;
 
 /** The text with every occurrence of the secrets replaced; a relay that echoes the key must not put it in a report. */
 export function withoutSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join('[redacted]');
-  }
-  return out;
+  return redactText(text, secrets, '[redacted]');
 }
 
 /** One line, at most ~200 characters, with the given secrets and anything key-shaped removed. */
@@ -25,7 +22,7 @@ export function secretsOf(headers: Record<string, string> | undefined): string[]
   if (!headers) return [];
   const secrets: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
-    if (!/auth|key|token|secret|cookie/i.test(name) || !value) continue;
+    if (!isSecretHeader(name) || !value) continue;
     secrets.push(value);
     const bare = value.replace(/^\s*(Bearer|Basic|Token)\s+/i, '').trim();
     if (bare !== value) secrets.push(bare);

@@ -1,5 +1,6 @@
 // A strict, incremental server-sent events parser (WHATWG "event stream interpretation"), pure:
 // feed it bytes as they arrive, in any split, and it returns the events completed so far.
+import { Utf8Reader } from './utf8.js';
 
 export interface SseFrame {
   /** Data lines of the event joined with "\n". */
@@ -22,13 +23,17 @@ const KNOWN_FIELDS = new Set(['data', 'event', 'id', 'retry']);
 
 export class SseParser {
   // stream: true keeps a UTF-8 character split across reads until its last byte arrives; the BOM is dropped.
-  private readonly decoder = new TextDecoder('utf-8');
+  private readonly decoder = new Utf8Reader();
   private pending = '';
   private afterCr = false;
   private dataLines: string[] = [];
   private event: string | undefined;
   private id: string | undefined;
   private retry: number | undefined;
+  /** The stream held bytes that are not UTF-8 (read as U+FFFD). */
+  get invalidUtf8(): boolean {
+    return this.decoder.invalid;
+  }
   /** Lines that are not SSE fields (e.g. bare JSON from a relay that forgot `data:`). */
   unknownLines = 0;
   firstUnknownLine: string | undefined;

@@ -17,6 +17,11 @@ export class StreamCollector {
 
   constructor(private readonly secrets: readonly string[]) {}
 
+  /** The stream held bytes that are not UTF-8. */
+  get invalidUtf8(): boolean {
+    return this.parser.invalidUtf8;
+  }
+
   /** Feed a body chunk read `atMs` after the request started; returns a failure when the stream went bad. */
   feed(chunk: Uint8Array, atMs: number): Failure | undefined {
     for (const frame of this.parser.feed(chunk)) {

@@ -106,6 +106,8 @@ export interface ProbeResponse {
   /** Streams: saw data: [DONE]. */
   done?: boolean;
   failure?: Failure;
+  /** The body held bytes that are not UTF-8 (they read as U+FFFD): JSON and SSE must be UTF-8. */
+  invalidUtf8?: boolean;
   /** Timings of the final attempt. */
   timings: Timings;
   attempts: Attempt[];

@@ -19,8 +19,16 @@ export function checkErrorResponse(kind: BadRequestKind, status: number, body: u
     out.push(finding(rule, `${expected.what} got HTTP ${status}, expected ${expected.statuses.join(' or ')}`));
   }
   if (status >= 200 && status < 300 && !(isRecord(body) && 'error' in body)) return out;
-  if (body === undefined) return [...out, finding('error.envelope', `${kind}: the error body is not JSON`)];
-  const schema = checkSchema('ErrorResponse', body, `${kind}: `);
-  for (const f of schema) out.push(f.severity === 'error' ? { ...f, rule: 'error.envelope' } : f);
-  return out;
+  return [...out, ...checkErrorEnvelope(body, `${kind}: `)];
+}
+
+/**
+ * Every non-2xx answer, to a case or a probe, must carry OpenAI's error envelope: SDKs read
+ * `error.message` and show a generic error for anything else (`{"error":"SyntaxError"}`,
+ * `{"status":"failure"}`, a relay's `{"html-message": …}`, a plain-text or HTML page).
+ * `body` is the parsed JSON, undefined when the body is not JSON.
+ */
+export function checkErrorEnvelope(body: unknown, prefix = ''): Finding[] {
+  if (body === undefined) return [finding('error.envelope', `${prefix}the error body is not JSON`)];
+  return checkSchema('ErrorResponse', body, prefix).map((f) => (f.severity === 'error' ? { ...f, rule: 'error.envelope' as const } : f));
 }

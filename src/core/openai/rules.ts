@@ -15,6 +15,7 @@ export const RULES = {
   'schema.enum': { severity: 'error', explain: 'a field holds a value outside the documented set; code switching on it takes no branch' },
   'response.error-in-200': { severity: 'error', explain: 'HTTP 200 carrying an {"error": ...} body; clients treat it as success and read no answer' },
   'response.html': { severity: 'error', explain: 'an HTML page instead of JSON: the base URL probably lacks /v1 or points at a web page' },
+  'response.encoding': { severity: 'error', explain: 'the body holds bytes that are not UTF-8; strict clients reject it and others show U+FFFD in place of the text' },
   'response.bad-json': { severity: 'error', explain: 'the body is not valid JSON; every OpenAI client fails to parse it' },
   'choices.empty': { severity: 'error', explain: 'the response has no choices; code reading choices[0] crashes' },
   'finish-reason.missing': { severity: 'error', explain: 'no finish_reason was set; clients waiting for the end of a turn (or a tool call) never see it' },

@@ -304,7 +304,8 @@ export class RampRun {
 
   private async save(state: RampState): Promise<void> {
     this.state = state;
-    await saveRampState(this.o.stateDir, state);
+    // Gate reasons quote command output, webhook answers and provider errors: the file on disk gets them redacted.
+    await saveRampState(this.o.stateDir, this.redactor.value(state));
   }
 }
 

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
+import { EnvFileError } from '../envfile/errors.js';
+import { assertEnvFileSize, envText } from '../envfile/guard.js';
 import { type BackupFile, type PointsAt, formatMode } from './manifest.js';
 
 /** An env file to back up: the path as configured and where it is on disk. */
@@ -46,8 +48,13 @@ async function readSource(source: BackupSource): Promise<Read | Error> {
   try {
     const stat = await fs.stat(source.absolute);
     if (!stat.isFile()) return new Error(`not a regular file (${source.absolute})`);
-    return { content: await fs.readFile(source.absolute), mode: stat.mode };
+    // A binary or huge "env file" would only fail at 100 %, when the cut-over edits it: refuse it before anything happens.
+    assertEnvFileSize(source.path, stat.size);
+    const content = await fs.readFile(source.absolute);
+    envText(content, source.path);
+    return { content, mode: stat.mode };
   } catch (err) {
+    if (err instanceof EnvFileError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     return new Error(code === 'ENOENT' ? `no such file (${source.absolute})` : `${code ?? 'unreadable'} (${source.absolute})`);
   }

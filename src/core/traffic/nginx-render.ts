@@ -1,7 +1,7 @@
 import { UsageError } from '../../errors.js';
 import type { ProviderConfig, ProviderRole } from '../config/schema.js';
 import { bearerKey } from '../http/auth.js';
-import { redactSecret } from '../redact.js';
+import { isSecretHeader, redactSecret } from '../redact.js';
 
 // The nginx include of the nginx driver, as text. It goes in nginx's http {} block and
 // defines, per environment, which provider a request goes to (split_clients on a per-request
@@ -97,10 +97,8 @@ function headerVar(name: string): string {
 function headerValue(headers: Record<string, string> | undefined, name: string, role: ProviderRole, redact?: boolean): string {
   const value = Object.entries(headers ?? {}).find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] ?? '';
   assertCarried(value, `providers.${role}.headers.${name}`);
-  return redact && value && SECRET_HEADER.test(name) ? redactSecret(value) : value;
+  return redact && value && isSecretHeader(name) ? redactSecret(value) : value;
 }
-
-const SECRET_HEADER = /api[-_]?key|token|secret|cookie|password/i;
 
 /** The location that routes through the include; written once into the server block. */
 export function renderLocation(environment: string, headerNames: string[] = []): string {

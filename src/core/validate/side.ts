@@ -3,6 +3,7 @@ import type { Failure, ProbeResponse } from '../http/types.js';
 import type { Answer } from '../openai/answer.js';
 import { checkChatResponse } from '../openai/chat-response.js';
 import { checkChatStream } from '../openai/chat-stream.js';
+import { checkErrorEnvelope } from '../openai/error-envelope.js';
 import type { ExpectContext } from '../openai/common-checks.js';
 import { finding, type Finding } from '../openai/rules.js';
 import { evaluate, type AssertionResult, type Observation } from './assertions.js';
@@ -41,6 +42,13 @@ type Base = Omit<SideResult, 'status' | 'findings' | 'answer'>;
 
 /** Conformance findings and the answer, from the probing client's response. */
 export function readResponse(body: Record<string, unknown>, response: ProbeResponse): Answered {
+  const read = readDecoded(body, response);
+  if (!response.invalidUtf8) return read;
+  const encoding = finding('response.encoding', `the ${response.events ? 'stream' : 'body'} holds bytes that are not UTF-8 (read as U+FFFD)`);
+  return { ...read, side: { ...read.side, findings: [encoding, ...read.side.findings] } };
+}
+
+function readDecoded(body: Record<string, unknown>, response: ProbeResponse): Answered {
   const base: Base = { latencyMs: response.timings.totalMs, ttftMs: response.timings.ttftMs, attempts: response.attempts.length, httpStatus: response.status, assertions: [] };
   const expect = { requestedModel: String(body.model) };
   const failure = response.failure;
@@ -54,7 +62,12 @@ export function readResponse(body: Record<string, unknown>, response: ProbeRespo
     return answered(base, checked.findings, checked.answer);
   }
   if (response.status !== undefined && response.status >= 200 && response.status < 300) return readBody(body, response, base, expect);
-  return unanswered(base, [], failure?.message ?? `HTTP ${response.status ?? 'no response'}`);
+  // An HTTP error must still be OpenAI's envelope; the failure quotes what was sent and, like check, says what to fix.
+  // A body cut off (timeout, reset) says nothing about its shape.
+  const judged = response.status !== undefined && !(failure && CUT_OFF.has(failure.kind));
+  const envelope = judged ? checkErrorEnvelope(response.json, `HTTP ${response.status}: `) : [];
+  const error = failure?.message ?? `HTTP ${response.status ?? 'no response'}`;
+  return unanswered(base, envelope, failure?.hint ? `${error} (${failure.hint})` : error);
 }
 
 /** What the events cannot show: a line that is not an SSE field, or the connection closing before [DONE]. */
