@@ -138,3 +138,21 @@ describe('migrate check: interrupted', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
+
+describe('migrate check: where the keys came from', () => {
+  it('names the source of each key and base URL (never the value), in the table output and under --json', async () => {
+    const { legacy, target } = await providers();
+    const yaml = configYaml({ legacyUrl: legacy.url, targetUrl: target.url }).replace('${LEGACY_KEY}', '${MIGRATE_LEGACY_KEY}');
+    const files = { '.env.migrate': `MIGRATE_LEGACY_KEY=${LEGACY_KEY}\n` };
+    const text = await check(yaml, [], { env: { TARGET_KEY }, files });
+    expectExit(text, 0);
+    expect(text.stdout).toContain('  providers.legacy.apiKey: ${MIGRATE_LEGACY_KEY} from .env.migrate\n');
+    expect(text.stdout).toContain('  providers.target.apiKey: ${TARGET_KEY} from the process environment');
+    const doc = await check(yaml, ['--json'], { env: { TARGET_KEY }, files });
+    expect(JSON.parse(doc.stdout).origins).toMatchObject({ 'providers.legacy.baseUrl': 'written in migrate.yaml', 'providers.legacy.apiKey': '${MIGRATE_LEGACY_KEY} from .env.migrate' });
+    for (const out of [text.stdout + text.stderr, doc.stdout + doc.stderr]) {
+      expect(out).not.toContain(LEGACY_KEY);
+      expect(out).not.toContain(TARGET_KEY);
+    }
+  });
+});

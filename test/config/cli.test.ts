@@ -74,7 +74,7 @@ describe('migrate config', () => {
     const missing = await migrate(cwd, ['config'], others);
     expectExit(missing, 2);
     expect(missing.stderr).toContain('error: migrate.yaml: 2 problems');
-    expect(missing.stderr).toContain('migrate.yaml:25 providers.target.nodes[1].apiKey: ${HOLYSHEEP_NORTH_KEY} is not set (set it in the environment or in .env)');
+    expect(missing.stderr).toContain('migrate.yaml:25 providers.target.nodes[1].apiKey: ${HOLYSHEEP_NORTH_KEY} is not set (set it in the environment or in .env.migrate)');
     const unknown = await migrate(cwd, ['config', '--env', 'canry'], KEYS);
     expectExit(unknown, 2);
     expect(unknown.stderr.split('\n')[0]).toBe(

@@ -4,6 +4,7 @@ import { redactText } from '../redact.js';
 import { crossChecks } from './checks.js';
 import { coerceInterpolated } from './coerce.js';
 import { readDotenvFiles, type DotenvVars } from './dotenv.js';
+import { MIGRATE_DOTENV, providerOrigins, type SettingOrigin } from './origins.js';
 import { findConfigFile } from './find.js';
 import { formatIssues } from './issues.js';
 import { interpolateData, interpolateString, type DataResult } from './interpolate.js';
@@ -51,6 +52,16 @@ export interface LoadedConfig {
   defaultEnvironment?: string;
   /** `migrate.yaml:14` for a key path, for errors found later by commands. */
   at(path: KeyPath): string;
+  /** Where each provider apiKey and baseUrl came from (names and files, never values). */
+  origins: SettingOrigin[];
+  /** What the values were resolved from, so a rollback can resolve legacy again from its backup (see rebase.ts). */
+  resolution: Resolution;
+}
+
+export interface Resolution {
+  source: YamlSource;
+  env: NodeJS.ProcessEnv;
+  dotenv: DotenvVars;
 }
 
 const FIX_HINT = 'fix the lines above, then run `migrate config` to check the file';
@@ -69,7 +80,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   const focus = opts.environment ?? (opts.env.MIGRATE_ENV || undefined);
   const dotenv = await readDotenvFiles(dotenvFiles(source, dir, opts.env, focus));
   const lookup = (name: string) => opts.env[name] ?? dotenv.vars[name];
-  const hint = `set it in the environment or in ${path.join(path.relative(opts.cwd, dir) || '.', '.env').replace(/^\.\//, '')}`;
+  const hint = `set it in the environment or in ${path.join(path.relative(opts.cwd, dir) || '.', MIGRATE_DOTENV).replace(/^\.\//, '')}`;
   const interpolated = interpolateData(source, lookup, hint, opts.tolerateMissing);
   // Unresolved references stay as written (`${X}`) and are not secrets: keep them readable.
   const inputSecrets = collectSecrets(interpolated.data).filter((s) => !s.includes('${'));
@@ -77,15 +88,18 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
 
   const config = validate(source, interpolated, redact);
   const secrets = collectSecrets(config).filter((s) => !s.includes('${'));
+  const origins = providerOrigins(config, interpolated.uses, dotenv, opts.env, dir);
   return {
     config,
     file,
     dir,
     name: source.name,
     secrets,
-    warnings: [...interpolated.warnings, ...configWarnings(source, config, interpolated.uses, fromFilesOnly(dotenv, opts.env), dir)].map((w) => redactText(w, secrets)),
+    warnings: [...interpolated.warnings, ...configWarnings(source, config, origins, dir)].map((w) => redactText(w, secrets)),
     defaultEnvironment: opts.env.MIGRATE_ENV || undefined,
     at: source.at,
+    origins,
+    resolution: { source, env: opts.env, dotenv },
   };
 }
 
@@ -110,12 +124,13 @@ function validate(source: YamlSource, input: DataResult, redact: (lines: string[
 }
 
 /**
- * `.env` beside the config first, then the focused environment's env files, then every other
+ * `.env.migrate` beside the config first (migrate's own keys, which no environment rewrites), then
+ * `.env` beside it, then the focused environment's env files, then every other
  * environment's, in file order. Paths may use ${VAR} from the process environment; ones that
  * cannot be resolved are skipped.
  */
 function dotenvFiles(source: YamlSource, dir: string, env: NodeJS.ProcessEnv, focus: string | undefined): string[] {
-  const files = [path.join(dir, '.env')];
+  const files = [path.join(dir, MIGRATE_DOTENV), path.join(dir, '.env')];
   const environments = (source.data as { environments?: unknown }).environments;
   if (!environments || typeof environments !== 'object') return files;
   const entries = Object.entries(environments as Record<string, unknown>);
@@ -130,10 +145,4 @@ function dotenvFiles(source: YamlSource, dir: string, env: NodeJS.ProcessEnv, fo
     }
   }
   return files;
-}
-
-/** Variables the process environment overrides did not come from a dotenv file. */
-function fromFilesOnly(dotenv: DotenvVars, env: NodeJS.ProcessEnv): DotenvVars {
-  const origin = Object.fromEntries(Object.entries(dotenv.origin).filter(([name]) => env[name] === undefined));
-  return { ...dotenv, origin };
 }
