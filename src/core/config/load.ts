@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { redactText } from '../redact.js';
 import { crossChecks } from './checks.js';
+import { cleanWrittenValues } from './clean.js';
 import { coerceInterpolated } from './coerce.js';
 import { readDotenvFiles, type DotenvVars } from './dotenv.js';
 import { MIGRATE_DOTENV, providerOrigins, type SettingOrigin } from './origins.js';
@@ -86,8 +87,11 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   const inputSecrets = collectSecrets(interpolated.data).filter((s) => !s.includes('${'));
   const redact = (lines: string[]) => lines.map((line) => redactText(line, inputSecrets));
 
-  const config = validate(source, interpolated, redact);
-  const secrets = collectSecrets(config).filter((s) => !s.includes('${'));
+  const cleaned = cleanWrittenValues(source, validate(source, interpolated, redact), interpolated.uses);
+  if (cleaned.errors.length > 0) throw problems(source.name, redact(cleaned.errors), FIX_HINT);
+  const config = cleaned.config;
+  // The values as given stay secrets too: whatever echoes them back (padded or not) is redacted.
+  const secrets = [...new Set([...collectSecrets(config), ...inputSecrets])].filter((s) => !s.includes('${'));
   const origins = providerOrigins(config, interpolated.uses, dotenv, opts.env, dir);
   return {
     config,
@@ -95,7 +99,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
     dir,
     name: source.name,
     secrets,
-    warnings: [...interpolated.warnings, ...configWarnings(source, config, origins, dir)].map((w) => redactText(w, secrets)),
+    warnings: [...interpolated.warnings, ...cleaned.warnings, ...configWarnings(source, config, origins, dir)].map((w) => redactText(w, secrets)),
     defaultEnvironment: opts.env.MIGRATE_ENV || undefined,
     at: source.at,
     origins,

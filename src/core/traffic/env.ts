@@ -1,3 +1,4 @@
+import { UsageError } from '../../errors.js';
 import { composeUp } from '../compose/commands.js';
 import type { ComposeProject } from '../compose/project.js';
 import { diffKeys } from '../envfile/diff.js';
@@ -63,6 +64,7 @@ export async function envFileSteps(files: string[], updates: Record<string, stri
 }
 
 async function fileStep(file: string, updates: Record<string, string>, redactor: Redactor): Promise<FileStep | undefined> {
+  assertOneLine(file, updates);
   const before = await readEnvFile(file);
   const after = setKeys(before, updates);
   if (print(after) === print(before)) return undefined;
@@ -70,6 +72,18 @@ async function fileStep(file: string, updates: Record<string, string>, redactor:
   const now = values(after);
   const summary = [...diff.added, ...diff.changed].map((key) => `set ${key}=${redactor.value(now[key]!)}`);
   return { kind: 'file', file, content: print(after), mode: 0o600, description: `write ${summary.length} key(s) to ${file}`, summary };
+}
+
+/**
+ * The config loader already trims what it hands over and refuses inner line breaks; this is the
+ * last guard before a write: an app reading "sk-…\n" sends an invalid header. Names, never values.
+ */
+function assertOneLine(file: string, updates: Record<string, string>): void {
+  const bad = Object.keys(updates).filter((key) => /[\r\n\u2028\u2029]/.test(updates[key]!));
+  if (bad.length === 0) return;
+  throw new UsageError(`refusing to write ${bad.join(', ')} to ${file}: the value has a line break in it`, {
+    hint: 'fix the value (or the variable it comes from) so it is one line, then run the command again',
+  });
 }
 
 /** 20 → "20", 12.5 → "12.5": what a person would write. */
