@@ -109,6 +109,7 @@ describe('migrate check, both providers healthy', () => {
         { path: '.env.canary', pointsAt: 'target' },
         { path: '.env.shared', pointsAt: 'legacy' },
       ],
+      needs: { errors: [], warnings: [] },
     });
     const table = await check(yaml, ['--env', 'canary', '--samples', '1'], { files });
     expectExit(table, 0);

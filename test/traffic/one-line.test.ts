@@ -13,7 +13,10 @@ describe('the last guard before an env file write', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'migrate-one-line-'));
     const file = path.join(dir, '.env');
     writeFileSync(file, 'A=1\r\n');
-    const err = await envFileSteps([file], { OPENAI_API_KEY: 'sk-secret-value\n', B: '2' }, new Redactor()).catch((e: unknown) => e as Error & { exitCode: number });
+    const err = (await envFileSteps([file], { OPENAI_API_KEY: 'sk-secret-value\n', B: '2' }, new Redactor()).then(
+      () => new Error('no error'),
+      (e: unknown) => e as Error,
+    )) as Error & { exitCode?: number };
     expect(err).toMatchObject({ exitCode: 2, message: `refusing to write OPENAI_API_KEY to ${file}: the value has a line break in it` });
     expect(String(err.message)).not.toContain('sk-secret');
     expect(readFileSync(file, 'utf8')).toBe('A=1\r\n');

@@ -48,6 +48,8 @@ export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
   if (problems) ctx.out.print(`\n${problems}`);
   ctx.out.print(`\nwhere the settings came from:\n${originLines(loaded.origins, loaded.dir, loaded.name).map((l) => `  ${l}`).join('\n')}`);
   if (pointing) ctx.out.print(`\nenvironment ${pointing.name}: ${pointing.files.map((f) => `${f.path} → ${f.pointsAt}`).join(', ')}`);
+  // What a relay target needs that the env files cannot carry: said here, refused by `ramp` (unless --force).
+  for (const line of [...(pointing?.needs.errors ?? []), ...(pointing?.needs.warnings ?? [])]) ctx.out.warn(line);
   if (ok) ctx.out.success(`all required checks passed${problems ? ' (with warnings)' : ''}`);
   else ctx.out.error('some checks failed: see the notes above');
   return ok ? 0 : 1;

@@ -14,7 +14,7 @@ export interface CleanResult {
 
 const LINE_BREAK = /[\r\n\u2028\u2029]/;
 
-/** Every value bound for an env file: each environment's cut-over values. */
+/** Every value bound for an env file: each environment's cut-over values and the target's model names (modelVariables). */
 export function cleanWrittenValues(source: YamlSource, config: Config, uses: VariableUse[]): CleanResult {
   const warnings: string[] = [];
   const errors: string[] = [];
@@ -37,7 +37,10 @@ export function cleanWrittenValues(source: YamlSource, config: Config, uses: Var
       return [envName, { ...env, cutover }];
     }),
   );
-  return { config: { ...config, environments }, warnings, errors };
+  const target = config.providers.target;
+  const models = target.models && Object.fromEntries(Object.entries(target.models).map(([app, name]) => [app, clean(['providers', 'target', 'models', app], `model ${app}`, name)]));
+  const providers = models ? { ...config.providers, target: { ...target, models } } : config.providers;
+  return { config: { ...config, providers, environments }, warnings, errors };
 }
 
 /** ` (from ${HOLYSHEEP_API_KEY})`: where a person goes to fix it. */

@@ -25,10 +25,21 @@ export function secretsOf(headers: Record<string, string> | undefined): string[]
   if (!headers) return [];
   const secrets: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
-    if (!/auth|key|token|secret|cookie/i.test(name) || !value) continue;
+    if (!isCredentialHeader(name) || !value) continue;
     secrets.push(value);
     const bare = value.replace(/^\s*(Bearer|Basic|Token)\s+/i, '').trim();
     if (bare !== value) secrets.push(bare);
   }
   return secrets;
+}
+
+/**
+ * By the parts of its name: `x-api-key` and `x-portkey-virtual-key` carry credentials, but
+ * `x-portkey-provider` does not (its value, say `openai`, scrubbed from answers, mangled model ids).
+ */
+function isCredentialHeader(name: string): boolean {
+  return name
+    .toLowerCase()
+    .split(/[-_ ]/)
+    .some((part) => /^(?:auth|authorization|key|apikey|token|accesstoken|secret|cookie|password|credentials?)$/.test(part));
 }

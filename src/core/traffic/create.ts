@@ -7,6 +7,7 @@ import type { Runner } from '../exec/command.js';
 import { commandDriver } from './command.js';
 import { withCutover, type CutoverOptions } from './cutover.js';
 import { envDriver } from './env.js';
+import type { ModelVariables } from './model-variables.js';
 import { nginxDriver } from './nginx.js';
 import type { TrafficDriver } from './types.js';
 
@@ -34,6 +35,7 @@ export async function createTrafficDriver(input: DriverInput): Promise<TrafficDr
         cutover: env.cutover,
         compose: env.compose ? { project: await project(input), services: env.compose.services } : undefined,
         secrets: input.secrets,
+        modelVariables: modelVariablesOf(input),
       });
     case 'nginx': {
       const nginx = nginxDriver({
@@ -63,7 +65,12 @@ function cutoverOptions(input: DriverInput): CutoverOptions {
     cutover: env.cutover,
     compose: env.compose ? { project: () => (detected ??= project(input)), services: env.compose.services } : undefined,
     secrets: input.secrets,
+    modelVariables: modelVariablesOf(input),
   };
+}
+
+function modelVariablesOf(input: DriverInput): ModelVariables {
+  return { names: input.env.modelVariables ?? [], models: input.providers.target.models ?? {} };
 }
 
 async function project(input: DriverInput): Promise<ComposeProject> {

@@ -1,6 +1,7 @@
 import type { ComposeProject } from '../compose/project.js';
 import { Redactor } from '../redact.js';
 import { envFileSteps } from './env.js';
+import type { ModelVariables } from './model-variables.js';
 import { executeSteps } from './steps.js';
 import type { Step, TrafficDriver } from './types.js';
 
@@ -11,6 +12,8 @@ export interface CutoverOptions {
   /** Recreated after the write so the services re-read their env files; the project is detected only when needed. */
   compose?: { project: () => Promise<ComposeProject>; services: string[] };
   secrets: string[];
+  /** Model variables mapped to the target's names, with the cutover keys. */
+  modelVariables?: ModelVariables;
 }
 
 /**
@@ -20,12 +23,12 @@ export interface CutoverOptions {
  * restores the backup as for every driver.
  */
 export function withCutover(driver: TrafficDriver, opts: CutoverOptions): TrafficDriver {
-  if (Object.keys(opts.cutover).length === 0) return driver;
+  if (Object.keys(opts.cutover).length === 0 && !opts.modelVariables?.names.length) return driver;
   const redactor = new Redactor(opts.secrets);
 
   async function cutoverSteps(): Promise<Step[]> {
     const compose = opts.compose && { project: await opts.compose.project(), services: opts.compose.services };
-    return envFileSteps(opts.envFiles, opts.cutover, redactor, compose);
+    return envFileSteps(opts.envFiles, opts.cutover, redactor, compose, opts.modelVariables);
   }
 
   return {

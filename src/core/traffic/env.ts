@@ -6,6 +6,7 @@ import { setKeys } from '../envfile/edit.js';
 import { readEnvFile } from '../envfile/file.js';
 import { print, values } from '../envfile/parse.js';
 import { Redactor } from '../redact.js';
+import { modelUpdates, type ModelVariables } from './model-variables.js';
 import { executeSteps } from './steps.js';
 import type { ApplyOptions, Applied, FileStep, Step, TrafficDriver } from './types.js';
 
@@ -19,6 +20,8 @@ export interface EnvDriverOptions {
   compose?: { project: ComposeProject; services: string[] };
   /** Values never to print (API keys in cut-over values). */
   secrets: string[];
+  /** Model variables mapped to the target's names at 100 %. */
+  modelVariables?: ModelVariables;
 }
 
 /**
@@ -30,7 +33,7 @@ export function envDriver(opts: EnvDriverOptions): TrafficDriver {
   const updates = (weight: number) => ({ [opts.weightKey]: formatWeight(weight), ...(weight >= 100 ? opts.cutover : {}) });
 
   function plan(weight: number): Promise<Step[]> {
-    return envFileSteps(opts.envFiles, updates(weight), redactor, opts.compose);
+    return envFileSteps(opts.envFiles, updates(weight), redactor, opts.compose, weight >= 100 ? opts.modelVariables : undefined);
   }
 
   async function current(): Promise<number | undefined> {
@@ -53,19 +56,27 @@ export function envDriver(opts: EnvDriverOptions): TrafficDriver {
  * `updates` written into each env file that needs them, then the services recreated so they
  * re-read the files: even when no file changed, as a crash may have come between the two.
  */
-export async function envFileSteps(files: string[], updates: Record<string, string>, redactor: Redactor, compose?: { project: ComposeProject; services: string[] }): Promise<Step[]> {
+export async function envFileSteps(
+  files: string[],
+  updates: Record<string, string>,
+  redactor: Redactor,
+  compose?: { project: ComposeProject; services: string[] },
+  modelVariables?: ModelVariables,
+): Promise<Step[]> {
   const writes: Step[] = [];
   for (const file of files) {
-    const step = await fileStep(file, updates, redactor);
+    const step = await fileStep(file, updates, redactor, modelVariables);
     if (step) writes.push(step);
   }
   const recreate: Step[] = compose ? [{ kind: 'command', command: composeUp(compose.project, compose.services) }] : [];
   return [...writes, ...recreate];
 }
 
-async function fileStep(file: string, updates: Record<string, string>, redactor: Redactor): Promise<FileStep | undefined> {
-  assertOneLine(file, updates);
+async function fileStep(file: string, given: Record<string, string>, redactor: Redactor, modelVariables?: ModelVariables): Promise<FileStep | undefined> {
   const before = await readEnvFile(file);
+  // Explicit cutover keys win over a mapped model variable of the same name.
+  const updates = { ...modelUpdates(values(before), modelVariables), ...given };
+  assertOneLine(file, updates);
   const after = setKeys(before, updates);
   if (print(after) === print(before)) return undefined;
   const diff = diffKeys(before, after);
