@@ -156,3 +156,22 @@ describe('migrate check: where the keys came from', () => {
     }
   });
 });
+
+describe('migrate check: the model the answer names', () => {
+  it('warns (exit 0) when the answer names another model than requested, as validate does', async () => {
+    const { legacy, target } = await providers({ faults: { defects: { responseModel: 'cheap-model' } } });
+    const r = await check(configYaml({ legacyUrl: legacy.url, targetUrl: target.url }), ['--provider', 'target', '--samples', '1', '--json']);
+    expectExit(r, 0);
+    const chat = JSON.parse(r.stdout).endpoints[0].chat;
+    expect(chat).toMatchObject({ status: 'warn', model: 'gpt-4.1', message: 'model: requested gpt-4.1, response names cheap-model' });
+  });
+
+  it('sends the mapped name and reports both', async () => {
+    const { legacy, target } = await providers({ models: ['openai/gpt-4.1'] });
+    const yaml = configYaml({ legacyUrl: legacy.url, targetUrl: target.url, target: ['models: { gpt-4.1: openai/gpt-4.1 }'] });
+    const r = await check(yaml, ['--provider', 'target', '--samples', '1', '--json']);
+    expectExit(r, 0);
+    expect(JSON.parse(r.stdout).endpoints[0].chat).toMatchObject({ status: 'pass', model: 'gpt-4.1', providerModel: 'openai/gpt-4.1' });
+    expect(new Set(target.requests.filter((q) => q.path === '/v1/chat/completions').map((q) => q.model))).toEqual(new Set(['openai/gpt-4.1']));
+  });
+});

@@ -16,6 +16,7 @@ describe('where provider keys and base URLs come from', () => {
       '.env': `OPENAI_API_KEY=sk-loses-to-env-migrate-0000\nHOLYSHEEP_API_KEY=${KEYS.HOLYSHEEP_API_KEY}\n`,
       '.env.canary': 'OPENAI_API_KEY=sk-loses-to-both-000000000\n',
     });
+    await fs.chmod(path.join(cwd, '.env.migrate'), 0o600);
     const loaded = await loadConfig({ cwd, env: { HOLYSHEEP_BASE_URL: KEYS.HOLYSHEEP_BASE_URL } });
     expect(loaded.config.providers.legacy.apiKey).toBe(KEYS.OPENAI_API_KEY);
     expect(loaded.warnings).toEqual([]);
@@ -66,5 +67,16 @@ describe('where provider keys and base URLs come from', () => {
     });
     // A key from the process environment is never touched.
     expect(legacyFromRestore(await loadConfig({ cwd, env: { ...KEYS, OPENAI_BASE_URL: 'https://api.openai.com/v1' } }), [copy])).toBeUndefined();
+  });
+});
+
+describe('.env.migrate permissions', () => {
+  it('warns when others may read it, and not when it is 0600', async () => {
+    const cwd = project({ 'migrate.yaml': minimalYaml(), '.env.migrate': `OPENAI_API_KEY=${KEYS.OPENAI_API_KEY}\n` });
+    const { OPENAI_API_KEY: _unused, ...others } = KEYS;
+    await fs.chmod(path.join(cwd, '.env.migrate'), 0o644);
+    expect((await loadConfig({ cwd, env: others })).warnings).toEqual(['.env.migrate holds API keys and others may read it (mode 644): run `chmod 600 .env.migrate`']);
+    await fs.chmod(path.join(cwd, '.env.migrate'), 0o600);
+    expect((await loadConfig({ cwd, env: others })).warnings).toEqual([]);
   });
 });

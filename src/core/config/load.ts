@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { redactText } from '../redact.js';
 import { crossChecks } from './checks.js';
@@ -99,7 +99,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
     dir,
     name: source.name,
     secrets,
-    warnings: [...interpolated.warnings, ...cleaned.warnings, ...configWarnings(source, config, origins, dir)].map((w) => redactText(w, secrets)),
+    warnings: [...interpolated.warnings, ...cleaned.warnings, ...configWarnings(source, config, origins, dir), ...(await openMigrateDotenv(dir, opts.cwd))].map((w) => redactText(w, secrets)),
     defaultEnvironment: opts.env.MIGRATE_ENV || undefined,
     at: source.at,
     origins,
@@ -149,4 +149,13 @@ function dotenvFiles(source: YamlSource, dir: string, env: NodeJS.ProcessEnv, fo
     }
   }
   return files;
+}
+
+/** `.env.migrate` holds the keys: readable by group or others, it is a leak waiting to happen. */
+async function openMigrateDotenv(dir: string, cwd: string): Promise<string[]> {
+  const file = path.join(dir, MIGRATE_DOTENV);
+  const mode = (await stat(file).catch(() => undefined))?.mode;
+  if (mode === undefined || (mode & 0o077) === 0) return [];
+  const shown = path.relative(cwd, file) || file;
+  return [`${shown} holds API keys and others may read it (mode ${(mode & 0o777).toString(8)}): run \`chmod 600 ${shown}\``];
 }
