@@ -42,6 +42,9 @@ describe('migrate config', () => {
     expect(printed.environments.canary.cutover.OPENAI_API_KEY).toBe(`sk-…${KEYS.HOLYSHEEP_API_KEY.slice(-4)}`);
     expect(printed.environments.canary.cutover.OPENAI_BASE_URL).toBe(KEYS.HOLYSHEEP_BASE_URL);
     expect(printed.ramp.soak).toBe(60_000);
+    // Where each provider key and base URL came from, as YAML comments: names, never values.
+    expect(result.stdout).toContain('\n#   providers.legacy.apiKey: ${OPENAI_API_KEY} from the process environment\n');
+    expect(result.stdout).toContain('\n#   providers.target.nodes[1].apiKey: ${HOLYSHEEP_NORTH_KEY} from the process environment\n');
   });
 
   it('prints one JSON document with --json, narrowed by --env', async () => {
