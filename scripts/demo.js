@@ -22,7 +22,7 @@ OPENAI_API_KEY=\${LEGACY_API_KEY}  # resolved by the app at start-up
 LLM_TARGET_WEIGHT=0
 `;
 writeFileSync(path.join(work, '.env.demo'), envFile, { mode: 0o600 });
-writeFileSync(path.join(work, '.env'), `LEGACY_API_KEY=${legacy.apiKey}\nTARGET_API_KEY=${target.apiKey}\n`, { mode: 0o600 });
+writeFileSync(path.join(work, '.env.migrate'), `LEGACY_API_KEY=${legacy.apiKey}\nTARGET_API_KEY=${target.apiKey}\n`, { mode: 0o600 });
 writeFileSync(
   path.join(work, 'migrate.yaml'),
   `version: 1

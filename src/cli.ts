@@ -44,6 +44,14 @@ function ratio(value: string) {
   return n;
 }
 
+function positiveNumber(name: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number > 0`);
+    return n;
+  };
+}
+
 function collect(value: string, previous: string[] = []) {
   return [...previous, value];
 }
@@ -150,6 +158,9 @@ export function buildProgram(): Command {
     .option('--validate', 'run the validation suite during preflight (or set ramp.validate: true in migrate.yaml)')
     .option('--soak <duration>', 'how long each stage is held (e.g. 60s)')
     .option('--interval <duration>', 'how often gates decide during a soak (e.g. 10s)')
+    .option('--min-samples <n>', 'requests a gate needs in a window to decide (default: ramp.gates.minSamples, 20)', int('--min-samples'))
+    .option('--rps <n>', 'probe requests per second to each provider (default: ramp.sources.probes.rps, 2)', positiveNumber('--rps'))
+    .option('--force', "go on although the env driver cannot carry the target's headers or model names (the app sends them itself)")
     .action(action(program, () => import('./commands/ramp/index.js')));
 
   sharedOptions(program.command('status'))

@@ -138,3 +138,40 @@ describe('migrate check: interrupted', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
+
+describe('migrate check: where the keys came from', () => {
+  it('names the source of each key and base URL (never the value), in the table output and under --json', async () => {
+    const { legacy, target } = await providers();
+    const yaml = configYaml({ legacyUrl: legacy.url, targetUrl: target.url }).replace('${LEGACY_KEY}', '${MIGRATE_LEGACY_KEY}');
+    const files = { '.env.migrate': `MIGRATE_LEGACY_KEY=${LEGACY_KEY}\n` };
+    const text = await check(yaml, [], { env: { TARGET_KEY }, files });
+    expectExit(text, 0);
+    expect(text.stdout).toContain('  providers.legacy.apiKey: ${MIGRATE_LEGACY_KEY} from .env.migrate\n');
+    expect(text.stdout).toContain('  providers.target.apiKey: ${TARGET_KEY} from the process environment');
+    const doc = await check(yaml, ['--json'], { env: { TARGET_KEY }, files });
+    expect(JSON.parse(doc.stdout).origins).toMatchObject({ 'providers.legacy.baseUrl': 'written in migrate.yaml', 'providers.legacy.apiKey': '${MIGRATE_LEGACY_KEY} from .env.migrate' });
+    for (const out of [text.stdout + text.stderr, doc.stdout + doc.stderr]) {
+      expect(out).not.toContain(LEGACY_KEY);
+      expect(out).not.toContain(TARGET_KEY);
+    }
+  });
+});
+
+describe('migrate check: the model the answer names', () => {
+  it('warns (exit 0) when the answer names another model than requested, as validate does', async () => {
+    const { legacy, target } = await providers({ faults: { defects: { responseModel: 'cheap-model' } } });
+    const r = await check(configYaml({ legacyUrl: legacy.url, targetUrl: target.url }), ['--provider', 'target', '--samples', '1', '--json']);
+    expectExit(r, 0);
+    const chat = JSON.parse(r.stdout).endpoints[0].chat;
+    expect(chat).toMatchObject({ status: 'warn', model: 'gpt-4.1', message: 'model: requested gpt-4.1, response names cheap-model' });
+  });
+
+  it('sends the mapped name and reports both', async () => {
+    const { legacy, target } = await providers({ models: ['openai/gpt-4.1'] });
+    const yaml = configYaml({ legacyUrl: legacy.url, targetUrl: target.url, target: ['models: { gpt-4.1: openai/gpt-4.1 }'] });
+    const r = await check(yaml, ['--provider', 'target', '--samples', '1', '--json']);
+    expectExit(r, 0);
+    expect(JSON.parse(r.stdout).endpoints[0].chat).toMatchObject({ status: 'pass', model: 'gpt-4.1', providerModel: 'openai/gpt-4.1' });
+    expect(new Set(target.requests.filter((q) => q.path === '/v1/chat/completions').map((q) => q.model))).toEqual(new Set(['openai/gpt-4.1']));
+  });
+});

@@ -110,6 +110,7 @@ describe('migrate check, both providers healthy', () => {
         { path: '.env.shared', pointsAt: 'legacy' },
       ],
       containersNote: 'no compose section: containers not inspected',
+      needs: { errors: [], warnings: [] },
     });
     const table = await check(yaml, ['--env', 'canary', '--samples', '1'], { files });
     expectExit(table, 0);

@@ -42,6 +42,9 @@ describe('migrate config', () => {
     expect(printed.environments.canary.cutover.OPENAI_API_KEY).toBe(`sk-…${KEYS.HOLYSHEEP_API_KEY.slice(-4)}`);
     expect(printed.environments.canary.cutover.OPENAI_BASE_URL).toBe(KEYS.HOLYSHEEP_BASE_URL);
     expect(printed.ramp.soak).toBe(60_000);
+    // Where each provider key and base URL came from, as YAML comments: names, never values.
+    expect(result.stdout).toContain('\n#   providers.legacy.apiKey: ${OPENAI_API_KEY} from the process environment\n');
+    expect(result.stdout).toContain('\n#   providers.target.nodes[1].apiKey: ${HOLYSHEEP_NORTH_KEY} from the process environment\n');
   });
 
   it('prints one JSON document with --json, narrowed by --env', async () => {
@@ -78,7 +81,7 @@ describe('migrate config', () => {
     const missing = await migrate(cwd, ['config'], others);
     expectExit(missing, 2);
     expect(missing.stderr).toContain('error: migrate.yaml: 2 problems');
-    expect(missing.stderr).toContain('migrate.yaml:25 providers.target.nodes[1].apiKey: ${HOLYSHEEP_NORTH_KEY} is not set (set it in the environment or in .env)');
+    expect(missing.stderr).toContain('migrate.yaml:25 providers.target.nodes[1].apiKey: ${HOLYSHEEP_NORTH_KEY} is not set (set it in the environment or in .env.migrate)');
     const unknown = await migrate(cwd, ['config', '--env', 'canry'], KEYS);
     expectExit(unknown, 2);
     expect(unknown.stderr.split('\n')[0]).toBe(

@@ -196,9 +196,9 @@ describe('variables', () => {
     const err = await failure(loadConfig({ cwd, env: {} }));
     expect(lines(err)).toEqual([
       'migrate.yaml: 3 problems',
-      'migrate.yaml:3 providers.legacy.apiKey: ${OPENAI_API_KEY} is not set (set it in the environment or in .env)',
-      'migrate.yaml:5 providers.target.baseUrl: ${HOLYSHEEP_BASE_URL} is not set (set it in the environment or in .env)',
-      'migrate.yaml:6 providers.target.apiKey: ${HOLYSHEEP_API_KEY} is not set (set it in the environment or in .env)',
+      'migrate.yaml:3 providers.legacy.apiKey: ${OPENAI_API_KEY} is not set (set it in the environment or in .env.migrate)',
+      'migrate.yaml:5 providers.target.baseUrl: ${HOLYSHEEP_BASE_URL} is not set (set it in the environment or in .env.migrate)',
+      'migrate.yaml:6 providers.target.apiKey: ${HOLYSHEEP_API_KEY} is not set (set it in the environment or in .env.migrate)',
     ]);
   });
 
@@ -207,7 +207,7 @@ describe('variables', () => {
     const err = await failure(loadConfig({ cwd, env: { OPENAI_API_KEY: 'sk-aaaaaaaaaaaaaaaa', HOLYSHEEP_API_KEY: 'hs-bbbbbbbbbbbbbbbb' } }));
     expect(lines(err)).toEqual([
       'migrate.yaml: 2 problems',
-      'migrate.yaml:7 providers.target.baseUrl: ${HOLYSHEEP_BASE_URL} is not set (set it in the environment or in .env)',
+      'migrate.yaml:7 providers.target.baseUrl: ${HOLYSHEEP_BASE_URL} is not set (set it in the environment or in .env.migrate)',
       'migrate.yaml:10 check.sampels: unknown key (did you mean "samples"?)',
     ]);
   });
@@ -215,7 +215,7 @@ describe('variables', () => {
   it('points at the .env beside a config in another directory', async () => {
     const cwd = project({ 'deploy/migrate.yaml': minimalYaml() });
     const err = await failure(loadConfig({ cwd, env: { OPENAI_API_KEY: 'a', HOLYSHEEP_API_KEY: 'b' }, configPath: 'deploy/migrate.yaml' }));
-    expect(err.message).toBe('deploy/migrate.yaml:7 providers.target.baseUrl: ${HOLYSHEEP_BASE_URL} is not set (set it in the environment or in deploy/.env)');
+    expect(err.message).toBe('deploy/migrate.yaml:7 providers.target.baseUrl: ${HOLYSHEEP_BASE_URL} is not set (set it in the environment or in deploy/.env.migrate)');
   });
 
   it('uses ${VAR:-default} when unset or empty, and $$ for a literal $', async () => {
@@ -253,13 +253,13 @@ describe('variables', () => {
     expect((await loadConfig({ cwd, env: { MIGRATE_ENV: 'production' } })).config.providers.legacy.apiKey).toBe('sk-production-key-0000');
   });
 
-  it('warns when a provider reads a variable the cut-over rewrites', async () => {
+  it('warns when a provider reads a variable from an env file an environment rewrites', async () => {
     const yaml = minimalYaml('environments:\n  canary:\n    envFiles: [.env.canary]\n    cutover: { OPENAI_API_KEY: "${HOLYSHEEP_API_KEY}" }');
     const cwd = project({ 'migrate.yaml': yaml, '.env.canary': 'OPENAI_API_KEY=sk-app-key-00000000000\n' });
     const { OPENAI_API_KEY: _unused, ...others } = KEYS;
     const loaded = await loadConfig({ cwd, env: others });
     expect(loaded.warnings).toEqual([
-      'migrate.yaml:5 providers.legacy.apiKey reads OPENAI_API_KEY from .env.canary, which the cut-over rewrites; set OPENAI_API_KEY in the environment or in .env beside the config',
+      'migrate.yaml:5 providers.legacy.apiKey reads OPENAI_API_KEY from .env.canary, which environment canary rewrites; put OPENAI_API_KEY in .env.migrate beside the config (or the process environment), never in a file an environment rewrites',
     ]);
     expect((await loadConfig({ cwd, env: KEYS })).warnings).toEqual([]);
   });

@@ -110,4 +110,9 @@ describe('messages are one safe line', () => {
     expect(failure?.message).not.toContain(key);
     expect(oneLine('token sk-abcdefghijklmnop leaked')).toBe('token [redacted] leaked');
   });
+
+  it('takes credential headers by the parts of their name: a relay routing header is not a secret', () => {
+    const secrets = secretsOf({ 'x-api-key': 'k-aaaa1111', 'X-Portkey-Virtual-Key': 'vk-bbbb2222', 'X-Auth-Token': 't-cccc3333', 'X-Portkey-Provider': 'openai', 'OpenAI-Organization': 'org-1' });
+    expect(secrets).toEqual(['k-aaaa1111', 'vk-bbbb2222', 't-cccc3333']);
+  });
 });

@@ -93,3 +93,28 @@ describe('migrate ramp when the target starts failing', () => {
     expect(await fs.readFile(path.join(dir, '.env.canary'), 'utf8')).toBe(legacyEnvFile(legacy.url));
   });
 });
+
+describe('migrate ramp rolling back after the cut-over', () => {
+  it('keeps the legacy key resolved before the cut-over (and reads it from the backup for the restore): rolled back (exit 1), legacy got the legacy key', async () => {
+    const { legacy, target } = await providers();
+    // The legacy key is the app's own OPENAI_API_KEY in .env.canary, which the cut-over rewrites.
+    const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, ramp: probeRamp('100', '3s', '400ms') });
+    const config = path.join(dir, 'migrate.yaml');
+    await fs.writeFile(config, (await fs.readFile(config, 'utf8')).replace('    apiKey: ${LEGACY_KEY}', '    apiKey: ${OPENAI_API_KEY}'));
+    const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
+
+    await waitForState(dir, soakingAt(100));
+    legacy.resetCounts();
+    target.setFaults({ error: { status: 503 } });
+    const r = await ramp;
+
+    expect(r.exitCode, String(r.stderr)).toBe(1);
+    expect(String(r.stderr)).toContain('providers.legacy: OPENAI_API_KEY read from backup');
+    expect((await readState(dir))?.status).toBe('rolled-back');
+    expect(await fs.readFile(path.join(dir, '.env.canary'), 'utf8')).toBe(legacyEnvFile(legacy.url));
+    const verify = legacy.requests.filter((q) => q.path === '/v1/chat/completions');
+    expect(verify.length).toBeGreaterThan(0);
+    expect(verify.every((q) => q.authorized)).toBe(true);
+    await expectNoSecrets(dir, String(r.stdout), String(r.stderr));
+  });
+});

@@ -213,6 +213,17 @@ describe('migrate validate (built CLI, two fake providers)', () => {
     expect(readFileSync(path.join(dir, 'r.md'), 'utf8')).toContain('*no suite cost for target: no price for model gpt-4.1-mini in providers.target.prices*');
   });
 
+  it('providers.target.models: each provider is sent its own name for the model, and an answer naming it is no mapping', async () => {
+    const config = path.join(dir, 'migrate.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('prices: { gpt-4.1: { input: 1, output: 4 } } }', 'prices: { gpt-4.1: { input: 1, output: 4 } }, models: { gpt-4.1: gpt-4o } }'));
+    const r = await migrate(['--json', '-']);
+    expect(r.exitCode, said(r)).toBe(0);
+    expect(rulesOf(JSON.parse(r.stdout))).toEqual([]);
+    const models = (fake: FakeProvider) => new Set(fake.requests.filter((q) => q.path === '/v1/chat/completions').map((q) => q.model));
+    expect(models(target)).toEqual(new Set(['gpt-4o', 'migrate-validate-no-such-model']));
+    expect(models(legacy)).toEqual(new Set(['gpt-4.1', 'migrate-validate-no-such-model']));
+  });
+
   it('model mapping is a warning: reported, exit 0', async () => {
     target.setFaults({ defects: { responseModel: 'cheap-model' } });
     const r = await migrate(['--json', '-']);

@@ -2,6 +2,8 @@ import type { ProviderRole } from '../../core/config/schema.js';
 import { composePreflight } from '../../core/compose/preflight.js';
 import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
 import { createRunner } from '../../core/exec/run.js';
+import { describeOrigin, originLines } from '../../core/config/origins.js';
+import { formatPath } from '../../core/config/source.js';
 import { checkDocument } from '../../core/check/document.js';
 import { renderCheckTable, renderDetails, renderProblems } from '../../core/check/render.js';
 import { runCheck } from '../../core/check/run.js';
@@ -53,15 +55,19 @@ export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
   const ok = reports.every((r) => r.verdict !== 'fail') && pointingOk(pointing?.containers ?? []);
   for (const line of renderDetails(reports)) ctx.out.debug(line);
   if (ctx.out.json) {
-    ctx.out.printJson(checkDocument(loaded.file, reports, pointing));
+    const origins = Object.fromEntries(loaded.origins.map((o) => [formatPath(o.path), describeOrigin(o, loaded.dir, loaded.name)]));
+    ctx.out.printJson(checkDocument(loaded.file, reports, pointing, origins));
     return ok ? 0 : 1;
   }
   ctx.out.print(renderCheckTable(reports, ctx.out.c));
   const problems = renderProblems(reports, ctx.out.c);
   if (problems) ctx.out.print(`\n${problems}`);
+  ctx.out.print(`\nwhere the settings came from:\n${originLines(loaded.origins, loaded.dir, loaded.name).map((l) => `  ${l}`).join('\n')}`);
   if (pointing) ctx.out.print(`\nenvironment ${pointing.name}: ${pointing.files.map((f) => `${f.path} → ${f.pointsAt}`).join(', ')}`);
   if (pointing?.containers) ctx.out.print(['containers (what they hold now):', ...pointingLines(pointing.containers)].join('\n'));
   else if (pointing?.containersNote) ctx.out.print(`containers: ${pointing.containersNote}`);
+  // What a relay target needs that the env files cannot carry: said here, refused by `ramp` (unless --force).
+  for (const line of [...(pointing?.needs.errors ?? []), ...(pointing?.needs.warnings ?? [])]) ctx.out.warn(line);
   if (ok) ctx.out.success(`all required checks passed${problems ? ' (with warnings)' : ''}`);
   else ctx.out.error('some checks failed: see the notes above');
   return ok ? 0 : 1;

@@ -11,9 +11,12 @@ export interface RampFlags {
   validate?: boolean;
   soak?: string;
   interval?: string;
+  minSamples?: number;
+  rps?: number;
+  force?: boolean;
 }
 
-/** `migrate ramp [--env E] [--stages 10,50,100] [--soak 60s] [--interval 10s] [--resume] [--validate]`. */
+/** `migrate ramp [--env E] [--stages 10,50,100] [--soak 60s] [--interval 10s] [--min-samples N] [--rps N] [--resume] [--validate] [--force]`. */
 export async function run(ctx: Context, flags: RampFlags): Promise<number> {
   ctx.out.jsonLines = true; // events, and an error that ends the ramp, one line each
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
@@ -27,6 +30,7 @@ export async function run(ctx: Context, flags: RampFlags): Promise<number> {
     env,
     settings,
     resume: Boolean(flags.resume),
+    force: Boolean(flags.force),
     yes: Boolean(ctx.global.yes),
     dryRun: Boolean(ctx.global.dryRun),
     interactive: ctx.interactive,

@@ -7,13 +7,15 @@ export interface CheckDocument {
   ok: boolean;
   config: string;
   environment?: EnvironmentPointing;
+  /** Where each provider's apiKey and baseUrl came from ("${VAR} from .env.migrate"), never the value. */
+  origins: Record<string, string>;
   endpoints: EndpointReport[];
 }
 
 /** The `--json` document: the same data as the table, with timings rounded to 0.1 ms. */
-export function checkDocument(config: string, reports: EndpointReport[], environment?: EnvironmentPointing): CheckDocument {
+export function checkDocument(config: string, reports: EndpointReport[], environment?: EnvironmentPointing, origins: Record<string, string> = {}): CheckDocument {
   const ok = reports.every((r) => r.verdict !== 'fail') && pointingOk(environment?.containers ?? []);
-  return { schemaVersion: 1, ok, config, environment, endpoints: roundMs(reports) };
+  return { schemaVersion: 1, ok, config, environment, origins, endpoints: roundMs(reports) };
 }
 
 // Every fractional number in a report is a duration in ms (counts and ports are integers), and

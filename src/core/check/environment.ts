@@ -3,8 +3,10 @@ import { createRunner } from '../exec/run.js';
 import { resolveConfigPath, resolveEnvironment, type LoadedConfig } from '../config/index.js';
 import { EnvFileError } from '../envfile/errors.js';
 import { readEnvText } from '../envfile/guard.js';
+import { parse, values } from '../envfile/parse.js';
 import { pointsAtOf } from '../state/points-at.js';
 import type { PointsAt } from '../state/manifest.js';
+import { relayNeeds, type RelayNeeds } from '../traffic/relay-needs.js';
 
 export interface EnvironmentPointing {
   name: string;
@@ -13,23 +15,25 @@ export interface EnvironmentPointing {
   containers?: ServicePointing[];
   /** Why `containers` is missing: no compose section, or docker could not be asked. */
   containersNote?: string;
+  /** Headers and model names the target needs that the environment's env files cannot carry. */
+  needs: RelayNeeds;
 }
 
-/** Which provider each of the environment's env files points at right now. */
+/** Which provider each of the environment's env files points at right now, and what a relay target needs of it. */
 export async function environmentPointing(loaded: LoadedConfig, name: string): Promise<EnvironmentPointing> {
   const { name: envName, env } = resolveEnvironment(loaded, name);
-  const files = await Promise.all(
-    env.envFiles.map(async (file) => {
+  const texts = await Promise.all(
+    env.envFiles.map((file) =>
       // A binary or huge file is refused naming it (exit 2); only an unreadable one counts as missing.
-      const text = await readEnvText(resolveConfigPath(loaded, file)).catch((err: unknown) => {
+      readEnvText(resolveConfigPath(loaded, file)).catch((err: unknown) => {
         if (err instanceof EnvFileError) throw err;
         return undefined;
-      });
-      if (text === undefined) return { path: file, pointsAt: 'missing' as const };
-      return { path: file, pointsAt: pointsAtOf(text, loaded.config.providers) };
-    }),
+      }),
+    ),
   );
-  return { name: envName, files };
+  const files = env.envFiles.map((file, i) => ({ path: file, pointsAt: texts[i] === undefined ? ('missing' as const) : pointsAtOf(texts[i]!, loaded.config.providers) }));
+  const merged = Object.assign({}, ...texts.map((text) => (text === undefined ? {} : values(parse(text)))));
+  return { name: envName, files, needs: relayNeeds(loaded.config, envName, env, merged) };
 }
 
 /** The app's view: what each service's containers hold, each distinct pair probed (models and one chat). */

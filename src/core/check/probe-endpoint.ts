@@ -1,7 +1,9 @@
 import { AUTH_HINT } from '../http/classify.js';
 import type { ProbeClient } from '../http/client.js';
 import type { ProbeResponse } from '../http/types.js';
-import { chatRequest, modelsRequest, type Endpoint, type TokenParam } from '../providers/endpoint.js';
+import { modelMismatch } from '../openai/common-checks.js';
+import { RULES } from '../openai/rules.js';
+import { chatRequest, modelsRequest, providerModel, type Endpoint, type TokenParam } from '../providers/endpoint.js';
 import { summarize } from '../stats.js';
 import { probeReachability } from './reach.js';
 import type { EndpointReport, Problem, Step } from './types.js';
@@ -61,7 +63,7 @@ function modelsStep(res: ProbeResponse, endpoint: Endpoint, opts: ProbeOptions) 
   }
   const served = modelIds(res.json);
   if (!served) return { status: 'warn', ms, message: 'GET /models answered without a data list' } as const;
-  const missing = opts.models.filter((m) => !served.includes(m));
+  const missing = opts.models.map((m) => providerModel(endpoint, m)).filter((m) => !served.includes(m));
   if (missing.length === 0) return { status: 'pass', ms, served: served.length } as const;
   return {
     status: 'fail',
@@ -96,17 +98,20 @@ async function checkChat(client: ProbeClient, endpoint: Endpoint, model: string,
     tokenParam = 'max_tokens';
     res = await client.request(chatRequest(endpoint, { model, tokenParam, signal }));
   }
-  return { tokenParam, step: withRetries(chatStep(res, tokenParam, model), res) };
+  return { tokenParam, step: withRetries(chatStep(res, tokenParam, model, providerModel(endpoint, model)), res) };
 }
 
-function chatStep(res: ProbeResponse, tokenParam: TokenParam, model: string): Step {
+function chatStep(res: ProbeResponse, tokenParam: TokenParam, model: string, sent: string): EndpointReport['chat'] {
   const ms = res.timings.totalMs;
   if (res.failure?.kind === 'auth') return authFailure(res, ms);
   if (!res.ok) return failedStep('chat', res, ms);
   if (res.invalidUtf8) return notUtf8('chat', ms);
   const content = (res.json as { choices?: { message?: unknown }[] })?.choices?.[0]?.message;
   if (!content) return { status: 'fail', ms, message: 'chat completion has no choices[0].message', hint: 'the provider does not answer in the OpenAI shape: run `migrate validate` for details' };
-  return { status: 'pass', ms, tokenParam, model } as Step;
+  const models: { model: string; providerModel?: string } = sent === model ? { model } : { model, providerModel: sent };
+  const mismatch = modelMismatch((res.json as { model?: unknown })?.model as string | undefined, sent);
+  if (mismatch) return { status: 'warn', ms, tokenParam, ...models, message: `model: ${mismatch}`, hint: RULES['model.mapped'].explain };
+  return { status: 'pass', ms, tokenParam, ...models };
 }
 
 function unsupportedTokenParam(res: ProbeResponse): boolean {

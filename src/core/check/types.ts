@@ -33,7 +33,8 @@ export interface EndpointReport {
   baseUrl: string;
   reach: Reachability;
   models: Step & { missing?: string[]; served?: number };
-  chat: Step & { tokenParam?: string; model?: string };
+  /** `model` is the app's name; `providerModel` what was sent when providers.<role>.models maps it. */
+  chat: Step & { tokenParam?: string; model?: string; providerModel?: string };
   stream: Step & { ttftMs?: number; chunks?: number; usage?: boolean; done?: boolean };
   /** `sent` is below `requested` when sampling stopped early because errors exceeded the limit. */
   samples: { requested: number; sent: number; errors: number; latency: LatencySummary };

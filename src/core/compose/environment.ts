@@ -37,10 +37,10 @@ export async function loadEnvironmentCompose(t: ComposeTarget, run: Runner, cli?
   return { project, model };
 }
 
-/** What the environment's steps may change: its env files, the weight (env driver) and the cut-over keys. */
+/** What the environment's steps may change: its env files, the weight (env driver), the cut-over keys and the model variables. */
 export function environmentChange(env: EnvironmentConfig, configDir: string, extra: string[] = []): EnvChange {
   const weight = env.traffic.driver === 'env' ? [env.traffic.weightKey] : [];
-  return { files: env.envFiles.map((f) => path.resolve(configDir, f)), variables: [...new Set([...weight, ...Object.keys(env.cutover), ...extra])] };
+  return { files: env.envFiles.map((f) => path.resolve(configDir, f)), variables: [...new Set([...weight, ...Object.keys(env.cutover), ...(env.modelVariables ?? []), ...extra])] };
 }
 
 /**

@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { redactText } from '../redact.js';
 import { crossChecks } from './checks.js';
+import { cleanWrittenValues } from './clean.js';
 import { coerceInterpolated } from './coerce.js';
 import { readDotenvFiles, type DotenvVars } from './dotenv.js';
+import { MIGRATE_DOTENV, providerOrigins, type SettingOrigin } from './origins.js';
 import { findConfigFile } from './find.js';
 import { formatIssues } from './issues.js';
 import { interpolateData, interpolateString, type DataResult } from './interpolate.js';
@@ -51,6 +53,16 @@ export interface LoadedConfig {
   defaultEnvironment?: string;
   /** `migrate.yaml:14` for a key path, for errors found later by commands. */
   at(path: KeyPath): string;
+  /** Where each provider apiKey and baseUrl came from (names and files, never values). */
+  origins: SettingOrigin[];
+  /** What the values were resolved from, so a rollback can resolve legacy again from its backup (see rebase.ts). */
+  resolution: Resolution;
+}
+
+export interface Resolution {
+  source: YamlSource;
+  env: NodeJS.ProcessEnv;
+  dotenv: DotenvVars;
 }
 
 const FIX_HINT = 'fix the lines above, then run `migrate config` to check the file';
@@ -69,23 +81,29 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   const focus = opts.environment ?? (opts.env.MIGRATE_ENV || undefined);
   const dotenv = await readDotenvFiles(dotenvFiles(source, dir, opts.env, focus));
   const lookup = (name: string) => opts.env[name] ?? dotenv.vars[name];
-  const hint = `set it in the environment or in ${path.join(path.relative(opts.cwd, dir) || '.', '.env').replace(/^\.\//, '')}`;
+  const hint = `set it in the environment or in ${path.join(path.relative(opts.cwd, dir) || '.', MIGRATE_DOTENV).replace(/^\.\//, '')}`;
   const interpolated = interpolateData(source, lookup, hint, opts.tolerateMissing);
   // Unresolved references stay as written (`${X}`) and are not secrets: keep them readable.
   const inputSecrets = collectSecrets(interpolated.data).filter((s) => !s.includes('${'));
   const redact = (lines: string[]) => lines.map((line) => redactText(line, inputSecrets));
 
-  const config = validate(source, interpolated, redact);
-  const secrets = collectSecrets(config).filter((s) => !s.includes('${'));
+  const cleaned = cleanWrittenValues(source, validate(source, interpolated, redact), interpolated.uses);
+  if (cleaned.errors.length > 0) throw problems(source.name, redact(cleaned.errors), FIX_HINT);
+  const config = cleaned.config;
+  // The values as given stay secrets too: whatever echoes them back (padded or not) is redacted.
+  const secrets = [...new Set([...collectSecrets(config), ...inputSecrets])].filter((s) => !s.includes('${'));
+  const origins = providerOrigins(config, interpolated.uses, dotenv, opts.env, dir);
   return {
     config,
     file,
     dir,
     name: source.name,
     secrets,
-    warnings: [...dotenv.refused, ...interpolated.warnings, ...configWarnings(source, config, interpolated.uses, fromFilesOnly(dotenv, opts.env), dir)].map((w) => redactText(w, secrets)),
+    warnings: [...dotenv.refused, ...interpolated.warnings, ...cleaned.warnings, ...configWarnings(source, config, origins, dir), ...(await openMigrateDotenv(dir, opts.cwd))].map((w) => redactText(w, secrets)),
     defaultEnvironment: opts.env.MIGRATE_ENV || undefined,
     at: source.at,
+    origins,
+    resolution: { source, env: opts.env, dotenv },
   };
 }
 
@@ -110,13 +128,13 @@ function validate(source: YamlSource, input: DataResult, redact: (lines: string[
 }
 
 /**
- * `.env.migrate` beside the config first (migrate's own copy of the legacy settings, which the
- * cut-over never rewrites), then `.env`, then the focused environment's env files, then every other
+ * `.env.migrate` beside the config first (migrate's own keys, which no environment rewrites), then
+ * `.env` beside it, then the focused environment's env files, then every other
  * environment's, in file order. Paths may use ${VAR} from the process environment; ones that
  * cannot be resolved are skipped.
  */
 function dotenvFiles(source: YamlSource, dir: string, env: NodeJS.ProcessEnv, focus: string | undefined): string[] {
-  const files = [path.join(dir, '.env.migrate'), path.join(dir, '.env')];
+  const files = [path.join(dir, MIGRATE_DOTENV), path.join(dir, '.env')];
   const environments = (source.data as { environments?: unknown }).environments;
   if (!environments || typeof environments !== 'object') return files;
   const entries = Object.entries(environments as Record<string, unknown>);
@@ -133,8 +151,11 @@ function dotenvFiles(source: YamlSource, dir: string, env: NodeJS.ProcessEnv, fo
   return files;
 }
 
-/** Variables the process environment overrides did not come from a dotenv file. */
-function fromFilesOnly(dotenv: DotenvVars, env: NodeJS.ProcessEnv): DotenvVars {
-  const origin = Object.fromEntries(Object.entries(dotenv.origin).filter(([name]) => env[name] === undefined));
-  return { ...dotenv, origin };
+/** `.env.migrate` holds the keys: readable by group or others, it is a leak waiting to happen. */
+async function openMigrateDotenv(dir: string, cwd: string): Promise<string[]> {
+  const file = path.join(dir, MIGRATE_DOTENV);
+  const mode = (await stat(file).catch(() => undefined))?.mode;
+  if (mode === undefined || (mode & 0o077) === 0) return [];
+  const shown = path.relative(cwd, file) || file;
+  return [`${shown} holds API keys and others may read it (mode ${(mode & 0o777).toString(8)}): run \`chmod 600 ${shown}\``];
 }

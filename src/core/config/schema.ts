@@ -42,6 +42,10 @@ export const providerSchema = z.strictObject({
   strictModels: z.boolean().default(false).meta({ description: 'fail (not warn) when /models is not served' }),
   rpm: z.number().int().positive().optional().meta({ description: 'requests per minute this tool may send' }),
   prices: z.record(z.string(), priceSchema).optional().meta({ description: 'per model: price per million tokens' }),
+  models: z
+    .record(z.string(), z.string().min(1))
+    .optional()
+    .meta({ description: "the app's model name -> this provider's (a relay's `openai/gpt-4.1`); sent by check, validate and the ramp's probes" }),
 });
 
 const argv = z.union([z.string().min(1), z.array(z.string()).min(1)]);
@@ -157,7 +161,10 @@ export const environmentSchema = z.strictObject({
   compose: composeSchema.optional(),
   traffic: trafficSchema.default({ driver: 'env', weightKey: 'LLM_TARGET_WEIGHT' }),
   cutover: z.record(z.string(), z.string()).default({}).meta({ description: 'what the env files say at 100 %' }),
-  modelVariables: z.array(z.string()).default([]).meta({ description: "the app's model settings (e.g. OPENAI_MODELS, DEFAULT_MODELS), found by migrate init" }),
+  modelVariables: z
+    .array(z.string().min(1))
+    .optional()
+    .meta({ description: '(default none) env variables holding a model name (DEFAULT_MODEL): at 100 % written mapped through providers.target.models' }),
   confirm: z.boolean().optional().meta({ description: 'ask before the first stage and 100 % (default: true for production)' }),
   requires: z.string().optional().meta({ description: 'another environment whose ramp must have completed first' }),
   ramp: environmentRampSchema.optional().meta({ description: 'overrides the top-level ramp block for this environment' }),

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { Redactor } from '../redact.js';
 import type { LoadedConfig } from './load.js';
+import { originLines } from './origins.js';
 import type { Config } from './schema.js';
 
 /**
@@ -15,5 +16,7 @@ export function redactedConfig(loaded: LoadedConfig, environment?: string): Conf
 }
 
 export function configAsYaml(loaded: LoadedConfig, config: Config): string {
-  return `# ${loaded.name}, resolved: defaults filled in, durations in ms, secrets redacted\n${stringify(config, { lineWidth: 0 })}`;
+  // Where each key and base URL came from, as comments: the output stays YAML a person can reuse.
+  const origins = originLines(loaded.origins, loaded.dir, loaded.name).map((line) => `#   ${line}\n`).join('');
+  return `# ${loaded.name}, resolved: defaults filled in, durations in ms, secrets redacted\n# where the provider settings came from:\n${origins}${stringify(config, { lineWidth: 0 })}`;
 }

@@ -1,13 +1,12 @@
 import path from 'node:path';
 import { bearerKey } from '../http/auth.js';
-import type { DotenvVars } from './dotenv.js';
-import type { VariableUse } from './interpolate.js';
+import { MIGRATE_DOTENV, type SettingOrigin } from './origins.js';
 import type { Config } from './schema.js';
 import { formatPath, type YamlSource } from './source.js';
 
 /** Things that load fine but are likely to hurt later. */
-export function configWarnings(source: YamlSource, config: Config, uses: VariableUse[], dotenv: DotenvVars, dir: string): string[] {
-  return [...literalKeys(source), ...paddedKeys(source, config), ...cleartextUrls(source, config), ...sameProvider(source, config), ...cutoverSources(source, config, uses, dotenv, dir)];
+export function configWarnings(source: YamlSource, config: Config, origins: SettingOrigin[], dir: string): string[] {
+  return [...literalKeys(source), ...paddedKeys(source, config), ...cleartextUrls(source, config), ...sameProvider(source, config), ...rewrittenSources(source, origins, dir)];
 }
 
 /** http:// to another host sends the key in clear text to anyone on the path; loopback never leaves the machine. */
@@ -90,19 +89,18 @@ function sameProvider(source: YamlSource, config: Config): string[] {
 }
 
 /**
- * A provider setting read from an app env file that the cut-over rewrites: after 100 % that
- * file names the target, so the "legacy" provider would silently become the target.
+ * A provider setting read from an env file an environment rewrites: after a cut-over that file
+ * names the target, so the "legacy" provider would silently become the target. Rollback reads
+ * such a legacy value from the backup it restores; everything else should not depend on it.
  */
-function cutoverSources(source: YamlSource, config: Config, uses: VariableUse[], dotenv: DotenvVars, dir: string): string[] {
-  const rewritten = new Map<string, string>();
-  for (const env of Object.values(config.environments)) {
-    for (const file of env.envFiles) for (const key of Object.keys(env.cutover)) rewritten.set(`${path.resolve(dir, file)}\0${key}`, file);
-  }
-  return uses
-    .filter((use) => use.path[0] === 'providers' && dotenv.origin[use.name] !== undefined)
-    .flatMap((use) => {
-      const file = rewritten.get(`${dotenv.origin[use.name]}\0${use.name}`);
-      if (!file) return [];
-      return [`${source.at(use.path)} ${formatPath(use.path)} reads ${use.name} from ${file}, which the cut-over rewrites; set ${use.name} in the environment or in .env beside the config`];
-    });
+function rewrittenSources(source: YamlSource, origins: SettingOrigin[], dir: string): string[] {
+  return origins.flatMap((origin) =>
+    origin.variables
+      .filter((v) => v.file && v.rewrittenBy.length > 0)
+      .map((v) => {
+        const file = path.relative(dir, v.file!) || v.file!;
+        const by = `environment${v.rewrittenBy.length > 1 ? 's' : ''} ${v.rewrittenBy.join(', ')}`;
+        return `${source.at(origin.path)} ${formatPath(origin.path)} reads ${v.name} from ${file}, which ${by} rewrites; put ${v.name} in ${MIGRATE_DOTENV} beside the config (or the process environment), never in a file an environment rewrites`;
+      }),
+  );
 }

@@ -29,3 +29,4 @@ export function secretsOf(headers: Record<string, string> | undefined): string[]
   }
   return secrets;
 }
+

@@ -12,8 +12,14 @@ export function checkAnswer(answer: Answer, expect: ExpectContext): Finding[] {
 }
 
 function checkModel(model: string | undefined, expect: ExpectContext): Finding[] {
-  if (!expect.requestedModel || !model || sameModel(model, expect.requestedModel)) return [];
-  return [finding('model.mapped', `requested ${expect.requestedModel}, response names ${model}`)];
+  const mismatch = modelMismatch(model, expect.requestedModel);
+  return mismatch ? [finding('model.mapped', mismatch)] : [];
+}
+
+/** `requested X, response names Y` when the answer names another model (validate's and check's rule). */
+export function modelMismatch(answered: string | undefined, requested: string | undefined): string | undefined {
+  if (!requested || !answered || sameModel(answered, requested)) return undefined;
+  return `requested ${requested}, response names ${answered}`;
 }
 
 /** OpenAI answers a model alias with a dated snapshot (gpt-4o -> gpt-4o-2024-08-06); that is not a mapping. */

@@ -12,6 +12,8 @@ export interface Endpoint {
   apiKey: string;
   headers: Record<string, string>;
   timeoutMs: number;
+  /** The app's model name -> this provider's (providers.<role>.models). */
+  models?: Record<string, string>;
 }
 
 export function providerEndpoints(role: ProviderRole, provider: ProviderConfig): Endpoint[] {
@@ -28,7 +30,13 @@ export function endpointOf(role: ProviderRole, provider: ProviderConfig, node?: 
     apiKey: node?.apiKey ?? provider.apiKey,
     headers: { ...provider.headers, ...node?.headers },
     timeoutMs: provider.timeoutMs,
+    models: provider.models,
   };
+}
+
+/** The name this provider knows the app's model by (a relay may want `openai/gpt-4.1` for `gpt-4.1`). */
+export function providerModel(endpoint: Pick<Endpoint, 'models'>, model: string): string {
+  return endpoint.models && Object.hasOwn(endpoint.models, model) ? endpoint.models[model]! : model;
 }
 
 function headersFor(endpoint: Endpoint): Record<string, string> {
@@ -57,10 +65,10 @@ export interface ChatOptions {
   signal?: AbortSignal;
 }
 
-/** The minimal chat completion `check` and the ramp's probes send. */
+/** The minimal chat completion `check` and the ramp's probes send; `opts.model` is the app's name, mapped here. */
 export function chatRequest(endpoint: Endpoint, opts: ChatOptions): RequestSpec {
   const body: Record<string, unknown> = {
-    model: opts.model,
+    model: providerModel(endpoint, opts.model),
     messages: [{ role: 'user', content: opts.content ?? 'hi' }],
     [opts.tokenParam ?? 'max_completion_tokens']: opts.maxTokens ?? 16,
   };

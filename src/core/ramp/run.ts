@@ -13,6 +13,10 @@ import { assertCanStart, clearRollbackRequest, loadRampState, resumePoint, type 
 import { assertWritable } from '../fs/writable.js';
 import { createTrafficDriver } from '../traffic/create.js';
 import { rampFiles, repairTornWrites } from './files.js';
+import { readEnvFile } from '../envfile/file.js';
+import { values } from '../envfile/parse.js';
+import { relayNeeds } from '../traffic/relay-needs.js';
+import { assertPlanCanPass } from './feasible.js';
 import { Journal } from './journal.js';
 import { rampPlan } from './plan.js';
 import { assertCanConfirm, checkRequires, needsConfirmation } from './preflight.js';
@@ -26,6 +30,8 @@ export interface RampOptions {
   env: EnvironmentConfig;
   settings: RampSettings;
   resume: boolean;
+  /** --force: go on although the env driver cannot carry what the target needs (relay-needs.ts). */
+  force?: boolean;
   yes: boolean;
   dryRun: boolean;
   interactive: boolean;
@@ -85,6 +91,8 @@ async function admit(o: RampOptions): Promise<Admission> {
   const stateDir = resolveStateDir(o.loaded.dir, o.loaded.config.stateDir);
   const confirm = needsConfirmation(o.environment, o.env);
   if (confirm) assertCanConfirm(o.environment, { yes: o.yes, interactive: o.interactive, dryRun: o.dryRun });
+  assertPlanCanPass(o.settings);
+  await assertRelayNeeds(o);
   const requires = await checkRequires(stateDir, o.environment, o.env);
   if (!o.dryRun) await assertWritable(rampFiles(o.loaded, o.env));
   const existing = await loadRampState(stateDir, o.environment);
@@ -97,6 +105,19 @@ async function admit(o: RampOptions): Promise<Admission> {
   }
   const point = resumePoint(existing);
   return { stateDir, existing, stages: existing.stages.map((s) => s.weight), from: point.stageIndex, confirm, requires };
+}
+
+/** Headers and model names the target needs that the env files cannot carry: refused (exit 2) unless --force. */
+async function assertRelayNeeds(o: RampOptions): Promise<void> {
+  const files = await Promise.all(o.env.envFiles.map((f) => readEnvFile(resolveConfigPath(o.loaded, f)).then(values, () => ({}))));
+  const needs = relayNeeds(o.loaded.config, o.environment, o.env, Object.assign({}, ...files));
+  for (const warning of needs.warnings) o.out.warn(warning);
+  if (needs.errors.length === 0) return;
+  if (o.force) {
+    for (const error of needs.errors) o.out.warn(`${error} (--force: going on)`);
+    return;
+  }
+  throw new UsageError(needs.errors[0]!, { details: needs.errors.slice(1), hint: `nothing was changed; see \`migrate check --env ${o.environment}\`` });
 }
 
 function holder(lock: Lock): RampState['lock'] {

@@ -22,6 +22,10 @@ export interface RampFlags {
   soak?: string;
   interval?: string;
   validate?: boolean;
+  /** --min-samples N: gates.minSamples */
+  minSamples?: number;
+  /** --rps N: sources.probes.rps */
+  rps?: number;
 }
 
 export function rampSettings(config: Config, env: EnvironmentConfig, flags: RampFlags): RampSettings {
@@ -37,7 +41,16 @@ export function rampSettings(config: Config, env: EnvironmentConfig, flags: Ramp
   if (intervalMs > soakMs) warnings.push(`the interval (${intervalMs}ms) is longer than the soak (${soakMs}ms): one decision per stage`);
   // The flag can only turn validation on: a config that asks for it is not overridden by its absence.
   const validate = Boolean(flags.validate) || merged.validate;
-  return { stages, soakMs, intervalMs, gates: merged.gates, sources: merged.sources, webhook: merged.webhook, validate, warnings };
+  const gates = flags.minSamples === undefined ? merged.gates : { ...merged.gates, minSamples: flags.minSamples };
+  return { stages, soakMs, intervalMs, gates, sources: withRps(merged.sources, flags.rps), webhook: merged.webhook, validate, warnings };
+}
+
+function withRps(sources: RampConfig['sources'], rps: number | undefined): RampConfig['sources'] {
+  if (rps === undefined) return sources;
+  if (sources.probes === false) {
+    throw new UsageError('--rps: the probes are off (ramp.sources.probes: false)', { hint: 'drop --rps, or turn the probes on in migrate.yaml' });
+  }
+  return { ...sources, probes: { ...sources.probes, rps } };
 }
 
 /** "10,50,100" → [10, 50, 100]. */

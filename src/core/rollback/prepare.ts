@@ -1,6 +1,7 @@
 import { formatArgv } from '../exec/format.js';
 import { assertBackupScope } from '../state/backup-scope.js';
 import { verifyBackup } from '../state/backups.js';
+import { legacyFromRestore } from '../config/rebase.js';
 import { type RestorePlan, planRestore } from './plan.js';
 import { readRamp } from './ramp.js';
 import { describeBackup, describePlan } from './render.js';
@@ -24,6 +25,7 @@ export async function prepare(s: Session): Promise<void> {
   await verifyBackup(s.choice.backup);
   s.plan = await planRestore(s.choice.backup, req.loaded.config.providers, s.configured);
   s.redactor.add(...s.plan.secrets);
+  await legacyFromBackup(s);
 
   const detectStarted = performance.now();
   s.recreate = s.composer ? await s.composer.recreate(restoredKeys(s.plan)) : undefined;
@@ -48,6 +50,24 @@ function showPlan(plan: RestorePlan, command: string | null, s: Session, log: Se
 /** Keys the restore changes in any file: a service that substitutes one from the project .env must be recreated. */
 function restoredKeys(plan: RestorePlan): string[] {
   return plan.files.flatMap((f) => [...f.diff.added, ...f.diff.removed, ...f.diff.changed]);
+}
+
+/**
+ * The legacy key or base URL read from an env file this rollback restores is taken from the
+ * backup copy (the state being restored), not from the file on disk, which may hold the target's
+ * values after a cut-over. The plan is made again with those providers (same verified copies).
+ */
+async function legacyFromBackup(s: Session): Promise<void> {
+  const rebased = legacyFromRestore(s.req.loaded, s.plan!.files);
+  if (!rebased) return;
+  if ('problem' in rebased) {
+    s.req.log.warn(`providers.legacy: cannot resolve it from backup ${s.choice!.backup.id} (${s.redactor.text(rebased.problem)}); using the values loaded from disk`);
+    return;
+  }
+  s.req = { ...s.req, loaded: rebased.loaded };
+  s.redactor.add(...rebased.loaded.secrets);
+  s.req.log.info(`providers.legacy: ${rebased.names.join(', ')} read from backup ${s.choice!.backup.id}, the copy being restored`);
+  s.plan = await planRestore(s.choice!.backup, rebased.loaded.config.providers, s.configured, s.plan!.files.map((f) => f.content));
 }
 
 /** Files may have changed while we waited for a ramp to stop: restore against what is there now. */

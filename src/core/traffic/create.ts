@@ -8,6 +8,7 @@ import type { Runner } from '../exec/command.js';
 import { commandDriver } from './command.js';
 import { withCutover, type CutoverOptions } from './cutover.js';
 import { envDriver } from './env.js';
+import type { ModelVariables } from './model-variables.js';
 import { nginxDriver } from './nginx.js';
 import type { TrafficDriver } from './types.js';
 
@@ -37,6 +38,7 @@ export async function createTrafficDriver(input: DriverInput): Promise<TrafficDr
         cutover: env.cutover,
         compose: await recreation(input),
         secrets: input.secrets,
+        modelVariables: modelVariablesOf(input),
       });
     case 'nginx': {
       const nginx = nginxDriver({
@@ -66,6 +68,7 @@ function cutoverOptions(input: DriverInput): CutoverOptions {
     cutover: env.cutover,
     compose: env.compose ? () => (found ??= recreation(input)) : undefined,
     secrets: input.secrets,
+    modelVariables: modelVariablesOf(input),
   };
 }
 
@@ -85,6 +88,10 @@ async function recreation(input: DriverInput): Promise<{ project: ComposeProject
 function composeTarget(input: DriverInput): ComposeTarget | undefined {
   const { env } = input;
   return env.compose ? { environment: input.environment, env: { ...env, compose: env.compose }, configDir: input.configDir, at: input.at } : undefined;
+}
+
+function modelVariablesOf(input: DriverInput): ModelVariables {
+  return { names: input.env.modelVariables ?? [], models: input.providers.target.models ?? {} };
 }
 
 async function project(input: DriverInput): Promise<ComposeProject> {

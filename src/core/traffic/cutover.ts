@@ -1,6 +1,7 @@
 import type { ComposeProject } from '../compose/project.js';
 import { Redactor } from '../redact.js';
 import { envFileSteps } from './env.js';
+import type { ModelVariables } from './model-variables.js';
 import { executeSteps } from './steps.js';
 import type { Step, TrafficDriver } from './types.js';
 
@@ -11,6 +12,8 @@ export interface CutoverOptions {
   /** The services recreated after the write so they re-read their env files; compose is read only when needed. */
   compose?: () => Promise<{ project: ComposeProject; services: string[] } | undefined>;
   secrets: string[];
+  /** Model variables mapped to the target's names, with the cutover keys. */
+  modelVariables?: ModelVariables;
 }
 
 /**
@@ -20,11 +23,11 @@ export interface CutoverOptions {
  * restores the backup as for every driver.
  */
 export function withCutover(driver: TrafficDriver, opts: CutoverOptions): TrafficDriver {
-  if (Object.keys(opts.cutover).length === 0) return driver;
+  if (Object.keys(opts.cutover).length === 0 && !opts.modelVariables?.names.length) return driver;
   const redactor = new Redactor(opts.secrets);
 
   async function cutoverSteps(): Promise<Step[]> {
-    return envFileSteps(opts.envFiles, opts.cutover, redactor, await opts.compose?.());
+    return envFileSteps(opts.envFiles, opts.cutover, redactor, await opts.compose?.(), opts.modelVariables);
   }
 
   return {

@@ -1,3 +1,4 @@
+import { UsageError } from '../../errors.js';
 import { composeUp } from '../compose/commands.js';
 import type { ComposeProject } from '../compose/project.js';
 import { diffKeys } from '../envfile/diff.js';
@@ -5,6 +6,7 @@ import { setKeys } from '../envfile/edit.js';
 import { readEnvFile } from '../envfile/file.js';
 import { print, values } from '../envfile/parse.js';
 import { Redactor } from '../redact.js';
+import { modelUpdates, type ModelVariables } from './model-variables.js';
 import { executeSteps } from './steps.js';
 import type { ApplyOptions, Applied, FileStep, Step, TrafficDriver } from './types.js';
 
@@ -18,6 +20,8 @@ export interface EnvDriverOptions {
   compose?: { project: ComposeProject; services: string[] };
   /** Values never to print (API keys in cut-over values). */
   secrets: string[];
+  /** Model variables mapped to the target's names at 100 %. */
+  modelVariables?: ModelVariables;
 }
 
 /**
@@ -29,7 +33,7 @@ export function envDriver(opts: EnvDriverOptions): TrafficDriver {
   const updates = (weight: number) => ({ [opts.weightKey]: formatWeight(weight), ...(weight >= 100 ? opts.cutover : {}) });
 
   function plan(weight: number): Promise<Step[]> {
-    return envFileSteps(opts.envFiles, updates(weight), redactor, opts.compose);
+    return envFileSteps(opts.envFiles, updates(weight), redactor, opts.compose, weight >= 100 ? opts.modelVariables : undefined);
   }
 
   async function current(): Promise<number | undefined> {
@@ -52,18 +56,27 @@ export function envDriver(opts: EnvDriverOptions): TrafficDriver {
  * `updates` written into each env file that needs them, then the services recreated so they
  * re-read the files: even when no file changed, as a crash may have come between the two.
  */
-export async function envFileSteps(files: string[], updates: Record<string, string>, redactor: Redactor, compose?: { project: ComposeProject; services: string[] }): Promise<Step[]> {
+export async function envFileSteps(
+  files: string[],
+  updates: Record<string, string>,
+  redactor: Redactor,
+  compose?: { project: ComposeProject; services: string[] },
+  modelVariables?: ModelVariables,
+): Promise<Step[]> {
   const writes: Step[] = [];
   for (const file of files) {
-    const step = await fileStep(file, updates, redactor);
+    const step = await fileStep(file, updates, redactor, modelVariables);
     if (step) writes.push(step);
   }
   const recreate: Step[] = compose ? [{ kind: 'command', command: composeUp(compose.project, compose.services) }] : [];
   return [...writes, ...recreate];
 }
 
-async function fileStep(file: string, updates: Record<string, string>, redactor: Redactor): Promise<FileStep | undefined> {
+async function fileStep(file: string, given: Record<string, string>, redactor: Redactor, modelVariables?: ModelVariables): Promise<FileStep | undefined> {
   const before = await readEnvFile(file);
+  // Explicit cutover keys win over a mapped model variable of the same name.
+  const updates = { ...modelUpdates(values(before), modelVariables), ...given };
+  assertOneLine(file, updates);
   const after = setKeys(before, updates);
   if (print(after) === print(before)) return undefined;
   const diff = diffKeys(before, after);
@@ -73,6 +86,18 @@ async function fileStep(file: string, updates: Record<string, string>, redactor:
   // A value the redactor hides is a key: the file's readers can now read it.
   const givesKey = keys.some((key) => redactor.value(now[key]!) !== now[key]);
   return { kind: 'file', file, content: print(after), mode: 0o600, description: `write ${summary.length} key(s) to ${file}`, summary, ...(givesKey ? { secret: 'app' as const } : {}) };
+}
+
+/**
+ * The config loader already trims what it hands over and refuses inner line breaks; this is the
+ * last guard before a write: an app reading "sk-…\n" sends an invalid header. Names, never values.
+ */
+function assertOneLine(file: string, updates: Record<string, string>): void {
+  const bad = Object.keys(updates).filter((key) => /[\r\n\u2028\u2029]/.test(updates[key]!));
+  if (bad.length === 0) return;
+  throw new UsageError(`refusing to write ${bad.join(', ')} to ${file}: the value has a line break in it`, {
+    hint: 'fix the value (or the variable it comes from) so it is one line, then run the command again',
+  });
 }
 
 /** 20 → "20", 12.5 → "12.5": what a person would write. */

@@ -2,7 +2,7 @@ import type { ProbeResponse, RequestSpec } from '../http/types.js';
 import { checkErrorResponse, type BadRequestKind } from '../openai/error-envelope.js';
 import { checkModelsList } from '../openai/models-list.js';
 import type { Finding } from '../openai/rules.js';
-import type { Endpoint } from '../providers/endpoint.js';
+import { providerModel, type Endpoint } from '../providers/endpoint.js';
 import { chatSpec, modelsSpec } from './request.js';
 
 // Deliberately bad requests whose error envelope is checked, and the model list. Run once per
@@ -27,7 +27,7 @@ const UNKNOWN_MODEL = 'migrate-validate-no-such-model';
 export function probeSpec(kind: ProbeKind, endpoint: Endpoint, model: string, signal: AbortSignal): RequestSpec {
   const retry = { retries: 0 };
   if (kind === 'models') return { ...modelsSpec(endpoint, signal), retry };
-  const body = { model: kind === 'unknown-model' ? UNKNOWN_MODEL : model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 };
+  const body = { model: kind === 'unknown-model' ? UNKNOWN_MODEL : providerModel(endpoint, model), messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 };
   return { ...chatSpec(endpoint, body, signal, kind === 'bad-key' ? INVALID_KEY : endpoint.apiKey), retry };
 }
 

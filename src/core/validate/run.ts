@@ -1,6 +1,6 @@
 import type { Config, ProviderConfig, ProviderRole } from '../config/schema.js';
 import type { ProbeResponse, RequestSpec } from '../http/types.js';
-import { endpointOf, type Endpoint } from '../providers/endpoint.js';
+import { endpointOf, providerModel, type Endpoint } from '../providers/endpoint.js';
 import { runPool } from './pool.js';
 import { probeSpec, readProbe, PROBE_KINDS, type ProbeKind, type ProbeResult } from './probes.js';
 import { TokenBucket } from './rate-limit.js';
@@ -80,6 +80,7 @@ export async function runValidation(opts: RunOptions): Promise<RunResult> {
       if (response) (probes[task.role] ??= []).push(readProbe(task.probe, response));
     } else {
       const body = chatBody(task.run, opts.defaultModel);
+      body.model = providerModel(endpoint, String(body.model)); // what this provider calls the case's model
       const response = await sendTo(chatSpec(endpoint, body, signal));
       const entry = answered.get(task.run.key) ?? {};
       entry[task.role] = response ? readResponse(body, response) : notAnswered(deadline.aborted);
