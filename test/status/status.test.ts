@@ -12,7 +12,7 @@ describe('migrate status', () => {
     const { legacy, target } = await providers();
     const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, environments: TWO_ENVIRONMENTS, ramp: LONG_SOAK }, { '.env.production': legacyEnvFile(legacy.url) });
     const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
-    await waitForState(dir, (s) => soakingAt(10)(s) && s.gates.length >= 2);
+    await waitForState(dir, (s) => soakingAt(10)(s) && s.gates.length >= 2 && s.gates.some((g) => g.outcome === 'pass'));
 
     const r = await migrate(dir, ['status', '--json'], { targetUrl: target.url });
     ramp.kill('SIGTERM');
@@ -26,10 +26,12 @@ describe('migrate status', () => {
     expect(canary.backupId).toMatch(/canary/);
     expect(canary.gates.length).toBeGreaterThanOrEqual(2);
     // Numbered from 1 like the stage above and the ramp's events (the state file keeps the index).
-    expect(canary.gates[0]).toMatchObject({ stage: 1, weight: 10, outcome: 'pass', action: 'continue' });
-    expect(canary.gates[0].stage).toBe(canary.stage.number);
-    expect(canary.gates[0].checks[0]).toMatchObject({ source: 'probes', outcome: 'pass', target: { errors: 0 } });
-    expect(canary.gates[0].checks[0].target.requests).toBeGreaterThan(0);
+    // The first decision that judged requests (on a loaded machine an earlier one may say "too few").
+    const passed = canary.gates.find((g: { outcome: string }) => g.outcome === 'pass');
+    expect(passed).toMatchObject({ stage: 1, weight: 10, outcome: 'pass', action: 'continue' });
+    expect(passed.stage).toBe(canary.stage.number);
+    expect(passed.checks[0]).toMatchObject({ source: 'probes', outcome: 'pass', target: { errors: 0 } });
+    expect(passed.checks[0].target.requests).toBeGreaterThan(0);
     expect(production).toMatchObject({ environment: 'production', status: 'none', driverWeight: 0, lock: null, gates: [] });
   });
 
@@ -37,7 +39,8 @@ describe('migrate status', () => {
     const { legacy, target } = await providers();
     const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, environments: TWO_ENVIRONMENTS, ramp: LONG_SOAK }, { '.env.production': legacyEnvFile(legacy.url) });
     const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
-    await waitForState(dir, (s) => soakingAt(10)(s) && s.gates.length >= 1);
+    // A decision that judged requests (on a loaded machine the first may still be "too few").
+    await waitForState(dir, (s) => soakingAt(10)(s) && s.gates.some((g) => g.outcome === 'pass'));
     ramp.kill('SIGTERM');
     expect((await ramp).exitCode).toBe(130);
 
@@ -49,7 +52,7 @@ describe('migrate status', () => {
     expect(r.stdout).toContain('stage 1/2: 10% soaking; stages 10% … → 100%');
     expect(r.stdout).toContain('weight: 10% applied by the ramp; the env driver reports 10%');
     expect(r.stdout).toContain('lock: free');
-    expect(r.stdout).toMatch(/last decisions:\n {4}\d\d:\d\d:\d\d stage 10%: error rate 0\.0%/);
+    expect(r.stdout).toMatch(/last decisions:\n(?: {4}.*\n)*? {4}\d\d:\d\d:\d\d stage 10%: error rate 0\.0%/);
     expect(r.stdout).toContain('production: no ramp yet (env driver reports 0%)');
     expect(one.stdout).not.toContain('production');
   });
