@@ -81,7 +81,9 @@ async function initApp(app: string, want: Expected) {
   expect(statSync(path.join(dir, '.env.migrate')).mode & 0o777).toBe(0o600);
   expect(envValue(dir, '.env.migrate', 'LEGACY_API_KEY')).toBe(legacyKey);
   expect(envValue(dir, '.env.migrate', 'LEGACY_BASE_URL')).toBe(want.legacyUrl);
-  expect(envValue(dir, '.env.migrate', 'TARGET_BASE_URL')).toBe('');
+  // Not `TARGET_BASE_URL=`: an empty value would hide one set in the environment or in .env.
+  expect(envValue(dir, '.env.migrate', 'TARGET_BASE_URL')).toBeUndefined();
+  expect(read(dir, '.env.migrate')).toMatch(/^# TARGET_BASE_URL=https:\/\/.+\n# TARGET_API_KEY=.+\n$/m);
 
   setEnv(dir, '.env.migrate', TARGET);
   const loaded = await loadConfig({ cwd: dir, env: {} });
@@ -197,6 +199,30 @@ describe('migrate init: .env.migrate', () => {
     expect(again.stderr).toContain('kept .env.migrate as it is');
     expect(read(dir, '.env.migrate')).toBe(before);
     expect(statSync(path.join(dir, '.env.migrate')).ino).toBe(ino);
+  });
+
+  it('leaves the target unset rather than empty: TARGET_* from the environment are used, and config names .env.migrate when they are missing', async () => {
+    const dir = appCopy('open-webui');
+    expect((await migrate(dir, ['init', '--yes'])).exitCode).toBe(0);
+    const missing = await migrate(dir, ['config']);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('providers.target.baseUrl: ${TARGET_BASE_URL} is not set (set it in the environment or in .env.migrate)');
+    expect(missing.stderr).not.toMatch(/expected an http/);
+
+    const fromEnv = await execa('node', [BIN, 'config', '--json'], { cwd: dir, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', ...TARGET } });
+    expect(fromEnv.exitCode, fromEnv.stderr).toBe(0);
+    expect(JSON.parse(fromEnv.stdout).providers.target.baseUrl).toBe(TARGET.TARGET_BASE_URL);
+  });
+
+  it('a variable set empty is named with the file that empties it, not as a bad URL', async () => {
+    const dir = appCopy('open-webui');
+    expect((await migrate(dir, ['init', '--yes'])).exitCode).toBe(0);
+    setEnv(dir, '.env.migrate', { TARGET_BASE_URL: '', TARGET_API_KEY: '' });
+    const result = await migrate(dir, ['config']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('migrate.yaml:16 providers.target.baseUrl: ${TARGET_BASE_URL} is empty in .env.migrate (set it in the environment or in .env.migrate)');
+    expect(result.stderr).toContain('migrate.yaml:17 providers.target.apiKey: ${TARGET_API_KEY} is empty in .env.migrate');
+    expect(result.stderr).not.toMatch(/expected an http|must not be empty|\n\s+at /);
   });
 
   it('--dry-run writes nothing, not even .env.migrate, and adds no ignore line', async () => {
