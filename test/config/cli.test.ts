@@ -59,6 +59,11 @@ describe('migrate config', () => {
     const printed = JSON.parse(result.stdout);
     expect(Object.keys(printed.environments)).toEqual(['canary']);
     expect(printed.providers.target.apiKey).toBe(`sk-…${KEYS.HOLYSHEEP_API_KEY.slice(-4)}`);
+    // Where each provider setting came from, as the YAML comments say it: names, never values.
+    expect(printed.origins).toMatchObject({
+      'providers.legacy.apiKey': '${OPENAI_API_KEY} from the process environment',
+      'providers.target.nodes[1].apiKey': '${HOLYSHEEP_NORTH_KEY} from the process environment',
+    });
     for (const key of ALL_KEYS) expect(result.stdout).not.toContain(key);
   });
 
