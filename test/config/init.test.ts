@@ -42,7 +42,7 @@ describe('init plan', () => {
       {
         name: 'default',
         envFile: '.env',
-        compose: { files: ['compose.yaml'], services: [], matched: false, all: ['app', 'db'] },
+        compose: { files: ['compose.yaml'], services: [], matched: false, explicit: false, all: ['app', 'db'] },
         cutover: { OPENAI_BASE_URL: '${TARGET_BASE_URL}', OPENAI_API_KEY: '${TARGET_API_KEY}' },
         modelVariables: [],
       },
@@ -51,6 +51,17 @@ describe('init plan', () => {
     // Another part derives the consumers when services are left out; the file says which exist.
     expect(doc.environments.default.compose).toEqual({ files: ['compose.yaml'] });
     expect(renderConfig(plan)).toContain('# services: [app, db]');
+  });
+
+  it('leaves compose.services out (the compose model derives the readers) unless a person chose another set', () => {
+    const scan = { envFiles: [readEnvFile('.env.canary', 'OPENAI_API_KEY=sk-a\n')], composeFiles: [readComposeFile('docker-compose.yml', COMPOSE)] };
+    const detected = renderConfig(planConfig(scan));
+    expect(parse(detected).environments.canary.compose).toEqual({ files: ['docker-compose.yml'] });
+    expect(detected).toContain('      # services: [api, worker]  # these read the variables below.');
+    // Accepting the detected set at the prompt is the same as --yes.
+    expect(renderConfig(planConfig(scan, { services: ['worker', 'api'] }))).toBe(detected);
+    const narrowed = parse(renderConfig(planConfig(scan, { services: ['api'] })));
+    expect(narrowed.environments.canary.compose).toEqual({ files: ['docker-compose.yml'], services: ['api'] });
   });
 
   it('renders YAML with references only; the key goes to .env.migrate alone', () => {
@@ -62,6 +73,9 @@ describe('init plan', () => {
       environments: { canary: { envFiles: ['.env.canary'] } },
     });
     expect(renderMigrateEnv(plan)).toContain('LEGACY_API_KEY=sk-secret-value-123456\n');
+    // Unknown values are commented examples, never `NAME=` (an empty value would hide NAME set elsewhere).
+    expect(renderMigrateEnv(plan)).toMatch(/^# TARGET_BASE_URL=https:\/\/\S+\n# TARGET_API_KEY=\S+\n$/m);
+    expect(renderMigrateEnv(plan)).not.toMatch(/^TARGET_\w+=/m);
     for (const f of plan.findings) expect(JSON.stringify(f)).not.toContain('sk-secret-value-123456');
   });
 

@@ -72,11 +72,15 @@ async function initApp(app: string, want: Expected) {
   });
   expect(yaml.environments.default).toMatchObject({
     envFiles: ['.env'],
-    compose: { files: ['docker-compose.yml'], services: want.services },
+    compose: { files: ['docker-compose.yml'] },
     cutover: { [want.url]: '${TARGET_BASE_URL}', [want.key]: '${TARGET_API_KEY}' },
     modelVariables: want.models,
   });
   expect(read(dir, 'migrate.yaml')).not.toContain(legacyKey);
+  // services is left out, so the compose model's derivation applies (every reader of .env is
+  // recreated); what init found is written as a comment for a person to narrow with.
+  expect(yaml.environments.default.compose).not.toHaveProperty('services');
+  expect(read(dir, 'migrate.yaml')).toContain(`      # services: [${want.services.join(', ')}]  # these read the variables below.`);
 
   expect(statSync(path.join(dir, '.env.migrate')).mode & 0o777).toBe(0o600);
   expect(envValue(dir, '.env.migrate', 'LEGACY_API_KEY')).toBe(legacyKey);

@@ -12,8 +12,12 @@ export interface PlannedProvider {
 export interface PlannedEnvironment {
   name: string;
   envFile: string;
-  /** `services` only when init found the ones that read the chosen variables (`matched`). */
-  compose?: { files: string[]; services: string[]; matched: boolean; all: string[] };
+  /**
+   * `services`: the ones found to read the chosen variables (`matched`). Written as `services:` only
+   * when a person chose another set at the prompt (`explicit`): the list means "exactly these", and
+   * left out migrate derives every reader of the env files from the compose model.
+   */
+  compose?: { files: string[]; services: string[]; matched: boolean; explicit: boolean; all: string[] };
   cutover: Record<string, string>;
   modelVariables: string[];
 }
@@ -152,8 +156,10 @@ function planEnvironment(envFile: string, scan: ProjectScan, vars: (FoundVariabl
   const sub: ProjectScan = { envFiles: scan.envFiles, composeFiles: files };
   const all = [...new Set(files.flatMap((f) => f.services.map((s) => s.name)))];
   const found = [...new Set(consumers(sub, vars).map((u) => u.name))];
-  const services = chosenServices ? chosenServices.filter((s) => all.includes(s)) : found;
-  return { name, envFile, compose: { files: files.map((f) => f.file), services, matched: services.length > 0, all } };
+  const chosen = chosenServices?.filter((s) => all.includes(s));
+  const explicit = chosen !== undefined && [...chosen].sort().join(',') !== [...found].sort().join(',');
+  const services = explicit ? chosen : found;
+  return { name, envFile, compose: { files: files.map((f) => f.file), services, matched: services.length > 0, explicit, all } };
 }
 
 function composeFilesFor(name: string, composeFiles: FoundComposeFile[]): FoundComposeFile[] {
