@@ -64,6 +64,19 @@ describe('init plan', () => {
     expect(narrowed.environments.canary.compose).toEqual({ files: ['docker-compose.yml'], services: ['api'] });
   });
 
+  it('rates an env_file reader low when its name or image is well-known infrastructure, and says why', () => {
+    const compose = `services:
+  store: { image: "quay.io/minio/minio:RELEASE.2024", env_file: .env }
+  app: { image: "ghcr.io/lobehub/lobe-chat-database", env_file: .env }
+  redis: { env_file: .env }
+`;
+    const plan = planConfig({ envFiles: [readEnvFile('.env', 'OPENAI_API_KEY=sk-a\n')], composeFiles: [readComposeFile('compose.yaml', compose)] });
+    const rows = Object.fromEntries(plan.findings.filter((f) => f.kind === 'service').map((f) => [f.service, [f.confidence, f.reason]]));
+    expect(rows.store).toEqual(['low', 'reads all of .env (env_file, compose.yaml:2): holds the key, but minio is no LLM caller; recreated with .env all the same']);
+    expect(rows.redis).toEqual(['low', expect.stringContaining('but redis is no LLM caller')]);
+    expect(rows.app).toEqual(['high', 'reads all of .env (env_file, compose.yaml:3)']);
+  });
+
   it('renders YAML with references only; the key goes to .env.migrate alone', () => {
     const plan = planConfig({ envFiles: [readEnvFile('.env.canary', 'OPENAI_API_KEY=sk-secret-value-123456\n')], composeFiles: [] });
     const text = renderConfig(plan);

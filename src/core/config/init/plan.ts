@@ -1,4 +1,4 @@
-import { type Candidate, type Finding, consumers, describeCandidate, findCandidates, findModels, literalOverrides } from './detect.js';
+import { type Candidate, type Finding, consumers, describeCandidate, findCandidates, findModels, infrastructureName, literalOverrides } from './detect.js';
 import { type Confidence, OPENAI_DEFAULT_URL, isAzure, isOpenAiNamed, isOtherProvider } from './conventions.js';
 import type { FoundComposeFile, FoundVariable, ProjectScan } from './scan.js';
 
@@ -177,7 +177,10 @@ function serviceFindings(env: PlannedEnvironment, scan: ProjectScan, chosen: Can
   const uses = consumers({ envFiles: scan.envFiles, composeFiles: files }, [chosen?.url, chosen?.key]);
   const found: Finding[] = env.compose.services.map((name) => {
     const use = uses.find((u) => u.name === name);
-    return { kind: 'service', service: name, at: use ? `${use.composeFile}:${use.line}` : '-', confidence: use ? 'high' : ('medium' as Confidence), reason: use ? `reads them through ${use.reason}` : 'chosen at the prompt' };
+    if (!use) return { kind: 'service', service: name, at: '-', confidence: 'medium' as Confidence, reason: 'chosen at the prompt' };
+    const infra = use.via === 'env_file' ? infrastructureName(serviceNamed(files, name)) : undefined;
+    const reason = infra ? `${use.reason}: holds the key, but ${infra} is no LLM caller; recreated with ${env.envFile} all the same` : use.reason;
+    return { kind: 'service', service: name, at: `${use.composeFile}:${use.line}`, confidence: infra ? 'low' : 'high', reason };
   });
   const rest = env.compose.all.filter((s) => !env.compose!.services.includes(s));
   if (env.compose.services.length === 0) {
@@ -186,6 +189,11 @@ function serviceFindings(env: PlannedEnvironment, scan: ProjectScan, chosen: Can
     found.push({ kind: 'skipped', service: rest.join(', '), at: env.compose.files.join(', '), confidence: 'high', reason: 'do not read the chosen variables: not recreated' });
   }
   return found;
+}
+
+function serviceNamed(files: FoundComposeFile[], name: string): { name: string; image?: string } {
+  const defs = files.flatMap((f) => f.services.filter((s) => s.name === name));
+  return { name, image: defs.map((s) => s.image).filter(Boolean).pop() };
 }
 
 function escape(text: string): string {
