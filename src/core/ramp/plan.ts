@@ -1,6 +1,7 @@
 import { describeStep } from '../traffic/steps.js';
 import type { TrafficDriver } from '../traffic/types.js';
 import type { RampEventInput } from './events.js';
+import { sampleArithmetic } from './feasible.js';
 import type { RampSettings } from './settings.js';
 
 export interface PlanInput {
@@ -31,5 +32,5 @@ export async function rampPlan(p: PlanInput): Promise<Extract<RampEventInput, { 
     const steps = (await p.driver.plan(weight)).map(describeStep);
     stages.push({ stage: i + 1, weight, soakMs: p.settings.soakMs, intervalMs: p.settings.intervalMs, steps });
   }
-  return { event: 'plan', preflight, stages, minDurationMs: stages.length * p.settings.soakMs };
+  return { event: 'plan', preflight, stages, minDurationMs: stages.length * p.settings.soakMs, samples: sampleArithmetic(p.settings) };
 }
