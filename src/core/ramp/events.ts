@@ -30,6 +30,8 @@ export type RampEvent =
       minDurationMs: number;
       /** `each stage: soak 60s × 2 rps = 120 probe requests ≥ minSamples 20`: why the gates can decide. */
       samples: string;
+      /** What the plan cannot do, said before it runs (the env driver below 100 %). */
+      note?: string;
     })
   | (Base & { event: 'preflight'; step: 'requires' | 'check' | 'validate' | 'backup' | 'final-check'; ok: boolean; detail: string })
   | (Base & {

@@ -18,7 +18,7 @@ import { values } from '../envfile/parse.js';
 import { relayNeeds } from '../traffic/relay-needs.js';
 import { assertPlanCanPass } from './feasible.js';
 import { Journal } from './journal.js';
-import { rampPlan } from './plan.js';
+import { envDriverNote, rampPlan } from './plan.js';
 import { assertCanConfirm, checkRequires, needsConfirmation } from './preflight.js';
 import type { Prompter } from './prompts.js';
 import { RampRun } from './ramp-run.js';
@@ -70,10 +70,12 @@ export async function runRamp(options: RampOptions): Promise<number> {
   if (o.dryRun) {
     const journal = new Journal({ environment: o.environment, out: o.out, secrets: o.loaded.secrets, startedAt: started });
     const envFiles = o.env.envFiles.map((f) => resolveConfigPath(o.loaded, f));
-    await journal.emit(await rampPlan({ ...admission, settings: o.settings, driver, resume: o.resume, validate: o.settings.validate, envFiles }));
+    await journal.emit(await rampPlan({ ...admission, settings: o.settings, driver, resume: o.resume, validate: o.settings.validate, envFiles, env: o.env }));
     return 0;
   }
   for (const warning of o.settings.warnings) o.out.warn(warning);
+  const note = envDriverNote(o.env, admission.stages.slice(admission.from));
+  if (note) o.out.info(note);
   const lock = await acquireLock(admission.stateDir, o.environment, { command: 'migrate ramp' });
   const notifier = o.settings.webhook ? notifierFor(o) : undefined;
   try {
