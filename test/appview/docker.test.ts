@@ -20,8 +20,8 @@ interface Stack {
 }
 
 interface StackOptions {
-  /** compose.services in migrate.yaml. */
-  services: string[];
+  /** compose.services in migrate.yaml; undefined: left out, so the compose model derives them. */
+  services?: string[];
   /** YAML lines under the environment (cutover: …). */
   cutover?: string[];
   /** Started with the environment's services (they must exist in the compose files). */
@@ -50,7 +50,7 @@ async function stack(o: StackOptions): Promise<Stack> {
   const environments = [
     '  canary:',
     '    envFiles: [.env.canary]',
-    `    compose: { files: [${files.join(', ')}], services: [${o.services.join(', ')}], projectName: ${fx.projectName}, healthTimeout: 30s }`,
+    `    compose: { files: [${files.join(', ')}], ${o.services ? `services: [${o.services.join(', ')}], ` : ''}projectName: ${fx.projectName}, healthTimeout: 30s }`,
     ...(o.cutover ?? []),
   ];
   await fs.writeFile(path.join(fx.dir, 'migrate.yaml'), configYaml({ legacyUrl: legacy.url, targetUrl: target.url, environments, ramp: probeRamp('100', '1s', '500ms') }));
@@ -226,5 +226,22 @@ describe.skipIf(!available)('status and check --env say where the containers poi
     expect(mixed.stdout).toContain('  app → mixed');
     expect(mixed.stdout).toMatch(/app \([0-9a-f]{12}\): OPENAI_BASE_URL → legacy, key of target \(mixed\)/);
     expectNoKeys(status.stdout, status.stderr, check.stdout, check.stderr, mixed.stdout, mixed.stderr);
+  }, 90_000);
+
+  it('with compose.services left out (as init writes it), every service reading the env file is shown, one with no container too', async () => {
+    const s = await stack({ start: ['app'] }); // worker reads .env.canary too, but is not running
+    const env = { targetUrl: s.target.url };
+    const status = await migrate(s.fx.dir, ['status', '--env', 'canary'], env);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('    app → legacy\n');
+    expect(status.stdout).toMatch(/^    worker → none \(no container\)$/m);
+    const check = await migrate(s.fx.dir, ['check', '--env', 'canary', '--json', '--samples', '1'], env);
+    expect(check.code, check.stderr).toBe(0);
+    const containers = JSON.parse(check.stdout).environment.containers as Array<{ service: string; pointsAt: string; containers: unknown[] }>;
+    expect(containers.map((c) => [c.service, c.pointsAt, c.containers.length])).toEqual([
+      ['app', 'legacy', 1],
+      ['worker', 'none', 0],
+    ]);
+    expectNoKeys(status.stdout, status.stderr, check.stdout, check.stderr);
   }, 90_000);
 });

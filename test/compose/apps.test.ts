@@ -78,6 +78,23 @@ describe.skipIf(!available)('compose consumers with real docker compose', () => 
     expect(r.stderr).toContain('recreating open-webui');
   }, 90_000);
 
+  it('Open WebUI: a ramp through 50 % completes although open-webui never sees LLM_TARGET_WEIGHT (it takes only ${OPENAI_API_BASE_URL} from .env); at 100 % it holds the target pair', async () => {
+    const { legacy, target } = await providers();
+    const CUTOVER = { OPENAI_API_BASE_URL: '${TARGET_URL}', OPENAI_API_KEY: '${TARGET_KEY}' };
+    const fx = await app('compose-open-webui', { OPENAI_API_BASE_URL: legacy.url, OPENAI_API_KEY: LEGACY_KEY }, ', healthTimeout: 30s', CUTOVER, target.url, legacy.url);
+    await fx.up();
+
+    const r = await migrate(fx.dir, ['ramp', '--env', 'prod'], { targetUrl: target.url });
+
+    expect(r.code, r.stderr).toBe(0);
+    expect((await readState(fx.dir, 'prod'))?.status).toBe('completed');
+    expect(r.stderr).not.toContain('LLM_TARGET_WEIGHT is not set');
+    const seen = await containerEnv((await fx.ids())['open-webui']!);
+    expect(seen).toMatchObject({ OPENAI_API_BASE_URL: target.url, OPENAI_API_KEY: TARGET_KEY });
+    expect(seen).not.toHaveProperty('LLM_TARGET_WEIGHT');
+    expect(await fs.readFile(fx.envFile, 'utf8')).toContain('LLM_TARGET_WEIGHT=100');
+  }, 90_000);
+
   it('a top-level `name:` under Compose v1: ramp, rollback --dry-run, rollback and check --env exit 2 with compose\'s error line; nothing changed, no backup taken', async () => {
     const { legacy, target } = await providers();
     const fx = await app('compose-librechat', { OPENAI_BASE_URL: legacy.url, OPENAI_API_KEY: LEGACY_KEY }, '', { OPENAI_BASE_URL: '${TARGET_URL}' }, target.url, legacy.url);

@@ -59,6 +59,11 @@ describe('migrate config', () => {
     const printed = JSON.parse(result.stdout);
     expect(Object.keys(printed.environments)).toEqual(['canary']);
     expect(printed.providers.target.apiKey).toBe(`sk-…${KEYS.HOLYSHEEP_API_KEY.slice(-4)}`);
+    // Where each provider setting came from, as the YAML comments say it: names, never values.
+    expect(printed.origins).toMatchObject({
+      'providers.legacy.apiKey': '${OPENAI_API_KEY} from the process environment',
+      'providers.target.nodes[1].apiKey': '${HOLYSHEEP_NORTH_KEY} from the process environment',
+    });
     for (const key of ALL_KEYS) expect(result.stdout).not.toContain(key);
   });
 
@@ -134,8 +139,11 @@ describe('migrate init', () => {
     // Variables come from the env files init found; nothing else needs setting.
     const loaded = await loadConfig({ cwd, env: {} });
     expect(loaded.config.providers.target.apiKey).toBe(KEYS.HOLYSHEEP_API_KEY);
-    expect(loaded.config.environments.canary!.compose!.services).toEqual(['app']);
-    expect(loaded.config.environments.production!.compose!.services).toEqual(['worker']);
+    // The readers init found are a comment: left out, compose.services lets the compose model derive them.
+    expect(loaded.config.environments.canary!.compose!.services).toBeUndefined();
+    expect(loaded.config.environments.production!.compose!.services).toBeUndefined();
+    expect(text).toContain('# services: [app]  # these read the variables below.');
+    expect(text).toContain('# services: [worker]  # these read the variables below.');
     expectExit(await migrate(cwd, ['config']), 0);
   });
 

@@ -42,7 +42,7 @@ describe('init plan', () => {
       {
         name: 'default',
         envFile: '.env',
-        compose: { files: ['compose.yaml'], services: [], matched: false, all: ['app', 'db'] },
+        compose: { files: ['compose.yaml'], services: [], matched: false, explicit: false, all: ['app', 'db'] },
         cutover: { OPENAI_BASE_URL: '${TARGET_BASE_URL}', OPENAI_API_KEY: '${TARGET_API_KEY}' },
         modelVariables: [],
       },
@@ -51,6 +51,30 @@ describe('init plan', () => {
     // Another part derives the consumers when services are left out; the file says which exist.
     expect(doc.environments.default.compose).toEqual({ files: ['compose.yaml'] });
     expect(renderConfig(plan)).toContain('# services: [app, db]');
+  });
+
+  it('leaves compose.services out (the compose model derives the readers) unless a person chose another set', () => {
+    const scan = { envFiles: [readEnvFile('.env.canary', 'OPENAI_API_KEY=sk-a\n')], composeFiles: [readComposeFile('docker-compose.yml', COMPOSE)] };
+    const detected = renderConfig(planConfig(scan));
+    expect(parse(detected).environments.canary.compose).toEqual({ files: ['docker-compose.yml'] });
+    expect(detected).toContain('      # services: [api, worker]  # these read the variables below.');
+    // Accepting the detected set at the prompt is the same as --yes.
+    expect(renderConfig(planConfig(scan, { services: ['worker', 'api'] }))).toBe(detected);
+    const narrowed = parse(renderConfig(planConfig(scan, { services: ['api'] })));
+    expect(narrowed.environments.canary.compose).toEqual({ files: ['docker-compose.yml'], services: ['api'] });
+  });
+
+  it('rates an env_file reader low when its name or image is well-known infrastructure, and says why', () => {
+    const compose = `services:
+  store: { image: "quay.io/minio/minio:RELEASE.2024", env_file: .env }
+  app: { image: "ghcr.io/lobehub/lobe-chat-database", env_file: .env }
+  redis: { env_file: .env }
+`;
+    const plan = planConfig({ envFiles: [readEnvFile('.env', 'OPENAI_API_KEY=sk-a\n')], composeFiles: [readComposeFile('compose.yaml', compose)] });
+    const rows = Object.fromEntries(plan.findings.filter((f) => f.kind === 'service').map((f) => [f.service, [f.confidence, f.reason]]));
+    expect(rows.store).toEqual(['low', 'reads all of .env (env_file, compose.yaml:2): holds the key, but minio is no LLM caller; recreated with .env all the same']);
+    expect(rows.redis).toEqual(['low', expect.stringContaining('but redis is no LLM caller')]);
+    expect(rows.app).toEqual(['high', 'reads all of .env (env_file, compose.yaml:3)']);
   });
 
   it('renders YAML with references only; the key goes to .env.migrate alone', () => {
@@ -62,6 +86,9 @@ describe('init plan', () => {
       environments: { canary: { envFiles: ['.env.canary'] } },
     });
     expect(renderMigrateEnv(plan)).toContain('LEGACY_API_KEY=sk-secret-value-123456\n');
+    // Unknown values are commented examples, never `NAME=` (an empty value would hide NAME set elsewhere).
+    expect(renderMigrateEnv(plan)).toMatch(/^# TARGET_BASE_URL=https:\/\/\S+\n# TARGET_API_KEY=\S+\n$/m);
+    expect(renderMigrateEnv(plan)).not.toMatch(/^TARGET_\w+=/m);
     for (const f of plan.findings) expect(JSON.stringify(f)).not.toContain('sk-secret-value-123456');
   });
 

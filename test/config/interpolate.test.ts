@@ -6,7 +6,7 @@ const lookup = (name: string) => vars[name];
 
 describe('interpolateString', () => {
   it('replaces ${VAR}, keeps a lone $ and turns $$ into $', () => {
-    expect(interpolateString('https://${HOST}/v1', lookup)).toEqual({ value: 'https://api.example/v1', names: ['HOST'], problems: [] });
+    expect(interpolateString('https://${HOST}/v1', lookup)).toEqual({ value: 'https://api.example/v1', names: ['HOST'], problems: [], empty: [] });
     expect(interpolateString('$request_id', lookup).value).toBe('$request_id');
     expect(interpolateString('cost: $$5 ${HOST}', lookup).value).toBe('cost: $5 api.example');
     expect(interpolateString('$${HOST}', lookup).value).toBe('${HOST}');

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/config/index.js';
+import { loadConfig, targetOnly } from '../../src/core/config/index.js';
 import { redactedConfig } from '../../src/core/config/show.js';
 import { UsageError } from '../../src/errors.js';
 import { KEYS, minimalYaml, project, withFixture } from './helpers.js';
@@ -210,6 +210,19 @@ describe('variables', () => {
       'migrate.yaml:7 providers.target.baseUrl: ${HOLYSHEEP_BASE_URL} is not set (set it in the environment or in .env.migrate)',
       'migrate.yaml:10 check.sampels: unknown key (did you mean "samples"?)',
     ]);
+  });
+
+  it('a variable set empty in the process environment is named as empty there, not as a bad URL', async () => {
+    const cwd = project({ 'migrate.yaml': minimalYaml() });
+    const err = await failure(loadConfig({ cwd, env: { OPENAI_API_KEY: 'sk-aaaaaaaaaaaaaaaa', HOLYSHEEP_BASE_URL: '', HOLYSHEEP_API_KEY: 'hs-bbbbbbbbbbbbbbbb' } }));
+    expect(lines(err)).toEqual(['migrate.yaml:7 providers.target.baseUrl: ${HOLYSHEEP_BASE_URL} is empty in the process environment (set it in the environment or in .env.migrate)']);
+  });
+
+  it('rollback (target settings tolerated) still loads when the target variables are set empty', async () => {
+    const cwd = project({ 'migrate.yaml': minimalYaml() });
+    const loaded = await loadConfig({ cwd, env: { OPENAI_API_KEY: 'sk-aaaaaaaaaaaaaaaa', HOLYSHEEP_BASE_URL: '', HOLYSHEEP_API_KEY: '' }, tolerateMissing: targetOnly });
+    expect(loaded.config.providers.legacy.apiKey).toBe('sk-aaaaaaaaaaaaaaaa');
+    expect(loaded.warnings).toContainEqual(expect.stringContaining('providers.target.baseUrl: ${HOLYSHEEP_BASE_URL} is empty (not needed here; ignored)'));
   });
 
   it('points at the .env beside a config in another directory', async () => {

@@ -60,7 +60,7 @@ async function initApp(app: string, want: Expected) {
   expect(result.exitCode, result.stderr).toBe(0);
   expect(row(result.stderr, 'base URL', want.url)).toMatch(/\.env:\d+\s+high\s/);
   expect(row(result.stderr, 'API key', want.key)).toMatch(/\.env:\d+\s+high\s/);
-  for (const s of want.services) expect(row(result.stderr, 'service', s)).toMatch(/docker-compose\.yml:\d+\s+high\s+reads them through/);
+  for (const s of want.services) expect(row(result.stderr, 'service', s)).toMatch(/docker-compose\.yml:\d+\s+(high|low)\s+(interpolates|reads all of|bind-mounts|sets)\s/);
   for (const m of want.models) row(result.stderr, 'model', m);
   for (const s of want.skipped) row(result.stderr, 'skipped', s);
   expect(result.stdout + result.stderr).not.toContain(legacyKey);
@@ -72,16 +72,22 @@ async function initApp(app: string, want: Expected) {
   });
   expect(yaml.environments.default).toMatchObject({
     envFiles: ['.env'],
-    compose: { files: ['docker-compose.yml'], services: want.services },
+    compose: { files: ['docker-compose.yml'] },
     cutover: { [want.url]: '${TARGET_BASE_URL}', [want.key]: '${TARGET_API_KEY}' },
     modelVariables: want.models,
   });
   expect(read(dir, 'migrate.yaml')).not.toContain(legacyKey);
+  // services is left out, so the compose model's derivation applies (every reader of .env is
+  // recreated); what init found is written as a comment for a person to narrow with.
+  expect(yaml.environments.default.compose).not.toHaveProperty('services');
+  expect(read(dir, 'migrate.yaml')).toContain(`      # services: [${want.services.join(', ')}]  # these read the variables below.`);
 
   expect(statSync(path.join(dir, '.env.migrate')).mode & 0o777).toBe(0o600);
   expect(envValue(dir, '.env.migrate', 'LEGACY_API_KEY')).toBe(legacyKey);
   expect(envValue(dir, '.env.migrate', 'LEGACY_BASE_URL')).toBe(want.legacyUrl);
-  expect(envValue(dir, '.env.migrate', 'TARGET_BASE_URL')).toBe('');
+  // Not `TARGET_BASE_URL=`: an empty value would hide one set in the environment or in .env.
+  expect(envValue(dir, '.env.migrate', 'TARGET_BASE_URL')).toBeUndefined();
+  expect(read(dir, '.env.migrate')).toMatch(/^# TARGET_BASE_URL=https:\/\/.+\n# TARGET_API_KEY=.+\n$/m);
 
   setEnv(dir, '.env.migrate', TARGET);
   const loaded = await loadConfig({ cwd: dir, env: {} });
@@ -108,7 +114,7 @@ describe('migrate init on real self-hosted LLM apps', () => {
       skipped: ['OLLAMA_BASE_URL', 'ollama, nginx', 'RAG_OPENAI_API_BASE_URL'],
     });
     expect(row(result.stderr, 'base URL', 'OPENAI_API_BASE_URL')).toContain('Open WebUI reads it');
-    expect(row(result.stderr, 'service', 'open-webui')).toContain('environment: OPENAI_API_BASE_URL=${OPENAI_API_BASE_URL}');
+    expect(row(result.stderr, 'service', 'open-webui')).toMatch(/\s+high\s+interpolates \$\{OPENAI_API_BASE_URL\} in environment: OPENAI_API_BASE_URL \(docker-compose\.yml:\d+\), filled from \.env$/);
     expect(row(result.stderr, 'skipped', 'OLLAMA_BASE_URL')).toContain('another provider or service (OLLAMA)');
     // A literal in compose environment: is something env files cannot change: said so.
     expect(row(result.stderr, 'skipped', 'RAG_OPENAI_API_BASE_URL')).toContain('set only in docker-compose.yml environment: with a literal value');
@@ -123,8 +129,8 @@ describe('migrate init on real self-hosted LLM apps', () => {
       models: ['OPENAI_MODELS', 'OPENAI_TITLE_MODEL'],
       skipped: ['mongodb, meilisearch, vectordb', 'ANTHROPIC_MODELS', 'AZURE_OPENAI_MODELS'],
     });
-    expect(row(result.stderr, 'service', 'api')).toContain('a bind mount of .env into the container');
-    expect(row(result.stderr, 'service', 'rag_api')).toContain('env_file .env');
+    expect(row(result.stderr, 'service', 'api')).toMatch(/\s+high\s+bind-mounts \.env into the container/);
+    expect(row(result.stderr, 'service', 'rag_api')).toMatch(/\s+high\s+reads all of \.env \(env_file, docker-compose\.yml:\d+\)$/);
     expect(result.stderr).not.toMatch(/^base URL\s+OPENAI_BASE_URL/m);
     expect(result.stderr).not.toContain('sk-ant-librechat');
     // .gitignore and .dockerignore get one line each; the rest is kept as it was.
@@ -146,7 +152,7 @@ describe('migrate init on real self-hosted LLM apps', () => {
   });
 
   it('LobeChat: OPENAI_PROXY_URL and OPENAI_MODEL_LIST; every service with env_file .env, never postgresql', async () => {
-    const { dir } = await initApp('lobe-chat', {
+    const { dir, result } = await initApp('lobe-chat', {
       url: 'OPENAI_PROXY_URL',
       key: 'OPENAI_API_KEY',
       legacyUrl: 'https://relay.legacy.example/v1',
@@ -155,6 +161,9 @@ describe('migrate init on real self-hosted LLM apps', () => {
       models: ['OPENAI_MODEL_LIST'],
       skipped: ['network-service, postgresql', 'ANTHROPIC_PROXY_URL', 'OLLAMA_PROXY_URL', 'S3_ENDPOINT'],
     });
+    // They hold the key, so they are listed (and recreated), but rated low and said to be no LLM caller.
+    for (const s of ['minio', 'casdoor', 'searxng']) expect(row(result.stderr, 'service', s)).toMatch(new RegExp(`\\s+low\\s+reads all of \\.env \\(env_file, docker-compose\\.yml:\\d+\\\): holds the key, but ${s} is no LLM caller`));
+    expect(row(result.stderr, 'service', 'lobe')).toMatch(/\s+high\s+reads all of \.env \(env_file/);
     // "-all,+gpt-4o=GPT-4o<128000:vision:fc>,+gpt-4o-mini" names two models.
     expect(parse(read(dir, 'migrate.yaml')).models).toEqual(['gpt-4o', 'gpt-4o-mini']);
   });
@@ -197,6 +206,30 @@ describe('migrate init: .env.migrate', () => {
     expect(again.stderr).toContain('kept .env.migrate as it is');
     expect(read(dir, '.env.migrate')).toBe(before);
     expect(statSync(path.join(dir, '.env.migrate')).ino).toBe(ino);
+  });
+
+  it('leaves the target unset rather than empty: TARGET_* from the environment are used, and config names .env.migrate when they are missing', async () => {
+    const dir = appCopy('open-webui');
+    expect((await migrate(dir, ['init', '--yes'])).exitCode).toBe(0);
+    const missing = await migrate(dir, ['config']);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('providers.target.baseUrl: ${TARGET_BASE_URL} is not set (set it in the environment or in .env.migrate)');
+    expect(missing.stderr).not.toMatch(/expected an http/);
+
+    const fromEnv = await execa('node', [BIN, 'config', '--json'], { cwd: dir, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', ...TARGET } });
+    expect(fromEnv.exitCode, fromEnv.stderr).toBe(0);
+    expect(JSON.parse(fromEnv.stdout).providers.target.baseUrl).toBe(TARGET.TARGET_BASE_URL);
+  });
+
+  it('a variable set empty is named with the file that empties it, not as a bad URL', async () => {
+    const dir = appCopy('open-webui');
+    expect((await migrate(dir, ['init', '--yes'])).exitCode).toBe(0);
+    setEnv(dir, '.env.migrate', { TARGET_BASE_URL: '', TARGET_API_KEY: '' });
+    const result = await migrate(dir, ['config']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('migrate.yaml:16 providers.target.baseUrl: ${TARGET_BASE_URL} is empty in .env.migrate (set it in the environment or in .env.migrate)');
+    expect(result.stderr).toContain('migrate.yaml:17 providers.target.apiKey: ${TARGET_API_KEY} is empty in .env.migrate');
+    expect(result.stderr).not.toMatch(/expected an http|must not be empty|\n\s+at /);
   });
 
   it('--dry-run writes nothing, not even .env.migrate, and adds no ignore line', async () => {

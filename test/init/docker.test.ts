@@ -36,9 +36,10 @@ describe.skipIf(!available)('migrate init names the services whose containers ho
         rmSync(dir, { recursive: true, force: true });
       });
 
-      const init = await execa('node', [BIN, 'init', '--yes'], { cwd: dir, reject: false, env: { NO_COLOR: '1', CI: '1' } });
+      const init = await execa('node', [BIN, 'init', '--yes', '--json'], { cwd: dir, reject: false, env: { NO_COLOR: '1', CI: '1' } });
       expect(init.exitCode, init.stderr).toBe(0);
-      const named: string[] = parse(readFileSync(path.join(dir, 'migrate.yaml'), 'utf8')).environments.default.compose.services;
+      const findings: Array<{ kind: string; service?: string }> = JSON.parse(init.stdout).findings;
+      const named = findings.filter((f) => f.kind === 'service').map((f) => f.service!);
 
       const all = Object.keys(parse(readFileSync(path.join(dir, 'docker-compose.yml'), 'utf8')).services);
       const up = await runCommand({ ...composeUp(project, all), timeoutMs: 150_000 });

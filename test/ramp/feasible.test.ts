@@ -34,6 +34,25 @@ describe('migrate ramp: plans that cannot pass', () => {
     }
   });
 
+  it('--dry-run of a plan that can pass shows the same arithmetic, in text and --json, and what env-driver stages below 100 % mean', async () => {
+    const { legacy, target } = await providers();
+    const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, ramp: ['  stages: [50, 100]', '  soak: 60s', '  interval: 10s'] });
+    const r = await migrate(dir, ['ramp', '--env', 'canary', '--dry-run'], { targetUrl: target.url });
+    expect(r.code, r.stderr).toBe(0);
+    expect(`${r.stdout}\n${r.stderr}`, r.stdout + r.stderr).toContain('\neach stage: soak 60s × 2 rps = 120 probe requests ≥ minSamples 20');
+    const json = await migrate(dir, ['ramp', '--env', 'canary', '--dry-run', '--json', '--rps', '7', '--min-samples', '6'], { targetUrl: target.url });
+    expect(json.code, json.stderr).toBe(0);
+    const plan = json.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.event === 'plan');
+    expect(plan.samples).toBe('each stage: soak 60s × 7 rps = 420 probe requests ≥ minSamples 6');
+    // The env driver below 100 % writes only the weight: the plan says what that means for most apps.
+    const note = 'note: env driver: stages below 100 % only write LLM_TARGET_WEIGHT; unless the app reads it itself, its traffic stays on legacy until the cut-over at 100 % moves all of it (for a real split, use traffic.driver nginx)';
+    expect(r.stdout + r.stderr).toContain(note);
+    const cutoverOnly = await migrate(dir, ['ramp', '--env', 'canary', '--dry-run', '--stages', '100'], { targetUrl: target.url });
+    expect(cutoverOnly.code, cutoverOnly.stderr).toBe(0);
+    expect(cutoverOnly.stdout + cutoverOnly.stderr).not.toContain('note: env driver');
+    expect(legacy.count() + target.count()).toBe(0);
+  });
+
   it("counts the environment's own gate and probe overrides", async () => {
     const { legacy, target } = await providers();
     const environments = [...CANARY, '    ramp: { soak: 5s, gates: { minSamples: 50 }, sources: { probes: { rps: 4 } } }'];

@@ -2,8 +2,7 @@ import type { ProviderRole } from '../../core/config/schema.js';
 import { composePreflight } from '../../core/compose/preflight.js';
 import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
 import { createRunner } from '../../core/exec/run.js';
-import { describeOrigin, originLines } from '../../core/config/origins.js';
-import { formatPath } from '../../core/config/source.js';
+import { originLines, originRecord } from '../../core/config/origins.js';
 import { checkDocument } from '../../core/check/document.js';
 import { renderCheckTable, renderDetails, renderProblems } from '../../core/check/render.js';
 import { runCheck } from '../../core/check/run.js';
@@ -55,7 +54,7 @@ export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
   const ok = reports.every((r) => r.verdict !== 'fail') && pointingOk(pointing?.containers ?? []);
   for (const line of renderDetails(reports)) ctx.out.debug(line);
   if (ctx.out.json) {
-    const origins = Object.fromEntries(loaded.origins.map((o) => [formatPath(o.path), describeOrigin(o, loaded.dir, loaded.name)]));
+    const origins = originRecord(loaded.origins, loaded.dir, loaded.name);
     ctx.out.printJson(checkDocument(loaded.file, reports, pointing, origins));
     return ok ? 0 : 1;
   }

@@ -2,6 +2,7 @@ import type { Context } from '../../context.js';
 import { composePreflight } from '../../core/compose/preflight.js';
 import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
 import { configAsYaml, redactedConfig } from '../../core/config/show.js';
+import { originRecord } from '../../core/config/origins.js';
 import { createRunner } from '../../core/exec/run.js';
 import { refuseWarnings } from '../../core/config/strict.js';
 
@@ -16,7 +17,8 @@ export async function run(ctx: Context, opts: { strict?: boolean }): Promise<num
   // With --env, also whether its compose files work with the configured compose (exit 2 if not).
   if (resolved) for (const warning of await composePreflight(loaded, resolved.name, resolved.env, createRunner())) ctx.out.warn(warning);
   const config = redactedConfig(loaded, environment);
-  if (ctx.out.json) ctx.out.printJson(config);
+  // `origins`: where each provider setting came from (names and files, never values), as in the YAML comments.
+  if (ctx.out.json) ctx.out.printJson({ ...config, origins: originRecord(loaded.origins, loaded.dir, loaded.name) });
   else ctx.out.print(configAsYaml(loaded, config));
   return 0;
 }

@@ -18,7 +18,8 @@ export interface ServicePointing {
 export async function servicesPointing(o: { loaded: LoadedConfig; env: EnvironmentConfig; run: Runner; processEnv: NodeJS.ProcessEnv; probe: boolean; signal?: AbortSignal }): Promise<ServicePointing[] | undefined> {
   const view = await environmentAppView({ ...o, expected: { step: 'now' } });
   if (!view) return undefined;
-  const services = [...new Set([...(o.env.compose!.services ?? []), ...view.containers.map((c) => c.service)])];
+  // view.missing: services judged (listed, or derived from the compose model) that have no container.
+  const services = [...new Set([...(o.env.compose!.services ?? []), ...view.containers.map((c) => c.service), ...view.missing])];
   return services.map((service) => {
     const containers = view.containers.filter((c) => c.service === service);
     return { service, pointsAt: pointsAtOf(containers), containers };

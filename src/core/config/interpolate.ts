@@ -8,6 +8,8 @@ export interface StringResult {
   names: string[];
   /** Problems, worded for an error line: `${X} is not set`, malformed references. */
   problems: string[];
+  /** Variables that are set but empty, referenced without a default. */
+  empty: string[];
 }
 
 const REFERENCE = /\$\$|\$\{([^}]*)\}|\$\{/g;
@@ -20,6 +22,7 @@ const INNER = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([\s\S]*))?$/;
 export function interpolateString(text: string, lookup: Lookup): StringResult {
   const names: string[] = [];
   const problems: string[] = [];
+  const empty: string[] = [];
   const value = text.replace(REFERENCE, (match: string, inner: string | undefined) => {
     if (match === '$$') return '$';
     const parsed = inner === undefined ? null : INNER.exec(inner);
@@ -36,9 +39,10 @@ export function interpolateString(text: string, lookup: Lookup): StringResult {
       problems.push(`\${${name}} is not set`);
       return match;
     }
+    if (found === '' && !operator) empty.push(name);
     return found;
   });
-  return { value, names, problems };
+  return { value, names, problems, empty };
 }
 
 export interface VariableUse {
@@ -57,6 +61,8 @@ export interface DataResult {
   errorPaths: KeyPath[];
   /** Unset variables at tolerated paths. */
   warnings: string[];
+  /** Values that came out empty only because a variable was set to '': a schema error there names the variable. */
+  empties: VariableUse[];
 }
 
 /** Stands in for an unresolvable URL at a tolerated path, so validation passes and nothing matches it. */
@@ -64,7 +70,7 @@ export const UNRESOLVED_URL = 'http://unresolved.invalid';
 
 /** Interpolate every string value (not keys) of `source.data`; all problems are collected. */
 export function interpolateData(source: YamlSource, lookup: Lookup, hint: string, tolerate?: (path: KeyPath) => boolean): DataResult {
-  const result: DataResult = { data: undefined, interpolated: [], uses: [], errors: [], errorPaths: [], warnings: [] };
+  const result: DataResult = { data: undefined, interpolated: [], uses: [], errors: [], errorPaths: [], warnings: [], empties: [] };
   const visit = (value: unknown, path: KeyPath): unknown => {
     if (typeof value === 'string') return visitString(value, path);
     if (Array.isArray(value)) return value.map((item, i) => visit(item, [...path, i]));
@@ -79,10 +85,14 @@ export function interpolateData(source: YamlSource, lookup: Lookup, hint: string
     if (out.names.length > 0 || out.value !== text) result.interpolated.push(path);
     for (const name of out.names) result.uses.push({ path, name });
     const unset = out.problems.length > 0 && out.problems.every((p) => p.endsWith('is not set'));
-    if (unset && tolerate?.(path)) {
-      result.warnings.push(`${source.at(path)} ${formatPath(path)}: ${out.problems.join(', ')} (not needed here; ignored)`);
-      return path[path.length - 1] === 'baseUrl' ? UNRESOLVED_URL : out.value;
+    // `NAME=` in a dotenv file is set, yet as a whole value it is as good as missing.
+    const emptied = out.problems.length === 0 && out.empty.length > 0 && out.value.trim() === '';
+    if ((unset || emptied) && tolerate?.(path)) {
+      const problems = emptied ? out.empty.map((name) => `\${${name}} is empty`) : out.problems;
+      result.warnings.push(`${source.at(path)} ${formatPath(path)}: ${problems.join(', ')} (not needed here; ignored)`);
+      return path[path.length - 1] === 'baseUrl' ? UNRESOLVED_URL : emptied ? text : out.value;
     }
+    if (emptied) result.empties.push(...out.empty.map((name) => ({ path, name })));
     if (out.problems.length > 0) result.errorPaths.push(path);
     for (const problem of out.problems) {
       const suffix = problem.endsWith('is not set') ? ` (${hint})` : '';

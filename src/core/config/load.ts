@@ -87,7 +87,8 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   const inputSecrets = collectSecrets(interpolated.data).filter((s) => !s.includes('${'));
   const redact = (lines: string[]) => lines.map((line) => redactText(line, inputSecrets));
 
-  const cleaned = cleanWrittenValues(source, validate(source, interpolated, redact), interpolated.uses);
+  const whereSet = (name: string) => (opts.env[name] !== undefined ? 'the process environment' : path.relative(opts.cwd, dotenv.origin[name] ?? '') || dotenv.origin[name]);
+  const cleaned = cleanWrittenValues(source, validate(source, interpolated, redact, (name) => `\${${name}} is empty in ${whereSet(name)} (${hint})`), interpolated.uses);
   if (cleaned.errors.length > 0) throw problems(source.name, redact(cleaned.errors), FIX_HINT);
   const config = cleaned.config;
   // The values as given stay secrets too: whatever echoes them back (padded or not) is redacted.
@@ -107,17 +108,22 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   };
 }
 
-function validate(source: YamlSource, input: DataResult, redact: (lines: string[]) => string[]): Config {
+function validate(source: YamlSource, input: DataResult, redact: (lines: string[]) => string[], emptyProblem: (name: string) => string): Config {
   let result = configSchema.safeParse(input.data);
   if (!result.success && coerceInterpolated(result.error.issues, input.data, input.interpolated)) {
     result = configSchema.safeParse(input.data);
   }
   // Every problem at once: unset variables first, then schema errors about other values (an
   // unresolved ${X} would only fail its own key's schema again).
-  const unresolved = (path: PropertyKey[]) => input.errorPaths.some((p) => p.length === path.length && p.every((k, i) => k === path[i]));
-  const schemaLines = result.success ? [] : formatIssues(result.error.issues.filter((i) => !unresolved(i.path)), source, { schema: configSchema, data: input.data });
+  const same = (a: readonly PropertyKey[], b: readonly PropertyKey[]) => a.length === b.length && a.every((k, i) => k === b[i]);
+  const unresolved = (path: PropertyKey[]) => input.errorPaths.some((p) => same(p, path));
+  // A value the schema refuses because a variable was set to '' names that variable, not the URL rule.
+  const emptied = (path: PropertyKey[]) => input.empties.filter((u) => same(u.path, path));
+  const issues = result.success ? [] : result.error.issues.filter((i) => !unresolved(i.path));
+  const emptyLines = [...new Set(issues.flatMap((i) => emptied(i.path).map((u) => `${source.at(u.path)} ${formatPath(u.path)}: ${emptyProblem(u.name)}`)))];
+  const schemaLines = formatIssues(issues.filter((i) => emptied(i.path).length === 0), source, { schema: configSchema, data: input.data });
   if (input.errors.length > 0 || !result.success) {
-    throw problems(source.name, redact([...input.errors, ...schemaLines]), FIX_HINT);
+    throw problems(source.name, redact([...input.errors, ...emptyLines, ...schemaLines]), FIX_HINT);
   }
   const findings = crossChecks(result.data);
   if (findings.length > 0) {

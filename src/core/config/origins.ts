@@ -66,6 +66,11 @@ export function originLines(origins: SettingOrigin[], dir: string, configName: s
   return origins.map((o) => `${formatPath(o.path)}: ${describeOrigin(o, dir, configName)}`);
 }
 
+/** The same as a `{ "providers.legacy.apiKey": "${X} from .env.migrate" }` map, for `--json`. */
+export function originRecord(origins: SettingOrigin[], dir: string, configName: string): Record<string, string> {
+  return Object.fromEntries(origins.map((o) => [formatPath(o.path), describeOrigin(o, dir, configName)]));
+}
+
 /** Absolute env file → the environments that list it. */
 export function rewrittenFiles(config: Config, dir: string): Map<string, string[]> {
   const files = new Map<string, string[]>();

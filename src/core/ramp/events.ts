@@ -28,6 +28,10 @@ export type RampEvent =
       stages: Array<{ stage: number; weight: number; soakMs: number; intervalMs: number; steps: string[] }>;
       /** Stages × soak: the least the ramp can take, before apply and restart times. */
       minDurationMs: number;
+      /** `each stage: soak 60s × 2 rps = 120 probe requests ≥ minSamples 20`: why the gates can decide. */
+      samples: string;
+      /** What the plan cannot do, said before it runs (the env driver below 100 %). */
+      note?: string;
     })
   | (Base & { event: 'preflight'; step: 'requires' | 'check' | 'validate' | 'backup' | 'final-check'; ok: boolean; detail: string })
   | (Base & {

@@ -14,7 +14,7 @@ export function assertPlanCanPass(settings: Pick<RampSettings, 'soakMs' | 'gates
   const needed = settings.gates.minSamples;
   if (probes === false || needed === 0) return;
   const seconds = settings.soakMs / 1000;
-  const expected = Math.floor(seconds * probes.rps);
+  const expected = expectedProbes(settings);
   if (expected >= needed) return;
   const soakTo = Math.ceil(needed / probes.rps);
   const rpsTo = Math.ceil(needed / seconds);
@@ -22,4 +22,18 @@ export function assertPlanCanPass(settings: Pick<RampSettings, 'soakMs' | 'gates
     `stage soak ${formatDuration(settings.soakMs)} × ${probes.rps} rps = ${expected} probe requests < minSamples ${needed}: the gates can never pass; raise --soak to ${soakTo}s, --rps to ${rpsTo}, or lower --min-samples to ${expected}`,
     { hint: 'or change ramp.soak, ramp.sources.probes.rps or ramp.gates.minSamples (or the environment\'s ramp block) in migrate.yaml' },
   );
+}
+
+function expectedProbes(settings: Pick<RampSettings, 'soakMs' | 'sources'>): number {
+  const probes = settings.sources.probes;
+  return probes === false ? 0 : Math.floor((settings.soakMs / 1000) * probes.rps);
+}
+
+/** The same arithmetic for a plan that can pass, so `--dry-run` shows why it can. */
+export function sampleArithmetic(settings: Pick<RampSettings, 'soakMs' | 'gates' | 'sources'>): string {
+  const probes = settings.sources.probes;
+  const needed = settings.gates.minSamples;
+  if (probes === false) return `each stage: probes off; the gates need minSamples ${needed} from the other traffic sources`;
+  // In seconds, whatever the soak's size, so the product can be checked by eye.
+  return `each stage: soak ${Number((settings.soakMs / 1000).toFixed(3))}s × ${probes.rps} rps = ${expectedProbes(settings)} probe requests ≥ minSamples ${needed}`;
 }

@@ -1,6 +1,8 @@
 import { describeStep } from '../traffic/steps.js';
+import type { EnvironmentConfig } from '../config/schema.js';
 import type { TrafficDriver } from '../traffic/types.js';
 import type { RampEventInput } from './events.js';
+import { sampleArithmetic } from './feasible.js';
 import type { RampSettings } from './settings.js';
 
 export interface PlanInput {
@@ -12,6 +14,7 @@ export interface PlanInput {
   resume: boolean;
   validate: boolean;
   envFiles: string[];
+  env: Pick<EnvironmentConfig, 'traffic'>;
 }
 
 /**
@@ -31,5 +34,15 @@ export async function rampPlan(p: PlanInput): Promise<Extract<RampEventInput, { 
     const steps = (await p.driver.plan(weight)).map(describeStep);
     stages.push({ stage: i + 1, weight, soakMs: p.settings.soakMs, intervalMs: p.settings.intervalMs, steps });
   }
-  return { event: 'plan', preflight, stages, minDurationMs: stages.length * p.settings.soakMs };
+  const note = envDriverNote(p.env, p.stages.slice(p.from));
+  return { event: 'plan', preflight, stages, minDurationMs: stages.length * p.settings.soakMs, samples: sampleArithmetic(p.settings), ...(note ? { note } : {}) };
+}
+
+/**
+ * The env driver below 100 % writes only the weight key. Most apps read a base URL and a key, not
+ * a weight, so for them those stages move nothing and the cut-over at 100 % moves everything.
+ */
+export function envDriverNote(env: Pick<EnvironmentConfig, 'traffic'>, stages: number[]): string | undefined {
+  if (env.traffic.driver !== 'env' || !stages.some((w) => w > 0 && w < 100)) return undefined;
+  return `env driver: stages below 100 % only write ${env.traffic.weightKey}; unless the app reads it itself, its traffic stays on legacy until the cut-over at 100 % moves all of it (for a real split, use traffic.driver nginx)`;
 }

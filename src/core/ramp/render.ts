@@ -48,6 +48,8 @@ function planLines(e: Extract<RampEvent, { event: 'plan' }>): string[] {
     if (s.steps.length === 0) lines.push('    (nothing to write: already at this weight)');
   }
   lines.push('  then: a final check of the target, and the ramp is recorded as completed');
+  lines.push(e.samples);
+  if (e.note) lines.push(`note: ${e.note}`);
   lines.push(`minimum duration: ${formatDuration(e.minDurationMs)} (${e.stages.length} stages × soak), plus apply and restart time`);
   return lines;
 }

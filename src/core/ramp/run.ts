@@ -18,10 +18,11 @@ import { values } from '../envfile/parse.js';
 import { relayNeeds } from '../traffic/relay-needs.js';
 import { assertPlanCanPass } from './feasible.js';
 import { Journal } from './journal.js';
-import { rampPlan } from './plan.js';
+import { envDriverNote, rampPlan } from './plan.js';
 import { assertCanConfirm, checkRequires, needsConfirmation } from './preflight.js';
 import type { Prompter } from './prompts.js';
 import { RampRun } from './ramp-run.js';
+import { legacyForResume } from './resume-legacy.js';
 import type { RampSettings } from './settings.js';
 
 export interface RampOptions {
@@ -58,9 +59,10 @@ export interface Admission {
 }
 
 /** `migrate ramp`: admission checks, then (under the environment's lock) preflight and the stages. Returns the exit code. */
-export async function runRamp(o: RampOptions): Promise<number> {
+export async function runRamp(options: RampOptions): Promise<number> {
   const started = Date.now();
-  const admission = await admit(o);
+  const admission = await admit(options);
+  const o = options.resume ? await resumedLegacy(options, admission) : options;
   const run = createRunner({ onRun: (cmd) => o.out.debug(`$ ${formatArgv(cmd.argv)}`) });
   // Before the lock and the backup: a compose file the configured compose cannot run is found now, not at stage 1.
   for (const warning of await composePreflight(o.loaded, o.environment, o.env, run)) o.out.warn(warning);
@@ -68,10 +70,12 @@ export async function runRamp(o: RampOptions): Promise<number> {
   if (o.dryRun) {
     const journal = new Journal({ environment: o.environment, out: o.out, secrets: o.loaded.secrets, startedAt: started });
     const envFiles = o.env.envFiles.map((f) => resolveConfigPath(o.loaded, f));
-    await journal.emit(await rampPlan({ ...admission, settings: o.settings, driver, resume: o.resume, validate: o.settings.validate, envFiles }));
+    await journal.emit(await rampPlan({ ...admission, settings: o.settings, driver, resume: o.resume, validate: o.settings.validate, envFiles, env: o.env }));
     return 0;
   }
   for (const warning of o.settings.warnings) o.out.warn(warning);
+  const note = envDriverNote(o.env, admission.stages.slice(admission.from));
+  if (note) o.out.info(note);
   const lock = await acquireLock(admission.stateDir, o.environment, { command: 'migrate ramp' });
   const notifier = o.settings.webhook ? notifierFor(o) : undefined;
   try {
@@ -105,6 +109,14 @@ async function admit(o: RampOptions): Promise<Admission> {
   }
   const point = resumePoint(existing);
   return { stateDir, existing, stages: existing.stages.map((s) => s.weight), from: point.stageIndex, confirm, requires };
+}
+
+/** On --resume, the legacy settings as they were before the ramp rewrote anything (resume-legacy.ts). */
+async function resumedLegacy(o: RampOptions, admission: Admission): Promise<RampOptions> {
+  const { loaded, names } = await legacyForResume(o.loaded, admission.stateDir, o.environment, admission.existing?.backupId);
+  if (names.length === 0) return o;
+  o.out.info(`providers.legacy: ${names.join(', ')} read from backup ${admission.existing!.backupId}, taken before this ramp rewrote the env files`);
+  return { ...o, loaded };
 }
 
 /** Headers and model names the target needs that the env files cannot carry: refused (exit 2) unless --force. */

@@ -42,6 +42,8 @@ export interface ServiceUse {
   composeFile: string;
   line: number;
   reason: string;
+  /** How: a reference in `environment:` names the variable; `env_file` hands over the whole file. */
+  via: 'environment' | 'env_file' | 'mount';
 }
 
 const RANK: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
@@ -152,21 +154,33 @@ function adjust(c: Candidate, selector: FoundVariable | undefined): Candidate {
 export function consumers(scan: ProjectScan, vars: (FoundVariable | undefined)[]): ServiceUse[] {
   const uses: ServiceUse[] = [];
   for (const { composeFile, service } of composeServices(scan)) {
-    const reason = vars.map((v) => v && readsVia(service, v, composeFile)).find((r) => r);
-    if (reason) uses.push({ name: service.name, composeFile, line: service.line, reason });
+    const use = vars.map((v) => v && readsVia(service, v, composeFile)).find((r) => r);
+    if (use) uses.push({ name: service.name, composeFile, line: service.line, ...use });
   }
   return uses;
 }
 
-function readsVia(service: FoundService, v: FoundVariable, composeFile: string): string | undefined {
+function readsVia(service: FoundService, v: FoundVariable, composeFile: string): Pick<ServiceUse, 'reason' | 'via'> | undefined {
   const entry = service.environment.find((e) => e.name === v.name || e.refs.includes(v.name));
-  if (entry?.refs.includes(v.name)) return `environment: ${entry.name}=\${${v.name}} (${at(entry)}), filled from .env`;
-  if (entry && entry.file === v.file) return `environment: ${v.name} (${at(entry)})`;
+  if (entry?.refs.includes(v.name)) return { via: 'environment', reason: `interpolates \${${v.name}} in environment: ${entry.name} (${at(entry)}), filled from .env` };
+  if (entry && entry.file === v.file) return { via: 'environment', reason: `sets ${v.name} in environment: (${at(entry)})` };
   const file = path.posix.normalize(v.file);
-  if (service.envFiles.includes(file)) return `env_file ${file} (${composeFile}:${service.line})`;
-  if (service.mounts.includes(file)) return `a bind mount of ${file} into the container (${composeFile}:${service.line})`;
-  if (entry) return `environment: ${v.name} (${at(entry)})`;
+  if (service.envFiles.includes(file)) return { via: 'env_file', reason: `reads all of ${file} (env_file, ${composeFile}:${service.line})` };
+  if (service.mounts.includes(file)) return { via: 'mount', reason: `bind-mounts ${file} into the container (${composeFile}:${service.line})` };
+  if (entry) return { via: 'environment', reason: `sets ${v.name} in environment: (${at(entry)})` };
   return undefined;
+}
+
+/**
+ * Databases, storage, search, auth and proxies that apps ship beside themselves. One that reads the
+ * env file through env_file holds the key but is no LLM caller: said, and rated low, not hidden.
+ */
+const INFRASTRUCTURE = /^(postgres(ql)?|pgvector|mysql|mariadb|mongo(db)?|redis|valkey|memcached|minio|casdoor|keycloak|authentik|searxng|meilisearch|elasticsearch|opensearch|chroma(db)?|qdrant|weaviate|milvus|nginx|traefik|caddy|rabbitmq|kafka|zookeeper|etcd)$/;
+
+/** The well-known infrastructure name a service's own name or image carries, if any. */
+export function infrastructureName(service: Pick<FoundService, 'name' | 'image'>): string | undefined {
+  const image = service.image?.split('@')[0]!.split(':')[0]!.split('/').pop();
+  return [service.name, image].find((n) => n !== undefined && INFRASTRUCTURE.test(n.toLowerCase()));
 }
 
 /** Compose `environment:` entries that set `name` to a literal: env files cannot change what the app sees. */

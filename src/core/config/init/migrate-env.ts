@@ -18,11 +18,29 @@ export function renderMigrateEnv(plan: InitPlan): string {
     '# Written by `migrate init`: the providers migrate talks to. Read by migrate only, never by the app.',
     '# Keep it private (mode 0600) and out of git and images: it holds API keys.',
     `# The legacy key, copied from ${from}, so a rollback still has it after the cut-over.`,
+  ];
+  const note = plan.target.guessed
+    ? '# The new provider: uncomment these two lines and fill them in.'
+    : `# The new provider, ${plan.target.note?.replace(/^from \.env\.migrate: /, '') ?? ''}.`;
+  const { LEGACY_BASE_URL, LEGACY_API_KEY, TARGET_BASE_URL, TARGET_API_KEY } = plan.migrateEnv;
+  return [
+    ...header,
+    assignment('LEGACY_BASE_URL', LEGACY_BASE_URL, 'https://api.openai.com/v1'),
+    assignment('LEGACY_API_KEY', LEGACY_API_KEY, 'sk-…'),
+    '',
+    note,
+    assignment('TARGET_BASE_URL', TARGET_BASE_URL, 'https://relay.example/v1'),
+    assignment('TARGET_API_KEY', TARGET_API_KEY, 'sk-…'),
     '',
   ].join('\n');
-  const legacy = print(setKeys(parse(header), { LEGACY_BASE_URL: plan.migrateEnv.LEGACY_BASE_URL, LEGACY_API_KEY: plan.migrateEnv.LEGACY_API_KEY }));
-  const note = plan.target.guessed ? '# The new provider: fill these in.\n' : `# The new provider, ${plan.target.note?.replace(/^from \.env\.migrate: /, '') ?? ''}.\n`;
-  return print(setKeys(parse(`${legacy}\n${note}`), { TARGET_BASE_URL: plan.migrateEnv.TARGET_BASE_URL, TARGET_API_KEY: plan.migrateEnv.TARGET_API_KEY }));
+}
+
+/**
+ * A value init does not know is written as a commented example, never as `NAME=`: an empty value
+ * counts as set, so it would hide the same variable set in the environment or in `.env`.
+ */
+function assignment(name: string, value: string, example: string): string {
+  return value === '' ? `# ${name}=${example}` : print(setKeys(parse(''), { [name]: value })).trimEnd();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type Candidate, type Finding, consumers, describeCandidate, findCandidates, findModels, literalOverrides } from './detect.js';
+import { type Candidate, type Finding, consumers, describeCandidate, findCandidates, findModels, infrastructureName, literalOverrides } from './detect.js';
 import { type Confidence, OPENAI_DEFAULT_URL, isAzure, isOpenAiNamed, isOtherProvider } from './conventions.js';
 import type { FoundComposeFile, FoundVariable, ProjectScan } from './scan.js';
 
@@ -12,8 +12,12 @@ export interface PlannedProvider {
 export interface PlannedEnvironment {
   name: string;
   envFile: string;
-  /** `services` only when init found the ones that read the chosen variables (`matched`). */
-  compose?: { files: string[]; services: string[]; matched: boolean; all: string[] };
+  /**
+   * `services`: the ones found to read the chosen variables (`matched`). Written as `services:` only
+   * when a person chose another set at the prompt (`explicit`): the list means "exactly these", and
+   * left out migrate derives every reader of the env files from the compose model.
+   */
+  compose?: { files: string[]; services: string[]; matched: boolean; explicit: boolean; all: string[] };
   cutover: Record<string, string>;
   modelVariables: string[];
 }
@@ -152,8 +156,10 @@ function planEnvironment(envFile: string, scan: ProjectScan, vars: (FoundVariabl
   const sub: ProjectScan = { envFiles: scan.envFiles, composeFiles: files };
   const all = [...new Set(files.flatMap((f) => f.services.map((s) => s.name)))];
   const found = [...new Set(consumers(sub, vars).map((u) => u.name))];
-  const services = chosenServices ? chosenServices.filter((s) => all.includes(s)) : found;
-  return { name, envFile, compose: { files: files.map((f) => f.file), services, matched: services.length > 0, all } };
+  const chosen = chosenServices?.filter((s) => all.includes(s));
+  const explicit = chosen !== undefined && [...chosen].sort().join(',') !== [...found].sort().join(',');
+  const services = explicit ? chosen : found;
+  return { name, envFile, compose: { files: files.map((f) => f.file), services, matched: services.length > 0, explicit, all } };
 }
 
 function composeFilesFor(name: string, composeFiles: FoundComposeFile[]): FoundComposeFile[] {
@@ -171,7 +177,10 @@ function serviceFindings(env: PlannedEnvironment, scan: ProjectScan, chosen: Can
   const uses = consumers({ envFiles: scan.envFiles, composeFiles: files }, [chosen?.url, chosen?.key]);
   const found: Finding[] = env.compose.services.map((name) => {
     const use = uses.find((u) => u.name === name);
-    return { kind: 'service', service: name, at: use ? `${use.composeFile}:${use.line}` : '-', confidence: use ? 'high' : ('medium' as Confidence), reason: use ? `reads them through ${use.reason}` : 'chosen at the prompt' };
+    if (!use) return { kind: 'service', service: name, at: '-', confidence: 'medium' as Confidence, reason: 'chosen at the prompt' };
+    const infra = use.via === 'env_file' ? infrastructureName(serviceNamed(files, name)) : undefined;
+    const reason = infra ? `${use.reason}: holds the key, but ${infra} is no LLM caller; recreated with ${env.envFile} all the same` : use.reason;
+    return { kind: 'service', service: name, at: `${use.composeFile}:${use.line}`, confidence: infra ? 'low' : 'high', reason };
   });
   const rest = env.compose.all.filter((s) => !env.compose!.services.includes(s));
   if (env.compose.services.length === 0) {
@@ -180,6 +189,11 @@ function serviceFindings(env: PlannedEnvironment, scan: ProjectScan, chosen: Can
     found.push({ kind: 'skipped', service: rest.join(', '), at: env.compose.files.join(', '), confidence: 'high', reason: 'do not read the chosen variables: not recreated' });
   }
   return found;
+}
+
+function serviceNamed(files: FoundComposeFile[], name: string): { name: string; image?: string } {
+  const defs = files.flatMap((f) => f.services.filter((s) => s.name === name));
+  return { name, image: defs.map((s) => s.image).filter(Boolean).pop() };
 }
 
 function escape(text: string): string {

@@ -66,8 +66,15 @@ function environments(plan: InitPlan): string {
 
 function environment(env: PlannedEnvironment): string {
   const lines = [`  ${scalar(env.name)}:`, `    envFiles: ${list([env.envFile])}`];
-  if (env.compose?.matched) {
-    lines.push('    compose:', `      files: ${list(env.compose.files)}`, `      services: ${list(env.compose.services)}  # the services that read the variables below`);
+  if (env.compose?.explicit && env.compose.matched) {
+    lines.push('    compose:', `      files: ${list(env.compose.files)}`, `      services: ${list(env.compose.services)}  # chosen at the prompt: exactly these are recreated`);
+  } else if (env.compose?.matched) {
+    lines.push(
+      '    compose:',
+      `      files: ${list(env.compose.files)}`,
+      `      # services: ${list(env.compose.services)}  # these read the variables below. Left out, migrate recreates`,
+      `      # every service that reads ${env.envFile} (env_file, a bind mount, \${VAR}), derived from the compose files.`,
+    );
   } else if (env.compose) {
     lines.push(
       '    compose:',

@@ -26,6 +26,8 @@ export interface FoundService {
   environment: (FoundVariable & { refs: string[] })[];
   /** Host paths (relative to the compose file) of single-file bind mounts, e.g. `./.env:/app/.env`. */
   mounts: string[];
+  /** `image:` as written, if any. */
+  image?: string;
 }
 
 export interface FoundComposeFile {
@@ -73,13 +75,14 @@ export function readComposeFile(file: string, text: string): FoundComposeFile {
     file,
     services: services.items.filter(isPair).map((pair) => {
       const body = isMap(pair.value) ? pair.value : undefined;
-      const plain = (body?.toJSON() ?? {}) as { env_file?: unknown; volumes?: unknown };
+      const plain = (body?.toJSON() ?? {}) as { env_file?: unknown; volumes?: unknown; image?: unknown };
       return {
         name: String(isScalar(pair.key) ? pair.key.value : pair.key),
         line: lineOf(pair.key),
         envFiles: envFileEntries(plain.env_file).map((f) => path.posix.normalize(f)),
         environment: environmentEntries(file, body?.get('environment', true), lineOf),
         mounts: bindMounts(plain.volumes),
+        image: typeof plain.image === 'string' ? plain.image : undefined,
       };
     }),
   };

@@ -4,8 +4,8 @@ import { MIGRATE_ENV } from './migrate-env.js';
 import type { InitPlan } from './plan.js';
 
 /**
- * Variables the written config references that are set nowhere yet (or set empty, like the
- * placeholders in .env.migrate): the user's next step. `pending` is what .env.migrate would hold
+ * Variables the written config references that are set nowhere yet, or set empty (the target's
+ * are commented out in .env.migrate until filled in): the user's next step. `pending` is what .env.migrate would hold
  * when it has not been written (--dry-run).
  */
 export async function unsetVariables(plan: InitPlan, dir: string, env: NodeJS.ProcessEnv, pending: Record<string, string> = {}): Promise<string[]> {
