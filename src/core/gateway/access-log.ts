@@ -1,4 +1,4 @@
-import { open, stat, truncate } from 'node:fs/promises';
+import { open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { parseLogLine, type LogEntry } from './log-entry.js';
 
 // Reads the gateway's access log incrementally: each read continues from where the last one
@@ -11,7 +11,14 @@ export interface LogCursor {
   ino: number;
   /** Bytes after the last newline, not yet a line. */
   partial: Buffer;
+  /**
+   * The file's first bytes when the offset was taken. A log truncated and written past the old
+   * offset before the next read keeps its inode and looks grown; its new first line does not match.
+   */
+  head: Buffer;
 }
+
+const HEAD_BYTES = 64;
 
 export interface LogRead {
   entries: LogEntry[];
@@ -22,8 +29,24 @@ export interface LogRead {
 
 /** A cursor at the log's current end: what is written from now on is the window's. */
 export async function cursorAtEnd(file: string): Promise<LogCursor> {
-  const s = await stat(file);
-  return { offset: s.size, ino: s.ino, partial: Buffer.alloc(0) };
+  const handle = await open(file, 'r');
+  try {
+    const s = await handle.stat();
+    return { offset: s.size, ino: s.ino, partial: Buffer.alloc(0), head: await headOf(handle, s.size) };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A cursor at the start of the log (after migrate truncated it). */
+export function cursorAtStart(ino: number): LogCursor {
+  return { offset: 0, ino, partial: Buffer.alloc(0), head: Buffer.alloc(0) };
+}
+
+async function headOf(handle: FileHandle, size: number): Promise<Buffer> {
+  const head = Buffer.alloc(Math.min(HEAD_BYTES, size));
+  const { bytesRead } = await handle.read(head, 0, head.length, 0);
+  return head.subarray(0, bytesRead);
 }
 
 /**
@@ -35,14 +58,16 @@ export async function readSince(file: string, cursor: LogCursor): Promise<LogRea
   const handle = await open(file, 'r');
   try {
     const s = await handle.stat();
-    const restart = s.ino !== cursor.ino || s.size < cursor.offset;
+    const head = await headOf(handle, s.size);
+    const restart = s.ino !== cursor.ino || s.size < cursor.offset || !head.subarray(0, cursor.head.length).equals(cursor.head);
     const from = restart ? 0 : cursor.offset;
     const fresh = Buffer.alloc(s.size - from);
     const { bytesRead } = await handle.read(fresh, 0, fresh.length, from);
     const bytes = Buffer.concat([restart ? Buffer.alloc(0) : cursor.partial, fresh.subarray(0, bytesRead)]);
     const end = bytes.lastIndexOf(0x0a) + 1;
     const { entries, malformed } = parseLines(bytes.subarray(0, end).toString('utf8'));
-    return { entries, malformed, cursor: { offset: from + bytesRead, ino: s.ino, partial: Buffer.from(bytes.subarray(end)) } };
+    const partial = Buffer.from(bytes.subarray(end));
+    return { entries, malformed, cursor: { offset: from + bytesRead, ino: s.ino, partial, head: head.subarray(0, Math.min(head.length, from + bytesRead)) } };
   } finally {
     await handle.close();
   }

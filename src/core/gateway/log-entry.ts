@@ -47,7 +47,7 @@ export function parseLogLine(line: string): LogEntry | undefined {
     requestId: text(r.request_id),
     status,
     tries,
-    totalMs: totalSeconds * 1000,
+    totalMs: Math.round(totalSeconds * 1000), // nginx logs milliseconds
     ttfbMs: last?.headerMs,
     mirror: text(r.mirror) === '1',
   };
@@ -78,7 +78,7 @@ function triesOf(r: Record<string, unknown>): LogEntry['tries'] {
   return addresses.flatMap((address, i) => {
     if (address === undefined) return [];
     const header = num(headers[i]);
-    return [{ address, status: int(statuses[i]), headerMs: header === undefined ? undefined : header * 1000 }];
+    return [{ address, status: int(statuses[i]), headerMs: header === undefined ? undefined : Math.round(header * 1000) }];
   });
 }
 

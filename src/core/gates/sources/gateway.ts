@@ -1,4 +1,4 @@
-import { boundLog, cursorAtEnd, DEFAULT_MAX_LOG_BYTES, readSince, type LogCursor } from '../../gateway/access-log.js';
+import { boundLog, cursorAtEnd, cursorAtStart, DEFAULT_MAX_LOG_BYTES, readSince, type LogCursor } from '../../gateway/access-log.js';
 import type { LogEntry } from '../../gateway/log-entry.js';
 import { trafficByProvider, type NodeMap, type ProviderTraffic } from '../../gateway/traffic-stats.js';
 import { P99_MIN_SAMPLES } from '../stats/samples.js';
@@ -42,7 +42,7 @@ export function gatewaySource(opts: GatewaySourceOptions): RealTrafficSource {
     cursor = read.cursor;
     malformed += read.malformed;
     entries.push(...read.entries.filter((e) => e.environment === undefined || e.environment === opts.environment));
-    if (await boundLog(opts.file, opts.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES)) cursor = { ...cursor, offset: 0, partial: Buffer.alloc(0) };
+    if (await boundLog(opts.file, opts.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES)) cursor = cursorAtStart(cursor.ino);
   }
 
   return {
