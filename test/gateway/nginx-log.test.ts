@@ -13,11 +13,9 @@ import type { Figures, Reading, Thresholds } from '../../src/core/gates/types.js
 import { nodeMap } from '../../src/core/gateway/traffic-stats.js';
 import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { appAgent, startNginx, type NginxRig } from '../helpers/nginx.js';
+import { appAgent, gatewayLogFormat, startNginx, type NginxRig } from '../helpers/nginx.js';
 import { closedPort } from '../helpers/ports.js';
 
-/** The access log contract, as `migrate gateway setup` writes it (README: "Real-traffic gate"). */
-const LOG_FORMAT = `log_format migrate_gateway escape=json '{"time":"$time_iso8601","request_id":"$request_id","environment":"canary","provider":"$migrate_canary_provider","upstream":"$upstream_addr","status":"$status","upstream_status":"$upstream_status","request_time":"$request_time","upstream_header_time":"$upstream_header_time","upstream_connect_time":"$upstream_connect_time","mirror":"0"}';`;
 
 const limits: Thresholds = { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, p95RatioFloorMs: 50, minSamples: 20, alpha: 0.01 };
 
@@ -41,7 +39,8 @@ beforeAll(async () => {
   expect(include).toContain(`server 127.0.0.1:${deadPort};`);
   const logFile = path.join(logDir, 'access.json.log');
   rig = await startNginx({
-    include: `${include}\n${LOG_FORMAT}\n`,
+    include,
+    http: gatewayLogFormat('canary'),
     // A 1 s read timeout makes a slow provider a timeout within the test.
     server: `${renderLocation('canary').replace('proxy_read_timeout 300s', 'proxy_read_timeout 1s')}\naccess_log ${logFile} migrate_gateway;`,
   });
@@ -121,7 +120,7 @@ describe('the gateway source on a real nginx access log', () => {
     expect(r.target.ttfbP50Ms).toBeDefined();
     const c = evaluate(r, limits);
     expect(c.outcome).toBe('pass');
-    expect(combine([c]).reason).toMatch(new RegExp(`^real traffic: target 0\\.0% errors p95 \\d+ms \\(${r.target.requests} req\\), legacy 0\\.0% errors p95 \\d+ms \\(${r.legacy!.requests} req\\); latency vs legacy Mann-Whitney U=[\\d.]+ p=[\\d.<]+ n=${r.target.requests}/${r.legacy!.requests}$`));
+    expect(combine([c]).reason).toMatch(new RegExp(`^real traffic: target 0\\.0% errors p95 \\d+ms \\(${r.target.requests} req\\), legacy 0\\.0% errors p95 \\d+ms \\(${r.legacy!.requests} req\\); latency vs legacy Mann-Whitney U=[\\d.]+ p[=<][\\d.]+ n=${r.target.requests}/${r.legacy!.requests}$`));
   });
 
   it("splits errors into the provider's 5xx and nginx's timeouts, and the gate fails target", async () => {
@@ -142,7 +141,7 @@ describe('the gateway source on a real nginx access log', () => {
     expect(count(all, 'legacy', 504)).toBe(4);
     const c = evaluate(r, limits);
     expect(c.outcome).toBe('fail');
-    expect(c.reason).toMatch(/^error rate \d+\.\d% > 1\.0% \(\d+ errors; binomial p=[\d.<]+, vs legacy Fisher p=[\d.<]+ ≤ α 0\.01\); target \d+\.\d% errors \[\d+ 5xx\] p95 \d+ms \(\d+ req\), legacy \d+\.\d% errors \[\d+ timeout\]/);
+    expect(c.reason).toMatch(/^error rate \d+\.\d% > 1\.0% \(\d+ errors; binomial p[=<][\d.]+, vs legacy Fisher p[=<][\d.]+ ≤ α 0\.01\); target \d+\.\d% errors \[\d+ 5xx\] p95 \d+ms \(\d+ req\), legacy \d+\.\d% errors \[\d+ timeout\]/);
   }, 60_000);
 
   it('a log that cannot be read is an error reading, never a pass', async () => {

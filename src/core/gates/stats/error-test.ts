@@ -29,7 +29,7 @@ export function judgeErrorCount(target: Figures, legacy: Figures | undefined, li
   const binomialP = binomialUpperTail(k, n, limits.maxErrorRate);
   const baseline = legacy?.requests !== undefined && legacy.requests >= Math.max(1, limits.minSamples) ? legacy : undefined;
   const fisherP = baseline ? fisherUpperTail(k, n, baseline.errors ?? 0, baseline.requests!) : undefined;
-  const figures = [`binomial p=${pValue(binomialP)}`, ...(fisherP === undefined ? [] : [`vs legacy Fisher p=${pValue(fisherP)}`])].join(', ');
+  const figures = [`binomial ${pValue(binomialP)}`, ...(fisherP === undefined ? [] : [`vs legacy Fisher ${pValue(fisherP)}`])].join(', ');
   const head = `error rate ${pct(k / n)} > ${pct(limits.maxErrorRate)}`;
   const result = { binomialP, fisherP };
   if (k < MIN_ERRORS_TO_FAIL) return { ...result, outcome: 'inconclusive', reason: `${head} but ${k} error${k === 1 ? '' : 's'} < ${MIN_ERRORS_TO_FAIL} needed to fail` };

@@ -30,7 +30,7 @@ export function judgeLatency(targetMs: readonly number[], legacyMs: readonly num
   const [tv, lv] = [t[statistic], l[statistic]];
   const r = lv > 0 ? tv / lv : tv > 0 ? Infinity : 1;
   const alpha = limits.alpha ?? DEFAULT_ALPHA;
-  const figures = `Mann-Whitney U=${test.u} p=${pValue(test.p)} n=${test.n1}/${test.n2}`;
+  const figures = `Mann-Whitney U=${test.u} ${pValue(test.p)} n=${test.n1}/${test.n2}`;
   const slower = test.p <= alpha && r > limits.maxP95Ratio && tv - lv > limits.p95RatioFloorMs;
   const base = { ...test, statistic, target: tv, legacy: lv, ratio: r } as const;
   if (slower) {
