@@ -178,3 +178,29 @@ describe('the error gate on small counts', () => {
     expect(counts(1, 100).outcome).toBe('pass');
   });
 });
+
+describe('probes carry their latencies: the same statistics apply', () => {
+  const probes = (target: number[], legacy: number[], errors = 0): Reading => ({
+    source: 'probes',
+    kind: 'measurement',
+    target: { requests: target.length, errors, p95Ms: summarize(target)?.p95 },
+    legacy: { requests: legacy.length, errors: 0, p95Ms: summarize(legacy)?.p95 },
+    samples: { target, legacy },
+  });
+  const probeLimits = { ...limits, maxP95Ms: 3000, p95RatioFloorMs: 50, minSamples: 3 };
+
+  it('a 100 ms spike among a few probes is not a rollback (it was, by a p95 ratio of 6 samples)', () => {
+    expect(evaluate(probes([300, 310, 305, 298, 302, 400], [300, 301, 299, 303, 298, 300]), probeLimits)).toMatchObject({
+      outcome: 'pass',
+      reason: 'error rate 0.0% ≤ 1.0%, p95 not judged (6 < 20 samples) over 6 requests',
+    });
+    const c = evaluate(probes([300, 310, 305, 298, 302, 297, 301, 400], [300, 301, 299, 303, 298, 300, 302, 299]), probeLimits);
+    expect(c).toMatchObject({ outcome: 'pass', reason: expect.stringMatching(/^error rate 0\.0% ≤ 1\.0%, p95 not judged \(8 < 20 samples\), vs legacy Mann-Whitney U=[\d.]+ p=0\.\d+ n=8\/8 over 8 requests$/) });
+  });
+
+  it('60 probes a side twice as slow fail with the test\'s figures', () => {
+    const random = rng(99);
+    const c = evaluate(probes(latencies(random, 60, 800, 0.3), latencies(random, 60, 400, 0.3)), probeLimits);
+    expect(c).toMatchObject({ outcome: 'fail', reason: expect.stringMatching(/^p95 \d+ms is [12]\.\d\dx legacy's \d+ms > 1\.20x \(Mann-Whitney U=[\d.]+ p<0\.0001 n=60\/60 ≤ α 0\.01\) over 60 requests$/) });
+  });
+});
