@@ -43,6 +43,7 @@ export function judgeTraffic(target: Figures, legacy: Figures | undefined, sampl
 
 /** "target 0.4% errors p95 812ms (241 req)"; the error kinds when there were errors. */
 function side(role: string, f: Figures): string {
+  if (f.requests === 0) return `${role} no requests`;
   const rate = errorRateOf(f);
   const kinds = f.errorKinds && (f.errors ?? 0) > 0 ? ` [${kindsText(f.errorKinds)}]` : '';
   const p95 = f.p95Ms === undefined ? '' : ` p95 ${ms(f.p95Ms)}`;

@@ -10,6 +10,8 @@ export type ErrorKind = 'server' | 'rateLimited' | 'connect' | 'timeout';
 export interface LogEntry {
   /** Epoch ms; whole seconds when only `time` ($time_iso8601) is logged, exact with `msec`. */
   at: number;
+  /** 1000 when `at` comes from `time` (it may be up to a second later than that), 1 from `msec`. */
+  resolutionMs: number;
   environment?: string;
   provider: Role;
   requestId?: string;
@@ -36,12 +38,12 @@ export function parseLogLine(line: string): LogEntry | undefined {
   const provider = text(r.provider);
   const status = int(text(r.status));
   const totalSeconds = num(text(r.request_time));
-  const at = timeOf(r);
-  if ((provider !== 'legacy' && provider !== 'target') || status === undefined || totalSeconds === undefined || at === undefined) return undefined;
+  const time = timeOf(r);
+  if ((provider !== 'legacy' && provider !== 'target') || status === undefined || totalSeconds === undefined || time === undefined) return undefined;
   const tries = triesOf(r);
   const last = tries[tries.length - 1];
   const entry: LogEntry = {
-    at,
+    ...time,
     environment: text(r.environment),
     provider,
     requestId: text(r.request_id),
@@ -89,13 +91,13 @@ function list(value: unknown): (string | undefined)[] {
   return t.split(/\s*[,:]\s+|\s+:\s*/).map((v) => text(v.trim()));
 }
 
-function timeOf(r: Record<string, unknown>): number | undefined {
+function timeOf(r: Record<string, unknown>): Pick<LogEntry, 'at' | 'resolutionMs'> | undefined {
   const msec = num(text(r.msec));
-  if (msec !== undefined) return Math.round(msec * 1000);
+  if (msec !== undefined) return { at: Math.round(msec * 1000), resolutionMs: 1 };
   const t = text(r.time);
   if (t === undefined) return undefined;
   const at = Date.parse(t);
-  return Number.isNaN(at) ? undefined : at;
+  return Number.isNaN(at) ? undefined : { at, resolutionMs: 1000 };
 }
 
 function text(value: unknown): string | undefined {

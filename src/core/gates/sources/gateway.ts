@@ -20,9 +20,6 @@ export interface RealTrafficSource extends GateSource {
   malformedLines(): number;
 }
 
-/** `time` ($time_iso8601) has whole seconds: a request logged in the window's first second belongs to it. */
-const TIME_SLACK_MS = 1000;
-
 /**
  * Real traffic from the gateway's access log: each read takes the lines written since the
  * last one (from the log's end when the ramp started), keeps the window's, and measures each
@@ -58,7 +55,8 @@ export function gatewaySource(opts: GatewaySourceOptions): RealTrafficSource {
         return { source: 'gateway', kind: 'error', message: `cannot read the access log ${opts.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
       }
       // Windows only move forward, so older lines can go.
-      entries = entries.filter((e) => e.at + TIME_SLACK_MS > w.from);
+      // `time` ($time_iso8601) has whole seconds: a line logged in the window's first second belongs to it.
+      entries = entries.filter((e) => e.at + e.resolutionMs > w.from);
       const traffic = trafficByProvider(entries.filter((e) => e.at <= w.to), opts.nodes);
       return {
         source: 'gateway',
