@@ -67,8 +67,12 @@ interface Answer {
 
 /** An app's chat completion through the gateway: the status and which provider served it. */
 function chat(): Promise<Answer> {
+  return chatVia(rig.url);
+}
+
+function chatVia(base: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${rig.url}/v1/chat/completions`, { method: 'POST', agent: appAgent, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } }, (res) => {
+    const req = http.request(`${base}/v1/chat/completions`, { method: 'POST', agent: appAgent, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } }, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode ?? 0, provider: String(res.headers['x-migrate-provider']) }));
     });
@@ -150,4 +154,35 @@ describe('the gateway source on a real nginx access log', () => {
     expect(r).toMatchObject({ kind: 'error', message: expect.stringContaining('ENOENT') });
     expect(evaluate(r, limits).outcome).toBe('error');
   });
+});
+
+describe('a provider nginx cannot connect to', () => {
+  it("is counted as connect errors from nginx's own 502s, on the dead node", async () => {
+    const dead = await closedPort();
+    const logFile = path.join(logDir, 'dead.json.log');
+    const providers = { legacy: { baseUrl: `http://127.0.0.1:${dead}/v1`, apiKey: legacy.apiKey }, target: { baseUrl: target.url, apiKey: target.apiKey } };
+    const deadRig = await startNginx({
+      include: renderNginxInclude({ environment: 'canary', weight: 50, splitKey: '$request_id', providers }),
+      server: `${renderLocation('canary')}\naccess_log ${logFile} migrate_gateway;`,
+      http: gatewayLogFormat('canary'),
+    });
+    try {
+      const s = gatewaySource({ file: logFile, environment: 'canary', nodes: { legacy: nodeMap('legacy', providers.legacy), target: nodeMap('target', providers.target) } });
+      await s.start();
+      const answers: Answer[] = [];
+      for (let i = 0; i < 40; i++) answers.push(await chatVia(deadRig.url));
+      const deadline = Date.now() + 10_000;
+      let r: Reading;
+      do r = await s.read({ env: 'canary', stageIndex: 0, weight: 50, from: started, to: Date.now() + 1000 });
+      while (r.kind === 'measurement' && (r.target.requests ?? 0) + (r.legacy?.requests ?? 0) < 40 && Date.now() < deadline);
+      if (r.kind !== 'measurement') throw new Error(JSON.stringify(r));
+      expect(count(answers, 'legacy')).toBeGreaterThan(5);
+      expect(count(answers, 'legacy', 502)).toBe(count(answers, 'legacy'));
+      expect(r.legacy).toMatchObject({ requests: count(answers, 'legacy'), errors: count(answers, 'legacy'), errorKinds: { server: 0, rateLimited: 0, connect: count(answers, 'legacy'), timeout: 0 } });
+      expect(r.legacy!.nodes).toEqual({ legacy: { requests: count(answers, 'legacy'), errors: count(answers, 'legacy') } });
+      expect(r.target).toMatchObject({ requests: count(answers, 'target'), errors: 0 });
+    } finally {
+      await deadRig.stop();
+    }
+  }, 30_000);
 });
