@@ -93,3 +93,14 @@ describe('gatewaySource', () => {
     expect(evaluate(r, limits)).toMatchObject({ outcome: 'error', reason: `gateway: cannot read the access log ${path.join(dir, 'nope.log')}: ENOENT` });
   });
 });
+
+describe('gatewaySource read concurrently', () => {
+  it('counts each line once when the live line and a decision read at the same time', async () => {
+    const s = gatewaySource({ file, environment: 'canary', nodes });
+    await s.start();
+    await appendFile(file, line(10_000).repeat(7));
+    const w = { env: 'canary', stageIndex: 0, weight: 5, from: 9_000, to: 30_000 };
+    const [a, b] = await Promise.all([s.read(w), s.read(w)]);
+    expect([measurement(a).target.requests, measurement(b).target.requests]).toEqual([7, 7]);
+  });
+});

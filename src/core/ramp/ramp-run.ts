@@ -215,7 +215,7 @@ export class RampRun {
         interactive: o.interactive,
       },
       sources: sources.all,
-      probes: sources.probes,
+      live: sources.gateway ?? sources.probes,
       limits: o.settings.gates,
       interrupts,
       prompter: o.prompter,

@@ -30,7 +30,15 @@ export function gatewaySource(opts: GatewaySourceOptions): RealTrafficSource {
   let entries: LogEntry[] = [];
   let malformed = 0;
 
-  async function catchUp(): Promise<void> {
+  // The live line and the decisions both read: one catch-up at a time, or lines would count twice.
+  let queue: Promise<void> = Promise.resolve();
+  function catchUp(): Promise<void> {
+    const next = queue.catch(() => undefined).then(readNew);
+    queue = next;
+    return next;
+  }
+
+  async function readNew(): Promise<void> {
     if (!cursor) {
       cursor = await cursorAtEnd(opts.file);
       return;
