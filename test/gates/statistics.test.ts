@@ -79,6 +79,15 @@ describe('distribution functions against known values', () => {
     expect(r).toMatchObject({ u: 64, n1: 8, n2: 8 });
     expect(r.p).toBeLessThan(0.001);
     expect(mannWhitneyGreater([1, 2, 3, 4, 5, 6, 7, 8], [10, 11, 12, 13, 14, 15, 16, 17]).p).toBeGreaterThan(0.999);
+    // Exact without ties: only 1 of the C(16, 8) = 12870 orderings puts all eight above.
+    expect(r.p).toBeCloseTo(1 / 12870, 12);
+    // U ≥ 1 for 3 vs 4 values: every ordering but the one with U = 0, 34 of 35.
+    expect(mannWhitneyGreater([1, 2, 4], [3, 5, 6, 7]).p).toBeCloseTo(34 / 35, 12);
+    // The exact and the normal tail agree where both apply (20 a side, a shift of 3).
+    const exact = mannWhitneyGreater(Array.from({ length: 20 }, (_, i) => 2 * i + 6.5), Array.from({ length: 20 }, (_, i) => 2 * i));
+    const normal = normalUpperTail((exact.u - 200 - 0.5) / Math.sqrt((400 * 41) / 12));
+    expect(exact.p).toBeGreaterThan(0.01);
+    expect(Math.abs(exact.p - normal)).toBeLessThan(0.002);
     // All tied: no evidence either way.
     expect(mannWhitneyGreater([5, 5, 5], [5, 5, 5]).p).toBe(1);
     // A textbook value: U = 3 for (1,2,4) vs (3,5,6,7)... as the "greater" statistic of the first sample.
