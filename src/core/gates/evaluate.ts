@@ -1,6 +1,6 @@
 import { ms, pct, ratio, requests } from './format.js';
 import { judgeTraffic } from './judge-traffic.js';
-import { judgeLatency } from './stats/latency-test.js';
+import { judgeLatency, latencyFigures } from './stats/latency-test.js';
 import { P95_MIN_SAMPLES } from './stats/samples.js';
 import type { Check, Figures, LatencySamples, Reading, Thresholds } from './types.js';
 
@@ -51,7 +51,7 @@ function judgeFigures(target: Figures, legacy: Figures | undefined, limits: Thre
 
 function judgeSampled(rate: number | undefined, target: Figures, samples: LatencySamples, limits: Thresholds, over: string): Pick<Check, 'outcome' | 'reason' | 'tests'> {
   const latency = samples.legacy ? judgeLatency(samples.target, samples.legacy, limits) : undefined;
-  const tests = latency ? { latency: { u: latency.u, p: latency.p, n1: latency.n1, n2: latency.n2, statistic: latency.statistic, ratio: latency.ratio } } : undefined;
+  const tests = latency ? { latency: latencyFigures(latency) } : undefined;
   if (latency?.outcome === 'fail') return { outcome: 'fail', reason: `${latency.reason}${over}`, tests };
   const p95 = samples.target.length >= P95_MIN_SAMPLES ? target.p95Ms : undefined;
   const parts = [passReason(rate, p95, undefined, limits)];

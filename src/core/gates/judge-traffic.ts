@@ -1,7 +1,7 @@
 import { errorRateOf } from './evaluate.js';
 import { ms, pct, requests } from './format.js';
 import { judgeErrorCount } from './stats/error-test.js';
-import { judgeLatency } from './stats/latency-test.js';
+import { judgeLatency, latencyFigures } from './stats/latency-test.js';
 import { P95_MIN_SAMPLES } from './stats/samples.js';
 import type { Check, Figures, LatencySamples, Thresholds } from './types.js';
 
@@ -25,7 +25,7 @@ export function judgeTraffic(target: Figures, legacy: Figures | undefined, sampl
   const p95Over = n >= P95_MIN_SAMPLES && target.p95Ms !== undefined && target.p95Ms > limits.maxP95Ms;
   const tests = {
     errors: errors.binomialP === undefined ? undefined : { binomialP: errors.binomialP, fisherP: errors.fisherP },
-    latency: latency && { u: latency.u, p: latency.p, n1: latency.n1, n2: latency.n2, statistic: latency.statistic, ratio: latency.ratio },
+    latency: latency && latencyFigures(latency),
   };
   const fails = [
     ...(errors.outcome === 'fail' ? [errors.reason!] : []),

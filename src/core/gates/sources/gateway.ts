@@ -54,6 +54,7 @@ export function gatewaySource(opts: GatewaySourceOptions): RealTrafficSource {
     name: 'gateway',
     malformedLines: () => malformed,
     async start() {
+      // A log that is not there yet is the first read's error to report, not the apply's.
       if (!cursor) cursor = await cursorAtEnd(opts.file).catch(() => undefined);
     },
     async read(w: WindowSpec): Promise<Reading> {

@@ -1,6 +1,6 @@
 import { summarize } from '../../stats.js';
 import { ms, pValue, ratio } from '../format.js';
-import type { Thresholds } from '../types.js';
+import type { Check, Thresholds } from '../types.js';
 import { mannWhitneyGreater, type RankTest } from './mann-whitney.js';
 import { DEFAULT_ALPHA, P95_MIN_SAMPLES, RANK_TEST_MIN_SAMPLES } from './samples.js';
 
@@ -37,4 +37,9 @@ export function judgeLatency(targetMs: readonly number[], legacyMs: readonly num
     return { ...base, outcome: 'fail', reason: `${statistic} ${ms(tv)} is ${ratio(r)} legacy's ${ms(lv)} > ${ratio(limits.maxP95Ratio)} (${figures} ≤ α ${alpha})` };
   }
   return { ...base, outcome: 'pass', reason: figures };
+}
+
+/** What a check stores of the test: U, p, n and the effect size. */
+export function latencyFigures(j: LatencyJudgement): NonNullable<NonNullable<Check['tests']>['latency']> {
+  return { u: j.u, p: j.p, n1: j.n1, n2: j.n2, statistic: j.statistic, ratio: j.ratio };
 }
