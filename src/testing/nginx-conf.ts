@@ -2,7 +2,8 @@
 // driver's file: the tests' real nginx and bench/fault-to-safety.js start it from this config.
 import path from 'node:path';
 
-export function nginxMainConfig(prefix: string, port: number, includeFile: string, server: string): string {
+/** `http`: extra http {} directives, e.g. a log_format the server's access_log uses. */
+export function nginxMainConfig(prefix: string, port: number, includeFile: string, server: string, http = ''): string {
   const temp = (name: string) => `    ${name}_temp_path ${path.join(prefix, `${name}_temp`)};`;
   return [
     // Workers as root (we are root in CI) so they can use the private temp dirs.
@@ -17,6 +18,7 @@ export function nginxMainConfig(prefix: string, port: number, includeFile: strin
     temp('fastcgi'),
     temp('uwsgi'),
     temp('scgi'),
+    ...(http ? http.split('\n').map((line) => `    ${line}`) : []),
     `    include ${includeFile};`,
     '    server {',
     `        listen 127.0.0.1:${port};`,

@@ -153,6 +153,20 @@ describe('validation errors', () => {
     );
   });
 
+  it('asks for a log when the gateway source is on and the environment has no nginx accessLog', async () => {
+    const yaml = minimalYaml(
+      ['environments:', '  canary:', '    envFiles: [.env]', '    traffic: { driver: nginx, file: migrate.conf }', 'ramp:', '  sources: { gateway: {} }'].join('\n'),
+    );
+    const err = await failure(loadConfig({ cwd: project({ 'migrate.yaml': yaml }), env: KEYS }));
+    expect(err.message).toBe(
+      'migrate.yaml:15 ramp.sources.gateway: no access log for environment "canary": set log here, or environments.canary.traffic.accessLog (nginx driver)',
+    );
+    const fixed = yaml.replace('file: migrate.conf', 'file: migrate.conf, accessLog: /var/log/nginx/migrate.json.log');
+    const loaded = await loadConfig({ cwd: project({ 'migrate.yaml': fixed }), env: KEYS });
+    expect(loaded.config.environments.canary!.traffic).toMatchObject({ accessLog: '/var/log/nginx/migrate.json.log' });
+    expect(loaded.config.ramp.gates.alpha).toBe(0.01);
+  });
+
   it('checks what relates parts of the file: requires, node ids, stage order', async () => {
     const yaml = minimalYaml(
       [

@@ -193,6 +193,8 @@ describe('sources from config', () => {
       client: new ProbeClient(),
       configDir: process.cwd(),
       run: createRunner(),
+      environment: 'canary',
+      traffic: { driver: 'env', weightKey: 'LLM_TARGET_WEIGHT' },
     });
     expect(all.map((s) => s.name)).toEqual(['probes', 'command', 'webhook']);
     expect(probes).toBe(all[0]);

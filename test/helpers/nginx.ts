@@ -32,6 +32,8 @@ export interface NginxRigOptions {
   include: string;
   /** Server-block directives, e.g. the driver's `location` (renderLocation). */
   server: string;
+  /** http-block directives outside the driver's include (it is rewritten), e.g. a log_format. */
+  http?: string;
 }
 
 export async function startNginx(opts: NginxRigOptions): Promise<NginxRig> {
@@ -41,7 +43,7 @@ export async function startNginx(opts: NginxRigOptions): Promise<NginxRig> {
   const includeFile = path.join(prefix, 'migrate.conf');
   const confFile = path.join(prefix, 'nginx.conf');
   await writeFile(includeFile, opts.include, { mode: 0o600 });
-  await writeFile(confFile, nginxMainConfig(prefix, port, includeFile, opts.server));
+  await writeFile(confFile, nginxMainConfig(prefix, port, includeFile, opts.server, opts.http));
   const errorLogFile = path.join(prefix, 'logs', 'error.log');
   const args = ['-p', prefix, '-e', errorLogFile, '-c', confFile];
   const child = spawn(NGINX_BIN, [...args, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -103,4 +105,13 @@ function canConnect(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/**
+ * The gateway's access log contract (README: "Real-traffic gate"): one JSON object a line,
+ * every value a string. `migrate gateway setup` writes it; tests of the reader use this copy.
+ */
+export function gatewayLogFormat(environment = 'canary'): string {
+  const v = `migrate_${environment}`;
+  return `log_format migrate_gateway escape=json '{"time":"$time_iso8601","request_id":"$request_id","environment":"${environment}","provider":"$${v}_provider","upstream":"$upstream_addr","status":"$status","upstream_status":"$upstream_status","request_time":"$request_time","upstream_header_time":"$upstream_header_time","upstream_connect_time":"$upstream_connect_time","mirror":"0"}';`;
 }

@@ -1,3 +1,4 @@
+import { effectiveRamp } from './ramp.js';
 import type { Config } from './schema.js';
 import type { KeyPath } from './source.js';
 import { didYouMean } from './suggest.js';
@@ -9,7 +10,18 @@ export interface Finding {
 
 /** Rules the schema cannot express because they relate one part of the file to another. */
 export function crossChecks(config: Config): Finding[] {
-  return [...uniqueNodeIds(config), ...knownRequires(config), ...rampStages(config)];
+  return [...uniqueNodeIds(config), ...knownRequires(config), ...rampStages(config), ...gatewayLogs(config)];
+}
+
+/** `sources.gateway: {}` needs a log: its own, or the nginx driver's accessLog. */
+function gatewayLogs(config: Config): Finding[] {
+  return Object.entries(config.environments).flatMap(([name, env]) => {
+    const gateway = effectiveRamp(config, env).sources.gateway;
+    if (!gateway || gateway.log !== undefined) return [];
+    if (env.traffic.driver === 'nginx' && env.traffic.accessLog !== undefined) return [];
+    const path = env.ramp?.sources?.gateway !== undefined ? ['environments', name, 'ramp', 'sources', 'gateway'] : ['ramp', 'sources', 'gateway'];
+    return [{ path, text: `no access log for environment "${name}": set log here, or environments.${name}.traffic.accessLog (nginx driver)` }];
+  });
 }
 
 function uniqueNodeIds(config: Config): Finding[] {

@@ -77,6 +77,7 @@ export const nginxDriverSchema = z.strictObject({
   /** Run nginx inside this compose service (compose exec) instead of on the host. */
   service: z.string().optional(),
   splitKey: z.string().default('$request_id'),
+  accessLog: z.string().optional().meta({ description: "the gateway's JSON access log, read by the real-traffic gate (ramp.sources.gateway)" }),
 });
 
 export const commandDriverSchema = z.strictObject({
@@ -94,6 +95,12 @@ export const gatesSchema = z.strictObject({
   /** The ratio gate fails only when target is also this much slower: 3 ms against 2 ms is "1.5x" yet noise (0: the ratio alone decides). */
   p95RatioFloorMs: z.number().nonnegative().default(50),
   minSamples: z.number().int().nonnegative().default(20),
+  alpha: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .default(0.01)
+    .meta({ description: "false-alarm rate of the statistical gates: a healthy target fails at most this share of windows" }),
   /** Inconclusive windows tolerated (each extends the soak) before pausing or failing. */
   maxExtensions: z.number().int().nonnegative().default(2),
   /** Consecutive source errors tolerated before aborting. */
@@ -111,6 +118,11 @@ export const prometheusSourceSchema = z.strictObject({
   timeoutMs: z.number().int().positive().default(5000),
 });
 
+export const gatewaySourceSchema = z.union([
+  z.literal(false),
+  z.strictObject({ log: z.string().min(1).optional().meta({ description: "the access log (default: the nginx driver's accessLog)" }) }),
+]);
+
 export const sourcesSchema = z.strictObject({
   probes: z
     .union([
@@ -121,6 +133,9 @@ export const sourcesSchema = z.strictObject({
   prometheus: prometheusSourceSchema.optional(),
   command: argv.optional().meta({ description: 'exit 0 passes the stage; JSON {"verdict":"pass|fail|inconclusive"} on stdout is honoured' }),
   webhook: url.optional().meta({ description: 'POSTed the stage; answers {"verdict":"pass|fail|inconclusive"}' }),
+  gateway: gatewaySourceSchema.optional().meta({
+    description: "real traffic from the gateway's access log; on by default when the traffic driver is nginx with an accessLog (false: off)",
+  }),
 });
 
 export const rampSchema = z.strictObject({
@@ -150,6 +165,7 @@ export const environmentRampSchema = z.strictObject({
       prometheus: prometheusSourceSchema.optional(),
       command: argv.optional(),
       webhook: url.optional(),
+      gateway: gatewaySourceSchema.optional(),
     })
     .optional(),
   webhook: url.optional(),

@@ -20,6 +20,8 @@ export function combine(checks: Check[]): Combined {
 
 /** Name the source only when there are several, so the common one-source line stays short. */
 function label(check: Check, count: number): string {
+  // A labelled source always says which traffic it judged ("real traffic: …").
+  if (check.label) return `${check.label}: ${check.reason}`;
   if (count === 1 || check.outcome === 'error' || check.reason.startsWith(check.source)) return check.reason;
   return `${check.source}: ${check.reason}`;
 }

@@ -22,3 +22,8 @@ export function requests(n: number): string {
 export function seconds(msValue: number): string {
   return `${Math.round(msValue / 1000)}s`;
 }
+
+/** A test's p-value as "p=0.041" (two significant digits), or "p<0.0001" rather than a string of zeros. */
+export function pValue(p: number): string {
+  return p < 0.0001 ? 'p<0.0001' : `p=${Number(p.toPrecision(2))}`;
+}

@@ -10,6 +10,20 @@ export interface Figures {
   p95Ms?: number;
   /** 401/403 answers: a bad key never heals by waiting, so one fails the stage at once. */
   authFailures?: number;
+  /** Real traffic (the gateway's log): the errors by kind, more percentiles, TTFB and per node. */
+  errorKinds?: { server: number; rateLimited: number; connect: number; timeout: number };
+  p50Ms?: number;
+  /** Only with at least 100 samples: fewer cannot tell a p99 from the maximum. */
+  p99Ms?: number;
+  ttfbP50Ms?: number;
+  ttfbP95Ms?: number;
+  nodes?: Record<string, { requests: number; errors: number }>;
+}
+
+/** Per-request latencies (ms) behind a measurement, for the rank test; never stored. */
+export interface LatencySamples {
+  target: number[];
+  legacy?: number[];
 }
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
@@ -17,7 +31,17 @@ export type Outcome = Verdict | 'error';
 
 /** What one source said for one interval. */
 export type Reading =
-  | { source: string; kind: 'measurement'; target: Figures; legacy?: Figures }
+  | {
+      source: string;
+      kind: 'measurement';
+      target: Figures;
+      legacy?: Figures;
+      samples?: LatencySamples;
+      /** Per-request counts: judge the error rate with the binomial and Fisher tests (the gateway). */
+      countedErrors?: boolean;
+      /** Names the source in the decision line, e.g. "real traffic". */
+      label?: string;
+    }
   | { source: string; kind: 'verdict'; verdict: Verdict; detail?: string }
   | { source: string; kind: 'error'; message: string };
 
@@ -30,6 +54,10 @@ export interface Check {
   /** The figures behind the outcome, for the state file, the audit log and `migrate status`. */
   target?: Figures;
   legacy?: Figures;
+  /** The statistical tests' figures, for the state file and --json. */
+  tests?: { errors?: { binomialP?: number; fisherP?: number }; latency?: { u: number; p: number; n1: number; n2: number; statistic: string; ratio: number } };
+  /** Always prefixed to the reason in the decision line (e.g. "real traffic"). */
+  label?: string;
 }
 
 export interface Thresholds {
@@ -39,6 +67,8 @@ export interface Thresholds {
   /** Below this difference a p95 ratio is noise: the ratio gate fails only when target is also this much slower. */
   p95RatioFloorMs: number;
   minSamples: number;
+  /** The tests' false-alarm rate (gates.alpha); 0.01 when unset. */
+  alpha?: number;
 }
 
 /** The window a reading covers, handed to every source. */

@@ -74,6 +74,8 @@ export class RampRun {
       client,
       configDir: this.o.loaded.dir,
       run: createRunner({ signal: interrupts.stopSignal }),
+      environment: this.o.environment,
+      traffic: this.o.env.traffic,
     });
     try {
       return await this.stages(sources, interrupts);
@@ -138,6 +140,8 @@ export class RampRun {
       if (weight >= 100 && !(await this.confirmed(`Cut ${o.environment} over: all traffic to target and the env files pointed at it for good?`))) {
         return this.pause('the cut-over to 100% was not confirmed', true);
       }
+      // The log's end before the weight moves: the stage's real traffic is what comes after.
+      await sources.gateway?.start();
       const applied = await this.apply(i, weight);
       if (applied !== undefined) return applied;
       // A signal that came while the weight was applied: the step finished, now stop.
@@ -211,7 +215,7 @@ export class RampRun {
         interactive: o.interactive,
       },
       sources: sources.all,
-      probes: sources.probes,
+      live: sources.gateway ?? sources.probes,
       limits: o.settings.gates,
       interrupts,
       prompter: o.prompter,

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decide, measureWindow, startSoak, type Decision, type SoakPolicy, type SoakState } from '../gates/controller.js';
 import { readChecks } from '../gates/sources/read.js';
-import type { ProbeSource } from '../gates/sources/probes.js';
 import type { Figures, GateSource, Thresholds } from '../gates/types.js';
 import type { RollbackRequest } from '../state/ramp.js';
 import type { Interrupts } from './interrupts.js';
@@ -24,7 +23,8 @@ export interface SoakDeps {
   environment: string;
   policy: SoakPolicy;
   sources: GateSource[];
-  probes?: ProbeSource;
+  /** The source the live line shows: real traffic when the gateway source is on, else the probes. */
+  live?: GateSource;
   limits: Thresholds;
   interrupts: Interrupts;
   prompter: Prompter;
@@ -157,14 +157,14 @@ async function gateFailure(deps: SoakDeps, soak: SoakState): Promise<string | un
   return decision.line;
 }
 
-/** Refresh the live line with the probes' figures for the window so far. */
+/** Refresh the live line with the live source's figures for the window so far. */
 async function tick(deps: SoakDeps, soak: SoakState, view: Pick<LiveView, 'stage' | 'of' | 'weight'>): Promise<void> {
   if (!deps.onTick) return;
   const now = Date.now();
   let target: Figures | undefined;
   let legacy: Figures | undefined;
-  if (deps.probes) {
-    const reading = await deps.probes.read({ ...measureWindow(soak, deps.policy, now), env: deps.environment, stageIndex: soak.stageIndex, weight: soak.weight });
+  if (deps.live) {
+    const reading = await deps.live.read({ ...measureWindow(soak, deps.policy, now), env: deps.environment, stageIndex: soak.stageIndex, weight: soak.weight });
     if (reading.kind === 'measurement') ({ target, legacy } = reading);
   }
   deps.onTick({ ...view, elapsedMs: now - soak.startedAt, soakMs: soak.endsAt - soak.startedAt, target, legacy });

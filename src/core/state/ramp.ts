@@ -21,6 +21,19 @@ const figures = z.object({
   errorRate: z.number().optional(),
   p95Ms: z.number().optional(),
   authFailures: z.number().optional(),
+  // Real traffic (the gateway source).
+  errorKinds: z.object({ server: z.number(), rateLimited: z.number(), connect: z.number(), timeout: z.number() }).optional(),
+  p50Ms: z.number().optional(),
+  p99Ms: z.number().optional(),
+  ttfbP50Ms: z.number().optional(),
+  ttfbP95Ms: z.number().optional(),
+  nodes: z.record(z.string(), z.object({ requests: z.number(), errors: z.number() })).optional(),
+});
+
+/** The statistical tests behind a check (p-values, U, n), as --json and status show them. */
+const tests = z.object({
+  errors: z.object({ binomialP: z.number().optional(), fisherP: z.number().optional() }).optional(),
+  latency: z.object({ u: z.number(), p: z.number(), n1: z.number(), n2: z.number(), statistic: z.string(), ratio: z.number() }).optional(),
 });
 
 const gateRecord = z.object({
@@ -37,6 +50,7 @@ const gateRecord = z.object({
       reason: z.string(),
       target: figures.optional(),
       legacy: figures.optional(),
+      tests: tests.optional(),
     }),
   ),
 });
@@ -127,7 +141,7 @@ export function decisionRecorded(s: RampState, d: Decision): RampState {
     outcome: d.outcome,
     action: d.action,
     line: d.line,
-    checks: d.checks.map((c) => ({ source: c.source, outcome: c.outcome, reason: c.reason, target: c.target, legacy: c.legacy })),
+    checks: d.checks.map((c) => ({ source: c.source, outcome: c.outcome, reason: c.reason, target: c.target, legacy: c.legacy, ...(c.tests ? { tests: c.tests } : {}) })),
   };
   return { ...touch(s, d.at), gates: [...s.gates, record].slice(-MAX_GATE_RECORDS) };
 }

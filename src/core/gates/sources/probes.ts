@@ -76,9 +76,11 @@ export function probeSource(opts: ProbeSourceOptions): ProbeSource {
       // Windows only move forward, so older samples can go.
       while (samples.length > 0 && samples[0]!.at < w.from) samples.shift();
       const inWindow = samples.filter((s) => s.at <= w.to);
-      const target = figures(inWindow.filter((s) => s.role === 'target'));
-      const legacy = opts.legacy ? figures(inWindow.filter((s) => s.role === 'legacy')) : undefined;
-      return { source: 'probes', kind: 'measurement', target, legacy };
+      const targetSamples = inWindow.filter((s) => s.role === 'target');
+      const legacySamples = opts.legacy ? inWindow.filter((s) => s.role === 'legacy') : undefined;
+      // The latencies go along so the gates judge a p95 only with enough of them and compare with legacy by rank test.
+      const latency = { target: latencies(targetSamples), ...(legacySamples ? { legacy: latencies(legacySamples) } : {}) };
+      return { source: 'probes', kind: 'measurement', target: figures(targetSamples), legacy: legacySamples && figures(legacySamples), samples: latency };
     },
     async close() {
       if (timer) clearInterval(timer);
@@ -95,6 +97,11 @@ function figures(samples: Sample[]): Figures {
     p95Ms: summarize(samples.map((s) => s.totalMs))?.p95,
     authFailures: samples.filter((s) => s.auth).length,
   };
+}
+
+/** Every probe's time, as the p95 figure counts them. */
+function latencies(samples: Sample[]): number[] {
+  return samples.map((s) => s.totalMs);
 }
 
 function isAuthFailure(res: ProbeResponse): boolean {
