@@ -168,8 +168,9 @@ export function buildProgram(): Command {
     .action(action(program, () => import('./commands/status/index.js')));
 
   sharedOptions(program.command('nginx-config'))
-    .description('print the nginx include the nginx traffic driver would write')
+    .description('print the nginx include the nginx traffic driver would write (--write: write it)')
     .option('--weight <percent>', 'target weight to render', int('--weight'), 0)
+    .option('--write', 'write the include with the real keys (mode 0600) where traffic.file says, instead of printing it')
     .action(action(program, () => import('./commands/nginx-config/index.js')));
 
   return program;

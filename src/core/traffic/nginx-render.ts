@@ -47,6 +47,10 @@ export function renderNginxInclude(input: NginxRenderInput): string {
     "# app's OpenAI traffic through it with this location in a server {} block:",
     '#',
     ...renderLocation(input.environment, extraHeaderNames(input.providers)).split('\n').map((line) => `#   ${line}`.trimEnd()),
+    '#',
+    `# To log each request for migrate's real-traffic figures, add to that location: access_log <dir>/access.json ${logFormatName(input.environment)};`,
+    '',
+    ...renderLogFormat(input.environment),
     '',
     '# Which provider serves a request.',
     `split_clients "${input.splitKey}" $${v}_provider {`,
@@ -100,8 +104,39 @@ function headerValue(headers: Record<string, string> | undefined, name: string, 
   return redact && value && isSecretHeader(name) ? redactSecret(value) : value;
 }
 
-/** The location that routes through the include; written once into the server block. */
-export function renderLocation(environment: string, headerNames: string[] = []): string {
+/**
+ * One JSON object a line per request, the fields migrate's real-traffic figures read. Named per
+ * environment (the environment is written into each line): two environments' includes loaded
+ * into one nginx would otherwise define the same log_format twice, which nginx refuses.
+ */
+function renderLogFormat(environment: string): string[] {
+  const v = varPrefix(environment);
+  const fields = [
+    ['time', '$time_iso8601'],
+    ['request_id', '$request_id'],
+    ['environment', environment.replace(/[^A-Za-z0-9._-]/g, '_')],
+    ['provider', `$${v}_provider`],
+    ['upstream', '$upstream_addr'],
+    ['status', '$status'],
+    ['upstream_status', '$upstream_status'],
+    ['request_time', '$request_time'],
+    ['upstream_header_time', '$upstream_header_time'],
+    ['upstream_connect_time', '$upstream_connect_time'],
+    ['mirror', '0'],
+  ];
+  const json = `{${fields.map(([name, value]) => `"${name}":"${value}"`).join(',')}}`;
+  return ["# The access log's format (used by the location's access_log).", `log_format ${logFormatName(environment)} escape=json '${json}';`];
+}
+
+export function logFormatName(environment: string): string {
+  return `${varPrefix(environment)}_json`;
+}
+
+/**
+ * The location that routes through the include; written once into the server block.
+ * `accessLog`: the file (as nginx sees it) that gets one JSON line per request.
+ */
+export function renderLocation(environment: string, headerNames: string[] = [], opts: { accessLog?: string } = {}): string {
   const v = varPrefix(environment);
   return [
     `location ${PUBLIC_PREFIX}/ {`,
@@ -118,6 +153,7 @@ export function renderLocation(environment: string, headerNames: string[] = []):
     '    proxy_buffering off;          # stream tokens as they arrive',
     '    proxy_read_timeout 300s;      # long completions',
     `    add_header X-Migrate-Provider $${v}_provider always;`,
+    ...(opts.accessLog ? [`    access_log ${opts.accessLog} ${logFormatName(environment)};`] : []),
     '}',
   ].join('\n');
 }
