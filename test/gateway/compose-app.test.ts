@@ -1,0 +1,73 @@
+// `migrate gateway setup|status|remove` on a real compose app (docker compose, the nginx image
+// from .ci/docker.sh, a busybox app that sends requests in a loop, two fake providers).
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { nginxImageAvailable } from '../helpers/docker.js';
+import { LEGACY_KEY, migrate, TARGET_KEY } from '../ramp/helpers.js';
+import { gatewayApp, moreAppRequests, providerOf } from './helpers.js';
+
+const mode = async (file: string) => (await fs.stat(file)).mode & 0o777;
+
+describe.skipIf(!(await nginxImageAvailable()))('migrate gateway on a compose app', () => {
+  it('setup keeps the app on legacy without a failed request; a ramp moves it to target through the gateway; remove puts it on target directly', async () => {
+    const { dir, port, legacy, target, app } = await gatewayApp();
+    const gatewayUrl = `http://127.0.0.1:${port}/v1`;
+
+    const setup = await migrate(dir, ['gateway', 'setup', '--env', 'canary', '--yes'], { targetUrl: target.url });
+    expect(setup.code, setup.stderr).toBe(0);
+    expect(await fs.readFile(path.join(dir, '.env'), 'utf8')).toBe(`OPENAI_BASE_URL=${gatewayUrl}\nOPENAI_API_KEY=${LEGACY_KEY}\n`);
+    const include = path.join(dir, 'llm-gateway/canary/conf/llm-split.conf');
+    expect(await mode(include)).toBe(0o600);
+    expect(await mode(path.join(dir, 'llm-gateway/canary/conf/nginx.conf'))).toBe(0o600);
+    expect(await fs.readFile(include, 'utf8')).toContain(`"Bearer ${TARGET_KEY}"`);
+    const config = await fs.readFile(path.join(dir, 'migrate.yaml'), 'utf8');
+    expect(config).toContain('# the app of this test'); // the user's comments stay
+    expect(config).toContain('files: [docker-compose.yml, compose.migrate.yaml]');
+    expect(config).toContain('    traffic:\n      driver: nginx\n      file: llm-gateway/canary/conf/llm-split.conf\n      service: llm-gateway\n');
+    expect(await providerOf(port)).toBe('legacy');
+    // The app's own requests now pass through the gateway (its log has them) and reach legacy.
+    await moreAppRequests(() => app.at(legacy), 3, "the app's requests to reach legacy through the gateway");
+    const log = path.join(dir, 'llm-gateway/canary/logs/access.json');
+    const lines = (await fs.readFile(log, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines[0]).toMatchObject({ environment: 'canary', provider: 'legacy', status: '200', mirror: '0' });
+
+    const ramp = await migrate(dir, ['ramp', '--env', 'canary', '--yes'], { targetUrl: target.url });
+    expect(ramp.code, ramp.stderr).toBe(0);
+    // No cut-over through the gateway: the app keeps its URL and its own (legacy) key; the gateway sends target's.
+    expect(await fs.readFile(path.join(dir, '.env'), 'utf8')).toBe(`OPENAI_BASE_URL=${gatewayUrl}\nOPENAI_API_KEY=${LEGACY_KEY}\n`);
+    await moreAppRequests(() => app.at(target), 3, "the app's requests to reach target through the gateway");
+    const atLegacy = app.at(legacy).length;
+    await moreAppRequests(() => app.at(target), 3, 'more app requests at target');
+    expect(app.at(legacy).length).toBe(atLegacy);
+    expect(app.at(target).every((r) => r.authorized)).toBe(true);
+
+    const status = await migrate(dir, ['gateway', 'status', '--env', 'canary', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    const doc = JSON.parse(status.stdout);
+    expect(doc).toMatchObject({ container: 'running', weight: 100 });
+    expect(doc.requests.legacy.requests).toBeGreaterThan(0);
+    expect(doc.requests.target.requests).toBeGreaterThan(0);
+
+    const remove = await migrate(dir, ['gateway', 'remove', '--env', 'canary', '--yes'], { targetUrl: target.url });
+    expect(remove.code, remove.stderr).toBe(0);
+    // On target now, so straight to target with the cut-over's URL and key.
+    expect(await fs.readFile(path.join(dir, '.env'), 'utf8')).toBe(`OPENAI_BASE_URL=${target.url}\nOPENAI_API_KEY=${TARGET_KEY}\n`);
+    const logged = (await fs.readFile(log, 'utf8')).split('\n').length;
+    await moreAppRequests(() => app.at(target), 3, "the app's requests to reach target directly");
+    expect((await fs.readFile(log, 'utf8')).split('\n').length).toBe(logged); // not through the gateway
+    await expect(providerOf(port)).rejects.toThrow();
+    expect(await fs.stat(path.join(dir, 'compose.migrate.yaml')).catch(() => null)).toBeNull();
+    expect(await fs.stat(include).catch(() => null)).toBeNull(); // nothing holding the keys stays
+    const after = await fs.readFile(path.join(dir, 'migrate.yaml'), 'utf8');
+    expect(after).toContain('files: [docker-compose.yml]');
+    expect(after).not.toContain('traffic:');
+
+    expect((await app.results()).filter((r) => r !== 'ok')).toEqual([]);
+    for (const text of [setup.stdout, setup.stderr, ramp.stdout, ramp.stderr, status.stdout, remove.stdout, remove.stderr, await fs.readFile(log, 'utf8')]) {
+      expect(text).not.toContain(LEGACY_KEY);
+      expect(text).not.toContain(TARGET_KEY);
+    }
+  }, 300_000);
+});
