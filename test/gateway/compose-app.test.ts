@@ -1,10 +1,11 @@
 // `migrate gateway setup|status|remove` on a real compose app (docker compose, the nginx image
 // from .ci/docker.sh, a busybox app that sends requests in a loop, two fake providers).
 import { promises as fs } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nginxImageAvailable } from '../helpers/docker.js';
-import { LEGACY_KEY, migrate, TARGET_KEY } from '../ramp/helpers.js';
+import { LEGACY_KEY, migrate, onCleanup, TARGET_KEY } from '../ramp/helpers.js';
 import { gatewayApp, moreAppRequests, providerOf } from './helpers.js';
 
 const mode = async (file: string) => (await fs.stat(file)).mode & 0o777;
@@ -24,7 +25,7 @@ describe.skipIf(!(await nginxImageAvailable()))('migrate gateway on a compose ap
     const config = await fs.readFile(path.join(dir, 'migrate.yaml'), 'utf8');
     expect(config).toContain('# the app of this test'); // the user's comments stay
     expect(config).toContain('files: [docker-compose.yml, compose.migrate.yaml]');
-    expect(config).toContain('    traffic:\n      driver: nginx\n      file: llm-gateway/canary/conf/llm-split.conf\n      service: llm-gateway\n');
+    expect(config).toContain('    traffic: { driver: nginx, file: llm-gateway/canary/conf/llm-split.conf, service: llm-gateway, ');
     expect(await providerOf(port)).toBe('legacy');
     // The app's own requests now pass through the gateway (its log has them) and reach legacy.
     await moreAppRequests(() => app.at(legacy), 3, "the app's requests to reach legacy through the gateway");
@@ -70,4 +71,66 @@ describe.skipIf(!(await nginxImageAvailable()))('migrate gateway on a compose ap
       expect(text).not.toContain(TARGET_KEY);
     }
   }, 300_000);
+});
+
+describe.skipIf(!(await nginxImageAvailable()))('migrate gateway: dry run, back to legacy, refusals', () => {
+  it('--dry-run prints every file with the keys redacted and writes nothing; remove at 0 % puts the app back on legacy directly', async () => {
+    const { dir, port, legacy, target, app } = await gatewayApp();
+    const before = { env: await fs.readFile(path.join(dir, '.env'), 'utf8'), config: await fs.readFile(path.join(dir, 'migrate.yaml'), 'utf8') };
+
+    const dry = await migrate(dir, ['gateway', 'setup', '--env', 'canary', '--dry-run'], { targetUrl: target.url });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`listen 127.0.0.1:${port};`);
+    expect(dry.stdout).toContain('image: migrate-nginx:latest');
+    expect(dry.stdout).toContain(`OPENAI_BASE_URL=${legacy.url} → http://127.0.0.1:${port}/v1`);
+    expect(dry.stdout + dry.stderr).not.toContain(LEGACY_KEY);
+    expect(dry.stdout + dry.stderr).not.toContain(TARGET_KEY);
+    expect(await fs.readdir(dir)).not.toContain('llm-gateway');
+    expect(await fs.readdir(dir)).not.toContain('compose.migrate.yaml');
+    expect(await fs.readFile(path.join(dir, '.env'), 'utf8')).toBe(before.env);
+
+    const setup = await migrate(dir, ['gateway', 'setup', '--env', 'canary', '--yes'], { targetUrl: target.url });
+    expect(setup.code, setup.stderr).toBe(0);
+    await moreAppRequests(() => app.at(legacy), 3, "the app's requests through the gateway");
+    const again = await migrate(dir, ['gateway', 'setup', '--env', 'canary', '--yes'], { targetUrl: target.url });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('canary already goes through the gateway');
+
+    const remove = await migrate(dir, ['gateway', 'remove', '--env', 'canary', '--yes'], { targetUrl: target.url });
+    expect(remove.code, remove.stderr).toBe(0);
+    expect(await fs.readFile(path.join(dir, '.env'), 'utf8')).toBe(before.env);
+    expect(await fs.readFile(path.join(dir, 'migrate.yaml'), 'utf8')).toBe(before.config);
+    const log = path.join(dir, 'llm-gateway/canary/logs/access.json');
+    const logged = await fs.readFile(log, 'utf8');
+    await moreAppRequests(() => app.at(legacy), 3, "the app's requests to reach legacy directly");
+    expect(await fs.readFile(log, 'utf8')).toBe(logged);
+    expect(app.at(target)).toEqual([]);
+    expect((await app.results()).filter((r) => r !== 'ok')).toEqual([]);
+  }, 300_000);
+
+  it('a gateway that does not answer from legacy is removed again and the app is left as it was (exit 1)', async () => {
+    const { dir, port, target, app } = await gatewayApp();
+    // Something else answers on the gateway's port: nginx cannot listen there.
+    const squatter = http.createServer((_req, res) => res.end('not nginx')).listen(port, '127.0.0.1');
+    onCleanup(() => new Promise((resolve) => squatter.close(resolve)));
+    const env = await fs.readFile(path.join(dir, '.env'), 'utf8');
+    const setup = await migrate(dir, ['gateway', 'setup', '--env', 'canary', '--yes'], { targetUrl: target.url });
+    expect(setup.code).toBe(1);
+    expect(setup.stderr).toContain(`the gateway did not answer from legacy on http://127.0.0.1:${port}/v1`);
+    expect(setup.stderr).not.toMatch(/\n\s+at /);
+    expect(await fs.readFile(path.join(dir, '.env'), 'utf8')).toBe(env);
+    expect(await fs.readdir(dir)).not.toContain('compose.migrate.yaml');
+    expect(await fs.readdir(path.join(dir, 'llm-gateway/canary'))).not.toContain('conf');
+    expect(await fs.readFile(path.join(dir, 'migrate.yaml'), 'utf8')).not.toContain('traffic:');
+    expect((await app.results()).filter((r) => r !== 'ok')).toEqual([]);
+  }, 300_000);
+
+  it('refuses an app that is on target already, naming the file and variable (exit 2)', async () => {
+    const { dir, target } = await gatewayApp();
+    await fs.writeFile(path.join(dir, '.env'), `OPENAI_BASE_URL=${target.url}\nOPENAI_API_KEY=${TARGET_KEY}\n`);
+    const setup = await migrate(dir, ['gateway', 'setup', '--env', 'canary', '--yes'], { targetUrl: target.url });
+    expect(setup.code).toBe(2);
+    expect(setup.stderr).toContain(`.env: OPENAI_BASE_URL is ${target.url}, not legacy's URL`);
+    expect(await fs.readdir(dir)).not.toContain('compose.migrate.yaml');
+  }, 120_000);
 });
