@@ -97,7 +97,7 @@ export async function planSetup(o: { loaded: LoadedConfig; environment: string; 
   const port = o.flags.port ?? loaded.config.gateway.port;
   const image = o.flags.image ?? loaded.config.gateway.image;
   const url = gatewayUrl(port, hostNetwork);
-  const conf = renderGatewayConf({ environment, port, hostNetwork: networkMode === 'host', headerNames: extraHeaderNames(providers) });
+  const conf = renderGatewayConf({ environment, port, hostNetwork: networkMode === 'host', headerNames: extraHeaderNames(providers), tries: loaded.config.gateway.tries });
   const override = renderOverride({ environment, image, networkMode, port, layout, version: await composeVersion(project.files[0]!) });
   const rel = (file: string) => path.relative(loaded.dir, file);
   const traffic: GatewayTraffic = { driver: 'nginx', file: rel(layout.include), service: GATEWAY_SERVICE, args: NGINX_ARGS, accessLog: rel(layout.accessLog), gateway: true };
