@@ -5,7 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nginxImageAvailable } from '../helpers/docker.js';
-import { LEGACY_KEY, migrate, onCleanup, TARGET_KEY } from '../ramp/helpers.js';
+import { LEGACY_KEY, migrate, onCleanup, soakingAt, spawnMigrate, TARGET_KEY, waitForState } from '../ramp/helpers.js';
 import { gatewayApp, moreAppRequests, providerOf } from './helpers.js';
 
 const mode = async (file: string) => (await fs.stat(file)).mode & 0o777;
@@ -134,3 +134,31 @@ describe.skipIf(!(await nginxImageAvailable()))('migrate gateway: dry run, back 
     expect(await fs.readdir(dir)).not.toContain('compose.migrate.yaml');
   }, 120_000);
 });
+
+describe.skipIf(!(await nginxImageAvailable()))('migrate gateway: the ramp rolls back through it', () => {
+  it('a target failing at 50 % is rolled back by an nginx reload: the app stays on the gateway, whose requests all go to legacy again', async () => {
+    const { dir, port, legacy, target, app } = await gatewayApp();
+    const config = path.join(dir, 'migrate.yaml');
+    await fs.writeFile(config, (await fs.readFile(config, 'utf8')).replace('soak: 800ms', 'soak: 30s'));
+    const setup = await migrate(dir, ['gateway', 'setup', '--env', 'canary', '--yes'], { targetUrl: target.url });
+    expect(setup.code, setup.stderr).toBe(0);
+
+    const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary', '--yes'], { targetUrl: target.url });
+    await waitForState(dir, soakingAt(50), 60_000);
+    await moreAppRequests(() => app.at(target), 2, "the app's requests to reach target at 50 %");
+    target.setFaults({ error: { status: 503 } });
+    const done = await ramp;
+    expect(done.exitCode, String(done.stderr)).toBe(1);
+
+    expect(await fs.readFile(path.join(dir, 'llm-gateway/canary/conf/llm-split.conf'), 'utf8')).toContain('# migrate-weight: 0');
+    const atTarget = app.at(target).length;
+    await moreAppRequests(() => app.at(legacy), 5, "the app's requests back on legacy");
+    expect(app.at(target).length).toBe(atTarget);
+    expect(await providerOf(port)).toBe('legacy');
+    // The split went back by a reload: the gateway container was never restarted.
+    expect(String(done.stderr)).not.toMatch(/force-recreate[^\n]*llm-gateway/);
+    expect(await fs.readFile(path.join(dir, '.env'), 'utf8')).toContain(`OPENAI_BASE_URL=http://127.0.0.1:${port}/v1`);
+    expect(String(done.stdout) + String(done.stderr)).not.toContain(TARGET_KEY);
+  }, 300_000);
+});
+
