@@ -22,6 +22,7 @@ describe.skipIf(!(await nginxImageAvailable()))('migrate gateway on a compose ap
     expect(await mode(include)).toBe(0o600);
     expect(await mode(path.join(dir, 'llm-gateway/canary/conf/nginx.conf'))).toBe(0o600);
     expect(await fs.readFile(include, 'utf8')).toContain(`"Bearer ${TARGET_KEY}"`);
+    expect(await fs.readFile(path.join(dir, 'llm-gateway/.gitignore'), 'utf8')).toMatch(/^\*$/m); // the keys stay out of git
     const config = await fs.readFile(path.join(dir, 'migrate.yaml'), 'utf8');
     expect(config).toContain('# the app of this test'); // the user's comments stay
     expect(config).toContain('files: [docker-compose.yml, compose.migrate.yaml]');

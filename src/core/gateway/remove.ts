@@ -12,11 +12,10 @@ import type { Runner } from '../exec/command.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { weightOfInclude } from '../traffic/nginx-render.js';
 import { appUrlVariables, type UrlVariables } from './app-urls.js';
-import { gatewayRemove } from './compose.js';
+import { gatewayRemove, must } from './compose.js';
 import { withoutGateway } from './config-edit.js';
 import { gatewayLayout, OVERRIDE_FILE, type GatewayLayout } from './layout.js';
 import { gatewayWeight } from './loaded.js';
-import { must } from './setup.js';
 import { containersNotAt } from './verify.js';
 
 // `gateway remove`: the app back on the provider the gateway sends it to now (legacy before a

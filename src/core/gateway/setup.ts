@@ -5,14 +5,14 @@ import { composeUp } from '../compose/commands.js';
 import { describeNotReady, waitForServices } from '../compose/wait.js';
 import type { LoadedConfig } from '../config/index.js';
 import { parse, setKeys, updateEnvFile, values } from '../envfile/index.js';
-import type { Command, RunResult, Runner } from '../exec/command.js';
+import type { Runner } from '../exec/command.js';
 import { formatArgv } from '../exec/format.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { Redactor } from '../redact.js';
 import { createBackup, classifyEnvValues, planBackup } from '../state/backups.js';
 import { includeStep } from '../traffic/nginx.js';
 import { executeStep } from '../traffic/steps.js';
-import { gatewayLogs, gatewayRemove, gatewayUp } from './compose.js';
+import { gatewayLogs, gatewayRemove, gatewayUp, lastLines, must } from './compose.js';
 import { SPLIT_KEY, type SetupPlan } from './plan.js';
 import { containersNotAt, providerThroughGateway } from './verify.js';
 
@@ -59,6 +59,8 @@ export async function applySetup(plan: SetupPlan, d: SetupDeps): Promise<SetupRe
 async function startGateway(plan: SetupPlan, d: SetupDeps): Promise<string> {
   await fs.mkdir(plan.layout.confDir, { recursive: true, mode: 0o700 });
   await fs.mkdir(plan.layout.logsDir, { recursive: true, mode: 0o755 });
+  // The conf directory holds both keys: keep it out of the project's git history.
+  await writeFileAtomic(path.join(path.dirname(plan.layout.dir), '.gitignore'), '# Written by migrate gateway setup: these files hold API keys.\n*\n', { mode: 0o644 });
   const providers = d.loaded.config.providers;
   await executeStep(includeStep({ environment: plan.environment, file: plan.include.file, splitKey: SPLIT_KEY, providers }, 0), {
     run: d.run,
@@ -71,7 +73,7 @@ async function startGateway(plan: SetupPlan, d: SetupDeps): Promise<string> {
     const answer = await providerThroughGateway(hostUrl, { timeoutMs: d.timeoutMs, signal: d.signal });
     if (answer.status !== 200 || answer.provider !== 'legacy') {
       const got = answer.error ? answer.error : `HTTP ${answer.status} from ${answer.provider ?? 'no provider'}`;
-      const logs = await d.run(gatewayLogs(plan.project)).then((r) => lastLines(r.stdout + r.stderr), () => '');
+      const logs = await d.run(gatewayLogs(plan.project)).then((r) => new Redactor(d.loaded.secrets).text(lastLines(r.stdout + r.stderr)), () => '');
       throw new UnhealthyError(`the gateway did not answer from legacy on ${hostUrl}: ${got}${logs ? `; its log: ${logs}` : ''}`, {
         hint: `nothing of the app was changed; fix the cause (port ${plan.port} taken? image present?), then run gateway setup again`,
       });
@@ -105,15 +107,4 @@ async function pointApp(plan: SetupPlan, d: SetupDeps): Promise<void> {
   if (!ready.ready) throw new Error(describeNotReady(ready).join('; '));
   const problems = await containersNotAt({ project: plan.project, services: plan.consumers, envFiles: plan.urls.files.map((f) => f.file), expected: Object.fromEntries(plan.urls.names.map((n) => [n, plan.url])), run: d.run });
   if (problems.length > 0) throw new Error(`the app's containers do not hold the gateway URL: ${problems.join('; ')}`);
-}
-
-export async function must(cmd: Command, d: Pick<SetupDeps, 'run' | 'loaded'>): Promise<RunResult> {
-  const result = await d.run(cmd);
-  if (result.exitCode === 0) return result;
-  const why = new Redactor(d.loaded.secrets).text(lastLines(result.stderr)) || `exit code ${result.exitCode}`;
-  throw new UnhealthyError(`\`${formatArgv(cmd.argv)}\` failed: ${why}`);
-}
-
-function lastLines(text: string): string {
-  return text.trim().split('\n').filter(Boolean).slice(-3).join(' | ');
 }
