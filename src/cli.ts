@@ -168,9 +168,18 @@ export function buildProgram(): Command {
     .action(action(program, () => import('./commands/status/index.js')));
 
   sharedOptions(program.command('nginx-config'))
-    .description('print the nginx include the nginx traffic driver would write')
+    .description('print the nginx include the nginx traffic driver would write (--write: write it)')
     .option('--weight <percent>', 'target weight to render', int('--weight'), 0)
+    .option('--write', 'write the include with the real keys (mode 0600) where traffic.file says, instead of printing it')
     .action(action(program, () => import('./commands/nginx-config/index.js')));
+
+  sharedOptions(program.command('gateway'))
+    .description('put nginx in front of a compose app as an llm-gateway service (setup), show it (status), take it out (remove)')
+    .argument('<subcommand>', 'setup, status or remove')
+    .option('--image <image>', 'setup: the nginx image (default: config gateway.image, nginx:stable)')
+    .option('--port <port>', 'setup: the port the gateway listens on (default: config gateway.port, 8089)', int('--port', 1))
+    .option('--network-mode <mode>', "setup: the gateway's network_mode (default: host when the app's services use it)")
+    .action(action(program, () => import('./commands/gateway/index.js')));
 
   return program;
 }

@@ -87,7 +87,7 @@ describe.skipIf(!available)('the compose model of real-app layouts', () => {
     const fx = await app('compose-anythingllm');
     const model = await loadComposeModel(fx.project);
     expect(model.services).toEqual([
-      { name: 'anything-llm', envFiles: [fx.envFile], fileMounts: [{ source: fx.envFile, target: '/app/server/.env' }], variables: [] },
+      { name: 'anything-llm', envFiles: [fx.envFile], fileMounts: [{ source: fx.envFile, target: '/app/server/.env' }], variables: [], networkMode: 'host' },
     ]);
   }, 30_000);
 

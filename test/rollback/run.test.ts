@@ -76,7 +76,7 @@ describe('rollback at a terminal', () => {
 });
 
 describe('traffic drivers other than env', () => {
-  it('are reset to 0 % after the files are restored and before the connectivity check', async () => {
+  it('are reset to 0 % first, before the files are restored (a reload is the fastest way back to legacy)', async () => {
     const { p, req } = await setup();
     const env = { ...req.env, traffic: { driver: 'command' as const, command: ['true'], timeout: 1000 } };
     const seen: string[] = [];
@@ -90,8 +90,17 @@ describe('traffic drivers other than env', () => {
         },
       }),
     );
-    expect(seen).toEqual(['command with file restored']);
+    expect(seen).toEqual(['command with file not restored']);
     expect(report.traffic).toEqual({ driver: 'command', appliedWeight: 0, steps: ['run true'] });
+  });
+
+  it('a driver that cannot be reset still gets the files restored, and the rollback exits 3', async () => {
+    const { p, req } = await setup();
+    const env = { ...req.env, traffic: { driver: 'command' as const, command: ['false'], timeout: 1000 } };
+    const err = await rollback({ ...req, env, yes: true }, deps({})).then(() => undefined, (e: unknown) => e);
+    expect(err).toMatchObject({ exitCode: 3 });
+    expect((err as Error).message).toContain('env files are restored but the command traffic driver could not be reset to 0 %');
+    expect(await fs.readFile(p.envFiles[0]!, 'utf8')).toBe(legacyText(o));
   });
 
   it('the real command driver runs its command with weight 0', async () => {

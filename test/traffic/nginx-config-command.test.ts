@@ -1,9 +1,12 @@
 // `migrate nginx-config` end to end: the built CLI (`npm run build` runs before the tests).
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { renderLocation } from '../../src/core/traffic/nginx-render.js';
+import { nginxMainConfig } from '../../src/testing/nginx-conf.js';
+import { NGINX_BIN } from '../helpers/nginx.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/migrate.js');
@@ -18,7 +21,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function project(traffic: string): string {
+function project(traffic: string, urls = { legacy: 'https://api.openai.com/v1', target: 'https://relay.example/v1' }): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-nginx-config-'));
   dirs.push(dir);
   writeFileSync(path.join(dir, '.env.canary'), 'LLM_TARGET_WEIGHT=0\n');
@@ -27,8 +30,8 @@ function project(traffic: string): string {
     [
       'version: 1',
       'providers:',
-      '  legacy: { baseUrl: "https://api.openai.com/v1", apiKey: "${LEGACY_KEY}" }',
-      '  target: { baseUrl: "https://relay.example/v1", apiKey: "${TARGET_KEY}" }',
+      `  legacy: { baseUrl: "${urls.legacy}", apiKey: "\${LEGACY_KEY}" }`,
+      `  target: { baseUrl: "${urls.target}", apiKey: "\${TARGET_KEY}" }`,
       'models: [gpt-4.1]',
       'environments:',
       '  canary:',
@@ -73,5 +76,52 @@ describe('migrate nginx-config', () => {
     const bad = await migrate(cwd, ['nginx-config', '--weight', '150']);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('--weight must be between 0 and 100, got 150');
+  });
+});
+
+describe('migrate nginx-config --write', () => {
+  it('writes the include at traffic.file with the real keys, mode 0600, and a real nginx accepts it (nginx -t)', async () => {
+    // Loopback providers: nginx -t resolves upstream host names, and tests reach no DNS.
+    const cwd = project('{ driver: nginx, file: nginx/migrate.conf }', { legacy: 'http://127.0.0.1:9/v1', target: 'http://127.0.0.1:10/v1' });
+    const r = await migrate(cwd, ['nginx-config', '--env', 'canary', '--write']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const file = path.join(cwd, 'nginx/migrate.conf');
+    const text = readFileSync(file, 'utf8');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(text).toContain('# migrate-weight: 0');
+    expect(text).toContain(`target  "Bearer ${KEYS.TARGET_KEY}";`);
+    expect(text).toContain(`default "Bearer ${KEYS.LEGACY_KEY}";`);
+    expect(r.stdout + r.stderr).not.toContain(KEYS.TARGET_KEY);
+    expect(r.stdout + r.stderr).not.toContain(KEYS.LEGACY_KEY);
+    expect(r.stderr).toContain(`wrote ${file}`);
+
+    // nginx -t parses it in an http {} block whose location logs each request with the include's format.
+    const conf = path.join(cwd, 'nginx.conf');
+    writeFileSync(conf, nginxMainConfig(cwd, 1, file, renderLocation('canary', [], { accessLog: path.join(cwd, 'access.json') })));
+    const t = await execa(NGINX_BIN, ['-p', cwd, '-e', path.join(cwd, 'error.log'), '-c', conf, '-t'], { reject: false });
+    expect(t.exitCode, t.stderr).toBe(0);
+    expect(t.stderr).not.toContain(KEYS.TARGET_KEY);
+  });
+
+  it('writes into the existing file (same inode) and keeps an existing 0600; --dry-run writes nothing', async () => {
+    const cwd = project('{ driver: nginx, file: migrate.conf }');
+    const file = path.join(cwd, 'migrate.conf');
+    writeFileSync(file, '# old\n', { mode: 0o600 });
+    const inode = statSync(file).ino;
+    const dry = await migrate(cwd, ['nginx-config', '--write', '--dry-run']);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe('# old\n');
+    const r = await migrate(cwd, ['nginx-config', '--write', '--weight', '20']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(statSync(file).ino).toBe(inode);
+    expect(readFileSync(file, 'utf8')).toContain('# migrate-weight: 20');
+  });
+
+  it('refuses --write for an environment on another driver (exit 2, what to set)', async () => {
+    const cwd = project('{ driver: env }');
+    const r = await migrate(cwd, ['nginx-config', '--write']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('environment canary uses the env traffic driver: --write needs traffic.file of the nginx driver');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -19,7 +19,9 @@ export const NO_COMPOSE = 'no compose section: the app\'s containers are not che
  * traffic outside the app below 100 %, so there is nothing in the containers to judge then.
  */
 export function rampExpectation(env: EnvironmentConfig, weight: number): Expectation | undefined {
-  const cutover = weight >= 100 && Object.keys(env.cutover).length > 0;
+  // Behind `migrate gateway` the app keeps the gateway's URL at every weight: no cut-over to see.
+  const gateway = env.traffic.driver === 'nginx' && env.traffic.gateway === true;
+  const cutover = weight >= 100 && Object.keys(env.cutover).length > 0 && !gateway;
   const weightKey = env.traffic.driver === 'env' ? { key: env.traffic.weightKey, value: formatWeight(weight) } : undefined;
   if (cutover) return { role: 'target', weight: weightKey, step: 'the cut-over' };
   if (!weightKey) return undefined;

@@ -23,6 +23,8 @@ export interface ServiceModel {
   fileMounts: FileMount[];
   /** Variables compose substitutes into the service (`${VAR}`, `${VAR:-x}`, `$VAR`, bare `environment: [VAR]`). */
   variables: string[];
+  /** `network_mode` as compose resolved it (`host`, `service:db`); undefined on the project's network. */
+  networkMode?: string;
 }
 
 export interface ComposeModel {
@@ -77,14 +79,15 @@ async function readModel(project: ComposeProject, run: Runner): Promise<ComposeM
       envFiles: raw.get(name)?.envFiles ?? [],
       fileMounts: await fileMounts(service),
       variables: raw.get(name)?.variables ?? [],
+      ...(typeof service?.network_mode === 'string' ? { networkMode: service.network_mode } : {}),
     });
   }
   return { projectEnvFile: path.join(projectDir, '.env'), services };
 }
 
-function servicesOf(doc: unknown): Record<string, { volumes?: unknown } | null> {
+function servicesOf(doc: unknown): Record<string, { volumes?: unknown; network_mode?: unknown } | null> {
   const services = (doc as { services?: unknown } | null)?.services;
-  return services && typeof services === 'object' ? (services as Record<string, { volumes?: unknown } | null>) : {};
+  return services && typeof services === 'object' ? (services as Record<string, { volumes?: unknown; network_mode?: unknown } | null>) : {};
 }
 
 /**

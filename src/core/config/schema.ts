@@ -78,6 +78,10 @@ export const nginxDriverSchema = z.strictObject({
   service: z.string().optional(),
   splitKey: z.string().default('$request_id'),
   accessLog: z.string().optional().meta({ description: "the gateway's JSON access log, read by the real-traffic gate (ramp.sources.gateway)" }),
+  gateway: z
+    .boolean()
+    .optional()
+    .meta({ description: '(set by `migrate gateway setup`) the app reaches both providers through this nginx: 100 % writes no cut-over into the env files' }),
 });
 
 export const commandDriverSchema = z.strictObject({
@@ -201,6 +205,13 @@ export const validateSchema = z.strictObject({
   dailyRequests: z.number().int().positive().optional().meta({ description: 'for the projected monthly cost' }),
 });
 
+export const gatewaySchema = z.strictObject({
+  image: z.string().min(1).default('nginx:stable').meta({ description: 'the llm-gateway service\'s nginx image' }),
+  port: z.number().int().min(1).max(65535).default(8089).meta({ description: 'the port the gateway listens on' }),
+  networkMode: z.string().optional().meta({ description: "the gateway's network_mode (default: host when the app's services use it, else the compose network)" }),
+  tries: z.number().int().min(1).default(2).meta({ description: 'nodes a request may try before failing (connect errors, timeouts, 502/503/504)' }),
+});
+
 export const configSchema = z.strictObject({
   version: z.literal(1),
   providers: z.strictObject({ legacy: providerSchema, target: providerSchema }),
@@ -211,6 +222,7 @@ export const configSchema = z.strictObject({
   ramp: rampSchema.default(rampSchema.parse({})),
   check: checkSchema.default(checkSchema.parse({})),
   validate: validateSchema.default(validateSchema.parse({})),
+  gateway: gatewaySchema.default(gatewaySchema.parse({})),
   backup: z.strictObject({ keep: z.number().int().positive().default(20) }).default({ keep: 20 }),
   stateDir: z.string().default('.migrate'),
 });
@@ -223,4 +235,5 @@ export type TrafficConfig = z.output<typeof trafficSchema>;
 export type RampConfig = z.output<typeof rampSchema>;
 export type GatesConfig = z.output<typeof gatesSchema>;
 export type ComposeConfig = z.output<typeof composeSchema>;
+export type GatewayConfig = z.output<typeof gatewaySchema>;
 export type ProviderRole = 'legacy' | 'target';

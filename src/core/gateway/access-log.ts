@@ -100,3 +100,17 @@ export async function boundLog(file: string, maxBytes = DEFAULT_MAX_LOG_BYTES): 
   await truncate(file, 0);
   return true;
 }
+
+/** Requests and errors per provider over the whole log, for `gateway status`; undefined when there is no log yet. */
+export async function countByProvider(file: string): Promise<Record<string, { requests: number; errors: number }> | undefined> {
+  const s = await stat(file).catch(() => undefined);
+  if (!s) return undefined;
+  const { entries } = await readSince(file, cursorAtStart(s.ino));
+  const counts: Record<string, { requests: number; errors: number }> = {};
+  for (const entry of entries) {
+    const c = (counts[entry.provider] ??= { requests: 0, errors: 0 });
+    c.requests++;
+    if (entry.error) c.errors++;
+  }
+  return counts;
+}

@@ -9,17 +9,21 @@ import { restoreFiles } from './restore.js';
 import { recreateServices, waitUntilReady } from './services.js';
 import { type Session, timed } from './session.js';
 
-/** Under the lock: restore the files, reset a non-env traffic driver, recreate, verify, record. */
+/** Under the lock: reset a non-env traffic driver, restore the files, recreate, verify, record. */
 export async function apply(s: Session): Promise<void> {
   const req = s.req;
   const report = s.report!;
   s.plan = await replan(s);
   report.files = filesOf(s.plan);
+  // The split first: an nginx reload puts every request on legacy in about a second, sooner than
+  // any restore and recreate. A driver that cannot be reset does not stop the files' restore.
+  const reset = await timed(report, 'trafficMs', () => resetDriver(s).then(() => undefined, (err: unknown) => err));
   const restored = await timed(report, 'restoreMs', () => restoreFiles(s.plan!.files, s.again!));
   s.stage = 'restored';
   for (const f of report.files) f.restored = restored.includes(f.path);
   req.log.info(restored.length ? `restored ${restored.join(', ')}` : 'env files already match the backup: nothing written');
   try {
+    if (reset !== undefined) throw reset;
     await finish(s);
   } catch (err) {
     throw afterRestore(err, { compose: Boolean(s.recreate?.command), recreated: report.compose.recreated }, req.signal.aborted, s.again!);
@@ -29,12 +33,15 @@ export async function apply(s: Session): Promise<void> {
 /** Everything after the restore; apply turns any failure here into exit 3 (or 130) with the command to finish. */
 async function finish(s: Session): Promise<void> {
   const report = s.report!;
-  report.traffic = (await timed(report, 'trafficMs', () => s.deps.resetTraffic(driverInput(s), { run: s.deps.run, dryRun: false, again: s.again!, onWarning: (line) => s.req.log.warn(line) }))) ?? null;
   if (s.recreate?.command) await recreate(s);
   stopIfInterrupted(s);
   await verify(s);
   report.rampRecorded = await recordRolledBack(s.stateDir, s.req.environment, s.choice!.backup.id);
   report.ok = true;
+}
+
+async function resetDriver(s: Session): Promise<void> {
+  s.report!.traffic = (await s.deps.resetTraffic(driverInput(s), { run: s.deps.run, dryRun: false, again: s.again!, onWarning: (line) => s.req.log.warn(line) })) ?? null;
 }
 
 /** Compose runs without the abort signal (a recreate cut in half is worse), so look between steps. */

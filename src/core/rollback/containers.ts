@@ -26,7 +26,10 @@ export async function checkContainers(s: Session): Promise<Connectivity | undefi
 async function appViewInput(s: Session, project: ComposeProject): Promise<AppViewInput> {
   const { req } = s;
   const env = req.env;
-  const role = s.plan!.pointsAt === 'target' ? 'target' : 'legacy';
+  // Behind `migrate gateway` the containers hold the gateway's URL, which names neither provider:
+  // what says legacy is the split nginx holds, read back with `nginx -T` by the driver's reset.
+  const gateway = env.traffic.driver === 'nginx' && env.traffic.gateway === true;
+  const role = gateway ? undefined : s.plan!.pointsAt === 'target' ? 'target' : 'legacy';
   // Under the env driver the restored weight must be what the containers hold too.
   const restored = Object.assign({}, ...s.plan!.files.map((f) => values(parse(f.content.toString('utf8'))))) as Record<string, string>;
   const weightKey = env.traffic.driver === 'env' ? env.traffic.weightKey : undefined;

@@ -33,7 +33,7 @@ export const defaultDeps = (run: Runner, prompt: Prompt, detect: RollbackDeps['d
 });
 
 /**
- * plan → verify backup → confirm → lock → restore → reset traffic → recreate → wait → verify
+ * plan → verify backup → confirm → lock → reset traffic → restore → recreate → wait → verify
  * connectivity → record, with an audit line whatever happens (dry runs excepted). Confirmation
  * comes before the lock so that answering "no" never disturbs a running ramp; the plan is made
  * again under the lock, because a ramp that stopped on our request may have changed the files.

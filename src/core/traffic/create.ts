@@ -50,7 +50,8 @@ export async function createTrafficDriver(input: DriverInput): Promise<TrafficDr
         providers: input.providers,
         service: traffic.service ? { project: await serviceProject(input, traffic.service), name: traffic.service } : undefined,
       });
-      return withCutover(nginx, cutoverOptions(input));
+      // Through the gateway the app keeps its base URL at 100 % too: a cut-over would take it off the gateway.
+      return traffic.gateway ? nginx : withCutover(nginx, cutoverOptions(input));
     }
     case 'command': {
       const command = commandDriver({ environment: input.environment, command: traffic.command, timeoutMs: traffic.timeout, cwd: configDir });

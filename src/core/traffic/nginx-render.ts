@@ -13,7 +13,7 @@ export interface NginxRenderInput {
   weight: number;
   /** split_clients key, `$request_id` by default (an even, per-request split). */
   splitKey: string;
-  providers: Record<ProviderRole, Pick<ProviderConfig, 'baseUrl' | 'apiKey'> & Partial<Pick<ProviderConfig, 'headers'>>>;
+  providers: Record<ProviderRole, Pick<ProviderConfig, 'baseUrl' | 'apiKey'> & Partial<Pick<ProviderConfig, 'headers' | 'nodes'>>>;
   /** Print keys as `sk-…9f2c` (migrate nginx-config, dry-run); the written file has them in full. */
   redact?: boolean;
 }
@@ -47,19 +47,17 @@ export function renderNginxInclude(input: NginxRenderInput): string {
     "# app's OpenAI traffic through it with this location in a server {} block:",
     '#',
     ...renderLocation(input.environment, extraHeaderNames(input.providers)).split('\n').map((line) => `#   ${line}`.trimEnd()),
+    '#',
+    `# To log each request for migrate's real-traffic figures, add to that location: access_log <dir>/access.json ${logFormatName(input.environment)};`,
+    '',
+    ...renderLogFormat(input.environment),
     '',
     '# Which provider serves a request.',
     `split_clients "${input.splitKey}" $${v}_provider {`,
     ...splitLines(weight),
     '}',
     '',
-    ...(['legacy', 'target'] as const).flatMap((role) => [
-      `upstream ${v}_${role} {`,
-      `    server ${up[role].server};`,
-      '    keepalive 16;',
-      '}',
-      '',
-    ]),
+    ...(['legacy', 'target'] as const).flatMap((role) => upstreamBlock(v, role, up[role], input.providers[role])),
     `# The request path after ${PUBLIC_PREFIX}, query string included, appended to the provider's base path.`,
     `map $request_uri $${v}_rest {`,
     `    "~^${PUBLIC_PREFIX}(/.*)?$" $1;`,
@@ -76,6 +74,39 @@ export function renderNginxInclude(input: NginxRenderInput): string {
       byProvider(v, headerVar(name), (role) => quote(headerValue(input.providers[role].headers, name, role, input.redact))),
     ),
   ].join('\n');
+}
+
+/** A node that fails this often within FAIL_TIMEOUT is skipped for FAIL_TIMEOUT (nginx's passive health check). */
+const MAX_FAILS = 2;
+const FAIL_TIMEOUT = '10s';
+
+/**
+ * The provider's base URL first, then its nodes, as servers of one upstream: a request that fails
+ * on one before an answer is tried on the next (the location's proxy_next_upstream). One upstream
+ * block has one Host, TLS name and key (set per provider by the maps below), so only nodes that
+ * share the provider's scheme, host name, path, key and headers can join it; a node on another
+ * host would need its own Host and SNI, which nginx cannot vary per server of a block.
+ */
+function upstreamBlock(v: string, role: ProviderRole, primary: Upstream, provider: NginxRenderInput['providers'][ProviderRole]): string[] {
+  const servers = [primary.server];
+  const skipped: string[] = [];
+  for (const node of provider.nodes ?? []) {
+    const u = upstream(node.baseUrl);
+    const same = u.scheme === primary.scheme && u.serverName === primary.serverName && u.path === primary.path;
+    const sameAuth = (node.apiKey === undefined || bearerKey(node.apiKey) === bearerKey(provider.apiKey)) && node.headers === undefined;
+    if (same && sameAuth) {
+      if (!servers.includes(u.server)) servers.push(u.server);
+    } else skipped.push(node.id);
+  }
+  const health = servers.length > 1 ? ` max_fails=${MAX_FAILS} fail_timeout=${FAIL_TIMEOUT}` : '';
+  return [
+    ...(skipped.length ? [`# Not failed over to (another host, path, key or headers than ${role}'s base URL): ${skipped.join(', ')}.`] : []),
+    `upstream ${v}_${role} {`,
+    ...servers.map((server) => `    server ${server}${health};`),
+    '    keepalive 16;',
+    '}',
+    '',
+  ];
 }
 
 /** The providers' own `headers` (Host and Authorization are set above), each sent to its provider only. */
@@ -100,8 +131,39 @@ function headerValue(headers: Record<string, string> | undefined, name: string, 
   return redact && value && isSecretHeader(name) ? redactSecret(value) : value;
 }
 
-/** The location that routes through the include; written once into the server block. */
-export function renderLocation(environment: string, headerNames: string[] = []): string {
+/**
+ * One JSON object a line per request, the fields migrate's real-traffic figures read. Named per
+ * environment (the environment is written into each line): two environments' includes loaded
+ * into one nginx would otherwise define the same log_format twice, which nginx refuses.
+ */
+function renderLogFormat(environment: string): string[] {
+  const v = varPrefix(environment);
+  const fields = [
+    ['time', '$time_iso8601'],
+    ['request_id', '$request_id'],
+    ['environment', environment.replace(/[^A-Za-z0-9._-]/g, '_')],
+    ['provider', `$${v}_provider`],
+    ['upstream', '$upstream_addr'],
+    ['status', '$status'],
+    ['upstream_status', '$upstream_status'],
+    ['request_time', '$request_time'],
+    ['upstream_header_time', '$upstream_header_time'],
+    ['upstream_connect_time', '$upstream_connect_time'],
+    ['mirror', '0'],
+  ];
+  const json = `{${fields.map(([name, value]) => `"${name}":"${value}"`).join(',')}}`;
+  return ["# The access log's format (used by the location's access_log).", `log_format ${logFormatName(environment)} escape=json '${json}';`];
+}
+
+export function logFormatName(environment: string): string {
+  return `${varPrefix(environment)}_json`;
+}
+
+/**
+ * The location that routes through the include; written once into the server block.
+ * `accessLog`: the file (as nginx sees it) that gets one JSON line per request.
+ */
+export function renderLocation(environment: string, headerNames: string[] = [], opts: { accessLog?: string; tries?: number } = {}): string {
   const v = varPrefix(environment);
   return [
     `location ${PUBLIC_PREFIX}/ {`,
@@ -117,10 +179,18 @@ export function renderLocation(environment: string, headerNames: string[] = []):
     '    proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;  # RHEL: /etc/pki/tls/certs/ca-bundle.crt',
     '    proxy_buffering off;          # stream tokens as they arrive',
     '    proxy_read_timeout 300s;      # long completions',
+    // POST is not idempotent to nginx, which then never retries it: a node that refused the
+    // connection or answered 502/503/504 produced no completion, so trying the next one is safe.
+    '    proxy_next_upstream error timeout http_502 http_503 http_504 non_idempotent;',
+    `    proxy_next_upstream_tries ${opts.tries ?? DEFAULT_TRIES};`,
     `    add_header X-Migrate-Provider $${v}_provider always;`,
+    ...(opts.accessLog ? [`    access_log ${opts.accessLog} ${logFormatName(environment)};`] : []),
     '}',
   ].join('\n');
 }
+
+/** Nodes a request may try (gateway.tries). */
+export const DEFAULT_TRIES = 2;
 
 /** The weight a generated include says it routes, or undefined for a file migrate did not write. */
 export function weightOfInclude(text: string): number | undefined {

@@ -104,7 +104,8 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
   return { name: 'nginx', plan, apply, reset: (o) => apply(0, o), current };
 }
 
-function includeStep(opts: NginxDriverOptions, weight: number): FileStep {
+/** The include at `weight` with the real keys (0600, in place): `nginx-config --write` and `gateway setup`, before any nginx runs. */
+export function includeStep(opts: Pick<NginxDriverOptions, 'environment' | 'file' | 'splitKey' | 'providers'>, weight: number): FileStep {
   const input = { environment: opts.environment, weight, splitKey: opts.splitKey, providers: opts.providers };
   return {
     kind: 'file',

@@ -21,7 +21,7 @@ export function relayNeeds(config: Config, environment: string, env: Environment
   const direct = env.traffic.driver === 'env';
   if (headers.length > 0 && direct) {
     errors.push(`target needs header${headers.length > 1 ? 's' : ''} ${headers.join(', ')}; the env driver cannot add headers: use the nginx driver (a gateway in front of the app), or make the app send ${headers.length > 1 ? 'them' : 'it'} and pass --force`);
-  } else if (headers.length > 0 && Object.keys(env.cutover).length > 0) {
+  } else if (headers.length > 0 && Object.keys(env.cutover).length > 0 && !(env.traffic.driver === 'nginx' && env.traffic.gateway)) {
     warnings.push(`target needs header${headers.length > 1 ? 's' : ''} ${headers.join(', ')}; at 100 % the cut-over points the app at target in its env files, so the app must send ${headers.length > 1 ? 'them' : 'it'} itself from then on`);
   }
   const names = target.models ?? {};

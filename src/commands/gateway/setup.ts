@@ -1,0 +1,64 @@
+import path from 'node:path';
+import type { Context } from '../../context.js';
+import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
+import { createRunner } from '../../core/exec/run.js';
+import { planSetup, type SetupPlan } from '../../core/gateway/plan.js';
+import { applySetup } from '../../core/gateway/setup.js';
+import { Redactor } from '../../core/redact.js';
+import { appendAudit } from '../../core/state/audit.js';
+import { acquireLockWaiting } from '../../core/state/lock-wait.js';
+import { resolveStateDir } from '../../core/state/paths.js';
+import { confirmChange } from './confirm.js';
+import type { GatewayOptions } from './index.js';
+
+/** `migrate gateway setup --env E [--image I] [--port N] [--network-mode host] [--dry-run] [--yes] [--json]`. */
+export async function runSetup(ctx: Context, opts: GatewayOptions): Promise<number> {
+  const started = Date.now();
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
+  for (const warning of loaded.warnings) ctx.out.warn(warning);
+  const { name: environment, env } = resolveEnvironment(loaded, ctx.global.env);
+  const run = createRunner({ signal: ctx.signal });
+  const plan = await planSetup({ loaded, environment, env, flags: { image: opts.image, port: opts.port, networkMode: opts.networkMode }, run });
+  const redactor = new Redactor(loaded.secrets);
+  if (ctx.global.dryRun) return dryRun(ctx, plan, redactor);
+
+  await confirmChange(ctx, 'gateway setup', `Put an nginx gateway in front of ${plan.consumers.join(', ')} (recreated) at ${plan.url}?`);
+  const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
+  const lock = await acquireLockWaiting(stateDir, environment, { command: 'migrate gateway setup', waitFor: () => false, timeoutMs: 0, signal: ctx.signal });
+  const audit = (result: string, details: Record<string, unknown>) =>
+    appendAudit(stateDir, { command: 'gateway setup', environment, result, durationMs: Date.now() - started, details }, { secrets: loaded.secrets }).catch((err: Error) =>
+      ctx.out.warn(`could not write the audit log: ${err.message}`),
+    );
+  try {
+    ctx.out.info(`starting ${plan.traffic.service} (${path.relative(ctx.cwd, plan.layout.override) || plan.layout.override}) at 0 % target`);
+    const result = await applySetup(plan, { loaded, stateDir, run, toolVersion: ctx.version, log: ctx.out, signal: ctx.signal, timeoutMs: env.compose!.healthTimeout });
+    await audit('ok', { backup: result.backup, url: result.url, recreated: result.recreated });
+    if (ctx.out.json) ctx.out.printJson({ schemaVersion: 1, ok: true, environment, ...result, traffic: plan.traffic, files: [plan.include.file, ...plan.files.map((f) => f.file)] });
+    else {
+      ctx.out.info(`backed up the env files (${result.backup})`);
+      ctx.out.info(`${plan.urls.names.join(', ')} → ${plan.url}; recreated ${result.recreated.join(', ')}`);
+      ctx.out.success(`${environment} goes through ${plan.traffic.service}: requests answered by ${result.answeredBy}; next: \`migrate ramp --env ${environment}\``);
+    }
+    return 0;
+  } catch (err) {
+    await audit('failed', { error: redactor.text((err as Error).message) });
+    throw err;
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Every file (the include with its keys redacted) and every change, nothing written. */
+function dryRun(ctx: Context, plan: SetupPlan, redactor: Redactor): number {
+  const files = [{ file: plan.include.file, mode: 0o600, content: plan.include.printable }, ...plan.files.map((f) => ({ file: f.file, mode: f.mode, content: f.printable }))].map((f) => ({ ...f, content: redactor.text(f.content) }));
+  const envChanges = plan.urls.files.map((f) => ({ file: f.file, set: Object.fromEntries(Object.keys(f.values).map((n) => [n, plan.url])), was: f.values }));
+  if (ctx.out.json) {
+    ctx.out.printJson({ schemaVersion: 1, ok: true, dryRun: true, environment: plan.environment, url: plan.url, files, envChanges, recreate: plan.consumers, traffic: plan.traffic, config: plan.configText });
+    return 0;
+  }
+  for (const f of files) ctx.out.print(`# ${f.file} (mode ${f.mode.toString(8)})\n${f.content.trimEnd()}\n`);
+  for (const c of envChanges) for (const [name, value] of Object.entries(c.set)) ctx.out.print(`# ${c.file}: ${name}=${redactor.text(c.was[name] ?? '')} → ${value}`);
+  ctx.out.print(`# recreate ${plan.consumers.join(', ')}; migrate.yaml: compose.files + ${path.basename(plan.layout.override)}, traffic: ${JSON.stringify(plan.traffic)}`);
+  ctx.out.info('dry run: nothing written, nothing started; a backup of the env files is taken first when run for real');
+  return 0;
+}

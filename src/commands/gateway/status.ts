@@ -1,0 +1,36 @@
+import path from 'node:path';
+import type { Context } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { serviceContainers } from '../../core/compose/containers.js';
+import { loadEnvironmentCompose } from '../../core/compose/environment.js';
+import { loadConfig, resolveEnvironment, targetOnly } from '../../core/config/index.js';
+import { createRunner } from '../../core/exec/run.js';
+import { countByProvider } from '../../core/gateway/access-log.js';
+import { GATEWAY_SERVICE } from '../../core/gateway/layout.js';
+import { gatewayWeight } from '../../core/gateway/loaded.js';
+
+/** `migrate gateway status --env E [--json]`: the container, the split nginx holds, requests per provider so far. */
+export async function runStatus(ctx: Context): Promise<number> {
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
+  const { name: environment, env } = resolveEnvironment(loaded, ctx.global.env);
+  const traffic = env.traffic;
+  if (traffic.driver !== 'nginx' || !traffic.gateway || !env.compose) {
+    throw new UsageError(`${environment} has no gateway`, { hint: `set one up with \`migrate gateway setup --env ${environment}\`` });
+  }
+  const run = createRunner({ signal: ctx.signal });
+  const { project } = await loadEnvironmentCompose({ environment, env: { ...env, compose: env.compose }, configDir: loaded.dir, at: loaded.at }, run);
+  const containers = await serviceContainers(project, [GATEWAY_SERVICE], run);
+  const container = containers.map((c) => c.status).join(', ') || 'no container';
+  const held = containers.some((c) => c.status === 'running') ? await gatewayWeight(project, environment, run) : { error: 'not running' };
+  const log = traffic.accessLog ? path.resolve(loaded.dir, traffic.accessLog) : undefined;
+  const requests = log ? await countByProvider(log) : undefined;
+  if (ctx.out.json) {
+    ctx.out.printJson({ schemaVersion: 1, environment, service: GATEWAY_SERVICE, container, weight: held.weight ?? null, weightError: held.error ?? null, accessLog: log ?? null, requests: requests ?? null });
+    return 0;
+  }
+  const lines = [`${environment}: ${GATEWAY_SERVICE} ${container}`, `  nginx holds: ${held.weight === undefined ? `unknown (${held.error})` : `${held.weight}% to target`}`];
+  if (!requests) lines.push(`  requests: no access log yet${log ? ` (${log})` : ''}`);
+  else for (const [provider, c] of Object.entries(requests).sort()) lines.push(`  ${provider}: ${c.requests} requests, ${c.errors} errors`);
+  ctx.out.print(lines.join('\n'));
+  return 0;
+}

@@ -1,0 +1,28 @@
+import path from 'node:path';
+import { providerVariables, type Providers } from '../appview/pairs.js';
+import { readEnvFile, values } from '../envfile/index.js';
+
+// The app's base-URL variables: those the cut-over map sets to a provider's URL, and any an env
+// file sets to one (the app view's rule, src/core/appview/pairs.ts). `gateway setup` points
+// them at the gateway; `gateway remove` points them back at a provider.
+
+export interface UrlVariables {
+  names: string[];
+  /** Each env file (absolute) with the URL variables it assigns and their values now (URLs: printable). */
+  files: Array<{ file: string; values: Record<string, string> }>;
+}
+
+export async function appUrlVariables(envFiles: string[], cutover: Record<string, string>, providers: Providers): Promise<UrlVariables> {
+  const held: Record<string, string> = {};
+  const perFile: Array<{ file: string; all: Record<string, string> }> = [];
+  for (const file of envFiles) {
+    const all = values(await readEnvFile(file));
+    perFile.push({ file: path.resolve(file), all });
+    Object.assign(held, all);
+  }
+  const names = providerVariables(cutover, held, providers).urls;
+  const files = perFile
+    .map(({ file, all }) => ({ file, values: Object.fromEntries(names.filter((n) => n in all).map((n) => [n, all[n]!])) }))
+    .filter((f) => Object.keys(f.values).length > 0);
+  return { names: names.filter((n) => files.some((f) => n in f.values)), files };
+}

@@ -1,0 +1,102 @@
+// A compose app that behaves like one: a busybox container that sends chat requests in a loop
+// to its base URL with its own key (wget, as an SDK would) and appends "ok" or "fail" for each
+// to out/results, so a test counts what the app saw. Two fake providers on loopback.
+import { existsSync, promises as fs } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { baseArgv, composeProject, composeUp } from '../../src/core/compose/index.js';
+import { runCommand } from '../../src/core/exec/index.js';
+import { dockerStatus, NGINX_IMAGE, TEST_IMAGE } from '../helpers/docker.js';
+import { freePort } from '../helpers/ports.js';
+import { waitUntil } from '../helpers/wait.js';
+import { LEGACY_KEY, onCleanup, probeRamp, project, providers } from '../ramp/helpers.js';
+
+/** What the app puts in each request, so its requests are told apart from migrate's probes. */
+export const APP_MARK = 'from-the-app';
+
+const LOOP = [
+  "trap 'exit 0' TERM INT",
+  'while true; do',
+  // timeout(1), not wget -T: this busybox's wget crashes on -T.
+  `  if timeout 10 wget -q -O /dev/null --header "Authorization: Bearer $OPENAI_API_KEY" --header "Content-Type: application/json" --post-data '{"model":"gpt-4.1","messages":[{"role":"user","content":"${APP_MARK}"}]}' "$OPENAI_BASE_URL/chat/completions"; then echo ok >> /out/results; else echo fail >> /out/results; fi`,
+  '  sleep 0.2',
+  'done',
+  '',
+].join('\n');
+
+export async function gatewayApp() {
+  const { legacy, target } = await providers();
+  const port = await freePort();
+  const projectName = `migrate-gwapp-${process.pid}-${port}`;
+  const dir = project({
+    'migrate.yaml': [
+      'version: 1',
+      'providers:',
+      `  legacy: { baseUrl: "${legacy.url}", apiKey: "\${LEGACY_KEY}" }`,
+      `  target: { baseUrl: "${target.url}", apiKey: "\${TARGET_KEY}" }`,
+      'models: [gpt-4.1]',
+      '# the app of this test',
+      'environments:',
+      '  canary:',
+      '    envFiles: [.env]',
+      `    compose: { files: [docker-compose.yml], projectName: ${projectName} }`,
+      '    cutover:',
+      `      OPENAI_BASE_URL: "${target.url}"`,
+      '      OPENAI_API_KEY: ${TARGET_KEY}',
+      `gateway: { image: "${NGINX_IMAGE}", port: ${port}, networkMode: host }`,
+      'ramp:',
+      ...probeRamp('50, 100', '800ms', '400ms'),
+      '',
+    ].join('\n'),
+    '.env': `OPENAI_BASE_URL=${legacy.url}\nOPENAI_API_KEY=${LEGACY_KEY}\n`,
+    'docker-compose.yml': [
+      'version: "2.4"',
+      'services:',
+      '  app:',
+      `    image: ${TEST_IMAGE}`,
+      '    network_mode: host',
+      '    env_file: .env',
+      '    volumes: ["./app:/app:ro", "./out:/out"]',
+      '    command: ["sh", "/app/loop.sh"]',
+      '    stop_grace_period: 5s',
+      '',
+    ].join('\n'),
+    'app/loop.sh': LOOP,
+    'out/.keep': '',
+  });
+  const { compose } = await dockerStatus();
+  const stack = composeProject(compose!, { files: ['docker-compose.yml'], projectName }, dir);
+  onCleanup(async () => {
+    // Both files while the override is there: a test that failed half-way leaves the gateway running.
+    const files = existsSync(path.join(dir, 'compose.migrate.yaml')) ? { ...stack, files: [...stack.files, path.join(dir, 'compose.migrate.yaml')] } : stack;
+    await runCommand({ argv: [...baseArgv(files), 'down', '-v', '--remove-orphans'], cwd: dir, kind: 'write', timeoutMs: 60_000 }).catch(() => undefined);
+  });
+  const up = await runCommand({ ...composeUp(stack, ['app']), timeoutMs: 120_000 });
+  expect(up.exitCode, up.stderr).toBe(0);
+  const app = {
+    results: async () => (await fs.readFile(path.join(dir, 'out/results'), 'utf8').catch(() => '')).split('\n').filter(Boolean),
+    /** The app's requests a provider received. */
+    at: (p: typeof legacy) => p.requests.filter((r) => JSON.stringify(r.body ?? '').includes(APP_MARK)),
+  };
+  await waitUntil('the app to send requests to legacy', async () => app.at(legacy).length >= 3, { timeoutMs: 30_000, everyMs: 200 });
+  return { dir, port, legacy, target, app };
+}
+
+/** Waits until `n` more of the app's requests reached `provider` than it had now. */
+export async function moreAppRequests(at: () => unknown[], n: number, what: string): Promise<void> {
+  const start = at().length;
+  await waitUntil(what, async () => at().length >= start + n, { timeoutMs: 30_000, everyMs: 200 });
+}
+
+/** The provider the gateway sent one request to (its X-Migrate-Provider header). */
+export function providerOf(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', agent: false, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve(String(res.headers['x-migrate-provider'] ?? '')) : reject(new Error(`status ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end('{"model":"gpt-4.1","messages":[{"role":"user","content":"hi"}]}');
+  });
+}
