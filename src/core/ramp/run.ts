@@ -68,7 +68,7 @@ export async function runRamp(o: RampOptions): Promise<number> {
   if (o.dryRun) {
     const journal = new Journal({ environment: o.environment, out: o.out, secrets: o.loaded.secrets, startedAt: started });
     const envFiles = o.env.envFiles.map((f) => resolveConfigPath(o.loaded, f));
-    await journal.emit(await rampPlan({ ...admission, settings: o.settings, driver, resume: o.resume, validate: o.settings.validate, envFiles }));
+    await journal.emit(await rampPlan({ ...admission, settings: o.settings, driver, resume: o.resume, validate: o.settings.validate, envFiles, onWarning: (line) => journal.warn(line) }));
     return 0;
   }
   for (const warning of o.settings.warnings) o.out.warn(warning);
