@@ -109,7 +109,8 @@ async function admit(o: RampOptions): Promise<Admission> {
 
 /** Headers and model names the target needs that the env files cannot carry: refused (exit 2) unless --force. */
 async function assertRelayNeeds(o: RampOptions): Promise<void> {
-  const files = await Promise.all(o.env.envFiles.map((f) => readEnvFile(resolveConfigPath(o.loaded, f)).then(values, () => ({}))));
+  // Read here, before the target is probed: a missing, binary or oversized env file stops the ramp with nothing sent.
+  const files = await Promise.all(o.env.envFiles.map((f) => readEnvFile(resolveConfigPath(o.loaded, f)).then(values)));
   const needs = relayNeeds(o.loaded.config, o.environment, o.env, Object.assign({}, ...files));
   for (const warning of needs.warnings) o.out.warn(warning);
   if (needs.errors.length === 0) return;
