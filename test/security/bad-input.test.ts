@@ -90,6 +90,16 @@ describe('bad input to every command', () => {
     }
   }, 60_000);
 
+  it('a FIFO in place of the env file is refused without opening it (opening one would wait forever)', async () => {
+    const dir = project();
+    await fs.rm(path.join(dir, '.env.canary'));
+    await execa('mkfifo', [path.join(dir, '.env.canary')]);
+    const line = `${path.join(dir, '.env.canary')}: not a regular file, so not an env file`;
+    for (const args of [['ramp', '--env', 'canary', '--yes'], ['ramp', '--env', 'canary', '--dry-run'], ['check', '--env', 'canary']]) {
+      await expectRefused(dir, args, { line });
+    }
+  }, 60_000);
+
   it('--to naming no backup, or a path, is refused', async () => {
     const dir = project();
     await expectRefused(dir, ['rollback', '--env', 'canary', '--yes', '--to', '20200101T000000.000Z-canary-0000'], { code: 3, line: 'no backup 20200101T000000.000Z-canary-0000 in' });
