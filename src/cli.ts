@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { GlobalOptions } from './context.js';
+import { LIMITS } from './limits.js';
 
 /**
  * `migrate … | head` closes stdout early; without a listener Node crashes on the next write with
@@ -30,10 +31,11 @@ Exit codes:
   3    rollback could not complete: a person must act (the message says what to run)
   130  interrupted (Ctrl-C or SIGTERM)`;
 
-function int(name: string, min = 0) {
+function int(name: string, min = 0, max?: number) {
   return (value: string) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+    if (max !== undefined && n > max) throw new InvalidArgumentError(`${name} must be at most ${max}`);
     return n;
   };
 }
@@ -44,10 +46,11 @@ function ratio(value: string) {
   return n;
 }
 
-function positiveNumber(name: string) {
+function positiveNumber(name: string, max?: number) {
   return (value: string) => {
     const n = Number(value);
     if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number > 0`);
+    if (max !== undefined && n > max) throw new InvalidArgumentError(`${name} must be at most ${max}`);
     return n;
   };
 }
@@ -120,7 +123,7 @@ export function buildProgram(): Command {
   sharedOptions(program.command('check'))
     .description('reach both providers: DNS, TLS, auth, models, chat, streaming, latency p50/p95/p99')
     .addOption(providerOption())
-    .option('--samples <n>', 'timed requests per node after one warm-up (default: config check.samples, 5)', int('--samples', 1))
+    .option('--samples <n>', 'timed requests per node after one warm-up (default: config check.samples, 5)', int('--samples', 1, LIMITS.samples))
     .option('--max-p95 <ms>', 'fail a node whose p95 total exceeds this', int('--max-p95', 1))
     .option('--max-errors <n>', 'fail a node with more failed samples than this', int('--max-errors'))
     .option('--strict-models', 'fail (not warn) when /models is not served')
@@ -131,7 +134,7 @@ export function buildProgram(): Command {
     .description('run the test-prompt suite on legacy and target side by side, with OpenAI conformance checks')
     .addOption(providerOption())
     .option('-s, --suite <file>', 'suite file (repeatable; default: config validate.suites or the built-in suite)', collect)
-    .option('--concurrency <n>', 'requests in flight', int('--concurrency', 1))
+    .option('--concurrency <n>', 'requests in flight', int('--concurrency', 1, LIMITS.concurrency))
     .option('--rpm <n>', 'requests per minute per provider', int('--rpm', 1))
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--markdown <file>', 'write a markdown report')
@@ -159,7 +162,7 @@ export function buildProgram(): Command {
     .option('--soak <duration>', 'how long each stage is held (e.g. 60s)')
     .option('--interval <duration>', 'how often gates decide during a soak (e.g. 10s)')
     .option('--min-samples <n>', 'requests a gate needs in a window to decide (default: ramp.gates.minSamples, 20)', int('--min-samples'))
-    .option('--rps <n>', 'probe requests per second to each provider (default: ramp.sources.probes.rps, 2)', positiveNumber('--rps'))
+    .option('--rps <n>', 'probe requests per second to each provider (default: ramp.sources.probes.rps, 2)', positiveNumber('--rps', LIMITS.rps))
     .option('--force', "go on although the env driver cannot carry the target's headers or model names (the app sends them itself)")
     .action(action(program, () => import('./commands/ramp/index.js')));
 

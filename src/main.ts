@@ -3,6 +3,7 @@ import type { CommandRun, Context, GlobalOptions } from './context.js';
 import { ExitCode, MigrateError } from './errors.js';
 import { colorEnabled } from './core/output/color.js';
 import { Output } from './core/output/output.js';
+import { errorRedactor } from './core/known-secrets.js';
 
 export function isCI(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.CI && env.CI !== 'false' && env.CI !== '0');
@@ -82,22 +83,34 @@ export async function execute<O>(
 
 export function report(ctx: Context, err: unknown): number {
   const out = ctx.out;
+  // Every error path is redacted here, whatever raised it: a key must not reach the terminal or CI logs.
+  const r = errorRedactor(ctx.env);
   if (err instanceof MigrateError) {
-    out.error(err.message);
-    for (const line of err.details) out.error(`  ${line}`);
-    if (err.hint) process.stderr.write(`${out.c.cyan('hint:')} ${err.hint}\n`);
-    if (ctx.global.verbose && err.stack) process.stderr.write(`${err.stack}\n`);
+    const message = r(err.message);
+    const details = err.details.map(r);
+    const hint = err.hint === undefined ? undefined : r(err.hint);
+    out.error(message);
+    for (const line of details) out.error(`  ${line}`);
+    if (hint) process.stderr.write(`${out.c.cyan('hint:')} ${hint}\n`);
+    if (ctx.global.verbose && err.stack) process.stderr.write(`${r(err.stack)}\n`);
     if (out.json) {
-      const error = { message: err.message, details: err.details, hint: err.hint, exitCode: err.exitCode };
-      out.printJson(err.data === undefined ? { ok: false, error } : { ok: false, error, report: err.data });
+      const error = { message, details, hint, exitCode: err.exitCode };
+      out.printJson(err.data === undefined ? { ok: false, error } : { ok: false, error, report: redactValue(err.data, r) });
     }
     return err.exitCode;
   }
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : ExitCode.usage;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = r(err instanceof Error ? err.message : String(err));
   out.error(`unexpected: ${message}`);
-  if (ctx.global.verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  if (ctx.global.verbose && err instanceof Error && err.stack) process.stderr.write(`${r(err.stack)}\n`);
   else process.stderr.write('run again with --verbose for the stack trace\n');
   if (out.json) out.printJson({ ok: false, error: { message, exitCode: ExitCode.unhealthy } });
   return ExitCode.unhealthy;
+}
+
+function redactValue(value: unknown, r: (text: string) => string): unknown {
+  if (typeof value === 'string') return r(value);
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, r));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, r)]));
+  return value;
 }

@@ -140,6 +140,46 @@ describe('migrate backup', () => {
   });
 });
 
+describe('backups dated in the future (a host whose clock ran ahead, or a planted one)', () => {
+  /** A real backup moved to a 2099 id (seeding with `now` would push every later id in this process past 2099). */
+  async function ahead(dir: string, suffix: string): Promise<string> {
+    const b = await seed(dir, 'canary', 'ahead');
+    const id = `20991231T000000.000Z-canary-${suffix}`;
+    const manifest = JSON.parse(await fs.readFile(path.join(b.dir, 'manifest.json'), 'utf8'));
+    await fs.writeFile(path.join(b.dir, 'manifest.json'), JSON.stringify({ ...manifest, id, created: '2099-12-31T00:00:00.000Z' }));
+    await fs.rename(b.dir, path.join(dir, '.migrate/backups', id));
+    return id;
+  }
+
+  it('backup list flags them in the table, in --json and with a warning naming each', async () => {
+    const dir = await project();
+    const past = (await seed(dir, 'canary', 'real')).id;
+    const future = await ahead(dir, 'beef');
+
+    const table = await migrate(dir, 'backup', 'list', '--env', 'canary');
+    expect(table.code).toBe(0);
+    expect(table.stderr).toContain(`warning: backup ${future} is dated 2099-12-31T00:00:00.000Z, in the future`);
+    expect(table.stderr).toContain('rollback passes it over and retention prunes it first');
+    expect(table.stdout).toMatch(new RegExp(`${future.replace(/\./g, '\\.')}\\s+2099-12-31 00:00:00Z \\(FUTURE\\)`));
+    expect(table.stdout).not.toMatch(new RegExp(`${past.replace(/\./g, '\\.')}.*FUTURE`));
+
+    const json = JSON.parse((await migrate(dir, 'backup', 'list', '--env', 'canary', '--json')).stdout);
+    expect(json.backups.map((b: { id: string; future: boolean }) => [b.id, b.future])).toEqual([[future, true], [past, false]]);
+  });
+
+  it('retention gives them no keep slot: they are pruned before any backup dated in the past', async () => {
+    const dir = await project(2);
+    const future = await ahead(dir, 'dead');
+    const first = (await seed(dir, 'canary')).id;
+    const second = (await seed(dir, 'canary')).id;
+    const r = await migrate(dir, 'backup', '--env', 'canary', '--json');
+    expect(r.code).toBe(0);
+    const taken = JSON.parse(r.stdout).backup.id;
+    expect(JSON.parse(r.stdout).pruned.sort()).toEqual([future, first].sort());
+    expect((await fs.readdir(path.join(dir, '.migrate/backups'))).sort()).toEqual([second, taken].sort());
+  });
+});
+
 describe('migrate backup list', () => {
   it('--json is one JSON document, newest first, filtered by --env', async () => {
     const dir = await project();

@@ -39,6 +39,11 @@ const echoOf = (key: string) =>
     run(key).map((r) => r.toLowerCase()),
     fc.integer({ min: 1, max: key.length - 1 }).map((at) => `${key.slice(0, at)}\n${key.slice(at)}`),
     fc.constant(JSON.stringify({ error: { message: `Incorrect API key provided: ${key}` } })),
+    // base64 of the key inside any bytes: every byte offset, anything after it.
+    fc.tuple(chars(`${ALNUM} :"{},=`, 0, 7), chars(`${ALNUM} :"{},=`, 0, 7), fc.boolean()).map(([pre, post, url]) => (url ? b64url : b64)(`${pre}${key}${post}`)),
+    // Split anywhere by whatever a relay puts between the halves.
+    fc.tuple(fc.integer({ min: 1, max: key.length - 1 }), fc.constantFrom('\n', '\r\n', ' ', '", "', '\\n', '<br>')).map(([at, sep]) => `${key.slice(0, at)}${sep}${key.slice(at)}`),
+    fc.constant(encodeURIComponent(key)),
   );
 
 /** Words a message about a provider holds and no key redaction may touch. */

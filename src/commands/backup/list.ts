@@ -3,6 +3,7 @@ import { loadConfig, targetOnly } from '../../core/config/index.js';
 import { table } from '../../core/output/table.js';
 import { type Backup, listBackups } from '../../core/state/backups.js';
 import { resolveStateDir } from '../../core/state/paths.js';
+import { futureLine, isFutureBackup } from '../../core/state/backup-dates.js';
 
 /** `migrate backup list [--env E] [--json]`: newest first. */
 export async function runList(ctx: Context): Promise<number> {
@@ -11,28 +12,32 @@ export async function runList(ctx: Context): Promise<number> {
   // No check against the config: backups of an environment since removed are still listed.
   const environment = ctx.global.env;
   const backups = await listBackups(stateDir, environment);
+  const now = Date.now();
+  const future = new Set(backups.filter((b) => isFutureBackup(b, now)).map((b) => b.id));
+  // Rollback passes these over and retention prunes them first: say so before anyone picks one.
+  for (const b of backups) if (future.has(b.id)) ctx.out.warn(futureLine(b, now, `rollback passes it over and retention prunes it first`));
   if (ctx.out.json) {
-    ctx.out.printJson({ schemaVersion: 1, stateDir, environment: environment ?? null, backups: backups.map(asJson) });
+    ctx.out.printJson({ schemaVersion: 1, stateDir, environment: environment ?? null, backups: backups.map((b) => asJson(b, future.has(b.id))) });
     return 0;
   }
   if (backups.length === 0) {
     ctx.out.info(`no backups${environment ? ` of ${environment}` : ''} in ${stateDir}; take one with \`migrate backup --env ${environment ?? 'NAME'}\``);
     return 0;
   }
-  ctx.out.print(renderTable(backups, environment === undefined));
+  ctx.out.print(renderTable(backups, environment === undefined, future));
   return 0;
 }
 
-function asJson(backup: Backup) {
-  return { ...backup.manifest, dir: backup.dir };
+function asJson(backup: Backup, future: boolean) {
+  return { ...backup.manifest, dir: backup.dir, future };
 }
 
-function renderTable(backups: Backup[], showEnvironment: boolean): string {
+function renderTable(backups: Backup[], showEnvironment: boolean, future: Set<string>): string {
   const header = ['ID', ...(showEnvironment ? ['ENV'] : []), 'CREATED', 'FILES', 'POINTS AT', 'BY', 'MESSAGE'];
   const rows = backups.map(({ manifest: m }) => [
     m.id,
     ...(showEnvironment ? [m.environment] : []),
-    m.created.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z'),
+    m.created.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z') + (future.has(m.id) ? ' (FUTURE)' : ''),
     String(m.files.length),
     [...new Set(m.files.map((f) => f.pointsAt))].join('/'),
     `${m.user}@${m.host}`,

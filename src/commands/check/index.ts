@@ -6,6 +6,7 @@ import { originLines, originRecord } from '../../core/config/origins.js';
 import { checkDocument } from '../../core/check/document.js';
 import { renderCheckTable, renderDetails, renderProblems } from '../../core/check/render.js';
 import { runCheck } from '../../core/check/run.js';
+import { planCheck, renderCheckPlan } from '../../core/check/plan.js';
 import { environmentPointing, withContainers } from '../../core/check/environment.js';
 import { pointingLines, pointingOk } from '../../core/appview/pointing.js';
 import { refuseWarnings } from '../../core/config/strict.js';
@@ -31,6 +32,12 @@ export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
     // A compose file the configured compose rejects would fail the ramp's first stage: say so now (exit 2).
     const { name, env } = resolveEnvironment(loaded, ctx.global.env);
     for (const warning of await composePreflight(loaded, name, env, createRunner())) ctx.out.warn(warning);
+  }
+  if (ctx.global.dryRun) {
+    const plan = planCheck(config, roles, flags.samples ?? config.check.samples);
+    if (ctx.out.json) ctx.out.printJson(plan);
+    else ctx.out.print(renderCheckPlan(plan));
+    return 0;
   }
   const files = ctx.global.env ? await environmentPointing(loaded, ctx.global.env) : undefined;
   const total = roles.reduce((n, role) => n + 1 + config.providers[role].nodes.length, 0);

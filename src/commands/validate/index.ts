@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { loadConfig, type LoadedConfig } from '../../core/config/index.js';
+import { loadConfig, resolveEnvironment, type LoadedConfig } from '../../core/config/index.js';
 import type { ProviderRole } from '../../core/config/schema.js';
 import { ProbeClient } from '../../core/http/client.js';
 import { Redactor } from '../../core/redact.js';
@@ -25,6 +25,8 @@ export interface ValidateFlags {
 export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
   const { config } = loaded;
+  // validate acts on no environment, but an --env naming none is a typo the user should hear about.
+  if (ctx.global.env) resolveEnvironment(loaded, ctx.global.env);
   const suites = selectCases(await loadSuites(suiteFiles(flags, loaded), ctx.cwd), flags.case);
   const roles: ProviderRole[] = flags.provider === 'all' ? ['legacy', 'target'] : [flags.provider];
   const providers = Object.fromEntries(roles.map((r) => [r, config.providers[r]]));

@@ -13,6 +13,7 @@ import { problems } from './problems.js';
 import { unreadable } from './unreadable.js';
 import { configSchema, type Config } from './schema.js';
 import { collectSecrets } from './secrets.js';
+import { rememberSecrets } from '../known-secrets.js';
 import { formatPath, parseYamlSource, type KeyPath, type YamlSource } from './source.js';
 import { configWarnings } from './warnings.js';
 
@@ -85,6 +86,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   const interpolated = interpolateData(source, lookup, hint, opts.tolerateMissing);
   // Unresolved references stay as written (`${X}`) and are not secrets: keep them readable.
   const inputSecrets = collectSecrets(interpolated.data).filter((s) => !s.includes('${'));
+  rememberSecrets(inputSecrets);
   const redact = (lines: string[]) => lines.map((line) => redactText(line, inputSecrets));
 
   const whereSet = (name: string) => (opts.env[name] !== undefined ? 'the process environment' : path.relative(opts.cwd, dotenv.origin[name] ?? '') || dotenv.origin[name]);
@@ -93,6 +95,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   const config = cleaned.config;
   // The values as given stay secrets too: whatever echoes them back (padded or not) is redacted.
   const secrets = [...new Set([...collectSecrets(config), ...inputSecrets])].filter((s) => !s.includes('${'));
+  rememberSecrets(secrets);
   const origins = providerOrigins(config, interpolated.uses, dotenv, opts.env, dir);
   return {
     config,

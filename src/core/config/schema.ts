@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { LIMITS } from '../../limits.js';
 
 // The names here are the contract users' files rely on (DESIGN.md "Configuration").
 // Objects are strict so a typo is an error with a "did you mean" suggestion.
@@ -131,7 +132,7 @@ export const sourcesSchema = z.strictObject({
   probes: z
     .union([
       z.literal(false),
-      z.strictObject({ rps: z.number().positive().default(2), baseline: z.boolean().default(true) }),
+      z.strictObject({ rps: z.number().positive().max(LIMITS.rps).default(2), baseline: z.boolean().default(true) }),
     ])
     .default({ rps: 2, baseline: true }),
   prometheus: prometheusSourceSchema.optional(),
@@ -191,14 +192,14 @@ export const environmentSchema = z.strictObject({
 });
 
 export const checkSchema = z.strictObject({
-  samples: z.number().int().positive().default(5),
+  samples: z.number().int().positive().max(LIMITS.samples).default(5),
   maxP95Ms: z.number().positive().optional(),
   maxErrors: z.number().int().nonnegative().default(0),
 });
 
 export const validateSchema = z.strictObject({
   suites: z.array(z.string()).default([]),
-  concurrency: z.number().int().positive().default(8),
+  concurrency: z.number().int().positive().max(LIMITS.concurrency).default(8),
   rpm: z.number().int().positive().default(600),
   minPassRate: z.number().min(0).max(1).optional(),
   timeout: duration.default(120_000),

@@ -9,6 +9,9 @@ export const MAX_ENV_FILE_BYTES = 1024 * 1024;
 
 /** The text of an env file, or an EnvFileError (exit 2) naming it; I/O errors are thrown as they are. */
 export async function readEnvText(file: string): Promise<string> {
+  // Judged before it is opened: opening a FIFO planted in its place would wait forever for a writer.
+  const before = await fs.stat(file);
+  if (!before.isFile() && !before.isDirectory()) throw new EnvFileError(`${file}: not a regular file, so not an env file`, { hint: ENVFILES_HINT });
   const handle = await fs.open(file, 'r');
   try {
     const stat = await handle.stat();

@@ -1,3 +1,4 @@
+import { secretModeWarningAhead } from '../fs/secret-mode.js';
 import { describeStep } from '../traffic/steps.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { TrafficDriver } from '../traffic/types.js';
@@ -15,6 +16,8 @@ export interface PlanInput {
   validate: boolean;
   envFiles: string[];
   env: Pick<EnvironmentConfig, 'traffic'>;
+  /** A file a stage would put keys in that group or others may read: said now, not mid-ramp. */
+  onWarning?: (line: string) => void;
 }
 
 /**
@@ -29,10 +32,17 @@ export async function rampPlan(p: PlanInput): Promise<Extract<RampEventInput, { 
     p.resume ? 'reuse the backup the ramp took when it started' : `back up ${p.envFiles.join(', ')}`,
   ];
   const stages = [];
+  const warned = new Set<string>();
   for (let i = p.from; i < p.stages.length; i++) {
     const weight = p.stages[i]!;
-    const steps = (await p.driver.plan(weight)).map(describeStep);
-    stages.push({ stage: i + 1, weight, soakMs: p.settings.soakMs, intervalMs: p.settings.intervalMs, steps });
+    const planned = await p.driver.plan(weight);
+    for (const step of planned) {
+      if (step.kind !== 'file' || !step.secret || warned.has(step.file)) continue;
+      warned.add(step.file);
+      const warning = await secretModeWarningAhead(step.file, step.secret);
+      if (warning) p.onWarning?.(warning);
+    }
+    stages.push({ stage: i + 1, weight, soakMs: p.settings.soakMs, intervalMs: p.settings.intervalMs, steps: planned.map(describeStep) });
   }
   const note = envDriverNote(p.env, p.stages.slice(p.from));
   return { event: 'plan', preflight, stages, minDurationMs: stages.length * p.settings.soakMs, samples: sampleArithmetic(p.settings), ...(note ? { note } : {}) };

@@ -70,7 +70,7 @@ export async function runRamp(options: RampOptions): Promise<number> {
   if (o.dryRun) {
     const journal = new Journal({ environment: o.environment, out: o.out, secrets: o.loaded.secrets, startedAt: started });
     const envFiles = o.env.envFiles.map((f) => resolveConfigPath(o.loaded, f));
-    await journal.emit(await rampPlan({ ...admission, settings: o.settings, driver, resume: o.resume, validate: o.settings.validate, envFiles, env: o.env }));
+    await journal.emit(await rampPlan({ ...admission, settings: o.settings, driver, resume: o.resume, validate: o.settings.validate, envFiles, env: o.env, onWarning: (line) => journal.warn(line) }));
     return 0;
   }
   for (const warning of o.settings.warnings) o.out.warn(warning);
@@ -121,7 +121,8 @@ async function resumedLegacy(o: RampOptions, admission: Admission): Promise<Ramp
 
 /** Headers and model names the target needs that the env files cannot carry: refused (exit 2) unless --force. */
 async function assertRelayNeeds(o: RampOptions): Promise<void> {
-  const files = await Promise.all(o.env.envFiles.map((f) => readEnvFile(resolveConfigPath(o.loaded, f)).then(values, () => ({}))));
+  // Read here, before the target is probed: a missing, binary or oversized env file stops the ramp with nothing sent.
+  const files = await Promise.all(o.env.envFiles.map((f) => readEnvFile(resolveConfigPath(o.loaded, f)).then(values)));
   const needs = relayNeeds(o.loaded.config, o.environment, o.env, Object.assign({}, ...files));
   for (const warning of needs.warnings) o.out.warn(warning);
   if (needs.errors.length === 0) return;

@@ -1,6 +1,8 @@
-import { RollbackError } from '../../errors.js';
+import { MigrateError, RollbackError } from '../../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { discardJournals } from '../fs/journal.js';
+import { assertLinksTrusted } from '../fs/links.js';
+import { assertWritable } from '../fs/writable.js';
 import type { FileRestore } from './plan.js';
 
 /**
@@ -10,6 +12,7 @@ import type { FileRestore } from './plan.js';
  * mode stay as they are (see writeFileAtomic).
  */
 export async function restoreFiles(files: FileRestore[], again: string): Promise<string[]> {
+  await assertRestorable(files.filter((f) => f.changed).map((f) => f.absolute), again);
   const restored: string[] = [];
   for (const file of files) {
     if (!file.changed) {
@@ -30,4 +33,21 @@ export async function restoreFiles(files: FileRestore[], again: string): Promise
     restored.push(file.path);
   }
   return restored;
+}
+
+/**
+ * Before the first write: a planted symlink or a file this user may not write (a 0444 file,
+ * another user's file) stops the rollback with every file as it was, rather than half restored.
+ */
+async function assertRestorable(files: string[], again: string): Promise<void> {
+  try {
+    for (const file of files) await assertLinksTrusted(file);
+    await assertWritable(files);
+  } catch (err) {
+    if (!(err instanceof MigrateError)) throw err;
+    throw new RollbackError(`cannot roll back: ${err.message.replace(/: nothing was changed$/, '')}; nothing was restored`, {
+      hint: `${err.hint ?? 'fix it'}; then run \`${again}\``,
+      cause: err,
+    });
+  }
 }

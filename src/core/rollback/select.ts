@@ -1,6 +1,8 @@
 import { RollbackError } from '../../errors.js';
 import { type Backup, listBackups, readBackup } from '../state/backups.js';
-import { backupIdTime } from '../state/backup-id.js';
+import { futureLine, isFutureBackup as isFuture } from '../state/backup-dates.js';
+
+export { CLOCK_SKEW_MS } from '../state/backup-dates.js';
 
 export interface BackupChoice {
   backup: Backup;
@@ -26,9 +28,6 @@ export interface SelectInput {
   };
   now?: Date;
 }
-
-/** Clocks of hosts sharing a state directory disagree a little; more than this is not skew. */
-export const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * Which backup to restore: --to, else the one the ramp took before touching the files, else the
@@ -59,20 +58,6 @@ export async function selectBackup(input: SelectInput): Promise<BackupChoice> {
   if (!before) throw noBackup(input.environment, list, ` taken before its ramp started (${startedAt})`);
   const why = backupId ? `the ramp's backup ${backupId} is gone or damaged` : 'the ramp recorded no backup';
   return { backup: before, reason: 'newest', note: `${why}; using the newest backup taken before the ramp started (${startedAt})`, warnings };
-}
-
-/** By its id (what sorts it) or its manifest (what "before the ramp" compares), whichever is later. */
-function isFuture(backup: Backup, now: number): boolean {
-  return takenAt(backup) > now + CLOCK_SKEW_MS;
-}
-
-function takenAt(backup: Backup): number {
-  const created = Date.parse(backup.manifest.created);
-  return Math.max(backupIdTime(backup.id)?.getTime() ?? 0, Number.isNaN(created) ? 0 : created);
-}
-
-function futureLine(backup: Backup, now: number, what: string): string {
-  return `backup ${backup.id} is dated ${new Date(takenAt(backup)).toISOString()}, in the future (this host says ${new Date(now).toISOString()}): ${what}`;
 }
 
 /** One line that says how to list backups; the hint says how to avoid this next time. */

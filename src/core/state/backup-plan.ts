@@ -4,6 +4,7 @@ import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { EnvFileError } from '../envfile/errors.js';
 import { assertEnvFileSize, envText } from '../envfile/guard.js';
+import { assertLinksTrusted } from '../fs/links.js';
 import { type BackupFile, type PointsAt, formatMode } from './manifest.js';
 
 /** An env file to back up: the path as configured and where it is on disk. */
@@ -27,6 +28,8 @@ export interface PlannedFile extends BackupFile {
 export async function planBackup(files: Array<string | BackupSource>, pointsAt?: PointsAtFn): Promise<PlannedFile[]> {
   const sources = files.map(toSource);
   if (sources.length === 0) throw new UsageError('nothing to back up: the environment lists no envFiles');
+  // A planted link is refused before its target is copied, not only when it would be written.
+  for (const source of sources) await assertLinksTrusted(source.absolute);
   const read = await Promise.all(sources.map(readSource));
   const failed = sources.flatMap((s, i) => (read[i] instanceof Error ? [{ path: s.path, why: (read[i] as Error).message }] : []));
   if (failed.length > 0) {

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { RollbackError } from '../../errors.js';
 import { backupIdEnvironment, backupIdTime } from './backup-id.js';
+import { isFutureBackup } from './backup-dates.js';
 import { type BackupManifest, MANIFEST_NAME, manifestSchema } from './manifest.js';
 import { backupDir, backupsDir } from './paths.js';
 import { UntrustedStateError, assertStateDirTrusted, assertTrusted } from './trust.js';
@@ -46,7 +47,7 @@ export async function readBackup(stateDir: string, id: string): Promise<Backup> 
 /**
  * Keep the newest `keep` backups of an environment and delete the rest, except those listed in
  * `protect` (the backup an unfinished ramp will roll back to). Also removes unfinished backups
- * left by a crash. Returns the ids removed.
+ * left by a crash. Backups dated in the future count after every other one. Returns the ids removed.
  */
 export async function pruneBackups(
   stateDir: string,
@@ -55,9 +56,13 @@ export async function pruneBackups(
   opts: { protect?: string[]; now?: Date } = {},
 ): Promise<string[]> {
   const protect = new Set(opts.protect ?? []);
+  const now = opts.now ?? new Date();
+  // A backup dated in the future is ranked oldest: its date cannot be believed, and sorted by id
+  // it would hold a `keep` slot forever and never be pruned.
   const backups = await listBackups(stateDir, environment);
-  const doomed = backups.slice(Math.max(keep, 0)).filter((b) => !protect.has(b.id)).map((b) => b.id);
-  doomed.push(...(await abandoned(stateDir, environment, opts.now ?? new Date())));
+  const ranked = [...backups.filter((b) => !isFutureBackup(b, now.getTime())), ...backups.filter((b) => isFutureBackup(b, now.getTime()))];
+  const doomed = ranked.slice(Math.max(keep, 0)).filter((b) => !protect.has(b.id)).map((b) => b.id);
+  doomed.push(...(await abandoned(stateDir, environment, now)));
   for (const id of doomed) await fs.rm(backupDir(stateDir, id), { recursive: true, force: true });
   return doomed;
 }

@@ -2,6 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { assignments, parse as parseEnv } from '../../envfile/index.js';
+import { EnvFileError } from '../../envfile/errors.js';
+import { readEnvText } from '../../envfile/guard.js';
+import { unreadable } from '../unreadable.js';
 
 /** One variable as written in an env file or a compose `environment:` entry. */
 export interface FoundVariable {
@@ -47,13 +50,31 @@ const MIGRATE_ENV = '.env.migrate';
 
 /** Read-only look at `dir`: env files and compose files, as init needs them. */
 export async function scanProject(dir: string): Promise<ProjectScan> {
-  const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+  const entries = await readdir(dir, { withFileTypes: true }).catch((err: unknown) => Promise.reject(unreadable(dir, 'project directory', err)));
+  const names = entries.filter((e) => e.isFile()).map((e) => e.name).sort();
   const envNames = names.filter((n) => (n === '.env' || n.startsWith('.env.')) && n !== MIGRATE_ENV && !IGNORED_ENV_SUFFIX.test(n));
   const composeNames = names.filter((n) => COMPOSE_FILE.test(n));
   return {
-    envFiles: await Promise.all(envNames.map(async (n) => readEnvFile(n, await readFile(path.join(dir, n), 'utf8')))),
-    composeFiles: await Promise.all(composeNames.map(async (n) => readComposeFile(n, await readFile(path.join(dir, n), 'utf8')))),
+    envFiles: await Promise.all(envNames.map(async (n) => readEnvFile(n, await scanEnvText(path.join(dir, n))))),
+    composeFiles: await Promise.all(
+      composeNames.map(async (n) => readComposeFile(n, await readFile(path.join(dir, n), 'utf8').catch((err: unknown) => Promise.reject(unreadable(path.join(dir, n), 'compose file', err))))),
+    ),
   };
+}
+
+/**
+ * Every `.env*` file is read, so a binary or huge one (a dump named `.env.db`) is refused by its
+ * size and bytes before it is read whole, naming it (exit 2), as every other command does.
+ */
+async function scanEnvText(file: string): Promise<string> {
+  try {
+    return await readEnvText(file);
+  } catch (err) {
+    if (err instanceof EnvFileError) {
+      throw new EnvFileError(err.message, { hint: 'init reads every .env* file in the directory: move this one aside (or give it a .bak suffix), then run init again' });
+    }
+    throw unreadable(file, 'env file', err);
+  }
 }
 
 export function readEnvFile(file: string, text: string): FoundEnvFile {
