@@ -1,5 +1,6 @@
 import { detectCompose } from '../compose/detect.js';
 import { environmentChange, servicesToRecreate, type ComposeTarget } from '../compose/environment.js';
+import { blindTo } from '../compose/consumers.js';
 import { loadComposeModel } from '../compose/model.js';
 import { composeProject, type ComposeProject } from '../compose/project.js';
 import { resolveConfigPath, type LoadedConfig } from '../config/index.js';
@@ -45,19 +46,28 @@ export async function environmentAppView(o: EnvironmentViewInput): Promise<AppVi
   const compose = o.env.compose;
   if (!compose) return undefined;
   const project = o.project ?? composeProject(await detectCompose({ command: compose.command, run: o.run }), compose, o.loaded.dir);
+  const services = o.services ?? (await consumers(o.env as ComposeTarget['env'], o.loaded.dir, project, o.run));
+  const envFiles = o.env.envFiles.map((f) => resolveConfigPath(o.loaded, f));
   return verifyAppView({
     project,
-    services: o.services ?? (await consumers(o.env as ComposeTarget['env'], o.loaded.dir, project, o.run)),
-    envFiles: o.env.envFiles.map((f) => resolveConfigPath(o.loaded, f)),
+    services,
+    envFiles,
     cutover: o.env.cutover,
     config: o.loaded.config,
-    expected: o.expected,
+    expected: await withBlind(o.expected, project, envFiles, services, o.run),
     run: o.run,
     env: o.processEnv,
     signal: o.signal,
     probe: o.probe,
     verify: o.verify,
   });
+}
+
+/** The expectation, its weight not judged in the services that compose never hands it. */
+async function withBlind(expected: Expectation, project: ComposeProject, envFiles: string[], services: string[], run: Runner): Promise<Expectation> {
+  if (!expected.weight) return expected;
+  const blind = blindTo(await loadComposeModel(project, run), envFiles, expected.weight.key, services);
+  return { ...expected, weight: { ...expected.weight, blind } };
 }
 
 /** The services the environment's steps recreate: the ones whose containers must hold what a step meant. */

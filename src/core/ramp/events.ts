@@ -20,6 +20,8 @@ export type RampEvent =
       /** 1-based stage the ramp starts (or resumes) at. */
       fromStage: number;
       dryRun: boolean;
+      /** What the stages below 100 % really move (env driver: often nothing until the cut-over). */
+      note?: string;
     })
   | (Base & {
       event: 'plan';
@@ -28,6 +30,7 @@ export type RampEvent =
       stages: Array<{ stage: number; weight: number; soakMs: number; intervalMs: number; steps: string[] }>;
       /** Stages × soak: the least the ramp can take, before apply and restart times. */
       minDurationMs: number;
+      note?: string;
     })
   | (Base & { event: 'preflight'; step: 'requires' | 'check' | 'validate' | 'backup' | 'final-check'; ok: boolean; detail: string })
   | (Base & {

@@ -12,6 +12,8 @@ export interface PlanInput {
   resume: boolean;
   validate: boolean;
   envFiles: string[];
+  /** envStagesNote: what the stages below 100 % really move. */
+  note?: string;
 }
 
 /**
@@ -31,5 +33,5 @@ export async function rampPlan(p: PlanInput): Promise<Extract<RampEventInput, { 
     const steps = (await p.driver.plan(weight)).map(describeStep);
     stages.push({ stage: i + 1, weight, soakMs: p.settings.soakMs, intervalMs: p.settings.intervalMs, steps });
   }
-  return { event: 'plan', preflight, stages, minDurationMs: stages.length * p.settings.soakMs };
+  return { event: 'plan', preflight, stages, minDurationMs: stages.length * p.settings.soakMs, ...(p.note ? { note: p.note } : {}) };
 }

@@ -41,6 +41,8 @@ export interface RampRunInput extends RampOptions, Admission {
   run: Runner;
   journal: Journal;
   started: number;
+  /** envStagesNote, said with the start line. */
+  note?: string;
 }
 
 /**
@@ -125,6 +127,7 @@ export class RampRun {
       backupId,
       fromStage: o.from + 1,
       dryRun: false,
+      ...(o.note ? { note: o.note } : {}),
     });
   }
 

@@ -12,7 +12,8 @@ export function eventLine(e: RampEvent, c: ChalkInstance): string | undefined {
   switch (e.event) {
     case 'start': {
       const verb = e.resumed ? `resuming at stage ${e.fromStage}/${e.stages.length}` : `${e.stages.length} stage${e.stages.length === 1 ? '' : 's'}`;
-      return `ramp ${e.environment}: ${verb}, ${e.stages.map((s) => `${s}%`).join(' → ')}, soak ${formatDuration(e.soakMs)}, gates every ${formatDuration(e.intervalMs)} (${e.driver} driver)`;
+      const line = `ramp ${e.environment}: ${verb}, ${e.stages.map((s) => `${s}%`).join(' → ')}, soak ${formatDuration(e.soakMs)}, gates every ${formatDuration(e.intervalMs)} (${e.driver} driver)`;
+      return e.note ? `${line}\n${c.yellow(`note: ${e.note}`)}` : line;
     }
     case 'plan':
       return planLines(e).join('\n');
@@ -49,6 +50,7 @@ function planLines(e: Extract<RampEvent, { event: 'plan' }>): string[] {
   }
   lines.push('  then: a final check of the target, and the ramp is recorded as completed');
   lines.push(`minimum duration: ${formatDuration(e.minDurationMs)} (${e.stages.length} stages × soak), plus apply and restart time`);
+  if (e.note) lines.push(`note: ${e.note}`);
   return lines;
 }
 
