@@ -4,14 +4,11 @@
 // (six services, four reading .env). `migrate init --yes`, one edit of .env.migrate (the target's
 // URL and key), `migrate ramp --yes` tuned by flags alone, then `migrate rollback --yes`; after
 // each, the containers themselves must hold the pair and that pair must have answered.
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { containerEnv } from '../../src/core/compose/index.js';
-import { runCommand } from '../../src/core/exec/index.js';
 import { realApp } from '../helpers/apps.js';
 import { dockerAvailable } from '../helpers/docker.js';
-import { LEGACY_KEY, migrate, onCleanup, providers, TARGET_KEY, type CliResult } from '../ramp/helpers.js';
+import { LEGACY_KEY, migrate, onCleanup, providers, TARGET_KEY } from '../ramp/helpers.js';
+import { expectNoKeys, fillTarget, pairIn } from './rig.js';
 
 const available = await dockerAvailable();
 
@@ -58,22 +55,8 @@ const LAYOUTS: Layout[] = [
 
 const FAST = ['--stages', '50,100', '--soak', '1s', '--interval', '500ms', '--rps', '10', '--min-samples', '3'];
 
-/** The base URL and key the service's app would use: its environment, then (dotenv) a mounted .env. */
-async function pairIn(layout: Layout, ids: Record<string, string>, service: string): Promise<{ url?: string; key?: string }> {
-  const env = await containerEnv(ids[service]!);
-  const file = layout.mounted?.[service];
-  if (!file) return { url: env[layout.urlVar], key: env[layout.keyVar] };
-  const seen = await runCommand({ argv: ['docker', 'exec', ids[service]!, 'cat', file], kind: 'read', timeoutMs: 30_000 });
-  const line = (name: string) => new RegExp(`^${name}=(.*)$`, 'm').exec(seen.stdout)?.[1];
-  return { url: env[layout.urlVar] ?? line(layout.urlVar), key: env[layout.keyVar] ?? line(layout.keyVar) };
-}
-
-function expectNoKeys(...results: CliResult[]): void {
-  for (const r of results) {
-    expect(r.stdout + r.stderr).not.toContain(LEGACY_KEY);
-    expect(r.stdout + r.stderr).not.toContain(TARGET_KEY);
-  }
-}
+/** What the service's app would use: its environment, then a mounted .env (LibreChat's api). */
+const pairOf = (layout: Layout, ids: Record<string, string>, service: string) => pairIn(ids[service]!, layout.urlVar, layout.keyVar, layout.mounted?.[service]);
 
 describe.skipIf(!available)('moving a real app: init, one edit, ramp, rollback', () => {
   for (const layout of LAYOUTS) {
@@ -91,14 +74,11 @@ describe.skipIf(!available)('moving a real app: init, one edit, ramp, rollback',
       if (layout.others.length) expect(found).toMatch(new RegExp(`^skipped +${layout.others.join(', ')} +docker-compose\\.yml +high +do not read the chosen variables`, 'm'));
 
       // The user's one hand edit: the target's URL and key, in the file init wrote for them.
-      const dotMigrate = path.join(app.dir, '.env.migrate');
-      const filled = (await fs.readFile(dotMigrate, 'utf8')).replace(/^TARGET_BASE_URL=$/m, `TARGET_BASE_URL=${target.url}`).replace(/^TARGET_API_KEY=$/m, `TARGET_API_KEY=${TARGET_KEY}`);
-      expect(filled).toContain(`TARGET_API_KEY=${TARGET_KEY}`);
-      await fs.writeFile(dotMigrate, filled);
+      await fillTarget(app.dir, target.url, TARGET_KEY);
 
       await app.up();
       const before = await app.ids();
-      for (const service of layout.llm) expect(await pairIn(layout, before, service)).toEqual({ url: legacy.url, key: LEGACY_KEY });
+      for (const service of layout.llm) expect(await pairOf(layout, before, service)).toEqual({ url: legacy.url, key: LEGACY_KEY });
 
       const ramp = await migrate(app.dir, ['ramp', '--env', 'default', '--yes', ...FAST]);
       expect(ramp.code, ramp.stdout + ramp.stderr).toBe(0);
@@ -115,7 +95,7 @@ describe.skipIf(!available)('moving a real app: init, one edit, ramp, rollback',
       const cut = await app.ids();
       for (const service of layout.llm) {
         expect(said).toContain(`✓ ${service} (${cut[service]!.slice(0, 12)}): ${layout.urlVar} → target, key of target${layout.mounted?.[service] ? ` (read from ${layout.mounted[service]})` : ''}; models ok, chat ok`);
-        expect(await pairIn(layout, cut, service)).toEqual({ url: target.url, key: TARGET_KEY });
+        expect(await pairOf(layout, cut, service)).toEqual({ url: target.url, key: TARGET_KEY });
       }
       for (const service of layout.others) expect(cut[service]).toBe(before[service]);
       expect(target.count({ path: '/v1/models', authorized: true })).toBeGreaterThan(0);
@@ -129,7 +109,7 @@ describe.skipIf(!available)('moving a real app: init, one edit, ramp, rollback',
       for (const service of layout.llm) {
         const line = `✓ ${service} (${back[service]!.slice(0, 12)}): ${layout.urlVar} → legacy, key of legacy${layout.mounted?.[service] ? ` (read from ${layout.mounted[service]})` : ''}; models ok, chat ok`;
         expect(rollback.stderr).toContain(line);
-        expect(await pairIn(layout, back, service)).toEqual({ url: legacy.url, key: LEGACY_KEY });
+        expect(await pairOf(layout, back, service)).toEqual({ url: legacy.url, key: LEGACY_KEY });
       }
       for (const service of layout.others) expect(back[service]).toBe(before[service]);
       // The rollback's probe of the pair the containers hold reached legacy with the legacy key.
