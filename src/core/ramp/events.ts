@@ -42,6 +42,8 @@ export type RampEvent =
       status: 'applying' | 'soaking' | 'passed';
       /** What the driver reports having applied (soaking only). */
       appliedWeight?: number;
+      /** Soaking: the weight reaches none of the app's containers (env driver), so its traffic is still on legacy. */
+      unseen?: boolean;
     })
   | (Base & {
       event: 'containers';

@@ -21,6 +21,7 @@ export function eventLine(e: RampEvent, c: ChalkInstance): string | undefined {
       return e.ok ? `${c.green('✓')} ${e.detail}` : undefined; // a failure is the error main.ts prints
     case 'stage':
       if (e.status === 'applying') return `stage ${e.stage}/${e.of}: applying ${e.weight}%`;
+      if (e.status === 'soaking' && e.unseen) return `stage ${e.stage}/${e.of}: ${e.appliedWeight ?? e.weight}% written, which no container of the app sees: its traffic stays on legacy; soaking`;
       if (e.status === 'soaking') return `stage ${e.stage}/${e.of}: ${e.appliedWeight ?? e.weight}% of traffic on target, soaking`;
       return `${c.green('✓')} stage ${e.stage}/${e.of} (${e.weight}%) passed`;
     case 'containers':
