@@ -6,10 +6,14 @@ import { containerEnv } from '../../src/core/compose/index.js';
 import { runCommand } from '../../src/core/exec/index.js';
 import { LEGACY_KEY, TARGET_KEY, type CliResult } from '../ramp/helpers.js';
 
-/** The user's one hand edit after `migrate init`: the target's URL and key in .env.migrate. */
-export async function fillTarget(dir: string, url: string, key: string): Promise<void> {
+/**
+ * The user's one hand edit after `migrate init`: the target's URL and key in .env.migrate.
+ * `sloppy`: as pasted in a Windows editor, CRLF line ends and a space after the key.
+ */
+export async function fillTarget(dir: string, url: string, key: string, opts: { sloppy?: boolean } = {}): Promise<void> {
   const file = path.join(dir, '.env.migrate');
-  const filled = (await fs.readFile(file, 'utf8')).replace(/^TARGET_BASE_URL=$/m, `TARGET_BASE_URL=${url}`).replace(/^TARGET_API_KEY=$/m, `TARGET_API_KEY=${key}`);
+  const end = opts.sloppy ? ' \r' : '';
+  const filled = (await fs.readFile(file, 'utf8')).replace(/^TARGET_BASE_URL=$/m, `TARGET_BASE_URL=${url}${end}`).replace(/^TARGET_API_KEY=$/m, `TARGET_API_KEY=${key}${end}`);
   expect(filled).toContain(`TARGET_API_KEY=${key}`);
   await fs.writeFile(file, filled);
 }
