@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeDown, composeProject, composeUp, containerIds, type ComposeProject } from '../../src/core/compose/index.js';
+import { setKeys } from '../../src/core/envfile/edit.js';
+import { parse, print } from '../../src/core/envfile/parse.js';
 import { runCommand } from '../../src/core/exec/index.js';
 import { dockerStatus } from './docker.js';
 
@@ -53,6 +55,56 @@ export async function appFixture(name: string, env: Record<string, string>): Pro
       return Object.fromEntries(Object.entries(byService).map(([s, ids]) => [s, ids.length === 1 ? ids[0]! : `${ids.length} containers`]));
     },
     catIn: async (service, file) => must(['docker', 'exec', (await containerIds(project, [service]))[service]![0]!, 'cat', file]),
+    down: async () => {
+      await runCommand({ ...composeDown(project, { volumes: true }), timeoutMs: 60_000 }).catch(() => undefined);
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A copy of fixtures/apps/<name> run as its user would: the project's own name (from its folder), its own .env. */
+export interface RealApp {
+  dir: string;
+  envFile: string;
+  /** No projectName: compose derives it from the folder, as for a person and for migrate. */
+  project: ComposeProject;
+  services: string[];
+  up(): Promise<void>;
+  /** Container id per service (exactly one each). */
+  ids(): Promise<Record<string, string>>;
+  down(): Promise<void>;
+}
+
+/**
+ * The fixture with its .env (or .env.example when it ships none) and `values` set in it
+ * format-preserving, as a user's app points at its provider today.
+ */
+export async function realApp(name: string, values: Record<string, string>): Promise<RealApp> {
+  const { compose } = await dockerStatus();
+  if (!compose) throw new Error('realApp needs docker: check dockerAvailable() first');
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `migrate-${name}-`));
+  await fs.cp(path.join(APPS, name), dir, { recursive: true });
+  const envFile = path.join(dir, '.env');
+  const text = await fs.readFile(envFile, 'utf8').catch(() => fs.readFile(path.join(dir, '.env.example'), 'utf8'));
+  await fs.writeFile(envFile, print(setKeys(parse(text), values)), { mode: 0o600 });
+  await fs.chmod(envFile, 0o600);
+  const project = composeProject(compose, { files: ['docker-compose.yml'] }, dir);
+  const config = await runCommand({ argv: [...project.cli.argv, '-f', project.files[0]!, 'config', '--services'], cwd: dir, kind: 'read', timeoutMs: 60_000 });
+  if (config.exitCode !== 0) throw new Error(`compose config failed: ${config.stderr}`);
+  const services = config.stdout.trim().split('\n');
+  return {
+    dir,
+    envFile,
+    project,
+    services,
+    up: async () => {
+      const r = await runCommand({ ...composeUp(project, services), timeoutMs: 120_000 });
+      if (r.exitCode !== 0) throw new Error(`compose up failed (${r.exitCode}): ${r.stderr}`);
+    },
+    ids: async () => {
+      const byService = await containerIds(project, services);
+      return Object.fromEntries(Object.entries(byService).map(([s, ids]) => [s, ids.length === 1 ? ids[0]! : `${ids.length} containers`]));
+    },
     down: async () => {
       await runCommand({ ...composeDown(project, { volumes: true }), timeoutMs: 60_000 }).catch(() => undefined);
       await fs.rm(dir, { recursive: true, force: true });

@@ -12,6 +12,7 @@ describe('classifyEnvValues', () => {
     expect(classifyEnvValues({ OPENAI_BASE_URL: 'https://RELAY.example/v1' }, providers)).toBe('target');
     expect(classifyEnvValues({ OPENAI_API_BASE: 'https://relay.example:443/v1//' }, providers)).toBe('target');
     expect(classifyEnvValues({ LLM_ENDPOINT: 'https://east.relay.example/v1' }, providers)).toBe('target');
+    expect(classifyEnvValues({ OPENAI_REVERSE_PROXY: 'https://api.openai.com/v1' }, providers)).toBe('legacy'); // LibreChat
   });
 
   it('is unknown when nothing matches, when both match, or when the URL is under another key', () => {

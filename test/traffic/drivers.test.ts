@@ -149,6 +149,15 @@ describe('env driver', () => {
     expect((steps[1] as FileStep).content).toBe('LLM_TARGET_WEIGHT=20\nOTHER=1');
   });
 
+  it('below 100 % does not recreate a service compose never hands the weight; at 100 % it does', async () => {
+    const envFiles = await files();
+    const driver = envDriver({ envFiles, weightKey: 'LLM_TARGET_WEIGHT', cutover, secrets, compose: { project, services: ['app', 'webui'], weightBlind: ['webui'] } });
+    expect((await driver.plan(20)).map(describeStep).at(-1)).toBe('run docker compose -f /srv/app/docker-compose.yml up -d --no-deps --force-recreate app');
+    expect((await driver.plan(100)).map(describeStep).at(-1)).toBe('run docker compose -f /srv/app/docker-compose.yml up -d --no-deps --force-recreate app webui');
+    const onlyBlind = envDriver({ envFiles, weightKey: 'LLM_TARGET_WEIGHT', cutover, secrets, compose: { project, services: ['webui'], weightBlind: ['webui'] } });
+    expect((await onlyBlind.plan(20)).map(describeStep).some((s) => s.startsWith('run '))).toBe(false);
+  });
+
   it('at 100 % also writes the cut-over keys, printed redacted, format kept', async () => {
     const envFiles = await files();
     const steps = await envDriver({ envFiles: [envFiles[0]!], weightKey: 'LLM_TARGET_WEIGHT', cutover, secrets }).plan(100);

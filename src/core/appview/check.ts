@@ -21,8 +21,6 @@ export interface AppViewInput {
   project: ComposeProject;
   /** The services whose containers must hold the step's values (containers binding an env file are added). */
   services: string[];
-  /** Services whose containers can see the weight key; others are not judged on it. Undefined: all are. */
-  weightReaders?: string[];
   /** The environment's env files, absolute. */
   envFiles: string[];
   cutover: Record<string, string>;
@@ -39,8 +37,7 @@ export interface AppViewInput {
 
 export async function verifyAppView(input: AppViewInput): Promise<AppView> {
   const views = await readContainerViews(input.project, input.services, input.envFiles, input.run);
-  const expectedOf = (service: string) => (input.weightReaders && !input.weightReaders.includes(service) ? { ...input.expected, weight: undefined } : input.expected);
-  const containers = views.map((v) => judgeContainer(v, expectedOf(v.service), input.cutover, input.config.providers));
+  const containers = views.map((v) => judgeContainer(v, input.expected, input.cutover, input.config.providers));
   if (input.probe !== false) await probePairs(views, containers, input);
   const missing = input.services.filter((s) => !containers.some((c) => c.service === s));
   return { ok: missing.length === 0 && containers.every((c) => c.ok), step: input.expected.step, expected: input.expected.role, containers, missing };

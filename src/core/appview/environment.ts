@@ -1,7 +1,7 @@
 import { detectCompose } from '../compose/detect.js';
 import { environmentChange, servicesToRecreate, type ComposeTarget } from '../compose/environment.js';
-import { consumersOf } from '../compose/consumers.js';
-import { loadComposeModel, type ComposeModel } from '../compose/model.js';
+import { blindTo } from '../compose/consumers.js';
+import { loadComposeModel } from '../compose/model.js';
 import { composeProject, type ComposeProject } from '../compose/project.js';
 import { resolveConfigPath, type LoadedConfig } from '../config/index.js';
 import type { EnvironmentConfig } from '../config/schema.js';
@@ -48,17 +48,15 @@ export async function environmentAppView(o: EnvironmentViewInput): Promise<AppVi
   const compose = o.env.compose;
   if (!compose) return undefined;
   const project = o.project ?? composeProject(await detectCompose({ command: compose.command, run: o.run }), compose, o.loaded.dir);
-  const target = o.env as ComposeTarget['env'];
-  // The compose model: for the services to judge when neither the caller nor compose.services names them, and for who sees the weight.
-  const model = o.expected.weight || (!o.services && !compose.services) ? await loadComposeModel(project, o.run) : undefined;
+  const services = o.services ?? (await consumers(o.env as ComposeTarget['env'], o.loaded.dir, project, o.run));
+  const envFiles = o.env.envFiles.map((f) => resolveConfigPath(o.loaded, f));
   return verifyAppView({
     project,
-    services: o.services ?? (compose.services ? [...new Set([...compose.services, ...compose.alsoRecreate])] : servicesToRecreate(model!, target, environmentChange(target, o.loaded.dir))),
-    weightReaders: o.expected.weight ? weightReaders(model!, target, o.loaded.dir, o.expected.weight.key) : undefined,
-    envFiles: o.env.envFiles.map((f) => resolveConfigPath(o.loaded, f)),
+    services,
+    envFiles,
     cutover: o.env.cutover,
     config: o.loaded.config,
-    expected: o.expected,
+    expected: await withBlind(o.expected, project, envFiles, services, o.run),
     run: o.run,
     env: o.processEnv,
     signal: o.signal,
@@ -67,11 +65,15 @@ export async function environmentAppView(o: EnvironmentViewInput): Promise<AppVi
   });
 }
 
-/**
- * Services whose containers can see the weight key: they read an env file whole (env_file, a bind
- * mount) or interpolate the key. One that takes only `${OPENAI_API_BASE_URL}` from the project .env
- * (Open WebUI) never sees it, so a stage below 100 % has nothing to show in it: not a failure.
- */
-function weightReaders(model: ComposeModel, env: ComposeTarget['env'], configDir: string, key: string): string[] {
-  return consumersOf(model, { files: environmentChange(env, configDir).files, variables: [key] });
+/** The expectation, its weight not judged in the services that compose never hands it. */
+async function withBlind(expected: Expectation, project: ComposeProject, envFiles: string[], services: string[], run: Runner): Promise<Expectation> {
+  if (!expected.weight) return expected;
+  const blind = blindTo(await loadComposeModel(project, run), envFiles, expected.weight.key, services);
+  return { ...expected, weight: { ...expected.weight, blind } };
+}
+
+/** The services the environment's steps recreate: the ones whose containers must hold what a step meant. */
+async function consumers(env: ComposeTarget['env'], configDir: string, project: ComposeProject, run: Runner): Promise<string[]> {
+  if (env.compose.services) return [...new Set([...env.compose.services, ...env.compose.alsoRecreate])];
+  return servicesToRecreate(await loadComposeModel(project, run), env, environmentChange(env, configDir));
 }

@@ -3,11 +3,14 @@ import type { ProbeStep } from '../rollback/verify.js';
 import { keyRole, pairRole, pairVariables, providerVariables, urlRole, type PairRole, type Providers, type ValueRole } from './pairs.js';
 import type { ContainerView } from './read.js';
 
-/** What a step meant the app to hold: a provider's pair, and under the env driver the weight as written. */
+/**
+ * What a step meant the app to hold: a provider's pair, and under the env driver the weight as
+ * written, except in the `blind` services, whose containers compose never hands the weight.
+ */
 export interface Expectation {
   /** Undefined: only say what the containers hold (status, check), judge no step. */
   role?: ProviderRole;
-  weight?: { key: string; value: string };
+  weight?: { key: string; value: string; blind?: string[] };
   /** The step in words: `stage 20%`, `the cut-over`, `the rollback`. */
   step: string;
 }
@@ -34,7 +37,8 @@ export interface ContainerFact {
   status: string;
   ok: boolean;
   pairs: PairFact[];
-  weight?: { key: string; value?: string; expected: string };
+  /** `blind`: compose passes the service only the variables it names, so the weight is not judged there. */
+  weight?: { key: string; value?: string; expected: string; blind?: boolean };
   mounts: ContainerView['mounts'];
   problems: string[];
 }
@@ -48,7 +52,9 @@ export function judgeContainer(view: ContainerView, expected: Expectation, cutov
   const fact: ContainerFact = { service: view.service, id: shortId(view.id), status: view.status, ok: true, pairs, mounts: view.mounts, problems: [] };
   for (const m of view.mounts) if (m.error) fact.problems.push(`cannot read ${m.destination} (bound from ${m.source}) inside the container: ${m.error}`);
   for (const p of pairs) if (expected.role && p.role !== expected.role) fact.problems.push(`${describePair(p)}; ${expected.step} meant ${expected.role}`);
-  if (expected.weight) {
+  if (expected.weight?.blind?.includes(view.service)) {
+    fact.weight = { key: expected.weight.key, value: view.values[expected.weight.key], expected: expected.weight.value, blind: true };
+  } else if (expected.weight) {
     const value = view.values[expected.weight.key];
     fact.weight = { key: expected.weight.key, value, expected: expected.weight.value };
     if (value === undefined || Number(value) !== Number(expected.weight.value)) {

@@ -20,6 +20,7 @@ function probeText(p: PairFact): string {
 }
 
 function weightText(c: ContainerFact): string {
+  if (c.weight!.blind) return `${c.weight!.key} never reaches it (compose passes only the variables it names)`;
   return `${c.weight!.key}=${c.weight!.value ?? '(not set)'}`;
 }
 

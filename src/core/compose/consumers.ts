@@ -31,3 +31,13 @@ export function consumersOf(model: ComposeModel, change: EnvChange): string[] {
     )
     .map((s) => s.name);
 }
+
+/**
+ * The services among `services` that cannot see `variable` in the changed files: compose hands
+ * them only the variables their `environment:` names (Open WebUI's `${OPENAI_API_BASE_URL}`), so a
+ * weight written beside those never reaches their containers, however often they are recreated.
+ */
+export function blindTo(model: ComposeModel, files: string[], variable: string, services: string[]): string[] {
+  const readers = new Set(consumersOf(model, { files, variables: [variable] }));
+  return services.filter((s) => !readers.has(s));
+}

@@ -6,7 +6,7 @@ export { serviceContainers, containerIds, containerEnv, parsePsIds, projectConta
 export { serviceState, type ServiceState } from './readiness.js';
 export { waitForServices, describeNotReady, type WaitOptions, type WaitResult } from './wait.js';
 export { composeConfigCommand, loadComposeModel, type ComposeModel, type ServiceModel, type FileMount } from './model.js';
-export { bindMountsOf, consumersOf, type EnvChange } from './consumers.js';
+export { bindMountsOf, blindTo, consumersOf, type EnvChange } from './consumers.js';
 export { composeErrorLine } from './config-error.js';
 export { loadEnvironmentCompose, environmentChange, servicesToRecreate, leftOut, type EnvironmentCompose, type ComposeTarget } from './environment.js';
 export { composePreflight } from './preflight.js';

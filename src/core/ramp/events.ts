@@ -20,6 +20,8 @@ export type RampEvent =
       /** 1-based stage the ramp starts (or resumes) at. */
       fromStage: number;
       dryRun: boolean;
+      /** What the stages below 100 % really move (env driver: often nothing until the cut-over). */
+      note?: string;
     })
   | (Base & {
       event: 'plan';
@@ -30,7 +32,6 @@ export type RampEvent =
       minDurationMs: number;
       /** `each stage: soak 60s × 2 rps = 120 probe requests ≥ minSamples 20`: why the gates can decide. */
       samples: string;
-      /** What the plan cannot do, said before it runs (the env driver below 100 %). */
       note?: string;
     })
   | (Base & { event: 'preflight'; step: 'requires' | 'check' | 'validate' | 'backup' | 'final-check'; ok: boolean; detail: string })
@@ -43,6 +44,8 @@ export type RampEvent =
       status: 'applying' | 'soaking' | 'passed';
       /** What the driver reports having applied (soaking only). */
       appliedWeight?: number;
+      /** Soaking: the weight reaches none of the app's containers (env driver), so its traffic is still on legacy. */
+      unseen?: boolean;
     })
   | (Base & {
       event: 'containers';

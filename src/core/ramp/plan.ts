@@ -1,6 +1,5 @@
 import { secretModeWarningAhead } from '../fs/secret-mode.js';
 import { describeStep } from '../traffic/steps.js';
-import type { EnvironmentConfig } from '../config/schema.js';
 import type { TrafficDriver } from '../traffic/types.js';
 import type { RampEventInput } from './events.js';
 import { sampleArithmetic } from './feasible.js';
@@ -15,9 +14,10 @@ export interface PlanInput {
   resume: boolean;
   validate: boolean;
   envFiles: string[];
-  env: Pick<EnvironmentConfig, 'traffic'>;
   /** A file a stage would put keys in that group or others may read: said now, not mid-ramp. */
   onWarning?: (line: string) => void;
+  /** envStagesNote: what the stages below 100 % really move. */
+  note?: string;
 }
 
 /**
@@ -44,15 +44,5 @@ export async function rampPlan(p: PlanInput): Promise<Extract<RampEventInput, { 
     }
     stages.push({ stage: i + 1, weight, soakMs: p.settings.soakMs, intervalMs: p.settings.intervalMs, steps: planned.map(describeStep) });
   }
-  const note = envDriverNote(p.env, p.stages.slice(p.from));
-  return { event: 'plan', preflight, stages, minDurationMs: stages.length * p.settings.soakMs, samples: sampleArithmetic(p.settings), ...(note ? { note } : {}) };
-}
-
-/**
- * The env driver below 100 % writes only the weight key. Most apps read a base URL and a key, not
- * a weight, so for them those stages move nothing and the cut-over at 100 % moves everything.
- */
-export function envDriverNote(env: Pick<EnvironmentConfig, 'traffic'>, stages: number[]): string | undefined {
-  if (env.traffic.driver !== 'env' || !stages.some((w) => w > 0 && w < 100)) return undefined;
-  return `env driver: stages below 100 % only write ${env.traffic.weightKey}; unless the app reads it itself, its traffic stays on legacy until the cut-over at 100 % moves all of it (for a real split, use traffic.driver nginx)`;
+  return { event: 'plan', preflight, stages, minDurationMs: stages.length * p.settings.soakMs, samples: sampleArithmetic(p.settings), ...(p.note ? { note: p.note } : {}) };
 }

@@ -41,6 +41,8 @@ export interface RampRunInput extends RampOptions, Admission {
   run: Runner;
   journal: Journal;
   started: number;
+  /** envStagesNote, said with the start line. */
+  note?: string;
 }
 
 /**
@@ -127,6 +129,7 @@ export class RampRun {
       backupId,
       fromStage: o.from + 1,
       dryRun: false,
+      ...(o.note ? { note: o.note } : {}),
     });
   }
 
@@ -171,33 +174,35 @@ export class RampRun {
       return this.rollBack(`applying ${weight}% failed: ${(err as Error).message}`);
     }
     await this.save(weightApplied(this.state, appliedWeight, Date.now()));
-    const wrong = await this.checkContainers(i, weight, appliedWeight);
+    const { wrong, unseen } = await this.checkContainers(i, weight, appliedWeight);
     if (wrong) return this.rollBack(wrong);
-    await o.journal.emit({ event: 'stage', stage: i + 1, of: o.stages.length, weight, status: 'soaking', appliedWeight });
+    await o.journal.emit({ event: 'stage', stage: i + 1, of: o.stages.length, weight, status: 'soaking', appliedWeight, ...(unseen ? { unseen } : {}) });
     return undefined;
   }
 
   /**
    * The app's view is the truth: its containers must hold what the stage meant (the pair, the
-   * weight) and that pair must answer. Undefined when they do; else why, for the rollback.
+   * weight) and that pair must answer. `wrong`: why not, for the rollback. `unseen`: the weight
+   * reaches none of the containers, so the app's traffic has not moved.
    */
-  private async checkContainers(i: number, weight: number, appliedWeight: number): Promise<string | undefined> {
+  private async checkContainers(i: number, weight: number, appliedWeight: number): Promise<{ wrong?: string; unseen?: boolean }> {
     const { o } = this;
     // What the driver reports having applied: a gateway that stopped short of 100 % wrote no cut-over.
     const expected = rampExpectation(o.env, appliedWeight);
-    if (!expected) return undefined;
+    if (!expected) return {};
     const base = { event: 'containers' as const, stage: i + 1, weight, step: expected.step, expected: expected.role };
     if (!o.env.compose) {
       if (!this.saidNoCompose) await o.journal.emit({ ...base, ok: true, containers: [], skipped: NO_COMPOSE });
       this.saidNoCompose = true;
-      return undefined;
+      return {};
     }
     try {
       const view = (await environmentAppView({ loaded: o.loaded, env: o.env, expected, run: o.run, processEnv: o.processEnv }))!;
       await o.journal.emit({ ...base, ok: view.ok, containers: view.containers, ...(view.missing.length ? { missing: view.missing } : {}) });
-      return view.ok ? undefined : failureText(view);
+      if (!view.ok) return { wrong: failureText(view) };
+      return { unseen: appliedWeight < 100 && view.containers.length > 0 && view.containers.every((c) => c.weight?.blind) };
     } catch (err) {
-      return `could not read ${o.environment}'s containers after ${expected.step}: ${(err as Error).message}`;
+      return { wrong: `could not read ${o.environment}'s containers after ${expected.step}: ${(err as Error).message}` };
     }
   }
 

@@ -12,7 +12,8 @@ export function eventLine(e: RampEvent, c: ChalkInstance): string | undefined {
   switch (e.event) {
     case 'start': {
       const verb = e.resumed ? `resuming at stage ${e.fromStage}/${e.stages.length}` : `${e.stages.length} stage${e.stages.length === 1 ? '' : 's'}`;
-      return `ramp ${e.environment}: ${verb}, ${e.stages.map((s) => `${s}%`).join(' → ')}, soak ${formatDuration(e.soakMs)}, gates every ${formatDuration(e.intervalMs)} (${e.driver} driver)`;
+      const line = `ramp ${e.environment}: ${verb}, ${e.stages.map((s) => `${s}%`).join(' → ')}, soak ${formatDuration(e.soakMs)}, gates every ${formatDuration(e.intervalMs)} (${e.driver} driver)`;
+      return e.note ? `${line}\n${c.yellow(`note: ${e.note}`)}` : line;
     }
     case 'plan':
       return planLines(e).join('\n');
@@ -20,6 +21,7 @@ export function eventLine(e: RampEvent, c: ChalkInstance): string | undefined {
       return e.ok ? `${c.green('✓')} ${e.detail}` : undefined; // a failure is the error main.ts prints
     case 'stage':
       if (e.status === 'applying') return `stage ${e.stage}/${e.of}: applying ${e.weight}%`;
+      if (e.status === 'soaking' && e.unseen) return `stage ${e.stage}/${e.of}: ${e.appliedWeight ?? e.weight}% written, which no container of the app sees: its traffic stays on legacy; soaking`;
       if (e.status === 'soaking') return `stage ${e.stage}/${e.of}: ${e.appliedWeight ?? e.weight}% of traffic on target, soaking`;
       return `${c.green('✓')} stage ${e.stage}/${e.of} (${e.weight}%) passed`;
     case 'containers':
@@ -51,6 +53,7 @@ function planLines(e: Extract<RampEvent, { event: 'plan' }>): string[] {
   lines.push(e.samples);
   if (e.note) lines.push(`note: ${e.note}`);
   lines.push(`minimum duration: ${formatDuration(e.minDurationMs)} (${e.stages.length} stages × soak), plus apply and restart time`);
+  if (e.note) lines.push(`note: ${e.note}`);
   return lines;
 }
 

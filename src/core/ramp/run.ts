@@ -16,9 +16,10 @@ import { rampFiles, repairTornWrites } from './files.js';
 import { readEnvFile } from '../envfile/file.js';
 import { values } from '../envfile/parse.js';
 import { relayNeeds } from '../traffic/relay-needs.js';
+import { envStagesNote } from './env-stages.js';
 import { assertPlanCanPass } from './feasible.js';
 import { Journal } from './journal.js';
-import { envDriverNote, rampPlan } from './plan.js';
+import { rampPlan } from './plan.js';
 import { assertCanConfirm, checkRequires, needsConfirmation } from './preflight.js';
 import type { Prompter } from './prompts.js';
 import { RampRun } from './ramp-run.js';
@@ -66,16 +67,15 @@ export async function runRamp(options: RampOptions): Promise<number> {
   const run = createRunner({ onRun: (cmd) => o.out.debug(`$ ${formatArgv(cmd.argv)}`) });
   // Before the lock and the backup: a compose file the configured compose cannot run is found now, not at stage 1.
   for (const warning of await composePreflight(o.loaded, o.environment, o.env, run)) o.out.warn(warning);
+  const note = await envStagesNote(o.loaded, o.environment, o.env, admission.stages.slice(admission.from), run);
   const driver = await createTrafficDriver({ environment: o.environment, env: o.env, providers: o.loaded.config.providers, configDir: o.loaded.dir, secrets: o.loaded.secrets, run, at: o.loaded.at });
   if (o.dryRun) {
     const journal = new Journal({ environment: o.environment, out: o.out, secrets: o.loaded.secrets, startedAt: started });
     const envFiles = o.env.envFiles.map((f) => resolveConfigPath(o.loaded, f));
-    await journal.emit(await rampPlan({ ...admission, settings: o.settings, driver, resume: o.resume, validate: o.settings.validate, envFiles, env: o.env, onWarning: (line) => journal.warn(line) }));
+    await journal.emit(await rampPlan({ ...admission, note, settings: o.settings, driver, resume: o.resume, validate: o.settings.validate, envFiles, onWarning: (line) => journal.warn(line) }));
     return 0;
   }
   for (const warning of o.settings.warnings) o.out.warn(warning);
-  const note = envDriverNote(o.env, admission.stages.slice(admission.from));
-  if (note) o.out.info(note);
   const lock = await acquireLock(admission.stateDir, o.environment, { command: 'migrate ramp' });
   const notifier = o.settings.webhook ? notifierFor(o) : undefined;
   try {
@@ -83,7 +83,7 @@ export async function runRamp(options: RampOptions): Promise<number> {
     for (const line of await repairTornWrites(rampFiles(o.loaded, o.env))) o.out.warn(line);
     if (!o.resume) await clearRollbackRequest(admission.stateDir, o.environment); // an old request must not stop a new ramp
     const journal = new Journal({ environment: o.environment, out: o.out, stateDir: admission.stateDir, secrets: o.loaded.secrets, notifier, startedAt: started });
-    return await new RampRun({ ...o, ...admission, lock: holder(lock), rawLock: lock, driver, run, journal, started }).run();
+    return await new RampRun({ ...o, ...admission, lock: holder(lock), rawLock: lock, driver, run, journal, started, note }).run();
   } finally {
     await notifier?.flush(3000);
     await lock.release();

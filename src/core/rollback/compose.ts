@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
+import { blindTo } from '../compose/consumers.js';
 import { COMPOSE_ARGV, type ComposeCli } from '../compose/detect.js';
 import { environmentChange, loadEnvironmentCompose, servicesToRecreate, type ComposeTarget, type EnvironmentCompose } from '../compose/environment.js';
 import { composeProject, type ComposeProject } from '../compose/project.js';
@@ -25,6 +26,8 @@ export interface Recreate {
   services: string[];
   /** `up -d --no-deps --force-recreate <services>`. */
   command?: Command;
+  /** Of `services`, those compose never hands the env driver's weight: it is not judged in them. */
+  weightBlind: string[];
 }
 
 /**
@@ -51,8 +54,11 @@ export function prepareCompose(target: ComposeTarget, deps: Pick<RollbackDeps, '
     project: () => detected,
     async recreate(variables) {
       const { project, model } = await loaded;
-      const services = servicesToRecreate(model, target.env, environmentChange(target.env, target.configDir, variables));
-      return { services, command: services.length > 0 ? recreateCommand(project, services) : undefined };
+      const change = environmentChange(target.env, target.configDir, variables);
+      const services = servicesToRecreate(model, target.env, change);
+      const { traffic } = target.env;
+      const weightBlind = traffic.driver === 'env' ? blindTo(model, change.files, traffic.weightKey, services) : [];
+      return { services, command: services.length > 0 ? recreateCommand(project, services) : undefined, weightBlind };
     },
   };
 }

@@ -33,7 +33,7 @@ async function appViewInput(s: Session, project: ComposeProject): Promise<AppVie
   // Under the env driver the restored weight must be what the containers hold too.
   const restored = Object.assign({}, ...s.plan!.files.map((f) => values(parse(f.content.toString('utf8'))))) as Record<string, string>;
   const weightKey = env.traffic.driver === 'env' ? env.traffic.weightKey : undefined;
-  const weight = weightKey && restored[weightKey] !== undefined ? { key: weightKey, value: restored[weightKey] } : undefined;
+  const weight = weightKey && restored[weightKey] !== undefined ? { key: weightKey, value: restored[weightKey], blind: s.recreate?.weightBlind } : undefined;
   return {
     project,
     services: s.recreate?.services ?? env.compose!.services ?? [],

@@ -7,8 +7,9 @@ export interface ProviderUrls {
   target: { baseUrl: string; nodes?: Array<{ baseUrl: string }> };
 }
 
-// Keys an app uses for its API endpoint: OPENAI_BASE_URL, OPENAI_API_BASE, LLM_ENDPOINT, ...
-const URL_KEY = /(URL|BASE|ENDPOINT|HOST)/i;
+// Keys an app uses for its API endpoint: OPENAI_BASE_URL, OPENAI_API_BASE, LLM_ENDPOINT, and
+// LibreChat's OPENAI_REVERSE_PROXY (its rollback otherwise could not tell it had restored legacy).
+const URL_KEY = /(URL|BASE|ENDPOINT|HOST|PROXY)/i;
 
 /**
  * Which provider env values point at, by comparing their base-URL keys with the providers'

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
+import { blindTo } from '../compose/consumers.js';
 import { environmentChange, loadEnvironmentCompose, servicesToRecreate, type ComposeTarget } from '../compose/environment.js';
 import type { ComposeProject } from '../compose/project.js';
 import type { Config, EnvironmentConfig } from '../config/schema.js';
@@ -36,7 +37,7 @@ export async function createTrafficDriver(input: DriverInput): Promise<TrafficDr
         envFiles: env.envFiles.map((f) => path.resolve(configDir, f)),
         weightKey: traffic.weightKey,
         cutover: env.cutover,
-        compose: await recreation(input),
+        compose: await recreation(input, traffic.weightKey),
         secrets: input.secrets,
         modelVariables: modelVariablesOf(input),
       });
@@ -78,12 +79,14 @@ function cutoverOptions(input: DriverInput): CutoverOptions {
  * when there is no compose section or nothing reads the files: `up` with no service names
  * would recreate the whole stack.
  */
-async function recreation(input: DriverInput): Promise<{ project: ComposeProject; services: string[] } | undefined> {
+async function recreation(input: DriverInput, weightKey?: string): Promise<{ project: ComposeProject; services: string[]; weightBlind?: string[] } | undefined> {
   const target = composeTarget(input);
   if (!target) return undefined;
   const { project, model } = await loadEnvironmentCompose(target, input.run);
-  const services = servicesToRecreate(model, target.env, environmentChange(target.env, input.configDir));
-  return services.length > 0 ? { project, services } : undefined;
+  const change = environmentChange(target.env, input.configDir);
+  const services = servicesToRecreate(model, target.env, change);
+  if (services.length === 0) return undefined;
+  return { project, services, ...(weightKey ? { weightBlind: blindTo(model, change.files, weightKey, services) } : {}) };
 }
 
 function composeTarget(input: DriverInput): ComposeTarget | undefined {

@@ -16,8 +16,12 @@ export interface EnvDriverOptions {
   weightKey: string;
   /** Written at 100 %: the env files then point at target for good. */
   cutover: Record<string, string>;
-  /** Recreated after each write so the services re-read their env files. */
-  compose?: { project: ComposeProject; services: string[] };
+  /**
+   * Recreated after each write so the services re-read their env files; below 100 % not the
+   * `weightBlind` ones, which compose hands only the variables they name: restarting them for a
+   * weight they never see would only cut the app's requests.
+   */
+  compose?: { project: ComposeProject; services: string[]; weightBlind?: string[] };
   /** Values never to print (API keys in cut-over values). */
   secrets: string[];
   /** Model variables mapped to the target's names at 100 %. */
@@ -33,7 +37,14 @@ export function envDriver(opts: EnvDriverOptions): TrafficDriver {
   const updates = (weight: number) => ({ [opts.weightKey]: formatWeight(weight), ...(weight >= 100 ? opts.cutover : {}) });
 
   function plan(weight: number): Promise<Step[]> {
-    return envFileSteps(opts.envFiles, updates(weight), redactor, opts.compose, weight >= 100 ? opts.modelVariables : undefined);
+    return envFileSteps(opts.envFiles, updates(weight), redactor, recreated(weight), weight >= 100 ? opts.modelVariables : undefined);
+  }
+
+  function recreated(weight: number): EnvDriverOptions['compose'] {
+    const compose = opts.compose;
+    if (!compose || weight >= 100 || !compose.weightBlind?.length) return compose;
+    const services = compose.services.filter((s) => !compose.weightBlind!.includes(s));
+    return services.length > 0 ? { project: compose.project, services } : undefined;
   }
 
   async function current(): Promise<number | undefined> {

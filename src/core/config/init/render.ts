@@ -85,7 +85,8 @@ function environment(env: PlannedEnvironment): string {
     lines.push('    # compose: { files: [docker-compose.yml], services: [app] }  # no compose file was found');
   }
   lines.push(
-    '    # The app (or its SDK wrapper) reads the share of traffic for the target, 0-100, from this key.',
+    '    # Stages below 100 % only write this key (the target\'s share, 0-100): an app that does not read',
+    '    # it moves at 100 %, the cut-over. For a real 5 %, use the nginx driver (migrate\'s README: Traffic drivers).',
     '    traffic: { driver: env, weightKey: LLM_TARGET_WEIGHT }',
     `    # What ${env.envFile} says at 100 %.`,
     '    cutover:',
