@@ -49,7 +49,7 @@ describe.skipIf(!available)('false success on real apps now fails loudly', () =>
   });
 
   it('LibreChat, compose.services narrowed to rag_api: api still reads the old .env through its bind mount; exit 1 naming api and /app/.env; rolled back', { timeout: 120_000 }, async () => {
-    const { app, legacy, before } = await initialised('compose-librechat', 'OPENAI_REVERSE_PROXY', 'OPENAI_API_KEY', (y) => y.replace('services: [api, rag_api]', 'services: [rag_api]'));
+    const { app, legacy, before } = await initialised('compose-librechat', 'OPENAI_REVERSE_PROXY', 'OPENAI_API_KEY', (y) => y.replace('      # services: [api, rag_api]', '      services: [rag_api]'));
 
     const ramp = await migrate(app.dir, ['ramp', '--env', 'default', '--yes', ...CUT]);
 

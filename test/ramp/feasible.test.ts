@@ -45,8 +45,8 @@ describe('migrate ramp: plans that cannot pass', () => {
     const plan = json.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.event === 'plan');
     expect(plan.samples).toBe('each stage: soak 60s × 7 rps = 420 probe requests ≥ minSamples 6');
     // The env driver below 100 % writes only the weight: the plan says what that means for most apps.
-    const note = 'note: env driver: stages below 100 % only write LLM_TARGET_WEIGHT; unless the app reads it itself, its traffic stays on legacy until the cut-over at 100 % moves all of it (for a real split, use traffic.driver nginx)';
-    expect(r.stdout + r.stderr).toContain(note);
+    const note = 'note: env driver: stages below 100 % only write LLM_TARGET_WEIGHT; an app that does not read it (most read only a base URL and key) stays on legacy until 100 %, the cut-over; for a real 5 %, put the nginx driver in front (traffic: { driver: nginx })';
+    expect((r.stdout + r.stderr).split(note)).toHaveLength(2); // said once
     const cutoverOnly = await migrate(dir, ['ramp', '--env', 'canary', '--dry-run', '--stages', '100'], { targetUrl: target.url });
     expect(cutoverOnly.code, cutoverOnly.stderr).toBe(0);
     expect(cutoverOnly.stdout + cutoverOnly.stderr).not.toContain('note: env driver');

@@ -51,7 +51,6 @@ function planLines(e: Extract<RampEvent, { event: 'plan' }>): string[] {
   }
   lines.push('  then: a final check of the target, and the ramp is recorded as completed');
   lines.push(e.samples);
-  if (e.note) lines.push(`note: ${e.note}`);
   lines.push(`minimum duration: ${formatDuration(e.minDurationMs)} (${e.stages.length} stages × soak), plus apply and restart time`);
   if (e.note) lines.push(`note: ${e.note}`);
   return lines;
