@@ -184,6 +184,13 @@ export function buildProgram(): Command {
     .option('--network-mode <mode>', "setup: the gateway's network_mode (default: host when the app's services use it)")
     .action(action(program, () => import('./commands/gateway/index.js')));
 
+  sharedOptions(program.command('monitoring'))
+    .description("write the mtail program, blackbox_exporter modules, Prometheus config, rules and alerts, Grafana dashboard and compose override that watch an environment's gateway and nodes")
+    .option('--out <dir>', 'where to write them (default: monitoring/<env> beside migrate.yaml)')
+    .option('--force', 'overwrite files written before')
+    .option('--image <image>', 'the image (with glibc) the compose override runs the host mtail and blackbox_exporter binaries in (default: debian:bookworm-slim)')
+    .action(action(program, () => import('./commands/monitoring/index.js')));
+
   return program;
 }
 

@@ -116,7 +116,10 @@ export const gatesSchema = z.strictObject({
 
 export const prometheusSourceSchema = z.strictObject({
   url: url,
-  errorRate: z.string().optional().meta({ description: 'PromQL: error ratio of target traffic ({{env}}, {{weight}} templated)' }),
+  errorRate: z
+    .string()
+    .optional()
+    .meta({ description: 'PromQL: error ratio of target traffic ({{env}}, {{weight}}, {{window}} templated); with no query set, all four default to the recording rules `migrate monitoring` writes' }),
   p95Ms: z.string().optional().meta({ description: 'PromQL: p95 latency of target traffic in ms' }),
   baselineP95Ms: z.string().optional().meta({ description: 'PromQL: p95 latency of legacy traffic in ms' }),
   samples: z.string().optional().meta({ description: 'PromQL: request count of target traffic in the window' }),

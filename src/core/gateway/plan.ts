@@ -121,7 +121,7 @@ export async function planSetup(o: { loaded: LoadedConfig; environment: string; 
 }
 
 /** Compose v1 refuses an override whose `version:` differs from the base file's. */
-async function composeVersion(file: string): Promise<string | undefined> {
+export async function composeVersion(file: string): Promise<string | undefined> {
   const doc = parseYaml(await fs.readFile(file, 'utf8').catch(() => '')) as { version?: unknown } | null;
   return doc && (typeof doc.version === 'string' || typeof doc.version === 'number') ? String(doc.version) : undefined;
 }

@@ -3,6 +3,7 @@ import type { prometheusSourceSchema } from '../../config/schema.js';
 import { queryInstant } from '../../prometheus/client.js';
 import { singleValue } from '../../prometheus/result.js';
 import { renderQuery } from '../../prometheus/template.js';
+import { DEFAULT_GATE_QUERIES } from '../../monitoring/gate-queries.js';
 import type { Figures, GateSource, Reading, WindowSpec } from '../types.js';
 
 export type PrometheusSourceConfig = z.output<typeof prometheusSourceSchema>;
@@ -30,7 +31,9 @@ export function prometheusSource(config: PrometheusSourceConfig): GateSource {
   };
 }
 
-function configured(config: PrometheusSourceConfig): [QueryName, string][] {
+/** The queries written; with none at all, the recording rules `migrate monitoring` writes. */
+export function configured(config: PrometheusSourceConfig): [QueryName, string][] {
+  if (QUERIES.every((name) => !config[name])) return Object.entries(DEFAULT_GATE_QUERIES) as [QueryName, string][];
   return QUERIES.flatMap((name) => (config[name] ? [[name, config[name]] as [QueryName, string]] : []));
 }
 
