@@ -31,7 +31,7 @@ export function alertRules(environment: string, gates: Pick<GatesConfig, 'maxErr
       `${errorRatio('provider', '5m')}{${env},provider="target"} > ${gates.maxErrorRate}`,
       '2m',
       'critical',
-      `${environment}: target error ratio {{ $value | humanizePercentage }} is above the ramp gate (${gates.maxErrorRate * 100} %)`,
+      `${environment}: target error ratio is above the ramp gate (${gates.maxErrorRate * 100} % over 5 minutes)`,
       `Requests through the gateway to target fail (5xx or 429). Run ${status}; to move traffic back to legacy run ${rollback}.`,
     ),
     alert(
@@ -39,7 +39,7 @@ export function alertRules(environment: string, gates: Pick<GatesConfig, 'maxErr
       `${p95('target')} > ${gates.maxP95Ms / 1000}`,
       '5m',
       'warning',
-      `${environment}: target p95 {{ $value | humanizeDuration }} is above the ramp gate (${gates.maxP95Ms} ms)`,
+      `${environment}: target p95 is above the ramp gate (${gates.maxP95Ms} ms over 5 minutes)`,
       `Target is slower than the gate allows. Run ${status}; if it persists run ${rollback}.`,
     ),
     alert(
@@ -47,7 +47,7 @@ export function alertRules(environment: string, gates: Pick<GatesConfig, 'maxErr
       `(${p95('target')} / ignoring(provider) ${p95('legacy')} > ${gates.maxP95Ratio}) and ignoring(provider) (${p95('target')} - ignoring(provider) ${p95('legacy')} > ${gates.p95RatioFloorMs / 1000})`,
       '5m',
       'warning',
-      `${environment}: target p95 is {{ $value | printf "%.2f" }}x legacy's (gate ${gates.maxP95Ratio}x)`,
+      `${environment}: target p95 is more than ${gates.maxP95Ratio}x legacy's (the ramp gate)`,
       `Target answers slower than legacy by more than the ramp gate allows. Run ${status}; if it persists run ${rollback}.`,
     ),
     alert(

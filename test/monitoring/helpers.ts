@@ -1,0 +1,53 @@
+// A project whose monitoring files `migrate monitoring` wrote, for the tests that run the real
+// engines (promtool, mtail, blackbox_exporter) over them.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { BIN, tempProject } from '../helpers/cli.js';
+
+export const KEYS = { legacy: 'sk-legacy-monitoring-1111', target: 'sk-target-monitoring-2222' };
+
+export interface Urls {
+  legacy: string;
+  target: string;
+  /** Extra target nodes: id -> base URL. */
+  nodes?: Record<string, string>;
+}
+
+export function monitoringConfig(urls: Urls, gates = '{ maxErrorRate: 0.05, maxP95Ms: 2000, maxP95Ratio: 1.5, p95RatioFloorMs: 100 }'): string {
+  const nodes = Object.entries(urls.nodes ?? {}).map(([id, url]) => `      - { id: ${id}, baseUrl: ${url} }`);
+  return [
+    'version: 1',
+    'providers:',
+    '  legacy:',
+    `    baseUrl: ${urls.legacy}`,
+    '    apiKey: ${LEGACY_KEY}',
+    '  target:',
+    `    baseUrl: ${urls.target}`,
+    '    apiKey: ${TARGET_KEY}',
+    ...(nodes.length ? ['    nodes:', ...nodes] : []),
+    'models: [gpt-4.1]',
+    'environments:',
+    '  canary:',
+    '    envFiles: [.env]',
+    '    traffic: { driver: nginx, file: llm-split.conf, accessLog: logs/access.json }',
+    'ramp:',
+    `  gates: ${gates}`,
+    '',
+  ].join('\n');
+}
+
+export const keyEnv = { LEGACY_KEY: KEYS.legacy, TARGET_KEY: KEYS.target };
+
+export function runMigrate(cwd: string, args: string[]) {
+  return execa(process.execPath, [BIN, ...args], { cwd, reject: false, env: { ...keyEnv, NO_COLOR: '1', CI: '1' } });
+}
+
+/** A temp project with the monitoring files written; returns the project and the output directory. */
+export async function writtenMonitoring(urls: Urls, gates?: string): Promise<{ dir: string; out: string; read: (rel: string) => string }> {
+  const dir = tempProject('migrate-monitoring-', { 'migrate.yaml': monitoringConfig(urls, gates), '.env': 'OPENAI_BASE_URL=x\n', 'logs/access.json': '' });
+  const res = await runMigrate(dir, ['monitoring', '--env', 'canary']);
+  if (res.exitCode !== 0) throw new Error(`migrate monitoring exited ${res.exitCode}: ${res.stderr}`);
+  const out = path.join(dir, 'monitoring', 'canary');
+  return { dir, out, read: (rel) => readFileSync(path.join(out, rel), 'utf8') };
+}
