@@ -1,6 +1,6 @@
 // A project whose monitoring files `migrate monitoring` wrote, for the tests that run the real
 // engines (promtool, mtail, blackbox_exporter) over them.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { BIN, tempProject } from '../helpers/cli.js';
@@ -44,8 +44,14 @@ export function runMigrate(cwd: string, args: string[]) {
 }
 
 /** A temp project with the monitoring files written; returns the project and the output directory. */
-export async function writtenMonitoring(urls: Urls, gates?: string): Promise<{ dir: string; out: string; read: (rel: string) => string }> {
-  const dir = tempProject('migrate-monitoring-', { 'migrate.yaml': monitoringConfig(urls, gates), '.env': 'OPENAI_BASE_URL=x\n', 'logs/access.json': '' });
+/** `keepIn`: write into this directory (the caller removes it) rather than one removed after the test. */
+export async function writtenMonitoring(urls: Urls, gates?: string, keepIn?: string): Promise<{ dir: string; out: string; read: (rel: string) => string }> {
+  const files = { 'migrate.yaml': monitoringConfig(urls, gates), '.env': 'OPENAI_BASE_URL=x\n', 'logs/access.json': '' };
+  const dir = keepIn ?? tempProject('migrate-monitoring-', files);
+  if (keepIn) for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), content);
+  }
   const res = await runMigrate(dir, ['monitoring', '--env', 'canary']);
   if (res.exitCode !== 0) throw new Error(`migrate monitoring exited ${res.exitCode}: ${res.stderr}`);
   const out = path.join(dir, 'monitoring', 'canary');
