@@ -36,6 +36,6 @@ export function recordingRules(environment: string): Rule[] {
 }
 
 export function renderRecordingRules(environment: string): string {
-  const doc = { groups: [{ name: `migrate-${environment}-gateway`, interval: '15s', rules: recordingRules(environment) }] };
+  const doc = { groups: [{ name: `migrate-${environment}-gateway`, rules: recordingRules(environment) }] };
   return `# Written by \`migrate monitoring --env ${environment}\`: error ratio and latency quantiles per provider and node.\n${stringify(doc, { lineWidth: 0 })}`;
 }
