@@ -22,9 +22,10 @@ export interface PrometheusRig {
 
 /**
  * targets: "127.0.0.1:PORT" of servers exposing /metrics, all under job "fake"; or by job name
- * ({ legacy: [...], target: [...] }) so queries can tell providers apart by `job`.
+ * ({ legacy: [...], target: [...] }) so queries can tell providers apart by `job`. `ruleFiles`:
+ * recording and alert rules, evaluated every second.
  */
-export async function startPrometheus(targets: string[] | Record<string, string[]>): Promise<PrometheusRig> {
+export async function startPrometheus(targets: string[] | Record<string, string[]>, opts: { ruleFiles?: string[] } = {}): Promise<PrometheusRig> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'migrate-prom-'));
   const port = await freePort();
   const jobs = Array.isArray(targets) ? { fake: targets } : targets;
@@ -32,6 +33,8 @@ export async function startPrometheus(targets: string[] | Record<string, string[
     'global:',
     '  scrape_interval: 1s',
     '  scrape_timeout: 900ms',
+    '  evaluation_interval: 1s',
+    ...(opts.ruleFiles?.length ? ['rule_files:', ...opts.ruleFiles.map((f) => `  - ${JSON.stringify(f)}`)] : []),
     'scrape_configs:',
     ...Object.entries(jobs).flatMap(([job, list]) => [
       `  - job_name: ${JSON.stringify(job)}`,

@@ -9,11 +9,15 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/core/gates/evaluate.js';
+import { prometheusSource } from '../../src/core/gates/sources/prometheus.js';
+import type { Reading, Thresholds } from '../../src/core/gates/types.js';
 import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { stderrTail, stopChild } from '../helpers/child.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { appAgent, gatewayLogFormat, startNginx, type NginxRig } from '../helpers/nginx.js';
 import { closedPort, freePort } from '../helpers/ports.js';
+import { startPrometheus } from '../helpers/prometheus.js';
 import { waitUntil } from '../helpers/wait.js';
 import { writtenMonitoring } from './helpers.js';
 
@@ -27,13 +31,15 @@ let mtail: ChildProcess;
 let metricsUrl: string;
 let logFile: string;
 let tmp: string;
+let out: string;
 
 beforeAll(async () => {
   legacy = await startFakeProvider({ name: 'legacy', faults: { latency: 20 } });
   target = await startFakeProvider({ name: 'target', faults: { latency: 300, error: { rate: 0.2, status: 500 } } });
   deadPort = await closedPort();
   tmp = await mkdtemp(path.join(os.tmpdir(), 'migrate-mtail-'));
-  const { out, dir } = await writtenMonitoring({ legacy: legacy.url, target: target.url }, undefined, tmp);
+  let dir: string;
+  ({ out, dir } = await writtenMonitoring({ legacy: legacy.url, target: target.url }, undefined, tmp));
   logFile = path.join(dir, 'logs/access.json');
   const providers = { legacy: { baseUrl: legacy.url, apiKey: legacy.apiKey }, target: { baseUrl: target.url, apiKey: target.apiKey } };
   const include = renderNginxInclude({ environment: 'canary', weight: 50, splitKey: '$request_id', providers })
@@ -135,4 +141,36 @@ describe('mtail over the gateway access log (real nginx, real mtail)', () => {
     expect(sum(s, 'migrate_gateway_ttfb_seconds_bucket', { node: 'cn-east', le: '1' })).toBe(1);
     expect(sum(s, 'migrate_gateway_request_duration_seconds_bucket', { node: '127.0.0.1:2', mirror: '1', le: '2' })).toBe(1);
   });
+
+  it('feeds the Prometheus gate with no queries: the default queries read the recording rules (real Prometheus)', async () => {
+    const prom = await startPrometheus([new URL(metricsUrl).host], { ruleFiles: [path.join(out, 'prometheus/rules.yml')] });
+    try {
+      // Two scrapes before the traffic, so the rates below cover exactly the requests sent next.
+      const scrapes = async () => Number(((await prom.query('count_over_time(migrate_gateway_requests_total{provider="target",code="200"}[1m])')) as { value: [number, string] }[])[0]?.value[1] ?? 0);
+      await waitUntil('two scrapes of mtail', async () => (await scrapes()) >= 2, { timeoutMs: 15_000 });
+      const answers: Answer[] = [];
+      await Promise.all(Array.from({ length: 8 }, async () => {
+        for (let i = 0; i < 15; i++) answers.push(await chat());
+      }));
+      const t = answers.filter((a) => a.provider === 'target');
+      const ratio = t.filter((a) => a.status === 500).length / t.length;
+      const source = prometheusSource({ url: prom.url, timeoutMs: 2000 });
+      const read = () => source.read({ env: 'canary', stageIndex: 1, weight: 50, from: Date.now() - 60_000, to: Date.now() });
+      let r: Reading | undefined;
+      await waitUntil(`the gate to read target's ${ratio} error ratio`, async () => {
+        r = await read();
+        return r.kind === 'measurement' && Math.abs((r.target.errorRate ?? -1) - ratio) < 0.01 && (r.target.requests ?? 0) >= t.length;
+      }, { timeoutMs: 20_000 });
+      if (r?.kind !== 'measurement') throw new Error(JSON.stringify(r));
+      // rate() extrapolates a little past the samples, so the count is at least what was sent.
+      expect(r.target.requests).toBeLessThan(2 * t.length);
+      expect(r.target.p95Ms).toBeGreaterThan(250); // 300 ms answers: between the 0.25 s and 0.5 s buckets
+      expect(r.target.p95Ms).toBeLessThanOrEqual(500);
+      expect(r.legacy?.p95Ms).toBeLessThanOrEqual(50);
+      const limits: Thresholds = { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, p95RatioFloorMs: 50, minSamples: 20, alpha: 0.01 };
+      expect(evaluate(r, limits).outcome).toBe('fail');
+    } finally {
+      await prom.stop();
+    }
+  }, 60_000);
 });
