@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need on a fresh Debian machine, idempotently:
-# system packages (docker, compose v1, busybox, nginx, prometheus), a running dockerd with the
+# system packages (docker, compose v1, busybox, nginx, prometheus, mtail, blackbox exporter), a running dockerd with the
 # local busybox image, and node_modules. Safe to run again.
 # `--node-only` skips the system part (the demo needs only Node).
 set -euo pipefail
@@ -14,6 +14,8 @@ command -v docker-compose >/dev/null || missing+=(docker-compose)
 [ -x /bin/busybox ] || missing+=(busybox-static)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v prometheus >/dev/null || missing+=(prometheus)
+command -v mtail >/dev/null || missing+=(mtail)
+command -v prometheus-blackbox-exporter >/dev/null || missing+=(prometheus-blackbox-exporter)
 command -v curl >/dev/null || missing+=(curl)
 command -v script >/dev/null || missing+=(bsdutils)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -22,8 +24,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# Debian starts nginx and prometheus as services on install; the tests start their own.
-(service nginx stop || true; service prometheus stop || true; pkill -x prometheus || true) >/dev/null 2>&1
+# Debian starts nginx, prometheus, mtail and the blackbox exporter as services on install; the tests start their own.
+(service nginx stop || true; service prometheus stop || true; pkill -x prometheus || true
+ service mtail stop || true; service prometheus-blackbox-exporter stop || true) >/dev/null 2>&1
 
 bash .ci/docker.sh
 fi

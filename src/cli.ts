@@ -189,6 +189,7 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'where to write them (default: monitoring/<env> beside migrate.yaml)')
     .option('--force', 'overwrite files written before')
     .option('--image <image>', 'the image (with glibc) the compose override runs the host mtail and blackbox_exporter binaries in (default: debian:bookworm-slim)')
+    .option('--metrics-port <port>', 'the port `migrate ramp --metrics-port` serves on, for Prometheus to scrape (default: 9477)', int('--metrics-port', 1, 65535))
     .action(action(program, () => import('./commands/monitoring/index.js')));
 
   return program;

@@ -10,10 +10,11 @@ export interface MonitoringOptions {
   out?: string;
   force?: boolean;
   image?: string;
+  metricsPort?: number;
 }
 
 /**
- * `migrate monitoring --env E [--out DIR] [--force] [--image I]`: the mtail program, blackbox
+ * `migrate monitoring --env E [--out DIR] [--force] [--image I] [--metrics-port N]`: the mtail program, blackbox
  * modules and key files, Prometheus config and rules, Grafana dashboard and compose override
  * that watch the environment's gateway traffic and nodes. Writes files only; starts nothing.
  */
@@ -21,7 +22,7 @@ export async function run(ctx: Context, opts: MonitoringOptions): Promise<number
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
   for (const warning of loaded.warnings) ctx.out.warn(warning);
   const { name: environment, env } = resolveEnvironment(loaded, ctx.global.env);
-  const plan = await planMonitoring({ loaded, environment, env, out: opts.out ? path.resolve(ctx.cwd, opts.out) : undefined, image: opts.image });
+  const plan = await planMonitoring({ loaded, environment, env, out: opts.out ? path.resolve(ctx.cwd, opts.out) : undefined, image: opts.image, ports: opts.metricsPort ? { ramp: opts.metricsPort } : undefined });
   const redactor = new Redactor(loaded.secrets);
   for (const note of plan.notes) ctx.out.warn(note);
   if (ctx.global.dryRun) return dryRun(ctx, plan, redactor);
