@@ -190,6 +190,8 @@ export function buildProgram(): Command {
     .option('--force', 'overwrite files written before')
     .option('--image <image>', 'the image (with glibc) the compose override runs the host mtail and blackbox_exporter binaries in (default: debian:bookworm-slim)')
     .option('--metrics-port <port>', 'the port `migrate ramp --metrics-port` serves on, for Prometheus to scrape (default: 9477)', int('--metrics-port', 1, 65535))
+    .option('--mtail-port <port>', "mtail's /metrics port on loopback (default: 3903)", int('--mtail-port', 1, 65535))
+    .option('--blackbox-port <port>', "blackbox_exporter's port on loopback (default: 9115)", int('--blackbox-port', 1, 65535))
     .action(action(program, () => import('./commands/monitoring/index.js')));
 
   return program;

@@ -11,10 +11,12 @@ export interface MonitoringOptions {
   force?: boolean;
   image?: string;
   metricsPort?: number;
+  mtailPort?: number;
+  blackboxPort?: number;
 }
 
 /**
- * `migrate monitoring --env E [--out DIR] [--force] [--image I] [--metrics-port N]`: the mtail program, blackbox
+ * `migrate monitoring --env E [--out DIR] [--force] [--image I] [--metrics-port N] [--mtail-port N] [--blackbox-port N]`: the mtail program, blackbox
  * modules and key files, Prometheus config and rules, Grafana dashboard and compose override
  * that watch the environment's gateway traffic and nodes. Writes files only; starts nothing.
  */
@@ -22,7 +24,7 @@ export async function run(ctx: Context, opts: MonitoringOptions): Promise<number
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
   for (const warning of loaded.warnings) ctx.out.warn(warning);
   const { name: environment, env } = resolveEnvironment(loaded, ctx.global.env);
-  const plan = await planMonitoring({ loaded, environment, env, out: opts.out ? path.resolve(ctx.cwd, opts.out) : undefined, image: opts.image, ports: opts.metricsPort ? { ramp: opts.metricsPort } : undefined });
+  const plan = await planMonitoring({ loaded, environment, env, out: opts.out ? path.resolve(ctx.cwd, opts.out) : undefined, image: opts.image, ports: ports(opts) });
   const redactor = new Redactor(loaded.secrets);
   for (const note of plan.notes) ctx.out.warn(note);
   if (ctx.global.dryRun) return dryRun(ctx, plan, redactor);
@@ -53,6 +55,11 @@ function nextSteps(ctx: Context, plan: MonitoringPlan): void {
   ctx.out.info(`run mtail and blackbox_exporter beside the gateway: add -f ${rel(ctx, override)} to your compose command and \`up -d llm-gateway-mtail llm-gateway-blackbox\``);
   ctx.out.info(`or on the host:\n  ${plan.hostCommands.map((c) => formatArgv(c)).join('\n  ')}`);
   ctx.out.info(`then point Prometheus at ${rel(ctx, path.join(plan.dir, 'prometheus', 'prometheus.yml'))} and import ${rel(ctx, path.join(plan.dir, 'grafana', 'dashboard.json'))} into Grafana`);
+}
+
+function ports(opts: MonitoringOptions) {
+  const given = { ramp: opts.metricsPort, mtail: opts.mtailPort, blackbox: opts.blackboxPort };
+  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
 }
 
 function mode(m: number): string {

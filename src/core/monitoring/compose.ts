@@ -24,7 +24,16 @@ export const MTAIL_BIN = '/usr/bin/mtail';
 export const BLACKBOX_BIN = '/usr/bin/prometheus-blackbox-exporter';
 
 export function mtailArgs(i: Pick<OverrideInput, 'mtailProgs' | 'accessLog' | 'ports'>): string[] {
-  return ['--progs', i.mtailProgs, '--logs', i.accessLog, '--address', '127.0.0.1', '--port', String(i.ports.mtail), '--logtostderr'];
+  return ['--progs', i.mtailProgs, '--logs', logGlob(i.accessLog), '--address', '127.0.0.1', '--port', String(i.ports.mtail), '--logtostderr'];
+}
+
+/**
+ * The log as a glob matching only itself (`access.jso[n]`): mtail looks for a plain path once, at
+ * start-up, but polls a glob, so it finds the log when the gateway creates it after mtail starts.
+ */
+export function logGlob(file: string): string {
+  const escaped = file.replace(/[*?[\\]/g, (c) => `\\${c}`);
+  return `${escaped.slice(0, -1)}[${escaped.slice(-1)}]`;
 }
 
 export function blackboxArgs(i: Pick<OverrideInput, 'blackboxConfig' | 'ports'>): string[] {
