@@ -25,6 +25,7 @@ describe('migrate monitoring', () => {
     expect(res.exitCode, res.stderr).toBe(0);
     const out = path.join(dir, 'monitoring', 'canary');
     expect(filesUnder(out)).toEqual([
+      'blackbox/.gitignore',
       'blackbox/blackbox.yml',
       'blackbox/legacy.key',
       'blackbox/target.key',
@@ -45,7 +46,7 @@ describe('migrate monitoring', () => {
       expect(text, f).not.toContain(KEYS.legacy);
       expect(text, f).not.toContain(KEYS.target);
     }
-    expect(res.stdout + res.stderr).not.toMatch(/sk-(legacy|target)-monitoring/);
+    expect(res.stdout + res.stderr).not.toMatch(/7Qz9xK2m|3Nw6yH1c/);
     // Every node of both providers is probed, each through its provider's module.
     const nodes = JSON.parse(readFileSync(path.join(out, 'prometheus/nodes.json'), 'utf8')) as { targets: string[]; labels: Record<string, string> }[];
     expect(nodes.map((n) => [n.labels.provider, n.labels.node, n.targets[0], n.labels.__param_module])).toEqual([
@@ -71,7 +72,7 @@ describe('migrate monitoring', () => {
     writeFileSync(rules, '# my edit\n');
     const again = await runMigrate(dir, ['monitoring', '--env', 'canary']);
     expect(again.exitCode).toBe(2);
-    expect(again.stderr).toMatch(/^error: 10 file\(s\) exist: monitoring\/canary\/mtail\/gateway\.mtail, .*; nothing was written$/m);
+    expect(again.stderr).toMatch(/^error: 11 file\(s\) exist: monitoring\/canary\/mtail\/gateway\.mtail, .*; nothing was written$/m);
     expect(again.stderr).toContain('--force');
     expect(again.stderr).not.toMatch(/\n\s+at /);
     expect(readFileSync(rules, 'utf8')).toBe('# my edit\n');
@@ -84,11 +85,23 @@ describe('migrate monitoring', () => {
     expect(readFileSync(rules, 'utf8')).toContain('record: environment_provider:migrate_gateway_error_ratio:rate1m');
   });
 
+  it('refuses a config whose base URL carries a secret (it would reach Prometheus\' config), writing nothing', async () => {
+    const dir = tempProject('migrate-monitoring-cmd-', {
+      'migrate.yaml': monitoringConfig(urls).replace('baseUrl: http://127.0.0.1:10/v1', 'baseUrl: http://user:${TARGET_KEY}@127.0.0.1:10/v1'),
+      '.env': 'A=1\n',
+    });
+    const res = await runMigrate(dir, ['monitoring', '--env', 'canary']);
+    expect(res.exitCode).toBe(2);
+    expect(res.stderr).toMatch(/^error: nodes\.json would hold a secret from migrate\.yaml .*; nothing was written$/m);
+    expect(res.stderr).not.toContain(KEYS.target);
+    expect(readdirSync(dir).sort()).toEqual(['.env', 'migrate.yaml']);
+  });
+
   it('--out puts them elsewhere; an unknown environment is a usage error', async () => {
     const dir = project();
     const res = await runMigrate(dir, ['monitoring', '--env', 'canary', '--out', 'ops/mon']);
     expect(res.exitCode, res.stderr).toBe(0);
-    expect(filesUnder(path.join(dir, 'ops/mon'))).toHaveLength(10);
+    expect(filesUnder(path.join(dir, 'ops/mon'))).toHaveLength(11);
     const bad = await runMigrate(dir, ['monitoring', '--env', 'prod']);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/unknown environment "prod"/);

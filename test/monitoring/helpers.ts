@@ -5,7 +5,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { BIN, tempProject } from '../helpers/cli.js';
 
-export const KEYS = { legacy: 'sk-legacy-monitoring-1111', target: 'sk-target-monitoring-2222' };
+export const KEYS = { legacy: 'sk-leg-7Qz9xK2mVb4Rt8Lp', target: 'sk-tgt-3Nw6yH1cJd5Fs0Ga' };
 
 export interface Urls {
   legacy: string;

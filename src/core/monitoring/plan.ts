@@ -3,7 +3,9 @@ import type { LoadedConfig } from '../config/index.js';
 import { resolveConfigPath } from '../config/index.js';
 import { effectiveRamp } from '../config/ramp.js';
 import type { EnvironmentConfig } from '../config/schema.js';
+import { UsageError } from '../../errors.js';
 import { gatewayLayout } from '../gateway/layout.js';
+import { Redactor } from '../redact.js';
 import { composeVersion } from '../gateway/plan.js';
 import { renderAlertRules } from './alerts.js';
 import { keyFiles, renderBlackbox } from './blackbox.js';
@@ -79,6 +81,7 @@ export async function planMonitoring(input: PlanInput): Promise<MonitoringPlan> 
     // Headers configured for a provider may be secret too: the module file is private as well.
     { file: blackboxConfig, mode: 0o600, content: renderBlackbox(config, environment, keys), secret: true },
     ...keys.map((k) => ({ file: k.file, mode: 0o600, content: `${k.apiKey}\n`, secret: true })),
+    { file: path.join(p.blackbox, '.gitignore'), mode: 0o644, content: '# Written by `migrate monitoring`: these files hold API keys.\n*\n' },
     { file: path.join(p.prometheus, 'prometheus.yml'), mode: 0o644, content: renderPrometheusConfig(environment, ports, promFiles) },
     { file: promFiles.nodes, mode: 0o644, content: renderNodeTargets(config, environment) },
     { file: promFiles.rules, mode: 0o644, content: renderRecordingRules(environment) },
@@ -87,7 +90,22 @@ export async function planMonitoring(input: PlanInput): Promise<MonitoringPlan> 
     { file: path.join(dir, 'compose.monitoring.yaml'), mode: 0o644, content: renderMonitoringOverride(override) },
   ];
   const hostCommands = [[MTAIL_BIN, ...mtailArgs(override)], [BLACKBOX_BIN, ...blackboxArgs(override)]];
+  refuseLeaks(files, loaded);
   return { environment, dir, accessLog, files, hostCommands, notes };
+}
+
+/**
+ * A key belongs in the key files only. One elsewhere (a base URL with credentials in it, probed
+ * by URL) would land in Prometheus' config: refuse before anything is written.
+ */
+function refuseLeaks(files: MonitoringFile[], loaded: LoadedConfig): void {
+  const redactor = new Redactor(loaded.secrets);
+  const leak = files.find((f) => !f.secret && redactor.text(f.content) !== f.content);
+  if (leak) {
+    throw new UsageError(`${path.basename(leak.file)} would hold a secret from ${loaded.name} (a provider or node baseUrl with a key or password in it?); nothing was written`, {
+      hint: 'put credentials in providers.<role>.apiKey or headers, not in baseUrl',
+    });
+  }
 }
 
 /** The nginx driver's access log; without one, where `migrate gateway setup` puts it. */
