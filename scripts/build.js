@@ -64,6 +64,23 @@ const englishOnlyZod = {
   },
 };
 
+// undici's index loads all of it (fetch, WebSocket, caches, mocks) to export three things migrate
+// uses: Agent, EnvHttpProxyAgent and buildConnector. Importing those files alone takes a third of
+// the time to a command's first request. Only imports from migrate's own code are redirected.
+const UNDICI_PARTS = { Agent: 'lib/dispatcher/agent.js', EnvHttpProxyAgent: 'lib/dispatcher/env-http-proxy-agent.js', buildConnector: 'lib/core/connect.js' };
+const undiciParts = {
+  name: 'undici-parts',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, (args) => (args.importer.includes(`${path.sep}src${path.sep}`) ? { path: 'undici', namespace: 'undici-parts' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'undici-parts' }, () => ({
+      contents: Object.entries(UNDICI_PARTS)
+        .map(([name, file]) => `export { default as ${name} } from ${JSON.stringify(require.resolve(`undici/${file}`, { paths: [root] }))};`)
+        .join('\n'),
+      resolveDir: root,
+    }));
+  },
+};
+
 const commands = readdirSync(path.join(root, 'src/commands')).map((name) => `src/commands/${name}/index.ts`);
 const { build } = await import('esbuild');
 await build({
@@ -85,5 +102,5 @@ await build({
   sourcesContent: false,
   logLevel: 'warning',
   allowOverwrite: true,
-  plugins: [englishOnlyZod],
+  plugins: [englishOnlyZod, undiciParts],
 });
