@@ -204,6 +204,10 @@ export const validateSchema = z.strictObject({
   minPassRate: z.number().min(0).max(1).optional(),
   timeout: duration.default(120_000),
   dailyRequests: z.number().int().positive().optional().meta({ description: 'for the projected monthly cost' }),
+  probes: z
+    .boolean()
+    .default(true)
+    .meta({ description: 'also send the 6 conformance probes per provider (GET /models and deliberately bad requests); --no-probes for one run' }),
 });
 
 export const gatewaySchema = z.strictObject({
