@@ -19,7 +19,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     await import('../dist/cli.js');
   } catch (err) {
     if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli.js')) {
-      process.stderr.write('error: migrate is not built yet: run `npm ci` then `npm run build` in its directory\n');
+      process.stderr.write('error: migrate is not built: run `npm ci` (with dev dependencies) in its directory, or install the packed package (README, Install)\n');
       process.exit(2);
     }
     throw err;

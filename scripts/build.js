@@ -43,6 +43,7 @@ if (!tsc || !esbuildPath) {
   process.exit(2);
 }
 
+// Chunk names carry content hashes: without a clean dist/ old chunks would pile up and be packed.
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 const typed = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
 if (typed.status !== 0) process.exit(typed.status ?? 1);
