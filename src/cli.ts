@@ -142,7 +142,7 @@ export function buildProgram(): Command {
     .option('--case <id>', 'run only cases whose id matches (repeatable)', collect)
     // Both forms declared, so an absent flag leaves validate.probes in charge (commander would default a lone --no- flag to true).
     .option('--probes', 'send the conformance probes even when validate.probes is false')
-    .option('--no-probes', 'skip the 6 conformance probes per provider (GET /models and deliberately bad requests)')
+    .option('--no-probes', 'skip the conformance probes (a bad key, an unknown model, GET /models; 3 per provider)')
     .action(action(program, () => import('./commands/validate/index.js')));
 
   sharedOptions(program.command('backup'))

@@ -207,7 +207,7 @@ export const validateSchema = z.strictObject({
   probes: z
     .boolean()
     .default(true)
-    .meta({ description: 'also send the 6 conformance probes per provider (GET /models and deliberately bad requests); --no-probes for one run' }),
+    .meta({ description: 'also send the conformance probes (a bad key, an unknown model, GET /models; 3 per provider); --no-probes for one run' }),
 });
 
 export const gatewaySchema = z.strictObject({
