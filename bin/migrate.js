@@ -15,7 +15,11 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // Node 22.1+ keeps V8's compiled code between runs: start-up drops by a third. The cache goes
   // under the user's own home (not Node's default in the shared /tmp, where another user could
   // plant it); if that cannot be written Node carries on without it. Node 20 has no such API.
-  require('node:module').enableCompileCache?.(path.join(require('node:os').homedir(), '.cache', 'migrate', 'node-compile-cache'));
+  try {
+    require('node:module').enableCompileCache?.(path.join(require('node:os').homedir(), '.cache', 'migrate', 'node-compile-cache'));
+  } catch {
+    // os.homedir() throws for a uid with no HOME and no passwd entry: run without the cache.
+  }
   import('../dist/cli.js').catch((err) => {
     if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli.js')) {
       process.stderr.write('error: migrate is not built: run `npm ci` (with dev dependencies) in its directory, or install the packed package (README, Install)\n');
