@@ -186,6 +186,7 @@ function report(name, times) {
   const m = median(times);
   const ratio = m / INTERVAL_MS;
   const verdict = ratio <= TARGET_INTERVALS ? 'within' : 'OVER';
+  if (ratio > TARGET_INTERVALS) process.exitCode = 1; // `npm run bench` fails on a missed target
   console.log(`${name.padEnd(14)} ${ratio.toFixed(2)} intervals (median of ${times.length}; runs ${times.map((t) => (t / INTERVAL_MS).toFixed(2)).join(', ')}) — ${verdict} the target of ${TARGET_INTERVALS}`);
 }
 

@@ -93,6 +93,7 @@ try {
   console.log(`  ratio to the delay       ${(probe / DELAY_MS).toFixed(3)}x (${sign(probe - DELAY_MS)}); curl ${(curl / DELAY_MS).toFixed(3)}x (${sign(curl - DELAY_MS)})`);
   console.log(`  ratio to curl            ${(fresh / curl).toFixed(3)}x like for like (keep-alive: ${(probe / curl).toFixed(3)}x)`);
   console.log(`  probe overhead vs curl   ${sign(overhead)} like for like  (target < ${TARGET_OVERHEAD_MS} ms: ${overhead < TARGET_OVERHEAD_MS ? 'met' : 'MISSED'})`);
+  if (overhead >= TARGET_OVERHEAD_MS) process.exitCode = 1; // `npm run bench` fails on a missed target
 } finally {
   await provider.close();
 }

@@ -140,6 +140,9 @@ export function buildProgram(): Command {
     .option('--markdown <file>', 'write a markdown report')
     .option('--min-pass-rate <ratio>', 'pass when at least this share of target cases pass (0..1)', ratio)
     .option('--case <id>', 'run only cases whose id matches (repeatable)', collect)
+    // Both forms declared, so an absent flag leaves validate.probes in charge (commander would default a lone --no- flag to true).
+    .option('--probes', 'send the conformance probes even when validate.probes is false')
+    .option('--no-probes', 'skip the conformance probes (a bad key, an unknown model, GET /models; 3 per provider)')
     .action(action(program, () => import('./commands/validate/index.js')));
 
   sharedOptions(program.command('backup'))

@@ -72,6 +72,8 @@ export async function execute<O>(
   const controller = new AbortController();
   trapSignals(controller);
   const ctx = createContext(global, version, controller.signal);
+  // The CLI runs from a bundle; its stack traces name src/ lines only with the source maps on.
+  if (global.verbose) process.setSourceMapsEnabled(true);
   try {
     const { run } = await load();
     const code = await run(ctx, opts);

@@ -1,6 +1,6 @@
 // The two ways the issue says people start migrate: `npx migrate` from the repository, and the
 // `migrate` command after `npm install -g` of the package (packed here as npm publishes it).
-import { readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -37,5 +37,25 @@ describe('installing migrate', () => {
     expect(shown.exitCode, shown.stderr).toBe(0);
     expect(JSON.parse(shown.stdout).providers.target.baseUrl).toBe('http://127.0.0.1:9/v2');
     expect(shown.stdout).not.toContain('sk-install-test-0000abcd');
+  }, 120_000);
+
+  it('`npm ci --omit=dev` in a clone succeeds without the build tools and says how to get a built migrate', async () => {
+    // The clone's files as git tracks them (dist/ and node_modules/ are not tracked).
+    const dir = tempProject('migrate-prod-clone-', {});
+    const tracked = (await execa('git', ['ls-files', '-z'], { cwd: ROOT })).stdout.split('\0').filter(Boolean);
+    for (const file of tracked) if (existsSync(path.join(ROOT, file))) cpSync(path.join(ROOT, file), path.join(dir, file));
+
+    const ci = await execa('npm', ['ci', '--omit=dev', '--prefer-offline', ...QUIET], { cwd: dir, reject: false });
+    expect(ci.exitCode, ci.stderr).toBe(0);
+    expect(ci.stderr).toContain('build tools (typescript, esbuild) are not installed, dist/ not built');
+    expect(existsSync(path.join(dir, 'node_modules/typescript'))).toBe(false);
+    expect(existsSync(path.join(dir, 'node_modules/commander'))).toBe(true);
+
+    // --version needs no build; a command says what to do in one line, no stack trace, exit 2.
+    const v = await execa('node', [path.join(dir, 'bin/migrate.js'), '--version'], { cwd: dir, reject: false });
+    expect(v.stdout.trim()).toBe(version);
+    const help = await execa('node', [path.join(dir, 'bin/migrate.js'), 'config'], { cwd: dir, reject: false });
+    expect(help.exitCode).toBe(2);
+    expect(help.stderr.trim()).toBe('error: migrate is not built: run `npm ci` (with dev dependencies) in its directory, or install the packed package (README, Install)');
   }, 120_000);
 });

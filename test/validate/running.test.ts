@@ -1,7 +1,7 @@
 // End to end: how `migrate validate` sends its requests (per-request timeout, bounded
 // concurrency, retries), read from the request logs of two fake providers. Needs `npm run build`.
 import { execa } from 'execa';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, tempProject } from '../helpers/cli.js';
@@ -103,6 +103,35 @@ describe('migrate validate: requests (built CLI, two fake providers)', () => {
     expect(r.exitCode, said(r)).toBe(0);
     expect(caseRequests(target)).toHaveLength(4);
     expect(peakInFlight([...legacy.requests, ...target.requests])).toBe(2);
+  });
+
+  it('--concurrency 32: all 32 requests in flight at once and no warning on stderr (one abort listener per run, not one per request)', async () => {
+    const dir = project({ repeat: 16 });
+    for (const p of [legacy, target]) p.setFaults({ latency: LATENCY_MS });
+    const r = await migrate(dir, ['--concurrency', '32', '--no-probes']);
+    expect(r.exitCode, said(r)).toBe(0);
+    expect(peakInFlight([...legacy.requests, ...target.requests])).toBe(32);
+    expect(r.stderr).not.toMatch(/Warning|MaxListeners/);
+  });
+
+  it('--no-probes and validate.probes: false send the suite only: no GET /models, no deliberately bad requests', async () => {
+    const all = (p: FakeProvider) => p.requests.length;
+    const dir = project({ repeat: 2 });
+    expect(said(await migrate(dir, []))).toMatch(/^exit 0/);
+    expect(all(target)).toBeGreaterThan(2); // the probes are on by default (so the checks below can fail)
+    for (const p of [legacy, target]) p.resetCounts();
+
+    expect(said(await migrate(dir, ['--no-probes']))).toMatch(/^exit 0/);
+    expect([all(legacy), all(target)]).toEqual([2, 2]);
+    expect([caseRequests(legacy).length, caseRequests(target).length]).toEqual([2, 2]);
+    expect(readReport(dir).probes ?? {}).toEqual({});
+
+    for (const p of [legacy, target]) p.resetCounts();
+    const off = project({ repeat: 2 });
+    const config = path.join(off, 'migrate.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('rpm: 60000 }', 'rpm: 60000, probes: false }'));
+    expect(said(await migrate(off, []))).toMatch(/^exit 0/);
+    expect([all(legacy), all(target)]).toEqual([2, 2]);
   });
 
   it('a 503 on the first attempt is retried: the case passes with attempts 2, and the provider saw both requests', async () => {

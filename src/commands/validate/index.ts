@@ -20,6 +20,8 @@ export interface ValidateFlags {
   markdown?: string;
   minPassRate?: number;
   case?: string[];
+  /** --probes / --no-probes; absent: validate.probes. */
+  probes?: boolean;
 }
 
 export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
@@ -31,7 +33,8 @@ export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
   const roles: ProviderRole[] = flags.provider === 'all' ? ['legacy', 'target'] : [flags.provider];
   const providers = Object.fromEntries(roles.map((r) => [r, config.providers[r]]));
   const runs = suites.flatMap((s) => s.runs);
-  if (ctx.global.dryRun) return printPlan(ctx, planValidation(runs, providers, config.models[0]!));
+  const probes = flags.probes ?? config.validate.probes;
+  if (ctx.global.dryRun) return printPlan(ctx, planValidation(runs, providers, config.models[0]!, probes));
   const startedAt = new Date();
   const client = new ProbeClient({ env: ctx.env });
   const progress = `validating ${runs.length} cases on ${roles.join(' and ')}…`;
@@ -45,6 +48,7 @@ export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
     totalTimeoutMs: config.validate.timeout,
     signal: ctx.signal,
     client,
+    probes,
     onProgress: (done, total) => ctx.out.live(`${progress} ${done}/${total} requests`),
   }).finally(() => client.close());
   ctx.out.live(`validated ${runs.length} case${runs.length === 1 ? '' : 's'} in ${(result.durationMs / 1000).toFixed(1)}s`, true);

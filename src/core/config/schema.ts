@@ -207,6 +207,10 @@ export const validateSchema = z.strictObject({
   minPassRate: z.number().min(0).max(1).optional(),
   timeout: duration.default(120_000),
   dailyRequests: z.number().int().positive().optional().meta({ description: 'for the projected monthly cost' }),
+  probes: z
+    .boolean()
+    .default(true)
+    .meta({ description: 'also send the conformance probes (a bad key, an unknown model, GET /models; 3 per provider); --no-probes for one run' }),
 });
 
 export const gatewaySchema = z.strictObject({

@@ -3,6 +3,7 @@
 // only with the caller's AbortSignal reason.
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
+import { onAbort } from './abort-fanout.js';
 import { classifyResponse } from './classify.js';
 import { claimNextSocket, type ConnectionTimings } from './connection-timing.js';
 import { networkFailure, timeoutFailure, type TimeoutPhase } from './network-failure.js';
@@ -54,6 +55,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   private readonly chunks: Buffer[] = [];
   private bytes = 0;
   private stream: StreamCollector | undefined;
+  private stopWaiting: (() => void) | undefined;
 
   constructor(
     private readonly plan: AttemptPlan,
@@ -64,7 +66,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   start(): void {
     const { plan } = this;
     if (plan.signal?.aborted) return this.reject(plan.signal.reason);
-    plan.signal?.addEventListener('abort', this.onAbort, { once: true });
+    if (plan.signal) this.stopWaiting = onAbort(plan.signal, this.onAbort);
     this.arm();
     plan.dispatcher.dispatch(
       { origin: plan.url.origin, path: plan.url.pathname + plan.url.search, method: plan.method, headers: plan.headers, body: plan.body },
@@ -188,7 +190,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   private finish(): void {
     this.settled = true;
     clearTimeout(this.timer);
-    this.plan.signal?.removeEventListener('abort', this.onAbort);
+    this.stopWaiting?.();
   }
 
   private timings(): Timings {

@@ -1,7 +1,7 @@
 // The probing client: one keep-alive dispatcher, attempts with retries inside a total budget.
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
+import { sleepUnlessAborted } from './abort-fanout.js';
 import { runAttempt, type AttemptResult } from './attempt.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_RETRY, DEFAULT_TIMEOUTS, DEFAULT_USER_AGENT } from './defaults.js';
 import { createDispatcher, proxySettings, usesProxy, type ProxySettings } from './dispatcher.js';
@@ -75,9 +75,7 @@ export class ProbeClient {
       const wait = retryDelay(n, result.headers, retry, deadline - performance.now(), this.random);
       if (wait === undefined) return toResponse(result, attempts);
       attempt.retryAfterMs = wait;
-      await sleep(wait, undefined, spec.signal ? { signal: spec.signal } : undefined).catch(() => {
-        throw spec.signal?.reason;
-      });
+      await sleepUnlessAborted(wait, spec.signal);
       await spec.beforeAttempt?.();
       if (performance.now() >= deadline) return toResponse({ ...result, failure: timeoutFailure('total', timeouts.totalMs) }, attempts);
     }

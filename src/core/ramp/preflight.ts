@@ -83,6 +83,7 @@ export async function validateProviders(loaded: LoadedConfig, opts: { cwd: strin
     totalTimeoutMs: config.validate.timeout,
     signal: opts.signal,
     client,
+    probes: config.validate.probes,
   }).finally(() => client.close());
   const report = buildReport({ result, suites, providers, version: opts.version, startedAt, minPassRate: config.validate.minPassRate });
   if (!report.ok) {

@@ -20,7 +20,12 @@ export interface ValidationPlan {
   probes: Array<{ provider: ProviderRole; probe: ProbeKind }>;
 }
 
-export function planValidation(runs: readonly CaseRun[], providers: Partial<Record<ProviderRole, ProviderConfig>>, defaultModel: string): ValidationPlan {
+export function planValidation(
+  runs: readonly CaseRun[],
+  providers: Partial<Record<ProviderRole, ProviderConfig>>,
+  defaultModel: string,
+  withProbes = true,
+): ValidationPlan {
   const roles = (['legacy', 'target'] as const).filter((r) => providers[r]);
   const requests = runs.flatMap((run) =>
     roles.map((provider) => {
@@ -28,7 +33,7 @@ export function planValidation(runs: readonly CaseRun[], providers: Partial<Reco
       return { provider, case: run.key, model: String(body.model), stream: body.stream === true, url: `${providers[provider]!.baseUrl}/chat/completions` };
     }),
   );
-  const probes = roles.flatMap((provider) => PROBE_KINDS.map((probe) => ({ provider, probe })));
+  const probes = withProbes ? roles.flatMap((provider) => PROBE_KINDS.map((probe) => ({ provider, probe }))) : [];
   return { dryRun: true, requests, probes };
 }
 
@@ -36,7 +41,7 @@ export function renderPlan(plan: ValidationPlan): string {
   const lines = plan.requests.map((r) => `  ${r.provider.padEnd(6)}  ${r.case}  ${r.model}${r.stream ? ' (stream)' : ''}  POST ${r.url}`);
   const probes = [...new Set(plan.probes.map((p) => p.probe))].join(', ');
   return [
-    `dry run: would send ${plan.requests.length} chat completion(s) and ${plan.probes.length} probe(s) (${probes}); nothing was sent`,
+    `dry run: would send ${plan.requests.length} chat completion(s) and ${plan.probes.length} probe(s)${probes ? ` (${probes})` : ''}; nothing was sent`,
     ...lines,
   ].join('\n');
 }

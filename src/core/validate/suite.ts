@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +11,18 @@ import type { Assertion } from './assertion-schema.js';
 import { suiteSchema, type CaseSpec, type RequestParams, type SuiteFile } from './suite-schema.js';
 import { fill, placeholders, type Vars } from './template.js';
 
-/** The suite shipped with the tool, used when neither --suite nor validate.suites names one. */
-export const DEFAULT_SUITE = fileURLToPath(new URL('../../../fixtures/suites/default.yaml', import.meta.url));
+/**
+ * The suite shipped with the tool, used when neither --suite nor validate.suites names one. Found
+ * from the package root: this module runs from dist/core/validate/ (tsc) or from a chunk in
+ * dist/chunks/ (the CLI's bundle), so a fixed relative path would be right for only one.
+ */
+export const DEFAULT_SUITE = path.join(packageRoot(fileURLToPath(import.meta.url)), 'fixtures/suites/default.yaml');
+
+function packageRoot(file: string): string {
+  let dir = path.dirname(file);
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
 
 /** validate.suites (relative to the config file), else the built-in suite. */
 export function configuredSuiteFiles(loaded: LoadedConfig): string[] {
