@@ -14,7 +14,7 @@ describe.skipIf(!(await nginxImageAvailable()))('a shadow stage through the gate
     const setup = await migrate(dir, ['gateway', 'setup', '--env', 'canary', '--yes'], { targetUrl: target.url });
     expect(setup.code, setup.stderr).toBe(0);
 
-    const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary', '--yes', '--shadow', '50%', '--stages', '50', '--soak', '2s'], { targetUrl: target.url });
+    const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary', '--yes', '--shadow', '50%', '--stages', '50', '--soak', '4s'], { targetUrl: target.url });
     await waitForState(dir, (s) => s.current === 0 && s.stages[0]?.status === 'soaking', 60_000);
     const failedBefore = (await app.results()).filter((r) => r === 'fail').length;
     const legacyBefore = app.at(legacy).length;
