@@ -87,6 +87,13 @@ build_nginx_image() (
   copy() { mkdir -p "$root$(dirname "$1")" && cp -L "$1" "$root$1"; }
   copy /usr/sbin/nginx
   for lib in $(ldd /usr/sbin/nginx | grep -o '/[^ ]*'); do copy "$lib"; done
+  # njs (libnginx-mod-http-js), which the gateway loads when target names models differently;
+  # at the path the official nginx image has it too.
+  local njs=/usr/lib/nginx/modules/ngx_http_js_module.so
+  if [ -e "$njs" ]; then
+    copy "$njs"
+    for lib in $(ldd "$njs" | grep -o '/[^ ]*'); do copy "$lib"; done
+  fi
   copy /etc/nginx/mime.types
   copy /etc/ssl/certs/ca-certificates.crt
   mkdir -p "$root/etc/nginx/conf.d" "$root/var/log/nginx" "$root/var/lib/nginx" "$root/run"

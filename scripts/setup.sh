@@ -13,6 +13,8 @@ command -v docker >/dev/null || missing+=(docker.io)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
 [ -x /bin/busybox ] || missing+=(busybox-static)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+# njs: the gateway renames target's model names with it (and the tests that check that).
+[ -e /usr/lib/nginx/modules/ngx_http_js_module.so ] || missing+=(libnginx-mod-http-js)
 command -v prometheus >/dev/null || missing+=(prometheus)
 command -v mtail >/dev/null || missing+=(mtail)
 command -v prometheus-blackbox-exporter >/dev/null || missing+=(prometheus-blackbox-exporter)

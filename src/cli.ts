@@ -159,7 +159,8 @@ export function buildProgram(): Command {
 
   sharedOptions(program.command('ramp'), new Option('--json', 'print one JSON event per line on stdout (JSON Lines)'))
     .description('shift traffic in gated stages (5 → 20 → 50 → 100 %); rolls back by itself on failure')
-    .option('--stages <list>', 'comma-separated weights, e.g. 10,50,100')
+    .option('--stages <list>', 'comma-separated weights, e.g. 10,50,100 (shadow first: shadow,5,20,50,100)')
+    .option('--shadow <share>', 'start with a shadow stage: copy this share of requests to target (e.g. 10%) while legacy serves everyone (nginx driver)')
     .option('--resume', 'continue an interrupted ramp from its state')
     .option('--validate', 'run the validation suite during preflight (or set ramp.validate: true in migrate.yaml)')
     .option('--soak <duration>', 'how long each stage is held (e.g. 60s)')

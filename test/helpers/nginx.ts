@@ -34,6 +34,8 @@ export interface NginxRigOptions {
   server: string;
   /** http-block directives outside the driver's include (it is rewritten), e.g. a log_format. */
   http?: string;
+  /** Top-level directives, e.g. load_module. */
+  main?: string;
 }
 
 export async function startNginx(opts: NginxRigOptions): Promise<NginxRig> {
@@ -43,7 +45,7 @@ export async function startNginx(opts: NginxRigOptions): Promise<NginxRig> {
   const includeFile = path.join(prefix, 'migrate.conf');
   const confFile = path.join(prefix, 'nginx.conf');
   await writeFile(includeFile, opts.include, { mode: 0o600 });
-  await writeFile(confFile, nginxMainConfig(prefix, port, includeFile, opts.server, opts.http));
+  await writeFile(confFile, nginxMainConfig(prefix, port, includeFile, opts.server, opts.http, opts.main));
   const errorLogFile = path.join(prefix, 'logs', 'error.log');
   const args = ['-p', prefix, '-e', errorLogFile, '-c', confFile];
   const child = spawn(NGINX_BIN, [...args, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { loadConfig, resolveConfigPath, resolveEnvironment } from '../../core/config/index.js';
 import { Redactor } from '../../core/redact.js';
 import { renderNginxInclude } from '../../core/traffic/nginx-render.js';
-import { includeStep } from '../../core/traffic/nginx.js';
+import { includeSteps } from '../../core/traffic/nginx.js';
 import { executeStep } from '../../core/traffic/steps.js';
 
 export interface NginxConfigOptions {
@@ -45,12 +45,14 @@ export async function run(ctx: Context, opts: NginxConfigOptions): Promise<numbe
 }
 
 /** The driver's own writer: in place (a single-file bind mount keeps seeing it), 0600, keys in full, never printed. */
-async function write(ctx: Context, input: Parameters<typeof includeStep>[0], weight: number): Promise<number> {
-  const step = includeStep(input, weight);
+async function write(ctx: Context, input: Parameters<typeof includeSteps>[0], weight: number): Promise<number> {
   if (!ctx.global.dryRun) await fs.mkdir(path.dirname(input.file), { recursive: true, mode: 0o700 }).catch(() => undefined);
-  await executeStep(step, { run: () => Promise.reject(new Error('no command here')), dryRun: ctx.global.dryRun, onDryRun: (line) => ctx.out.info(line), onWarning: (line) => ctx.out.warn(line) }).catch((err: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot write ${input.file}: ${err.code ?? err.message}; nothing was changed`, { hint: `make ${path.dirname(input.file)} writable for this user, or change traffic.file` });
-  });
+  // The include, and the njs script beside it when target renames models.
+  for (const step of includeSteps(input, weight)) {
+    await executeStep(step, { run: () => Promise.reject(new Error('no command here')), dryRun: ctx.global.dryRun, onDryRun: (line) => ctx.out.info(line), onWarning: (line) => ctx.out.warn(line) }).catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot write ${step.file}: ${err.code ?? err.message}; nothing was changed`, { hint: `make ${path.dirname(input.file)} writable for this user, or change traffic.file` });
+    });
+  }
   const done = !ctx.global.dryRun;
   if (ctx.out.json) ctx.out.printJson({ environment: input.environment, weight, file: input.file, written: done });
   else if (done) ctx.out.success(`wrote ${input.file} (${weight}% to target, mode 0600); include it in nginx's http {} block, then \`nginx -t && nginx -s reload\``);

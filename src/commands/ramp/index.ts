@@ -14,16 +14,17 @@ export interface RampFlags {
   minSamples?: number;
   rps?: number;
   force?: boolean;
+  shadow?: string;
 }
 
-/** `migrate ramp [--env E] [--stages 10,50,100] [--soak 60s] [--interval 10s] [--min-samples N] [--rps N] [--resume] [--validate] [--force]`. */
+/** `migrate ramp [--env E] [--stages 10,50,100] [--shadow 10%] [--soak 60s] [--interval 10s] [--min-samples N] [--rps N] [--resume] [--validate] [--force]`. */
 export async function run(ctx: Context, flags: RampFlags): Promise<number> {
   ctx.out.jsonLines = true; // events, and an error that ends the ramp, one line each
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
   for (const warning of loaded.warnings) ctx.out.warn(warning);
   const { name, env } = resolveEnvironment(loaded, ctx.global.env);
-  if (flags.resume && flags.stages) ctx.out.warn('--stages is ignored with --resume: the ramp keeps the stages it started with');
-  const settings = rampSettings(loaded.config, env, flags.resume ? { ...flags, stages: undefined } : flags);
+  if (flags.resume && (flags.stages || flags.shadow)) ctx.out.warn('--stages and --shadow are ignored with --resume: the ramp keeps the stages it started with');
+  const settings = rampSettings(loaded.config, env, flags.resume ? { ...flags, stages: undefined, shadow: undefined } : flags);
   return runRamp({
     loaded,
     environment: name,

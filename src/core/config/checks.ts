@@ -1,5 +1,5 @@
 import { effectiveRamp } from './ramp.js';
-import type { Config } from './schema.js';
+import type { Config, RampConfig } from './schema.js';
 import type { KeyPath } from './source.js';
 import { didYouMean } from './suggest.js';
 
@@ -10,7 +10,7 @@ export interface Finding {
 
 /** Rules the schema cannot express because they relate one part of the file to another. */
 export function crossChecks(config: Config): Finding[] {
-  return [...uniqueNodeIds(config), ...knownRequires(config), ...rampStages(config), ...gatewayLogs(config)];
+  return [...uniqueNodeIds(config), ...knownRequires(config), ...rampStages(config), ...gatewayLogs(config), ...splitKeys(config)];
 }
 
 /** `sources.gateway: {}` needs a log: its own, or the nginx driver's accessLog. */
@@ -48,12 +48,37 @@ function knownRequires(config: Config): Finding[] {
   });
 }
 
+type Stages = RampConfig['stages'];
+
 function rampStages(config: Config): Finding[] {
-  const lists: [KeyPath, number[] | undefined][] = [
+  const lists: [KeyPath, Stages | undefined][] = [
     [['ramp', 'stages'], config.ramp.stages],
-    ...Object.entries(config.environments).map(([name, env]): [KeyPath, number[] | undefined] => [['environments', name, 'ramp', 'stages'], env.ramp?.stages]),
+    ...Object.entries(config.environments).map(([name, env]): [KeyPath, Stages | undefined] => [['environments', name, 'ramp', 'stages'], env.ramp?.stages]),
   ];
-  return lists.flatMap(([path, stages]) =>
-    stages && stages.some((s, i) => i > 0 && s <= stages[i - 1]!) ? [{ path, text: `stages must increase, got ${stages.join(', ')}` }] : [],
-  );
+  return lists.flatMap(([path, stages]) => {
+    if (!stages) return [];
+    const shadowAt = stages.lastIndexOf('shadow');
+    if (shadowAt > 0) return [{ path: [...path, shadowAt], text: 'shadow can only be the first stage (before any user is moved to target), e.g. [shadow, 5, 20, 50, 100]' }];
+    const weights = stages.filter((s): s is number => s !== 'shadow');
+    if (weights.length === 0) return [{ path, text: 'a shadow stage needs at least one weight after it, e.g. [shadow, 5, 20, 50, 100]' }];
+    return weights.some((s, i) => i > 0 && s <= weights[i - 1]!) ? [{ path, text: `stages must increase, got ${stages.join(', ')}` }] : [];
+  });
+}
+
+/**
+ * split_clients hashes this string per request: literal text and at least one $variable, each a
+ * valid name. A bare `x-user-id` would hash the same text for everyone and send them all one way.
+ */
+const SPLIT_KEY = /^(?:[^"\\\s$]*\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\}))+[^"\\\s$]*$/;
+
+function splitKeys(config: Config): Finding[] {
+  return Object.entries(config.environments).flatMap(([name, env]) => {
+    if (env.traffic.driver !== 'nginx' || SPLIT_KEY.test(env.traffic.splitKey)) return [];
+    return [
+      {
+        path: ['environments', name, 'traffic', 'splitKey'],
+        text: `"${env.traffic.splitKey}" is not an nginx variable expression: write e.g. $http_x_user_id (one user per X-User-Id header), $cookie_session or $request_id (the default, per request)`,
+      },
+    ];
+  });
 }

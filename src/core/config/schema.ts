@@ -147,7 +147,17 @@ export const sourcesSchema = z.strictObject({
 });
 
 export const rampSchema = z.strictObject({
-  stages: z.array(z.number().min(0).max(100)).min(1).default([5, 20, 50, 100]),
+  stages: z
+    .array(z.union([z.number().min(0).max(100), z.literal('shadow')]))
+    .min(1)
+    .default([5, 20, 50, 100])
+    .meta({ description: 'weights in percent; `shadow` first copies ramp.shadow % of requests to target while legacy serves everyone (nginx driver)' }),
+  shadow: z
+    .number()
+    .gt(0)
+    .max(100)
+    .default(10)
+    .meta({ description: "the shadow stage's sampled share in percent: those requests' tokens are paid twice" }),
   soak: duration.default(60_000),
   interval: duration.default(10_000),
   gates: gatesSchema.default(gatesSchema.parse({})),
@@ -164,6 +174,7 @@ function withoutDefaults<S extends Record<string, z.ZodDefault<z.ZodType>>>(shap
 /** Per-environment overrides: no defaults here, so unset keys fall through to the top-level ramp. */
 export const environmentRampSchema = z.strictObject({
   stages: rampSchema.shape.stages.unwrap().optional(),
+  shadow: rampSchema.shape.shadow.unwrap().optional(),
   soak: duration.optional(),
   interval: duration.optional(),
   gates: z.strictObject(withoutDefaults(gatesSchema.shape)).optional(),

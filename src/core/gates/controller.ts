@@ -22,6 +22,8 @@ export interface SoakPolicy {
 export interface SoakState {
   stageIndex: number;
   weight: number;
+  /** How the decision line names the stage (`shadow 10%`); `<weight>%` when unset. */
+  label?: string;
   startedAt: number;
   /** When the stage may pass; moved out by extensions. */
   endsAt: number;
@@ -45,9 +47,9 @@ export interface Decision {
   checks: Check[];
 }
 
-export function startSoak(policy: SoakPolicy, stageIndex: number, weight: number, now: number): SoakState {
+export function startSoak(policy: SoakPolicy, stageIndex: number, weight: number, now: number, label?: string): SoakState {
   const endsAt = now + policy.soakMs;
-  return { stageIndex, weight, startedAt: now, endsAt, nextAt: Math.min(now + policy.intervalMs, endsAt), extensions: 0, consecutiveErrors: 0 };
+  return { stageIndex, weight, ...(label ? { label } : {}), startedAt: now, endsAt, nextAt: Math.min(now + policy.intervalMs, endsAt), extensions: 0, consecutiveErrors: 0 };
 }
 
 /** The window the next reading should cover: the trailing soak length, so extensions see fresh data. */
@@ -65,7 +67,7 @@ export function decide(state: SoakState, policy: SoakPolicy, checks: Check[], no
     next.endsAt = now + policy.soakMs;
   }
   next.nextAt = action === 'continue' || action === 'extend' ? nextDecisionAt(next, policy, now, combined.outcome === 'error') : now;
-  const line = `stage ${state.weight}%: ${combined.reason} → ${suffix}`;
+  const line = `stage ${state.label ?? `${state.weight}%`}: ${combined.reason} → ${suffix}`;
   const decision: Decision = { at: now, stageIndex: state.stageIndex, weight: state.weight, outcome: combined.outcome, action, line, checks };
   return { state: next, decision };
 }

@@ -8,7 +8,7 @@ import type { ComposeProject } from '../compose/project.js';
 import type { LoadedConfig } from '../config/index.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
-import { extraHeaderNames, renderNginxInclude } from '../traffic/nginx-render.js';
+import { extraHeaderNames, renderNginxInclude, targetModelMap } from '../traffic/nginx-render.js';
 import { appUrlVariables, type UrlVariables } from './app-urls.js';
 import { withGateway, type GatewayTraffic } from './config-edit.js';
 import { gatewayLayout, GATEWAY_SERVICE, NGINX_ARGS, OVERRIDE_FILE, type GatewayLayout } from './layout.js';
@@ -97,7 +97,14 @@ export async function planSetup(o: { loaded: LoadedConfig; environment: string; 
   const port = o.flags.port ?? loaded.config.gateway.port;
   const image = o.flags.image ?? loaded.config.gateway.image;
   const url = gatewayUrl(port, hostNetwork);
-  const conf = renderGatewayConf({ environment, port, hostNetwork: networkMode === 'host', headerNames: extraHeaderNames(providers), tries: loaded.config.gateway.tries });
+  const conf = renderGatewayConf({
+    environment,
+    port,
+    hostNetwork: networkMode === 'host',
+    headerNames: extraHeaderNames(providers),
+    tries: loaded.config.gateway.tries,
+    models: targetModelMap(providers) !== undefined,
+  });
   const override = renderOverride({ environment, image, networkMode, port, layout, version: await composeVersion(project.files[0]!) });
   const rel = (file: string) => path.relative(loaded.dir, file);
   const traffic: GatewayTraffic = { driver: 'nginx', file: rel(layout.include), service: GATEWAY_SERVICE, args: NGINX_ARGS, accessLog: rel(layout.accessLog), gateway: true };

@@ -10,7 +10,7 @@ import { formatArgv } from '../exec/format.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { Redactor } from '../redact.js';
 import { createBackup, classifyEnvValues, planBackup } from '../state/backups.js';
-import { includeStep } from '../traffic/nginx.js';
+import { includeSteps } from '../traffic/nginx.js';
 import { executeStep } from '../traffic/steps.js';
 import { gatewayLogs, gatewayRemove, gatewayUp, lastLines, must } from './compose.js';
 import { SPLIT_KEY, type SetupPlan } from './plan.js';
@@ -62,10 +62,9 @@ async function startGateway(plan: SetupPlan, d: SetupDeps): Promise<string> {
   // The conf directory holds both keys: keep it out of the project's git history.
   await writeFileAtomic(path.join(path.dirname(plan.layout.dir), '.gitignore'), '# Written by migrate gateway setup: these files hold API keys.\n*\n', { mode: 0o644 });
   const providers = d.loaded.config.providers;
-  await executeStep(includeStep({ environment: plan.environment, file: plan.include.file, splitKey: SPLIT_KEY, providers }, 0), {
-    run: d.run,
-    onWarning: (line) => d.log.warn(line),
-  });
+  for (const step of includeSteps({ environment: plan.environment, file: plan.include.file, splitKey: SPLIT_KEY, providers }, 0)) {
+    await executeStep(step, { run: d.run, onWarning: (line) => d.log.warn(line) });
+  }
   for (const f of plan.files) await writeFileAtomic(f.file, f.content, { mode: f.mode, private: f.mode === 0o600 });
   try {
     await must(gatewayUp(plan.project), d);

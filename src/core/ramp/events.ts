@@ -13,6 +13,8 @@ export type RampEvent =
       event: 'start';
       resumed: boolean;
       stages: number[];
+      /** Stage 1 is a shadow stage copying this percent of requests to target. */
+      shadow?: number;
       soakMs: number;
       intervalMs: number;
       driver: string;
@@ -27,7 +29,9 @@ export type RampEvent =
       event: 'plan';
       /** --dry-run: what the ramp would do, step by step; nothing was changed. */
       preflight: string[];
-      stages: Array<{ stage: number; weight: number; soakMs: number; intervalMs: number; steps: string[] }>;
+      stages: Array<{ stage: number; weight: number; mirror?: number; soakMs: number; intervalMs: number; steps: string[] }>;
+      /** What a shadow stage costs and where it must not be used. */
+      shadow?: string;
       /** Stages × soak: the least the ramp can take, before apply and restart times. */
       minDurationMs: number;
       /** `each stage: soak 60s × 2 rps = 120 probe requests ≥ minSamples 20`: why the gates can decide. */
@@ -40,6 +44,8 @@ export type RampEvent =
       stage: number;
       of: number;
       weight: number;
+      /** A shadow stage: the percent of requests copied to target (weight is 0). */
+      mirror?: number;
       /** applying: the driver is writing it · soaking: applied, gates watching · passed: the soak passed. */
       status: 'applying' | 'soaking' | 'passed';
       /** What the driver reports having applied (soaking only). */

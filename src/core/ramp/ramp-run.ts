@@ -32,6 +32,7 @@ import { checkTarget, takeBackup, validateProviders } from './preflight.js';
 import { rollBackRamp } from './rollback.js';
 import type { Admission, RampOptions } from './run.js';
 import { soakStage, type SoakEnd } from './soak.js';
+import { mirrorOf, stageLabel } from './stage-label.js';
 
 export interface RampRunInput extends RampOptions, Admission {
   lock: RampState['lock'];
@@ -63,7 +64,8 @@ export class RampRun {
   async run(): Promise<number> {
     const backupId = await this.preflight();
     if (this.o.signal.aborted) throw new InterruptedError('interrupted during the preflight: nothing was changed');
-    if (this.o.from === 0 && !(await this.confirmed(`Start shifting ${this.o.environment}'s traffic to target (${this.o.stages.map((s) => `${s}%`).join(' → ')})?`))) {
+    const labels = this.o.stages.map((s, i) => stageLabel(s, mirrorOf(i, this.o.shadow)));
+    if (this.o.from === 0 && !(await this.confirmed(`Start shifting ${this.o.environment}'s traffic to target (${labels.join(' → ')})?`))) {
       throw new InterruptedError(`the ramp of ${this.o.environment} was not confirmed: nothing was changed`);
     }
     await this.begin(backupId);
@@ -117,12 +119,13 @@ export class RampRun {
     const state =
       o.resume && o.existing
         ? rampResumed(o.existing, o.lock, now)
-        : newRamp({ environment: o.environment, stages: o.stages, driver: o.driver.name, backupId, lock: o.lock, now });
+        : newRamp({ environment: o.environment, stages: o.stages, shadow: o.shadow, driver: o.driver.name, backupId, lock: o.lock, now });
     await this.save(state);
     await o.journal.emit({
       event: 'start',
       resumed: o.resume,
       stages: o.stages,
+      ...(o.shadow ? { shadow: o.shadow } : {}),
       soakMs: o.settings.soakMs,
       intervalMs: o.settings.intervalMs,
       driver: o.driver.name,
@@ -137,6 +140,7 @@ export class RampRun {
     const { o } = this;
     for (let i = o.from; i < o.stages.length; i++) {
       const weight = o.stages[i]!;
+      const mirror = mirrorOf(i, o.shadow);
       const request = await readRollbackRequest(o.stateDir, o.environment);
       if (request) return this.stopped(request);
       if (stopping(interrupts)) return this.pause(`interrupted by ${interrupts.cause}`, true);
@@ -145,38 +149,39 @@ export class RampRun {
       }
       // The log's end before the weight moves: the stage's real traffic is what comes after.
       await sources.gateway?.start();
-      const applied = await this.apply(i, weight);
+      const applied = await this.apply(i, weight, mirror);
       if (applied !== undefined) return applied;
       // A signal that came while the weight was applied: the step finished, now stop.
       if (stopping(interrupts)) return this.pause(`interrupted by ${interrupts.cause}`, true);
       sources.probes?.start();
-      const end = await soakStage(this.soakDeps(sources, interrupts), i, o.stages.length, weight);
+      const end = await soakStage(this.soakDeps(sources, interrupts), i, o.stages.length, weight, stageLabel(weight, mirror));
       if (end.kind !== 'passed') {
         // Probes would keep sending to the target while the rollback runs.
         if (end.kind === 'rollback') await sources.probes?.close?.();
         return this.ended(end);
       }
       await this.save(stagePassed(this.state, Date.now()));
-      await o.journal.emit({ event: 'stage', stage: i + 1, of: o.stages.length, weight, status: 'passed' });
+      await o.journal.emit({ event: 'stage', stage: i + 1, of: o.stages.length, weight, ...(mirror ? { mirror } : {}), status: 'passed' });
     }
     return this.finish();
   }
 
   /** Undefined when the weight took effect; an exit code when applying failed and the ramp rolled back. */
-  private async apply(i: number, weight: number): Promise<number | undefined> {
+  private async apply(i: number, weight: number, mirror: number | undefined): Promise<number | undefined> {
     const { o } = this;
+    const shadow = mirror ? { mirror } : {};
     await this.save(stageApplying(this.state, i, Date.now()));
-    await o.journal.emit({ event: 'stage', stage: i + 1, of: o.stages.length, weight, status: 'applying' });
+    await o.journal.emit({ event: 'stage', stage: i + 1, of: o.stages.length, weight, ...shadow, status: 'applying' });
     let appliedWeight: number;
     try {
-      ({ appliedWeight } = await o.driver.apply(weight, { run: o.run, onWarning: (line) => o.out.warn(line) }));
+      ({ appliedWeight } = await o.driver.apply(weight, { run: o.run, onWarning: (line) => o.out.warn(line), ...shadow }));
     } catch (err) {
-      return this.rollBack(`applying ${weight}% failed: ${(err as Error).message}`);
+      return this.rollBack(`applying ${stageLabel(weight, mirror)} failed: ${(err as Error).message}`);
     }
     await this.save(weightApplied(this.state, appliedWeight, Date.now()));
     const { wrong, unseen } = await this.checkContainers(i, weight, appliedWeight);
     if (wrong) return this.rollBack(wrong);
-    await o.journal.emit({ event: 'stage', stage: i + 1, of: o.stages.length, weight, status: 'soaking', appliedWeight, ...(unseen ? { unseen } : {}) });
+    await o.journal.emit({ event: 'stage', stage: i + 1, of: o.stages.length, weight, ...shadow, status: 'soaking', appliedWeight, ...(unseen ? { unseen } : {}) });
     return undefined;
   }
 

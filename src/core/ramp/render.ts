@@ -5,6 +5,7 @@ import { errorRateOf } from '../gates/evaluate.js';
 import { ms, pct } from '../gates/format.js';
 import type { Figures } from '../gates/types.js';
 import type { RampEvent } from './events.js';
+import { mirrorOf, stageLabel } from './stage-label.js';
 
 // How a ramp reads at a terminal or in a CI log: one plain line per event, and the live line.
 
@@ -12,7 +13,7 @@ export function eventLine(e: RampEvent, c: ChalkInstance): string | undefined {
   switch (e.event) {
     case 'start': {
       const verb = e.resumed ? `resuming at stage ${e.fromStage}/${e.stages.length}` : `${e.stages.length} stage${e.stages.length === 1 ? '' : 's'}`;
-      const line = `ramp ${e.environment}: ${verb}, ${e.stages.map((s) => `${s}%`).join(' → ')}, soak ${formatDuration(e.soakMs)}, gates every ${formatDuration(e.intervalMs)} (${e.driver} driver)`;
+      const line = `ramp ${e.environment}: ${verb}, ${e.stages.map((s, i) => stageLabel(s, mirrorOf(i, e.shadow))).join(' → ')}, soak ${formatDuration(e.soakMs)}, gates every ${formatDuration(e.intervalMs)} (${e.driver} driver)`;
       return e.note ? `${line}\n${c.yellow(`note: ${e.note}`)}` : line;
     }
     case 'plan':
@@ -20,10 +21,11 @@ export function eventLine(e: RampEvent, c: ChalkInstance): string | undefined {
     case 'preflight':
       return e.ok ? `${c.green('✓')} ${e.detail}` : undefined; // a failure is the error main.ts prints
     case 'stage':
-      if (e.status === 'applying') return `stage ${e.stage}/${e.of}: applying ${e.weight}%`;
+      if (e.status === 'applying') return `stage ${e.stage}/${e.of}: applying ${stageLabel(e.weight, e.mirror)}`;
+      if (e.status === 'soaking' && e.mirror) return `stage ${e.stage}/${e.of}: every user on legacy, ${e.mirror}% of requests copied to target (shadow), soaking`;
       if (e.status === 'soaking' && e.unseen) return `stage ${e.stage}/${e.of}: ${e.appliedWeight ?? e.weight}% written, which no container of the app sees: its traffic stays on legacy; soaking`;
       if (e.status === 'soaking') return `stage ${e.stage}/${e.of}: ${e.appliedWeight ?? e.weight}% of traffic on target, soaking`;
-      return `${c.green('✓')} stage ${e.stage}/${e.of} (${e.weight}%) passed`;
+      return `${c.green('✓')} stage ${e.stage}/${e.of} (${stageLabel(e.weight, e.mirror)}) passed`;
     case 'containers':
       if (e.skipped) return `containers: ${e.skipped}`;
       return [
@@ -45,13 +47,14 @@ function planLines(e: Extract<RampEvent, { event: 'plan' }>): string[] {
   const lines = [`dry run: nothing will be changed. The ramp of ${e.environment} would:`];
   for (const step of e.preflight) lines.push(`  preflight: ${step}`);
   for (const s of e.stages) {
-    lines.push(`  stage ${s.stage}/${e.stages.length}: ${s.weight}% for ${formatDuration(s.soakMs)}, gates every ${formatDuration(s.intervalMs)}`);
+    lines.push(`  stage ${s.stage}/${e.stages.length}: ${stageLabel(s.weight, s.mirror)} for ${formatDuration(s.soakMs)}, gates every ${formatDuration(s.intervalMs)}`);
     for (const step of s.steps) lines.push(`    ${step}`);
     if (s.steps.length === 0) lines.push('    (nothing to write: already at this weight)');
   }
   lines.push('  then: a final check of the target, and the ramp is recorded as completed');
   lines.push(e.samples);
   lines.push(`minimum duration: ${formatDuration(e.minDurationMs)} (${e.stages.length} stages × soak), plus apply and restart time`);
+  if (e.shadow) lines.push(`shadow: ${e.shadow}`);
   if (e.note) lines.push(`note: ${e.note}`);
   return lines;
 }

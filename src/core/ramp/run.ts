@@ -53,6 +53,8 @@ export interface Admission {
   stateDir: string;
   existing?: RampState;
   stages: number[];
+  /** Stage 1 is a shadow stage copying this percent of requests to target. */
+  shadow?: number;
   from: number;
   confirm: boolean;
   /** Said in the preflight when the environment requires another. */
@@ -102,13 +104,13 @@ async function admit(o: RampOptions): Promise<Admission> {
   const existing = await loadRampState(stateDir, o.environment);
   if (!o.resume) {
     assertCanStart(existing, o.environment);
-    return { stateDir, existing, stages: o.settings.stages, from: 0, confirm, requires };
+    return { stateDir, existing, stages: o.settings.stages, shadow: o.settings.shadow, from: 0, confirm, requires };
   }
   if (!existing) {
     throw new UsageError(`there is no ramp of ${o.environment} to resume`, { hint: `start one with \`migrate ramp --env ${o.environment}\`` });
   }
   const point = resumePoint(existing);
-  return { stateDir, existing, stages: existing.stages.map((s) => s.weight), from: point.stageIndex, confirm, requires };
+  return { stateDir, existing, stages: existing.stages.map((s) => s.weight), shadow: existing.stages[0]?.mirror, from: point.stageIndex, confirm, requires };
 }
 
 /** On --resume, the legacy settings as they were before the ramp rewrote anything (resume-legacy.ts). */

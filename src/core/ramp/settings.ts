@@ -5,7 +5,10 @@ import type { Config, EnvironmentConfig, GatesConfig, RampConfig } from '../conf
 
 /** What one ramp runs with: defaults < top-level `ramp` < the environment's `ramp` < flags. */
 export interface RampSettings {
+  /** Weights in percent; a shadow stage is a leading 0 (every user on legacy). */
   stages: number[];
+  /** The shadow stage's sampled share in percent, when stage 1 is one. */
+  shadow?: number;
   soakMs: number;
   intervalMs: number;
   gates: GatesConfig;
@@ -26,12 +29,18 @@ export interface RampFlags {
   minSamples?: number;
   /** --rps N: sources.probes.rps */
   rps?: number;
+  /** --shadow 10%: a shadow stage first, copying that share of requests to target. */
+  shadow?: string;
 }
 
 export function rampSettings(config: Config, env: EnvironmentConfig, flags: RampFlags): RampSettings {
   const merged = effectiveRamp(config, env);
-  const stages = flags.stages === undefined ? merged.stages : parseStages(flags.stages);
-  checkStages(stages, flags.stages === undefined ? 'ramp.stages' : '--stages');
+  const where = flags.stages === undefined ? 'ramp.stages' : '--stages';
+  const listed = flags.stages === undefined ? merged.stages : parseStages(flags.stages);
+  const shadow = shadowShare(listed, merged.shadow, flags.shadow);
+  const stages = listed.filter((s): s is number => s !== 'shadow');
+  checkStages(stages, where);
+  if (shadow !== undefined) assertCanShadow(env, flags.shadow !== undefined ? '--shadow' : where);
   const soakMs = flags.soak === undefined ? merged.soak : flagDuration('--soak', flags.soak);
   const intervalMs = flags.interval === undefined ? merged.interval : flagDuration('--interval', flags.interval);
   if (intervalMs <= 0) throw new UsageError(`--interval must be more than 0, got ${intervalMs}ms`);
@@ -42,7 +51,39 @@ export function rampSettings(config: Config, env: EnvironmentConfig, flags: Ramp
   // The flag can only turn validation on: a config that asks for it is not overridden by its absence.
   const validate = Boolean(flags.validate) || merged.validate;
   const gates = flags.minSamples === undefined ? merged.gates : { ...merged.gates, minSamples: flags.minSamples };
-  return { stages, soakMs, intervalMs, gates, sources: withRps(merged.sources, flags.rps), webhook: merged.webhook, validate, warnings };
+  return {
+    stages: shadow === undefined ? stages : [0, ...stages],
+    ...(shadow === undefined ? {} : { shadow }),
+    soakMs,
+    intervalMs,
+    gates,
+    sources: withRps(merged.sources, flags.rps),
+    webhook: merged.webhook,
+    validate,
+    warnings,
+  };
+}
+
+/** The shadow share when the ramp starts with a shadow stage: `--shadow 10%` adds one (or sets its share). */
+function shadowShare(listed: Array<number | 'shadow'>, configured: number, flag: string | undefined): number | undefined {
+  if (flag !== undefined) return parseShare(flag);
+  if (listed.indexOf('shadow') > 0) throw new UsageError(`--stages: shadow can only be the first stage, e.g. --stages shadow,5,20,50,100`);
+  return listed[0] === 'shadow' ? configured : undefined;
+}
+
+function parseShare(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
+  const share = m ? Number(m[1]) : NaN;
+  if (!(share > 0 && share <= 100)) throw new UsageError(`--shadow: expected the share of requests to copy to target, like 10%, got "${text}"`);
+  return share;
+}
+
+/** Only nginx can copy a request: the env and command drivers move whole users or nothing. */
+function assertCanShadow(env: EnvironmentConfig, where: string): void {
+  if (env.traffic.driver === 'nginx') return;
+  throw new UsageError(`${where}: a shadow stage needs the nginx traffic driver (this environment uses ${env.traffic.driver}), which copies requests to target`, {
+    hint: 'put the gateway in front of the app with `migrate gateway setup`, or drop the shadow stage',
+  });
 }
 
 function withRps(sources: RampConfig['sources'], rps: number | undefined): RampConfig['sources'] {
@@ -53,11 +94,11 @@ function withRps(sources: RampConfig['sources'], rps: number | undefined): RampC
   return { ...sources, probes: { ...sources.probes, rps } };
 }
 
-/** "10,50,100" → [10, 50, 100]. */
-export function parseStages(text: string): number[] {
+/** "10,50,100" → [10, 50, 100]; "shadow,5,100" → ['shadow', 5, 100]. */
+export function parseStages(text: string): Array<number | 'shadow'> {
   const parts = text.split(',').map((p) => p.trim());
-  const stages = parts.map(Number);
-  const bad = parts.find((p, i) => p === '' || !Number.isFinite(stages[i]!));
+  const stages = parts.map((p) => (p === 'shadow' ? p : Number(p)));
+  const bad = parts.find((p, i) => p === '' || (stages[i] !== 'shadow' && !Number.isFinite(stages[i])));
   if (bad !== undefined) throw new UsageError(`--stages: "${bad}" is not a number; write weights in percent, e.g. --stages 10,50,100`);
   return stages;
 }

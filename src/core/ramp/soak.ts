@@ -36,8 +36,8 @@ export interface SoakDeps {
 
 const TICK_MS = 1000;
 
-export async function soakStage(deps: SoakDeps, stageIndex: number, stageCount: number, weight: number): Promise<SoakEnd> {
-  let soak = startSoak(deps.policy, stageIndex, weight, Date.now());
+export async function soakStage(deps: SoakDeps, stageIndex: number, stageCount: number, weight: number, label = `${weight}%`): Promise<SoakEnd> {
+  let soak = startSoak(deps.policy, stageIndex, weight, Date.now(), label);
   const view = { stage: stageIndex + 1, of: stageCount, weight };
   for (;;) {
     const early = await waitFor(deps, soak, view);
@@ -67,11 +67,11 @@ async function act(deps: SoakDeps, d: Decision, soak: SoakState): Promise<SoakEn
       return { kind: 'rollback', reason: d.line };
     case 'pause': {
       // Only at a terminal: still inconclusive after every extension, a person decides.
-      const choice = await ask(deps, `stage ${soak.weight}%: the gates still cannot tell (${d.checks.map((c) => c.reason).join('; ')}). What now?`, soak);
+      const choice = await ask(deps, `stage ${soak.label}: the gates still cannot tell (${d.checks.map((c) => c.reason).join('; ')}). What now?`, soak);
       if (typeof choice === 'object') return answeredBy(choice);
       if (choice === 'continue') return 'extend';
       if (choice === 'rollback') return { kind: 'rollback', reason: `${d.line}; the operator chose to roll back` };
-      if (choice === 'pause') return { kind: 'pause', reason: `stage ${soak.weight}% inconclusive; paused by the operator`, interrupted: false };
+      if (choice === 'pause') return { kind: 'pause', reason: `stage ${soak.label} inconclusive; paused by the operator`, interrupted: false };
       return stopped(deps.interrupts);
     }
     default:
@@ -86,10 +86,10 @@ async function waitFor(deps: SoakDeps, soak: SoakState, view: Pick<LiveView, 'st
     if (request) return { kind: 'stopped', request };
     if (deps.interrupts.state === 'stop') return stopped(deps.interrupts);
     if (deps.interrupts.state === 'ask') {
-      const choice = await ask(deps, `interrupted during stage ${view.stage}/${view.of} (${view.weight}%). What now?`, soak);
+      const choice = await ask(deps, `interrupted during stage ${view.stage}/${view.of} (${soak.label}). What now?`, soak);
       if (typeof choice === 'object') return answeredBy(choice);
-      if (choice === 'pause') return { kind: 'pause', reason: `paused by the operator at stage ${view.weight}%`, interrupted: true };
-      if (choice === 'rollback') return { kind: 'rollback', reason: `the operator chose to roll back at stage ${view.weight}%` };
+      if (choice === 'pause') return { kind: 'pause', reason: `paused by the operator at stage ${soak.label}`, interrupted: true };
+      if (choice === 'rollback') return { kind: 'rollback', reason: `the operator chose to roll back at stage ${soak.label}` };
       if (choice !== 'continue') return stopped(deps.interrupts);
       deps.interrupts.resume();
     }

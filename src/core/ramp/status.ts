@@ -14,7 +14,7 @@ export interface EnvironmentStatus {
   /** "none" when the environment has never been ramped. */
   status: RampState['status'] | 'none';
   /** The stage in progress (or the last one when finished); 1-based. */
-  stage?: { number: number; of: number; weight: number; status: string };
+  stage?: { number: number; of: number; weight: number; mirror?: number; status: string };
   stages?: RampState['stages'];
   /** What the ramp recorded the driver applying. */
   appliedWeight?: number;
@@ -54,7 +54,7 @@ export async function environmentStatus(loaded: LoadedConfig, name: string, env:
     ...base,
     status: state.status,
     ...(orphaned ? { orphaned } : {}),
-    stage: { number: index + 1, of: state.stages.length, weight: stage.weight, status: stage.status },
+    stage: { number: index + 1, of: state.stages.length, weight: stage.weight, ...(stage.mirror ? { mirror: stage.mirror } : {}), status: stage.status },
     stages: state.stages,
     appliedWeight: state.appliedWeight,
     backupId: state.backupId,

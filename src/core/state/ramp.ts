@@ -57,6 +57,8 @@ const gateRecord = z.object({
 
 const stageRecord = z.object({
   weight: z.number(),
+  /** A shadow stage (weight 0): the percent of requests copied to target. */
+  mirror: z.number().optional(),
   status: z.enum(['pending', 'applying', 'soaking', 'passed', 'failed']),
   startedAt: z.string().optional(),
   endedAt: z.string().optional(),
@@ -100,6 +102,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export interface NewRamp {
   environment: string;
   stages: number[];
+  /** Stage 1 is a shadow stage copying this percent of requests to target. */
+  shadow?: number;
   driver: string;
   backupId?: string;
   lock?: LockHolder;
@@ -111,7 +115,7 @@ export function newRamp(r: NewRamp): RampState {
     version: 1,
     environment: r.environment,
     status: 'running',
-    stages: r.stages.map((weight) => ({ weight, status: 'pending' })),
+    stages: r.stages.map((weight, i) => ({ weight, status: 'pending' as const, ...(i === 0 && r.shadow ? { mirror: r.shadow } : {}) })),
     current: 0,
     appliedWeight: 0,
     driver: r.driver,
@@ -209,8 +213,8 @@ export function assertCanStart(existing: RampState | undefined, environment: str
       hint: `run \`migrate rollback --env ${environment}\` first`,
     });
   }
-  const at = existing.stages[existing.current]?.weight;
-  throw new UsageError(`a ramp of ${environment} is already ${existing.status}${at === undefined ? '' : ` at stage ${at}%`}`, {
+  const at = existing.stages[existing.current];
+  throw new UsageError(`a ramp of ${environment} is already ${existing.status}${at === undefined ? '' : ` at stage ${at.mirror ? `shadow ${at.mirror}` : at.weight}%`}`, {
     hint: `continue it with \`migrate ramp --env ${environment} --resume\` or undo it with \`migrate rollback --env ${environment}\``,
   });
 }

@@ -13,7 +13,9 @@ export interface NginxRenderInput {
   weight: number;
   /** split_clients key, `$request_id` by default (an even, per-request split). */
   splitKey: string;
-  providers: Record<ProviderRole, Pick<ProviderConfig, 'baseUrl' | 'apiKey'> & Partial<Pick<ProviderConfig, 'headers' | 'nodes'>>>;
+  providers: Record<ProviderRole, Pick<ProviderConfig, 'baseUrl' | 'apiKey'> & Partial<Pick<ProviderConfig, 'headers' | 'nodes' | 'models'>>>;
+  /** Shadow: the percent of requests (served by legacy) also sent to target, whose answers are logged and dropped. */
+  mirror?: number;
   /** Print keys as `sk-…9f2c` (migrate nginx-config, dry-run); the written file has them in full. */
   redact?: boolean;
 }
@@ -34,6 +36,8 @@ interface Upstream {
 export function renderNginxInclude(input: NginxRenderInput): string {
   const v = varPrefix(input.environment);
   const weight = splitWeight(input.weight);
+  const mirror = splitWeight(input.mirror ?? 0);
+  const models = targetModelMap(input.providers);
   const up = { legacy: upstream(input.providers.legacy.baseUrl), target: upstream(input.providers.target.baseUrl) };
   const auth = (role: ProviderRole) => quote(bearer(input.providers[role].apiKey, role, input.redact));
   return [
@@ -46,15 +50,23 @@ export function renderNginxInclude(input: NginxRenderInput): string {
     "# Include it in nginx's http {} block (Debian: put it in /etc/nginx/conf.d/), and send the",
     "# app's OpenAI traffic through it with this location in a server {} block:",
     '#',
-    ...renderLocation(input.environment, extraHeaderNames(input.providers)).split('\n').map((line) => `#   ${line}`.trimEnd()),
+    ...renderLocation(input.environment, extraHeaderNames(input.providers), { models: Boolean(models) }).split('\n').map((line) => `#   ${line}`.trimEnd()),
     '#',
     `# To log each request for migrate's real-traffic figures, add to that location: access_log <dir>/access.json ${logFormatName(input.environment)};`,
+    `# and to the ${MIRROR_PREFIX}${v} location: log_subrequest on; access_log <dir>/access.json ${logFormatName(input.environment)}_mirror if=$${v}_mirror;`,
+    ...(models ? modelComment() : []),
     '',
     ...renderLogFormat(input.environment),
+    ...renderLogFormat(input.environment, true),
     '',
     '# Which provider serves a request.',
     `split_clients "${input.splitKey}" $${v}_provider {`,
     ...splitLines(weight),
+    '}',
+    '',
+    `# Shadow: ${mirror}% of requests are also sent to target; its answers are logged and dropped (the app gets legacy's).`,
+    'split_clients "$request_id" $' + `${v}_mirror {`,
+    ...(mirror === 0 ? ['    *       0;'] : mirror === 100 ? ['    *       1;'] : [`    ${`${mirror}%`.padEnd(7)} 1;`, '    *       0;']),
     '}',
     '',
     ...(['legacy', 'target'] as const).flatMap((role) => upstreamBlock(v, role, up[role], input.providers[role])),
@@ -73,7 +85,50 @@ export function renderNginxInclude(input: NginxRenderInput): string {
     ...extraHeaderNames(input.providers).map((name) =>
       byProvider(v, headerVar(name), (role) => quote(headerValue(input.providers[role].headers, name, role, input.redact))),
     ),
+    ...(models ? [byProvider(v, 'models', (role) => (role === 'target' ? `'${models}'` : "''"))] : []),
+    "# The shadow copy always goes to target. Its own variables: a mirror subrequest shares the main request's cached ones.",
+    targetOnly(v, 'pass', `${up.target.scheme}://${v}_target${up.target.path}$${v}_rest`),
+    targetOnly(v, 'host', up.target.host),
+    targetOnly(v, 'server_name', up.target.serverName),
+    targetOnly(v, 'authorization', auth('target')),
+    ...extraHeaderNames(input.providers).map((name) => targetOnly(v, headerVar(name), quote(headerValue(input.providers.target.headers, name, 'target', input.redact)))),
+    ...(models ? [targetOnly(v, 'models', `'${models}'`)] : []),
   ].join('\n');
+}
+
+/** `/_migrate_shadow/<prefix>`: the internal location the main one mirrors to. */
+const MIRROR_PREFIX = '/_migrate_shadow/';
+
+function targetOnly(v: string, name: string, value: string): string {
+  return [`map $${v}_mirror $${v}_mirror_${name} {`, `    default ${value};`, '}', ''].join('\n');
+}
+
+/**
+ * providers.target.models as the JSON the njs rewriter reads ({"app's name": "target's name"}),
+ * or undefined when target names every model as the app does (then no njs is needed).
+ */
+export function targetModelMap(providers: NginxRenderInput['providers']): string | undefined {
+  const entries = Object.entries(providers.target.models ?? {}).filter(([app, own]) => app !== own);
+  if (entries.length === 0) return undefined;
+  for (const [app, own] of entries) {
+    // Carried in a single-quoted nginx string: no quote, no $ (a variable), no backslash.
+    if (/[$'"\\\r\n]/.test(app + own)) {
+      throw new UsageError(`providers.target.models.${app}: a model name nginx cannot carry ($, quotes, \\ or a line break)`, { hint: 'use the env driver with modelVariables for this model' });
+    }
+  }
+  return JSON.stringify(Object.fromEntries(entries));
+}
+
+/** What a host nginx needs for the model rewrite (the gateway's nginx.conf has it). */
+function modelComment(): string[] {
+  return [
+    '#',
+    "# target names models differently: its requests get their JSON \"model\" renamed by njs. This needs",
+    `# at the top of nginx.conf:  load_module ${NJS_MODULE};   (Debian: apt-get install libnginx-mod-http-js)`,
+    `# in http {}:                js_import ${NJS_IMPORT} from <dir of this file>/${NJS_FILE};`,
+    `#                            js_set $${NJS_BODY} ${NJS_IMPORT}.body;  js_set $${NJS_MIRROR_BODY} ${NJS_IMPORT}.mirrorBody;`,
+    `# (migrate writes ${NJS_FILE} next to this file) and the location above with the model lines.`,
+  ];
 }
 
 /** A node that fails this often within FAIL_TIMEOUT is skipped for FAIL_TIMEOUT (nginx's passive health check). */
@@ -136,23 +191,25 @@ function headerValue(headers: Record<string, string> | undefined, name: string, 
  * environment (the environment is written into each line): two environments' includes loaded
  * into one nginx would otherwise define the same log_format twice, which nginx refuses.
  */
-function renderLogFormat(environment: string): string[] {
+function renderLogFormat(environment: string, mirror = false): string[] {
   const v = varPrefix(environment);
   const fields = [
     ['time', '$time_iso8601'],
     ['request_id', '$request_id'],
     ['environment', environment.replace(/[^A-Za-z0-9._-]/g, '_')],
-    ['provider', `$${v}_provider`],
+    // A shadow copy is target's answer to a request legacy served: judged as target's, marked mirror.
+    ['provider', mirror ? 'target' : `$${v}_provider`],
     ['upstream', '$upstream_addr'],
     ['status', '$status'],
     ['upstream_status', '$upstream_status'],
     ['request_time', '$request_time'],
     ['upstream_header_time', '$upstream_header_time'],
     ['upstream_connect_time', '$upstream_connect_time'],
-    ['mirror', '0'],
+    ['mirror', mirror ? '1' : '0'],
   ];
   const json = `{${fields.map(([name, value]) => `"${name}":"${value}"`).join(',')}}`;
-  return ["# The access log's format (used by the location's access_log).", `log_format ${logFormatName(environment)} escape=json '${json}';`];
+  const name = `${logFormatName(environment)}${mirror ? '_mirror' : ''}`;
+  return [mirror ? "# The shadow copies' format." : "# The access log's format (used by the location's access_log).", `log_format ${name} escape=json '${json}';`];
 }
 
 export function logFormatName(environment: string): string {
@@ -163,7 +220,7 @@ export function logFormatName(environment: string): string {
  * The location that routes through the include; written once into the server block.
  * `accessLog`: the file (as nginx sees it) that gets one JSON line per request.
  */
-export function renderLocation(environment: string, headerNames: string[] = [], opts: { accessLog?: string; tries?: number } = {}): string {
+export function renderLocation(environment: string, headerNames: string[] = [], opts: { accessLog?: string; tries?: number; models?: boolean } = {}): string {
   const v = varPrefix(environment);
   return [
     `location ${PUBLIC_PREFIX}/ {`,
@@ -171,10 +228,57 @@ export function renderLocation(environment: string, headerNames: string[] = [], 
     `    proxy_set_header Host $${v}_host;`,
     `    proxy_set_header Authorization $${v}_authorization;`,
     ...headerNames.map((name) => `    proxy_set_header ${name} $${v}_${headerVar(name)};`),
+    ...(opts.models ? modelLines(v, '') : []),
+    // Every request makes a shadow subrequest; it ends at once (204, unlogged) unless sampled.
+    `    mirror ${MIRROR_PREFIX}${v};`,
+    ...proxyLines(`${v}_server_name`, opts.tries),
+    `    add_header X-Migrate-Provider $${v}_provider always;`,
+    ...(opts.accessLog ? [`    access_log ${opts.accessLog} ${logFormatName(environment)};`] : []),
+    '}',
+    `location = ${MIRROR_PREFIX}${v} {`,
+    '    internal;',
+    `    if ($${v}_mirror = 0) { return 204; }`,
+    `    proxy_pass $${v}_mirror_pass;`,
+    `    proxy_set_header Host $${v}_mirror_host;`,
+    `    proxy_set_header Authorization $${v}_mirror_authorization;`,
+    ...headerNames.map((name) => `    proxy_set_header ${name} $${v}_mirror_${headerVar(name)};`),
+    ...(opts.models ? modelLines(v, 'mirror_') : []),
+    ...proxyLines(`${v}_mirror_server_name`, opts.tries),
+    // Subrequests are not logged by default: only the sampled copies are, in their own format.
+    ...(opts.accessLog ? ['    log_subrequest on;', `    access_log ${opts.accessLog} ${logFormatName(environment)}_mirror if=$${v}_mirror;`] : []),
+    '}',
+  ].join('\n');
+}
+
+/**
+ * The body njs rewrites (the provider's own model name; unchanged for legacy). nginx must hold
+ * the whole body in memory for njs to read it: the buffer is as large as the largest body allowed.
+ */
+function modelLines(v: string, kind: '' | 'mirror_'): string[] {
+  return [
+    `    set $${kind === '' ? NJS_MODELS : NJS_MIRROR_MODELS} $${v}_${kind}models;`,
+    `    proxy_set_body $${kind === '' ? NJS_BODY : NJS_MIRROR_BODY};`,
+    ...(kind === '' ? [`    client_max_body_size ${MAX_BODY};`, `    client_body_buffer_size ${MAX_BODY};`, '    client_body_in_single_buffer on;'] : []),
+  ];
+}
+
+const MAX_BODY = '16m';
+/** The njs module, its import name, its file (next to the include) and the variables it sets. */
+export const NJS_MODULE = '/usr/lib/nginx/modules/ngx_http_js_module.so';
+export const NJS_IMPORT = 'migrate_models';
+export const NJS_FILE = 'migrate-models.js';
+export const NJS_BODY = 'migrate_body';
+export const NJS_MIRROR_BODY = 'migrate_mirror_body';
+const NJS_MODELS = 'migrate_models';
+const NJS_MIRROR_MODELS = 'migrate_mirror_models';
+
+/** `serverName`: the variable holding the TLS name. */
+function proxyLines(serverName: string, tries: number | undefined): string[] {
+  return [
     '    proxy_http_version 1.1;',
     '    proxy_set_header Connection "";',
     '    proxy_ssl_server_name on;',
-    `    proxy_ssl_name $${v}_server_name;`,
+    `    proxy_ssl_name $${serverName};`,
     '    proxy_ssl_verify on;          # the keys must only go to the real provider',
     '    proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;  # RHEL: /etc/pki/tls/certs/ca-bundle.crt',
     '    proxy_buffering off;          # stream tokens as they arrive',
@@ -182,11 +286,8 @@ export function renderLocation(environment: string, headerNames: string[] = [], 
     // POST is not idempotent to nginx, which then never retries it: a node that refused the
     // connection or answered 502/503/504 produced no completion, so trying the next one is safe.
     '    proxy_next_upstream error timeout http_502 http_503 http_504 non_idempotent;',
-    `    proxy_next_upstream_tries ${opts.tries ?? DEFAULT_TRIES};`,
-    `    add_header X-Migrate-Provider $${v}_provider always;`,
-    ...(opts.accessLog ? [`    access_log ${opts.accessLog} ${logFormatName(environment)};`] : []),
-    '}',
-  ].join('\n');
+    `    proxy_next_upstream_tries ${tries ?? DEFAULT_TRIES};`,
+  ];
 }
 
 /** Nodes a request may try (gateway.tries). */

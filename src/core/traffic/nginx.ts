@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProviderConfig, ProviderRole } from '../config/schema.js';
 import { composeExec, composeUp } from '../compose/commands.js';
@@ -8,9 +9,10 @@ import { formatArgv } from '../exec/format.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { bearerKey } from '../http/auth.js';
 import { redactText } from '../redact.js';
-import { UnhealthyError } from '../../errors.js';
+import { UnhealthyError, UsageError } from '../../errors.js';
 import { describeLoaded, loadedWeights } from './nginx-loaded.js';
-import { renderNginxInclude, weightOfInclude } from './nginx-render.js';
+import { renderNginxInclude, targetModelMap, varPrefix, weightOfInclude } from './nginx-render.js';
+import { NJS_FILE, NJS_SOURCE } from './njs-models.js';
 import { executeStep } from './steps.js';
 import type { ApplyOptions, Applied, CommandStep, FileStep, Step, TrafficDriver } from './types.js';
 
@@ -22,7 +24,7 @@ export interface NginxDriverOptions {
   /** Extra arguments for `nginx -t` and `nginx -s reload` (e.g. -c, -p). */
   args: string[];
   splitKey: string;
-  providers: Record<ProviderRole, Pick<ProviderConfig, 'baseUrl' | 'apiKey'> & Partial<Pick<ProviderConfig, 'headers'>>>;
+  providers: Record<ProviderRole, Pick<ProviderConfig, 'baseUrl' | 'apiKey'> & Partial<Pick<ProviderConfig, 'headers' | 'models'>>>;
   /** Run nginx inside this compose service instead of on the host. */
   service?: { project: ComposeProject; name: string };
   /**
@@ -46,8 +48,12 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
   // As given and as sent (the include carries the key without spaces or quotes around it).
   const keys = [opts.providers.legacy.apiKey, opts.providers.target.apiKey].flatMap((k) => [k, bearerKey(k)]);
 
-  function plan(weight: number): Promise<Step[]> {
-    return Promise.resolve([includeStep(opts, weight), nginxStep(opts, ['-t'], 'check the include'), nginxStep(opts, ['-s', 'reload'], 'reload nginx')]);
+  function plan(weight: number, mirror = 0): Promise<Step[]> {
+    return Promise.resolve([
+      ...includeSteps(opts, weight, mirror),
+      nginxStep(opts, ['-t'], 'check the include'),
+      nginxStep(opts, ['-s', 'reload'], 'reload nginx'),
+    ]);
   }
 
   async function current(): Promise<number | undefined> {
@@ -56,9 +62,10 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
   }
 
   async function apply(weight: number, o: ApplyOptions): Promise<Applied> {
-    const [write, test, reload] = (await plan(weight)) as [FileStep, CommandStep, CommandStep];
+    const steps = await plan(weight, o.mirror);
+    const [test, reload] = steps.slice(-2) as [CommandStep, CommandStep];
     const previous = await fs.readFile(opts.file, 'utf8').catch(() => undefined);
-    await executeStep(write, o);
+    for (const write of steps.slice(0, -2)) await executeStep(write, o);
     await checked(test, o, async () => {
       // Never leave a file nginx rejects where its next reload (or restart) would read it.
       if (o.dryRun) return;
@@ -68,14 +75,21 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
     await checked(reload, o);
     if (o.dryRun) return { appliedWeight: (await current()) ?? 0 };
     await sleep(opts.reloadSettleMs ?? RELOAD_SETTLE_MS);
-    return { appliedWeight: await loaded(weight, o) };
+    return { appliedWeight: await loaded(weight, o.mirror ?? 0, o) };
   }
 
   /** The split nginx sees now (`nginx -T`); anything but `weight` fails the step. */
-  async function loaded(weight: number, o: ApplyOptions): Promise<number> {
+  async function loaded(weight: number, mirror: number, o: ApplyOptions): Promise<number> {
     const dump = nginxStep(opts, ['-T'], 'show the configuration nginx loads');
     const result = await o.run({ ...dump.command, kind: 'read' });
     if (result.exitCode !== 0) failed(dump, result);
+    if (mirror > 0 && !mirrorsLoaded(result.stdout, opts.environment)) {
+      throw new UsageError(`nginx does not mirror ${opts.environment}'s requests: its location has no \`mirror\` line, so a shadow stage would send target nothing`, {
+        hint: opts.service
+          ? `remove and set up the gateway again (\`migrate gateway remove\`, then \`migrate gateway setup --env ${opts.environment}\`) to get the shadow location`
+          : `use the location the include's comment shows (\`migrate nginx-config --env ${opts.environment}\`), then run again`,
+      });
+    }
     const weights = loadedWeights(result.stdout, opts.environment);
     const wrote = Math.round(weight * 100) / 100;
     if (weights.length > 0 && weights.every((w) => w === wrote)) return wrote;
@@ -105,8 +119,9 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
 }
 
 /** The include at `weight` with the real keys (0600, in place): `nginx-config --write` and `gateway setup`, before any nginx runs. */
-export function includeStep(opts: Pick<NginxDriverOptions, 'environment' | 'file' | 'splitKey' | 'providers'>, weight: number): FileStep {
-  const input = { environment: opts.environment, weight, splitKey: opts.splitKey, providers: opts.providers };
+export function includeStep(opts: Pick<NginxDriverOptions, 'environment' | 'file' | 'splitKey' | 'providers'>, weight: number, mirror = 0): FileStep {
+  const input = { environment: opts.environment, weight, mirror, splitKey: opts.splitKey, providers: opts.providers };
+  const shadow = mirror > 0 ? ` and mirror ${mirror}% to target (shadow)` : '';
   return {
     kind: 'file',
     file: opts.file,
@@ -114,9 +129,29 @@ export function includeStep(opts: Pick<NginxDriverOptions, 'environment' | 'file
     mode: 0o600,
     inPlace: true,
     secret: 'own',
-    description: `route ${weight}% of ${opts.environment}'s requests to target`,
-    summary: [`split ${weight}% to target`],
+    description: `route ${weight}% of ${opts.environment}'s requests to target${shadow}`,
+    summary: [`split ${weight}% to target${shadow}`],
   };
+}
+
+/** The include, and beside it the njs script when target names models differently (nginx.conf imports it). */
+export function includeSteps(opts: Pick<NginxDriverOptions, 'environment' | 'file' | 'splitKey' | 'providers'>, weight: number, mirror = 0): FileStep[] {
+  const include = includeStep(opts, weight, mirror);
+  if (targetModelMap(opts.providers) === undefined) return [include];
+  const script: FileStep = {
+    kind: 'file',
+    file: path.join(path.dirname(opts.file), NJS_FILE),
+    content: NJS_SOURCE,
+    mode: 0o644,
+    description: "rename the request's model for target (njs)",
+    summary: [`write ${NJS_FILE} (renames models for target)`],
+  };
+  return [script, include];
+}
+
+/** The environment's location has the shadow `mirror` line in what nginx loaded (`nginx -T`). */
+function mirrorsLoaded(dump: string, environment: string): boolean {
+  return dump.split('\n').some((line) => line.trim() === `mirror /_migrate_shadow/${varPrefix(environment)};`);
 }
 
 function nginxStep(opts: NginxDriverOptions, action: string[], description: string): CommandStep {

@@ -33,8 +33,12 @@ export function relayNeeds(config: Config, environment: string, env: Environment
       warnings.push(`target needs model ${name} for ${model}: written to ${holders.join(', ')} at 100 % (modelVariables); code that names ${model} itself must send ${name}`);
     } else if (direct) {
       errors.push(`target needs model ${name} for ${model}, and no variable in environments.${environment}.modelVariables holds ${model} in the env files: list the variable that names the model, or make the app send ${name} and pass --force`);
+    } else if (env.traffic.driver === 'nginx' && env.traffic.gateway) {
+      // The gateway renames it (njs) in every target-bound request, at 100 % too.
+    } else if (env.traffic.driver === 'nginx') {
+      warnings.push(`target needs model ${name} for ${model}: nginx renames it below 100 %, but the cut-over at 100 % points the app at target directly, so the app must send ${name} from then on (or list its model variable in environments.${environment}.modelVariables)`);
     } else {
-      warnings.push(`target needs model ${name} for ${model}: the gateway does not rename models, so the app must send ${name} (or list its model variable in environments.${environment}.modelVariables)`);
+      warnings.push(`target needs model ${name} for ${model}: the ${env.traffic.driver} driver does not rename models, so the app must send ${name} (or list its model variable in environments.${environment}.modelVariables)`);
     }
   }
   return { errors, warnings };

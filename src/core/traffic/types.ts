@@ -37,6 +37,8 @@ export interface ApplyOptions {
   onDryRun?: (message: string) => void;
   /** Told about a file holding keys that others may read (or that was tightened). */
   onWarning?: (message: string) => void;
+  /** Shadow: percent of requests, served by legacy, also sent to target (the nginx driver only). */
+  mirror?: number;
 }
 
 export interface Applied {
@@ -47,7 +49,7 @@ export interface Applied {
 export interface TrafficDriver {
   readonly name: 'env' | 'nginx' | 'command';
   /** The writes and commands `apply(weight)` would do. Reads happen (current files); nothing is written. */
-  plan(weight: number): Promise<Step[]>;
+  plan(weight: number, mirror?: number): Promise<Step[]>;
   apply(weight: number, opts: ApplyOptions): Promise<Applied>;
   /** All traffic back on legacy (weight 0) by the driver's own means. */
   reset(opts: ApplyOptions): Promise<Applied>;
