@@ -69,8 +69,8 @@ function aggregate(entries: readonly LogEntry[], nodes: Map<string, string>): Pr
  * when written as the address (loopback, an IP); other addresses are shown as they are. With
  * `environment`, the include's hops (a provider with several nodes) map to their nodes too.
  */
-export function nodeMap(role: Role, provider: HopProvider, environment?: string): Map<string, string> {
-  const map = environment === undefined ? new Map<string, string>() : hopAddresses(environment, role, provider);
+export function nodeMap(role: Role, provider: Omit<HopProvider, 'apiKey'> & { apiKey?: string }, environment?: string): Map<string, string> {
+  const map = environment === undefined ? new Map<string, string>() : hopAddresses(environment, role, { ...provider, apiKey: provider.apiKey ?? '' });
   for (const node of provider.nodes ?? []) map.set(hostPort(node.baseUrl), node.id);
   if (!map.has(hostPort(provider.baseUrl))) map.set(hostPort(provider.baseUrl), role);
   return map;
