@@ -10,7 +10,8 @@ import { bearerKey } from '../http/auth.js';
 import { redactText } from '../redact.js';
 import { UnhealthyError } from '../../errors.js';
 import { describeLoaded, loadedWeights } from './nginx-loaded.js';
-import { renderNginxInclude, weightOfInclude } from './nginx-render.js';
+import { nodeOrderOf, renderNginxInclude, weightOfInclude } from './nginx-render.js';
+import type { NodeOrder } from './node-order.js';
 import { executeStep } from './steps.js';
 import type { ApplyOptions, Applied, CommandStep, FileStep, Step, TrafficDriver } from './types.js';
 
@@ -32,6 +33,12 @@ export interface NginxDriverOptions {
    * while old workers still route to target).
    */
   reloadSettleMs?: number;
+  /**
+   * Measures the providers' nodes at each apply (not at reset: a rollback must be fast), so the
+   * include lists the fastest healthy node first. Without it, or for a reset, the last order
+   * measured (or the config order) is written.
+   */
+  measureNodes?: () => Promise<NodeOrder>;
 }
 
 export const RELOAD_SETTLE_MS = 1000;
@@ -46,8 +53,14 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
   // As given and as sent (the include carries the key without spaces or quotes around it).
   const keys = [opts.providers.legacy.apiKey, opts.providers.target.apiKey].flatMap((k) => [k, bearerKey(k)]);
 
+  let order: NodeOrder | undefined;
+
   function plan(weight: number): Promise<Step[]> {
-    return Promise.resolve([includeStep(opts, weight), nginxStep(opts, ['-t'], 'check the include'), nginxStep(opts, ['-s', 'reload'], 'reload nginx')]);
+    return Promise.resolve(steps(weight));
+  }
+
+  function steps(weight: number): Step[] {
+    return [includeStep(opts, weight, order), nginxStep(opts, ['-t'], 'check the include'), nginxStep(opts, ['-s', 'reload'], 'reload nginx')];
   }
 
   async function current(): Promise<number | undefined> {
@@ -55,8 +68,9 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
     return text === undefined ? undefined : weightOfInclude(text);
   }
 
-  async function apply(weight: number, o: ApplyOptions): Promise<Applied> {
-    const [write, test, reload] = (await plan(weight)) as [FileStep, CommandStep, CommandStep];
+  async function apply(weight: number, o: ApplyOptions, measure = true): Promise<Applied> {
+    if (measure && !o.dryRun && opts.measureNodes) order = await opts.measureNodes();
+    const [write, test, reload] = steps(weight) as [FileStep, CommandStep, CommandStep];
     const previous = await fs.readFile(opts.file, 'utf8').catch(() => undefined);
     await executeStep(write, o);
     await checked(test, o, async () => {
@@ -68,7 +82,7 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
     await checked(reload, o);
     if (o.dryRun) return { appliedWeight: (await current()) ?? 0 };
     await sleep(opts.reloadSettleMs ?? RELOAD_SETTLE_MS);
-    return { appliedWeight: await loaded(weight, o) };
+    return { appliedWeight: await loaded(weight, o), ...(order ? { nodeOrder: order } : {}) };
   }
 
   /** The split nginx sees now (`nginx -T`); anything but `weight` fails the step. */
@@ -101,12 +115,13 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
     });
   }
 
-  return { name: 'nginx', plan, apply, reset: (o) => apply(0, o), current };
+  return { name: 'nginx', plan, apply: (weight, o) => apply(weight, o), reset: (o) => apply(0, o, false), current };
 }
 
 /** The include at `weight` with the real keys (0600, in place): `nginx-config --write` and `gateway setup`, before any nginx runs. */
-export function includeStep(opts: Pick<NginxDriverOptions, 'environment' | 'file' | 'splitKey' | 'providers'>, weight: number): FileStep {
-  const input = { environment: opts.environment, weight, splitKey: opts.splitKey, providers: opts.providers };
+export function includeStep(opts: Pick<NginxDriverOptions, 'environment' | 'file' | 'splitKey' | 'providers'>, weight: number, order?: NodeOrder): FileStep {
+  const ids = (role: 'legacy' | 'target') => order?.[role].map((n) => n.id) ?? [];
+  const input = { environment: opts.environment, weight, splitKey: opts.splitKey, providers: opts.providers, order: { legacy: ids('legacy'), target: ids('target') } };
   return {
     kind: 'file',
     file: opts.file,
@@ -115,8 +130,14 @@ export function includeStep(opts: Pick<NginxDriverOptions, 'environment' | 'file
     inPlace: true,
     secret: 'own',
     description: `route ${weight}% of ${opts.environment}'s requests to target`,
-    summary: [`split ${weight}% to target`],
+    summary: [`split ${weight}% to target`, ...nodeSummary(input)],
   };
+}
+
+/** `target nodes: east first, then west`: which node is the primary (a dry run shows the last or config order). */
+function nodeSummary(input: Parameters<typeof nodeOrderOf>[0]): string[] {
+  const ids = nodeOrderOf(input);
+  return (['target', 'legacy'] as const).flatMap((role) => (ids[role].length ? [`${role} nodes: ${ids[role][0]} first, then ${ids[role].slice(1).join(', ')}`] : []));
 }
 
 function nginxStep(opts: NginxDriverOptions, action: string[], description: string): CommandStep {
