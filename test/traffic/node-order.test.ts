@@ -82,3 +82,13 @@ describe('node order from measured latency', () => {
     expect(fast.requests.length + slow.requests.length).toBe(before);
   }, 30_000);
 });
+
+describe('the stage line', () => {
+  it('says which node is primary and the p50 that chose it', async () => {
+    const { Chalk } = await import('chalk');
+    const { eventLine } = await import('../../src/core/ramp/render.js');
+    const nodeOrder = { legacy: [], target: [{ id: 'fast', p50Ms: 12 }, { id: 'slow', p50Ms: 140 }, { id: 'down', error: 'connect ECONNREFUSED' }] };
+    const line = eventLine({ event: 'stage', time: '', environment: 'canary', stage: 2, of: 4, weight: 20, status: 'soaking', appliedWeight: 20, nodeOrder } as never, new Chalk({ level: 0 }));
+    expect(line).toBe('stage 2/4: 20% of traffic on target, soaking; target nodes fast p50 12ms → slow p50 140ms → down (not measured)');
+  });
+});
