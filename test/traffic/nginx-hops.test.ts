@@ -11,8 +11,12 @@ import { nodeMap } from '../../src/core/gateway/traffic-stats.js';
 import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { appAgent, postThrough, startNginx, type NginxRig } from '../helpers/nginx.js';
+import { BIN, tempProject } from '../helpers/cli.js';
+import { dockerAvailable } from '../helpers/docker.js';
 import { waitUntil } from '../helpers/wait.js';
+import { execa } from 'execa';
 
+const hasDocker = await dockerAvailable();
 const CHAT = '{"model":"gpt-4.1","messages":[{"role":"user","content":"hi"}]}';
 
 let legacy: FakeProvider;
@@ -101,4 +105,38 @@ describe('nginx include: failover across hosts through per-node hops', () => {
     expect(e!.requests - e!.errors).toBe(chats(east).filter((r) => r.status === 200).length);
     expect(w).toEqual({ requests: atWest.length, errors: 0, failovers: 0 });
   });
+
+  it.skipIf(!hasDocker)('`migrate gateway status` shows per node the tries, errors and failovers from the log (text and --json)', async () => {
+    const target = providers.target;
+    const dir = tempProject('migrate-hops-status-', {
+      'migrate.yaml': [
+        'version: 1',
+        'providers:',
+        `  legacy: { baseUrl: "${legacy.url}", apiKey: "\${LEGACY_KEY}" }`,
+        `  target: { baseUrl: "${target.baseUrl}", apiKey: "\${TARGET_KEY}", headers: { X-Tenant: acme }, nodes: [{ id: east, baseUrl: "${east.url}" }, { id: west, baseUrl: "${west.url}", apiKey: "\${WEST_KEY}", headers: { X-Tenant: acme-west } }] }`,
+        'models: [gpt-4.1]',
+        'environments:',
+        '  canary:',
+        '    envFiles: [.env]',
+        `    compose: { files: [docker-compose.yml], projectName: migrate-hops-status-${process.pid} }`,
+        `    traffic: { driver: nginx, file: split.conf, service: llm-gateway, accessLog: "${logFile}", gateway: true }`,
+        '',
+      ].join('\n'),
+      '.env': 'OPENAI_BASE_URL=http://127.0.0.1:1/v1\n',
+      'docker-compose.yml': 'version: "2.4"\nservices:\n  llm-gateway:\n    image: migrate-nginx:latest\n',
+    });
+    const env = { ...process.env, LEGACY_KEY: legacy.apiKey, TARGET_KEY: target.apiKey, WEST_KEY: west.apiKey, MIGRATE_ENV: '', MIGRATE_CONFIG: '' };
+    // Both at once: each runs `docker-compose ps`, which takes seconds.
+    const [text, json] = await Promise.all([
+      execa('node', [BIN, 'gateway', 'status', '--env', 'canary'], { cwd: dir, env, reject: false }),
+      execa('node', [BIN, 'gateway', 'status', '--env', 'canary', '--json'], { cwd: dir, env, reject: false }),
+    ]);
+    expect(text.exitCode, text.stderr).toBe(0);
+    const counts = (await countByProvider(logFile, nodes()))!.target!;
+    const e = counts.nodes.east!;
+    expect(text.stdout).toContain(`  target: 100 requests, 0 errors\n    node east: ${e.requests} tries, ${e.errors} errors (${e.failovers} failed over)\n    node west: ${counts.nodes.west!.requests} tries, 0 errors`);
+    expect(json.exitCode, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout).requests.target).toEqual(counts);
+    for (const out of [text.stdout, text.stderr, json.stdout]) for (const key of [east.apiKey, west.apiKey, legacy.apiKey]) expect(out).not.toContain(key);
+  }, 60_000);
 });
