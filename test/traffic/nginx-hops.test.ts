@@ -3,6 +3,7 @@
 // is reached through its own hop. The fake providers assert the Host and key each received; a
 // node killed mid-run costs the app no request, and the access log names the dead node.
 import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,4 +140,31 @@ describe('nginx include: failover across hosts through per-node hops', () => {
     expect(JSON.parse(json.stdout).requests.target).toEqual(counts);
     for (const out of [text.stdout, text.stderr, json.stdout]) for (const key of [east.apiKey, west.apiKey, legacy.apiKey]) expect(out).not.toContain(key);
   }, 60_000);
+
+  it('streams through the hop unbuffered, and the answer still says which provider served it', async () => {
+    west.setFaults({ latency: { chunkDelayMs: 80 } });
+    try {
+      const { provider, firstChunkMs, totalMs, chunks } = await new Promise<{ provider: string; firstChunkMs: number; totalMs: number; chunks: number }>((resolve, reject) => {
+        const started = Date.now();
+        let first = 0;
+        let chunks = 0;
+        const body = JSON.stringify({ model: 'gpt-4.1', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+        const req = http.request(`${rig.url}/v1/chat/completions`, { method: 'POST', agent: appAgent, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } }, (res) => {
+          res.on('data', () => {
+            chunks++;
+            first ||= Date.now() - started;
+          });
+          res.on('end', () => resolve({ provider: String(res.headers['x-migrate-provider']), firstChunkMs: first, totalMs: Date.now() - started, chunks }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+      expect(provider).toBe('target');
+      expect(chunks).toBeGreaterThan(2);
+      // Buffered, the first byte would come with the last.
+      expect(totalMs - firstChunkMs).toBeGreaterThanOrEqual(160);
+    } finally {
+      west.resetFaults();
+    }
+  });
 });
