@@ -21,8 +21,8 @@ const run = createRunner();
 
 beforeAll(async () => {
   legacy = await startFakeProvider({ name: 'legacy' });
-  // Listed first in the config, but 120 ms slower on every request.
-  slow = await startFakeProvider({ name: 'slow', apiKey: KEY, faults: { latency: { ms: 120 } } });
+  // Listed first in the config, but 250 ms slower on every request.
+  slow = await startFakeProvider({ name: 'slow', apiKey: KEY, faults: { latency: { ms: 250 } } });
   fast = await startFakeProvider({ name: 'fast', host: '127.0.0.2', apiKey: KEY });
   deadPort = await closedPort();
 }, 30_000);
@@ -50,11 +50,11 @@ function providers() {
 
 describe('node order from measured latency', () => {
   it("orders a provider's nodes by check's p50; a node that cannot be measured goes last", async () => {
-    const order = await measureNodeOrder({ environment: 'canary', providers: providers(), models: ['gpt-4.1'], processEnv: {}, samples: 3 });
+    const order = await measureNodeOrder({ environment: 'canary', providers: providers(), models: ['gpt-4.1'], processEnv: {}, samples: 3, timeoutMs: 15_000 });
     expect(order.legacy).toEqual([]); // one endpoint: no failover, nothing measured
     expect(order.target.map((n) => n.id)).toEqual(['fast', 'slow', 'down']);
     const [f, s, d] = order.target;
-    expect(s!.p50Ms! - f!.p50Ms!).toBeGreaterThanOrEqual(100);
+    expect(s!.p50Ms! - f!.p50Ms!).toBeGreaterThanOrEqual(150);
     expect(d!.p50Ms).toBeUndefined();
     expect(d!.error).toBeTruthy();
     expect(describeNodeOrder(order)).toMatch(/^target nodes fast p50 \d+ms → slow p50 \d+ms → down \(not measured\)$/);
@@ -65,7 +65,7 @@ describe('node order from measured latency', () => {
   it('the driver applies each stage with the fastest node as primary: every request goes there', async () => {
     const p = providers();
     rig = await startNginx({ include: renderNginxInclude({ environment: 'canary', weight: 0, splitKey: '$request_id', providers: p }), server: renderLocation('canary') });
-    const measure = () => measureNodeOrder({ environment: 'canary', providers: p, models: ['gpt-4.1'], processEnv: {}, timeoutMs: 5000 });
+    const measure = () => measureNodeOrder({ environment: 'canary', providers: p, models: ['gpt-4.1'], processEnv: {}, timeoutMs: 15_000 });
     const driver = nginxDriver({ environment: 'canary', file: rig.includeFile, binary: NGINX_BIN, args: rig.args, splitKey: '$request_id', providers: p, reloadSettleMs: 300, measureNodes: measure });
     const applied = await driver.apply(100, { run });
     expect(applied.appliedWeight).toBe(100);

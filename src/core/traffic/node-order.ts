@@ -34,7 +34,8 @@ export interface MeasureOptions {
   signal?: AbortSignal;
 }
 
-export const ORDER_TIMEOUT_MS = 5_000;
+// check's steps plus 3 timed requests take 4-8 s on a real provider (completions of 16 tokens); a node slower than this is not the one to prefer.
+export const ORDER_TIMEOUT_MS = 10_000;
 export const ORDER_SAMPLES = 3;
 
 export async function measureNodeOrder(opts: MeasureOptions): Promise<NodeOrder> {
