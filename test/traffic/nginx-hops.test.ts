@@ -2,7 +2,7 @@
 // different loopback "hosts" (127.0.0.1 and 127.0.0.2) with different keys and headers, so each
 // is reached through its own hop. The fake providers assert the Host and key each received; a
 // node killed mid-run costs the app no request, and the access log names the dead node.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -105,6 +105,11 @@ describe('nginx include: failover across hosts through per-node hops', () => {
     expect(e!.errors).toBe(e!.failovers);
     expect(e!.requests - e!.errors).toBe(chats(east).filter((r) => r.status === 200).length);
     expect(w).toEqual({ requests: atWest.length, errors: 0, failovers: 0 });
+    // Each line names the node that answered, for a person reading the log.
+    const lines = (await readFile(logFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { node: string; upstream: string });
+    expect(lines.filter((l) => l.node === 'west')).toHaveLength(atWest.length);
+    expect(lines.filter((l) => l.node === 'east')).toHaveLength(100 - atWest.length);
+    expect(lines.filter((l) => l.upstream.includes(', ')).every((l) => l.node === 'west')).toBe(true);
   });
 
   it.skipIf(!hasDocker)('`migrate gateway status` shows per node the tries, errors and failovers from the log (text and --json)', async () => {

@@ -78,6 +78,21 @@ export function renderHops(v: string, role: ProviderRole, hops: Hop[], redact?: 
   ];
 }
 
+/**
+ * `$<v>_node`: the node that answered, for the access log's `node` field (a person reading the
+ * log sees "east", not a hop address). Evaluated when the line is logged, after the last try:
+ * the last address in $upstream_addr ("a, b" after a failover) names it. Empty without hops.
+ */
+export function renderNodeLogMap(v: string, hops: Hop[]): string[] {
+  return [
+    `map $upstream_addr $${v}_node {`,
+    ...hops.map((h) => `    "~(^|\\s)${h.listen.replace(/\./g, '\\.')}$" ${safe(h.id)};`),
+    '    default "";',
+    '}',
+    '',
+  ];
+}
+
 function renderHop(name: string, hop: Hop, redact?: boolean): string[] {
   const up = upstream(hop.baseUrl);
   const headers = Object.entries(hop.headers).filter(([n]) => !/^(host|authorization)$/i.test(n));

@@ -1,12 +1,13 @@
 import type { ProviderConfig, ProviderRole } from '../config/schema.js';
 import { isSecretHeader, redactSecret } from '../redact.js';
-import { orderHops, providerHops, renderHops, type Hop } from './nginx-hops.js';
+import { orderHops, providerHops, renderHops, renderNodeLogMap, type Hop } from './nginx-hops.js';
 import { assertCarried, bearer, quote, upstream, type Upstream } from './nginx-values.js';
 
 // The nginx include of the nginx driver, as text. It goes in nginx's http {} block and
 // defines, per environment, which provider a request goes to (split_clients on a per-request
 // key) and the address, Host and Authorization for each; a fixed `location` (see
-// renderLocation) uses those variables. Only the split line changes from stage to stage.
+// renderLocation) uses those variables. Only the split line (and the node order) changes from
+// stage to stage. A provider with nodes is reached through one hop per node (nginx-hops.ts).
 
 export interface NginxRenderInput {
   environment: string;
@@ -56,6 +57,8 @@ export function renderNginxInclude(input: NginxRenderInput): string {
     '}',
     '',
     ...(['legacy', 'target'] as const).flatMap((role) => (hops[role].length ? renderHops(v, role, hops[role], input.redact) : directUpstream(v, role, up[role]))),
+    "# The access log's `node`: which node answered.",
+    ...renderNodeLogMap(v, [...hops.legacy, ...hops.target]),
     `# The request path after ${PUBLIC_PREFIX}, query string included, appended to the provider's base path.`,
     `map $request_uri $${v}_rest {`,
     `    "~^${PUBLIC_PREFIX}(/.*)?$" $1;`,
@@ -127,6 +130,7 @@ function renderLogFormat(environment: string): string[] {
     ['upstream_header_time', '$upstream_header_time'],
     ['upstream_connect_time', '$upstream_connect_time'],
     ['mirror', '0'],
+    ['node', `$${v}_node`],
   ];
   const json = `{${fields.map(([name, value]) => `"${name}":"${value}"`).join(',')}}`;
   return ["# The access log's format (used by the location's access_log).", `log_format ${logFormatName(environment)} escape=json '${json}';`];
