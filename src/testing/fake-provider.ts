@@ -140,6 +140,7 @@ function recordOf(provider: Provider, req: IncomingMessage, path: string, body: 
     body,
     auth: redactAuthorization(req.headers.authorization),
     authorized: req.headers.authorization === `Bearer ${provider.apiKey}`,
+    host: req.headers.host,
     delayMs: decision.latencyMs,
     faults: [...decision.hits],
   };

@@ -14,6 +14,8 @@ export interface RequestRecord {
   auth: string;
   /** Whether the key matched the one this provider accepts. */
   authorized: boolean;
+  /** The Host header it was sent (a gateway sets each node's own). */
+  host?: string;
   /** Status sent; undefined while in flight or when no response was sent (reset, hang). */
   status?: number;
   /** Delay the latency fault drew for this request (0 without one). */

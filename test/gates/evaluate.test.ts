@@ -101,3 +101,19 @@ describe('combine: the worst outcome wins', () => {
     expect(combine([]).outcome).toBe('inconclusive');
   });
 });
+
+describe('evaluate: real traffic per node', () => {
+  it("names each node's tries, errors and failovers in the decision when a provider has several", () => {
+    const reading: Reading = {
+      source: 'gateway',
+      kind: 'measurement',
+      label: 'real traffic',
+      countedErrors: true,
+      target: { requests: 40, errors: 0, p95Ms: 80, nodes: { east: { requests: 12, errors: 3, failovers: 3 }, west: { requests: 31, errors: 0, failovers: 0 } } },
+      legacy: { requests: 160, errors: 0, p95Ms: 70, nodes: { legacy: { requests: 160, errors: 0, failovers: 0 } } },
+    };
+    const c = evaluate(reading, limits);
+    expect(c.outcome).toBe('pass');
+    expect(c.reason).toContain('target 0.0% errors p95 80ms (40 req; nodes east 12 req 3 err 3 failed over, west 31 req 0 err), legacy 0.0% errors p95 70ms (160 req)');
+  });
+});

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { boundLog, cursorAtEnd, readSince } from '../../src/core/gateway/access-log.js';
 import { parseLogLine } from '../../src/core/gateway/log-entry.js';
 import { nodeMap, trafficByProvider } from '../../src/core/gateway/traffic-stats.js';
+import { hopAddress } from '../../src/core/traffic/nginx-hops.js';
 
 /** One line as nginx writes it: every value a string. */
 function line(over: Record<string, string> = {}): string {
@@ -157,9 +158,17 @@ describe('trafficByProvider', () => {
     };
     const t = trafficByProvider(entries, nodes);
     expect(t.target).toMatchObject({ requests: 3, errors: 2, errorKinds: { server: 0, rateLimited: 1, connect: 0, timeout: 1 } });
-    expect(t.target.nodes).toEqual({ east: { requests: 1, errors: 1 }, north: { requests: 2, errors: 1 }, '10.9.9.9:443': { requests: 1, errors: 1 } });
+    expect(t.target.nodes).toEqual({ east: { requests: 1, errors: 1, failovers: 1 }, north: { requests: 2, errors: 1, failovers: 0 }, '10.9.9.9:443': { requests: 1, errors: 1, failovers: 0 } });
     expect(t.target.total).toMatchObject({ p50: 200, p95: 30000 });
     expect(t.target.ttfb).toMatchObject({ count: 2, p50: 100, max: 240 }); // the 504 never got a header
     expect(t.legacy).toMatchObject({ requests: 1, errors: 0, nodes: { legacy: { requests: 1, errors: 0 } } });
+  });
+
+  it("names the node behind each hop address (a provider whose nodes live on other hosts)", () => {
+    const target = { baseUrl: 'https://a.example/v1', apiKey: 'sk-a', nodes: [{ id: 'a', baseUrl: 'https://a.example/v1' }, { id: 'b', baseUrl: 'https://b.example/v1', apiKey: 'sk-b' }] };
+    const hop = (id: string) => hopAddress('canary', 'target', id);
+    const entry = parseLogLine(line({ upstream: `${hop('a')}, ${hop('b')}`, upstream_status: '502, 200', upstream_header_time: '-, 0.100' }).trim())!;
+    const nodes = { legacy: nodeMap('legacy', { baseUrl: 'http://127.0.0.1:9000/v1' }), target: nodeMap('target', target, 'canary') };
+    expect(trafficByProvider([entry], nodes).target.nodes).toEqual({ a: { requests: 1, errors: 1, failovers: 1 }, b: { requests: 1, errors: 0, failovers: 0 } });
   });
 });

@@ -119,12 +119,13 @@ describe('the gateway source on a real nginx access log', () => {
     const nodes = r.target.nodes!;
     expect(nodes.dead!.requests).toBeGreaterThanOrEqual(1);
     expect(nodes.dead!.errors).toBe(nodes.dead!.requests);
-    expect(nodes.target).toEqual({ requests: r.target.requests, errors: 0 });
+    expect(nodes.target).toEqual({ requests: r.target.requests, errors: 0, failovers: 0 });
+    expect(nodes.dead!.failovers).toBe(nodes.dead!.requests);
     expect(r.target.p95Ms).toBeGreaterThan(0);
     expect(r.target.ttfbP50Ms).toBeDefined();
     const c = evaluate(r, limits);
     expect(c.outcome).toBe('pass');
-    expect(combine([c]).reason).toMatch(new RegExp(`^real traffic: target 0\\.0% errors p95 \\d+ms \\(${r.target.requests} req\\), legacy 0\\.0% errors p95 \\d+ms \\(${r.legacy!.requests} req\\); latency vs legacy Mann-Whitney U=[\\d.]+ p[=<][\\d.]+ n=${r.target.requests}/${r.legacy!.requests}$`));
+    expect(combine([c]).reason).toMatch(new RegExp(`^real traffic: target 0\\.0% errors p95 \\d+ms \\(${r.target.requests} req; nodes [^)]+\\), legacy 0\\.0% errors p95 \\d+ms \\(${r.legacy!.requests} req\\); latency vs legacy Mann-Whitney U=[\\d.]+ p[=<][\\d.]+ n=${r.target.requests}/${r.legacy!.requests}$`));
   });
 
   it("splits errors into the provider's 5xx and nginx's timeouts, and the gate fails target", async () => {
@@ -145,7 +146,7 @@ describe('the gateway source on a real nginx access log', () => {
     expect(count(all, 'legacy', 504)).toBe(4);
     const c = evaluate(r, limits);
     expect(c.outcome).toBe('fail');
-    expect(c.reason).toMatch(/^error rate \d+\.\d% > 1\.0% \(\d+ errors; binomial p[=<][\d.]+, vs legacy Fisher p[=<][\d.]+ ≤ α 0\.01\); target \d+\.\d% errors \[\d+ 5xx\] p95 \d+ms \(\d+ req\), legacy \d+\.\d% errors \[\d+ timeout\]/);
+    expect(c.reason).toMatch(/^error rate \d+\.\d% > 1\.0% \(\d+ errors; binomial p[=<][\d.]+, vs legacy Fisher p[=<][\d.]+ ≤ α 0\.01\); target \d+\.\d% errors \[\d+ 5xx\] p95 \d+ms \(\d+ req; nodes [^)]+\), legacy \d+\.\d% errors \[\d+ timeout\]/);
   }, 60_000);
 
   it('a log that cannot be read is an error reading, never a pass', async () => {
@@ -179,7 +180,7 @@ describe('a provider nginx cannot connect to', () => {
       expect(count(answers, 'legacy')).toBeGreaterThan(5);
       expect(count(answers, 'legacy', 502)).toBe(count(answers, 'legacy'));
       expect(r.legacy).toMatchObject({ requests: count(answers, 'legacy'), errors: count(answers, 'legacy'), errorKinds: { server: 0, rateLimited: 0, connect: count(answers, 'legacy'), timeout: 0 } });
-      expect(r.legacy!.nodes).toEqual({ legacy: { requests: count(answers, 'legacy'), errors: count(answers, 'legacy') } });
+      expect(r.legacy!.nodes).toEqual({ legacy: { requests: count(answers, 'legacy'), errors: count(answers, 'legacy'), failovers: 0 } });
       expect(r.target).toMatchObject({ requests: count(answers, 'target'), errors: 0 });
     } finally {
       await deadRig.stop();

@@ -1,7 +1,9 @@
-// Node failover in the include, against a real nginx (Debian package): target has two nodes on
-// loopback (same host, other ports, same key) that join one upstream block; a node that refuses
-// connections or answers 503 costs the app no failed request.
+// Node failover in the include, against a real nginx (Debian package): target has three nodes on
+// loopback (same host, other ports, same key), each behind its hop in the provider's upstream
+// (the first primary, the others backups); a node that refuses connections or answers 503 costs
+// the app no failed request. Nodes on other hosts: nginx-hops.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hopAddress } from '../../src/core/traffic/nginx-hops.js';
 import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { appAgent, postThrough, startNginx, type NginxRig } from '../helpers/nginx.js';
@@ -30,13 +32,14 @@ beforeAll(async () => {
         { id: 'east', baseUrl: east.url },
         { id: 'north', baseUrl: north.url },
         { id: 'down', baseUrl: `http://127.0.0.1:${deadPort}/v1` },
-        { id: 'elsewhere', baseUrl: 'http://localhost:9/v1' },
       ],
     },
   };
   const include = renderNginxInclude({ environment: 'canary', weight: 100, splitKey: '$request_id', providers });
-  expect(include).toContain(`upstream migrate_canary_target {\n    server ${new URL(east.url).host} max_fails=2 fail_timeout=10s;\n    server ${new URL(north.url).host} max_fails=2 fail_timeout=10s;\n    server 127.0.0.1:${deadPort} max_fails=2 fail_timeout=10s;\n`);
-  expect(include).toContain('Not failed over to (another host, path, key or headers than target\'s base URL): elsewhere.');
+  const hop = (id: string) => hopAddress('canary', 'target', id);
+  expect(include).toContain(
+    `upstream migrate_canary_target {\n    server ${hop('east')} max_fails=2 fail_timeout=10s;  # east\n    server ${hop('north')} max_fails=2 fail_timeout=10s backup;  # north\n    server ${hop('down')} max_fails=2 fail_timeout=10s backup;  # down\n`,
+  );
   rig = await startNginx({ include, server: renderLocation('canary', [], { tries: 3 }) });
 });
 

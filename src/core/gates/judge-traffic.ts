@@ -47,7 +47,15 @@ function side(role: string, f: Figures): string {
   const rate = errorRateOf(f);
   const kinds = f.errorKinds && (f.errors ?? 0) > 0 ? ` [${kindsText(f.errorKinds)}]` : '';
   const p95 = f.p95Ms === undefined ? '' : ` p95 ${ms(f.p95Ms)}`;
-  return `${role} ${rate === undefined ? 'no' : pct(rate)} errors${kinds}${p95} (${f.requests ?? 0} req)`;
+  return `${role} ${rate === undefined ? 'no' : pct(rate)} errors${kinds}${p95} (${f.requests ?? 0} req${nodesText(f.nodes)})`;
+}
+
+/** "; nodes east 197 req 0 err, down 3 req 3 err 3 failed over": when more than one node served (failover). */
+function nodesText(nodes: Figures['nodes']): string {
+  const entries = Object.entries(nodes ?? {});
+  if (entries.length < 2) return '';
+  const node = ([id, n]: (typeof entries)[number]) => `${id} ${n.requests} req ${n.errors} err${n.failovers ? ` ${n.failovers} failed over` : ''}`;
+  return `; nodes ${entries.map(node).join(', ')}`;
 }
 
 function kindsText(k: NonNullable<Figures['errorKinds']>): string {

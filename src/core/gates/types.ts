@@ -17,7 +17,8 @@ export interface Figures {
   p99Ms?: number;
   ttfbP50Ms?: number;
   ttfbP95Ms?: number;
-  nodes?: Record<string, { requests: number; errors: number }>;
+  /** Per node: tries, failed tries, and those that went on to the next node (failovers). */
+  nodes?: Record<string, { requests: number; errors: number; failovers?: number }>;
 }
 
 /** Per-request latencies (ms) behind a measurement, for the rank test; never stored. */

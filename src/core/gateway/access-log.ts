@@ -1,5 +1,6 @@
 import { open, stat, truncate, type FileHandle } from 'node:fs/promises';
-import { parseLogLine, type LogEntry } from './log-entry.js';
+import { parseLogLine, type LogEntry, type Role } from './log-entry.js';
+import { trafficByProvider, type NodeCounts, type NodeMap } from './traffic-stats.js';
 
 // Reads the gateway's access log incrementally: each read continues from where the last one
 // stopped, so a window costs only the bytes written since. nginx appends whole lines, but a
@@ -101,16 +102,23 @@ export async function boundLog(file: string, maxBytes = DEFAULT_MAX_LOG_BYTES): 
   return true;
 }
 
-/** Requests and errors per provider over the whole log, for `gateway status`; undefined when there is no log yet. */
-export async function countByProvider(file: string): Promise<Record<string, { requests: number; errors: number }> | undefined> {
+/** One provider's requests over the whole log, and per node (tries, errors, failovers). */
+export interface LogCounts {
+  requests: number;
+  errors: number;
+  nodes: Record<string, NodeCounts>;
+}
+
+/** Requests and errors per provider and node over the whole log, for `gateway status`; undefined when there is no log yet. */
+export async function countByProvider(file: string, nodes: NodeMap): Promise<Partial<Record<Role, LogCounts>> | undefined> {
   const s = await stat(file).catch(() => undefined);
   if (!s) return undefined;
   const { entries } = await readSince(file, cursorAtStart(s.ino));
-  const counts: Record<string, { requests: number; errors: number }> = {};
-  for (const entry of entries) {
-    const c = (counts[entry.provider] ??= { requests: 0, errors: 0 });
-    c.requests++;
-    if (entry.error) c.errors++;
+  const traffic = trafficByProvider(entries, nodes);
+  const counts: Partial<Record<Role, LogCounts>> = {};
+  for (const role of ['legacy', 'target'] as const) {
+    const t = traffic[role];
+    if (t.requests > 0) counts[role] = { requests: t.requests, errors: t.errors, nodes: t.nodes };
   }
   return counts;
 }

@@ -1,4 +1,5 @@
 import { summarize, type Summary } from '../stats.js';
+import { hopAddresses, type HopProvider } from '../traffic/nginx-hops.js';
 import type { ErrorKind, LogEntry, Role } from './log-entry.js';
 
 // One window's real traffic per provider: counts, error kinds, latency and TTFB percentiles,
@@ -7,7 +8,10 @@ import type { ErrorKind, LogEntry, Role } from './log-entry.js';
 export interface NodeCounts {
   /** Tries this node got (a failover counts one try on each node). */
   requests: number;
+  /** Tries that failed: the failovers, plus the requests that failed here as the last try. */
   errors: number;
+  /** Tries that failed here and went on to the next node within the request. */
+  failovers: number;
 }
 
 export interface ProviderTraffic {
@@ -37,10 +41,12 @@ function aggregate(entries: readonly LogEntry[], nodes: Map<string, string>): Pr
     if (e.error) errorKinds[e.error]++;
     e.tries.forEach((t, i) => {
       const id = nodes.get(t.address) ?? t.address;
-      const n = (perNode[id] ??= { requests: 0, errors: 0 });
+      const n = (perNode[id] ??= { requests: 0, errors: 0, failovers: 0 });
       n.requests++;
       // An earlier try failed by definition (nginx moved on); the last one failed if the request did.
-      if (i < e.tries.length - 1 || e.error) n.errors++;
+      const movedOn = i < e.tries.length - 1;
+      if (movedOn) n.failovers++;
+      if (movedOn || e.error) n.errors++;
     });
   }
   const totalMs = entries.map((e) => e.totalMs);
@@ -60,10 +66,11 @@ function aggregate(entries: readonly LogEntry[], nodes: Map<string, string>): Pr
 /**
  * host:port → node id for one provider: its baseUrl is the node named after the role, its
  * `nodes` by their ids. nginx logs the address it connected to, so a host name matches only
- * when written as the address (loopback, an IP); other addresses are shown as they are.
+ * when written as the address (loopback, an IP); other addresses are shown as they are. With
+ * `environment`, the include's hops (a provider with several nodes) map to their nodes too.
  */
-export function nodeMap(role: Role, provider: { baseUrl: string; nodes?: readonly { id: string; baseUrl: string }[] }): Map<string, string> {
-  const map = new Map<string, string>();
+export function nodeMap(role: Role, provider: Omit<HopProvider, 'apiKey'> & { apiKey?: string }, environment?: string): Map<string, string> {
+  const map = environment === undefined ? new Map<string, string>() : hopAddresses(environment, role, { ...provider, apiKey: provider.apiKey ?? '' });
   for (const node of provider.nodes ?? []) map.set(hostPort(node.baseUrl), node.id);
   if (!map.has(hostPort(provider.baseUrl))) map.set(hostPort(provider.baseUrl), role);
   return map;

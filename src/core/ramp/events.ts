@@ -3,6 +3,7 @@ import type { ProviderRole } from '../config/schema.js';
 import type { Action } from '../gates/controller.js';
 import type { Check, Outcome } from '../gates/types.js';
 import type { RampStatus } from '../state/ramp.js';
+import type { NodeOrder } from '../traffic/node-order.js';
 
 // What a ramp reports as it goes. With --json each event is one line of JSON on stdout (NDJSON);
 // the stage-change webhook receives the same objects. Every event carries `event`, `time` (ISO)
@@ -52,6 +53,8 @@ export type RampEvent =
       appliedWeight?: number;
       /** Soaking: the weight reaches none of the app's containers (env driver), so its traffic is still on legacy. */
       unseen?: boolean;
+      /** Soaking, nginx with failover: each provider's nodes as listed (primary first) and their measured p50. */
+      nodeOrder?: NodeOrder;
     })
   | (Base & {
       event: 'containers';

@@ -26,6 +26,7 @@ import {
   type RollbackRequest,
 } from '../state/ramp.js';
 import type { TrafficDriver } from '../traffic/types.js';
+import type { NodeOrder } from '../traffic/node-order.js';
 import { trapInterrupts, type Interrupts } from './interrupts.js';
 import type { Journal } from './journal.js';
 import { checkTarget, takeBackup, validateProviders } from './preflight.js';
@@ -173,15 +174,16 @@ export class RampRun {
     await this.save(stageApplying(this.state, i, Date.now()));
     await o.journal.emit({ event: 'stage', stage: i + 1, of: o.stages.length, weight, ...shadow, status: 'applying' });
     let appliedWeight: number;
+    let nodeOrder: NodeOrder | undefined;
     try {
-      ({ appliedWeight } = await o.driver.apply(weight, { run: o.run, onWarning: (line) => o.out.warn(line), ...shadow }));
+      ({ appliedWeight, nodeOrder } = await o.driver.apply(weight, { run: o.run, onWarning: (line) => o.out.warn(line), ...shadow }));
     } catch (err) {
       return this.rollBack(`applying ${stageLabel(weight, mirror)} failed: ${(err as Error).message}`);
     }
     await this.save(weightApplied(this.state, appliedWeight, Date.now()));
     const { wrong, unseen } = await this.checkContainers(i, weight, appliedWeight);
     if (wrong) return this.rollBack(wrong);
-    await o.journal.emit({ event: 'stage', stage: i + 1, of: o.stages.length, weight, ...shadow, status: 'soaking', appliedWeight, ...(unseen ? { unseen } : {}) });
+    await o.journal.emit({ event: 'stage', stage: i + 1, of: o.stages.length, weight, ...shadow, status: 'soaking', appliedWeight, ...(unseen ? { unseen } : {}), ...(nodeOrder ? { nodeOrder } : {}) });
     return undefined;
   }
 

@@ -4,6 +4,7 @@ import { formatDuration } from '../config/duration.js';
 import { errorRateOf } from '../gates/evaluate.js';
 import { ms, pct } from '../gates/format.js';
 import type { Figures } from '../gates/types.js';
+import { describeNodeOrder } from '../traffic/node-order.js';
 import type { RampEvent } from './events.js';
 import { mirrorOf, stageLabel } from './stage-label.js';
 
@@ -24,7 +25,10 @@ export function eventLine(e: RampEvent, c: ChalkInstance): string | undefined {
       if (e.status === 'applying') return `stage ${e.stage}/${e.of}: applying ${stageLabel(e.weight, e.mirror)}`;
       if (e.status === 'soaking' && e.mirror) return `stage ${e.stage}/${e.of}: every user on legacy, ${e.mirror}% of requests copied to target (shadow), soaking`;
       if (e.status === 'soaking' && e.unseen) return `stage ${e.stage}/${e.of}: ${e.appliedWeight ?? e.weight}% written, which no container of the app sees: its traffic stays on legacy; soaking`;
-      if (e.status === 'soaking') return `stage ${e.stage}/${e.of}: ${e.appliedWeight ?? e.weight}% of traffic on target, soaking`;
+      if (e.status === 'soaking') {
+        const nodes = e.nodeOrder && describeNodeOrder(e.nodeOrder);
+        return `stage ${e.stage}/${e.of}: ${e.appliedWeight ?? e.weight}% of traffic on target, soaking${nodes ? `; ${nodes}` : ''}`;
+      }
       return `${c.green('✓')} stage ${e.stage}/${e.of} (${stageLabel(e.weight, e.mirror)}) passed`;
     case 'containers':
       if (e.skipped) return `containers: ${e.skipped}`;

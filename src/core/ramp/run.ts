@@ -70,7 +70,16 @@ export async function runRamp(options: RampOptions): Promise<number> {
   // Before the lock and the backup: a compose file the configured compose cannot run is found now, not at stage 1.
   for (const warning of await composePreflight(o.loaded, o.environment, o.env, run)) o.out.warn(warning);
   const note = await envStagesNote(o.loaded, o.environment, o.env, admission.stages.slice(admission.from), run);
-  const driver = await createTrafficDriver({ environment: o.environment, env: o.env, providers: o.loaded.config.providers, configDir: o.loaded.dir, secrets: o.loaded.secrets, run, at: o.loaded.at });
+  const driver = await createTrafficDriver({
+    environment: o.environment,
+    env: o.env,
+    providers: o.loaded.config.providers,
+    configDir: o.loaded.dir,
+    secrets: o.loaded.secrets,
+    run,
+    at: o.loaded.at,
+    measureNodes: { models: o.loaded.config.models, processEnv: o.processEnv },
+  });
   if (o.dryRun) {
     const journal = new Journal({ environment: o.environment, out: o.out, secrets: o.loaded.secrets, startedAt: started });
     const envFiles = o.env.envFiles.map((f) => resolveConfigPath(o.loaded, f));

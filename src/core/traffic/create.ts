@@ -11,6 +11,7 @@ import { withCutover, type CutoverOptions } from './cutover.js';
 import { envDriver } from './env.js';
 import type { ModelVariables } from './model-variables.js';
 import { nginxDriver } from './nginx.js';
+import { measureNodeOrder } from './node-order.js';
 import type { TrafficDriver } from './types.js';
 
 export interface DriverInput {
@@ -25,6 +26,8 @@ export interface DriverInput {
   run: Runner;
   /** `migrate.yaml:12` for a key path, so an unknown compose service names its line. */
   at?: (keys: KeyPath) => string;
+  /** The ramp: measure the nodes at each stage apply so the nginx include lists the fastest first. */
+  measureNodes?: { models: string[]; processEnv: NodeJS.ProcessEnv };
 }
 
 /** The environment's traffic driver, configured. Detects Compose only when the driver uses it. */
@@ -50,6 +53,7 @@ export async function createTrafficDriver(input: DriverInput): Promise<TrafficDr
         splitKey: traffic.splitKey,
         providers: input.providers,
         service: traffic.service ? { project: await serviceProject(input, traffic.service), name: traffic.service } : undefined,
+        measureNodes: input.measureNodes && (() => measureNodeOrder({ environment: input.environment, providers: input.providers, ...input.measureNodes! })),
       });
       // Through the gateway the app keeps its base URL at 100 % too: a cut-over would take it off the gateway.
       return traffic.gateway ? nginx : withCutover(nginx, cutoverOptions(input));

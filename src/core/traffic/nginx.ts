@@ -11,8 +11,9 @@ import { bearerKey } from '../http/auth.js';
 import { redactText } from '../redact.js';
 import { UnhealthyError, UsageError } from '../../errors.js';
 import { describeLoaded, loadedWeights } from './nginx-loaded.js';
-import { renderNginxInclude, targetModelMap, varPrefix, weightOfInclude } from './nginx-render.js';
+import { nodeOrderOf, renderNginxInclude, targetModelMap, varPrefix, weightOfInclude } from './nginx-render.js';
 import { NJS_FILE, NJS_SOURCE } from './njs-models.js';
+import type { NodeOrder } from './node-order.js';
 import { executeStep } from './steps.js';
 import type { ApplyOptions, Applied, CommandStep, FileStep, Step, TrafficDriver } from './types.js';
 
@@ -34,6 +35,12 @@ export interface NginxDriverOptions {
    * while old workers still route to target).
    */
   reloadSettleMs?: number;
+  /**
+   * Measures the providers' nodes at each apply (not at reset: a rollback must be fast), so the
+   * include lists the fastest healthy node first. Without it, or for a reset, the last order
+   * measured (or the config order) is written.
+   */
+  measureNodes?: () => Promise<NodeOrder>;
 }
 
 export const RELOAD_SETTLE_MS = 1000;
@@ -48,12 +55,14 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
   // As given and as sent (the include carries the key without spaces or quotes around it).
   const keys = [opts.providers.legacy.apiKey, opts.providers.target.apiKey].flatMap((k) => [k, bearerKey(k)]);
 
+  let order: NodeOrder | undefined;
+
   function plan(weight: number, mirror = 0): Promise<Step[]> {
-    return Promise.resolve([
-      ...includeSteps(opts, weight, mirror),
-      nginxStep(opts, ['-t'], 'check the include'),
-      nginxStep(opts, ['-s', 'reload'], 'reload nginx'),
-    ]);
+    return Promise.resolve(steps(weight, mirror));
+  }
+
+  function steps(weight: number, mirror = 0): Step[] {
+    return [...includeSteps(opts, weight, mirror, order), nginxStep(opts, ['-t'], 'check the include'), nginxStep(opts, ['-s', 'reload'], 'reload nginx')];
   }
 
   async function current(): Promise<number | undefined> {
@@ -61,11 +70,12 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
     return text === undefined ? undefined : weightOfInclude(text);
   }
 
-  async function apply(weight: number, o: ApplyOptions): Promise<Applied> {
-    const steps = await plan(weight, o.mirror);
-    const [test, reload] = steps.slice(-2) as [CommandStep, CommandStep];
+  async function apply(weight: number, o: ApplyOptions, measure = true): Promise<Applied> {
+    if (measure && !o.dryRun && opts.measureNodes) order = await opts.measureNodes();
+    const all = steps(weight, o.mirror);
+    const [test, reload] = all.slice(-2) as [CommandStep, CommandStep];
     const previous = await fs.readFile(opts.file, 'utf8').catch(() => undefined);
-    for (const write of steps.slice(0, -2)) await executeStep(write, o);
+    for (const write of all.slice(0, -2)) await executeStep(write, o);
     await checked(test, o, async () => {
       // Never leave a file nginx rejects where its next reload (or restart) would read it.
       if (o.dryRun) return;
@@ -75,7 +85,7 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
     await checked(reload, o);
     if (o.dryRun) return { appliedWeight: (await current()) ?? 0 };
     await sleep(opts.reloadSettleMs ?? RELOAD_SETTLE_MS);
-    return { appliedWeight: await loaded(weight, o.mirror ?? 0, o) };
+    return { appliedWeight: await loaded(weight, o.mirror ?? 0, o), ...(order ? { nodeOrder: order } : {}) };
   }
 
   /** The split nginx sees now (`nginx -T`); anything but `weight` fails the step. */
@@ -115,12 +125,13 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
     });
   }
 
-  return { name: 'nginx', plan, apply, reset: (o) => apply(0, o), current };
+  return { name: 'nginx', plan, apply: (weight, o) => apply(weight, o), reset: (o) => apply(0, o, false), current };
 }
 
 /** The include at `weight` with the real keys (0600, in place): `nginx-config --write` and `gateway setup`, before any nginx runs. */
-export function includeStep(opts: Pick<NginxDriverOptions, 'environment' | 'file' | 'splitKey' | 'providers'>, weight: number, mirror = 0): FileStep {
-  const input = { environment: opts.environment, weight, mirror, splitKey: opts.splitKey, providers: opts.providers };
+export function includeStep(opts: Pick<NginxDriverOptions, 'environment' | 'file' | 'splitKey' | 'providers'>, weight: number, mirror = 0, order?: NodeOrder): FileStep {
+  const ids = (role: 'legacy' | 'target') => order?.[role].map((n) => n.id) ?? [];
+  const input = { environment: opts.environment, weight, mirror, splitKey: opts.splitKey, providers: opts.providers, order: { legacy: ids('legacy'), target: ids('target') } };
   const shadow = mirror > 0 ? ` and mirror ${mirror}% to target (shadow)` : '';
   return {
     kind: 'file',
@@ -130,13 +141,13 @@ export function includeStep(opts: Pick<NginxDriverOptions, 'environment' | 'file
     inPlace: true,
     secret: 'own',
     description: `route ${weight}% of ${opts.environment}'s requests to target${shadow}`,
-    summary: [`split ${weight}% to target${shadow}`],
+    summary: [`split ${weight}% to target${shadow}`, ...nodeSummary(input)],
   };
 }
 
 /** The include, and beside it the njs script when target names models differently (nginx.conf imports it). */
-export function includeSteps(opts: Pick<NginxDriverOptions, 'environment' | 'file' | 'splitKey' | 'providers'>, weight: number, mirror = 0): FileStep[] {
-  const include = includeStep(opts, weight, mirror);
+export function includeSteps(opts: Pick<NginxDriverOptions, 'environment' | 'file' | 'splitKey' | 'providers'>, weight: number, mirror = 0, order?: NodeOrder): FileStep[] {
+  const include = includeStep(opts, weight, mirror, order);
   if (targetModelMap(opts.providers) === undefined) return [include];
   const script: FileStep = {
     kind: 'file',
@@ -152,6 +163,12 @@ export function includeSteps(opts: Pick<NginxDriverOptions, 'environment' | 'fil
 /** The environment's location has the shadow `mirror` line in what nginx loaded (`nginx -T`). */
 function mirrorsLoaded(dump: string, environment: string): boolean {
   return dump.split('\n').some((line) => line.trim() === `mirror /_migrate_shadow/${varPrefix(environment)};`);
+}
+
+/** `target nodes: east first, then west`: which node is the primary (a dry run shows the last or config order). */
+function nodeSummary(input: Parameters<typeof nodeOrderOf>[0]): string[] {
+  const ids = nodeOrderOf(input);
+  return (['target', 'legacy'] as const).flatMap((role) => (ids[role].length ? [`${role} nodes: ${ids[role][0]} first, then ${ids[role].slice(1).join(', ')}`] : []));
 }
 
 function nginxStep(opts: NginxDriverOptions, action: string[], description: string): CommandStep {

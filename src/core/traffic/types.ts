@@ -1,4 +1,5 @@
 import type { Command, Runner } from '../exec/command.js';
+import type { NodeOrder } from './node-order.js';
 
 // A traffic driver turns "send N % of traffic to target" into file writes and commands. Plans
 // are data (for --dry-run and exact tests); applying executes the plan and reports the weight
@@ -44,6 +45,8 @@ export interface ApplyOptions {
 export interface Applied {
   /** The weight traffic is under now, as read back from what the driver wrote or was told. */
   appliedWeight: number;
+  /** nginx: each provider's nodes in the order the include lists them, with the p50 that chose it. */
+  nodeOrder?: NodeOrder;
 }
 
 export interface TrafficDriver {

@@ -50,7 +50,7 @@ export function createGateSources(input: SourcesInput): GateSources {
     ? gatewaySource({
         file: path.resolve(input.configDir, log),
         environment: input.environment,
-        nodes: { legacy: nodeMap('legacy', input.providers.legacy), target: nodeMap('target', input.providers.target) },
+        nodes: { legacy: nodeMap('legacy', input.providers.legacy, input.environment), target: nodeMap('target', input.providers.target, input.environment) },
       })
     : undefined;
   const all: GateSource[] = [
