@@ -7,7 +7,7 @@
 //  2. gap: the app's gap in requests during `migrate rollback`, against the bare call's (target: the
 //     same, within one of the app's request intervals) and the seed's `down` + `up -d`.
 //  3. dry run: `migrate rollback --dry-run` against bare `node -e 0` (target: at most 2x).
-// The fixture's healthcheck is disabled here (an override file): docker runs its first probe one
+// The fixture's healthcheck is taken out of the bench's copy: docker runs its first probe one
 // 1 s interval after start (no start_interval before Docker 25), which the bare call never waits
 // for; with it this would measure the fixture's interval, not migrate. Exits 1 on a missed target.
 import { execFile, spawnSync } from 'node:child_process';
@@ -98,8 +98,12 @@ async function setup() {
   await fs.cp(path.join(ROOT, 'fixtures/compose'), dir, { recursive: true });
   const projectName = `migrate-bench-${process.pid}`;
   const cli = await compose.detectCompose();
-  await fs.writeFile(path.join(dir, 'docker-compose.bench.yml'), 'services:\n  app:\n    healthcheck:\n      disable: true\n');
-  const files = ['docker-compose.yml', 'docker-compose.bench.yml'];
+  // Without the app's healthcheck (see the top); an override cannot remove one on Compose v1.
+  const composeFile = path.join(dir, 'docker-compose.yml');
+  const withoutHealth = (await fs.readFile(composeFile, 'utf8')).replace(/^ {4}healthcheck:\n(?: {6}.*\n)+/m, '');
+  if (/healthcheck:/.test(withoutHealth)) throw new Error('bench/rollback.js: could not take the healthcheck out of fixtures/compose');
+  await fs.writeFile(composeFile, withoutHealth);
+  const files = ['docker-compose.yml'];
   const project = compose.composeProject(cli, { files, projectName }, dir);
   const envFile = path.join(dir, '.env.canary');
   await fs.writeFile(envFile, envText(legacy, KEYS.legacy, 0));

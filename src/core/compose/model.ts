@@ -89,7 +89,7 @@ export async function readModelDirect(project: ComposeProject): Promise<ComposeM
   const projectDir = project.projectDirectory ?? path.dirname(project.files[0]!);
   const merged: Record<string, { volumes: Map<string, FileMount>; network_mode?: string }> = {};
   for (const file of project.files) {
-    const doc = await readFile(file, 'utf8').then((t) => parseYaml(t, { merge: true }) as unknown, () => undefined);
+    const doc = await readFile(file, 'utf8').then((t) => parseYaml(t, { merge: true }) as unknown).catch(() => undefined);
     if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
     if (Object.keys(doc).some((k) => !TOP_LEVEL.has(k) && !k.startsWith('x-'))) return undefined;
     const services = (doc as { services?: unknown }).services ?? {};
@@ -159,7 +159,7 @@ async function fileMounts(service: { volumes?: unknown } | null): Promise<FileMo
     const isFile = await stat(mount.source).then((s) => s.isFile(), () => false);
     if (isFile) mounts.push(mount);
   }
-  return mounts;
+  return mounts.sort((a, b) => a.target.localeCompare(b.target)); // one order whoever merged them
 }
 
 function bindOf(volume: unknown): FileMount | undefined {
