@@ -1,10 +1,15 @@
 #!/usr/bin/env node
-// Rollback against a real compose project (needs docker, the migrate-busybox image and `npm run build`):
-//  1. overhead: `migrate rollback` wall time minus the time inside its `compose up` call, in ms and
-//     as a ratio to that call (target < 300 ms). Also shown without the readiness wait, which is the
-//     containers starting (the seed's rollback does not wait at all, so it is not tool overhead).
-//  2. downtime: the gap in the app's requests to the providers while `migrate rollback` recreates
-//     only the app, against the seed's `docker-compose down` + `up -d` on the same project, as a ratio.
+// Rollback against a real compose project (needs docker, the migrate-busybox image and `npm run build`),
+// each figure a ratio of medians from rounds interleaved in this one run, so machine load hits all alike:
+//  1. wall: `migrate rollback` (restore, recreate, wait, verify what the containers hold) against the
+//     bare `compose up -d --no-deps --force-recreate app` it runs, on the same change. Target: at most
+//     TARGET_OVERHEAD_MS more.
+//  2. gap: the app's gap in requests during `migrate rollback`, against the bare call's (target: the
+//     same, within one of the app's request intervals) and the seed's `down` + `up -d`.
+//  3. dry run: `migrate rollback --dry-run` against bare `node -e 0` (target: at most 2x).
+// The fixture's healthcheck is taken out of the bench's copy: docker runs its first probe one
+// 1 s interval after start (no start_interval before Docker 25), which the bare call never waits
+// for; with it this would measure the fixture's interval, not migrate. Exits 1 on a missed target.
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -14,8 +19,12 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(ROOT, 'bin/migrate.js');
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const DRY_RUNS = Number(process.env.BENCH_DRY_RUNS ?? 10);
 const TARGET_OVERHEAD_MS = 300;
+const TARGET_DRY_RATIO = 2;
+// The app sends a request about every 200 ms: gaps within one interval of each other are the same.
+const GAP_SLACK_MS = 250;
 const KEYS = { legacy: 'sk-bench-legacy-000000001111', target: 'sk-bench-target-000000002222' };
 
 if (!existsSync(path.join(ROOT, 'dist/cli.js'))) {
@@ -89,7 +98,13 @@ async function setup() {
   await fs.cp(path.join(ROOT, 'fixtures/compose'), dir, { recursive: true });
   const projectName = `migrate-bench-${process.pid}`;
   const cli = await compose.detectCompose();
-  const project = compose.composeProject(cli, { files: ['docker-compose.yml'], projectName }, dir);
+  // Without the app's healthcheck (see the top); an override cannot remove one on Compose v1.
+  const composeFile = path.join(dir, 'docker-compose.yml');
+  const withoutHealth = (await fs.readFile(composeFile, 'utf8')).replace(/^ {4}healthcheck:\n(?: {6}.*\n)+/m, '');
+  if (/healthcheck:/.test(withoutHealth)) throw new Error('bench/rollback.js: could not take the healthcheck out of fixtures/compose');
+  await fs.writeFile(composeFile, withoutHealth);
+  const files = ['docker-compose.yml'];
+  const project = compose.composeProject(cli, { files, projectName }, dir);
   const envFile = path.join(dir, '.env.canary');
   await fs.writeFile(envFile, envText(legacy, KEYS.legacy, 0));
   await fs.writeFile(
@@ -102,7 +117,7 @@ models: [gpt-4.1]
 environments:
   canary:
     envFiles: [.env.canary]
-    compose: { files: [docker-compose.yml], services: [app], projectName: ${projectName}, command: ${cli.flavor === 'v2' ? '"docker compose"' : 'docker-compose'} }
+    compose: { files: [${files.join(', ')}], services: [app], projectName: ${projectName}, command: ${cli.flavor === 'v2' ? '"docker compose"' : 'docker-compose'} }
 `,
   );
   await must(compose.composeUp(project, ['app', 'worker']));
@@ -125,17 +140,43 @@ async function rollbackRound(ctx) {
   return { wallMs, ...timings, gapMs: gapMs(ctx.legacy, ctx.target, since) };
 }
 
-/** The seed's rollback: copy the backup back, take the whole stack down, bring it up again. */
-async function seedRound(ctx) {
+/** Put the backup's bytes back, as the restore does, then the one call being timed. */
+async function restoreThen(ctx, body) {
   await cutOver(ctx);
   const since = Date.now();
   const started = performance.now();
   await fs.copyFile(path.join(ctx.dir, '.migrate/backups', ctx.backup, '0-.env.canary'), ctx.envFile);
-  await must(compose.composeDown(ctx.project));
-  await must({ argv: [...compose.baseArgv(ctx.project), 'up', '-d', 'app', 'worker'], cwd: ctx.project.cwd, kind: 'write' });
+  await body();
   const wallMs = performance.now() - started;
   await until('the app to reach legacy again', () => chatTimes(ctx.legacy).some((t) => t >= since));
   return { wallMs, gapMs: gapMs(ctx.legacy, ctx.target, since) };
+}
+
+/** The bare call migrate rollback makes: `up -d --no-deps --force-recreate app`. */
+const bareRound = (ctx) => restoreThen(ctx, () => must(compose.composeUp(ctx.project, ['app'])));
+
+/** The seed's rollback: copy the backup back, take the whole stack down, bring it up again. */
+const seedRound = (ctx) =>
+  restoreThen(ctx, async () => {
+    await must(compose.composeDown(ctx.project));
+    await must({ argv: [...compose.baseArgv(ctx.project), 'up', '-d', 'app', 'worker'], cwd: ctx.project.cwd, kind: 'write' });
+  });
+
+/** `rollback --dry-run` against bare `node -e 0`, interleaved, with the env file pointing at target. */
+async function dryRunTimes(ctx) {
+  await fs.writeFile(ctx.envFile, envText(ctx.target, KEYS.target, 100));
+  const bare = [];
+  const dry = [];
+  for (let i = 0; i < DRY_RUNS; i++) {
+    let t = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    bare.push(performance.now() - t);
+    t = performance.now();
+    const r = await migrate(ctx.dir, ['rollback', '--env', 'canary', '--dry-run']);
+    dry.push(performance.now() - t);
+    if (r.code !== 0) throw new Error(`migrate rollback --dry-run exited ${r.code}: ${r.stderr}`);
+  }
+  return { bare: median(bare), dry: median(dry) };
 }
 
 async function main() {
@@ -146,12 +187,17 @@ async function main() {
   const ctx = await setup();
   try {
     const ours = [];
+    const bare = [];
     const seed = [];
     for (let i = 0; i < ROUNDS; i++) {
+      // Alternate who goes first, so neither always runs on a daemon just busy with the other.
+      if (i % 2) bare.push(await bareRound(ctx));
       ours.push(await rollbackRound(ctx));
+      if (!(i % 2)) bare.push(await bareRound(ctx));
       seed.push(await seedRound(ctx));
     }
-    report(ctx, ours, seed);
+    const dry = await dryRunTimes(ctx);
+    process.exitCode = report(ctx, { ours, bare, seed, dry }) ? 0 : 1;
   } finally {
     await runCommand({ ...compose.composeDown(ctx.project, { volumes: true }), timeoutMs: 120_000 }).catch(() => undefined);
     await fs.rm(ctx.dir, { recursive: true, force: true });
@@ -160,37 +206,27 @@ async function main() {
   }
 }
 
-/** Bare `node -e 0`, for scale: on a loaded machine every number above grows with it. */
-function bareNodeMs() {
-  const times = Array.from({ length: 5 }, () => {
-    const t = performance.now();
-    spawnSync(process.execPath, ['-e', '0']);
-    return performance.now() - t;
-  });
-  return median(times);
-}
-
-function report(ctx, ours, seed) {
-  const m = (key, rows = ours) => median(rows.map((r) => r[key]));
-  const wall = m('wallMs');
-  const composeMs = m('composeMs');
-  const overhead = median(ours.map((r) => r.wallMs - r.composeMs));
-  const toolOverhead = median(ours.map((r) => r.wallMs - r.composeMs - r.waitMs));
-  console.log(`rollback: ${ctx.cli.argv.join(' ')} ${ctx.cli.version}, median of ${ROUNDS} rounds`);
-  console.log(`  migrate rollback wall       ${wall.toFixed(0)} ms`);
-  console.log(`  inside compose up           ${composeMs.toFixed(0)} ms`);
-  console.log(`  overhead (wall - compose)   ${overhead.toFixed(0)} ms  ratio ${(overhead / composeMs).toFixed(2)}x of the compose call`);
-  console.log(`    of which readiness wait   ${m('waitMs').toFixed(0)} ms (containers starting and passing their healthcheck)`);
-  console.log(`    of which verify           ${m('verifyMs').toFixed(0)} ms (models + one chat)`);
-  console.log(`    of which start-up         ${m('startupMs').toFixed(0)} ms (node, modules, config; bare node -e 0 takes ${bareNodeMs().toFixed(0)} ms here)`);
-  console.log(`    of which compose detect   ${m('detectMs').toFixed(0)} ms (waiting on compose version)`);
-  console.log(`  tool overhead (excl. wait)  ${toolOverhead.toFixed(0)} ms  ratio ${(toolOverhead / composeMs).toFixed(2)}x  (target < ${TARGET_OVERHEAD_MS} ms: ${toolOverhead < TARGET_OVERHEAD_MS ? 'met' : 'MISSED'})`);
-  const ourGap = m('gapMs');
-  const seedGap = m('gapMs', seed);
+function report(ctx, { ours, bare, seed, dry }) {
+  const m = (rows, key) => median(rows.map((r) => r[key]));
+  const wall = m(ours, 'wallMs');
+  const bareWall = m(bare, 'wallMs');
+  const overhead = wall - bareWall;
+  const gap = m(ours, 'gapMs');
+  const bareGap = m(bare, 'gapMs');
+  const dryRatio = dry.dry / dry.bare;
+  const checks = [overhead <= TARGET_OVERHEAD_MS, gap <= bareGap + GAP_SLACK_MS, dryRatio <= TARGET_DRY_RATIO];
+  const verdict = (ok) => (ok ? 'met' : 'MISSED');
+  console.log(`rollback: ${ctx.cli.argv.join(' ')} ${ctx.cli.version}, medians of ${ROUNDS} interleaved rounds`);
+  console.log(`  bare compose up --no-deps --force-recreate app  ${bareWall.toFixed(0)} ms`);
+  console.log(`  migrate rollback (restore, recreate, verify)    ${wall.toFixed(0)} ms  ratio ${(wall / bareWall).toFixed(2)}x, +${overhead.toFixed(0)} ms  (target <= +${TARGET_OVERHEAD_MS} ms: ${verdict(checks[0])})`);
+  console.log(`    inside: start-up ${m(ours, 'startupMs')}, plan ${m(ours, 'planMs')}, compose up ${m(ours, 'composeMs')}, wait ${m(ours, 'waitMs')}, verify ${m(ours, 'verifyMs')} ms`);
   console.log(`downtime: gap in the app's requests (last to target -> first to legacy)`);
-  console.log(`  migrate rollback (up --no-deps --force-recreate app)  ${ourGap.toFixed(0)} ms`);
-  console.log(`  seed: down + up -d (whole stack)                      ${seedGap.toFixed(0)} ms  (wall ${m('wallMs', seed).toFixed(0)} ms; worker restarted too)`);
-  console.log(`  ratio seed / migrate ${(seedGap / ourGap).toFixed(2)}x`);
+  console.log(`  bare compose call       ${bareGap.toFixed(0)} ms`);
+  console.log(`  migrate rollback        ${gap.toFixed(0)} ms  (target: within ${GAP_SLACK_MS} ms of the bare call's: ${verdict(checks[1])})`);
+  console.log(`  seed: down + up -d      ${m(seed, 'gapMs').toFixed(0)} ms  ratio to migrate ${(m(seed, 'gapMs') / gap).toFixed(2)}x (wall ${m(seed, 'wallMs').toFixed(0)} ms; worker restarted too)`);
+  console.log(`dry run: migrate rollback --dry-run vs node -e 0, medians of ${DRY_RUNS} interleaved runs`);
+  console.log(`  node -e 0 ${dry.bare.toFixed(0)} ms, dry run ${dry.dry.toFixed(0)} ms  ratio ${dryRatio.toFixed(2)}x  (target <= ${TARGET_DRY_RATIO}x: ${verdict(checks[2])})`);
+  return checks.every(Boolean);
 }
 
 await main();

@@ -12,7 +12,9 @@ import { KEYS, tempDir } from './helpers.js';
 // Failures once the env files are restored: each must end as exit 3 (or 130) with the command
 // that finishes the job. Real docker cannot fail `up` or `ps`, or hang in a health check, on
 // demand, so these runs put stand-ins for docker-compose and docker on PATH (real docker is
-// exercised in docker.test.ts). The stand-ins log every call; env variables pick their answers.
+// exercised in docker.test.ts) and point DOCKER_HOST at a socket that does not exist, so
+// containers are listed with the (stand-in) docker CLI rather than the Engine API. The stand-ins
+// log every call; env variables pick their answers.
 
 let legacy: FakeProvider;
 let opts: ProjectOptions;
@@ -25,12 +27,13 @@ beforeAll(async () => {
 afterAll(() => legacy?.close());
 
 /**
- * `docker-compose`: `version` says v1; `config` lists the service app; `up` exits $STANDIN_UP (0); `ps -q` prints one container
- * id, or fails when $STANDIN_PS is `fail` (always) or `fail-once` (the first call only).
+ * `docker-compose`: `version` says v1; `config` lists the service app; `up` exits $STANDIN_UP (0).
+ * `docker ps` (the listing by project label) prints one container id, or fails when $STANDIN_PS
+ * is `fail` (always) or `fail-once` (the first call only).
  * `docker inspect`: that container running, with health $STANDIN_HEALTH (healthy), holding what
  * env/.env.canary says now (as a container recreated from it would).
  */
-async function standIns(dir: string): Promise<{ PATH: string; calls: () => Promise<string[]> }> {
+async function standIns(dir: string): Promise<{ PATH: string; DOCKER_HOST: string; calls: () => Promise<string[]> }> {
   const bin = path.join(dir, 'bin');
   const log = JSON.stringify(path.join(dir, 'calls.log'));
   const once = JSON.stringify(path.join(dir, 'ps-failed-once'));
@@ -41,17 +44,18 @@ case " $* " in
   *" version "*) echo "docker-compose version 1.29.2, build unknown"; exit 0 ;;
   *" config "*) printf 'services:\\n  app: {}\\n'; exit 0 ;;
   *" up "*) [ "\${STANDIN_UP:-0}" = 0 ] || echo "ERROR: cannot start service app" >&2; exit "\${STANDIN_UP:-0}" ;;
-  *" ps "*)
-    if [ "$STANDIN_PS" = fail ] || { [ "$STANDIN_PS" = fail-once ] && [ ! -e ${once} ]; }; then
-      : > ${once}; echo "ERROR: Couldn't connect to Docker daemon" >&2; exit 1
-    fi
-    echo c0ffee; exit 0 ;;
 esac
 exit 1
 `;
   const envFile = JSON.stringify(path.join(dir, 'env/.env.canary'));
   const docker = `#!/bin/sh
 echo "docker $*" >> ${log}
+if [ "$1" = ps ]; then
+  if [ "$STANDIN_PS" = fail ] || { [ "$STANDIN_PS" = fail-once ] && [ ! -e ${once} ]; }; then
+    : > ${once}; echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock" >&2; exit 1
+  fi
+  echo c0ffee; exit 0
+fi
 [ "$1" = inspect ] || exit 1
 env=$(grep -E '^[A-Za-z_][A-Za-z0-9_]*=' ${envFile} | sed 's/"/\\\\"/g; s/.*/"&"/' | paste -sd, -)
 echo '[{"Id":"c0ffee","Name":"/shop_app_1","State":{"Status":"running","ExitCode":0,"Health":{"Status":"'"\${STANDIN_HEALTH:-healthy}"'"}},"Config":{"Env":['"$env"'],"Labels":{"com.docker.compose.service":"app"}}}]'
@@ -59,7 +63,7 @@ echo '[{"Id":"c0ffee","Name":"/shop_app_1","State":{"Status":"running","ExitCode
   await fs.writeFile(path.join(bin, 'docker-compose'), compose, { mode: 0o755 });
   await fs.writeFile(path.join(bin, 'docker'), docker, { mode: 0o755 });
   const calls = async () => (await fs.readFile(JSON.parse(log), 'utf8').catch(() => '')).split('\n').filter(Boolean);
-  return { PATH: `${bin}:${process.env.PATH}`, calls };
+  return { PATH: `${bin}:${process.env.PATH}`, DOCKER_HOST: `unix://${path.join(dir, 'no-docker.sock')}`, calls };
 }
 
 const COMPOSE = '{ command: docker-compose, files: [docker-compose.yml], services: [app], projectName: shop, healthTimeout: 30s }';
@@ -91,7 +95,7 @@ function start(p: Project, args: string[], env: Record<string, string>): { child
 describe('rollback: failures after the env files were restored', () => {
   it('compose `up` failing: exit 3, files restored, the compose command and the rollback to run next', async () => {
     const { dir, p, shim, again } = await setup();
-    const r = await migrate(p, ['rollback', '--env', 'canary', '--yes'], { PATH: shim.PATH, STANDIN_UP: '1' });
+    const r = await migrate(p, ['rollback', '--env', 'canary', '--yes'], { PATH: shim.PATH, DOCKER_HOST: shim.DOCKER_HOST, STANDIN_UP: '1' });
     expect(r.code, r.stderr).toBe(3);
     const up = `docker-compose -f ${path.join(dir, 'docker-compose.yml')} -p shop up -d --no-deps --force-recreate app`;
     expect(r.stderr).toContain(`error: env files are restored but recreating the services failed: \`${up}\` exited with code 1: ERROR: cannot start service app`);
@@ -102,13 +106,13 @@ describe('rollback: failures after the env files were restored', () => {
 
   it('`ps` failing during the readiness wait: exit 3 with the files-restored status and the command to run next', async () => {
     const { dir, p, shim, again } = await setup();
-    const r = await migrate(p, ['rollback', '--env', 'canary', '--yes'], { PATH: shim.PATH, STANDIN_PS: 'fail' });
+    const r = await migrate(p, ['rollback', '--env', 'canary', '--yes'], { PATH: shim.PATH, DOCKER_HOST: shim.DOCKER_HOST, STANDIN_PS: 'fail' });
     expect(r.code, r.stderr).toBe(3);
-    const ps = `docker-compose -f ${path.join(dir, 'docker-compose.yml')} -p shop ps -q app`;
-    expect(r.stderr).toContain(`error: env files are restored and services recreated, but checking app failed: \`${ps}\` exited with code 1: ERROR: Couldn't connect to Docker daemon`);
+    const ps = 'docker ps --all --quiet --no-trunc --filter label=com.docker.compose.project=shop';
+    expect(r.stderr).toContain(`error: env files are restored and services recreated, but checking app failed: \`${ps}\` exited with code 1: Cannot connect to the Docker daemon at unix:///var/run/docker.sock`);
     const logs = `docker-compose -f ${path.join(dir, 'docker-compose.yml')} -p shop logs --tail 50 app`;
     expect(r.stderr).toContain(`hint: see why with \`${ps}\` and \`${logs}\`; once fixed, run \`${again}\` to verify`);
-    expect((await shim.calls()).filter((c) => c.includes(' ps '))).toHaveLength(3); // retried, then given up
+    expect((await shim.calls()).filter((c) => c.startsWith('docker ps '))).toHaveLength(3); // retried, then given up
     await restored(p);
     expect((await auditLines(p)).at(-1)).toMatchObject({ command: 'rollback', result: 'failed' });
   });
@@ -116,10 +120,11 @@ describe('rollback: failures after the env files were restored', () => {
   it('one transient `ps` failure is retried within the wait, and the rollback completes', async () => {
     const { p, shim } = await setup();
     legacy.resetCounts();
-    const r = await migrate(p, ['rollback', '--env', 'canary', '--yes'], { PATH: shim.PATH, STANDIN_PS: 'fail-once' });
+    const r = await migrate(p, ['rollback', '--env', 'canary', '--yes'], { PATH: shim.PATH, DOCKER_HOST: shim.DOCKER_HOST, STANDIN_PS: 'fail-once' });
     expect(r.code, r.stderr).toBe(0);
-    // The wait's `ps -q app`: failed once, then answered (the later `ps -q` of the whole project reads the containers).
-    expect((await shim.calls()).filter((c) => c.endsWith(' ps -q app'))).toHaveLength(2);
+    // The wait's listing: failed once, then answered; the app view's listing after it answered at once.
+    expect((await shim.calls()).filter((c) => c.startsWith('docker ps '))).toHaveLength(3);
+    expect((await shim.calls()).some((c) => c.includes(' ps -q'))).toBe(false); // compose ps is never needed
     expect(r.stdout).toContain('app recreated, legacy answers');
     expect(legacy.count({ path: '/v1/chat/completions', authorized: true })).toBe(1);
     await restored(p);
@@ -139,7 +144,7 @@ describe('rollback: failures after the env files were restored', () => {
 
   it('Ctrl-C during the readiness wait: exit 130, files restored, "run this to finish"; that command then completes', async () => {
     const { p, shim, again } = await setup();
-    const run = start(p, ['rollback', '--env', 'canary', '--yes'], { PATH: shim.PATH, STANDIN_HEALTH: 'starting' });
+    const run = start(p, ['rollback', '--env', 'canary', '--yes'], { PATH: shim.PATH, DOCKER_HOST: shim.DOCKER_HOST, STANDIN_HEALTH: 'starting' });
     await waitUntil('the readiness wait', async () => (await shim.calls()).some((c) => c.startsWith('docker inspect')), { everyMs: 20 });
     run.child.kill('SIGINT');
     const r = await run.done;
@@ -151,7 +156,7 @@ describe('rollback: failures after the env files were restored', () => {
 
     const [program, ...args] = again.split(' ');
     expect(program).toBe('migrate');
-    const finish = await migrate(p, args, { PATH: shim.PATH });
+    const finish = await migrate(p, args, { PATH: shim.PATH, DOCKER_HOST: shim.DOCKER_HOST });
     expect(finish.code, finish.stderr).toBe(0);
     expect(finish.stderr).toContain('env files already match the backup: nothing written');
     expect((await auditLines(p)).at(-1)).toMatchObject({ command: 'rollback', result: 'ok' });

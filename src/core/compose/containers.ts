@@ -2,7 +2,9 @@ import type { Runner } from '../exec/command.js';
 import { CommandFailedError } from '../exec/errors.js';
 import { createRunner } from '../exec/run.js';
 import { composePs } from './commands.js';
-import { dockerCat, dockerCopyOut, dockerInspect, parseInspect, parseInspectEnv, parseInspectInside, type ContainerInside, type ContainerState } from './docker.js';
+import { dockerCat, dockerCopyOut, dockerInspect, dockerPsProject, envOf, toContainerState, toInside, type ContainerInside, type ContainerState, type RawInspect } from './docker.js';
+import { engineGet, engineSocket } from './engine.js';
+import { composeProjectName } from './project-name.js';
 import type { ComposeProject } from './project.js';
 
 /**
@@ -19,23 +21,20 @@ export function parsePsIds(flavor: 'v1' | 'v2', stdout: string): string[] {
   return rows.map((row) => row.ID ?? '').filter(Boolean);
 }
 
-/** The current containers of these services (stopped ones included), as docker sees them. */
+/**
+ * The current containers of these services (stopped ones included; `compose run` one-offs are
+ * not the service's), as docker sees them. All services when `services` is empty.
+ */
 export async function serviceContainers(project: ComposeProject, services: string[], run: Runner = createRunner()): Promise<ContainerState[]> {
-  const ps = composePs(project, services);
-  const listed = await run(ps);
-  if (listed.exitCode !== 0) throw new CommandFailedError(ps, listed);
-  return inspectContainers(parsePsIds(project.cli.flavor, listed.stdout), run);
+  const found = await projectContainers(project, run);
+  if (found.length === 0) return (await composeListed(project, services, run)).map(toContainerState);
+  const wanted = (c: RawInspect) => services.length === 0 || services.includes(c.Config?.Labels?.['com.docker.compose.service'] ?? '');
+  return found.filter((c) => !toInside(c).oneOff && wanted(c)).map(toContainerState);
 }
 
-/** Containers by id through `docker inspect` (fast: no compose start-up); gone ones are left out. */
+/** Containers by id (fast: no compose start-up); gone ones are left out. */
 export async function inspectContainers(ids: string[], run: Runner = createRunner()): Promise<ContainerState[]> {
-  if (ids.length === 0) return [];
-  const inspect = dockerInspect(ids);
-  const inspected = await run(inspect);
-  // A container removed between ps and inspect (a recreate in flight) makes inspect exit 1 but
-  // still print the ones it found; only no output at all is a failure.
-  if (!inspected.stdout.trim().startsWith('[')) throw new CommandFailedError(inspect, inspected);
-  return parseInspect(inspected.stdout);
+  return (await inspectRaw(ids, run)).map(toContainerState);
 }
 
 /** Full container ids per service; a service with no container maps to []. */
@@ -52,26 +51,72 @@ export async function containerIds(project: ComposeProject, services: string[], 
  * compare it, never print it.
  */
 export async function containerEnv(containerId: string, run: Runner = createRunner()): Promise<Record<string, string>> {
-  const inspect = dockerInspect([containerId]);
-  const result = await run(inspect);
-  if (result.exitCode !== 0) throw new CommandFailedError(inspect, result);
-  return parseInspectEnv(result.stdout);
+  const [raw] = await inspectRaw([containerId], run);
+  if (!raw) throw new Error(`no container ${containerId}`);
+  return envOf(raw);
 }
 
 /**
- * Every container of the project (all services, stopped ones included) with its environment and
- * bind mounts. Holds secrets: compare, never print.
+ * Every container of the project (all services, one-offs and stopped ones included) with its
+ * environment and bind mounts. Holds secrets: compare, never print.
  */
 export async function projectContainersInside(project: ComposeProject, run: Runner = createRunner()): Promise<ContainerInside[]> {
-  const ps = composePs(project, []);
+  const found = await projectContainers(project, run);
+  return (found.length > 0 ? found : await composeListed(project, [], run)).map(toInside);
+}
+
+/**
+ * Every container labelled with the project's name, inspected: through the Engine API when its
+ * socket answers (a few ms), else `docker ps --filter label=…` and `docker inspect` (a few tens).
+ */
+async function projectContainers(project: ComposeProject, run: Runner): Promise<RawInspect[]> {
+  const name = await composeProjectName(project);
+  const socket = engineSocket();
+  if (socket) {
+    const filters = encodeURIComponent(JSON.stringify({ label: [`com.docker.compose.project=${name}`] }));
+    const listed = await engineGet<{ Id: string }[]>(socket, `/containers/json?all=1&filters=${filters}`).catch(cliInstead);
+    if (listed) return inspectEngine(socket, listed.map((c) => c.Id));
+  }
+  const ps = dockerPsProject(name);
   const listed = await run(ps);
   if (listed.exitCode !== 0) throw new CommandFailedError(ps, listed);
-  const ids = parsePsIds(project.cli.flavor, listed.stdout);
+  return inspectRaw(parsePsIds('v1', listed.stdout), run);
+}
+
+/** What `compose ps` lists: the slow, authoritative answer, asked only when no container carries the name we worked out. */
+async function composeListed(project: ComposeProject, services: string[], run: Runner): Promise<RawInspect[]> {
+  const ps = composePs(project, services);
+  const listed = await run(ps);
+  if (listed.exitCode !== 0) throw new CommandFailedError(ps, listed);
+  return inspectRaw(parsePsIds(project.cli.flavor, listed.stdout), run);
+}
+
+async function inspectRaw(ids: string[], run: Runner): Promise<RawInspect[]> {
   if (ids.length === 0) return [];
+  const socket = engineSocket();
+  if (socket) {
+    const found = await inspectEngine(socket, ids).catch(cliInstead);
+    if (found) return found;
+  }
   const inspect = dockerInspect(ids);
   const inspected = await run(inspect);
+  // A container removed between ps and inspect (a recreate in flight) makes inspect exit 1 but
+  // still print the ones it found; only no output at all is a failure.
   if (!inspected.stdout.trim().startsWith('[')) throw new CommandFailedError(inspect, inspected);
-  return parseInspectInside(inspected.stdout);
+  return JSON.parse(inspected.stdout) as RawInspect[];
+}
+
+async function inspectEngine(socket: string, ids: string[]): Promise<RawInspect[]> {
+  const found = await Promise.all(ids.map((id) => engineGet<RawInspect>(socket, `/containers/${encodeURIComponent(id)}/json`)));
+  return found.filter((c): c is RawInspect => c !== undefined);
+}
+
+/**
+ * Any Engine API failure hands over to the docker CLI, whose errors name a command an operator
+ * can run (and which the readiness wait knows how to retry).
+ */
+function cliInstead(): undefined {
+  return undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ComposeConfig } from '../config/schema.js';
 import type { Command, Runner } from '../exec/command.js';
 import { CommandNotFoundError } from '../exec/errors.js';
 import { createRunner } from '../exec/run.js';
+import { composeFingerprint, readDetected, writeDetected } from './detect-cache.js';
 
 /** Which Compose is installed: v2 is the `docker compose` plugin, v1 the Python `docker-compose`. */
 export interface ComposeCli {
@@ -34,6 +35,8 @@ export interface DetectOptions {
   run?: Runner;
   /** Added to the probes' environment (PATH, DOCKER_HOST). */
   env?: Record<string, string>;
+  /** Remember the answer here, keyed by the compose programs' paths and mtimes (see detect-cache.ts). */
+  cacheFile?: string;
 }
 
 // Every command in a run needs the same answer and v1 takes ~0.5 s to start: ask once per PATH.
@@ -41,7 +44,7 @@ const detected = new Map<string, Promise<ComposeCli>>();
 
 /** Finds the Compose to use: the configured one, or in `auto` mode v2 first, then v1. */
 export function detectCompose(opts: DetectOptions = {}): Promise<ComposeCli> {
-  const key = `${opts.command ?? 'auto'}\0${opts.env?.PATH ?? process.env.PATH}`;
+  const key = `${opts.command ?? 'auto'}\0${opts.env?.PATH ?? process.env.PATH}\0${opts.cacheFile ?? ''}`;
   let found = detected.get(key);
   if (!found) {
     found = probeAll(opts);
@@ -52,6 +55,17 @@ export function detectCompose(opts: DetectOptions = {}): Promise<ComposeCli> {
 }
 
 async function probeAll(opts: DetectOptions): Promise<ComposeCli> {
+  if (!opts.cacheFile) return probeCandidates(opts);
+  const env = { ...process.env, ...opts.env };
+  const fingerprint = await composeFingerprint(opts.command ?? 'auto', env);
+  const known = await readDetected(opts.cacheFile, fingerprint);
+  if (known) return known;
+  const cli = await probeCandidates(opts);
+  await writeDetected(opts.cacheFile, fingerprint, cli);
+  return cli;
+}
+
+async function probeCandidates(opts: DetectOptions): Promise<ComposeCli> {
   const run = opts.run ?? createRunner();
   const choice = opts.command ?? 'auto';
   const candidates = choice === 'auto' ? [COMPOSE_ARGV['docker compose'], COMPOSE_ARGV['docker-compose']] : [COMPOSE_ARGV[choice]];

@@ -22,7 +22,13 @@ export function dockerInspect(ids: string[]): Command {
   return { argv: ['docker', 'inspect', ...ids], kind: 'read', timeoutMs: 30_000 };
 }
 
-interface RawInspect {
+/** Every container of a compose project, stopped ones included, by the label compose puts on them. */
+export function dockerPsProject(projectName: string): Command {
+  return { argv: ['docker', 'ps', '--all', '--quiet', '--no-trunc', '--filter', `label=com.docker.compose.project=${projectName}`], kind: 'read', timeoutMs: 30_000 };
+}
+
+/** One container as `docker inspect` and the Engine API's /containers/{id}/json describe it. */
+export interface RawInspect {
   Id: string;
   Name?: string;
   State?: {
@@ -43,7 +49,7 @@ export function parseInspect(stdout: string): ContainerState[] {
   return raw.map(toContainerState);
 }
 
-function toContainerState(c: RawInspect): ContainerState {
+export function toContainerState(c: RawInspect): ContainerState {
   const state = c.State ?? {};
   const log = state.Health?.Log ?? [];
   return {
@@ -62,6 +68,10 @@ function toContainerState(c: RawInspect): ContainerState {
 /** A container's environment from `docker inspect` JSON of that one container. */
 export function parseInspectEnv(stdout: string): Record<string, string> {
   const [raw] = JSON.parse(stdout) as RawInspect[];
+  return envOf(raw);
+}
+
+export function envOf(raw: RawInspect | undefined): Record<string, string> {
   return envRecord(raw?.Config?.Env ?? []);
 }
 
@@ -82,13 +92,16 @@ export interface ContainerInside {
 
 /** Parses `docker inspect` JSON into each container's state, environment and bind mounts. */
 export function parseInspectInside(stdout: string): ContainerInside[] {
-  const raw = JSON.parse(stdout) as RawInspect[];
-  return raw.map((c) => ({
+  return (JSON.parse(stdout) as RawInspect[]).map(toInside);
+}
+
+export function toInside(c: RawInspect): ContainerInside {
+  return {
     state: toContainerState(c),
     oneOff: c.Config?.Labels?.['com.docker.compose.oneoff'] === 'True',
     env: envRecord(c.Config?.Env ?? []),
     binds: (c.Mounts ?? []).filter((m) => m.Type === 'bind' && m.Source && m.Destination).map((m) => ({ source: m.Source!, destination: m.Destination! })),
-  }));
+  };
 }
 
 /** A file as the container sees it (through its mounts); needs `cat` in the image and a running container. */

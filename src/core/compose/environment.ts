@@ -28,11 +28,12 @@ export interface ComposeTarget {
  * The compose preflight: compose installed (the v2 plugin when `docker compose` is configured),
  * `compose config` accepting the files, and every service migrate.yaml names existing. Reads
  * only, so ramp, rollback, check and config all run it before anything changes (exit 2).
- * `cli` skips detection when the caller already knows the program.
+ * `cli` skips detection when the caller already knows the program; `direct` reads the files
+ * without `compose config` where that gives the same answer (the rollback's path).
  */
-export async function loadEnvironmentCompose(t: ComposeTarget, run: Runner, cli?: ComposeCli): Promise<EnvironmentCompose> {
+export async function loadEnvironmentCompose(t: ComposeTarget, run: Runner, cli?: ComposeCli, opts: { direct?: boolean } = {}): Promise<EnvironmentCompose> {
   const project = composeProject(cli ?? (await detectCompose({ command: t.env.compose.command, run })), t.env.compose, t.configDir);
-  const model = await loadComposeModel(project, run);
+  const model = await loadComposeModel(project, run, opts);
   assertServicesExist(model, t, project);
   return { project, model };
 }

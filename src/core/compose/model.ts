@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { envFileEntries } from '../config/init/scan.js';
@@ -48,12 +49,16 @@ export function composeConfigCommand(project: ComposeProject): Command {
 // Keyed on the files' identity too, so a compose file edited between two runs in one process is read again.
 const cache = new Map<string, Promise<ComposeModel>>();
 
-/** The environment's compose model; a file the configured compose rejects is a UsageError (exit 2) with compose's own error line. */
-export async function loadComposeModel(project: ComposeProject, run: Runner = createRunner()): Promise<ComposeModel> {
-  const key = await cacheKey(project);
+/**
+ * The environment's compose model; a file the configured compose rejects is a UsageError (exit 2)
+ * with compose's own error line. `direct`: read the files without running compose when that gives
+ * the same answer (see readModelDirect), for a rollback that must not wait half a second on it.
+ */
+export async function loadComposeModel(project: ComposeProject, run: Runner = createRunner(), opts: { direct?: boolean } = {}): Promise<ComposeModel> {
+  const key = `${await cacheKey(project)}\0${opts.direct ? 'direct' : 'config'}`;
   let model = cache.get(key);
   if (!model) {
-    model = readModel(project, run);
+    model = opts.direct ? readModelDirect(project).then((m) => m ?? readModel(project, run)) : readModel(project, run);
     cache.set(key, model);
     model.catch(() => cache.delete(key));
   }
@@ -69,7 +74,58 @@ async function readModel(project: ComposeProject, run: Runner): Promise<ComposeM
   const cmd = composeConfigCommand(project);
   const result = await run(cmd);
   if (result.exitCode !== 0) throw composeConfigError(project, cmd, result);
-  const merged = servicesOf(parseYaml(result.stdout, { merge: true }));
+  return modelOf(project, servicesOf(parseYaml(result.stdout, { merge: true })));
+}
+
+/**
+ * The model from the files alone: services united (sorted, as `config` prints them), bind mounts
+ * merged by target and resolved against the project directory, the last network_mode winning.
+ * undefined, so `compose config` decides, whenever compose itself would have to: a file that does
+ * not parse, `extends`, top-level keys beyond the common ones (v2's `name:`/`include:`, which v1
+ * rejects), and any `$` in a volume, env_file or network_mode, which only compose interpolates
+ * exactly (its .env, defaults, nested `${A:-${B}}`).
+ */
+export async function readModelDirect(project: ComposeProject): Promise<ComposeModel | undefined> {
+  const projectDir = project.projectDirectory ?? path.dirname(project.files[0]!);
+  const merged: Record<string, { volumes: Map<string, FileMount>; network_mode?: string }> = {};
+  for (const file of project.files) {
+    const doc = await readFile(file, 'utf8').then((t) => parseYaml(t, { merge: true }) as unknown).catch(() => undefined);
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
+    if (Object.keys(doc).some((k) => !TOP_LEVEL.has(k) && !k.startsWith('x-'))) return undefined;
+    const services = (doc as { services?: unknown }).services ?? {};
+    if (typeof services !== 'object' || Array.isArray(services)) return undefined;
+    for (const [name, raw] of Object.entries(services as Record<string, unknown>)) {
+      const service = (raw ?? {}) as { extends?: unknown; volumes?: unknown; env_file?: unknown; network_mode?: unknown };
+      if (typeof service !== 'object' || service.extends !== undefined) return undefined;
+      if (JSON.stringify([service.volumes, service.env_file, service.network_mode]).includes('$')) return undefined;
+      const entry = (merged[name] ??= { volumes: new Map() });
+      for (const volume of Array.isArray(service.volumes) ? service.volumes : []) {
+        const mount = bindOf(resolveSource(volume, projectDir));
+        if (mount) entry.volumes.set(mount.target, mount);
+      }
+      if (typeof service.network_mode === 'string') entry.network_mode = service.network_mode;
+    }
+  }
+  const sorted = Object.keys(merged).sort().map((name) => [name, { volumes: [...merged[name]!.volumes.values()].map((m) => ({ type: 'bind', ...m })), network_mode: merged[name]!.network_mode }] as const);
+  return modelOf(project, Object.fromEntries(sorted));
+}
+
+const TOP_LEVEL = new Set(['version', 'services', 'volumes', 'networks', 'secrets', 'configs']);
+
+/** A bind source as written (`./send.sh`, `~/x`, `/abs`) made absolute, as compose does; named volumes are left alone. */
+function resolveSource(volume: unknown, projectDir: string): unknown {
+  const abs = (src: string) => (src.startsWith('~') ? path.join(os.homedir(), src.slice(1)) : path.resolve(projectDir, src));
+  if (typeof volume === 'string') {
+    const [source, ...rest] = volume.split(':');
+    const isPath = source !== undefined && rest.length > 0 && /^[.~/]/.test(source);
+    return isPath ? [abs(source), ...rest].join(':') : volume;
+  }
+  const v = volume as { type?: unknown; source?: unknown } | null;
+  if (v?.type === 'bind' && typeof v.source === 'string') return { ...v, source: abs(v.source) };
+  return volume;
+}
+
+async function modelOf(project: ComposeProject, merged: Record<string, { volumes?: unknown; network_mode?: unknown } | null>): Promise<ComposeModel> {
   const projectDir = project.projectDirectory ?? path.dirname(project.files[0]!);
   const raw = await readRawServices(project.files, projectDir);
   const services: ServiceModel[] = [];
@@ -103,7 +159,7 @@ async function fileMounts(service: { volumes?: unknown } | null): Promise<FileMo
     const isFile = await stat(mount.source).then((s) => s.isFile(), () => false);
     if (isFile) mounts.push(mount);
   }
-  return mounts;
+  return mounts.sort((a, b) => a.target.localeCompare(b.target)); // one order whoever merged them
 }
 
 function bindOf(volume: unknown): FileMount | undefined {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InterruptedError } from '../../errors.js';
 import type { Runner } from '../exec/command.js';
 import { createRunner } from '../exec/run.js';
-import { inspectContainers, serviceContainers } from './containers.js';
+import { serviceContainers } from './containers.js';
 import type { ComposeProject } from './project.js';
 import { serviceState, type ServiceState } from './readiness.js';
 
@@ -42,18 +42,13 @@ export async function waitForServices(project: ComposeProject, services: string[
 }
 
 /**
- * Lists the services' containers with `compose ps` once, then polls them with `docker inspect`
- * alone (compose v1 takes about half a second to start; inspect a few ms). Lists again when a
- * container disappears or a service has none yet.
+ * Lists the services' containers afresh on every poll: a recreate in flight replaces them, and
+ * a listing through the Engine API costs a few ms (see containers.ts).
  */
 function poller(project: ComposeProject, services: string[], run: Runner): () => Promise<ServiceState[]> {
-  let ids: string[] | undefined;
   return async () => {
-    let containers = ids ? await inspectContainers(ids, run) : await serviceContainers(project, services, run);
-    if (ids && containers.length < ids.length) containers = await serviceContainers(project, services, run);
-    const states = services.map((service) => serviceState(service, containers.filter((c) => c.service === service)));
-    ids = states.every((s) => s.containers.length > 0) ? containers.map((c) => c.id) : undefined;
-    return states;
+    const containers = await serviceContainers(project, services, run);
+    return services.map((service) => serviceState(service, containers.filter((c) => c.service === service)));
   };
 }
 

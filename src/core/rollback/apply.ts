@@ -58,7 +58,8 @@ async function recreate(s: Session): Promise<void> {
   const { services, command } = s.recreate!;
   const redact = (t: string) => s.redactor.text(t);
   req.log.info(`recreating ${services.join(', ')}`);
-  void import('../appview/check.js').catch(() => undefined); // load the HTTP client while compose works
+  // Load the app view and the HTTP client (undici) while compose works: verification needs them next.
+  void Promise.all([import('../appview/check.js'), import('./verify.js')]).catch(() => undefined);
   report.timings.composeMs = await recreateServices(command!, s.deps.run, { again: s.again!, redact });
   report.compose.recreated = true;
   stopIfInterrupted(s);

@@ -1,7 +1,5 @@
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
-import path from 'node:path';
 import { blindTo } from '../compose/consumers.js';
+import { onPath } from '../compose/detect-cache.js';
 import { COMPOSE_ARGV, type ComposeCli } from '../compose/detect.js';
 import { environmentChange, loadEnvironmentCompose, servicesToRecreate, type ComposeTarget, type EnvironmentCompose } from '../compose/environment.js';
 import { composeProject, type ComposeProject } from '../compose/project.js';
@@ -31,24 +29,21 @@ export interface Recreate {
 }
 
 /**
- * Detection starts at once and runs alongside the plan. `docker-compose version` alone takes
- * half a second or more, so when compose.command names the program the recreate does not wait
- * for it: `up` is the same for v1 and v2, and only the readiness polling afterwards needs the
- * detected flavor. In `auto` mode the program itself is unknown until detection answers.
+ * Nothing here runs compose unless it must. `compose.command: docker-compose` is used as named:
+ * `up` is the same for v1 and v2, containers are listed by label (not `compose ps`), and the model
+ * is read from the files where that gives compose's answer (loadComposeModel `direct`). `docker
+ * compose` is asked for its version (a missing plugin must be refused before any file changes);
+ * `auto` too, to learn which is installed. Both answers are cached in `cacheFile` (detect-cache.ts).
  */
-export function prepareCompose(target: ComposeTarget, deps: Pick<RollbackDeps, 'run' | 'detectCompose'>): Composer {
+export function prepareCompose(target: ComposeTarget, deps: Pick<RollbackDeps, 'run' | 'detectCompose'>, opts: { cacheFile?: string } = {}): Composer {
   const { compose } = target.env;
-  const detected = deps.detectCompose({ command: compose.command, run: deps.run }).then((cli) => composeProject(cli, compose, target.configDir));
+  const cli: Promise<ComposeCli> =
+    compose.command === 'docker-compose'
+      ? assertOnPath('docker-compose').then(() => ({ argv: COMPOSE_ARGV['docker-compose'], flavor: 'v1', version: 'unknown' }))
+      : deps.detectCompose({ command: compose.command, run: deps.run, cacheFile: opts.cacheFile });
+  const detected = cli.then((c) => composeProject(c, compose, target.configDir));
   detected.catch(() => undefined); // awaited later; the failure is reported there
-  const named: ComposeCli | undefined =
-    compose.command === 'auto' ? undefined : { argv: COMPOSE_ARGV[compose.command], flavor: compose.command === 'docker compose' ? 'v2' : 'v1', version: 'unknown' };
-  const loaded: Promise<EnvironmentCompose> = (
-    named ? assertOnPath(named.argv[0]!).then(() => loadEnvironmentCompose(target, deps.run, named)) : detected.then((p) => loadEnvironmentCompose(target, deps.run, p.cli))
-  ).catch(async (err) => {
-    // `docker compose` without the plugin: say that, not what `docker compose config` printed.
-    if (!(err instanceof CommandNotFoundError)) await detected;
-    throw err;
-  });
+  const loaded: Promise<EnvironmentCompose> = cli.then((c) => loadEnvironmentCompose(target, deps.run, c, { direct: true }));
   loaded.catch(() => undefined); // awaited by the plan, before any file is touched
   return {
     project: () => detected,
@@ -64,14 +59,12 @@ export function prepareCompose(target: ComposeTarget, deps: Pick<RollbackDeps, '
 }
 
 /**
- * Without waiting for `version`, at least make sure the program exists before any file is
- * restored: a rollback that then cannot recreate would leave a half-done job (exit 3) where
- * refusing up front changes nothing (exit 2).
+ * Without asking `version`, at least make sure the program exists before any file is restored:
+ * a rollback that then cannot recreate would leave a half-done job (exit 3) where refusing up
+ * front changes nothing (exit 2).
  */
 async function assertOnPath(program: string): Promise<void> {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    if (await access(path.join(dir, program), constants.X_OK).then(() => true, () => false)) return;
-  }
+  if (await onPath(program)) return;
   throw new CommandNotFoundError(program, {
     hint: 'nothing was changed; install it, set compose.command in migrate.yaml, or restore the env files alone with --no-restart',
   });

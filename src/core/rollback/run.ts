@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { MigrateError } from '../../errors.js';
 import { detectCompose } from '../compose/detect.js';
 import { resolveConfigPath } from '../config/environment.js';
@@ -39,17 +40,18 @@ export const defaultDeps = (run: Runner, prompt: Prompt, detect: RollbackDeps['d
  * again under the lock, because a ramp that stopped on our request may have changed the files.
  */
 export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promise<{ report: RollbackReport; plan: RestorePlan }> {
+  const stateDir = resolveStateDir(req.loaded.dir, req.loaded.config.stateDir);
   const s: Session = {
     req,
     deps,
-    stateDir: resolveStateDir(req.loaded.dir, req.loaded.config.stateDir),
+    stateDir,
     redactor: new Redactor(req.loaded.secrets),
     started: performance.now(),
     configured: req.env.envFiles.map((f) => resolveConfigPath(req.loaded, f)),
-    // Detection starts now and runs alongside the plan.
+    // Detection (when needed) and the compose model start now and run alongside the plan.
     composer:
       req.env.compose && req.restart
-        ? prepareCompose({ environment: req.environment, env: { ...req.env, compose: req.env.compose }, configDir: req.loaded.dir, at: req.loaded.at }, deps)
+        ? prepareCompose({ environment: req.environment, env: { ...req.env, compose: req.env.compose }, configDir: req.loaded.dir, at: req.loaded.at }, deps, { cacheFile: path.join(stateDir, 'compose-cli.json') })
         : undefined,
     stage: 'plan',
   };

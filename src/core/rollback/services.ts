@@ -31,7 +31,7 @@ export async function recreateServices(cmd: Command, run: Runner, next: { again:
 
 /** Failed `ps`/`inspect` calls tolerated in one wait: a daemon busy recreating can fail a call. */
 const MAX_POLL_FAILURES = 3;
-const POLL_MS = 250;
+const POLL_MS = 100;
 
 /** Until every recreated service runs (and is healthy where it has a healthcheck), within the deadline. */
 export async function waitUntilReady(

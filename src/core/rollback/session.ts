@@ -37,7 +37,7 @@ export interface RollbackDeps {
   prompt: Prompt;
   /** Runs compose and docker; carries no abort signal (a recreate must not be cut in half). */
   run: Runner;
-  detectCompose: (opts: { command: ComposeConfig['command']; run: Runner }) => Promise<ComposeCli>;
+  detectCompose: (opts: { command: ComposeConfig['command']; run: Runner; cacheFile?: string }) => Promise<ComposeCli>;
   /** The seam for nginx/command traffic drivers: reset to 0 % after the files are restored. */
   resetTraffic: (input: DriverInput, opts: { run: Runner; dryRun: boolean; again: string; onWarning?: (line: string) => void }) => Promise<TrafficReset | undefined>;
   verify: (config: LoadedConfig['config'], pointsAt: RestorePlan['pointsAt'], opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<Connectivity>;

@@ -1,0 +1,51 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { composeProjectName, normalizeProjectName } from '../../src/core/compose/project-name.js';
+import type { ComposeProject } from '../../src/core/compose/project.js';
+
+// The name compose labels a project's containers with, worked out without running compose
+// (the listing by label depends on it); checked against real compose in engine.test.ts.
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await fs.rm(d, { recursive: true, force: true });
+});
+
+async function project(name: string, files: Record<string, string>, extra: Partial<ComposeProject> = {}): Promise<ComposeProject> {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'migrate-pname-'));
+  dirs.push(root);
+  const dir = path.join(root, name);
+  await fs.mkdir(dir);
+  for (const [file, text] of Object.entries(files)) await fs.writeFile(path.join(dir, file), text);
+  return { cli: { flavor: 'v1', argv: ['docker-compose'], version: '1.29.2' }, files: [path.join(dir, 'docker-compose.yml')], cwd: dir, ...extra };
+}
+
+const SERVICES = 'services:\n  app: { image: x }\n';
+
+describe('composeProjectName', () => {
+  it('the directory name, lowercased, keeping only [a-z0-9_-]', async () => {
+    expect(await composeProjectName(await project('My.Shop App', { 'docker-compose.yml': SERVICES }), {})).toBe('myshopapp');
+    expect(normalizeProjectName('_-Shop')).toBe('shop');
+  });
+
+  it('compose.projectName (-p) wins over everything', async () => {
+    const p = await project('dir', { 'docker-compose.yml': `name: fromfile\n${SERVICES}`, '.env': 'COMPOSE_PROJECT_NAME=fromdotenv\n' }, { projectName: 'Shop' });
+    expect(await composeProjectName(p, { COMPOSE_PROJECT_NAME: 'fromenv' })).toBe('shop');
+  });
+
+  it('then COMPOSE_PROJECT_NAME from the environment, then from the project .env, then a top-level name:', async () => {
+    const files = { 'docker-compose.yml': `name: "fromfile"\n${SERVICES}`, '.env': '# the project\nCOMPOSE_PROJECT_NAME=fromdotenv\n' };
+    expect(await composeProjectName(await project('dir', files), { COMPOSE_PROJECT_NAME: 'fromenv' })).toBe('fromenv');
+    expect(await composeProjectName(await project('dir', files), {})).toBe('fromdotenv');
+    expect(await composeProjectName(await project('dir', { 'docker-compose.yml': `name: "fromfile"\n${SERVICES}` }), {})).toBe('fromfile');
+  });
+
+  it('--project-directory, not the file\'s directory, names the project and holds the .env', async () => {
+    const p = await project('files', { 'docker-compose.yml': SERVICES });
+    const other = path.join(path.dirname(p.cwd), 'Elsewhere');
+    await fs.mkdir(other);
+    expect(await composeProjectName({ ...p, projectDirectory: other }, {})).toBe('elsewhere');
+  });
+});
