@@ -164,6 +164,7 @@ export function buildProgram(): Command {
     .option('--min-samples <n>', 'requests a gate needs in a window to decide (default: ramp.gates.minSamples, 20)', int('--min-samples'))
     .option('--rps <n>', 'probe requests per second to each provider (default: ramp.sources.probes.rps, 2)', positiveNumber('--rps', LIMITS.rps))
     .option('--force', "go on although the env driver cannot carry the target's headers or model names (the app sends them itself)")
+    .option('--metrics-port <port>', "serve the ramp's progress as Prometheus metrics on 127.0.0.1:PORT/metrics while it runs (or ramp.metricsPort)", int('--metrics-port', 1, 65535))
     .action(action(program, () => import('./commands/ramp/index.js')));
 
   sharedOptions(program.command('status'))

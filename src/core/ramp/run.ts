@@ -5,6 +5,8 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import { composePreflight } from '../compose/preflight.js';
 import { createRunner } from '../exec/run.js';
 import { formatArgv } from '../exec/format.js';
+import { RampMetrics } from '../metrics/ramp-metrics.js';
+import { serveMetrics, type MetricsServer } from '../metrics/server.js';
 import { webhookNotifier, type Notifier } from '../notify/webhook.js';
 import type { Output } from '../output/output.js';
 import { acquireLock, type Lock } from '../state/lock.js';
@@ -63,6 +65,16 @@ export interface Admission {
 export async function runRamp(options: RampOptions): Promise<number> {
   const started = Date.now();
   const admission = await admit(options);
+  // Bound before anything is read or written further: a port in use stops the ramp with nothing changed.
+  const metrics = options.settings.metricsPort && !options.dryRun ? await metricsFor(options, options.settings.metricsPort) : undefined;
+  try {
+    return await admitted(options, admission, started, metrics);
+  } finally {
+    await metrics?.server.close();
+  }
+}
+
+async function admitted(options: RampOptions, admission: Admission, started: number, metrics: { metrics: RampMetrics; server: MetricsServer } | undefined): Promise<number> {
   const o = options.resume ? await resumedLegacy(options, admission) : options;
   const run = createRunner({ onRun: (cmd) => o.out.debug(`$ ${formatArgv(cmd.argv)}`) });
   // Before the lock and the backup: a compose file the configured compose cannot run is found now, not at stage 1.
@@ -82,7 +94,8 @@ export async function runRamp(options: RampOptions): Promise<number> {
     if (lock.takenOver) o.out.warn(`took over a stale lock of ${o.environment} (pid ${lock.takenOver.pid ?? '?'} is gone)`);
     for (const line of await repairTornWrites(rampFiles(o.loaded, o.env))) o.out.warn(line);
     if (!o.resume) await clearRollbackRequest(admission.stateDir, o.environment); // an old request must not stop a new ramp
-    const journal = new Journal({ environment: o.environment, out: o.out, stateDir: admission.stateDir, secrets: o.loaded.secrets, notifier, startedAt: started });
+    const onEvent = metrics ? (e: Parameters<RampMetrics['observe']>[0]) => metrics.metrics.observe(e) : undefined;
+    const journal = new Journal({ environment: o.environment, out: o.out, stateDir: admission.stateDir, secrets: o.loaded.secrets, notifier, startedAt: started, onEvent });
     return await new RampRun({ ...o, ...admission, lock: holder(lock), rawLock: lock, driver, run, journal, started, note }).run();
   } finally {
     await notifier?.flush(3000);
@@ -131,6 +144,13 @@ async function assertRelayNeeds(o: RampOptions): Promise<void> {
     return;
   }
   throw new UsageError(needs.errors[0]!, { details: needs.errors.slice(1), hint: `nothing was changed; see \`migrate check --env ${o.environment}\`` });
+}
+
+async function metricsFor(o: RampOptions, port: number): Promise<{ metrics: RampMetrics; server: MetricsServer }> {
+  const metrics = new RampMetrics(o.environment);
+  const server = await serveMetrics(port, () => metrics.render());
+  o.out.info(`ramp metrics on ${server.url}`);
+  return { metrics, server };
 }
 
 function holder(lock: Lock): RampState['lock'] {

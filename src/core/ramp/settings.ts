@@ -13,6 +13,8 @@ export interface RampSettings {
   webhook?: string;
   /** Run the validation suite in the preflight (`--validate` or `ramp.validate`). */
   validate: boolean;
+  /** Serve the ramp's progress on 127.0.0.1:PORT/metrics (`--metrics-port` or `ramp.metricsPort`). */
+  metricsPort?: number;
   /** Said once before the ramp starts (a last stage below 100 %). */
   warnings: string[];
 }
@@ -26,6 +28,7 @@ export interface RampFlags {
   minSamples?: number;
   /** --rps N: sources.probes.rps */
   rps?: number;
+  metricsPort?: number;
 }
 
 export function rampSettings(config: Config, env: EnvironmentConfig, flags: RampFlags): RampSettings {
@@ -42,7 +45,7 @@ export function rampSettings(config: Config, env: EnvironmentConfig, flags: Ramp
   // The flag can only turn validation on: a config that asks for it is not overridden by its absence.
   const validate = Boolean(flags.validate) || merged.validate;
   const gates = flags.minSamples === undefined ? merged.gates : { ...merged.gates, minSamples: flags.minSamples };
-  return { stages, soakMs, intervalMs, gates, sources: withRps(merged.sources, flags.rps), webhook: merged.webhook, validate, warnings };
+  return { stages, soakMs, intervalMs, gates, sources: withRps(merged.sources, flags.rps), webhook: merged.webhook, validate, metricsPort: flags.metricsPort ?? merged.metricsPort, warnings };
 }
 
 function withRps(sources: RampConfig['sources'], rps: number | undefined): RampConfig['sources'] {
