@@ -138,6 +138,7 @@ export function buildProgram(): Command {
     .option('--rpm <n>', 'requests per minute per provider', int('--rpm', 1))
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--markdown <file>', 'write a markdown report')
+    .option('--html <file>', 'write a self-contained HTML report: legacy and target side by side per case, failures expanded')
     .option('--min-pass-rate <ratio>', 'pass when at least this share of target cases pass (0..1)', ratio)
     .option('--case <id>', 'run only cases whose id matches (repeatable)', collect)
     .action(action(program, () => import('./commands/validate/index.js')));
@@ -170,6 +171,11 @@ export function buildProgram(): Command {
   sharedOptions(program.command('status'))
     .description('where each ramp is and what its gates saw')
     .action(action(program, () => import('./commands/status/index.js')));
+
+  sharedOptions(program.command('report'))
+    .description("write the last ramp of an environment as one self-contained HTML file: timeline charts, decisions, validation and cost")
+    .option('-o, --out <file>', 'where to write it (default: migrate-report-<env>.html)')
+    .action(action(program, () => import('./commands/report/index.js')));
 
   sharedOptions(program.command('nginx-config'))
     .description('print the nginx include the nginx traffic driver would write (--write: write it)')
