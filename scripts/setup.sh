@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need on a fresh Debian machine, idempotently:
-# system packages (docker, compose v1, busybox, nginx, prometheus), a running dockerd with the
+# system packages (docker, compose v1, busybox, nginx, prometheus, chromium), a running dockerd with the
 # local busybox image, and node_modules. Safe to run again.
 # `--node-only` skips the system part (the demo needs only Node).
 set -euo pipefail
@@ -15,6 +15,7 @@ command -v docker-compose >/dev/null || missing+=(docker-compose)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v prometheus >/dev/null || missing+=(prometheus)
 command -v curl >/dev/null || missing+=(curl)
+command -v chromium >/dev/null || missing+=(chromium)
 command -v script >/dev/null || missing+=(bsdutils)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2

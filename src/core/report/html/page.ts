@@ -13,7 +13,7 @@ const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px; color: #111; max-width: 1200px; }
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; } th, td { border: 1px solid #ccc; padding: 4px 6px; text-align: left; vertical-align: top; }
-th { background: #f2f2f2; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f2f2f2; } table.facts th { width: 220px; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .pass, .improved { background: #e9f6ec; } .fail, .regression, .both-fail, .error { background: #fbeaea; } .inconclusive { background: #fff6df; }
 .muted { color: #555; } code, pre { font-family: ui-monospace, monospace; font-size: 12px; } pre { white-space: pre-wrap; margin: 4px 0; }
 svg { display: block; margin: 8px 0 16px; } svg text { font: 11px system-ui, sans-serif; fill: #111; }
@@ -45,4 +45,9 @@ export function table(head: string[], rows: Array<{ cells: string[]; rowClass?: 
   const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
   const trs = rows.map((r) => `<tr${r.rowClass ? ` class="${esc(r.rowClass)}"` : ''}>${r.cells.map((c) => `<td>${c}</td>`).join('')}</tr>`);
   return `<table><thead><tr>${th}</tr></thead><tbody>${trs.join('')}</tbody></table>`;
+}
+
+/** Facts as a two-column table, the name in a header cell (both escaped here). */
+export function facts(pairs: Array<[string, string]>): string {
+  return `<table class="facts"><tbody>${pairs.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</tbody></table>`;
 }

@@ -1,6 +1,6 @@
 import type { GateRecord, RampState } from '../../state/ramp.js';
 import type { ProviderSummary, ValidationReport } from '../../validate/report.js';
-import { esc, page, table } from './page.js';
+import { esc, facts, page, table } from './page.js';
 import { legendSvg, timelineSvg, type Role } from './timeline.js';
 import { validationSummary } from './validation.js';
 
@@ -40,7 +40,7 @@ export function renderRampReport(input: RampReportInput): string {
 }
 
 function summary({ state, generatedAt, version }: RampReportInput): string {
-  const facts = [
+  const pairs: Array<[string, string]> = [
     ['status', state.status],
     ['stages', state.stages.map((s) => `${s.weight}%`).join(' → ')],
     ['traffic on target now', `${state.appliedWeight}%`],
@@ -50,8 +50,7 @@ function summary({ state, generatedAt, version }: RampReportInput): string {
     ['backup', state.backupId ?? '-'],
     ['why it stopped', state.reason ?? '-'],
   ];
-  const rows = facts.map(([k, v]) => ({ cells: [esc(k), esc(v)] }));
-  return `${table(['', ''], rows)}<p class="muted">Written ${esc(generatedAt.toISOString())} by migrate ${esc(version)} from the state of ${esc(state.environment)}.</p>`;
+  return `${facts(pairs)}<p class="muted">Written ${esc(generatedAt.toISOString())} by migrate ${esc(version)} from the state of ${esc(state.environment)}.</p>`;
 }
 
 function stagesTable(state: RampState): string {

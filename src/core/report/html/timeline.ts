@@ -77,7 +77,9 @@ function axes(x: X, y: Y, format: (v: number) => string, bottom: number): string
 
 function vertical(px: number, label: string, kind: string, dash: string, bottom: number, anchor: 'start' | 'end' = 'start'): string {
   const dx = anchor === 'start' ? 3 : -3;
-  return `<g class="${kind}"><line x1="${px}" x2="${px}" y1="${M.top}" y2="${bottom}" stroke="#888" stroke-dasharray="${dash}"/><text x="${px + dx}" y="${M.top + 10}" text-anchor="${anchor}">${esc(label)}</text></g>`;
+  // Marks label lower than stages: a rollback at a stage's start must not print over it.
+  const y = anchor === 'start' ? M.top + 10 : M.top + 24;
+  return `<g class="${kind}"><line x1="${px}" x2="${px}" y1="${M.top}" y2="${bottom}" stroke="#888" stroke-dasharray="${dash}"/><text x="${px + dx}" y="${y}" text-anchor="${anchor}">${esc(label)}</text></g>`;
 }
 
 /** One path per provider (d3-shape's line, broken where a window has no value), a marker per point, a label at its end. */
