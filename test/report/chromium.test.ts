@@ -2,75 +2,21 @@
 // `chromium`) opens it from file://, and we check the DOM it built and the screenshot it took,
 // with every network request routed to a local proxy that counts them: a self-contained report
 // makes none.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { onCleanup } from '../helpers/cli.js';
-import { migrate, project } from '../ramp/helpers.js';
+import { migrate } from '../ramp/helpers.js';
 import { all } from './html.js';
 import { decodePng, inkStats } from './png.js';
+import { rampState, recordedProject } from './state-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 if (!HAVE_CHROMIUM) console.warn(`\n!! SKIPPING the report screenshot test: ${CHROMIUM} is missing (Debian package chromium; scripts/setup.sh installs it)\n`);
-
-const CONFIG = `version: 1
-providers:
-  legacy: { baseUrl: "http://127.0.0.1:9/v1", apiKey: "legacy-key-never-used-0000" }
-  target: { baseUrl: "http://127.0.0.1:9/v1", apiKey: "target-key-never-used-0000" }
-models: [gpt-4.1]
-environments:
-  canary: { envFiles: [.env.canary] }
-`;
-
-/** A ramp of 3 stages as the ramp records it: two passed, the third failed and rolled back; 9 decisions. */
-function rampState(): { state: object; decisions: number } {
-  const t0 = Date.parse('2026-03-01T03:00:00.000Z');
-  const at = (s: number) => new Date(t0 + s * 1000).toISOString();
-  const figures = (requests: number, errors: number, p95Ms: number) => ({ requests, errors, p95Ms });
-  const gates = [];
-  const stages = [
-    { weight: 5, start: 0, end: 60, status: 'passed' },
-    { weight: 20, start: 61, end: 121, status: 'passed' },
-    { weight: 50, start: 122, end: 165, status: 'failed' },
-  ];
-  for (const [i, s] of stages.entries()) {
-    const n = i === 2 ? 2 : 3;
-    for (let k = 1; k <= n; k++) {
-      const failing = i === 2 && k === n;
-      const outcome = failing ? 'fail' : k === 1 ? 'inconclusive' : 'pass';
-      const action = failing ? 'rollback' : k === n ? 'advance' : 'continue';
-      const target = figures(20 * (i + 1) * k, failing ? 9 : 0, failing ? 2400 : 380 + 40 * k);
-      gates.push({
-        at: at(s.start + k * 19),
-        stage: i,
-        weight: s.weight,
-        outcome,
-        action,
-        line: `stage ${s.weight}%: error rate ${((target.errors / target.requests) * 100).toFixed(1)}% <= 1.0% → ${action}`,
-        checks: [{ source: 'probes', outcome, reason: 'r', target, legacy: figures(60, 0, 300 + 10 * k) }],
-      });
-    }
-  }
-  const state = {
-    version: 1,
-    environment: 'canary',
-    status: 'rolled-back',
-    stages: [...stages.map((s) => ({ weight: s.weight, status: s.status, startedAt: at(s.start), endedAt: at(s.end) })), { weight: 100, status: 'pending' }],
-    current: 2,
-    appliedWeight: 0,
-    driver: 'nginx',
-    startedAt: at(0),
-    updatedAt: at(165),
-    endedAt: at(165),
-    reason: 'stage 50%: error rate 15.0% > 1.0% over 60 requests → rolling back',
-    gates,
-  };
-  return { state, decisions: gates.length };
-}
 
 /**
  * Chromium's own housekeeping, which it sends despite --disable-background-networking (component
@@ -119,10 +65,8 @@ function chromium(args: string[], proxyPort: number) {
 
 describe.skipIf(!HAVE_CHROMIUM)('migrate report in headless Chromium', () => {
   it('renders the charts with one mark per decision, takes a non-blank screenshot, and fetches nothing', async () => {
-    const dir = project({ 'migrate.yaml': CONFIG, '.env.canary': 'OPENAI_BASE_URL=http://127.0.0.1:9/v1\n' });
     const { state, decisions } = rampState();
-    mkdirSync(path.join(dir, '.migrate/state'), { recursive: true, mode: 0o700 });
-    writeFileSync(path.join(dir, '.migrate/state/canary.json'), JSON.stringify(state), { mode: 0o600 });
+    const dir = recordedProject(state);
     const r = await migrate(dir, ['report', '--env', 'canary', '--out', 'report.html']);
     expect(r.code, r.stderr).toBe(0);
     const url = `file://${path.join(dir, 'report.html')}`;

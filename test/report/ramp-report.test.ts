@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LEGACY_KEY, TARGET_KEY, legacyEnvFile, migrate, project, providers, readState, soakingAt, spawnMigrate, waitForState } from '../ramp/helpers.js';
 import { all, escapeHtml, expectSelfContained, svgs } from './html.js';
+import { KEYS, rampState, recordedProject } from './state-fixture.js';
 
 // One case passes on both; one asserts what no answer says (and quotes markup, which must come out escaped).
 const SUITE = `name: mini
@@ -114,5 +115,35 @@ describe('migrate report', () => {
     expect(r.stderr).toContain('migrate ramp --env canary');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     await expect(fs.stat(path.join(dir, 'migrate-report-canary.html'))).rejects.toThrow();
+  });
+});
+
+describe('migrate report from a recorded ramp', () => {
+  it('escapes every recorded text and redacts a key a gate quoted; --dry-run writes nothing', async () => {
+    const hostile = (weight: number) => `stage ${weight}%: webhook said <script>alert("x")</script> & key ${KEYS.target}`;
+    const { state, decisions } = rampState(hostile);
+    const dir = recordedProject(state);
+
+    const dry = await migrate(dir, ['report', '--env', 'canary', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`would write ${path.join(dir, 'migrate-report-canary.html')} (${decisions} decisions)`);
+    await expect(fs.stat(path.join(dir, 'migrate-report-canary.html'))).rejects.toThrow();
+
+    const r = await migrate(dir, ['report', '--env', 'canary', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: true, environment: 'canary', file: path.join(dir, 'migrate-report-canary.html'), decisions });
+    const html = await fs.readFile(path.join(dir, 'migrate-report-canary.html'), 'utf8');
+    expectSelfContained(html);
+    expect(html).not.toContain(KEYS.target);
+    expect(all(html, /webhook said &lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; &amp; key /g).length).toBeGreaterThanOrEqual(decisions);
+    expect(html).toContain('No validation recorded');
+  });
+
+  it('an --out in a directory that does not exist: one line naming the file, exit 2', async () => {
+    const dir = recordedProject(rampState().state);
+    const r = await migrate(dir, ['report', '--env', 'canary', '--out', 'no/such/dir/r.html']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot write ${path.join(dir, 'no/such/dir/r.html')} (ENOENT)`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
