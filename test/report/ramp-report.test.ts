@@ -102,6 +102,28 @@ describe('migrate report', () => {
     expect(all(markup, /<details open class="side fail">/g)).toHaveLength(2); // legacy and target, open
     expect(markup).toContain(escapeHtml(`<b>bold & 'quoted'</b>`));
     expect(markup).not.toContain('<b>bold');
+    // The report kept for `migrate report`: private, redacted.
+    const kept = path.join(dir, '.migrate/validate/last.json');
+    expect((await fs.stat(kept)).mode & 0o777).toBe(0o600);
+    const text = await fs.readFile(kept, 'utf8');
+    expect(JSON.parse(text).cases).toHaveLength(2);
+    expect(text).not.toContain(LEGACY_KEY);
+    expect(text).not.toContain(TARGET_KEY);
+  });
+
+  it("a ramp's --validate preflight keeps its validation for the report", async () => {
+    const { legacy, target } = await providers();
+    const dir = project({ 'migrate.yaml': config(legacy.url, target.url), 'suite.yaml': SUITE, '.env.canary': legacyEnvFile(legacy.url) });
+    const ramp = await migrate(dir, ['ramp', '--env', 'canary', '--validate', '--stages', '100'], { targetUrl: target.url });
+    expect(ramp.code, ramp.stderr).toBe(0);
+
+    const r = await migrate(dir, ['report', '--env', 'canary', '--out', 'ramp.html']);
+
+    expect(r.code, r.stderr).toBe(0);
+    const html = await fs.readFile(path.join(dir, 'ramp.html'), 'utf8');
+    expect(html).toContain('The last validation, run before this ramp started.');
+    expect(html).toContain('2 cases (1 pass, 1 both-fail)');
+    expect(html).toMatch(/Per request, target costs <strong>50%<\/strong> of legacy/);
   });
 
   it('with no ramp recorded: a one-line error naming what to run, exit 2, no file', async () => {
