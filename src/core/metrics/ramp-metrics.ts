@@ -13,6 +13,8 @@ interface Series {
 
 export class RampMetrics {
   private readonly series = new Map<string, Series>();
+  /** migrate_ramp_info's labels, kept so the end event changes only the status. */
+  private infoLabels: Record<string, string> = {};
 
   constructor(private readonly environment: string) {
     this.define('migrate_ramp_stage', 'gauge', 'stage of the ramp in progress, 1-based (0 before the first)');
@@ -47,7 +49,7 @@ export class RampMetrics {
         return;
       case 'end':
         this.set('migrate_ramp_paused', {}, e.status === 'paused' ? 1 : 0);
-        this.info({ ...this.lastInfo, status: e.status });
+        this.info({ ...this.infoLabels, status: e.status });
         return;
       default:
         return;
@@ -65,11 +67,9 @@ export class RampMetrics {
     return `${lines.join('\n')}\n`;
   }
 
-  private lastInfo: Record<string, string> = {};
-
   private info(labels: Record<string, string>): void {
     this.series.get('migrate_ramp_info')!.values.clear();
-    this.lastInfo = labels;
+    this.infoLabels = labels;
     this.set('migrate_ramp_info', labels, 1);
   }
 

@@ -20,6 +20,7 @@ import { values } from '../envfile/parse.js';
 import { relayNeeds } from '../traffic/relay-needs.js';
 import { envStagesNote } from './env-stages.js';
 import { assertPlanCanPass } from './feasible.js';
+import type { RampEvent } from './events.js';
 import { Journal } from './journal.js';
 import { rampPlan } from './plan.js';
 import { assertCanConfirm, checkRequires, needsConfirmation } from './preflight.js';
@@ -68,13 +69,19 @@ export async function runRamp(options: RampOptions): Promise<number> {
   // Bound before anything is read or written further: a port in use stops the ramp with nothing changed.
   const metrics = options.settings.metricsPort && !options.dryRun ? await metricsFor(options, options.settings.metricsPort) : undefined;
   try {
-    return await admitted(options, admission, started, metrics);
+    return await runAdmitted(options, admission, started, metrics);
   } finally {
     await metrics?.server.close();
   }
 }
 
-async function admitted(options: RampOptions, admission: Admission, started: number, metrics: { metrics: RampMetrics; server: MetricsServer } | undefined): Promise<number> {
+interface ServedMetrics {
+  metrics: RampMetrics;
+  server: MetricsServer;
+}
+
+/** Everything after admission: the dry-run plan, or (under the lock) the ramp itself. */
+async function runAdmitted(options: RampOptions, admission: Admission, started: number, metrics: ServedMetrics | undefined): Promise<number> {
   const o = options.resume ? await resumedLegacy(options, admission) : options;
   const run = createRunner({ onRun: (cmd) => o.out.debug(`$ ${formatArgv(cmd.argv)}`) });
   // Before the lock and the backup: a compose file the configured compose cannot run is found now, not at stage 1.
@@ -94,7 +101,7 @@ async function admitted(options: RampOptions, admission: Admission, started: num
     if (lock.takenOver) o.out.warn(`took over a stale lock of ${o.environment} (pid ${lock.takenOver.pid ?? '?'} is gone)`);
     for (const line of await repairTornWrites(rampFiles(o.loaded, o.env))) o.out.warn(line);
     if (!o.resume) await clearRollbackRequest(admission.stateDir, o.environment); // an old request must not stop a new ramp
-    const onEvent = metrics ? (e: Parameters<RampMetrics['observe']>[0]) => metrics.metrics.observe(e) : undefined;
+    const onEvent = metrics && ((e: RampEvent) => metrics.metrics.observe(e));
     const journal = new Journal({ environment: o.environment, out: o.out, stateDir: admission.stateDir, secrets: o.loaded.secrets, notifier, startedAt: started, onEvent });
     return await new RampRun({ ...o, ...admission, lock: holder(lock), rawLock: lock, driver, run, journal, started, note }).run();
   } finally {
@@ -146,7 +153,7 @@ async function assertRelayNeeds(o: RampOptions): Promise<void> {
   throw new UsageError(needs.errors[0]!, { details: needs.errors.slice(1), hint: `nothing was changed; see \`migrate check --env ${o.environment}\`` });
 }
 
-async function metricsFor(o: RampOptions, port: number): Promise<{ metrics: RampMetrics; server: MetricsServer }> {
+async function metricsFor(o: RampOptions, port: number): Promise<ServedMetrics> {
   const metrics = new RampMetrics(o.environment);
   const server = await serveMetrics(port, () => metrics.render());
   o.out.info(`ramp metrics on ${server.url}`);

@@ -62,7 +62,7 @@ function stagesTable(state: RampState): string {
 }
 
 /** The figures a decision was taken on for one provider: the first check that measured it. */
-export function figuresOf(g: GateRecord, role: Role): { errorRate?: number; p95Ms?: number; requests?: number } {
+function figuresOf(g: GateRecord, role: Role): { errorRate?: number; p95Ms?: number; requests?: number } {
   const f: Figures | undefined = g.checks.map((c) => c[role]).find((x) => x && (x.errorRate !== undefined || x.requests !== undefined || x.p95Ms !== undefined));
   if (!f) return {};
   const errorRate = f.errorRate ?? (f.requests ? (f.errors ?? 0) / f.requests : undefined);

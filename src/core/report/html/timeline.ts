@@ -32,7 +32,7 @@ const M = { top: 28, right: 90, bottom: 72, left: 70 };
 const DASH: Record<Role, string> = { legacy: '7 5', target: '' };
 const STROKE: Record<Role, string> = { legacy: '#555', target: '#0b5cad' };
 const MARKER: Record<Role, SymbolType> = { legacy: symbolSquare, target: symbolCircle };
-export const OUTCOME_SYMBOL: Record<Outcome, SymbolType> = { pass: symbolCircle, fail: symbolCross, inconclusive: symbolDiamond, error: symbolTriangle };
+const OUTCOME_SYMBOL: Record<Outcome, SymbolType> = { pass: symbolCircle, fail: symbolCross, inconclusive: symbolDiamond, error: symbolTriangle };
 const OUTCOME_FILL: Record<Outcome, string> = { pass: '#2e7d32', fail: '#c62828', inconclusive: '#b8860b', error: '#6a1b9a' };
 
 export function timelineSvg(input: TimelineInput): string {
