@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need on a fresh Debian machine, idempotently:
-# system packages (docker, compose v1, busybox, nginx, prometheus, mtail, blackbox exporter), a running dockerd with the
+# system packages (docker, compose v1, busybox, nginx, prometheus, mtail, blackbox exporter,
+# chromium), a running dockerd with the
 # local busybox image, and node_modules. Safe to run again.
 # `--node-only` skips the system part (the demo needs only Node).
 set -euo pipefail
@@ -19,6 +20,7 @@ command -v prometheus >/dev/null || missing+=(prometheus)
 command -v mtail >/dev/null || missing+=(mtail)
 command -v prometheus-blackbox-exporter >/dev/null || missing+=(prometheus-blackbox-exporter)
 command -v curl >/dev/null || missing+=(curl)
+command -v chromium >/dev/null || missing+=(chromium)
 command -v script >/dev/null || missing+=(bsdutils)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2

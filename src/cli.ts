@@ -138,6 +138,7 @@ export function buildProgram(): Command {
     .option('--rpm <n>', 'requests per minute per provider', int('--rpm', 1))
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--markdown <file>', 'write a markdown report')
+    .option('--html <file>', 'write a self-contained HTML report: legacy and target side by side per case, failures expanded')
     .option('--min-pass-rate <ratio>', 'pass when at least this share of target cases pass (0..1)', ratio)
     .option('--case <id>', 'run only cases whose id matches (repeatable)', collect)
     // Both forms declared, so an absent flag leaves validate.probes in charge (commander would default a lone --no- flag to true).
@@ -168,11 +169,17 @@ export function buildProgram(): Command {
     .option('--min-samples <n>', 'requests a gate needs in a window to decide (default: ramp.gates.minSamples, 20)', int('--min-samples'))
     .option('--rps <n>', 'probe requests per second to each provider (default: ramp.sources.probes.rps, 2)', positiveNumber('--rps', LIMITS.rps))
     .option('--force', "go on although the env driver cannot carry the target's headers or model names (the app sends them itself)")
+    .option('--metrics-port <port>', "serve the ramp's progress as Prometheus metrics on 127.0.0.1:PORT/metrics while it runs (or ramp.metricsPort)", int('--metrics-port', 1, 65535))
     .action(action(program, () => import('./commands/ramp/index.js')));
 
   sharedOptions(program.command('status'))
     .description('where each ramp is and what its gates saw')
     .action(action(program, () => import('./commands/status/index.js')));
+
+  sharedOptions(program.command('report'))
+    .description("write the last ramp of an environment as one self-contained HTML file: timeline charts, decisions, validation and cost")
+    .option('-o, --out <file>', 'where to write it (default: migrate-report-<env>.html)')
+    .action(action(program, () => import('./commands/report/index.js')));
 
   sharedOptions(program.command('nginx-config'))
     .description('print the nginx include the nginx traffic driver would write (--write: write it)')

@@ -15,9 +15,10 @@ export interface RampFlags {
   rps?: number;
   force?: boolean;
   shadow?: string;
+  metricsPort?: number;
 }
 
-/** `migrate ramp [--env E] [--stages 10,50,100] [--shadow 10%] [--soak 60s] [--interval 10s] [--min-samples N] [--rps N] [--resume] [--validate] [--force]`. */
+/** `migrate ramp [--env E] [--stages 10,50,100] [--shadow 10%] [--soak 60s] [--interval 10s] [--min-samples N] [--rps N] [--resume] [--validate] [--force] [--metrics-port N]`. */
 export async function run(ctx: Context, flags: RampFlags): Promise<number> {
   ctx.out.jsonLines = true; // events, and an error that ends the ramp, one line each
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });

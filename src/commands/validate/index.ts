@@ -5,6 +5,8 @@ import type { ProviderRole } from '../../core/config/schema.js';
 import { ProbeClient } from '../../core/http/client.js';
 import { Redactor } from '../../core/redact.js';
 import { renderTerminal } from '../../core/report/terminal.js';
+import { resolveStateDir } from '../../core/state/paths.js';
+import { keepLastValidation } from '../../core/validate/last.js';
 import { annotationsFor, plannedFiles, writeReportFiles } from '../../core/validate/outputs.js';
 import { planValidation, renderPlan, type ValidationPlan } from '../../core/validate/plan.js';
 import { buildReport } from '../../core/validate/report.js';
@@ -18,6 +20,7 @@ export interface ValidateFlags {
   rpm?: number;
   junit?: string;
   markdown?: string;
+  html?: string;
   minPassRate?: number;
   case?: string[];
   /** --probes / --no-probes; absent: validate.probes. */
@@ -58,7 +61,9 @@ export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
     buildReport({ result, suites, providers, version: ctx.version, startedAt, minPassRate: flags.minPassRate ?? config.validate.minPassRate, dailyRequests: config.validate.dailyRequests }),
   );
   const jsonFile = typeof ctx.global.json === 'string' && ctx.global.json !== '-' ? ctx.global.json : undefined;
-  await writeReportFiles(plannedFiles(report, { cwd: ctx.cwd, jsonFile, junitFile: flags.junit, markdownFile: flags.markdown, env: ctx.env }));
+  await writeReportFiles(plannedFiles(report, { cwd: ctx.cwd, jsonFile, junitFile: flags.junit, markdownFile: flags.markdown, htmlFile: flags.html, env: ctx.env }));
+  // For `migrate report`: the validation summary and the cost comparison beside the ramp.
+  await keepLastValidation(resolveStateDir(loaded.dir, config.stateDir), report).catch((err: Error) => ctx.out.warn(`could not keep this report for \`migrate report\`: ${err.message}`));
   const annotations = annotationsFor(report, ctx.env);
   // Annotations must not corrupt the one JSON document on stdout.
   const annotate = ctx.out.json ? (l: string) => process.stderr.write(`${l}\n`) : (l: string) => process.stdout.write(`${l}\n`);

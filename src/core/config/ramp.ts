@@ -7,7 +7,7 @@ export function effectiveRamp(config: Config, environment: EnvironmentConfig): R
   const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
   return {
     ...top,
-    ...defined({ stages: own.stages, shadow: own.shadow, soak: own.soak, interval: own.interval, webhook: own.webhook, validate: own.validate }),
+    ...defined({ stages: own.stages, shadow: own.shadow, soak: own.soak, interval: own.interval, webhook: own.webhook, validate: own.validate, metricsPort: own.metricsPort }),
     gates: { ...top.gates, ...defined(own.gates ?? {}) },
     sources: { ...top.sources, ...defined(own.sources ?? {}) },
   };

@@ -164,6 +164,7 @@ export const rampSchema = z.strictObject({
   sources: sourcesSchema.default(sourcesSchema.parse({})),
   webhook: url.optional().meta({ description: 'POSTed on every stage change, rollback and completion' }),
   validate: z.boolean().default(false).meta({ description: 'run the validation suite in the preflight, as --validate does' }),
+  metricsPort: z.number().int().min(1).max(65535).optional().meta({ description: "serve the ramp's progress as Prometheus metrics on 127.0.0.1:PORT/metrics while it runs, as --metrics-port does" }),
 });
 
 /** The same fields and bounds without their defaults (zod's .partial() would still fill them in). */
@@ -189,6 +190,7 @@ export const environmentRampSchema = z.strictObject({
     .optional(),
   webhook: url.optional(),
   validate: z.boolean().optional(),
+  metricsPort: rampSchema.shape.metricsPort,
 });
 
 export const environmentSchema = z.strictObject({

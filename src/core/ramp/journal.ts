@@ -13,6 +13,8 @@ export interface JournalOptions {
   secrets: string[];
   notifier?: Notifier;
   startedAt: number;
+  /** Sees every event after redaction (the --metrics-port metrics). */
+  onEvent?: (event: RampEvent) => void;
 }
 
 /** Events the audit log keeps: what changed traffic and why, not progress chatter. */
@@ -33,6 +35,7 @@ export class Journal {
     const { event: kind, ...rest } = input;
     const event = this.redactor.value({ event: kind, time: new Date().toISOString(), environment: this.opts.environment, ...rest } as RampEvent);
     this.print(event);
+    this.opts.onEvent?.(event);
     if (isNotifiable(event)) this.opts.notifier?.send(event);
     if (this.opts.stateDir && AUDITED.has(event.event) && !(event.event === 'stage' && event.status === 'applying')) {
       await this.audit(event);

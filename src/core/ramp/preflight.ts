@@ -1,3 +1,4 @@
+import { Redactor } from '../redact.js';
 import { UnhealthyError, UsageError } from '../../errors.js';
 import { runCheck } from '../check/run.js';
 import type { EndpointReport } from '../check/types.js';
@@ -62,12 +63,13 @@ function problemLines(r: EndpointReport): string[] {
 }
 
 /** The validation suite on both providers (config validate.suites, else the built-in one). */
-export async function validateProviders(loaded: LoadedConfig, opts: { cwd: string; env: NodeJS.ProcessEnv; version: string; signal: AbortSignal }): Promise<string> {
+export async function validateProviders(loaded: LoadedConfig, opts: { cwd: string; env: NodeJS.ProcessEnv; version: string; signal: AbortSignal; stateDir?: string }): Promise<string> {
   // Only a ramp asked to validate (--validate or ramp.validate) needs the suite machinery: keep it off every other ramp's start-up.
-  const [{ buildReport }, { rpmOf, runValidation }, { configuredSuiteFiles, loadSuites }] = await Promise.all([
+  const [{ buildReport }, { rpmOf, runValidation }, { configuredSuiteFiles, loadSuites }, { keepLastValidation }] = await Promise.all([
     import('../validate/report.js'),
     import('../validate/run.js'),
     import('../validate/suite.js'),
+    import('../validate/last.js'),
   ]);
   const { config } = loaded;
   const suites = await loadSuites(configuredSuiteFiles(loaded), opts.cwd);
@@ -85,7 +87,11 @@ export async function validateProviders(loaded: LoadedConfig, opts: { cwd: strin
     client,
     probes: config.validate.probes,
   }).finally(() => client.close());
-  const report = buildReport({ result, suites, providers, version: opts.version, startedAt, minPassRate: config.validate.minPassRate });
+  const report = new Redactor(loaded.secrets).value(
+    buildReport({ result, suites, providers, version: opts.version, startedAt, minPassRate: config.validate.minPassRate, dailyRequests: config.validate.dailyRequests }),
+  );
+  // Kept for `migrate report`, passed or not; a state dir that refuses it must not stop the ramp.
+  if (opts.stateDir) await keepLastValidation(opts.stateDir, report).catch(() => undefined);
   if (!report.ok) {
     throw new UnhealthyError('the validation suite failed on target: nothing was changed', {
       details: report.reasons,

@@ -95,7 +95,7 @@ export class RampRun {
     const { o } = this;
     if (o.requires) await o.journal.emit({ event: 'preflight', step: 'requires', ok: true, detail: o.requires });
     await this.step('check', () => checkTarget(o.loaded, { env: o.processEnv, signal: o.signal }));
-    if (o.settings.validate) await this.step('validate', () => validateProviders(o.loaded, { cwd: o.cwd, env: o.processEnv, version: o.version, signal: o.signal }));
+    if (o.settings.validate) await this.step('validate', () => validateProviders(o.loaded, { cwd: o.cwd, env: o.processEnv, version: o.version, signal: o.signal, stateDir: o.stateDir }));
     if (o.resume) return o.existing?.backupId;
     let id: string | undefined;
     await this.step('backup', async () => {

@@ -5,6 +5,8 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import { composePreflight } from '../compose/preflight.js';
 import { createRunner } from '../exec/run.js';
 import { formatArgv } from '../exec/format.js';
+import { RampMetrics } from '../metrics/ramp-metrics.js';
+import { serveMetrics, type MetricsServer } from '../metrics/server.js';
 import { webhookNotifier, type Notifier } from '../notify/webhook.js';
 import type { Output } from '../output/output.js';
 import { acquireLock, type Lock } from '../state/lock.js';
@@ -18,6 +20,7 @@ import { values } from '../envfile/parse.js';
 import { relayNeeds } from '../traffic/relay-needs.js';
 import { envStagesNote } from './env-stages.js';
 import { assertPlanCanPass } from './feasible.js';
+import type { RampEvent } from './events.js';
 import { Journal } from './journal.js';
 import { rampPlan } from './plan.js';
 import { assertCanConfirm, checkRequires, needsConfirmation } from './preflight.js';
@@ -65,6 +68,22 @@ export interface Admission {
 export async function runRamp(options: RampOptions): Promise<number> {
   const started = Date.now();
   const admission = await admit(options);
+  // Bound before anything is read or written further: a port in use stops the ramp with nothing changed.
+  const metrics = options.settings.metricsPort && !options.dryRun ? await metricsFor(options, options.settings.metricsPort) : undefined;
+  try {
+    return await runAdmitted(options, admission, started, metrics);
+  } finally {
+    await metrics?.server.close();
+  }
+}
+
+interface ServedMetrics {
+  metrics: RampMetrics;
+  server: MetricsServer;
+}
+
+/** Everything after admission: the dry-run plan, or (under the lock) the ramp itself. */
+async function runAdmitted(options: RampOptions, admission: Admission, started: number, metrics: ServedMetrics | undefined): Promise<number> {
   const o = options.resume ? await resumedLegacy(options, admission) : options;
   const run = createRunner({ onRun: (cmd) => o.out.debug(`$ ${formatArgv(cmd.argv)}`) });
   // Before the lock and the backup: a compose file the configured compose cannot run is found now, not at stage 1.
@@ -93,7 +112,8 @@ export async function runRamp(options: RampOptions): Promise<number> {
     if (lock.takenOver) o.out.warn(`took over a stale lock of ${o.environment} (pid ${lock.takenOver.pid ?? '?'} is gone)`);
     for (const line of await repairTornWrites(rampFiles(o.loaded, o.env))) o.out.warn(line);
     if (!o.resume) await clearRollbackRequest(admission.stateDir, o.environment); // an old request must not stop a new ramp
-    const journal = new Journal({ environment: o.environment, out: o.out, stateDir: admission.stateDir, secrets: o.loaded.secrets, notifier, startedAt: started });
+    const onEvent = metrics && ((e: RampEvent) => metrics.metrics.observe(e));
+    const journal = new Journal({ environment: o.environment, out: o.out, stateDir: admission.stateDir, secrets: o.loaded.secrets, notifier, startedAt: started, onEvent });
     return await new RampRun({ ...o, ...admission, lock: holder(lock), rawLock: lock, driver, run, journal, started, note }).run();
   } finally {
     await notifier?.flush(3000);
@@ -142,6 +162,13 @@ async function assertRelayNeeds(o: RampOptions): Promise<void> {
     return;
   }
   throw new UsageError(needs.errors[0]!, { details: needs.errors.slice(1), hint: `nothing was changed; see \`migrate check --env ${o.environment}\`` });
+}
+
+async function metricsFor(o: RampOptions, port: number): Promise<ServedMetrics> {
+  const metrics = new RampMetrics(o.environment);
+  const server = await serveMetrics(port, () => metrics.render());
+  o.out.info(`ramp metrics on ${server.url}`);
+  return { metrics, server };
 }
 
 function holder(lock: Lock): RampState['lock'] {

@@ -16,6 +16,8 @@ export interface RampSettings {
   webhook?: string;
   /** Run the validation suite in the preflight (`--validate` or `ramp.validate`). */
   validate: boolean;
+  /** Serve the ramp's progress on 127.0.0.1:PORT/metrics (`--metrics-port` or `ramp.metricsPort`). */
+  metricsPort?: number;
   /** Said once before the ramp starts (a last stage below 100 %). */
   warnings: string[];
 }
@@ -31,6 +33,7 @@ export interface RampFlags {
   rps?: number;
   /** --shadow 10%: a shadow stage first, copying that share of requests to target. */
   shadow?: string;
+  metricsPort?: number;
 }
 
 export function rampSettings(config: Config, env: EnvironmentConfig, flags: RampFlags): RampSettings {
@@ -60,6 +63,7 @@ export function rampSettings(config: Config, env: EnvironmentConfig, flags: Ramp
     sources: withRps(merged.sources, flags.rps),
     webhook: merged.webhook,
     validate,
+    metricsPort: flags.metricsPort ?? merged.metricsPort,
     warnings,
   };
 }

@@ -2,6 +2,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { renderAnnotations } from '../report/github.js';
+import { renderValidationHtml } from '../report/html/validation.js';
 import { renderJunit } from '../report/junit.js';
 import { renderMarkdown } from '../report/markdown.js';
 import type { ValidationReport } from './report.js';
@@ -12,6 +13,8 @@ export interface OutputTargets {
   jsonFile?: string;
   junitFile?: string;
   markdownFile?: string;
+  /** --html FILE: the side-by-side case table. */
+  htmlFile?: string;
   env: NodeJS.ProcessEnv;
 }
 
@@ -21,6 +24,7 @@ export function plannedFiles(report: ValidationReport, t: OutputTargets): Array<
   const at = (f: string) => path.resolve(t.cwd, f);
   if (t.jsonFile) files.push({ file: at(t.jsonFile), content: `${JSON.stringify(report, null, 2)}\n`, append: false });
   if (t.junitFile) files.push({ file: at(t.junitFile), content: renderJunit(report), append: false });
+  if (t.htmlFile) files.push({ file: at(t.htmlFile), content: renderValidationHtml(report), append: false });
   const markdown = t.markdownFile || t.env.GITHUB_STEP_SUMMARY ? renderMarkdown(report) : '';
   if (t.markdownFile) files.push({ file: at(t.markdownFile), content: markdown, append: false });
   // GitHub renders the step summary from everything appended to this file during the job.
