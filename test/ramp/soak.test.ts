@@ -1,6 +1,7 @@
 // The ramp's soak loop (src/core/ramp/soak.ts) around a question left open at a terminal.
 import { describe, expect, it } from 'vitest';
 import type { GateSource } from '../../src/core/gates/types.js';
+import { RampMetrics } from '../../src/core/metrics/ramp-metrics.js';
 import type { Interrupts } from '../../src/core/ramp/interrupts.js';
 import type { Prompter } from '../../src/core/ramp/prompts.js';
 import { soakStage, type SoakDeps } from '../../src/core/ramp/soak.js';
@@ -43,11 +44,19 @@ describe('ramp soak with an open question', () => {
       // The first poll is before the question; the request arrives while it is open.
       rollbackRequested: async () => (++polls >= 3 ? request : undefined),
       onDecision: async () => undefined,
+      // What `ramp --metrics-port` shows: paused while the question waits on a person.
+      onQuestion: async (open, message) => {
+        metrics.observe({ time: new Date().toISOString(), environment: 'canary', event: 'question', status: open ? 'open' : 'answered', message });
+        pausedWhileOpen.push(/migrate_ramp_paused\{environment="canary"\} (\d)/.exec(metrics.render())![1]!);
+      },
     };
+    const metrics = new RampMetrics('canary');
+    const pausedWhileOpen: string[] = [];
     const started = Date.now();
     const end = await soakStage(deps, 1, 4, 20);
     expect(end).toEqual({ kind: 'stopped', request });
     expect(Date.now() - started).toBeLessThan(3000);
+    expect(pausedWhileOpen).toEqual(['1', '0']);
   });
 });
 

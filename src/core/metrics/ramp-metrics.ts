@@ -19,7 +19,7 @@ export class RampMetrics {
   constructor(private readonly environment: string) {
     this.define('migrate_ramp_stage', 'gauge', 'stage of the ramp in progress, 1-based (0 before the first)');
     this.define('migrate_ramp_weight_percent', 'gauge', 'percent of traffic the traffic driver last applied to target');
-    this.define('migrate_ramp_paused', 'gauge', '1 when the ramp stopped paused (resume with migrate ramp --resume)');
+    this.define('migrate_ramp_paused', 'gauge', '1 while the ramp waits on an operator\'s answer, or stopped paused (resume with migrate ramp --resume)');
     this.define('migrate_gate_outcomes_total', 'counter', 'gate readings by gate source and outcome (pass, fail, inconclusive, error)');
     this.define('migrate_rollbacks_total', 'counter', 'rollbacks the ramp started');
     this.define('migrate_ramp_info', 'gauge', 'always 1; labels say the driver, the status and the stages');
@@ -46,6 +46,10 @@ export class RampMetrics {
       case 'rollback':
         if (e.status === 'started') this.add('migrate_rollbacks_total', {});
         if (e.status === 'done') this.set('migrate_ramp_weight_percent', {}, 0);
+        return;
+      case 'question':
+        // The ramp waits on a person (a terminal's pause/rollback/continue question).
+        this.set('migrate_ramp_paused', {}, e.status === 'open' ? 1 : 0);
         return;
       case 'end':
         this.set('migrate_ramp_paused', {}, e.status === 'paused' ? 1 : 0);

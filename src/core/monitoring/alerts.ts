@@ -71,8 +71,8 @@ export function alertRules(environment: string, gates: Pick<GatesConfig, 'maxErr
       `migrate_ramp_paused{${env}} == 1`,
       '30m',
       'warning',
-      `${environment}: the ramp has been paused for 30 minutes`,
-      `Traffic is split between legacy and target. Run ${status}; then \`migrate ramp --env ${environment} --resume\` or ${rollback}.`,
+      `${environment}: the ramp has waited 30 minutes on an operator's answer`,
+      `Its terminal asks whether to pause, roll back or continue, and traffic stays split between legacy and target meanwhile. Answer it, or run ${status}; then ${rollback} if in doubt.`,
     ),
   ];
 }

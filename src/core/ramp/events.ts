@@ -73,6 +73,8 @@ export type RampEvent =
     })
   | (Base & { event: 'decision'; stage: number; weight: number; outcome: Outcome; action: Action; line: string; checks: Check[] })
   | (Base & { event: 'rollback'; status: 'started' | 'done' | 'failed'; reason: string; detail?: string })
+  /** A question to the operator (at a terminal) is open or was answered: the ramp waits on a person. */
+  | (Base & { event: 'question'; status: 'open' | 'answered'; message: string })
   | (Base & { event: 'end'; status: RampStatus; reason?: string; exitCode: number; durationMs: number });
 
 interface Base {

@@ -233,6 +233,7 @@ export class RampRun {
       prompter: o.prompter,
       rollbackRequested: () => readRollbackRequest(o.stateDir, o.environment),
       onDecision: (d: Decision) => this.decided(d),
+      onQuestion: async (open: boolean, message: string) => void (await o.journal.emit({ event: 'question', status: open ? 'open' : 'answered', message })),
       onTick: live ? (view: Parameters<Journal['live']>[0]) => o.journal.live(view) : undefined,
     };
   }

@@ -42,6 +42,8 @@ export function eventLine(e: RampEvent, c: ChalkInstance): string | undefined {
       if (e.status === 'started') return c.yellow(`rolling back ${e.environment}: ${e.reason.replace(/ → rolling back.*$/, '')}`);
       if (e.status === 'done') return `${c.green('✓')} rolled back: ${e.detail ?? 'traffic is back on legacy'}`;
       return c.red(`rollback did not complete: ${e.detail ?? e.reason}`);
+    case 'question':
+      return undefined; // the question itself is on the terminal
     case 'end':
       return endLine(e, c);
   }

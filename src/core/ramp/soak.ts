@@ -30,6 +30,8 @@ export interface SoakDeps {
   prompter: Prompter;
   rollbackRequested(): Promise<RollbackRequest | undefined>;
   onDecision(d: Decision): Promise<void>;
+  /** A question to the operator opened (true) or closed (false). */
+  onQuestion?(open: boolean, message: string): Promise<void>;
   /** Called about every second with the live figures (at a terminal). */
   onTick?(view: LiveView): void;
 }
@@ -132,6 +134,7 @@ async function ask(deps: SoakDeps, message: string, soak: SoakState): Promise<'p
       if (request || failed) answered.abort();
     }
   })();
+  await deps.onQuestion?.(true, message);
   try {
     return await deps.prompter.choose(message, signal);
   } catch {
@@ -142,6 +145,7 @@ async function ask(deps: SoakDeps, message: string, soak: SoakState): Promise<'p
   } finally {
     answered.abort();
     await watch;
+    await deps.onQuestion?.(false, message);
   }
 }
 
