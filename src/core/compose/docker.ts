@@ -22,6 +22,20 @@ export function dockerInspect(ids: string[]): Command {
   return { argv: ['docker', 'inspect', ...ids], kind: 'read', timeoutMs: 30_000 };
 }
 
+/**
+ * Running containers of one compose service found by the labels compose puts on them, without
+ * compose's own start-up (a second or more under load, per call). `project`: compose's name for
+ * the project, which it lowercases and strips to [a-z0-9_-] in both v1 and v2.
+ */
+export function dockerPsService(project: string, service: string): Command {
+  const name = project.toLowerCase().replace(/[^a-z0-9_-]/g, '');
+  return {
+    argv: ['docker', 'ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${name}`, '--filter', `label=com.docker.compose.service=${service}`],
+    kind: 'read',
+    timeoutMs: 15_000,
+  };
+}
+
 interface RawInspect {
   Id: string;
   Name?: string;

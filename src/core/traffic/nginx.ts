@@ -2,8 +2,10 @@ import { promises as fs } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProviderConfig, ProviderRole } from '../config/schema.js';
 import { composeExec, composeUp } from '../compose/commands.js';
+import { serviceContainers } from '../compose/containers.js';
+import { dockerPsService } from '../compose/docker.js';
 import type { ComposeProject } from '../compose/project.js';
-import type { Command, RunResult } from '../exec/command.js';
+import type { Command, Runner, RunResult } from '../exec/command.js';
 import { formatArgv } from '../exec/format.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { bearerKey } from '../http/auth.js';
@@ -56,7 +58,9 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
   }
 
   async function apply(weight: number, o: ApplyOptions): Promise<Applied> {
-    const [write, test, reload] = (await plan(weight)) as [FileStep, CommandStep, CommandStep];
+    const container = o.dryRun ? undefined : await runningContainer(o.run);
+    const write = includeStep(opts, weight);
+    const [test, reload] = [nginxStep(opts, ['-t'], 'check the include', container), nginxStep(opts, ['-s', 'reload'], 'reload nginx', container)];
     const previous = await fs.readFile(opts.file, 'utf8').catch(() => undefined);
     await executeStep(write, o);
     await checked(test, o, async () => {
@@ -68,12 +72,31 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
     await checked(reload, o);
     if (o.dryRun) return { appliedWeight: (await current()) ?? 0 };
     await sleep(opts.reloadSettleMs ?? RELOAD_SETTLE_MS);
-    return { appliedWeight: await loaded(weight, o) };
+    return { appliedWeight: await loaded(weight, o, container) };
+  }
+
+  /**
+   * The service's running container, looked up once per apply: `docker exec` on it starts in
+   * tens of ms where each `docker-compose exec` costs a second or more under load, and a
+   * rollback's reload is on the clock. By compose's labels when the project is named (no compose
+   * start-up at all), else by `compose ps`. None running: compose exec, which fails with
+   * compose's own message.
+   */
+  async function runningContainer(run: Runner): Promise<string | undefined> {
+    if (!opts.service) return undefined;
+    const { project, name } = opts.service;
+    if (project.projectName) {
+      const ps = await run(dockerPsService(project.projectName, name)).catch(() => undefined);
+      const ids = ps?.exitCode === 0 ? ps.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : [];
+      if (ids.length === 1) return ids[0];
+    }
+    const containers = await serviceContainers(project, [name], run).catch(() => []);
+    return containers.find((c) => c.status === 'running')?.id;
   }
 
   /** The split nginx sees now (`nginx -T`); anything but `weight` fails the step. */
-  async function loaded(weight: number, o: ApplyOptions): Promise<number> {
-    const dump = nginxStep(opts, ['-T'], 'show the configuration nginx loads');
+  async function loaded(weight: number, o: ApplyOptions, container?: string): Promise<number> {
+    const dump = nginxStep(opts, ['-T'], 'show the configuration nginx loads', container);
     const result = await o.run({ ...dump.command, kind: 'read' });
     if (result.exitCode !== 0) failed(dump, result);
     const weights = loadedWeights(result.stdout, opts.environment);
@@ -119,12 +142,15 @@ export function includeStep(opts: Pick<NginxDriverOptions, 'environment' | 'file
   };
 }
 
-function nginxStep(opts: NginxDriverOptions, action: string[], description: string): CommandStep {
+/** `container`: the service's running container, exec'd into directly (see runningContainer). */
+function nginxStep(opts: NginxDriverOptions, action: string[], description: string, container?: string): CommandStep {
   const argv = [opts.binary, ...opts.args, ...action];
   // `nginx -t` only reads, but it checks the file we would write: under --dry-run it is shown, not run.
-  const command: Command = opts.service
-    ? { ...composeExec(opts.service.project, opts.service.name, argv, 'write'), description }
-    : { argv, kind: 'write', description, timeoutMs: 30_000 };
+  const command: Command = container
+    ? { argv: ['docker', 'exec', container, ...argv], kind: 'write', description, timeoutMs: 30_000 }
+    : opts.service
+      ? { ...composeExec(opts.service.project, opts.service.name, argv, 'write'), description }
+      : { argv, kind: 'write', description, timeoutMs: 30_000 };
   return { kind: 'command', command };
 }
 
