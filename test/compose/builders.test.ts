@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { composeDown, composeExec, composeProject, composePs, composeUp, dockerInspect, type ComposeCli } from '../../src/core/compose/index.js';
+import { dockerPsService } from '../../src/core/compose/docker.js';
 import { runCommand } from '../../src/core/exec/index.js';
 
 const v1: ComposeCli = { flavor: 'v1', argv: ['docker-compose'], version: '1.29.2' };
@@ -67,6 +68,12 @@ describe('compose ps (containers of the services, stopped ones too)', () => {
     const cmd = composePs(composeProject(v1, { files: ['docker-compose.yml'] }, '/srv/app'), ['app', 'worker']);
     expect(cmd.argv).toEqual(['docker-compose', '-f', '/srv/app/docker-compose.yml', 'ps', '-q', 'app', 'worker']);
     expect(dockerInspect(['abc', 'def']).argv).toEqual(['docker', 'inspect', 'abc', 'def']);
+  });
+
+  it("a service's running containers by compose's labels, the project named as compose names it", () => {
+    expect(dockerPsService('Migrate-GW.app 2', 'llm-gateway').argv).toEqual([
+      'docker', 'ps', '-q', '--no-trunc', '--filter', 'label=com.docker.compose.project=migrate-gwapp2', '--filter', 'label=com.docker.compose.service=llm-gateway',
+    ]);
   });
 });
 
