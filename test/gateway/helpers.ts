@@ -10,23 +10,43 @@ import { runCommand } from '../../src/core/exec/index.js';
 import { dockerStatus, NGINX_IMAGE, TEST_IMAGE } from '../helpers/docker.js';
 import { freePort } from '../helpers/ports.js';
 import { waitUntil } from '../helpers/wait.js';
-import { LEGACY_KEY, onCleanup, probeRamp, project, providers } from '../ramp/helpers.js';
+import { startFakeProvider } from '../helpers/fake-provider.js';
+import { LEGACY_KEY, onCleanup, probeRamp, project, providers, TARGET_KEY } from '../ramp/helpers.js';
 
 /** What the app puts in each request, so its requests are told apart from migrate's probes. */
 export const APP_MARK = 'from-the-app';
 
-const LOOP = [
-  "trap 'exit 0' TERM INT",
-  'while true; do',
-  // timeout(1), not wget -T: this busybox's wget crashes on -T.
-  `  if timeout 10 wget -q -O /dev/null --header "Authorization: Bearer $OPENAI_API_KEY" --header "Content-Type: application/json" --post-data '{"model":"gpt-4.1","messages":[{"role":"user","content":"${APP_MARK}"}]}' "$OPENAI_BASE_URL/chat/completions"; then echo ok >> /out/results; else echo fail >> /out/results; fi`,
-  '  sleep 0.2',
-  'done',
-  '',
-].join('\n');
+/** `loops` copies of the request loop run side by side, each pausing `pause` seconds between requests. */
+function loopScript(loops: number, pause: number): string {
+  const request = `if timeout 10 wget -q -O /dev/null --header "Authorization: Bearer $OPENAI_API_KEY" --header "Content-Type: application/json" --post-data '{"model":"gpt-4.1","messages":[{"role":"user","content":"${APP_MARK}"}]}' "$OPENAI_BASE_URL/chat/completions"; then echo ok >> /out/results; else echo fail >> /out/results; fi`;
+  return [
+    "trap 'exit 0' TERM INT",
+    // timeout(1), not wget -T: this busybox's wget crashes on -T.
+    // One line per request, appended (O_APPEND, 3 bytes): the loops never tear each other's lines.
+    `one() { while true; do ${request}; ${pause > 0 ? `sleep ${pause}` : ':'}; done; }`,
+    `for i in $(seq ${loops}); do one & done`,
+    // sh runs the trap while waiting; the loops go with the container.
+    'wait',
+    '',
+  ].join('\n');
+}
 
-export async function gatewayApp() {
+export interface AppOptions {
+  /** Request loops side by side (1), and the pause after each request in seconds (0.2). */
+  loops?: number;
+  pause?: number;
+  /** Target gets a second node on its own host (another port, same key): the gateway fails over to it. */
+  secondNode?: boolean;
+  /** The ramp block's lines (default: probes, stages 50 and 100, a short soak). */
+  ramp?: string[];
+}
+
+export async function gatewayApp(opts: AppOptions = {}) {
   const { legacy, target } = await providers();
+  const node2 = opts.secondNode ? await startFakeProvider({ name: 'target-2', apiKey: TARGET_KEY }) : undefined;
+  // A test may have killed it already.
+  if (node2) onCleanup(() => node2.close().catch(() => undefined));
+  const nodes = node2 ? `, nodes: [{ id: node-1, baseUrl: "${target.url}" }, { id: node-2, baseUrl: "${node2.url}" }]` : '';
   const port = await freePort();
   const projectName = `migrate-gwapp-${process.pid}-${port}`;
   const dir = project({
@@ -34,7 +54,7 @@ export async function gatewayApp() {
       'version: 1',
       'providers:',
       `  legacy: { baseUrl: "${legacy.url}", apiKey: "\${LEGACY_KEY}" }`,
-      `  target: { baseUrl: "${target.url}", apiKey: "\${TARGET_KEY}" }`,
+      `  target: { baseUrl: "${target.url}", apiKey: "\${TARGET_KEY}"${nodes} }`,
       'models: [gpt-4.1]',
       '# the app of this test',
       'environments:',
@@ -46,7 +66,7 @@ export async function gatewayApp() {
       '      OPENAI_API_KEY: ${TARGET_KEY}',
       `gateway: { image: "${NGINX_IMAGE}", port: ${port}, networkMode: host }`,
       'ramp:',
-      ...probeRamp('50, 100', '800ms', '400ms'),
+      ...(opts.ramp ?? probeRamp('50, 100', '800ms', '400ms')),
       '',
     ].join('\n'),
     '.env': `OPENAI_BASE_URL=${legacy.url}\nOPENAI_API_KEY=${LEGACY_KEY}\n`,
@@ -62,7 +82,7 @@ export async function gatewayApp() {
       '    stop_grace_period: 5s',
       '',
     ].join('\n'),
-    'app/loop.sh': LOOP,
+    'app/loop.sh': loopScript(opts.loops ?? 1, opts.pause ?? 0.2),
     'out/.keep': '',
   });
   const { compose } = await dockerStatus();
@@ -74,13 +94,16 @@ export async function gatewayApp() {
   });
   const up = await runCommand({ ...composeUp(stack, ['app']), timeoutMs: 120_000 });
   expect(up.exitCode, up.stderr).toBe(0);
+  const at = (p: typeof legacy) => p.requests.filter((r) => JSON.stringify(r.body ?? '').includes(APP_MARK));
   const app = {
     results: async () => (await fs.readFile(path.join(dir, 'out/results'), 'utf8').catch(() => '')).split('\n').filter(Boolean),
     /** The app's requests a provider received. */
-    at: (p: typeof legacy) => p.requests.filter((r) => JSON.stringify(r.body ?? '').includes(APP_MARK)),
+    at,
+    /** The app's requests target received, on either node. */
+    atTarget: () => [target, ...(node2 ? [node2] : [])].flatMap(at),
   };
   await waitUntil('the app to send requests to legacy', async () => app.at(legacy).length >= 3, { timeoutMs: 30_000, everyMs: 200 });
-  return { dir, port, legacy, target, app };
+  return { dir, port, legacy, target, node2, app };
 }
 
 /** Waits until `n` more of the app's requests reached `provider` than it had now. */

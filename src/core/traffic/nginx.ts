@@ -3,8 +3,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProviderConfig, ProviderRole } from '../config/schema.js';
 import { composeExec, composeUp } from '../compose/commands.js';
+import { serviceContainers } from '../compose/containers.js';
 import type { ComposeProject } from '../compose/project.js';
-import type { Command, RunResult } from '../exec/command.js';
+import type { Command, Runner, RunResult } from '../exec/command.js';
 import { formatArgv } from '../exec/format.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { bearerKey } from '../http/auth.js';
@@ -61,8 +62,8 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
     return Promise.resolve(steps(weight, mirror));
   }
 
-  function steps(weight: number, mirror = 0): Step[] {
-    return [...includeSteps(opts, weight, mirror, order), nginxStep(opts, ['-t'], 'check the include'), nginxStep(opts, ['-s', 'reload'], 'reload nginx')];
+  function steps(weight: number, mirror = 0, container?: string): Step[] {
+    return [...includeSteps(opts, weight, mirror, order), nginxStep(opts, ['-t'], 'check the include', container), nginxStep(opts, ['-s', 'reload'], 'reload nginx', container)];
   }
 
   async function current(): Promise<number | undefined> {
@@ -72,7 +73,8 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
 
   async function apply(weight: number, o: ApplyOptions, measure = true): Promise<Applied> {
     if (measure && !o.dryRun && opts.measureNodes) order = await opts.measureNodes();
-    const all = steps(weight, o.mirror);
+    const container = o.dryRun ? undefined : await runningContainer(o.run);
+    const all = steps(weight, o.mirror, container);
     const [test, reload] = all.slice(-2) as [CommandStep, CommandStep];
     const previous = await fs.readFile(opts.file, 'utf8').catch(() => undefined);
     for (const write of all.slice(0, -2)) await executeStep(write, o);
@@ -85,12 +87,24 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
     await checked(reload, o);
     if (o.dryRun) return { appliedWeight: (await current()) ?? 0 };
     await sleep(opts.reloadSettleMs ?? RELOAD_SETTLE_MS);
-    return { appliedWeight: await loaded(weight, o.mirror ?? 0, o), ...(order ? { nodeOrder: order } : {}) };
+    return { appliedWeight: await loaded(weight, o.mirror ?? 0, o, container), ...(order ? { nodeOrder: order } : {}) };
+  }
+
+  /**
+   * The service's running container, looked up once per apply: `docker exec` on it starts in
+   * tens of ms where each `docker-compose exec` costs a second or more under load, and a
+   * rollback's reload is on the clock. Found through the Engine API by compose's labels (no
+   * compose start-up). None running: compose exec, which fails with compose's own message.
+   */
+  async function runningContainer(run: Runner): Promise<string | undefined> {
+    if (!opts.service) return undefined;
+    const containers = await serviceContainers(opts.service.project, [opts.service.name], run).catch(() => []);
+    return containers.find((c) => c.status === 'running')?.id;
   }
 
   /** The split nginx sees now (`nginx -T`); anything but `weight` fails the step. */
-  async function loaded(weight: number, mirror: number, o: ApplyOptions): Promise<number> {
-    const dump = nginxStep(opts, ['-T'], 'show the configuration nginx loads');
+  async function loaded(weight: number, mirror: number, o: ApplyOptions, container?: string): Promise<number> {
+    const dump = nginxStep(opts, ['-T'], 'show the configuration nginx loads', container);
     const result = await o.run({ ...dump.command, kind: 'read' });
     if (result.exitCode !== 0) failed(dump, result);
     if (mirror > 0 && !mirrorsLoaded(result.stdout, opts.environment)) {
@@ -171,12 +185,15 @@ function nodeSummary(input: Parameters<typeof nodeOrderOf>[0]): string[] {
   return (['target', 'legacy'] as const).flatMap((role) => (ids[role].length ? [`${role} nodes: ${ids[role][0]} first, then ${ids[role].slice(1).join(', ')}`] : []));
 }
 
-function nginxStep(opts: NginxDriverOptions, action: string[], description: string): CommandStep {
+/** `container`: the service's running container, exec'd into directly (see runningContainer). */
+function nginxStep(opts: NginxDriverOptions, action: string[], description: string, container?: string): CommandStep {
   const argv = [opts.binary, ...opts.args, ...action];
   // `nginx -t` only reads, but it checks the file we would write: under --dry-run it is shown, not run.
-  const command: Command = opts.service
-    ? { ...composeExec(opts.service.project, opts.service.name, argv, 'write'), description }
-    : { argv, kind: 'write', description, timeoutMs: 30_000 };
+  const command: Command = container
+    ? { argv: ['docker', 'exec', container, ...argv], kind: 'write', description, timeoutMs: 30_000 }
+    : opts.service
+      ? { ...composeExec(opts.service.project, opts.service.name, argv, 'write'), description }
+      : { argv, kind: 'write', description, timeoutMs: 30_000 };
   return { kind: 'command', command };
 }
 
