@@ -1,0 +1,16 @@
+// Each shell's own quoting: descriptions hold quotes, brackets and colons.
+
+/** A POSIX shell word (bash and zsh): single quotes, an embedded quote closed and reopened. */
+export function shQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** fish: inside single quotes only \ and ' are special. */
+export function fishQuote(text: string): string {
+  return `'${text.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+}
+
+/** zsh _arguments and _describe read `[`, `]` and `:` in a description as syntax unless escaped. */
+export function zshDescription(text: string): string {
+  return text.replace(/[\\[\]:]/g, (c) => `\\${c}`);
+}
