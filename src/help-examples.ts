@@ -60,8 +60,8 @@ export const EXAMPLES: Record<string, Array<[invocation: string, why: string]>> 
   ],
   completion: [
     ['source <(migrate completion bash)', 'bash: add this line to ~/.bashrc'],
-    ['migrate completion zsh > "${fpath[1]}/_migrate"', 'zsh: then restart the shell'],
-    ['migrate completion fish > ~/.config/fish/completions/migrate.fish', 'fish'],
+    ['migrate completion zsh > ~/.zfunc/_migrate', 'zsh: with fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc'],
+    ['migrate completion fish > ~/.config/fish/completions/migrate.fish', 'fish: new shells load it from there'],
   ],
 };
 
@@ -75,7 +75,6 @@ export function addExamples(program: Command): Command {
 }
 
 function render(examples: Array<[string, string]>): string {
-  const width = Math.max(...examples.map(([invocation]) => invocation.length).filter((n) => n <= 60));
-  const lines = examples.map(([invocation, why]) => (invocation.length > 60 ? `  ${invocation}\n      # ${why}` : `  ${invocation.padEnd(width)}  # ${why}`));
-  return `\nExamples:\n${lines.join('\n')}`;
+  // The why above the line, as gh does: the invocation stays whole and copyable on narrow terminals.
+  return `\nExamples:\n${examples.map(([invocation, why]) => `  # ${why}\n  ${invocation}`).join('\n')}`;
 }

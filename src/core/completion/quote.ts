@@ -10,7 +10,12 @@ export function fishQuote(text: string): string {
   return `'${text.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 }
 
-/** zsh _arguments and _describe read `[`, `]` and `:` in a description as syntax unless escaped. */
-export function zshDescription(text: string): string {
-  return text.replace(/[\\[\]:]/g, (c) => `\\${c}`);
+/** zsh _arguments reads `[` and `]` in an option's description as syntax unless escaped. */
+export function zshOptionDescription(text: string): string {
+  return text.replace(/[\\[\]]/g, (c) => `\\${c}`);
+}
+
+/** zsh _describe splits `name:description` at the first unescaped colon. */
+export function zshCommandDescription(text: string): string {
+  return text.replace(/[\\:]/g, (c) => `\\${c}`);
 }

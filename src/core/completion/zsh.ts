@@ -1,9 +1,9 @@
-import { shQuote, zshDescription } from './quote.js';
+import { shQuote, zshCommandDescription, zshOptionDescription } from './quote.js';
 import type { CompletionSpec, OptionSpec } from './spec.js';
 
 /** A `#compdef migrate` function for zsh's compsys, from the same spec as bash's. */
 export function zshScript(spec: CompletionSpec): string {
-  const described = spec.commands.map((c) => shQuote(`${c.name}:${zshDescription(c.description)}`));
+  const described = spec.commands.map((c) => shQuote(`${c.name}:${zshCommandDescription(c.description)}`));
   const arms = spec.commands.map((c) => {
     const words = c.words.length > 0 ? [shQuote(`1:subcommand:(${c.words.join(' ')})`)] : [];
     return `    ${c.name})\n      _arguments -s ${[...c.options.flatMap(optionSpecs), ...words].join(' \\\n        ')} ;;`;
@@ -52,7 +52,7 @@ fi
 
 /** One _arguments spec per spelling: `--samples[timed requests]:value: `. */
 function optionSpecs(o: OptionSpec): string[] {
-  const description = `[${zshDescription(o.description)}]`;
+  const description = `[${zshOptionDescription(o.description)}]`;
   const value = o.value.kind === 'none' ? '' : `${o.optional ? '::' : ':'}${o.value.kind === 'dynamic' ? o.value.list : 'value'}:${action(o)}`;
   return o.names.map((name) => shQuote(`${name}${description}${value}`));
 }
