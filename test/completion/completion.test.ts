@@ -2,9 +2,11 @@
 // COMP_WORDS as bash fills them on Tab; environment names and backup ids come from a temp
 // project's config and state through `migrate __complete`. zsh and fish are checked with their
 // own parsers when installed.
-import { chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, tempProject } from '../helpers/cli.js';
 
 const CONFIG = [
@@ -38,12 +40,23 @@ function migrate(cwd: string, args: string[]) {
 async function complete(cwd: string, line: string): Promise<string[]> {
   const words = line.split(/\s+|(?==)|(?<==)/).filter((w, i, all) => w !== '' || i === all.length - 1);
   words[0] = BIN;
-  const script = 'source <(node "$1" completion bash) || exit 9; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _migrate; printf "%s\\n" "${COMPREPLY[@]}"';
-  const r = await execa('bash', ['-c', script, 'bash', BIN, ...words], { cwd, reject: false, extendEnv: false, env: env(cwd) });
+  const script = 'source "$1" || exit 9; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _migrate; printf "%s\\n" "${COMPREPLY[@]}"';
+  const r = await execa('bash', ['-c', script, 'bash', bashScript, ...words], { cwd, reject: false, extendEnv: false, env: env(cwd) });
   expect(r.exitCode, r.stderr).toBe(0);
   expect(r.stderr).toBe('');
   return r.stdout.split('\n').filter(Boolean);
 }
+
+/** `migrate completion bash`, as a user's ~/.bashrc sources it; printed once for the file. */
+let bashScript: string;
+const scriptDir = mkdtempSync(path.join(tmpdir(), 'migrate-completion-script-'));
+afterAll(() => rmSync(scriptDir, { recursive: true, force: true }));
+beforeAll(async () => {
+  const r = await migrate(scriptDir, ['completion', 'bash']);
+  expect(r.exitCode, r.stderr).toBe(0);
+  bashScript = path.join(scriptDir, 'migrate.bash');
+  writeFileSync(bashScript, r.stdout);
+});
 
 describe('migrate completion bash', () => {
   it('completes commands (the hidden __complete is not offered)', async () => {

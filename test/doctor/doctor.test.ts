@@ -18,7 +18,8 @@ const isRoot = process.getuid?.() === 0;
 const USER = 4321;
 
 interface Run {
-  env?: Record<string, string>;
+  /** Added to the environment; undefined removes a variable. */
+  env?: Record<string, string | undefined>;
   /** Run as this uid (needs root): root may write any file, a user may not. */
   asUser?: number;
 }
@@ -31,7 +32,7 @@ function doctor(cwd: string, args: string[] = [], opts: Run = {}) {
     reject: false,
     extendEnv: false,
     timeout: 30_000,
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', LEGACY_KEY, TARGET_KEY, ...opts.env },
+    env: Object.fromEntries(Object.entries({ PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', LEGACY_KEY, TARGET_KEY, ...opts.env }).filter(([, v]) => v !== undefined)),
   });
 }
 
@@ -42,7 +43,7 @@ async function provider(): Promise<string> {
 }
 
 function configYaml(baseUrl: string, environment: string[] = ['    envFiles: [.env.canary]']): string {
-  return ['version: 1', 'providers:', '  legacy:', `    baseUrl: ${baseUrl}`, '    apiKey: ${LEGACY_KEY}', '  target:', `    baseUrl: ${baseUrl}`, '    apiKey: ${TARGET_KEY}', 'models: [gpt-4.1]', 'environments:', '  canary:', ...environment, ''].join('\n');
+  return ['version: 1', 'providers:', '  legacy:', `    baseUrl: ${baseUrl}`, '    apiKey: ${LEGACY_KEY}', '  target:', '    baseUrl: http://127.0.0.1:9/target/v1', '    apiKey: ${TARGET_KEY}', 'models: [gpt-4.1]', 'environments:', '  canary:', ...environment, ''].join('\n');
 }
 
 /** A project whose every check passes without docker: one environment, env file 0600, no compose. */
@@ -96,6 +97,15 @@ describe('migrate doctor', () => {
     expect(line(human.stdout, 'config')).toMatch(/^✗ config\s+migrate\.yaml:1 models: required; migrate\.yaml:4 .* → fix: fix these lines/);
     expect(line(human.stdout, 'state')).toMatch(/^- state\s+not checked: the config did not load/);
     expect(human.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("a config warning shows on the config line (a key file others may read) without failing or printing the key", async () => {
+    const dir = await healthy({ '.env.migrate': `LEGACY_KEY=${LEGACY_KEY}\n` });
+    chmodSync(path.join(dir, '.env.migrate'), 0o644);
+    const r = await doctor(dir, [], { env: { LEGACY_KEY: undefined } });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(line(r.stdout, 'config')).toMatch(/^✓ config\s+migrate\.yaml is valid \(1 environment\(s\)\); warning: \.env\.migrate holds API keys .*chmod 600 \.env\.migrate/);
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/legacykey|0123456789abcdef/);
   });
 
   it('a group-writable .migrate fails with the chown/chmod fix, exit 1', async () => {

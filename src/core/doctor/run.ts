@@ -25,8 +25,9 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
   });
   let names: string[] = [];
   if (loaded) {
-    const warnings = loaded.warnings.length === 0 ? '' : `, ${loaded.warnings.length} warning(s): run \`migrate config\``;
-    checks.push(passed('config', `${loaded.name} is valid (${Object.keys(loaded.config.environments).length} environment(s)${warnings})`));
+    // Warnings do not fail the check (commands run with them) but are the next thing to fix.
+    const warnings = loaded.warnings.length === 0 ? '' : `; warning: ${loaded.warnings.join('; warning: ')}`;
+    checks.push(passed('config', `${loaded.name} is valid (${Object.keys(loaded.config.environments).length} environment(s))${warnings}`));
     try {
       names = opts.environment ? [resolveEnvironment(loaded, opts.environment).name] : Object.keys(loaded.config.environments);
     } catch (err) {
