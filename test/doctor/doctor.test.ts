@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { BIN, onCleanup, tempProject } from '../helpers/cli.js';
 import { dockerAvailable } from '../helpers/docker.js';
 import { startFakeProvider } from '../helpers/fake-provider.js';
+import { NGINX_BIN } from '../helpers/nginx.js';
+import { startPrometheus } from '../helpers/prometheus.js';
 
 const LEGACY_KEY = 'legacykey-0123456789abcdef0123';
 const TARGET_KEY = 'targetkey-fedcba9876543210fedc';
@@ -156,6 +158,31 @@ describe('migrate doctor', () => {
     const r = await doctor(dir);
     expect(r.exitCode, r.stdout).toBe(0);
     expect(line(r.stdout, 'clock')).toMatch(/^- clock\s+not compared: no provider answered/);
+  });
+});
+
+describe('migrate doctor checks the tools the config names', () => {
+  const nginxEnvironment = (binary: string) => ['    envFiles: [.env.canary]', `    traffic: { driver: nginx, file: llm.conf, binary: ${binary} }`];
+  const prometheusSource = (url: string) => ['ramp:', '  sources:', '    prometheus:', `      url: ${url}`];
+
+  it('the nginx driver\'s binary and the gates\' Prometheus (both real) pass', async () => {
+    const prometheus = await startPrometheus([]);
+    onCleanup(() => prometheus.stop());
+    const dir = await healthy({ 'migrate.yaml': configYaml(await provider(), nginxEnvironment(NGINX_BIN)) + prometheusSource(prometheus.url).join('\n') + '\n' });
+    const r = await doctor(dir);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(line(r.stdout, 'nginx')).toMatch(/^✓ nginx\s+\/usr\/sbin\/nginx \d+\.\d+\.\d+/);
+    expect(line(r.stdout, 'prometheus')).toMatch(/^✓ prometheus\s+http:\/\/127\.0\.0\.1:\d+ is ready/);
+  });
+
+  it('a missing nginx and a Prometheus nobody answers fail with their fixes; without them in the config neither is checked', async () => {
+    const dir = await healthy({ 'migrate.yaml': configYaml(await provider(), nginxEnvironment('/nonexistent/nginx')) + prometheusSource('http://127.0.0.1:9').join('\n') + '\n' });
+    const r = await doctor(dir);
+    expect(r.exitCode).toBe(1);
+    expect(line(r.stdout, 'nginx')).toMatch(/^✗ nginx\s+\/nonexistent\/nginx not found.* → fix: install nginx, or set environments\.canary\.traffic\.binary/);
+    expect(line(r.stdout, 'prometheus')).toMatch(/^✗ prometheus\s+http:\/\/127\.0\.0\.1:9 does not answer .* → fix: start Prometheus, or fix ramp\.sources\.prometheus\.url/);
+    const plain = await doctor(await healthy());
+    expect(plain.stdout).not.toMatch(/^. (nginx|prometheus) /m);
   });
 });
 
