@@ -21,9 +21,9 @@ export async function clockCheck(loaded: LoadedConfig | undefined, now: () => nu
       .catch(() => null);
     const server = date ? Date.parse(date) : NaN;
     if (Number.isNaN(server)) continue;
-    // The header has 1 s precision and was stamped somewhere during the round trip.
+    // The header was stamped somewhere during the round trip, and truncated to the second.
     const local = (sent + now()) / 2;
-    const skew = Math.round((local - server) / 1000);
+    const skew = Math.round((local - (server + 500)) / 1000);
     const detail = skew === 0 ? `in step with ${origin}` : `${Math.abs(skew)} s ${skew > 0 ? 'ahead of' : 'behind'} ${origin}`;
     if (Math.abs(skew) <= MAX_SKEW_S) return passed('clock', detail);
     return failed('clock', detail, 'sync the clock (`sudo timedatectl set-ntp true`, or chrony/ntpd): backup ids, gate windows and TLS rely on it');

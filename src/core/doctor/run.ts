@@ -34,14 +34,14 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
       checks.push(failed('environment', oneLine(err), hintOf(err, 'pass --env with a name from migrate.yaml')));
     }
   }
-  checks.push(...(await toolChecks(opts, loaded, names)));
-  if (loaded) {
-    checks.push(await stateDirCheck(loaded, opts.cwd), ...(await envFileChecks(loaded, names, opts.cwd)));
-  } else {
-    checks.push(skipped('state', 'not checked: the config did not load'), skipped('env file', 'not checked: the config did not load'));
-  }
-  checks.push(await clockCheck(loaded));
-  return checks;
+  // Independent of each other: asked at once, printed in order.
+  const [tools, project, clock] = await Promise.all([toolChecks(opts, loaded, names), projectChecks(opts, loaded, names), clockCheck(loaded)]);
+  return [...checks, ...tools, ...project, clock];
+}
+
+async function projectChecks(opts: DoctorOptions, loaded: LoadedConfig | undefined, names: string[]): Promise<DoctorCheck[]> {
+  if (!loaded) return [skipped('state', 'not checked: the config did not load'), skipped('env file', 'not checked: the config did not load')];
+  return [await stateDirCheck(loaded, opts.cwd), ...(await envFileChecks(loaded, names, opts.cwd))];
 }
 
 /** docker and compose when an environment recreates services (or the config did not say); the rest only when named. */
@@ -51,12 +51,12 @@ async function toolChecks(opts: DoctorOptions, loaded: LoadedConfig | undefined,
   const composeCommand = environments.map(([, e]) => e.compose?.command).find((c) => c && c !== 'auto');
   const pending: Array<Promise<DoctorCheck>> = usesDocker
     ? [dockerCheck(opts.run), composeCheck(composeCommand, opts.env)]
-    : [Promise.resolve(skipped('docker', 'not needed: no environment names compose files'))];
+    : [Promise.resolve(skipped('docker', 'not needed: no environment checked names compose files'))];
   const nginx = new Map<string, Promise<DoctorCheck>>();
   for (const [name, e] of environments) {
     if (e.traffic.driver !== 'nginx') continue;
     const where = `environments.${name}`;
-    if (e.traffic.gateway) nginx.set(`image ${loaded!.config.gateway.image}`, gatewayImageCheck(opts.run, loaded!.config.gateway.image));
+    if (e.traffic.gateway && loaded) nginx.set(`image ${loaded.config.gateway.image}`, gatewayImageCheck(opts.run, loaded.config.gateway.image));
     else if (e.traffic.service) nginx.set(`service ${e.traffic.service}`, Promise.resolve(skipped('nginx', `runs in the compose service ${e.traffic.service}`)));
     else nginx.set(`binary ${e.traffic.binary}`, nginxCheck(opts.run, e.traffic.binary, where));
   }
