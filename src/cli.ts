@@ -1,7 +1,8 @@
 // Declarations only: every command's code is imported lazily so `--version` and `--help` stay fast.
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { GlobalOptions } from './context.js';
+import { addExamples } from './help-examples.js';
 import { LIMITS } from './limits.js';
 
 /**
@@ -62,6 +63,11 @@ function collect(value: string, previous: string[] = []) {
 const providerOption = () =>
   new Option('--provider <role>', 'which provider to use').choices(['legacy', 'target', 'all']).default('all');
 
+/** A positional whose words completion offers; the command judges them itself (with its own message). */
+function words(name: string, description: string, choices: string[]): Argument {
+  return Object.assign(new Argument(name, description), { argChoices: choices });
+}
+
 type Loader = () => Promise<{ run: (ctx: never, opts: never) => Promise<number | void> }>;
 
 const GLOBAL_KEYS = ['config', 'env', 'json', 'yes', 'dryRun', 'verbose', 'quiet', 'color'] as const;
@@ -91,12 +97,12 @@ function globalsOf(program: Command, cmd: Command): GlobalOptions {
   return global as GlobalOptions;
 }
 
-function action(program: Command, load: Loader) {
+function action(program: Command, load: Loader, extra: object = {}) {
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
     const own = Object.fromEntries(Object.entries(cmd.opts()).filter(([key]) => !(GLOBAL_KEYS as readonly string[]).includes(key)));
     const { execute } = await import('./main.js');
-    await execute(load as never, { ...own, args: cmd.args }, globalsOf(program, cmd), version);
+    await execute(load as never, { ...own, ...extra, args: cmd.args }, globalsOf(program, cmd), version);
   };
 }
 
@@ -148,7 +154,7 @@ export function buildProgram(): Command {
 
   sharedOptions(program.command('backup'))
     .description("snapshot an environment's env files (backup list: show backups)")
-    .argument('[subcommand]', '"list" to list backups')
+    .addArgument(words('[subcommand]', 'leave out to take a backup', ['list']))
     .option('-m, --message <text>', 'note stored with the backup')
     .action(action(program, () => import('./commands/backup/index.js')));
 
@@ -189,7 +195,7 @@ export function buildProgram(): Command {
 
   sharedOptions(program.command('gateway'))
     .description('put nginx in front of a compose app as an llm-gateway service (setup), show it (status), take it out (remove)')
-    .argument('<subcommand>', 'setup, status or remove')
+    .addArgument(words('<subcommand>', 'what to do', ['setup', 'status', 'remove']))
     .option('--image <image>', 'setup: the nginx image (default: config gateway.image, nginx:stable)')
     .option('--port <port>', 'setup: the port the gateway listens on (default: config gateway.port, 8089)', int('--port', 1))
     .option('--network-mode <mode>', "setup: the gateway's network_mode (default: host when the app's services use it)")
@@ -205,7 +211,21 @@ export function buildProgram(): Command {
     .option('--blackbox-port <port>', "blackbox_exporter's port on loopback (default: 9115)", int('--blackbox-port', 1, 65535))
     .action(action(program, () => import('./commands/monitoring/index.js')));
 
-  return program;
+  sharedOptions(program.command('doctor'))
+    .description('check this machine and project, one line each with the fix: Node, docker, compose, nginx, config, state directory, env files, clock')
+    .action(action(program, () => import('./commands/doctor/index.js')));
+
+  sharedOptions(program.command('completion'))
+    .description('print the shell completion script (commands, flags, environment names, backup ids)')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .action(action(program, () => import('./commands/completion/index.js'), { program }));
+
+  // What the completion scripts call on Tab: environment names or backup ids, silent on any error.
+  sharedOptions(program.command('__complete', { hidden: true }))
+    .argument('<list>', 'environments or backups')
+    .action(action(program, () => import('./commands/complete/index.js')));
+
+  return addExamples(program);
 }
 
 /**

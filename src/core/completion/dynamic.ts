@@ -1,0 +1,22 @@
+import { loadConfig } from '../config/index.js';
+import { listBackups } from '../state/backups.js';
+import { resolveStateDir } from '../state/paths.js';
+import type { DynamicList } from './spec.js';
+
+export interface DynamicOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  configPath?: string;
+  environment?: string;
+}
+
+/**
+ * The names a shell offers after --env or --to, read the way the commands read them. Nothing
+ * is written; unset variables are tolerated (completing must work before the keys are set).
+ */
+export async function dynamicWords(list: DynamicList, opts: DynamicOptions): Promise<string[]> {
+  const loaded = await loadConfig({ cwd: opts.cwd, env: opts.env, configPath: opts.configPath, environment: opts.environment, tolerateMissing: () => true });
+  if (list === 'environments') return Object.keys(loaded.config.environments);
+  const backups = await listBackups(resolveStateDir(loaded.dir, loaded.config.stateDir), opts.environment);
+  return backups.map((b) => b.id);
+}
