@@ -38,7 +38,6 @@ export const EXAMPLES: Record<string, Array<[invocation: string, why: string]>> 
   ],
   ramp: [
     ['migrate ramp --env canary', '5 → 20 → 50 → 100 %, gated; rolls back by itself on failure'],
-    ['migrate ramp --env canary --stages 10,50,100 --soak 5m', 'your own stages and soak'],
     ['migrate ramp --env canary --resume', 'continue an interrupted ramp'],
     ['migrate ramp --env canary --shadow 10% --metrics-port 9477', 'behind the gateway: judge target on copies of 10 % of real requests first; progress for Prometheus'],
     ['migrate ramp --env production --validate --yes --json', 'in CI: validate first, no prompts, JSON Lines events'],
