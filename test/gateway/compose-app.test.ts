@@ -12,7 +12,8 @@ const mode = async (file: string) => (await fs.stat(file)).mode & 0o777;
 
 describe.skipIf(!(await nginxImageAvailable()))('migrate gateway on a compose app', () => {
   it('setup keeps the app on legacy without a failed request; a ramp moves it to target through the gateway; remove puts it on target directly', async () => {
-    const { dir, port, legacy, target, app } = await gatewayApp();
+    // Enough app requests that the real-traffic gate has its samples in each 400 ms window, even on a loaded machine.
+    const { dir, port, legacy, target, app } = await gatewayApp({ loops: 4, pause: 0.05 });
     const gatewayUrl = `http://127.0.0.1:${port}/v1`;
 
     const setup = await migrate(dir, ['gateway', 'setup', '--env', 'canary', '--yes'], { targetUrl: target.url });

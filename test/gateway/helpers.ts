@@ -39,10 +39,14 @@ export interface AppOptions {
   secondNode?: boolean;
   /** The ramp block's lines (default: probes, stages 50 and 100, a short soak). */
   ramp?: string[];
+  /** Target's own names for the app's models (providers.target.models): the gateway renames them with njs. */
+  targetModels?: Record<string, string>;
 }
 
 export async function gatewayApp(opts: AppOptions = {}) {
-  const { legacy, target } = await providers();
+  const renamed = Object.values(opts.targetModels ?? {});
+  const { legacy, target } = await providers(renamed.length ? { models: [...renamed, 'gpt-4.1'] } : {});
+  const targetModels = renamed.length ? `, models: { ${Object.entries(opts.targetModels!).map(([app, own]) => `"${app}": "${own}"`).join(', ')} }` : '';
   const node2 = opts.secondNode ? await startFakeProvider({ name: 'target-2', apiKey: TARGET_KEY }) : undefined;
   // A test may have killed it already.
   if (node2) onCleanup(() => node2.close().catch(() => undefined));
@@ -54,7 +58,7 @@ export async function gatewayApp(opts: AppOptions = {}) {
       'version: 1',
       'providers:',
       `  legacy: { baseUrl: "${legacy.url}", apiKey: "\${LEGACY_KEY}" }`,
-      `  target: { baseUrl: "${target.url}", apiKey: "\${TARGET_KEY}"${nodes} }`,
+      `  target: { baseUrl: "${target.url}", apiKey: "\${TARGET_KEY}"${nodes}${targetModels} }`,
       'models: [gpt-4.1]',
       '# the app of this test',
       'environments:',

@@ -10,7 +10,8 @@ import { gatewayApp, moreAppRequests, providerOf } from './helpers.js';
 
 describe.skipIf(!(await nginxImageAvailable()))('a shadow stage through the gateway', () => {
   it("sends copies of the sampled share to target while every answer the app gets comes from legacy", async () => {
-    const { dir, port, legacy, target, app } = await gatewayApp();
+    // Target names the model its own way: the gateway container renames it (njs) in the copies.
+    const { dir, port, legacy, target, app } = await gatewayApp({ targetModels: { 'gpt-4.1': 'relay-gpt-4.1' } });
     const setup = await migrate(dir, ['gateway', 'setup', '--env', 'canary', '--yes'], { targetUrl: target.url });
     expect(setup.code, setup.stderr).toBe(0);
 
@@ -21,6 +22,8 @@ describe.skipIf(!(await nginxImageAvailable()))('a shadow stage through the gate
     // The app's own requests are copied to target (same body, target's key)...
     await moreAppRequests(() => app.at(target), 3, "copies of the app's requests to reach target");
     expect(app.at(target).every((r) => r.authorized)).toBe(true);
+    expect(new Set(app.at(target).map((r) => (r.body as { model?: string }).model))).toEqual(new Set(['relay-gpt-4.1']));
+    expect(new Set(app.at(legacy).map((r) => (r.body as { model?: string }).model))).toEqual(new Set(['gpt-4.1']));
     // ...while every answer comes from legacy: the gateway's provider header, and legacy got them all.
     const providers = await Promise.all(Array.from({ length: 20 }, () => providerOf(port)));
     expect(new Set(providers)).toEqual(new Set(['legacy']));

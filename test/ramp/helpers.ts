@@ -20,8 +20,9 @@ export function project(files: Record<string, string>): string {
 export async function providers(target: Partial<FakeProviderOptions> = {}): Promise<{ legacy: FakeProvider; target: FakeProvider }> {
   const legacy = await startFakeProvider({ name: 'legacy', apiKey: LEGACY_KEY });
   const targetFake = await startFakeProvider({ name: 'target', apiKey: TARGET_KEY, ...target });
-  onCleanup(() => legacy.close());
-  onCleanup(() => targetFake.close());
+  // A test may have stopped one already (a killed node).
+  onCleanup(() => legacy.close().catch(() => undefined));
+  onCleanup(() => targetFake.close().catch(() => undefined));
   return { legacy, target: targetFake };
 }
 
