@@ -5,7 +5,7 @@
 //     bare `compose up -d --no-deps --force-recreate app` it runs, on the same change. Target: at most
 //     TARGET_OVERHEAD_MS more.
 //  2. gap: the app's gap in requests during `migrate rollback`, against the bare call's (target: the
-//     same, within one of the app's request intervals) and the seed's `down` + `up -d`.
+//     same, within one of the app's request intervals) and a naive `down` + `up -d` of the whole stack.
 //  3. dry run: `migrate rollback --dry-run` against bare `node -e 0` (target: at most 2x).
 // The fixture's healthcheck is taken out of the bench's copy: docker runs its first probe one
 // 1 s interval after start (no start_interval before Docker 25), which the bare call never waits
@@ -155,7 +155,7 @@ async function restoreThen(ctx, body) {
 /** The bare call migrate rollback makes: `up -d --no-deps --force-recreate app`. */
 const bareRound = (ctx) => restoreThen(ctx, () => must(compose.composeUp(ctx.project, ['app'])));
 
-/** The seed's rollback: copy the backup back, take the whole stack down, bring it up again. */
+/** A naive rollback: copy the backup back, take the whole stack down, bring it up again. */
 const seedRound = (ctx) =>
   restoreThen(ctx, async () => {
     await must(compose.composeDown(ctx.project));
@@ -223,7 +223,7 @@ function report(ctx, { ours, bare, seed, dry }) {
   console.log(`downtime: gap in the app's requests (last to target -> first to legacy)`);
   console.log(`  bare compose call       ${bareGap.toFixed(0)} ms`);
   console.log(`  migrate rollback        ${gap.toFixed(0)} ms  (target: within ${GAP_SLACK_MS} ms of the bare call's: ${verdict(checks[1])})`);
-  console.log(`  seed: down + up -d      ${m(seed, 'gapMs').toFixed(0)} ms  ratio to migrate ${(m(seed, 'gapMs') / gap).toFixed(2)}x (wall ${m(seed, 'wallMs').toFixed(0)} ms; worker restarted too)`);
+  console.log(`  naive down + up -d     ${m(seed, 'gapMs').toFixed(0)} ms  ratio to migrate ${(m(seed, 'gapMs') / gap).toFixed(2)}x (wall ${m(seed, 'wallMs').toFixed(0)} ms; worker restarted too)`);
   console.log(`dry run: migrate rollback --dry-run vs node -e 0, medians of ${DRY_RUNS} interleaved runs`);
   console.log(`  node -e 0 ${dry.bare.toFixed(0)} ms, dry run ${dry.dry.toFixed(0)} ms  ratio ${dryRatio.toFixed(2)}x  (target <= ${TARGET_DRY_RATIO}x: ${verdict(checks[2])})`);
   return checks.every(Boolean);

@@ -1,4 +1,4 @@
-// fixtures/configs/full.yaml is the README's config reference: it must use every key the schema knows.
+// fixtures/configs/full.yaml is docs/configuration.md's config reference: it must use every key the schema knows.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';

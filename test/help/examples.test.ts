@@ -1,26 +1,7 @@
 // Every command's `--help` ends with an "Examples:" block of real invocations: each starts with
 // `migrate <that command>`, and every flag in it is one the command's help lists.
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT } from '../helpers/cli.js';
-
-async function help(args: string[]): Promise<string> {
-  const r = await execa(process.execPath, [BIN, ...args, '--help'], { cwd: ROOT, reject: false, env: { NO_COLOR: '1' } });
-  expect(r.exitCode, r.stderr).toBe(0);
-  return r.stdout;
-}
-
-/** The command names under "Commands:" in `migrate --help`. */
-function commandsOf(text: string): string[] {
-  const block = text.split(/^Commands:$/m)[1]?.split(/\n\n/)[0] ?? '';
-  return [...block.matchAll(/^ {2}([a-z][\w-]*)/gm)].map((m) => m[1]!).filter((name) => name !== 'help');
-}
-
-/** Every spelling of every flag under "Options:" (`-e`, `--env`, `--no-restart`). */
-function flagsOf(text: string): Set<string> {
-  const block = text.split(/^Options:$/m)[1]?.split(/\n\n/)[0] ?? '';
-  return new Set([...block.matchAll(/(?<=^ {2}|, )(--?[\w-]+)/gm)].map((m) => m[1]!));
-}
+import { commandsOf, flagsOf, help } from '../helpers/help.js';
 
 /** The `migrate …` invocations of the Examples block, split into words (quotes kept together). */
 function examplesOf(text: string): string[][] {

@@ -110,7 +110,7 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 /**
- * The gateway's access log contract (README: "Real-traffic gate"): one JSON object a line,
+ * The gateway's access log contract (docs/traffic.md: "The real-traffic gate"): one JSON object a line,
  * every value a string. `migrate gateway setup` writes it; tests of the reader use this copy.
  */
 export function gatewayLogFormat(environment = 'canary'): string {

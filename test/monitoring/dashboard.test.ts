@@ -1,5 +1,5 @@
 // The Grafana dashboard as Grafana reads it: current schema, the datasource a variable, the
-// panels the README names, and every query over series the written rules, mtail, the
+// panels docs/monitoring.md names, and every query over series the written rules, mtail, the
 // blackbox exporter or `migrate ramp --metrics-port` produce (a typo would be an empty panel).
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { MigrateError } from '../../src/errors.js';
 import { DEFAULT_SUITE, loadSuites, parseSuite } from '../../src/core/validate/suite.js';
 
-const FILE = '/work/suites/app.yaml';
-const parse = (text: string) => parseSuite(text, FILE, '/work');
+const FILE = '/srv/app/suites/app.yaml';
+const parse = (text: string) => parseSuite(text, FILE, '/srv/app');
 
 function problems(text: string): string[] {
   try {

@@ -29,7 +29,7 @@ export function composeExec(project: ComposeProject, service: string, argv: stri
   return { argv: [...baseArgv(project), 'exec', '-T', service, ...argv], cwd: project.cwd, kind };
 }
 
-/** Stop and remove the whole stack (the seed's rollback did this; tests use it to clean up). */
+/** Stop and remove the whole stack (a naive rollback does this; tests use it to clean up). */
 export function composeDown(project: ComposeProject, opts: { volumes?: boolean } = {}): Command {
   return {
     argv: [...baseArgv(project), 'down', ...(opts.volumes ? ['-v'] : [])],

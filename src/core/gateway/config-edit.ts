@@ -104,6 +104,6 @@ function flowMap(traffic: GatewayTraffic): string {
 
 function unexpected(environment: string, key: string): UsageError {
   return new UsageError(`migrate.yaml: environments.${environment}${key ? `.${key}` : ''} is not laid out as gateway setup can edit it (a block map, files as a list)`, {
-    hint: 'edit it by hand as the README shows, or rewrite that part as a block map',
+    hint: 'edit it by hand as docs/traffic.md shows, or rewrite that part as a block map',
   });
 }

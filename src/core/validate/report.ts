@@ -9,7 +9,7 @@ import type { SideResult } from './side.js';
 import type { Suite } from './suite.js';
 import { VERDICTS, type Verdict } from './verdict.js';
 
-// The `--json` document. Its shape is a contract (README "validate --json"): add fields, never
+// The `--json` document. Its shape is a contract (docs/commands.md, `migrate validate`, JSON report): add fields, never
 // rename or remove them without bumping schemaVersion.
 export const REPORT_SCHEMA_VERSION = 1;
 

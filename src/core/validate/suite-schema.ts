@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assertionSchema } from './assertion-schema.js';
 
-// The suite file format (README "Validation suites"). Objects are strict so a typo is an
+// The suite file format (docs/commands.md, "Validation suites"). Objects are strict so a typo is an
 // error naming file:line and the nearest known key.
 
 const message = z.looseObject({

@@ -56,7 +56,7 @@ export interface Suite {
   runs: CaseRun[];
 }
 
-const HINT = 'fix the suite file; its format is described in the README under "Validation suites"';
+const HINT = 'fix the suite file; its format is described in docs/commands.md under "Validation suites"';
 
 export async function loadSuites(files: string[], cwd: string): Promise<Suite[]> {
   const suites: Suite[] = [];

@@ -86,7 +86,7 @@ function environment(env: PlannedEnvironment): string {
   }
   lines.push(
     '    # Stages below 100 % only write this key (the target\'s share, 0-100): an app that does not read',
-    '    # it moves at 100 %, the cut-over. For a real 5 %, use the nginx driver (migrate\'s README: Traffic drivers).',
+    '    # it moves at 100 %, the cut-over. For a real 5 %, use the nginx driver (migrate\'s docs/traffic.md: Traffic drivers).',
     '    traffic: { driver: env, weightKey: LLM_TARGET_WEIGHT }',
     `    # What ${env.envFile} says at 100 %.`,
     '    cutover:',
