@@ -11,11 +11,11 @@ import { MigrateError } from '../../src/errors.js';
 
 const FILE = '/work/suites/app.yaml';
 
-/** Every sequence item's key path with the line `yaml` gives it. */
-function itemLines(value: unknown, at: KeyPath = [], out: Array<[KeyPath, unknown]> = []): Array<[KeyPath, unknown]> {
-  if (Array.isArray(value)) value.forEach((v, i) => (v !== null && typeof v === 'object' ? out.push([[...at, i], v]) : undefined, itemLines(v, [...at, i], out)));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) itemLines(v, [...at, k], out);
-  return out;
+/** Every item of a top-level list (as each of `cases`), with its key path. */
+function itemLines(data: unknown): Array<[KeyPath, unknown]> {
+  return Object.entries(data as Record<string, unknown>).flatMap(([key, list]) =>
+    Array.isArray(list) ? list.flatMap((v, i): Array<[KeyPath, unknown]> => (v !== null && typeof v === 'object' ? [[[key, i], v]] : [])) : [],
+  );
 }
 
 function expectSameAsYaml(text: string): void {
