@@ -56,6 +56,7 @@ cases:
 `);
     expectSameAsYaml('cases: [{ id: a, prompt: hi }, { id: b,\n  prompt: there }]\n');
     expectSameAsYaml('cases:\n- id: a\n  prompt: hi\n- id: b\n  prompt: >-\n    folded\n    text\n');
+    expectSameAsYaml('\uFEFFcases:\r\n  - id: a\r\n    prompt: "x\r\n      y"\r\n  - id: b\r\n    prompt: hi\r\n');
   });
 
   it('reads plain scalars as YAML 1.2 core, exactly as `yaml` does', () => {
