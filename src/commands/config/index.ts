@@ -1,9 +1,7 @@
 import type { Context } from '../../context.js';
-import { composePreflight } from '../../core/compose/preflight.js';
 import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
 import { configAsYaml, redactedConfig } from '../../core/config/show.js';
 import { originRecord } from '../../core/config/origins.js';
-import { createRunner } from '../../core/exec/run.js';
 import { refuseWarnings } from '../../core/config/strict.js';
 
 /** `migrate config [--env NAME] [--json] [--strict]`: the resolved config, secrets redacted. */
@@ -15,7 +13,12 @@ export async function run(ctx: Context, opts: { strict?: boolean }): Promise<num
   const resolved = ctx.global.env ? resolveEnvironment(loaded, ctx.global.env) : undefined;
   const environment = resolved?.name;
   // With --env, also whether its compose files work with the configured compose (exit 2 if not).
-  if (resolved) for (const warning of await composePreflight(loaded, resolved.name, resolved.env, createRunner())) ctx.out.warn(warning);
+  // Imported only then: the compose model, runner and file helpers (and node:crypto) are a good
+  // part of what plain `migrate config` would otherwise load before printing anything.
+  if (resolved) {
+    const [{ composePreflight }, { createRunner }] = await Promise.all([import('../../core/compose/preflight.js'), import('../../core/exec/run.js')]);
+    for (const warning of await composePreflight(loaded, resolved.name, resolved.env, createRunner())) ctx.out.warn(warning);
+  }
   const config = redactedConfig(loaded, environment);
   // `origins`: where each provider setting came from (names and files, never values), as in the YAML comments.
   if (ctx.out.json) ctx.out.printJson({ ...config, origins: originRecord(loaded.origins, loaded.dir, loaded.name) });
