@@ -2,8 +2,9 @@
 // the real mtail running the written program over it, the real blackbox_exporter with the
 // written modules and targets, and a real Prometheus with the written prometheus.yml, rules.yml
 // and alerts.yml. Real traffic goes through nginx; what Prometheus computes must match what the
-// client saw, every dashboard panel must show data, and the alerts must fire when a node dies
-// and when target fails. One stack serves all cases (start-up is most of the cost).
+// client saw, every dashboard panel must show data, the node-down alert must fire when a node
+// dies, and a ramp gated only by the default Prometheus queries must roll back a failing target
+// (the error-ratio alert firing too). One stack serves all cases (start-up is most of the cost).
 //
 // Changed in the test's copy only, and why: prometheus.yml's scrape/evaluation interval 15s → 1s
 // and alerts.yml's `for:` → 2s, so alerts fire in seconds rather than minutes. Every other
@@ -24,10 +25,11 @@ import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx
 import { BUCKETS } from '../../src/core/monitoring/names.js';
 import { stderrTail, stopChild } from '../helpers/child.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { appAgent, gatewayLogFormat, startNginx, type NginxRig } from '../helpers/nginx.js';
+import { appAgent, gatewayLogFormat, NGINX_BIN, startNginx, type NginxRig } from '../helpers/nginx.js';
 import { freePort } from '../helpers/ports.js';
 import { startPrometheus, type PrometheusRig } from '../helpers/prometheus.js';
 import { waitUntil } from '../helpers/wait.js';
+import { canaryProject, readState, spawnMigrate, waitForState } from '../ramp/helpers.js';
 import { KEYS, monitoringConfig, runMigrate } from './helpers.js';
 
 const MTAIL = process.env.MTAIL_BIN ?? '/usr/bin/mtail';
@@ -239,24 +241,58 @@ describe('the written monitoring stack, live (real nginx, mtail, blackbox_export
     expect(await firing('MigrateNoHealthyNodes')).toEqual([]);
   }, 20_000);
 
-  it('a failing target: MigrateTargetErrorRatioHigh fires', async () => {
+  // Target fails last: its errors stay in Prometheus' windows for minutes after.
+  it('a ramp gated only by the default Prometheus queries rolls back a failing target (nginx driver, real traffic); MigrateTargetErrorRatioHigh fires', async () => {
     expect(await firing('MigrateTargetErrorRatioHigh')).toEqual([]);
-    target.setFaults({ latency: null, error: { status: 503 } });
-    // Traffic keeps flowing while the test waits, as an app's would: the first 503s create a new
-    // series, whose first sample rate() cannot count, so a single burst would not be enough.
+    // Gates on errors only: target's latency (700 ms vs legacy's 20 ms) is not what this tests.
+    const dir = canaryProject({
+      legacyUrl: legacy.url,
+      targetUrl: target.url,
+      environments: ['  canary:', '    envFiles: [.env.canary]', `    traffic: { driver: nginx, file: ${rig.includeFile}, binary: ${NGINX_BIN}, args: ${JSON.stringify(rig.args)} }`],
+      ramp: [
+        '  stages: [20, 100]',
+        '  soak: 60s',
+        '  interval: 1s',
+        '  gates: { minSamples: 3, maxP95Ms: 60000, maxP95Ratio: 1000 }',
+        `  sources: { probes: false, gateway: false, prometheus: { url: ${prom.url}, timeoutMs: 1000 } }`,
+      ],
+    });
+    const keys = { LEGACY_KEY: KEYS.legacy, TARGET_KEY: KEYS.target };
+    // The app's traffic flows through nginx for the whole ramp, as it would in production.
     let stop = false;
-    const failed: Answer[] = [];
-    const loop = Promise.all(Array.from({ length: 4 }, async () => {
-      while (!stop) failed.push(await chat());
+    const sent: Answer[] = [];
+    const app = Promise.all(Array.from({ length: 8 }, async () => {
+      while (!stop) sent.push(await chat());
     }));
+    let r: Awaited<ReturnType<typeof spawnMigrate>>;
     try {
+      const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url, env: keys });
+      // Bounded: Prometheus sees stage 20 % traffic within a scrape and an evaluation.
+      await waitForState(dir, (st) => st.gates.some((d) => d.weight === 20 && d.action === 'continue' && d.outcome === 'pass'), 30_000);
+      target.setFaults({ latency: null, error: { status: 503 } });
+      r = await ramp;
       // Bounded: a scrape, an evaluation, then the rewritten `for: 2s`.
       await waitUntil('MigrateTargetErrorRatioHigh to fire', async () => (await firing('MigrateTargetErrorRatioHigh')).length > 0, { timeoutMs: 15_000 });
     } finally {
       stop = true;
-      await loop;
+      await app;
     }
-    expect(failed.filter((a) => a.provider === 'target' && a.status === 503).length).toBeGreaterThan(5);
-    expect(await value('environment_provider:migrate_gateway_error_ratio:rate5m{environment="canary",provider="target"}')).toBeGreaterThan(0.05);
-  }, 30_000);
+    const stderr = String(r.stderr);
+    expect(r.exitCode, stderr).toBe(1);
+    expect(sent.filter((a) => a.provider === 'target' && a.status === 503).length).toBeGreaterThan(0);
+    const state = await readState(dir);
+    expect(state?.status).toBe('rolled-back');
+    const decision = state!.gates.find((d) => d.action === 'rollback')!;
+    expect(decision.checks).toContainEqual(expect.objectContaining({ source: 'prometheus', outcome: 'fail' }));
+    expect((decision.checks as { source: string }[]).map((c) => c.source)).toEqual(['prometheus']);
+    expect(stderr).toMatch(/stage 20%: Prometheus: error rate 0\.0% ≤ 1\.0%, .* over \d+ requests → holding/);
+    expect(stderr).toMatch(/stage 20%: Prometheus: error rate \d+\.\d% > 1\.0% over \d+ requests → rolling back/);
+    expect(stderr).toMatch(/nginx driver at 0%/);
+    // The include is back at 0 %: the app's next requests all go to legacy.
+    target.resetCounts();
+    const after = await traffic(4, 5);
+    expect(after.every((a) => a.provider === 'legacy')).toBe(true);
+    expect(target.count({ path: '/v1/chat/completions' })).toBe(0);
+    if (process.env.SHOW) console.log(stderr);
+  }, 60_000);
 });
