@@ -287,6 +287,8 @@ describe('the written monitoring stack, live (real nginx, mtail, blackbox_export
       // Bounded: Prometheus sees stage 20 % traffic within a scrape and an evaluation.
       await waitForState(dir, (st) => st.gates.some((d) => d.weight === 20 && d.action === 'continue' && d.outcome === 'pass'), 30_000);
       target.setFaults({ latency: null, error: { status: 503 } });
+      // Bounded: the gate reads the errors within a scrape and an evaluation, then the rollback.
+      await waitUntil('the ramp to roll back and exit', () => ramp.exitCode !== null, { timeoutMs: 30_000 });
       r = await ramp;
       // Bounded: a scrape, an evaluation, then the rewritten `for: 2s`.
       await waitUntil('MigrateTargetErrorRatioHigh to fire', async () => (await firing('MigrateTargetErrorRatioHigh')).length > 0, { timeoutMs: 15_000 });
