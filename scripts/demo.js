@@ -100,6 +100,8 @@ try {
     whileRunning: breakTargetAt(20),
   });
   await step('what the gates saw', ['status', '--env', 'demo']);
+  // DEMO_REPORT=FILE: also the last ramp as an HTML page (scripts/screenshot-report.js uses it).
+  if (process.env.DEMO_REPORT) await step('the last ramp as one HTML page', ['report', '--env', 'demo', '--out', path.resolve(process.env.DEMO_REPORT)]);
   showEnvFile('after the automatic rollback');
 } catch (err) {
   failed = true;

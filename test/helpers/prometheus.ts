@@ -23,13 +23,14 @@ export interface PrometheusRig {
 /**
  * targets: "127.0.0.1:PORT" of servers exposing /metrics, all under job "fake"; or by job name
  * ({ legacy: [...], target: [...] }) so queries can tell providers apart by `job`. `ruleFiles`:
- * recording and alert rules, evaluated every second.
+ * recording and alert rules, evaluated every second. `config`: a whole prometheus.yml instead
+ * (e.g. the one `migrate monitoring` wrote); `targets` and `ruleFiles` are then ignored.
  */
-export async function startPrometheus(targets: string[] | Record<string, string[]>, opts: { ruleFiles?: string[] } = {}): Promise<PrometheusRig> {
+export async function startPrometheus(targets: string[] | Record<string, string[]>, opts: { ruleFiles?: string[]; config?: string } = {}): Promise<PrometheusRig> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'migrate-prom-'));
   const port = await freePort();
   const jobs = Array.isArray(targets) ? { fake: targets } : targets;
-  const config = [
+  const config = opts.config ?? [
     'global:',
     '  scrape_interval: 1s',
     '  scrape_timeout: 900ms',

@@ -67,6 +67,7 @@ describe('prometheus gate source (real Prometheus)', () => {
     expect(reading).toEqual({
       source: 'prometheus',
       kind: 'measurement',
+      label: 'Prometheus',
       target: { errorRate: 0.05, p95Ms: 850, requests: 200 },
       legacy: { p95Ms: 800 },
     });
