@@ -9,7 +9,7 @@ import { MigrateError } from '../../src/errors.js';
 // line-aware parser otherwise. These tests hold the two to the same data and lines, and show the
 // cases where the quick read must step aside.
 
-const FILE = '/work/suites/app.yaml';
+const FILE = '/srv/app/suites/app.yaml';
 
 /** Every item of a top-level list (as each of `cases`), with its key path. */
 function itemLines(data: unknown): Array<[KeyPath, unknown]> {
