@@ -21,7 +21,7 @@ function itemLines(data: unknown): Array<[KeyPath, unknown]> {
 function expectSameAsYaml(text: string): void {
   const fast = readYamlFast(text);
   expect(fast, 'the quick read should accept this text').toBeDefined();
-  const full = parseYamlSource(text, FILE, { cwd: '/work' });
+  const full = parseYamlSource(text, FILE, { cwd: '/srv/app' });
   expect(fast!.data).toEqual(full.data);
   const items = itemLines(fast!.data);
   expect(items.length).toBeGreaterThan(0);
@@ -30,7 +30,7 @@ function expectSameAsYaml(text: string): void {
 
 function rejection(text: string): string[] {
   try {
-    parseSuite(text, FILE, '/work');
+    parseSuite(text, FILE, '/srv/app');
   } catch (err) {
     expect(err).toBeInstanceOf(MigrateError);
     const e = err as MigrateError;
@@ -83,7 +83,7 @@ cases:
 
   it('a 250-case suite gets each case line right', () => {
     const text = `name: big\ncases:\n${Array.from({ length: 250 }, (_, i) => `  - id: c${i}\n    prompt: "p ${i}"\n${i % 3 === 0 ? '    stream: true\n' : ''}`).join('')}`;
-    const suite = parseSuite(text, FILE, '/work');
+    const suite = parseSuite(text, FILE, '/srv/app');
     const expected = text.split('\n').flatMap((line, n) => (line.startsWith('  - id: ') ? [n + 1] : []));
     expect(suite.runs.map((r) => r.line)).toEqual(expected);
     expect(suite.runs[249]).toMatchObject({ key: 'c249', file: 'suites/app.yaml', params: {}, messages: [{ role: 'user', content: 'p 249' }] });
@@ -94,7 +94,7 @@ cases:
   });
 
   it('anchors still work through the full parse, with the same lines', () => {
-    const suite = parseSuite('defaults: &d { temperature: 0 }\ncases:\n  - id: a\n    prompt: hi\n  - id: b\n    prompt: there\n', FILE, '/work');
+    const suite = parseSuite('defaults: &d { temperature: 0 }\ncases:\n  - id: a\n    prompt: hi\n  - id: b\n    prompt: there\n', FILE, '/srv/app');
     expect(suite.runs.map((r) => [r.key, r.line, r.params])).toEqual([
       ['a', 3, { temperature: 0 }],
       ['b', 5, { temperature: 0 }],
