@@ -94,7 +94,7 @@ function globalsOf(program: Command, cmd: Command): GlobalOptions {
   for (const key of GLOBAL_KEYS) {
     global[key] = cmd.getOptionValueSource(key) === 'cli' ? cmd.getOptionValue(key) : program.getOptionValue(key);
   }
-  return global as GlobalOptions;
+  return global;
 }
 
 function action(program: Command, load: Loader, extra: object = {}) {
