@@ -65,8 +65,41 @@ const ROWS: Row[] = [
     args: [],
   }),
   row<typeof validate>(
-    ['validate', '-s', 'a.yaml', '-s', 'b.yaml', '--concurrency', '4', '--rpm', '60', '--junit', 'j.xml', '--markdown', 'r.md', '--html', 'r.html', '--min-pass-rate', '0.9', '--case', 'x', '--no-probes'],
-    { provider: 'all', suite: ['a.yaml', 'b.yaml'], concurrency: 4, rpm: 60, junit: 'j.xml', markdown: 'r.md', html: 'r.html', minPassRate: 0.9, case: ['x'], probes: false, args: [] },
+    [
+      'validate',
+      '-s',
+      'a.yaml',
+      '-s',
+      'b.yaml',
+      '--concurrency',
+      '4',
+      '--rpm',
+      '60',
+      '--junit',
+      'j.xml',
+      '--markdown',
+      'r.md',
+      '--html',
+      'r.html',
+      '--min-pass-rate',
+      '0.9',
+      '--case',
+      'x',
+      '--no-probes',
+    ],
+    {
+      provider: 'all',
+      suite: ['a.yaml', 'b.yaml'],
+      concurrency: 4,
+      rpm: 60,
+      junit: 'j.xml',
+      markdown: 'r.md',
+      html: 'r.html',
+      minPassRate: 0.9,
+      case: ['x'],
+      probes: false,
+      args: [],
+    },
   ),
   row<typeof validate>(['validate', '--probes'], { provider: 'all', probes: true, args: [] }),
   row<typeof backup>(['backup', '-m', 'before the ramp'], { message: 'before the ramp', args: [] }),
@@ -74,14 +107,38 @@ const ROWS: Row[] = [
   row<typeof rollback>(['rollback', '--to', '20260101T000000Z', '--no-restart'], { to: '20260101T000000Z', restart: false, args: [] }),
   row<typeof rollback>(['rollback'], { restart: true, args: [] }),
   row<typeof ramp>(
-    ['ramp', '--stages', '10,50,100', '--shadow', '10%', '--resume', '--validate', '--soak', '60s', '--interval', '10s', '--min-samples', '5', '--rps', '2.5', '--force', '--metrics-port', '9477'],
+    [
+      'ramp',
+      '--stages',
+      '10,50,100',
+      '--shadow',
+      '10%',
+      '--resume',
+      '--validate',
+      '--soak',
+      '60s',
+      '--interval',
+      '10s',
+      '--min-samples',
+      '5',
+      '--rps',
+      '2.5',
+      '--force',
+      '--metrics-port',
+      '9477',
+    ],
     { stages: '10,50,100', shadow: '10%', resume: true, validate: true, soak: '60s', interval: '10s', minSamples: 5, rps: 2.5, force: true, metricsPort: 9477, args: [] },
   ),
   row<typeof status>(['status'], { args: [] }),
   row<typeof report>(['report', '-o', 'r.html'], { out: 'r.html', args: [] }),
   row<typeof nginxConfig>(['nginx-config', '--weight', '20', '--write'], { weight: 20, write: true, args: [] }),
   row<typeof nginxConfig>(['nginx-config'], { weight: 0, args: [] }),
-  row<typeof gateway>(['gateway', 'setup', '--image', 'nginx:1.27', '--port', '8090', '--network-mode', 'host'], { image: 'nginx:1.27', port: 8090, networkMode: 'host', args: ['setup'] }),
+  row<typeof gateway>(['gateway', 'setup', '--image', 'nginx:1.27', '--port', '8090', '--network-mode', 'host'], {
+    image: 'nginx:1.27',
+    port: 8090,
+    networkMode: 'host',
+    args: ['setup'],
+  }),
   row<typeof monitoring>(['monitoring', '--out', 'mon', '--force', '--image', 'debian:12', '--metrics-port', '9478', '--mtail-port', '3904', '--blackbox-port', '9116'], {
     out: 'mon',
     force: true,
@@ -99,7 +156,11 @@ const ROWS: Row[] = [
 describe('argv → typed command options', () => {
   it('covers every command', () => {
     const covered = new Set(ROWS.map((r) => r.argv[0]));
-    expect(buildProgram().commands.map((c) => c.name()).filter((name) => !covered.has(name))).toEqual([]);
+    expect(
+      buildProgram()
+        .commands.map((c) => c.name())
+        .filter((name) => !covered.has(name)),
+    ).toEqual([]);
   });
 
   it.each(ROWS.map((r) => [r.argv.join(' '), r] as const))('%s', async (_name, { argv, expected }) => {
