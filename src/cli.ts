@@ -5,11 +5,13 @@ import type { GlobalOptions } from './context.js';
 import { addExamples } from './help-examples.js';
 import { LIMITS } from './limits.js';
 
+// Nothing runs at import: bin/migrate.js calls main(), and tests import buildProgram() alone.
+
 /**
  * `migrate … | head` closes stdout early; without a listener Node crashes on the next write with
  * "Unhandled 'error' event … EPIPE" and exit 1. The output is lost either way, but the command
  * must run to the end (a rollback piped into head still has to finish) and exit with its own code.
- * Installed first, before commander can print help.
+ * Installed by main() first, before commander can print help.
  */
 function ignoreClosedPipes(): void {
   for (const stream of [process.stdout, process.stderr]) {
@@ -19,8 +21,6 @@ function ignoreClosedPipes(): void {
     });
   }
 }
-
-ignoreClosedPipes();
 
 const version: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -94,15 +94,20 @@ function globalsOf(program: Command, cmd: Command): GlobalOptions {
   for (const key of GLOBAL_KEYS) {
     global[key] = cmd.getOptionValueSource(key) === 'cli' ? cmd.getOptionValue(key) : program.getOptionValue(key);
   }
-  return global as GlobalOptions;
+  return global;
+}
+
+/** What a command's run() is given: its own flags (the shared ones go to the Context) and its positionals. */
+export function optionsOf(cmd: Command, extra: object = {}): Record<string, unknown> & { args: string[] } {
+  const own = Object.fromEntries(Object.entries(cmd.opts()).filter(([key]) => !(GLOBAL_KEYS as readonly string[]).includes(key)));
+  return { ...own, ...extra, args: cmd.args };
 }
 
 function action(program: Command, load: Loader, extra: object = {}) {
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
-    const own = Object.fromEntries(Object.entries(cmd.opts()).filter(([key]) => !(GLOBAL_KEYS as readonly string[]).includes(key)));
     const { execute } = await import('./main.js');
-    await execute(load as never, { ...own, ...extra, args: cmd.args }, globalsOf(program, cmd), version);
+    await execute(load as never, optionsOf(cmd, extra), globalsOf(program, cmd), version);
   };
 }
 
@@ -249,9 +254,9 @@ function jsonOnStdout(argv: readonly string[], commands: readonly string[]): boo
 }
 
 /** A flag or usage error: commander has written its line to stderr; under --json, stdout gets the error document. */
-function usageError(program: Command, err: CommanderError): number {
+function usageError(program: Command, err: CommanderError, args: readonly string[]): number {
   const commands = program.commands.map((c) => c.name());
-  if (jsonOnStdout(process.argv.slice(2), commands)) {
+  if (jsonOnStdout(args, commands)) {
     const message = err.code === 'commander.help' ? 'no command given: run `migrate --help` for the list' : err.message.replace(/^error: /, '');
     const error = { message, details: [], hint: 'run with --help for usage', exitCode: 2 };
     process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
@@ -259,17 +264,18 @@ function usageError(program: Command, err: CommanderError): number {
   return 2;
 }
 
-async function main(): Promise<void> {
+/** The CLI: bin/migrate.js calls it with process.argv (node, script, ...args). Sets process.exitCode. */
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  ignoreClosedPipes();
   const program = buildProgram();
   try {
-    await program.parseAsync(process.argv);
+    await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode === 0 ? 0 : usageError(program, err);
+      process.exitCode = err.exitCode === 0 ? 0 : usageError(program, err, argv.slice(2));
       return;
     }
     throw err;
   }
 }
 
-await main();

@@ -8,6 +8,7 @@ import type { Faults, FaultsPatch } from './faults-schema.js';
 import { readBody, sendError, sendText } from './http-io.js';
 import { metricPath, Metrics } from './metrics.js';
 import { serverError } from './openai-errors.js';
+import type { Provider } from './provider.js';
 import { respond } from './routes.js';
 import { redactAuthorization, RequestLog, type RequestFilter, type RequestRecord } from './request-log.js';
 
@@ -48,16 +49,6 @@ export interface FakeProvider {
 export const DEFAULT_MODELS = ['gpt-4.1', 'gpt-4.1-mini', 'gpt-4o', 'gpt-4o-mini'];
 const KNOWN_PATHS = ['/v1/chat/completions', '/v1/models', '/health'];
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
-
-export interface Provider {
-  name: string;
-  apiKey: string;
-  models: readonly string[];
-  faults: FaultState;
-  log: RequestLog;
-  metrics: Metrics;
-  sequence: number;
-}
 
 export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
   const name = options.name ?? 'fake';

@@ -111,5 +111,5 @@ export function parseFaultsPatch(input: unknown): FaultsPatch {
   for (const key of Object.keys(cleared)) {
     if (!(key in FaultsSchema.shape)) throw new Error(`invalid faults: unknown key "${key}"`);
   }
-  return { ...result.data, ...cleared } as FaultsPatch;
+  return { ...result.data, ...cleared };
 }

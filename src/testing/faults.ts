@@ -40,7 +40,7 @@ export class FaultState {
       else next[key] = value;
       this.seen.delete(key as FaultName);
     }
-    this.current = next as Faults;
+    this.current = next;
     if (parsed.seed !== undefined && parsed.seed !== null) this.random = seededRandom(parsed.seed);
   }
 

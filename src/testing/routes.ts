@@ -2,7 +2,7 @@
 // before it checks keys), then auth, status faults, and the endpoints themselves.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleChat } from './chat-route.js';
-import type { Provider } from './fake-provider.js';
+import type { Provider } from './provider.js';
 import type { Decision } from './faults.js';
 import { gone, pause, sendError, sendJson, sendText } from './http-io.js';
 import { modelReply, modelsList } from './models-route.js';

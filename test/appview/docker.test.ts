@@ -234,7 +234,7 @@ describe.skipIf(!available)('status and check --env say where the containers poi
     const status = await migrate(s.fx.dir, ['status', '--env', 'canary'], env);
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toContain('    app → legacy\n');
-    expect(status.stdout).toMatch(/^    worker → none \(no container\)$/m);
+    expect(status.stdout).toMatch(/^ {4}worker → none \(no container\)$/m);
     const check = await migrate(s.fx.dir, ['check', '--env', 'canary', '--json', '--samples', '1'], env);
     expect(check.code, check.stderr).toBe(0);
     const containers = JSON.parse(check.stdout).environment.containers as Array<{ service: string; pointsAt: string; containers: unknown[] }>;

@@ -68,7 +68,7 @@ function seed(dir: string, environment: string, message?: string) {
 }
 
 async function everythingWritten(dir: string): Promise<string> {
-  const files = (await fs.readdir(path.join(dir, '.migrate'), { recursive: true })) as string[];
+  const files = (await fs.readdir(path.join(dir, '.migrate'), { recursive: true }));
   const texts = await Promise.all(
     files.filter((f) => !/^backups\/[^/]+\/\d+-/.test(f)).map((f) => fs.readFile(path.join(dir, '.migrate', f), 'utf8').catch(() => '')),
   );

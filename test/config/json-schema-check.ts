@@ -49,7 +49,7 @@ function objectErrors(schema: Schema, value: Record<string, unknown>, path: stri
   const properties = (schema.properties ?? {}) as Record<string, Schema>;
   for (const key of (schema.required ?? []) as string[]) if (!(key in value)) errors.push(`${path}/${key}: required`);
   for (const [key, item] of Object.entries(value)) {
-    if (properties[key]) errors.push(...checkJsonSchema(properties[key]!, item, `${path}/${key}`));
+    if (properties[key]) errors.push(...checkJsonSchema(properties[key], item, `${path}/${key}`));
     else if (schema.additionalProperties === false) errors.push(`${path}/${key}: additional`);
     else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
       errors.push(...checkJsonSchema(schema.additionalProperties as Schema, item, `${path}/${key}`));

@@ -162,7 +162,7 @@ describe('migrate init on real self-hosted LLM apps', () => {
       skipped: ['network-service, postgresql', 'ANTHROPIC_PROXY_URL', 'OLLAMA_PROXY_URL', 'S3_ENDPOINT'],
     });
     // They hold the key, so they are listed (and recreated), but rated low and said to be no LLM caller.
-    for (const s of ['minio', 'casdoor', 'searxng']) expect(row(result.stderr, 'service', s)).toMatch(new RegExp(`\\s+low\\s+reads all of \\.env \\(env_file, docker-compose\\.yml:\\d+\\\): holds the key, but ${s} is no LLM caller`));
+    for (const s of ['minio', 'casdoor', 'searxng']) expect(row(result.stderr, 'service', s)).toMatch(new RegExp(`\\s+low\\s+reads all of \\.env \\(env_file, docker-compose\\.yml:\\d+\\): holds the key, but ${s} is no LLM caller`));
     expect(row(result.stderr, 'service', 'lobe')).toMatch(/\s+high\s+reads all of \.env \(env_file/);
     // "-all,+gpt-4o=GPT-4o<128000:vision:fc>,+gpt-4o-mini" names two models.
     expect(parse(read(dir, 'migrate.yaml')).models).toEqual(['gpt-4o', 'gpt-4o-mini']);

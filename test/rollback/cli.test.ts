@@ -89,7 +89,7 @@ describe('migrate rollback (no docker)', () => {
     expect(r.stderr).toContain('hint: review the change with `migrate rollback --env canary --dry-run`, then run `migrate rollback --env canary --yes`');
     expect(r.stderr).toContain('  env/.env.canary: change LLM_TARGET_WEIGHT, OPENAI_API_KEY, OPENAI_BASE_URL\n');
     expect(await contents(p)).toEqual([targetText(opts)]);
-    const state = (await fs.readdir(p.stateDir, { recursive: true })) as string[];
+    const state = (await fs.readdir(p.stateDir, { recursive: true }));
     expect(state.filter((f) => /^(locks|state)\//.test(f))).toEqual([]);
     expectNoSecrets(r.stdout, r.stderr);
   });

@@ -67,7 +67,7 @@ function idTime(id: string): string {
 
 async function chownR(dir: string, uid: number): Promise<void> {
   await fs.chown(dir, uid, uid);
-  for (const name of (await fs.readdir(dir, { recursive: true })) as string[]) await fs.chown(path.join(dir, name), uid, uid);
+  for (const name of (await fs.readdir(dir, { recursive: true }))) await fs.chown(path.join(dir, name), uid, uid);
 }
 
 /** A file under a directory only root may enter: what the attacker wants root to write. */

@@ -31,7 +31,7 @@ function cli(dir: string, args: string[], asUser?: number) {
 /** Every file of the project with its bytes, mode and owner; .migrate/ may gain an audit line of the refusal. */
 async function snapshot(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const name of (await fs.readdir(dir, { recursive: true })) as string[]) {
+  for (const name of (await fs.readdir(dir, { recursive: true }))) {
     if (name === '.migrate' || name.startsWith('.migrate/')) continue;
     const file = path.join(dir, name);
     const st = await fs.lstat(file);

@@ -225,7 +225,7 @@ describe('command driver', () => {
       command: { argv: ['./set-weight', '--env', 'canary'], cwd: '/srv', env: { MIGRATE_WEIGHT: '20', MIGRATE_ENV: 'canary' }, kind: 'write', timeoutMs: 5000, description: "set canary's weight to 20%" },
     });
     const [shell] = await commandDriver({ environment: 'canary', command: 'gw set $MIGRATE_WEIGHT', timeoutMs: 5000, cwd: '/srv' }).plan(5);
-    expect(shell!.kind === 'command' && shell.command.argv).toEqual(['sh', '-c', 'gw set $MIGRATE_WEIGHT']);
+    expect(shell?.kind === 'command' && shell.command.argv).toEqual(['sh', '-c', 'gw set $MIGRATE_WEIGHT']);
   });
 
   it('runs a real command that sees the weight and the environment', async () => {

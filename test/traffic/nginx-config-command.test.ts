@@ -71,7 +71,7 @@ describe('migrate nginx-config', () => {
     expect(r.stdout).toContain('        proxy_pass https://migrate_canary_target_node2/openai/v1$request_uri;\n        proxy_set_header Host west.relay.example;\n        proxy_set_header Authorization "Bearer sk-…0777";\n        proxy_set_header X-Tenant "acme";');
     expect(r.stdout).toContain('        proxy_ssl_name west.relay.example;');
     // The provider's own baseUrl is a third place: without a measured order, config order (it first).
-    expect(r.stdout).toMatch(/server 127\.\d+\.\d+\.\d+:\d+ max_fails=2 fail_timeout=10s;  # target\n    server 127\.\d+\.\d+\.\d+:\d+ max_fails=2 fail_timeout=10s backup;  # east\n    server 127\.\d+\.\d+\.\d+:\d+ max_fails=2 fail_timeout=10s backup;  # west\n/);
+    expect(r.stdout).toMatch(/server 127\.\d+\.\d+\.\d+:\d+ max_fails=2 fail_timeout=10s; {2}# target\n {4}server 127\.\d+\.\d+\.\d+:\d+ max_fails=2 fail_timeout=10s backup; {2}# east\n {4}server 127\.\d+\.\d+\.\d+:\d+ max_fails=2 fail_timeout=10s backup; {2}# west\n/);
     for (const key of [...Object.values(KEYS), env.WEST_KEY]) expect(r.stdout + r.stderr).not.toContain(key);
 
     writeFileSync(config, base.replace('apiKey: "${TARGET_KEY}" }', `apiKey: "\${TARGET_KEY}", nodes: ${nodes('a$b')} }`));

@@ -137,7 +137,7 @@ describe('migrate validate (built CLI, two fake providers)', () => {
     ['empty choices', { defects: { emptyChoices: true } }, ['error choices.empty']],
     ['finish_reason never set (null)', { defects: { finishReason: 'null' } }, ['error finish-reason.missing']],
     ['finish_reason never set (absent)', { defects: { finishReason: 'absent' } }, ['error finish-reason.missing', 'warning schema.optional-missing']],
-    ['tool-call deltas without index', { defects: { dropToolCallIndex: true } as DefectsSpec }, ['error tool-call.index-missing']],
+    ['tool-call deltas without index', { defects: { dropToolCallIndex: true } }, ['error tool-call.index-missing']],
     ['200 with an error body', { errorBody: true }, ['error response.error-in-200']],
     ['no [DONE]', { noDone: true }, ['error stream.done-missing']],
     ['a chunk that is not JSON', { malformedSse: { paths: ['/v1/chat/completions'] } }, ['error response.bad-json', 'error stream.bad-json']],

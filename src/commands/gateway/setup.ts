@@ -9,7 +9,7 @@ import { appendAudit } from '../../core/state/audit.js';
 import { acquireLockWaiting } from '../../core/state/lock-wait.js';
 import { resolveStateDir } from '../../core/state/paths.js';
 import { confirmChange } from './confirm.js';
-import type { GatewayOptions } from './index.js';
+import type { GatewayOptions } from './options.js';
 
 /** `migrate gateway setup --env E [--image I] [--port N] [--network-mode host] [--dry-run] [--yes] [--json]`. */
 export async function runSetup(ctx: Context, opts: GatewayOptions): Promise<number> {

@@ -70,7 +70,7 @@ function pairFact(view: ContainerView, urlVariable: string | undefined, keyVaria
   const key = keyVariable === undefined ? undefined : view.values[keyVariable];
   const u = urlRole(url, providers);
   const k = keyRole(key, providers);
-  const from = [...new Set([urlVariable, keyVariable].flatMap((v) => (v && view.from[v] ? [view.from[v]!] : [])))];
+  const from = [...new Set([urlVariable, keyVariable].flatMap((v) => (v && view.from[v] ? [view.from[v]] : [])))];
   return { urlVariable, keyVariable, url, urlRole: u, keyRole: k, role: pairRole(u, k), from };
 }
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { assertTrusted } from '../state/trust.js';
-import type { ComposeCli } from './detect.js';
+import type { ComposeCli } from './compose-cli.js';
 
 /**
  * `docker-compose version` takes about half a second (Python starting), on every rollback. Its

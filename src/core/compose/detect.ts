@@ -2,16 +2,10 @@ import type { ComposeConfig } from '../config/schema.js';
 import type { Command, Runner } from '../exec/command.js';
 import { CommandNotFoundError } from '../exec/errors.js';
 import { createRunner } from '../exec/run.js';
+import type { ComposeCli } from './compose-cli.js';
 import { composeFingerprint, readDetected, writeDetected } from './detect-cache.js';
 
-/** Which Compose is installed: v2 is the `docker compose` plugin, v1 the Python `docker-compose`. */
-export interface ComposeCli {
-  /** Decided by the reported version, not the name: some systems ship v2 as `docker-compose`. */
-  flavor: 'v1' | 'v2';
-  /** The program and leading arguments every compose command starts with. */
-  argv: string[];
-  version: string;
-}
+export type { ComposeCli } from './compose-cli.js';
 
 export type ComposeChoice = ComposeConfig['command'];
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { type Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { problems } from './problems.js';
 
 export type KeyPath = readonly (string | number)[];
@@ -87,7 +87,7 @@ function syntaxMessage(message: string): string {
 
 function locate(doc: Document, keys: KeyPath, lineAt: (node: Node | null | undefined) => number | undefined): number | undefined {
   let node: unknown = doc.contents;
-  let line = lineAt(doc.contents as Node | null);
+  let line = lineAt(doc.contents);
   for (const key of keys) {
     if (isAlias(node)) node = node.resolve(doc);
     if (isMap(node)) {

@@ -1,4 +1,5 @@
 import { ms, pct, ratio, requests } from './format.js';
+import { errorRateOf } from './error-rate.js';
 import { judgeTraffic } from './judge-traffic.js';
 import { judgeLatency, latencyFigures } from './stats/latency-test.js';
 import { P95_MIN_SAMPLES } from './stats/samples.js';
@@ -14,12 +15,6 @@ export function evaluate(reading: Reading, limits: Thresholds): Check {
   const base = { source: reading.source, target: reading.target, legacy: reading.legacy, ...(reading.label ? { label: reading.label } : {}) };
   if (reading.countedErrors) return { ...base, ...judgeTraffic(reading.target, reading.legacy, reading.samples, limits) };
   return { ...base, ...judgeFigures(reading.target, reading.legacy, limits, reading.samples) };
-}
-
-export function errorRateOf(f: Figures): number | undefined {
-  if (f.errorRate !== undefined) return f.errorRate;
-  if (f.requests === undefined || f.requests === 0 || f.errors === undefined) return undefined;
-  return f.errors / f.requests;
 }
 
 /** Sources without per-request samples (Prometheus) are judged on their p95 figures; with samples (probes) latency is judged by judgeLatency. */

@@ -1,4 +1,4 @@
-import { errorRateOf } from './evaluate.js';
+import { errorRateOf } from './error-rate.js';
 import { ms, pct, requests } from './format.js';
 import { judgeErrorCount } from './stats/error-test.js';
 import { judgeLatency, latencyFigures } from './stats/latency-test.js';

@@ -37,7 +37,7 @@ function successFailure(facts: ResponseFacts, json: unknown): Failure | undefine
     const what = facts.text.trim() === '' ? 'an empty body' : `non-JSON (${oneLine(facts.text.slice(0, 80), facts.secrets)})`;
     return { kind: 'bad_json', status, message: `HTTP ${status} returned ${what} where JSON was expected` };
   }
-  if (typeof json === 'object' && json !== null && 'error' in json && (json as { error: unknown }).error) {
+  if (typeof json === 'object' && json !== null && 'error' in json && json.error) {
     const details = errorDetails(json) ?? {};
     const message = `HTTP ${status} with an error body: ${details.message ?? 'no message'}`;
     return withCode({ kind: 'error_body', status, message: oneLine(message, facts.secrets) }, details.code);

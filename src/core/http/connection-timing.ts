@@ -3,6 +3,7 @@
 // timings, and the `undici:client:sendHeaders` diagnostics event (published synchronously right after the
 // request's onRequestStart, on the socket it is written to) hands them to the request that is waiting.
 import { subscribe } from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { buildConnector } from 'undici';
 
@@ -23,7 +24,7 @@ export function timedConnector(options: buildConnector.BuildOptions): buildConne
     const start = performance.now();
     let looked: number | undefined;
     let connected: number | undefined;
-    const socket = (connect as unknown as (o: typeof opts, cb: typeof callback) => import('node:net').Socket)(opts, (err, sock) => {
+    const socket = (connect as unknown as (o: typeof opts, cb: typeof callback) => Socket)(opts, (err, sock) => {
       if (sock) {
         const end = performance.now();
         const tcpEnd = connected ?? end;

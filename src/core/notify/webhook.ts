@@ -44,7 +44,7 @@ export function webhookNotifier(opts: NotifierOptions): Notifier {
     const waits = opts.backoffMs ?? DEFAULT_BACKOFF_MS;
     let why = '';
     for (let attempt = 0; attempt <= waits.length; attempt++) {
-      if (attempt > 0) await sleep(waits[attempt - 1]!);
+      if (attempt > 0) await sleep(waits[attempt - 1]);
       why = await post(opts.url, body, opts.timeoutMs ?? 3000);
       if (why === '') return;
     }

@@ -31,7 +31,7 @@ import { trapInterrupts, type Interrupts } from './interrupts.js';
 import type { Journal } from './journal.js';
 import { checkTarget, takeBackup, validateProviders } from './preflight.js';
 import { rollBackRamp } from './rollback.js';
-import type { Admission, RampOptions } from './run.js';
+import type { Admission, RampOptions } from './options.js';
 import { soakStage, type SoakEnd } from './soak.js';
 import { mirrorOf, stageLabel } from './stage-label.js';
 

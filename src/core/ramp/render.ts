@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { containerLine } from '../appview/render.js';
 import { formatDuration } from '../config/duration.js';
-import { errorRateOf } from '../gates/evaluate.js';
+import { errorRateOf } from '../gates/error-rate.js';
 import { ms, pct } from '../gates/format.js';
 import type { Figures } from '../gates/types.js';
 import { describeNodeOrder } from '../traffic/node-order.js';

@@ -1,14 +1,11 @@
 import { UsageError } from '../../errors.js';
-import type { LoadedConfig } from '../config/index.js';
 import { resolveConfigPath } from '../config/index.js';
-import type { EnvironmentConfig } from '../config/schema.js';
 import { composePreflight } from '../compose/preflight.js';
 import { createRunner } from '../exec/run.js';
 import { formatArgv } from '../exec/format.js';
 import { RampMetrics } from '../metrics/ramp-metrics.js';
 import { serveMetrics, type MetricsServer } from '../metrics/server.js';
 import { webhookNotifier, type Notifier } from '../notify/webhook.js';
-import type { Output } from '../output/output.js';
 import { acquireLock, type Lock } from '../state/lock.js';
 import { resolveStateDir } from '../state/paths.js';
 import { assertCanStart, clearRollbackRequest, loadRampState, resumePoint, type RampState } from '../state/ramp.js';
@@ -24,45 +21,11 @@ import type { RampEvent } from './events.js';
 import { Journal } from './journal.js';
 import { rampPlan } from './plan.js';
 import { assertCanConfirm, checkRequires, needsConfirmation } from './preflight.js';
-import type { Prompter } from './prompts.js';
 import { RampRun } from './ramp-run.js';
 import { legacyForResume } from './resume-legacy.js';
-import type { RampSettings } from './settings.js';
+import type { Admission, RampOptions } from './options.js';
 
-export interface RampOptions {
-  loaded: LoadedConfig;
-  environment: string;
-  env: EnvironmentConfig;
-  settings: RampSettings;
-  resume: boolean;
-  /** --force: go on although the env driver cannot carry what the target needs (relay-needs.ts). */
-  force?: boolean;
-  yes: boolean;
-  dryRun: boolean;
-  interactive: boolean;
-  out: Output;
-  processEnv: NodeJS.ProcessEnv;
-  cwd: string;
-  version: string;
-  /** Aborted on the first signal; honoured during preflight (the stages trap signals themselves). */
-  signal: AbortSignal;
-  prompter: Prompter;
-  /** main.ts's switch for "a second signal exits at once"; the stages turn it off while they run. */
-  holdSignals?: () => () => void;
-}
-
-/** What is decided before the lock: refusals here change nothing and take no lock. */
-export interface Admission {
-  stateDir: string;
-  existing?: RampState;
-  stages: number[];
-  /** Stage 1 is a shadow stage copying this percent of requests to target. */
-  shadow?: number;
-  from: number;
-  confirm: boolean;
-  /** Said in the preflight when the environment requires another. */
-  requires?: string;
-}
+export type { Admission, RampOptions } from './options.js';
 
 /** `migrate ramp`: admission checks, then (under the environment's lock) preflight and the stages. Returns the exit code. */
 export async function runRamp(options: RampOptions): Promise<number> {

@@ -17,7 +17,7 @@ function providerTable(report: ValidationReport, roles: ProviderRole[]): string 
     const { passed, cost, monthly } = providerCells(p);
     return `| ${role} | ${passed} | ${ms(p.latencyMs.p50)} | ${ms(p.latencyMs.p95)} | ${p.tokens.total} | ${p.findings.error} / ${p.findings.warning} | ${cost} | ${monthly} |`;
   });
-  const notes = roles.flatMap((role) => (report.providers[role]?.costNote ? [`*no suite cost for ${role}: ${escape(report.providers[role]!.costNote!)}*`] : []));
+  const notes = roles.flatMap((role) => (report.providers[role]?.costNote ? [`*no suite cost for ${role}: ${escape(report.providers[role].costNote)}*`] : []));
   return [`| provider | passed | p50 | p95 | tokens | conformance errors / warnings | suite cost | monthly${daily ? ` at ${daily}/day` : ''} |`, '|---|---|---|---|---|---|---|---|', ...rows, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 

@@ -3,10 +3,17 @@ import { onPath } from '../compose/detect-cache.js';
 import { COMPOSE_ARGV, type ComposeCli } from '../compose/detect.js';
 import { environmentChange, loadEnvironmentCompose, servicesToRecreate, type ComposeTarget, type EnvironmentCompose } from '../compose/environment.js';
 import { composeProject, type ComposeProject } from '../compose/project.js';
-import type { Command } from '../exec/command.js';
+import type { ComposeConfig } from '../config/schema.js';
+import type { Command, Runner } from '../exec/command.js';
 import { CommandNotFoundError } from '../exec/errors.js';
 import { recreateCommand } from './services.js';
-import type { RollbackDeps } from './session.js';
+
+/** What finding the compose stack needs from outside; part of RollbackDeps (declared here so session.ts depends on this file, not both ways). */
+export interface ComposeDeps {
+  /** Runs compose and docker; carries no abort signal (a recreate must not be cut in half). */
+  run: Runner;
+  detectCompose: (opts: { command: ComposeConfig['command']; run: Runner; cacheFile?: string }) => Promise<ComposeCli>;
+}
 
 /** The environment's compose stack, found once. */
 export interface Composer {
@@ -35,7 +42,7 @@ export interface Recreate {
  * compose` is asked for its version (a missing plugin must be refused before any file changes);
  * `auto` too, to learn which is installed. Both answers are cached in `cacheFile` (detect-cache.ts).
  */
-export function prepareCompose(target: ComposeTarget, deps: Pick<RollbackDeps, 'run' | 'detectCompose'>, opts: { cacheFile?: string } = {}): Composer {
+export function prepareCompose(target: ComposeTarget, deps: ComposeDeps, opts: { cacheFile?: string } = {}): Composer {
   const { compose } = target.env;
   const cli: Promise<ComposeCli> =
     compose.command === 'docker-compose'

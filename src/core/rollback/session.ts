@@ -1,11 +1,10 @@
 import type { AppView, AppViewInput } from '../appview/check.js';
-import type { ComposeCli } from '../compose/detect.js';
 import type { LoadedConfig } from '../config/load.js';
-import type { ComposeConfig, EnvironmentConfig } from '../config/schema.js';
+import type { EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
 import type { Redactor } from '../redact.js';
 import type { DriverInput } from '../traffic/create.js';
-import type { Composer, Recreate } from './compose.js';
+import type { ComposeDeps, Composer, Recreate } from './compose.js';
 import type { Prompt } from './confirm.js';
 import type { RestorePlan } from './plan.js';
 import type { RollbackReport } from './report.js';
@@ -33,11 +32,8 @@ export interface RollbackRequest {
 }
 
 /** Everything with an effect outside this process, injectable for tests. */
-export interface RollbackDeps {
+export interface RollbackDeps extends ComposeDeps {
   prompt: Prompt;
-  /** Runs compose and docker; carries no abort signal (a recreate must not be cut in half). */
-  run: Runner;
-  detectCompose: (opts: { command: ComposeConfig['command']; run: Runner; cacheFile?: string }) => Promise<ComposeCli>;
   /** The seam for nginx/command traffic drivers: reset to 0 % after the files are restored. */
   resetTraffic: (input: DriverInput, opts: { run: Runner; dryRun: boolean; again: string; onWarning?: (line: string) => void }) => Promise<TrafficReset | undefined>;
   verify: (config: LoadedConfig['config'], pointsAt: RestorePlan['pointsAt'], opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<Connectivity>;

@@ -31,7 +31,7 @@ export async function planBackup(files: Array<string | BackupSource>, pointsAt?:
   // A planted link is refused before its target is copied, not only when it would be written.
   for (const source of sources) await assertLinksTrusted(source.absolute);
   const read = await Promise.all(sources.map(readSource));
-  const failed = sources.flatMap((s, i) => (read[i] instanceof Error ? [{ path: s.path, why: (read[i] as Error).message }] : []));
+  const failed = sources.flatMap((s, i) => (read[i] instanceof Error ? [{ path: s.path, why: read[i].message }] : []));
   if (failed.length > 0) {
     const names = failed.map((f) => f.path).join(', ');
     throw new UsageError(`cannot back up: env file${failed.length === 1 ? ` ${names} is` : `s ${names} are`} missing`, {

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { MigrateError, UsageError } from '../../errors.js';
+import { type MigrateError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import type { Decision } from '../gates/controller.js';
 import { ensurePrivateDir, rampStateFile } from './paths.js';

@@ -62,7 +62,7 @@ export const assertionSchema = z
     }
     const parsed = ASSERTION_VALUES[kind.type].safeParse(value);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [name, ...issue.path] } as never);
+      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [name, ...issue.path] });
       return z.NEVER;
     }
     return { ...kind, value: parsed.data, name };

@@ -30,7 +30,7 @@ export function evaluate(assertion: Assertion, side: Observation, legacy?: Obser
   if (COMPARISONS.has(assertion.type) && !legacy) return { name: assertion.name, status: 'skipped', message: 'needs the legacy answer' };
   let outcome: Outcome;
   try {
-    outcome = (CHECKS[assertion.type] as Check)(assertion.value as never, side, legacy);
+    outcome = CHECKS[assertion.type](assertion.value as never, side, legacy);
   } catch (err) {
     outcome = { ok: false, detail: err instanceof Error ? err.message : String(err) };
   }

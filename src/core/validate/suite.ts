@@ -169,7 +169,7 @@ function messagesOf(c: CaseSpec): ChatMessage[] {
 
 function pickParams(c: CaseSpec): RequestParams {
   const { id: _id, description: _d, prompt: _p, messages: _m, repeat: _r, vars: _v, assert: _a, ...params } = c;
-  return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as RequestParams;
+  return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
 }
 
 function assertUniqueKeys(suites: Suite[]): void {

@@ -1,5 +1,5 @@
 import { type Candidate, type Finding, consumers, describeCandidate, findCandidates, findModels, infrastructureName, literalOverrides } from './detect.js';
-import { type Confidence, OPENAI_DEFAULT_URL, isAzure, isOpenAiNamed, isOtherProvider } from './conventions.js';
+import { OPENAI_DEFAULT_URL, isAzure, isOpenAiNamed, isOtherProvider } from './conventions.js';
 import type { FoundComposeFile, FoundVariable, ProjectScan } from './scan.js';
 
 export interface PlannedProvider {
@@ -177,7 +177,7 @@ function serviceFindings(env: PlannedEnvironment, scan: ProjectScan, chosen: Can
   const uses = consumers({ envFiles: scan.envFiles, composeFiles: files }, [chosen?.url, chosen?.key]);
   const found: Finding[] = env.compose.services.map((name) => {
     const use = uses.find((u) => u.name === name);
-    if (!use) return { kind: 'service', service: name, at: '-', confidence: 'medium' as Confidence, reason: 'chosen at the prompt' };
+    if (!use) return { kind: 'service', service: name, at: '-', confidence: 'medium', reason: 'chosen at the prompt' };
     const infra = use.via === 'env_file' ? infrastructureName(serviceNamed(files, name)) : undefined;
     const reason = infra ? `${use.reason}: holds the key, but ${infra} is no LLM caller; recreated with ${env.envFile} all the same` : use.reason;
     return { kind: 'service', service: name, at: `${use.composeFile}:${use.line}`, confidence: infra ? 'low' : 'high', reason };

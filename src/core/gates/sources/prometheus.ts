@@ -22,7 +22,7 @@ export function prometheusSource(config: PrometheusSourceConfig): GateSource {
           const result = await queryInstant({ url: config.url, timeoutMs: config.timeoutMs }, renderQuery(template, vars), window.signal);
           return [name, valueOf(name, result)] as const;
         }));
-        return toReading(Object.fromEntries(values) as Partial<Record<QueryName, number>>);
+        return toReading(Object.fromEntries(values));
       } catch (err) {
         if (window.signal?.aborted) throw window.signal.reason; // interrupted: not a gate outcome
         return { source: 'prometheus', kind: 'error', message: (err as Error).message };

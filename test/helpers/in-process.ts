@@ -1,0 +1,43 @@
+// Runs one command's run() in this process, as main.ts's execute() would, with the environment and
+// working directory given (never this process's) and stdout/stderr captured. For tests that need
+// no child process: they start in milliseconds and can inject what the CLI reads from outside.
+// Not covered here: signal trapping and the few lines report() writes to process.stderr (hints).
+import { Writable } from 'node:stream';
+import type { CommandRun, Context, GlobalOptions } from '../../src/context.js';
+import { Output } from '../../src/core/output/output.js';
+import { report } from '../../src/main.js';
+
+export interface InProcessResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+function capture(): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  return { stream, text: () => chunks.join('') };
+}
+
+export async function runInProcess<O>(
+  load: () => Promise<{ run: CommandRun<O> }>,
+  opts: O,
+  { cwd, env, global = {} }: { cwd: string; env: NodeJS.ProcessEnv; global?: GlobalOptions },
+): Promise<InProcessResult> {
+  const stdout = capture();
+  const stderr = capture();
+  const out = new Output({ stdout: stdout.stream, stderr: stderr.stream, json: global.json === true, quiet: Boolean(global.quiet), verbose: false, color: false, live: false });
+  const ctx: Context = { cwd, env, out, global, interactive: false, ci: true, signal: new AbortController().signal, version: '0.0.0-test' };
+  let exitCode: number;
+  try {
+    exitCode = (await (await load()).run(ctx, opts)) ?? 0;
+  } catch (err) {
+    exitCode = report(ctx, err);
+  }
+  return { exitCode, stdout: stdout.text(), stderr: stderr.text() };
+}
