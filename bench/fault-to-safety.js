@@ -121,22 +121,46 @@ async function startNginx(prefix, include) {
   await fs.writeFile(path.join(prefix, 'nginx.conf'), nginxMainConfig(prefix, port, includeFile, renderLocation('canary')));
   const args = ['-p', prefix, '-e', path.join(prefix, 'logs/error.log'), '-c', path.join(prefix, 'nginx.conf')];
   const child = spawn(NGINX_BIN, [...args, '-g', 'daemon off;'], { stdio: 'ignore' });
-  await until('nginx to listen', () => new Promise((r) => net.connect(port, '127.0.0.1').once('connect', function () { this.destroy(); r(true); }).once('error', () => r(false))), 10_000, 50);
-  return { port, includeFile, args, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGQUIT'); }) };
+  await until(
+    'nginx to listen',
+    () =>
+      new Promise((r) =>
+        net
+          .connect(port, '127.0.0.1')
+          .once('connect', function () {
+            this.destroy();
+            r(true);
+          })
+          .once('error', () => r(false)),
+      ),
+    10_000,
+    50,
+  );
+  return {
+    port,
+    includeFile,
+    args,
+    stop: () =>
+      new Promise((r) => {
+        child.once('exit', r);
+        child.kill('SIGQUIT');
+      }),
+  };
 }
 
 /** The app: one request through nginx every 10 ms until stopped (model gpt-4o, unlike the probes). */
 function appTraffic(port) {
   let running = true;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-  const one = () => new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', resolve);
+  const one = () =>
+    new Promise((resolve) => {
+      const req = http.request({ host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', resolve);
+      req.end('{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}');
     });
-    req.on('error', resolve);
-    req.end('{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}');
-  });
   const loop = (async () => {
     while (running) {
       await one();
@@ -187,7 +211,9 @@ function report(name, times) {
   const ratio = m / INTERVAL_MS;
   const verdict = ratio <= TARGET_INTERVALS ? 'within' : 'OVER';
   if (ratio > TARGET_INTERVALS) process.exitCode = 1; // `npm run bench` fails on a missed target
-  console.log(`${name.padEnd(14)} ${ratio.toFixed(2)} intervals (median of ${times.length}; runs ${times.map((t) => (t / INTERVAL_MS).toFixed(2)).join(', ')}) — ${verdict} the target of ${TARGET_INTERVALS}`);
+  console.log(
+    `${name.padEnd(14)} ${ratio.toFixed(2)} intervals (median of ${times.length}; runs ${times.map((t) => (t / INTERVAL_MS).toFixed(2)).join(', ')}) — ${verdict} the target of ${TARGET_INTERVALS}`,
+  );
 }
 
 console.log(`fault → safety, interval ${INTERVAL_MS} ms (the issue's 5 s, scaled), ${ROUNDS} rounds each`);

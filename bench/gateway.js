@@ -77,9 +77,27 @@ async function startNginx(prefix, include, server) {
   await fs.writeFile(path.join(prefix, 'nginx.conf'), nginxMainConfig(prefix, port, includeFile, server(prefix)));
   const args = ['-p', prefix, '-e', path.join(prefix, 'logs/error.log'), '-c', path.join(prefix, 'nginx.conf')];
   const child = spawn(NGINX_BIN, [...args, '-g', 'daemon off;'], { stdio: 'ignore' });
-  const listening = () => new Promise((r) => net.connect(port, '127.0.0.1').once('connect', function () { this.destroy(); r(true); }).once('error', () => r(false)));
+  const listening = () =>
+    new Promise((r) =>
+      net
+        .connect(port, '127.0.0.1')
+        .once('connect', function () {
+          this.destroy();
+          r(true);
+        })
+        .once('error', () => r(false)),
+    );
   await until('nginx to listen', listening, 10_000, 50);
-  return { url: `http://127.0.0.1:${port}/v1`, includeFile, args, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGQUIT'); }) };
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    includeFile,
+    args,
+    stop: () =>
+      new Promise((r) => {
+        child.once('exit', r);
+        child.kill('SIGQUIT');
+      }),
+  };
 }
 
 /** The gateway's include and location, logging each request as the gateway does. */
@@ -166,7 +184,9 @@ async function addedLatency() {
       const show = (way) => `${way} p50 ${fig(way, 50).toFixed(2)} ms p99 ${fig(way, 99).toFixed(2)} ms`;
       const added = (way, p) => fig(way, p) - fig('direct', p);
       console.log(`added latency  ${LATENCY_ROUNDS} rounds over a ${DELAY_MS} ms provider: ${ways.map(show).join('; ')}`);
-      console.log(`               gateway adds p50 ${added('gateway', 50).toFixed(2)} ms (${(fig('gateway', 50) / fig('direct', 50)).toFixed(3)}×), p99 ${added('gateway', 99).toFixed(2)} ms (${(fig('gateway', 99) / fig('direct', 99)).toFixed(3)}×); a bare nginx proxy adds p50 ${added('bare', 50).toFixed(2)} ms, p99 ${added('bare', 99).toFixed(2)} ms — ${added('gateway', 50) <= GOALS.addedP50Ms ? 'within' : 'OVER'} the goal of ${GOALS.addedP50Ms} ms at p50`);
+      console.log(
+        `               gateway adds p50 ${added('gateway', 50).toFixed(2)} ms (${(fig('gateway', 50) / fig('direct', 50)).toFixed(3)}×), p99 ${added('gateway', 99).toFixed(2)} ms (${(fig('gateway', 99) / fig('direct', 99)).toFixed(3)}×); a bare nginx proxy adds p50 ${added('bare', 50).toFixed(2)} ms, p99 ${added('bare', 99).toFixed(2)} ms — ${added('gateway', 50) <= GOALS.addedP50Ms ? 'within' : 'OVER'} the goal of ${GOALS.addedP50Ms} ms at p50`,
+      );
       return added('gateway', 50) <= GOALS.addedP50Ms;
     });
   } finally {
@@ -233,7 +253,12 @@ async function faultToLegacy() {
         const last = bad.length ? Math.max(...bad.map((a) => a.at)) : fault;
         if (process.env.BENCH_DEBUG) {
           const s = JSON.parse(await fs.readFile(stateFile, 'utf8'));
-          console.log(s.gates.slice(-3).map((g) => `${Date.parse(g.at) - fault} ms ${g.line.slice(0, 90)}`).join('\n'));
+          console.log(
+            s.gates
+              .slice(-3)
+              .map((g) => `${Date.parse(g.at) - fault} ms ${g.line.slice(0, 90)}`)
+              .join('\n'),
+          );
           console.log(`include written ${(await fs.stat(gateway.includeFile)).mtimeMs - fault} ms, last bad ${last - fault} ms`);
         }
         return { intervals: (last - fault) / INTERVAL_MS, failed: bad.filter((a) => a.status !== 200).length, sent: after.length };
@@ -254,7 +279,14 @@ async function nodeFailure() {
   const north = await startFakeProvider({ name: 'north', apiKey: KEYS.target });
   try {
     return await withDir('bench-gw-node-', async (dir) => {
-      const target = { baseUrl: east.url, apiKey: KEYS.target, nodes: [{ id: 'east', baseUrl: east.url }, { id: 'north', baseUrl: north.url }] };
+      const target = {
+        baseUrl: east.url,
+        apiKey: KEYS.target,
+        nodes: [
+          { id: 'east', baseUrl: east.url },
+          { id: 'north', baseUrl: north.url },
+        ],
+      };
       const gateway = await startGateway(dir, { legacy: { baseUrl: legacy.url, apiKey: KEYS.legacy }, target }, 100);
       const app = appTraffic(gateway.url);
       let answers;
@@ -269,9 +301,14 @@ async function nodeFailure() {
         await gateway.stop();
       }
       const failed = answers.filter((a) => a.status !== 200).length;
-      const log = (await fs.readFile(gateway.accessLog, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      const log = (await fs.readFile(gateway.accessLog, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
       const failedOver = log.filter((l) => l.upstream.includes(', ') && l.status === '200').length;
-      console.log(`node failure   ${answers.length} app requests, one of two target nodes killed mid-run: ${failed} failed at the app, ${failedOver} failed over to the other node — ${failed <= GOALS.nodeFailures ? 'within' : 'OVER'} the goal of ${GOALS.nodeFailures}`);
+      console.log(
+        `node failure   ${answers.length} app requests, one of two target nodes killed mid-run: ${failed} failed at the app, ${failedOver} failed over to the other node — ${failed <= GOALS.nodeFailures ? 'within' : 'OVER'} the goal of ${GOALS.nodeFailures}`,
+      );
       return failed <= GOALS.nodeFailures;
     });
   } finally {
@@ -286,7 +323,9 @@ const ok = [await addedLatency()];
 const rounds = [];
 for (let i = 0; i < ROUNDS; i++) rounds.push(await faultToLegacy());
 const m = median(rounds.map((r) => r.intervals));
-console.log(`fault → legacy ${m.toFixed(2)} intervals (median of ${ROUNDS}; runs ${rounds.map((r) => r.intervals.toFixed(2)).join(', ')}; app requests failed ${rounds.map((r) => `${r.failed}/${r.sent}`).join(', ')}) — ${m <= GOALS.intervals ? 'within' : 'OVER'} the goal of ${GOALS.intervals}`);
+console.log(
+  `fault → legacy ${m.toFixed(2)} intervals (median of ${ROUNDS}; runs ${rounds.map((r) => r.intervals.toFixed(2)).join(', ')}; app requests failed ${rounds.map((r) => `${r.failed}/${r.sent}`).join(', ')}) — ${m <= GOALS.intervals ? 'within' : 'OVER'} the goal of ${GOALS.intervals}`,
+);
 ok.push(m <= GOALS.intervals);
 ok.push(await nodeFailure());
 if (ok.includes(false)) process.exitCode = 1;

@@ -66,7 +66,20 @@ async function probeOnce(client) {
 
 // curl's own time_total excludes its process start-up, so only the HTTP exchange is compared.
 async function curlTimes(n) {
-  const args = ['-s', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', '-H', `authorization: ${headers.authorization}`, '-H', 'content-type: application/json', '-d', JSON.stringify(body), url];
+  const args = [
+    '-s',
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{http_code} %{time_total}',
+    '-H',
+    `authorization: ${headers.authorization}`,
+    '-H',
+    'content-type: application/json',
+    '-d',
+    JSON.stringify(body),
+    url,
+  ];
   const times = [];
   for (let i = 0; i < WARMUP + n; i++) {
     const { stdout } = await run('curl', args);

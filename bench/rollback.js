@@ -218,12 +218,18 @@ function report(ctx, { ours, bare, seed, dry }) {
   const verdict = (ok) => (ok ? 'met' : 'MISSED');
   console.log(`rollback: ${ctx.cli.argv.join(' ')} ${ctx.cli.version}, medians of ${ROUNDS} interleaved rounds`);
   console.log(`  bare compose up --no-deps --force-recreate app  ${bareWall.toFixed(0)} ms`);
-  console.log(`  migrate rollback (restore, recreate, verify)    ${wall.toFixed(0)} ms  ratio ${(wall / bareWall).toFixed(2)}x, +${overhead.toFixed(0)} ms  (target <= +${TARGET_OVERHEAD_MS} ms: ${verdict(checks[0])})`);
-  console.log(`    inside: start-up ${m(ours, 'startupMs')}, plan ${m(ours, 'planMs')}, compose up ${m(ours, 'composeMs')}, wait ${m(ours, 'waitMs')}, verify ${m(ours, 'verifyMs')} ms`);
+  console.log(
+    `  migrate rollback (restore, recreate, verify)    ${wall.toFixed(0)} ms  ratio ${(wall / bareWall).toFixed(2)}x, +${overhead.toFixed(0)} ms  (target <= +${TARGET_OVERHEAD_MS} ms: ${verdict(checks[0])})`,
+  );
+  console.log(
+    `    inside: start-up ${m(ours, 'startupMs')}, plan ${m(ours, 'planMs')}, compose up ${m(ours, 'composeMs')}, wait ${m(ours, 'waitMs')}, verify ${m(ours, 'verifyMs')} ms`,
+  );
   console.log(`downtime: gap in the app's requests (last to target -> first to legacy)`);
   console.log(`  bare compose call       ${bareGap.toFixed(0)} ms`);
   console.log(`  migrate rollback        ${gap.toFixed(0)} ms  (target: within ${GAP_SLACK_MS} ms of the bare call's: ${verdict(checks[1])})`);
-  console.log(`  naive down + up -d     ${m(seed, 'gapMs').toFixed(0)} ms  ratio to migrate ${(m(seed, 'gapMs') / gap).toFixed(2)}x (wall ${m(seed, 'wallMs').toFixed(0)} ms; worker restarted too)`);
+  console.log(
+    `  naive down + up -d     ${m(seed, 'gapMs').toFixed(0)} ms  ratio to migrate ${(m(seed, 'gapMs') / gap).toFixed(2)}x (wall ${m(seed, 'wallMs').toFixed(0)} ms; worker restarted too)`,
+  );
   console.log(`dry run: migrate rollback --dry-run vs node -e 0, medians of ${DRY_RUNS} interleaved runs`);
   console.log(`  node -e 0 ${dry.bare.toFixed(0)} ms, dry run ${dry.dry.toFixed(0)} ms  ratio ${dryRatio.toFixed(2)}x  (target <= ${TARGET_DRY_RATIO}x: ${verdict(checks[2])})`);
   return checks.every(Boolean);

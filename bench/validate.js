@@ -93,7 +93,9 @@ try {
   const verdict = (ok) => (ok ? 'met' : 'MISSED');
   console.log(`validate: ${CASES} cases x ${PROVIDERS} providers, ${DELAY_MS} ms delay, concurrency ${CONCURRENCY} (${sent} requests incl. conformance probes)`);
   console.log(`  exit ${result.code}, ${report.summary.verdicts.pass}/${CASES} pass; spawn to first request ${startup.toFixed(0)} ms, requests ${report.durationMs} ms`);
-  console.log(`  wall ${result.ms.toFixed(0)} ms = ${(result.ms / ideal).toFixed(2)}x ideal ${ideal.toFixed(0)} ms  (target <= 1.15x + 150 ms = ${wallTarget.toFixed(0)} ms: ${verdict(result.ms <= wallTarget)})`);
+  console.log(
+    `  wall ${result.ms.toFixed(0)} ms = ${(result.ms / ideal).toFixed(2)}x ideal ${ideal.toFixed(0)} ms  (target <= 1.15x + 150 ms = ${wallTarget.toFixed(0)} ms: ${verdict(result.ms <= wallTarget)})`,
+  );
   console.log(`  suite loading ${loading.wall.toFixed(0)} ms, ${loading.cpu.toFixed(0)} ms of CPU  (target <= 50 ms: ${verdict(loading.wall <= 50)})`);
   console.log(`  warnings on stderr: ${warned ? 'yes' : 'none'}  (target none: ${verdict(!warned)})`);
   console.log(`  peak RSS: ${mb ? mb.toFixed(0) : 'n/a'} MB  (target < 150 MB: ${mb ? verdict(mb < 150) : 'not measured'})`);

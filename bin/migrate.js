@@ -20,11 +20,14 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   } catch {
     // os.homedir() throws for a uid with no HOME and no passwd entry: run without the cache.
   }
-  import('../dist/cli.js').then((cli) => cli.main(), (err) => {
-    if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli.js')) {
-      process.stderr.write('error: migrate is not built: run `npm ci` (with dev dependencies) in its directory, or install the packed package (README, Install)\n');
-      process.exit(2);
-    }
-    throw err;
-  });
+  import('../dist/cli.js').then(
+    (cli) => cli.main(),
+    (err) => {
+      if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli.js')) {
+        process.stderr.write('error: migrate is not built: run `npm ci` (with dev dependencies) in its directory, or install the packed package (README, Install)\n');
+        process.exit(2);
+      }
+      throw err;
+    },
+  );
 }

@@ -50,7 +50,10 @@ function closure(all) {
     if (Array.isArray(node)) return node.forEach(visit);
     if (!node || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
-      if (key !== '$ref') { visit(value); continue; }
+      if (key !== '$ref') {
+        visit(value);
+        continue;
+      }
       const name = value.split('/').pop();
       if (names.has(name)) continue;
       if (!all[name]) throw new Error(`unresolved $ref ${value}`);

@@ -18,12 +18,25 @@ try {
   const html = path.join(work, 'report.html');
   const demo = spawnSync(process.execPath, [path.join(root, 'scripts/demo.js')], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEMO_REPORT: html } });
   if (demo.status !== 0) throw new Error(`the demo exited ${demo.status}`);
-  const shot = spawnSync(chromium, [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    `--user-data-dir=${path.join(work, 'profile')}`,
-    '--hide-scrollbars', `--window-size=${width},${height}`, `--screenshot=${out}`, `file://${html}`,
-  ], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 60_000 });
+  const shot = spawnSync(
+    chromium,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${path.join(work, 'profile')}`,
+      '--hide-scrollbars',
+      `--window-size=${width},${height}`,
+      `--screenshot=${out}`,
+      `file://${html}`,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'], timeout: 60_000 },
+  );
   if (shot.status !== 0) throw new Error(`chromium exited ${shot.status}`);
   process.stderr.write(`wrote ${out} (${Math.round(statSync(out).size / 1024)} KB)\n`);
 } catch (err) {

@@ -60,8 +60,7 @@ function collect(value: string, previous: string[] = []) {
   return [...previous, value];
 }
 
-const providerOption = () =>
-  new Option('--provider <role>', 'which provider to use').choices(['legacy', 'target', 'all']).default('all');
+const providerOption = () => new Option('--provider <role>', 'which provider to use').choices(['legacy', 'target', 'all']).default('all');
 
 /** A positional whose words completion offers; the command judges them itself (with its own message). */
 function words(name: string, description: string, choices: string[]): Argument {
@@ -180,7 +179,11 @@ export function buildProgram(): Command {
     .option('--min-samples <n>', 'requests a gate needs in a window to decide (default: ramp.gates.minSamples, 20)', int('--min-samples'))
     .option('--rps <n>', 'probe requests per second to each provider (default: ramp.sources.probes.rps, 2)', positiveNumber('--rps', LIMITS.rps))
     .option('--force', "go on although the env driver cannot carry the target's headers or model names (the app sends them itself)")
-    .option('--metrics-port <port>', "serve the ramp's progress as Prometheus metrics on 127.0.0.1:PORT/metrics while it runs (or ramp.metricsPort)", int('--metrics-port', 1, 65535))
+    .option(
+      '--metrics-port <port>',
+      "serve the ramp's progress as Prometheus metrics on 127.0.0.1:PORT/metrics while it runs (or ramp.metricsPort)",
+      int('--metrics-port', 1, 65535),
+    )
     .action(action(program, () => import('./commands/ramp/index.js')));
 
   sharedOptions(program.command('status'))
@@ -188,7 +191,7 @@ export function buildProgram(): Command {
     .action(action(program, () => import('./commands/status/index.js')));
 
   sharedOptions(program.command('report'))
-    .description("write the last ramp of an environment as one self-contained HTML file: timeline charts, decisions, validation and cost")
+    .description('write the last ramp of an environment as one self-contained HTML file: timeline charts, decisions, validation and cost')
     .option('-o, --out <file>', 'where to write it (default: migrate-report-<env>.html)')
     .action(action(program, () => import('./commands/report/index.js')));
 
@@ -207,7 +210,9 @@ export function buildProgram(): Command {
     .action(action(program, () => import('./commands/gateway/index.js')));
 
   sharedOptions(program.command('monitoring'))
-    .description("write the mtail program, blackbox_exporter modules, Prometheus config, rules and alerts, Grafana dashboard and compose override that watch an environment's gateway and nodes")
+    .description(
+      "write the mtail program, blackbox_exporter modules, Prometheus config, rules and alerts, Grafana dashboard and compose override that watch an environment's gateway and nodes",
+    )
     .option('--out <dir>', 'where to write them (default: monitoring/<env> beside migrate.yaml)')
     .option('--force', 'overwrite files written before')
     .option('--image <image>', 'the image (with glibc) the compose override runs the host mtail and blackbox_exporter binaries in (default: debian:bookworm-slim)')
@@ -278,4 +283,3 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     throw err;
   }
 }
-

@@ -47,7 +47,7 @@ export const EXAMPLES: Record<string, Array<[invocation: string, why: string]>> 
     ['migrate status --env canary --json', "canary's ramp, gates and containers as JSON"],
   ],
   report: [
-    ['migrate report --env canary', "the last ramp of canary as one HTML file: timelines, decisions, validation, cost"],
+    ['migrate report --env canary', 'the last ramp of canary as one HTML file: timelines, decisions, validation, cost'],
     ['migrate report --env canary --out /tmp/ramp.html', 'written where you say'],
   ],
   'nginx-config': [

@@ -63,12 +63,7 @@ function trapSignals(controller: AbortController): void {
 }
 
 /** The one place that catches errors, prints them and sets the exit code. */
-export async function execute<O>(
-  load: () => Promise<{ run: CommandRun<O> }>,
-  opts: O,
-  global: GlobalOptions,
-  version: string,
-): Promise<void> {
+export async function execute<O>(load: () => Promise<{ run: CommandRun<O> }>, opts: O, global: GlobalOptions, version: string): Promise<void> {
   const controller = new AbortController();
   trapSignals(controller);
   const ctx = createContext(global, version, controller.signal);

@@ -30,15 +30,36 @@ export const MIN_RUN = 12;
  * `MAX_TOKENS` are not: redacting their values would blank ordinary words all over the output.
  */
 const SECRET_WORDS = new Set([
-  'authorization', 'authentication', 'auth', 'key', 'apikey', 'accesskey', 'secretkey', 'token', 'apitoken',
-  'accesstoken', 'secret', 'secrets', 'clientsecret', 'password', 'passwd', 'cookie', 'credential', 'credentials',
-  'signature', 'sig',
+  'authorization',
+  'authentication',
+  'auth',
+  'key',
+  'apikey',
+  'accesskey',
+  'secretkey',
+  'token',
+  'apitoken',
+  'accesstoken',
+  'secret',
+  'secrets',
+  'clientsecret',
+  'password',
+  'passwd',
+  'cookie',
+  'credential',
+  'credentials',
+  'signature',
+  'sig',
 ]);
 /** The last word may run a marker into a name: `OPENAIKEY`, `PGPASSWORD`, `x-myapitoken`. */
 const SECRET_SUFFIX = /(key|token|secret|password|passwd)$/;
 
 export function isSecretName(name: string): boolean {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase().split(/[-_.\s]+/).filter(Boolean);
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .split(/[-_.\s]+/)
+    .filter(Boolean);
   return words.some((word) => SECRET_WORDS.has(word)) || SECRET_SUFFIX.test(words.at(-1) ?? '');
 }
 

@@ -82,9 +82,7 @@ function usageDetails(u: Usage): Json {
 }
 
 export function buildCompletion(plan: ReplyPlan, meta: ReplyMeta): Json {
-  const toolCalls = plan.toolCall
-    ? [{ id: plan.toolCall.id, type: 'function', function: { name: plan.toolCall.name, arguments: plan.toolCall.arguments } }]
-    : undefined;
+  const toolCalls = plan.toolCall ? [{ id: plan.toolCall.id, type: 'function', function: { name: plan.toolCall.name, arguments: plan.toolCall.arguments } }] : undefined;
   const message: Json = { role: 'assistant', content: toolCalls ? null : plan.pieces.join(''), refusal: null, annotations: [] };
   if (toolCalls) message.tool_calls = toolCalls;
   return {

@@ -71,7 +71,10 @@ function splitPieces(text: string): string[] {
 /** A rough tokenizer: a CJK character is a token, another word about one token per 6 characters. */
 export function estimateTokens(text: string): number {
   const cjk = (text.match(CJK) ?? []).length;
-  const words = text.replace(CJK, ' ').split(/\s+/).filter((w) => w !== '');
+  const words = text
+    .replace(CJK, ' ')
+    .split(/\s+/)
+    .filter((w) => w !== '');
   return cjk + words.reduce((sum, w) => sum + Math.ceil(w.length / 6), 0);
 }
 

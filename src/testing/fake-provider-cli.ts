@@ -47,7 +47,10 @@ async function main(): Promise<void> {
     port: values.port === undefined ? 0 : Number(values.port),
     name: values.name,
     apiKey: values.key,
-    models: values.models?.split(',').map((m) => m.trim()).filter(Boolean),
+    models: values.models
+      ?.split(',')
+      .map((m) => m.trim())
+      .filter(Boolean),
     faults: faultsFrom(values as Record<string, string | undefined>),
   });
   process.stdout.write(`${provider.url}\n`);

@@ -27,18 +27,12 @@ export class Metrics {
   }
 
   render(): string {
-    const lines = [
-      '# HELP fake_requests_total Requests answered by the fake provider, by path and status.',
-      '# TYPE fake_requests_total counter',
-    ];
+    const lines = ['# HELP fake_requests_total Requests answered by the fake provider, by path and status.', '# TYPE fake_requests_total counter'];
     for (const [key, value] of this.requests) {
       const [path, status] = key.split('\u0000');
       lines.push(`fake_requests_total{path="${escape(path!)}",status="${escape(status!)}"} ${value}`);
     }
-    lines.push(
-      '# HELP fake_request_duration_seconds Time from request arrival to the end of the response.',
-      '# TYPE fake_request_duration_seconds histogram',
-    );
+    lines.push('# HELP fake_request_duration_seconds Time from request arrival to the end of the response.', '# TYPE fake_request_duration_seconds histogram');
     for (const [path, h] of this.durations) {
       const label = `path="${escape(path)}"`;
       BUCKETS.forEach((le, i) => lines.push(`fake_request_duration_seconds_bucket{${label},le="${le}"} ${h.counts[i]}`));

@@ -26,9 +26,7 @@ export interface RequestRecord {
   durationMs?: number;
 }
 
-export type RequestFilter =
-  | Partial<Pick<RequestRecord, 'method' | 'path' | 'model' | 'stream' | 'status' | 'authorized'>>
-  | ((record: RequestRecord) => boolean);
+export type RequestFilter = Partial<Pick<RequestRecord, 'method' | 'path' | 'model' | 'stream' | 'status' | 'authorized'>> | ((record: RequestRecord) => boolean);
 
 /** Oldest records are dropped past this, so a long demo run does not grow without bound. */
 const DEFAULT_LIMIT = 100_000;

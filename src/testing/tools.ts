@@ -24,7 +24,11 @@ export function chooseTool(request: ChatRequest): ToolSpec | undefined {
 const VERBS = new Set(['get', 'set', 'fetch', 'find', 'lookup', 'look', 'search', 'list', 'create', 'query', 'call']);
 
 function mentions(prompt: string, name: string): boolean {
-  const words = name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[\s_-]+/).filter(Boolean);
+  const words = name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[\s_-]+/)
+    .filter(Boolean);
   if (prompt.includes(name.toLowerCase()) || prompt.includes(words.join(' '))) return true;
   const nouns = words.filter((w) => !VERBS.has(w));
   return nouns.length > 0 && nouns.every((w) => prompt.includes(w));
@@ -38,9 +42,7 @@ export function sampleFromSchema(schema: JsonSchema | undefined, prompt: string,
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   switch (type ?? (schema.properties ? 'object' : 'string')) {
     case 'object':
-      return Object.fromEntries(
-        Object.entries(schema.properties ?? {}).map(([name, sub]) => [name, sampleFromSchema(sub, prompt, name)]),
-      );
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, sub]) => [name, sampleFromSchema(sub, prompt, name)]));
     case 'array':
       return schema.items ? [sampleFromSchema(schema.items, prompt, key)] : [];
     case 'integer':

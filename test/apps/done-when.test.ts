@@ -32,7 +32,16 @@ interface Layout {
 }
 
 const LAYOUTS: Layout[] = [
-  { fixture: 'open-webui', urlVar: 'OPENAI_API_BASE_URL', keyVar: 'OPENAI_API_KEY', urlLine: 7, keyLine: 8, llm: ['open-webui'], others: ['ollama', 'nginx'], blind: ['open-webui'] },
+  {
+    fixture: 'open-webui',
+    urlVar: 'OPENAI_API_BASE_URL',
+    keyVar: 'OPENAI_API_KEY',
+    urlLine: 7,
+    keyLine: 8,
+    llm: ['open-webui'],
+    others: ['ollama', 'nginx'],
+    blind: ['open-webui'],
+  },
   {
     fixture: 'compose-librechat',
     urlVar: 'OPENAI_REVERSE_PROXY',
@@ -91,7 +100,12 @@ describe.skipIf(!available)('moving a real app: init, one edit, ramp, rollback',
       if (layout.blind) {
         expect(said).toContain(`note: env driver: ${layout.blind.join(', ')} never sees LLM_TARGET_WEIGHT`);
         // Not restarted for a weight it never sees: the container from before the ramp, still on legacy.
-        for (const service of layout.blind) expect(said).toMatch(new RegExp(`✓ ${service} \\(${before[service]!.slice(0, 12)}\\): ${layout.urlVar} → legacy, key of legacy; models ok, chat ok \\d+ms; LLM_TARGET_WEIGHT never reaches it`));
+        for (const service of layout.blind)
+          expect(said).toMatch(
+            new RegExp(
+              `✓ ${service} \\(${before[service]!.slice(0, 12)}\\): ${layout.urlVar} → legacy, key of legacy; models ok, chat ok \\d+ms; LLM_TARGET_WEIGHT never reaches it`,
+            ),
+          );
         expect(said).toContain('stage 1/2: 50% written, which no container of the app sees: its traffic stays on legacy; soaking');
       } else {
         expect(said).toContain('note: env driver: stages below 100 % only write LLM_TARGET_WEIGHT');
@@ -100,7 +114,9 @@ describe.skipIf(!available)('moving a real app: init, one edit, ramp, rollback',
       expect(said).toContain('for a real 5 %, put the nginx driver in front');
       const cut = await app.ids();
       for (const service of layout.llm) {
-        expect(said).toContain(`✓ ${service} (${cut[service]!.slice(0, 12)}): ${layout.urlVar} → target, key of target${layout.mounted?.[service] ? ` (read from ${layout.mounted[service]})` : ''}; models ok, chat ok`);
+        expect(said).toContain(
+          `✓ ${service} (${cut[service]!.slice(0, 12)}): ${layout.urlVar} → target, key of target${layout.mounted?.[service] ? ` (read from ${layout.mounted[service]})` : ''}; models ok, chat ok`,
+        );
         expect(await pairOf(layout, cut, service)).toEqual({ url: target.url, key: TARGET_KEY });
       }
       for (const service of layout.others) expect(cut[service]).toBe(before[service]);

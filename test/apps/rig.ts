@@ -14,7 +14,9 @@ export async function fillTarget(dir: string, url: string, key: string, opts: { 
   const file = path.join(dir, '.env.migrate');
   const end = opts.sloppy ? ' \r' : '';
   // What init asks for: uncomment the two placeholder lines and fill them in.
-  const filled = (await fs.readFile(file, 'utf8')).replace(/^# TARGET_BASE_URL=.*$/m, `TARGET_BASE_URL=${url}${end}`).replace(/^# TARGET_API_KEY=.*$/m, `TARGET_API_KEY=${key}${end}`);
+  const filled = (await fs.readFile(file, 'utf8'))
+    .replace(/^# TARGET_BASE_URL=.*$/m, `TARGET_BASE_URL=${url}${end}`)
+    .replace(/^# TARGET_API_KEY=.*$/m, `TARGET_API_KEY=${key}${end}`);
   expect(filled).toContain(`TARGET_API_KEY=${key}`);
   await fs.writeFile(file, filled);
 }

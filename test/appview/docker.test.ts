@@ -65,11 +65,16 @@ const CUTOVER = ['    cutover:', '      OPENAI_BASE_URL: ${TARGET_URL}', '      
  * limit, the gates' probes 1, check 16). Counted after `since` so earlier traffic does not count.
  */
 const appViewProbes = (provider: FakeProvider, since: number) =>
-  provider.count((r: RequestRecord) => r.path.endsWith('/chat/completions') && r.authorized && r.time >= since && (r.body as { max_completion_tokens?: number })?.max_completion_tokens === 8);
+  provider.count(
+    (r: RequestRecord) => r.path.endsWith('/chat/completions') && r.authorized && r.time >= since && (r.body as { max_completion_tokens?: number })?.max_completion_tokens === 8,
+  );
 
 /** NDJSON events of a `ramp --json` run. */
 function events(stdout: string): Array<Record<string, unknown>> {
-  return stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 function expectNoKeys(...texts: string[]): void {
@@ -179,7 +184,11 @@ describe.skipIf(!available)("the app's view after migrate rollback", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({
       ok: true,
       verify: { ok: true, provider: 'legacy', baseUrl: s.legacy.url },
-      containers: { ok: true, expected: 'legacy', containers: [{ service: 'app', id: app.slice(0, 12), pairs: [{ role: 'legacy', probe: { ok: true } }], weight: { value: '0' } }] },
+      containers: {
+        ok: true,
+        expected: 'legacy',
+        containers: [{ service: 'app', id: app.slice(0, 12), pairs: [{ role: 'legacy', probe: { ok: true } }], weight: { value: '0' } }],
+      },
     });
     expect(r.stderr).toMatch(/✓ app \([0-9a-f]{12}\): OPENAI_BASE_URL → legacy, key of legacy; models ok, chat ok \d+ms; LLM_TARGET_WEIGHT=0/);
     expect(appViewProbes(s.legacy, started)).toBe(1);
@@ -216,7 +225,9 @@ describe.skipIf(!available)('status and check --env say where the containers poi
     const since = Date.now();
     const check = await migrate(s.fx.dir, ['check', '--env', 'canary', '--json', '--samples', '1'], env);
     expect(check.code, check.stderr).toBe(0);
-    expect(JSON.parse(check.stdout).environment.containers).toMatchObject([{ service: 'app', pointsAt: 'legacy', containers: [{ pairs: [{ url: s.legacy.url, probe: { ok: true } }] }] }]);
+    expect(JSON.parse(check.stdout).environment.containers).toMatchObject([
+      { service: 'app', pointsAt: 'legacy', containers: [{ pairs: [{ url: s.legacy.url, probe: { ok: true } }] }] },
+    ]);
     expect(appViewProbes(s.legacy, since)).toBe(1);
 
     await s.fx.writeEnv({ OPENAI_BASE_URL: s.legacy.url, OPENAI_API_KEY: TARGET_KEY, LLM_TARGET_WEIGHT: '100' });

@@ -29,7 +29,14 @@ describe('pairVariables', () => {
         { url: 'OPENAI_API_BASE_URL', key: 'OPENAI_API_KEY' },
       ],
     ],
-    [['OPENAI_BASE_URL', 'OTHER_URL'], ['OPENAI_API_KEY'], [{ url: 'OPENAI_BASE_URL', key: 'OPENAI_API_KEY' }, { url: 'OTHER_URL', key: undefined }]],
+    [
+      ['OPENAI_BASE_URL', 'OTHER_URL'],
+      ['OPENAI_API_KEY'],
+      [
+        { url: 'OPENAI_BASE_URL', key: 'OPENAI_API_KEY' },
+        { url: 'OTHER_URL', key: undefined },
+      ],
+    ],
     [[], ['OPENAI_API_KEY'], [{ key: 'OPENAI_API_KEY' }]],
   ])('%j with %j', (urls, keys, pairs) => {
     expect(pairVariables(urls, keys)).toEqual(pairs);

@@ -36,10 +36,7 @@ backup: { keep: ${keep} }
 `,
   );
   await fs.mkdir(path.join(dir, 'env'));
-  await fs.writeFile(
-    path.join(dir, 'env/.env.canary'),
-    `OPENAI_BASE_URL=http://127.0.0.1:9/v1/\nOPENAI_API_KEY=${KEYS.TARGET_API_KEY}\nAPP_DB_PASSWORD=${KEYS.APP_DB_PASSWORD}\n`,
-  );
+  await fs.writeFile(path.join(dir, 'env/.env.canary'), `OPENAI_BASE_URL=http://127.0.0.1:9/v1/\nOPENAI_API_KEY=${KEYS.TARGET_API_KEY}\nAPP_DB_PASSWORD=${KEYS.APP_DB_PASSWORD}\n`);
   await fs.writeFile(path.join(dir, 'env/.env.production'), 'OPENAI_BASE_URL=https://api.openai.com/v1\n');
   return dir;
 }
@@ -68,10 +65,8 @@ function seed(dir: string, environment: string, message?: string) {
 }
 
 async function everythingWritten(dir: string): Promise<string> {
-  const files = (await fs.readdir(path.join(dir, '.migrate'), { recursive: true }));
-  const texts = await Promise.all(
-    files.filter((f) => !/^backups\/[^/]+\/\d+-/.test(f)).map((f) => fs.readFile(path.join(dir, '.migrate', f), 'utf8').catch(() => '')),
-  );
+  const files = await fs.readdir(path.join(dir, '.migrate'), { recursive: true });
+  const texts = await Promise.all(files.filter((f) => !/^backups\/[^/]+\/\d+-/.test(f)).map((f) => fs.readFile(path.join(dir, '.migrate', f), 'utf8').catch(() => '')));
   return texts.join('\n');
 }
 
@@ -93,7 +88,10 @@ describe('migrate backup', () => {
     expect(manifest.message).toMatch(/^before ramp \(old key …|^before ramp \(old key pw-…/);
     expect(await fs.readFile(path.join(backupDir, '0-.env.canary'), 'utf8')).toBe(await fs.readFile(path.join(dir, 'env/.env.canary'), 'utf8'));
 
-    const audit = (await fs.readFile(path.join(dir, '.migrate/audit.log'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const audit = (await fs.readFile(path.join(dir, '.migrate/audit.log'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(audit).toEqual([expect.objectContaining({ command: 'backup', environment: 'canary', result: 'ok', details: expect.objectContaining({ backup: id }) })]);
 
     const written = await everythingWritten(dir);
@@ -164,7 +162,10 @@ describe('backups dated in the future (a host whose clock ran ahead, or a plante
     expect(table.stdout).not.toMatch(new RegExp(`${past.replace(/\./g, '\\.')}.*FUTURE`));
 
     const json = JSON.parse((await migrate(dir, 'backup', 'list', '--env', 'canary', '--json')).stdout);
-    expect(json.backups.map((b: { id: string; future: boolean }) => [b.id, b.future])).toEqual([[future, true], [past, false]]);
+    expect(json.backups.map((b: { id: string; future: boolean }) => [b.id, b.future])).toEqual([
+      [future, true],
+      [past, false],
+    ]);
   });
 
   it('retention gives them no keep slot: they are pruned before any backup dated in the past', async () => {
@@ -192,7 +193,13 @@ describe('migrate backup list', () => {
     expect(JSON.parse(all.stdout).backups.map((b: { id: string }) => b.id)).toEqual([second, prod, first]);
 
     const canary = JSON.parse((await migrate(dir, 'backup', 'list', '--env', 'canary', '--json')).stdout);
-    expect(canary).toMatchObject({ environment: 'canary', backups: [{ id: second, message: 'two' }, { id: first, message: 'one' }] });
+    expect(canary).toMatchObject({
+      environment: 'canary',
+      backups: [
+        { id: second, message: 'two' },
+        { id: first, message: 'one' },
+      ],
+    });
     expect(canary.backups[0].files[0]).toMatchObject({ path: 'env/.env.canary', pointsAt: 'target', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
 
     const table = await migrate(dir, 'backup', 'list');

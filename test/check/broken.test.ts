@@ -22,7 +22,10 @@ describe('migrate check: broken responses', () => {
       const main = endpoint(doc, 'target');
       expect(main.verdict).toBe('fail');
       const failed = main.problems.filter((p) => p.severity === 'fail').map((p) => p.message);
-      expect(failed.some((m) => message.test(m)), JSON.stringify(failed)).toBe(true);
+      expect(
+        failed.some((m) => message.test(m)),
+        JSON.stringify(failed),
+      ).toBe(true);
       for (const m of failed) expect(m.length).toBeLessThan(220);
       // Every failure says what to do next.
       for (const p of main.problems) expect(p.hint, p.message).toBeTruthy();

@@ -109,8 +109,7 @@ describe('migrate start-up', () => {
   // their paths: each loaded file is read for a marker only that library's code holds.
   const MARKERS = { undici: 'UND_ERR_', yaml: 'YAMLParseError' };
   const holds = (url: string, marker: string) => url.startsWith('file:') && readFileSync(fileURLToPath(url), 'utf8').includes(marker);
-  const heavy = (urls: string[]) =>
-    urls.filter((u) => /\/dist\/(commands|core)\/|\/dist\/main\.js/.test(u) || Object.values(MARKERS).some((m) => holds(u, m)));
+  const heavy = (urls: string[]) => urls.filter((u) => /\/dist\/(commands|core)\/|\/dist\/main\.js/.test(u) || Object.values(MARKERS).some((m) => holds(u, m)));
 
   it('--version and --help load neither undici, yaml nor any command code', async () => {
     for (const args of [['--help'], ['check', '--help']]) {
@@ -127,7 +126,11 @@ describe('migrate start-up', () => {
     const cwd = project({ 'migrate.yaml': configYaml({ legacyUrl: legacy.url, targetUrl: target.url }) });
     const urls = heavy(await modulesLoadedBy(['check', '--samples', '1', '--config', path.join(cwd, 'migrate.yaml')]));
     expect(urls.some((u) => u.includes('/dist/commands/check/'))).toBe(true);
-    for (const [name, marker] of Object.entries(MARKERS)) expect(urls.some((u) => holds(u, marker)), name).toBe(true);
+    for (const [name, marker] of Object.entries(MARKERS))
+      expect(
+        urls.some((u) => holds(u, marker)),
+        name,
+      ).toBe(true);
   });
 });
 
@@ -156,7 +159,10 @@ describe('migrate check: where the keys came from', () => {
     expect(text.stdout).toContain('  providers.legacy.apiKey: ${MIGRATE_LEGACY_KEY} from .env.migrate\n');
     expect(text.stdout).toContain('  providers.target.apiKey: ${TARGET_KEY} from the process environment');
     const doc = await check(yaml, ['--json'], { env: { TARGET_KEY }, files });
-    expect(JSON.parse(doc.stdout).origins).toMatchObject({ 'providers.legacy.baseUrl': 'written in migrate.yaml', 'providers.legacy.apiKey': '${MIGRATE_LEGACY_KEY} from .env.migrate' });
+    expect(JSON.parse(doc.stdout).origins).toMatchObject({
+      'providers.legacy.baseUrl': 'written in migrate.yaml',
+      'providers.legacy.apiKey': '${MIGRATE_LEGACY_KEY} from .env.migrate',
+    });
     for (const out of [text.stdout + text.stderr, doc.stdout + doc.stderr]) {
       expect(out).not.toContain(LEGACY_KEY);
       expect(out).not.toContain(TARGET_KEY);

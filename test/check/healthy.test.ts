@@ -36,12 +36,7 @@ describe('migrate check, both providers healthy', () => {
     const doc = json(result);
     expect(doc.schemaVersion).toBe(1);
     expect(doc.ok).toBe(true);
-    expect(doc.endpoints.map((e) => `${e.role}/${e.node}/${e.verdict}`)).toEqual([
-      'legacy/main/pass',
-      'target/main/pass',
-      'target/cn-east/pass',
-      'target/cn-north/pass',
-    ]);
+    expect(doc.endpoints.map((e) => `${e.role}/${e.node}/${e.verdict}`)).toEqual(['legacy/main/pass', 'target/main/pass', 'target/cn-east/pass', 'target/cn-north/pass']);
     const main = endpoint(doc, 'target');
     expect(main.chat).toMatchObject({ status: 'pass', tokenParam: 'max_completion_tokens' });
     expect(main.stream).toMatchObject({ status: 'pass', done: true, usage: true });

@@ -33,9 +33,7 @@ describe('migrate check: sample errors and latency', () => {
     const main = endpoint(over.doc, 'target');
     // Sampling stops once the limit is exceeded: the verdict is settled.
     expect(main.samples).toMatchObject({ requested: 4, sent: 2, errors: 2 });
-    expect(main.problems).toContainEqual(
-      expect.objectContaining({ check: 'samples', message: '2 of 2 timed requests failed (max 1; stopped before the other 2)' }),
-    );
+    expect(main.problems).toContainEqual(expect.objectContaining({ check: 'samples', message: '2 of 2 timed requests failed (max 1; stopped before the other 2)' }));
     // Samples are not retried: a retry would hide the error rate being measured.
     expect(over.target.count({ path: '/v1/chat/completions', status: 503 })).toBe(2);
     const within = await checkTarget(twoSampleErrors, ['--samples', '4', '--max-errors', '2']);

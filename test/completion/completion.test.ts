@@ -99,7 +99,7 @@ describe('migrate completion bash', () => {
       const r = await migrate(dir, ['backup', '--env', e]);
       expect(r.exitCode, r.stderr).toBe(0);
     }
-    const ids = (await complete(dir, 'migrate rollback --env canary --to '));
+    const ids = await complete(dir, 'migrate rollback --env canary --to ');
     expect(ids).toHaveLength(1);
     expect(ids[0]).toMatch(/^\d{8}T\d{6}\.\d{3}Z-canary-[0-9a-f]{4}$/);
   });

@@ -10,7 +10,9 @@ import { zshScript } from '../../src/core/completion/zsh.js';
 function program(): Command {
   const p = new Command('migrate').option('-c, --config <file>', 'config file').option('-e, --env <name>', 'environment');
   p.command('ramp').option('-e, --env <name>', 'environment').option('--shadow <ratio>', "mirror a share to target (it's new)");
-  p.command('report').addArgument(new Argument('<what>', 'what').choices(['html', 'json'])).addOption(new Option('--format <f>', 'format').choices(['a', 'b']));
+  p.command('report')
+    .addArgument(new Argument('<what>', 'what').choices(['html', 'json']))
+    .addOption(new Option('--format <f>', 'format').choices(['a', 'b']));
   p.command('rollback').option('--to <id>', 'backup id').option('--json [file]', 'report');
   p.command('__complete', { hidden: true });
   return p;

@@ -95,7 +95,7 @@ describe.skipIf(!available)('compose consumers with real docker compose', () => 
     expect(await fs.readFile(fx.envFile, 'utf8')).toContain('LLM_TARGET_WEIGHT=100');
   }, 90_000);
 
-  it('a top-level `name:` under Compose v1: ramp, rollback --dry-run, rollback and check --env exit 2 with compose\'s error line; nothing changed, no backup taken', async () => {
+  it("a top-level `name:` under Compose v1: ramp, rollback --dry-run, rollback and check --env exit 2 with compose's error line; nothing changed, no backup taken", async () => {
     const { legacy, target } = await providers();
     const fx = await app('compose-librechat', { OPENAI_BASE_URL: legacy.url, OPENAI_API_KEY: LEGACY_KEY }, '', { OPENAI_BASE_URL: '${TARGET_URL}' }, target.url, legacy.url);
     const file = path.join(fx.dir, 'docker-compose.yml');
@@ -128,20 +128,26 @@ describe.skipIf(!available)('compose consumers with real docker compose', () => 
     }
   }, 90_000);
 
-  it('a service in compose.services that the compose files do not define: exit 2 naming migrate.yaml\'s line, the service and the ones that exist', async () => {
+  it("a service in compose.services that the compose files do not define: exit 2 naming migrate.yaml's line, the service and the ones that exist", async () => {
     const { legacy, target } = await providers();
     const fx = await app('compose-librechat', { OPENAI_BASE_URL: legacy.url }, ', services: [api, mongo-db]', { OPENAI_BASE_URL: '${TARGET_URL}' }, target.url, legacy.url);
     const before = await snapshot(fx);
-    for (const args of [['ramp', '--env', 'prod'], ['check', '--env', 'prod'], ['config', '--env', 'prod']]) {
+    for (const args of [
+      ['ramp', '--env', 'prod'],
+      ['check', '--env', 'prod'],
+      ['config', '--env', 'prod'],
+    ]) {
       const r = await migrate(fx.dir, args, { targetUrl: target.url });
       expect(r.code, r.stderr).toBe(2);
-      expect(r.stderr.split('\n')[0]).toMatch(/^error: migrate\.yaml:\d+ environments\.prod\.compose\.services\[1\]: no service "mongo-db" in docker-compose\.yml \(did you mean "mongodb"\?\)$/);
+      expect(r.stderr.split('\n')[0]).toMatch(
+        /^error: migrate\.yaml:\d+ environments\.prod\.compose\.services\[1\]: no service "mongo-db" in docker-compose\.yml \(did you mean "mongodb"\?\)$/,
+      );
       expect(r.stderr).toContain('hint: docker-compose.yml defines: api, mongodb, rag_api; nothing was changed');
     }
     expect(await snapshot(fx)).toEqual(before);
   }, 60_000);
 
-  it('compose\'s error line quoting a key written into the compose file is redacted', async () => {
+  it("compose's error line quoting a key written into the compose file is redacted", async () => {
     const { legacy, target } = await providers();
     const fx = await app('compose-anythingllm', { GENERIC_OPEN_AI_BASE_PATH: legacy.url }, '', { GENERIC_OPEN_AI_BASE_PATH: '${TARGET_URL}' }, target.url, legacy.url);
     const file = path.join(fx.dir, 'docker-compose.yml');

@@ -17,22 +17,51 @@ describe('compose project', () => {
 describe('compose up (recreate only the named services)', () => {
   it('v2, several files, project name', () => {
     expect(composeUp(composeProject(v2, twoFiles, '/srv/app'), ['app', 'api']).argv).toEqual([
-      'docker', 'compose', '-f', '/srv/app/docker-compose.yml', '-f', '/srv/app/ops/override.yml', '-p', 'shop',
-      'up', '-d', '--no-deps', '--force-recreate', 'app', 'api',
+      'docker',
+      'compose',
+      '-f',
+      '/srv/app/docker-compose.yml',
+      '-f',
+      '/srv/app/ops/override.yml',
+      '-p',
+      'shop',
+      'up',
+      '-d',
+      '--no-deps',
+      '--force-recreate',
+      'app',
+      'api',
     ]);
   });
 
   it('v1, one file, no project name', () => {
     expect(composeUp(composeProject(v1, { files: ['docker-compose.yml'] }, '/srv/app'), ['app']).argv).toEqual([
-      'docker-compose', '-f', '/srv/app/docker-compose.yml', 'up', '-d', '--no-deps', '--force-recreate', 'app',
+      'docker-compose',
+      '-f',
+      '/srv/app/docker-compose.yml',
+      'up',
+      '-d',
+      '--no-deps',
+      '--force-recreate',
+      'app',
     ]);
   });
 
   it('passes --project-directory only when asked', () => {
     const project = composeProject(v1, { files: ['deploy/compose.yml'], projectName: 'shop' }, '/srv/app', { projectDirectory: '.' });
     expect(composeUp(project, ['app']).argv).toEqual([
-      'docker-compose', '-f', '/srv/app/deploy/compose.yml', '-p', 'shop', '--project-directory', '/srv/app',
-      'up', '-d', '--no-deps', '--force-recreate', 'app',
+      'docker-compose',
+      '-f',
+      '/srv/app/deploy/compose.yml',
+      '-p',
+      'shop',
+      '--project-directory',
+      '/srv/app',
+      'up',
+      '-d',
+      '--no-deps',
+      '--force-recreate',
+      'app',
     ]);
   });
 
@@ -47,19 +76,14 @@ describe('compose up (recreate only the named services)', () => {
     const project = composeProject(v2, { files: ['my stack/docker-compose.yml'], projectName: 'shop' }, '/srv/app');
     const result = await runCommand(composeUp(project, ['app']), { dryRun: true, onDryRun: (line) => lines.push(line) });
     expect(result.skipped).toBe(true);
-    expect(lines).toEqual([
-      "would run: docker compose -f '/srv/app/my stack/docker-compose.yml' -p shop up -d --no-deps --force-recreate app",
-    ]);
+    expect(lines).toEqual(["would run: docker compose -f '/srv/app/my stack/docker-compose.yml' -p shop up -d --no-deps --force-recreate app"]);
   });
 });
 
 describe('compose ps (containers of the services, stopped ones too)', () => {
   it('v2 asks for JSON and all containers', () => {
     const cmd = composePs(composeProject(v2, twoFiles, '/srv/app'), ['app']);
-    expect(cmd.argv).toEqual([
-      'docker', 'compose', '-f', '/srv/app/docker-compose.yml', '-f', '/srv/app/ops/override.yml', '-p', 'shop',
-      'ps', '--all', '--format', 'json', 'app',
-    ]);
+    expect(cmd.argv).toEqual(['docker', 'compose', '-f', '/srv/app/docker-compose.yml', '-f', '/srv/app/ops/override.yml', '-p', 'shop', 'ps', '--all', '--format', 'json', 'app']);
     expect(cmd.kind).toBe('read');
   });
 
@@ -74,12 +98,34 @@ describe('compose exec and down', () => {
   it('exec runs without a TTY so it works from CI', () => {
     const cmd = composeExec(composeProject(v2, twoFiles, '/srv/app'), 'nginx', ['nginx', '-s', 'reload'], 'write');
     expect(cmd.argv).toEqual([
-      'docker', 'compose', '-f', '/srv/app/docker-compose.yml', '-f', '/srv/app/ops/override.yml', '-p', 'shop',
-      'exec', '-T', 'nginx', 'nginx', '-s', 'reload',
+      'docker',
+      'compose',
+      '-f',
+      '/srv/app/docker-compose.yml',
+      '-f',
+      '/srv/app/ops/override.yml',
+      '-p',
+      'shop',
+      'exec',
+      '-T',
+      'nginx',
+      'nginx',
+      '-s',
+      'reload',
     ]);
     expect(composeExec(composeProject(v1, twoFiles, '/srv/app'), 'nginx', ['nginx', '-t'], 'read').argv).toEqual([
-      'docker-compose', '-f', '/srv/app/docker-compose.yml', '-f', '/srv/app/ops/override.yml', '-p', 'shop',
-      'exec', '-T', 'nginx', 'nginx', '-t',
+      'docker-compose',
+      '-f',
+      '/srv/app/docker-compose.yml',
+      '-f',
+      '/srv/app/ops/override.yml',
+      '-p',
+      'shop',
+      'exec',
+      '-T',
+      'nginx',
+      'nginx',
+      '-t',
     ]);
   });
 

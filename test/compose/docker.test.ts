@@ -1,9 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  composeUp, containerEnv, containerIds, describeNotReady, serviceContainers, waitForServices,
-} from '../../src/core/compose/index.js';
+import { composeUp, containerEnv, containerIds, describeNotReady, serviceContainers, waitForServices } from '../../src/core/compose/index.js';
 import { runCommand } from '../../src/core/exec/index.js';
 import { composeFixture, dockerAvailable, dockerStatus, type ComposeFixture } from '../helpers/docker.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -11,7 +9,11 @@ import { waitUntil } from '../helpers/wait.js';
 const available = await dockerAvailable();
 
 /** A provider stand-in that counts chat completions per path prefix and Authorization header. */
-interface Provider { server: Server; baseUrl: string; posts: { path: string; auth: string }[] }
+interface Provider {
+  server: Server;
+  baseUrl: string;
+  posts: { path: string; auth: string }[];
+}
 
 async function startProvider(): Promise<Provider> {
   const posts: Provider['posts'] = [];

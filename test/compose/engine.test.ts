@@ -2,7 +2,17 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { composeDown, composePs, composeUp, type ComposeProject, containerEnv, parsePsIds, projectContainersInside, serviceContainers, waitForServices } from '../../src/core/compose/index.js';
+import {
+  composeDown,
+  composePs,
+  composeUp,
+  type ComposeProject,
+  containerEnv,
+  parsePsIds,
+  projectContainersInside,
+  serviceContainers,
+  waitForServices,
+} from '../../src/core/compose/index.js';
 import { engineSocket } from '../../src/core/compose/engine.js';
 import { dockerInspect, parseInspect } from '../../src/core/compose/docker.js';
 import { CommandFailedError } from '../../src/core/exec/errors.js';
@@ -56,7 +66,8 @@ function throughContext(): void {
 
 const byId = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => a.id.localeCompare(b.id));
 // startedAt and health's last output move between two reads of a running container; the rest must not.
-const stable = (cs: Awaited<ReturnType<typeof serviceContainers>>) => byId(cs).map(({ id, name, service, status, exitCode, restartPolicy }) => ({ id, name, service, status, exitCode, restartPolicy }));
+const stable = (cs: Awaited<ReturnType<typeof serviceContainers>>) =>
+  byId(cs).map(({ id, name, service, status, exitCode, restartPolicy }) => ({ id, name, service, status, exitCode, restartPolicy }));
 
 describe.skipIf(!available)('container listing through the Engine API, and the docker CLI when its socket is unreachable', () => {
   let fx: ComposeFixture;
@@ -76,7 +87,7 @@ describe.skipIf(!available)('container listing through the Engine API, and the d
     if (dockerConfig) await fs.rm(dockerConfig, { recursive: true, force: true });
   });
 
-  it('lists the services\' containers by project label without running any command, as compose ps does', async () => {
+  it("lists the services' containers by project label without running any command, as compose ps does", async () => {
     const { run, argvs } = recording();
     const engine = await serviceContainers(fx.project, ['app', 'worker'], run);
     expect(argvs).toEqual([]); // the socket answered: no docker or compose process started

@@ -11,9 +11,7 @@ describe('formatArgv', () => {
   });
 
   it('quotes what a shell would otherwise interpret', () => {
-    expect(formatArgv(['echo', 'two words', '', '$HOME', 'a*b', 'semi;colon', 'tab\there'])).toBe(
-      "echo 'two words' '' '$HOME' 'a*b' 'semi;colon' 'tab\there'",
-    );
+    expect(formatArgv(['echo', 'two words', '', '$HOME', 'a*b', 'semi;colon', 'tab\there'])).toBe("echo 'two words' '' '$HOME' 'a*b' 'semi;colon' 'tab\there'");
     expect(formatArgv(['echo', "it's"])).toBe(`echo 'it'\\''s'`);
   });
 

@@ -27,7 +27,7 @@ async function copy(fixture: string, extra: Record<string, string> = {}): Promis
   return composeProject(compose!, { files, projectName: 'direct' }, dir);
 }
 
-describe.skipIf(!compose)('the compose model read from the files equals compose config\'s', () => {
+describe.skipIf(!compose)("the compose model read from the files equals compose config's", () => {
   const layouts = ['apps/compose-librechat', 'apps/compose-open-webui', 'apps/compose-anythingllm', 'compose'];
   for (const layout of layouts) {
     it(`${layout}: the same services, env files, file mounts, variables and network modes`, async () => {
@@ -39,7 +39,8 @@ describe.skipIf(!compose)('the compose model read from the files equals compose 
   }
 
   it('an override file replacing a bind mount by its target and adding a service: merged as compose merges', async () => {
-    const override = 'services:\n  app:\n    volumes:\n      - ./send2.sh:/send.sh:ro\n      - ./.env.canary:/app/.env\n    network_mode: none\n  extra:\n    image: migrate-busybox:latest\n';
+    const override =
+      'services:\n  app:\n    volumes:\n      - ./send2.sh:/send.sh:ro\n      - ./.env.canary:/app/.env\n    network_mode: none\n  extra:\n    image: migrate-busybox:latest\n';
     const project = await copy('compose', { 'docker-compose.override.yml': override, 'send2.sh': 'echo\n', '.env.canary': 'A=1\n' });
     const dir = path.dirname(project.files[0]!);
     const direct = await readModelDirect(project);

@@ -120,7 +120,7 @@ describe.skipIf(!available)('the compose model of real-app layouts', () => {
     expect((err as UsageError).hint).toBe('docker-compose.yml defines: api, mongodb, rag_api; nothing was changed');
   }, 30_000);
 
-  it('a top-level `name:` under Compose v1: exit 2 with v1\'s own reason, the file, and what to do', async () => {
+  it("a top-level `name:` under Compose v1: exit 2 with v1's own reason, the file, and what to do", async () => {
     const fx = await app('compose-librechat');
     const file = path.join(fx.dir, 'docker-compose.yml');
     await fs.writeFile(file, `name: librechat\n${await fs.readFile(file, 'utf8')}`);
@@ -143,12 +143,14 @@ describe('composeErrorLine', () => {
       'For more on the Compose file format versions, see https://docs.docker.com/compose/compose-file/',
     ].join('\n');
     expect(composeErrorLine(v1)).toBe("'name' does not match any of the regexes: '^x-'");
-    expect(composeErrorLine("The Compose file './bad.yml' is invalid because:\nUnsupported config option for services.app: 'foo'\n")).toBe("Unsupported config option for services.app: 'foo'");
+    expect(composeErrorLine("The Compose file './bad.yml' is invalid because:\nUnsupported config option for services.app: 'foo'\n")).toBe(
+      "Unsupported config option for services.app: 'foo'",
+    );
     expect(composeErrorLine(".FileNotFoundError: [Errno 2] No such file or directory: './x.yml'\n")).toBe("FileNotFoundError: [Errno 2] No such file or directory: './x.yml'");
-    expect(composeErrorLine('validating /srv/app/compose.yml: services.app additional properties \'foo\' not allowed\n')).toBe(
+    expect(composeErrorLine("validating /srv/app/compose.yml: services.app additional properties 'foo' not allowed\n")).toBe(
       "validating /srv/app/compose.yml: services.app additional properties 'foo' not allowed",
     );
-    expect(composeErrorLine('ERROR: Couldn\'t find env file: /srv/app/.env.prod\n')).toBe("ERROR: Couldn't find env file: /srv/app/.env.prod");
+    expect(composeErrorLine("ERROR: Couldn't find env file: /srv/app/.env.prod\n")).toBe("ERROR: Couldn't find env file: /srv/app/.env.prod");
   });
 });
 
@@ -161,7 +163,12 @@ describe('the compose model from Compose v2 (only v1 runs here: its `config --fo
       const json = {
         name: 'app',
         services: {
-          api: { volumes: [{ type: 'bind', source: path.join(dir, '.env'), target: '/app/.env', bind: {} }, { type: 'volume', source: 'data', target: '/data' }] },
+          api: {
+            volumes: [
+              { type: 'bind', source: path.join(dir, '.env'), target: '/app/.env', bind: {} },
+              { type: 'volume', source: 'data', target: '/data' },
+            ],
+          },
           ollama: { volumes: [{ type: 'bind', source: dir, target: '/srv' }] },
         },
       };

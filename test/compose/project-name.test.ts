@@ -42,7 +42,7 @@ describe('composeProjectName', () => {
     expect(await composeProjectName(await project('dir', { 'docker-compose.yml': `name: "fromfile"\n${SERVICES}` }), {})).toBe('fromfile');
   });
 
-  it('--project-directory, not the file\'s directory, names the project and holds the .env', async () => {
+  it("--project-directory, not the file's directory, names the project and holds the .env", async () => {
     const p = await project('files', { 'docker-compose.yml': SERVICES });
     const other = path.join(path.dirname(p.cwd), 'Elsewhere');
     await fs.mkdir(other);

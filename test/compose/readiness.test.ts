@@ -7,8 +7,17 @@ const inspected = JSON.stringify([
     Id: 'aaa111',
     Name: '/shop_app_1',
     State: {
-      Status: 'running', ExitCode: 0, OOMKilled: false, StartedAt: '2026-01-01T00:00:00Z',
-      Health: { Status: 'unhealthy', Log: [{ ExitCode: 1, Output: 'first' }, { ExitCode: 1, Output: 'wget: connection refused\n' }] },
+      Status: 'running',
+      ExitCode: 0,
+      OOMKilled: false,
+      StartedAt: '2026-01-01T00:00:00Z',
+      Health: {
+        Status: 'unhealthy',
+        Log: [
+          { ExitCode: 1, Output: 'first' },
+          { ExitCode: 1, Output: 'wget: connection refused\n' },
+        ],
+      },
     },
     Config: { Env: ['OPENAI_BASE_URL=http://x/v1?a=b', 'OPENAI_API_KEY=sk-secret', 'EMPTY='], Labels: { 'com.docker.compose.service': 'app' } },
     HostConfig: { RestartPolicy: { Name: '', MaximumRetryCount: 0 } },
@@ -30,8 +39,15 @@ describe('docker inspect parsing', () => {
   it('reads service, state, health and restart policy, and keeps the environment out', () => {
     const [app, crasher] = parseInspect(inspected);
     expect(app).toEqual({
-      id: 'aaa111', name: 'shop_app_1', service: 'app', status: 'running', exitCode: 0, oomKilled: false,
-      health: { status: 'unhealthy', lastOutput: 'wget: connection refused' }, restartPolicy: '', startedAt: '2026-01-01T00:00:00Z',
+      id: 'aaa111',
+      name: 'shop_app_1',
+      service: 'app',
+      status: 'running',
+      exitCode: 0,
+      oomKilled: false,
+      health: { status: 'unhealthy', lastOutput: 'wget: connection refused' },
+      restartPolicy: '',
+      startedAt: '2026-01-01T00:00:00Z',
     });
     expect(crasher).toMatchObject({ service: 'crasher', status: 'exited', exitCode: 3, restartPolicy: 'no', health: undefined });
     expect(JSON.stringify(parseInspect(inspected))).not.toContain('sk-secret');
@@ -63,7 +79,9 @@ describe('serviceState', () => {
 
   it('waits for a health check that has not passed yet', () => {
     expect(serviceState('app', [container({ health: { status: 'starting' } })])).toMatchObject({
-      ready: false, failed: false, reason: 'running, health check not passed yet',
+      ready: false,
+      failed: false,
+      reason: 'running, health check not passed yet',
     });
   });
 
@@ -76,14 +94,16 @@ describe('serviceState', () => {
     const [, crasher] = parseInspect(inspected);
     expect(serviceState('crasher', [crasher!])).toMatchObject({ ready: false, failed: true, reason: 'exited with code 3' });
     expect(serviceState('app', [container({ status: 'exited', exitCode: 137, oomKilled: true })])).toMatchObject({
-      failed: true, reason: 'killed: out of memory (exit code 137)',
+      failed: true,
+      reason: 'killed: out of memory (exit code 137)',
     });
   });
 
   it('keeps waiting when a restart policy will bring it back', () => {
     expect(serviceState('app', [container({ status: 'exited', exitCode: 1, restartPolicy: 'always' })])).toMatchObject({ failed: false });
     expect(serviceState('app', [container({ status: 'restarting', exitCode: 1, restartPolicy: 'on-failure' })])).toMatchObject({
-      failed: false, reason: 'restarting (last exit code 1)',
+      failed: false,
+      reason: 'restarting (last exit code 1)',
     });
   });
 

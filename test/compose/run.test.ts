@@ -71,9 +71,7 @@ describe('runCommand', () => {
   });
 
   it('names any other missing program', async () => {
-    await expect(runCommand({ argv: ['migrate-no-such-program'], kind: 'read' })).rejects.toThrow(
-      'migrate-no-such-program not found: install it or put it on PATH',
-    );
+    await expect(runCommand({ argv: ['migrate-no-such-program'], kind: 'read' })).rejects.toThrow('migrate-no-such-program not found: install it or put it on PATH');
   });
 
   it('says when the working directory is the missing thing', async () => {

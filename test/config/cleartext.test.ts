@@ -50,7 +50,10 @@ describe('http:// to a host other than loopback', () => {
   it('config --strict and check --strict refuse with exit 2, sending nothing', async () => {
     const cwd = configured();
     legacy.resetCounts();
-    for (const args of [['config', '--strict'], ['check', '--strict', '--provider', 'legacy']]) {
+    for (const args of [
+      ['config', '--strict'],
+      ['check', '--strict', '--provider', 'legacy'],
+    ]) {
       const r = await migrate(cwd, args);
       expect(r.exitCode, r.stderr).toBe(2);
       expect(r.stderr).toContain('migrate.yaml: 2 warnings, and --strict treats them as errors');

@@ -89,9 +89,7 @@ describe('migrate config', () => {
     expect(missing.stderr).toContain('migrate.yaml:25 providers.target.nodes[1].apiKey: ${HOLYSHEEP_NORTH_KEY} is not set (set it in the environment or in .env.migrate)');
     const unknown = await migrate(cwd, ['config', '--env', 'canry'], KEYS);
     expectExit(unknown, 2);
-    expect(unknown.stderr.split('\n')[0]).toBe(
-      'error: unknown environment "canry" (did you mean "canary"?); migrate.yaml defines: staging, canary, production',
-    );
+    expect(unknown.stderr.split('\n')[0]).toBe('error: unknown environment "canry" (did you mean "canary"?); migrate.yaml defines: staging, canary, production');
   });
 
   it('exits 2 naming a config or env file it may not read, never "unexpected"', async () => {
@@ -101,7 +99,12 @@ describe('migrate config', () => {
     // As an unprivileged user (root reads anything), the way a teammate's shell would meet a 0600 file.
     const asNobody = (args: string[]) =>
       process.getuid?.() === 0
-        ? execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', BIN, ...args], { cwd, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', ...KEYS } })
+        ? execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', BIN, ...args], {
+            cwd,
+            reject: false,
+            extendEnv: false,
+            env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', ...KEYS },
+          })
         : migrate(cwd, args, KEYS);
     chmodSync(path.join(cwd, 'migrate.yaml'), 0o644);
     chmodSync(path.join(cwd, '.env'), 0o600);

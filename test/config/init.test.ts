@@ -123,11 +123,19 @@ describe('init plan', () => {
   it('says when the chosen variable is a literal in compose environment:, which env files cannot change', () => {
     const plan = planConfig({
       envFiles: [readEnvFile('.env', 'OPENAI_API_KEY=sk-a\n')],
-      composeFiles: [readComposeFile('docker-compose.yml', 'services:\n  app:\n    env_file: .env\n    environment:\n      OPENAI_BASE_URL: https://api.openai.com/v1\n  db: {}\n')],
+      composeFiles: [
+        readComposeFile('docker-compose.yml', 'services:\n  app:\n    env_file: .env\n    environment:\n      OPENAI_BASE_URL: https://api.openai.com/v1\n  db: {}\n'),
+      ],
     });
     expect(plan.chosen?.url?.name).toBe('OPENAI_BASE_URL');
     expect(plan.findings).toContainEqual(
-      expect.objectContaining({ kind: 'warning', variable: 'OPENAI_BASE_URL', service: 'app', at: 'docker-compose.yml:5', reason: expect.stringContaining('env files cannot change') }),
+      expect.objectContaining({
+        kind: 'warning',
+        variable: 'OPENAI_BASE_URL',
+        service: 'app',
+        at: 'docker-compose.yml:5',
+        reason: expect.stringContaining('env files cannot change'),
+      }),
     );
     expect(plan.environments[0]!.compose?.services).toEqual(['app']);
   });

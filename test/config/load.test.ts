@@ -61,9 +61,7 @@ describe('loading the full example', () => {
     expect(loaded.config.environments.canary!.compose!.healthTimeout).toBe(90_000);
     expect(loaded.config.environments.canary!.traffic).toMatchObject({ driver: 'nginx', splitKey: '$request_id' });
     expect(loaded.config.ramp.soak).toBe(60_000);
-    expect(loaded.secrets).toEqual(
-      expect.arrayContaining([KEYS.OPENAI_API_KEY, KEYS.HOLYSHEEP_API_KEY, KEYS.HOLYSHEEP_NORTH_KEY, `Bearer ${KEYS.HOLYSHEEP_NORTH_KEY}`]),
-    );
+    expect(loaded.secrets).toEqual(expect.arrayContaining([KEYS.OPENAI_API_KEY, KEYS.HOLYSHEEP_API_KEY, KEYS.HOLYSHEEP_NORTH_KEY, `Bearer ${KEYS.HOLYSHEEP_NORTH_KEY}`]));
     expect(loaded.secrets).not.toContain(KEYS.HOLYSHEEP_BASE_URL); // a base URL is not a secret
     expect(loaded.warnings).toEqual([]);
   });
@@ -92,13 +90,14 @@ describe('loading the full example', () => {
   it('warns about a key written into the file', async () => {
     const cwd = project({ 'migrate.yaml': minimalYaml().replace('${OPENAI_API_KEY}', 'sk-literal-000011112222') });
     const loaded = await loadConfig({ cwd, env: KEYS });
-    expect(loaded.warnings).toEqual([
-      'migrate.yaml:5 providers.legacy.apiKey is written in the file; use ${VAR} so the key stays out of version control',
-    ]);
+    expect(loaded.warnings).toEqual(['migrate.yaml:5 providers.legacy.apiKey is written in the file; use ${VAR} so the key stays out of version control']);
   });
 
   it('warns, without showing it, about a key with quotes or spaces around it, from a variable or the file', async () => {
-    const yaml = minimalYaml('').replace('    apiKey: ${HOLYSHEEP_API_KEY}', '    apiKey: ${HOLYSHEEP_API_KEY}\n    nodes:\n      - { id: north, baseUrl: https://north.example/v1, apiKey: " north-5555666677778888 " }');
+    const yaml = minimalYaml('').replace(
+      '    apiKey: ${HOLYSHEEP_API_KEY}',
+      '    apiKey: ${HOLYSHEEP_API_KEY}\n    nodes:\n      - { id: north, baseUrl: https://north.example/v1, apiKey: " north-5555666677778888 " }',
+    );
     const quoted = `"${KEYS.HOLYSHEEP_API_KEY}"`;
     const cwd = project({ 'migrate.yaml': yaml, '.env': `HOLYSHEEP_API_KEY='${quoted}'\n` });
     const { HOLYSHEEP_API_KEY: _fromDotenv, ...env } = KEYS;
@@ -148,9 +147,7 @@ describe('validation errors', () => {
   it('lists the allowed values of an enum or driver', async () => {
     const yaml = minimalYaml('environments:\n  canary:\n    envFiles: [.env]\n    traffic: { driver: ngnix }');
     const err = await failure(loadConfig({ cwd: project({ 'migrate.yaml': yaml }), env: KEYS }));
-    expect(err.message).toBe(
-      'migrate.yaml:13 environments.canary.traffic.driver: expected one of "env", "nginx", "command", got "ngnix" (did you mean "nginx"?)',
-    );
+    expect(err.message).toBe('migrate.yaml:13 environments.canary.traffic.driver: expected one of "env", "nginx", "command", got "ngnix" (did you mean "nginx"?)');
   });
 
   it('asks for a log when the gateway source is on and the environment has no nginx accessLog', async () => {
@@ -158,9 +155,7 @@ describe('validation errors', () => {
       ['environments:', '  canary:', '    envFiles: [.env]', '    traffic: { driver: nginx, file: migrate.conf }', 'ramp:', '  sources: { gateway: {} }'].join('\n'),
     );
     const err = await failure(loadConfig({ cwd: project({ 'migrate.yaml': yaml }), env: KEYS }));
-    expect(err.message).toBe(
-      'migrate.yaml:15 ramp.sources.gateway: no access log for environment "canary": set log here, or environments.canary.traffic.accessLog (nginx driver)',
-    );
+    expect(err.message).toBe('migrate.yaml:15 ramp.sources.gateway: no access log for environment "canary": set log here, or environments.canary.traffic.accessLog (nginx driver)');
     const fixed = yaml.replace('file: migrate.conf', 'file: migrate.conf, accessLog: /var/log/nginx/migrate.json.log');
     const loaded = await loadConfig({ cwd: project({ 'migrate.yaml': fixed }), env: KEYS });
     expect(loaded.config.environments.canary!.traffic).toMatchObject({ accessLog: '/var/log/nginx/migrate.json.log' });
@@ -168,16 +163,7 @@ describe('validation errors', () => {
   });
 
   it('checks what relates parts of the file: requires, node ids, stage order', async () => {
-    const yaml = minimalYaml(
-      [
-        'environments:',
-        '  prod:',
-        '    envFiles: [.env]',
-        '    requires: canry',
-        'ramp:',
-        '  stages: [5, 50, 20]',
-      ].join('\n'),
-    );
+    const yaml = minimalYaml(['environments:', '  prod:', '    envFiles: [.env]', '    requires: canry', 'ramp:', '  stages: [5, 50, 20]'].join('\n'));
     const err = await failure(loadConfig({ cwd: project({ 'migrate.yaml': yaml }), env: KEYS }));
     expect(lines(err)).toEqual([
       'migrate.yaml: 2 problems',
@@ -229,7 +215,9 @@ describe('variables', () => {
   it('a variable set empty in the process environment is named as empty there, not as a bad URL', async () => {
     const cwd = project({ 'migrate.yaml': minimalYaml() });
     const err = await failure(loadConfig({ cwd, env: { OPENAI_API_KEY: 'sk-aaaaaaaaaaaaaaaa', HOLYSHEEP_BASE_URL: '', HOLYSHEEP_API_KEY: 'hs-bbbbbbbbbbbbbbbb' } }));
-    expect(lines(err)).toEqual(['migrate.yaml:7 providers.target.baseUrl: ${HOLYSHEEP_BASE_URL} is empty in the process environment (set it in the environment or in .env.migrate)']);
+    expect(lines(err)).toEqual([
+      'migrate.yaml:7 providers.target.baseUrl: ${HOLYSHEEP_BASE_URL} is empty in the process environment (set it in the environment or in .env.migrate)',
+    ]);
   });
 
   it('rollback (target settings tolerated) still loads when the target variables are set empty', async () => {

@@ -6,8 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { isSecretHeader, isSecretName, MIN_RUN, Redactor, redactText } from '../../src/core/redact.js';
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-const chars = (alphabet: string, min: number, max: number) =>
-  fc.array(fc.constantFrom(...alphabet.split('')), { minLength: min, maxLength: max }).map((a) => a.join(''));
+const chars = (alphabet: string, min: number, max: number) => fc.array(fc.constantFrom(...alphabet.split('')), { minLength: min, maxLength: max }).map((a) => a.join(''));
 
 /** Keys as providers issue them: sk-…, hex, base64-ish; at least 16 characters. */
 const keys = fc.oneof(
@@ -18,7 +17,8 @@ const keys = fc.oneof(
 );
 
 /** A 12+ character run of the key at any offset, any length. */
-const run = (key: string) => fc.integer({ min: 0, max: key.length - MIN_RUN }).chain((start) => fc.integer({ min: start + MIN_RUN, max: key.length }).map((end) => key.slice(start, end)));
+const run = (key: string) =>
+  fc.integer({ min: 0, max: key.length - MIN_RUN }).chain((start) => fc.integer({ min: start + MIN_RUN, max: key.length }).map((end) => key.slice(start, end)));
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const b64url = (s: string) => Buffer.from(s).toString('base64url');
@@ -42,12 +42,19 @@ const echoOf = (key: string) =>
     // base64 of the key inside any bytes: every byte offset, anything after it.
     fc.tuple(chars(`${ALNUM} :"{},=`, 0, 7), chars(`${ALNUM} :"{},=`, 0, 7), fc.boolean()).map(([pre, post, url]) => (url ? b64url : b64)(`${pre}${key}${post}`)),
     // Split anywhere by whatever a relay puts between the halves.
-    fc.tuple(fc.integer({ min: 1, max: key.length - 1 }), fc.constantFrom('\n', '\r\n', ' ', '", "', '\\n', '<br>')).map(([at, sep]) => `${key.slice(0, at)}${sep}${key.slice(at)}`),
+    fc
+      .tuple(fc.integer({ min: 1, max: key.length - 1 }), fc.constantFrom('\n', '\r\n', ' ', '", "', '\\n', '<br>'))
+      .map(([at, sep]) => `${key.slice(0, at)}${sep}${key.slice(at)}`),
     fc.constant(encodeURIComponent(key)),
   );
 
 /** Words a message about a provider holds and no key redaction may touch. */
-const words = fc.array(fc.constantFrom('openai', 'error', 'undefined', 'portkey', 'provider', 'HTTP', '401', 'Bearer', 'sk-', 'gpt-4.1', 'x-request-id', 'req_123', ':', '\n', '{', '"', 'v1', 'ok'), { maxLength: 30 }).map((w) => w.join(' '));
+const words = fc
+  .array(
+    fc.constantFrom('openai', 'error', 'undefined', 'portkey', 'provider', 'HTTP', '401', 'Bearer', 'sk-', 'gpt-4.1', 'x-request-id', 'req_123', ':', '\n', '{', '"', 'v1', 'ok'),
+    { maxLength: 30 },
+  )
+  .map((w) => w.join(' '));
 
 /** Every text a 12-run of the key could hide in: the text itself, lower-cased, and base64-decoded runs. */
 function survivingRun(text: string, key: string): string | undefined {
@@ -65,10 +72,13 @@ function survivingRun(text: string, key: string): string | undefined {
 describe('redactText: every echo of a key', () => {
   it('leaves no run of 12 or more characters of the key, in clear or in base64, whatever the echo', () => {
     fc.assert(
-      fc.property(keys.chain((key) => fc.tuple(fc.constant(key), echoOf(key), words, words)), ([key, echo, before, after]) => {
-        const out = redactText(`${before} ${echo} ${after}`, [key]);
-        expect(survivingRun(out, key)).toBeUndefined();
-      }),
+      fc.property(
+        keys.chain((key) => fc.tuple(fc.constant(key), echoOf(key), words, words)),
+        ([key, echo, before, after]) => {
+          const out = redactText(`${before} ${echo} ${after}`, [key]);
+          expect(survivingRun(out, key)).toBeUndefined();
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -114,7 +124,22 @@ describe('redactText: every echo of a key', () => {
 
 describe('isSecretHeader: whole words of the header name', () => {
   it('treats credential headers as secret', () => {
-    for (const name of ['Authorization', 'Proxy-Authorization', 'Helicone-Auth', 'x-api-key', 'api-key', 'X-ApiKey', 'x-portkey-api-key', 'x-portkey-virtual-key', 'X-Auth-Token', 'access_token', 'Cookie', 'cf-access-client-secret', 'x-goog-api-key', 'X-Password']) {
+    for (const name of [
+      'Authorization',
+      'Proxy-Authorization',
+      'Helicone-Auth',
+      'x-api-key',
+      'api-key',
+      'X-ApiKey',
+      'x-portkey-api-key',
+      'x-portkey-virtual-key',
+      'X-Auth-Token',
+      'access_token',
+      'Cookie',
+      'cf-access-client-secret',
+      'x-goog-api-key',
+      'X-Password',
+    ]) {
       expect(isSecretHeader(name), name).toBe(true);
     }
   });
@@ -126,7 +151,17 @@ describe('isSecretHeader: whole words of the header name', () => {
   });
 
   it('judges env variable names the same way, with the marker run into the last word too', () => {
-    for (const name of ['OPENAI_API_KEY', 'HOLYSHEEP_APIKEY', 'OPENAIKEY', 'PGPASSWORD', 'DB_PASSWORD', 'JWT_SECRET', 'HF_TOKEN', 'GOOGLE_APPLICATION_CREDENTIALS', 'AWS_SECRET_ACCESS_KEY']) {
+    for (const name of [
+      'OPENAI_API_KEY',
+      'HOLYSHEEP_APIKEY',
+      'OPENAIKEY',
+      'PGPASSWORD',
+      'DB_PASSWORD',
+      'JWT_SECRET',
+      'HF_TOKEN',
+      'GOOGLE_APPLICATION_CREDENTIALS',
+      'AWS_SECRET_ACCESS_KEY',
+    ]) {
       expect(isSecretName(name), name).toBe(true);
     }
     for (const name of ['PORTKEY_PROVIDER', 'MAX_TOKENS', 'KEYCLOAK_URL', 'TOKENIZER_PATH', 'OPENAI_BASE_URL', 'LLM_TARGET_WEIGHT']) {

@@ -45,7 +45,21 @@ async function provider(): Promise<string> {
 }
 
 function configYaml(baseUrl: string, environment: string[] = ['    envFiles: [.env.canary]']): string {
-  return ['version: 1', 'providers:', '  legacy:', `    baseUrl: ${baseUrl}`, '    apiKey: ${LEGACY_KEY}', '  target:', '    baseUrl: http://127.0.0.1:9/target/v1', '    apiKey: ${TARGET_KEY}', 'models: [gpt-4.1]', 'environments:', '  canary:', ...environment, ''].join('\n');
+  return [
+    'version: 1',
+    'providers:',
+    '  legacy:',
+    `    baseUrl: ${baseUrl}`,
+    '    apiKey: ${LEGACY_KEY}',
+    '  target:',
+    '    baseUrl: http://127.0.0.1:9/target/v1',
+    '    apiKey: ${TARGET_KEY}',
+    'models: [gpt-4.1]',
+    'environments:',
+    '  canary:',
+    ...environment,
+    '',
+  ].join('\n');
 }
 
 /** A project whose every check passes without docker: one environment, env file 0600, no compose. */
@@ -101,7 +115,7 @@ describe('migrate doctor', () => {
     expect(human.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it("a config warning shows on the config line (a key file others may read) without failing or printing the key", async () => {
+  it('a config warning shows on the config line (a key file others may read) without failing or printing the key', async () => {
     const dir = await healthy({ '.env.migrate': `LEGACY_KEY=${LEGACY_KEY}\n` });
     chmodSync(path.join(dir, '.env.migrate'), 0o644);
     const r = await doctor(dir, [], { env: { LEGACY_KEY: undefined } });
@@ -128,7 +142,9 @@ describe('migrate doctor', () => {
     chmodSync(path.join(dir, '.env.canary'), 0o644); // root's, readable by all, writable by root only
     const r = await doctor(dir, [], { asUser: USER });
     expect(r.exitCode, r.stderr).toBe(1);
-    expect(line(r.stdout, 'env file')).toMatch(/^✗ env file\s+.*\.env\.canary is mode 0644, owner 0:0, and this user \(uid 4321\) may not write it.* → fix: run migrate as a user who may write/);
+    expect(line(r.stdout, 'env file')).toMatch(
+      /^✗ env file\s+.*\.env\.canary is mode 0644, owner 0:0, and this user \(uid 4321\) may not write it.* → fix: run migrate as a user who may write/,
+    );
   });
 
   it('a missing env file fails naming the environment and the key to fix', async () => {
@@ -165,7 +181,7 @@ describe('migrate doctor checks the tools the config names', () => {
   const nginxEnvironment = (binary: string) => ['    envFiles: [.env.canary]', `    traffic: { driver: nginx, file: llm.conf, binary: ${binary} }`];
   const prometheusSource = (url: string) => ['ramp:', '  sources:', '    prometheus:', `      url: ${url}`];
 
-  it('the nginx driver\'s binary and the gates\' Prometheus (both real) pass', async () => {
+  it("the nginx driver's binary and the gates' Prometheus (both real) pass", async () => {
     const prometheus = await startPrometheus([]);
     onCleanup(() => prometheus.stop());
     const dir = await healthy({ 'migrate.yaml': configYaml(await provider(), nginxEnvironment(NGINX_BIN)) + prometheusSource(prometheus.url).join('\n') + '\n' });
@@ -205,7 +221,9 @@ describe.skipIf(!(await dockerAvailable()))('migrate doctor with compose', () =>
     symlinkSync(process.execPath, path.join(bin, 'node'));
     const r = await doctor(dir, [], { env: { PATH: bin } });
     expect(r.exitCode).toBe(1);
-    expect(line(r.stdout, 'compose')).toMatch(/^✗ compose\s+neither `docker compose` \(v2\) nor `docker-compose` \(v1\) was found on PATH → fix: install the Docker Compose plugin/);
+    expect(line(r.stdout, 'compose')).toMatch(
+      /^✗ compose\s+neither `docker compose` \(v2\) nor `docker-compose` \(v1\) was found on PATH → fix: install the Docker Compose plugin/,
+    );
     expect(line(r.stdout, 'docker')).toMatch(/^✗ docker\s+docker not found/);
   });
 });

@@ -23,7 +23,7 @@ describe('setKey on an existing key', () => {
   });
 
   it('leaves a style that cannot hold the value for the simplest one that can', () => {
-    expect(set('A="x"\n', 'A', 'say "hi"')).toBe("A='say \"hi\"'\n");
+    expect(set('A="x"\n', 'A', 'say "hi"')).toBe('A=\'say "hi"\'\n');
     expect(set("A='x'\n", 'A', "it's")).toBe('A="it\'s"\n');
     expect(set('A="x"\n', 'A', 'C:\\path')).toBe("A='C:\\path'\n");
   });
@@ -34,9 +34,7 @@ describe('setKey on an existing key', () => {
 
   it('writes a multi-line value over several lines where it was, with the file line ending', () => {
     const text = 'TLS_CA="-----BEGIN-----\r\nold\r\n-----END-----"\r\nNEXT=1\r\n';
-    expect(set(text, 'TLS_CA', '-----BEGIN-----\nnew\n-----END-----')).toBe(
-      'TLS_CA="-----BEGIN-----\r\nnew\r\n-----END-----"\r\nNEXT=1\r\n',
-    );
+    expect(set(text, 'TLS_CA', '-----BEGIN-----\nnew\n-----END-----')).toBe('TLS_CA="-----BEGIN-----\r\nnew\r\n-----END-----"\r\nNEXT=1\r\n');
   });
 
   it('writes a new multi-line value on one line with \\n escapes', () => {

@@ -3,15 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  EnvFileError,
-  parse,
-  readEnvFile,
-  removeKey,
-  setKey,
-  updateEnvFile,
-  writeEnvFile,
-} from '../../src/core/envfile/index.js';
+import { EnvFileError, parse, readEnvFile, removeKey, setKey, updateEnvFile, writeEnvFile } from '../../src/core/envfile/index.js';
 
 const NOBODY = 65534;
 const CANARY = '# canary\r\nexport OPENAI_BASE_URL=https://api.openai.com/v1 # legacy\r\nOPENAI_API_KEY="sk-legacy-secret"\r\nLLM_TARGET_WEIGHT=0';
@@ -151,7 +143,7 @@ describe('readEnvFile', () => {
 });
 
 describe('writeFileAtomic leftovers', () => {
-  it('removes temp files a killed writer left behind, and keeps a live writer\'s', async () => {
+  it("removes temp files a killed writer left behind, and keeps a live writer's", async () => {
     const { mkdtempSync, writeFileSync, readdirSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');

@@ -47,7 +47,10 @@ describe.each(fixtures)('%s', (name) => {
     const from = lastDeclaration(text, key);
     expect(block.at).toBeGreaterThanOrEqual(from);
     // From the declaration to the last touched line: that one assignment and nothing else.
-    const entry = (t: string, touched: string[]) => lines(t).slice(from, block.at + touched.length).join('');
+    const entry = (t: string, touched: string[]) =>
+      lines(t)
+        .slice(from, block.at + touched.length)
+        .join('');
     expect(dotenv.parse(entry(text, block.old))).toEqual({ [key]: expected[key] });
     expect(dotenv.parse(entry(after, block.now))).toEqual({ [key]: value });
   });

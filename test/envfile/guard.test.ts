@@ -23,7 +23,11 @@ async function file(name: string, content: Buffer | string): Promise<string> {
   return p;
 }
 
-const refusal = (p: Promise<unknown>) => p.then(() => ({ message: 'not refused', exitCode: 0 }), (err: { message: string; exitCode: number }) => err);
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => ({ message: 'not refused', exitCode: 0 }),
+    (err: { message: string; exitCode: number }) => err,
+  );
 
 describe('env files that are not env files', () => {
   it('a NUL byte: refused as binary, naming the file and the line', async () => {

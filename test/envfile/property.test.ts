@@ -19,13 +19,11 @@ const text = (exclude: string, maxLength = 10, extra: string[] = []) =>
   fc.string({ unit: fc.constantFrom(...[...ALPHABET, ...extra].filter((c) => !exclude.includes(c))), maxLength });
 
 const blank: fc.Arbitrary<Spec> = fc.constantFrom('', '  ', '\t').map((l) => ({ lines: [l] }));
-const comment: fc.Arbitrary<Spec> = fc
-  .tuple(fc.constantFrom('', '  '), text(''))
-  .map(([indent, t]) => ({ lines: [`${indent}#${t}`] }));
+const comment: fc.Arbitrary<Spec> = fc.tuple(fc.constantFrom('', '  '), text('')).map(([indent, t]) => ({ lines: [`${indent}#${t}`] }));
 
 /** A well-formed value in each quoting style, raw newlines only where the style allows them. */
 const written: fc.Arbitrary<string> = fc.oneof(
-  text(" \t#'\"`"),
+  text(' \t#\'"`'),
   text("'\\", 10, ['\n']).map((v) => `'${v}'`),
   text('`\\', 10, ['\n']).map((v) => `\`${v}\``),
   text('"\\', 10, ['\n']).map((v) => `"${v}"`),
@@ -39,7 +37,10 @@ const assignment: fc.Arbitrary<Spec> = fc
     key: fc.constantFrom(...KEYS),
     separator: fc.constantFrom('=', ' = ', '= ', ': '),
     value: written,
-    comment: fc.option(text('\n').map((t) => ` # ${t}`), { nil: '' }),
+    comment: fc.option(
+      text('\n').map((t) => ` # ${t}`),
+      { nil: '' },
+    ),
   })
   .map((a) => ({
     key: a.key,
@@ -66,8 +67,7 @@ function ranges(specs: Spec[]): { key?: string; start: number; end: number }[] {
 }
 
 /** Values the editor promises to write: no CR, not ending in `\`, and fitting one quoting style. */
-const GUARANTEED = (v: string) =>
-  !v.includes('\r') && !v.endsWith('\\') && (!v.includes("'") || !v.includes('`') || (!v.includes('"') && !/\\[nr]/.test(v)));
+const GUARANTEED = (v: string) => !v.includes('\r') && !v.endsWith('\\') && (!v.includes("'") || !v.includes('`') || (!v.includes('"') && !/\\[nr]/.test(v)));
 const newValue = text('', 16, ['\n', '\r', '\u2028']);
 
 /** Any text at all, built from the pieces dotenv's grammar cares about. */
@@ -166,7 +166,11 @@ describe('removeKey', () => {
         const { [key]: _, ...rest } = dotenv.parse(text);
         expect(dotenv.parse(after)).toEqual(rest);
         const old = lines(text);
-        const dropped = new Set(ranges(specs).filter((r) => r.key === key).flatMap((r) => range(r.start, r.end)));
+        const dropped = new Set(
+          ranges(specs)
+            .filter((r) => r.key === key)
+            .flatMap((r) => range(r.start, r.end)),
+        );
         const kept = old.filter((_, i) => !dropped.has(i));
         // Dropping the last line leaves the one before it as the file's end, line break and all.
         expect(lines(after).map(stripBreak)).toEqual(kept.map(stripBreak));

@@ -25,9 +25,7 @@ function chat(stream = false, key = fake.apiKey): Promise<Response> {
 
 function promtoolCheck(text: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = execFile(PROMTOOL, ['check', 'metrics'], (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
-    );
+    const child = execFile(PROMTOOL, ['check', 'metrics'], (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }));
     child.stdin!.end(text);
   });
 }

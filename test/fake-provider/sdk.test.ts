@@ -160,9 +160,7 @@ describe('fake provider through the openai SDK', () => {
   it('can reject max_completion_tokens like relays that only know max_tokens', async () => {
     fake.setFaults({ rejectMaxCompletionTokens: true });
     try {
-      const error = await client.chat.completions
-        .create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 16 })
-        .catch((e) => e);
+      const error = await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 16 }).catch((e) => e);
       expect(error).toBeInstanceOf(BadRequestError);
       expect(error.code).toBe('unsupported_parameter');
       const fallback = await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }], max_tokens: 16 });

@@ -24,7 +24,12 @@ describe('a torn in-place write', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`${envFile} was left half-written by an interrupted run: put back as it was before that write`);
     const now = await fs.readFile(envFile, 'utf8');
-    expect(now).toBe(original.replace(legacy.url, target.url).replace(/OPENAI_API_KEY=.*/, `OPENAI_API_KEY=${TARGET_KEY}`).replace('LLM_TARGET_WEIGHT=0', 'LLM_TARGET_WEIGHT=100'));
+    expect(now).toBe(
+      original
+        .replace(legacy.url, target.url)
+        .replace(/OPENAI_API_KEY=.*/, `OPENAI_API_KEY=${TARGET_KEY}`)
+        .replace('LLM_TARGET_WEIGHT=0', 'LLM_TARGET_WEIGHT=100'),
+    );
     await expect(fs.stat(journal)).rejects.toThrow(/ENOENT/);
   }, 30_000);
 });

@@ -29,7 +29,11 @@ describe('stage controller', () => {
   it('ends the window exactly at the soak even when the interval does not divide it', () => {
     const p = { ...policy, soakMs: 25_000 };
     const { decisions } = soak(['pass', 'pass', 'pass'], p);
-    expect(decisions.map((d) => [d.at, d.action])).toEqual([[10_000, 'continue'], [20_000, 'continue'], [25_000, 'advance']]);
+    expect(decisions.map((d) => [d.at, d.action])).toEqual([
+      [10_000, 'continue'],
+      [20_000, 'continue'],
+      [25_000, 'advance'],
+    ]);
   });
 
   it('rolls back at once on a fail, ending the soak early', () => {
@@ -92,7 +96,10 @@ describe('stage controller', () => {
 
   it('an error at the end of the window is never taken as a pass: it retries past the end', () => {
     const { decisions } = soak(['pass', 'pass', 'pass', 'pass', 'pass', 'error', 'pass']);
-    expect(decisions.slice(5).map((d) => [d.at, d.action])).toEqual([[60_000, 'continue'], [62_000, 'advance']]);
+    expect(decisions.slice(5).map((d) => [d.at, d.action])).toEqual([
+      [60_000, 'continue'],
+      [62_000, 'advance'],
+    ]);
   });
 
   it('measures over the trailing soak length, so an extension judges fresh data', () => {

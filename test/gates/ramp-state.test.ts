@@ -5,9 +5,25 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decide, startSoak } from '../../src/core/gates/controller.js';
 import {
-  assertCanStart, clearRollbackRequest, decisionRecorded, loadRampState, newRamp, rampCompleted, rampFailed, rampPaused,
-  rampResumed, rampRolledBack, rampStoppedForRollback, requestRollback, resumePoint, saveRampState, stageApplying, stagePassed, weightApplied,
-  MAX_GATE_RECORDS, type RampState,
+  assertCanStart,
+  clearRollbackRequest,
+  decisionRecorded,
+  loadRampState,
+  newRamp,
+  rampCompleted,
+  rampFailed,
+  rampPaused,
+  rampResumed,
+  rampRolledBack,
+  rampStoppedForRollback,
+  requestRollback,
+  resumePoint,
+  saveRampState,
+  stageApplying,
+  stagePassed,
+  weightApplied,
+  MAX_GATE_RECORDS,
+  type RampState,
 } from '../../src/core/state/ramp.js';
 
 const T0 = Date.parse('2026-01-01T10:00:00Z');
@@ -40,10 +56,17 @@ describe('ramp state transitions', () => {
     const checks = [{ source: 'probes', outcome: 'fail' as const, reason: 'error rate 4.1% > 1.0% over 212 requests', target: { requests: 212, errors: 9, p95Ms: 400 } }];
     const { decision } = decide(startSoak(policy, 1, 20, T0), policy, checks, T0 + 10_000);
     const s = decisionRecorded(soakingAt(1), decision);
-    expect(s.gates).toEqual([{
-      at: '2026-01-01T10:00:10.000Z', stage: 1, weight: 20, outcome: 'fail', action: 'rollback',
-      line: 'stage 20%: error rate 4.1% > 1.0% over 212 requests → rolling back', checks,
-    }]);
+    expect(s.gates).toEqual([
+      {
+        at: '2026-01-01T10:00:10.000Z',
+        stage: 1,
+        weight: 20,
+        outcome: 'fail',
+        action: 'rollback',
+        line: 'stage 20%: error rate 4.1% > 1.0% over 212 requests → rolling back',
+        checks,
+      },
+    ]);
   });
 
   it('keeps only the newest gate records', () => {

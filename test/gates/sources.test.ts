@@ -119,7 +119,10 @@ describe('command source (real shell)', () => {
 
   it('a JSON verdict on the last stdout line wins over the exit status', async () => {
     expect(await read('echo checking; echo \'{"verdict":"inconclusive","reason":"only 3 orders"}\'; exit 1')).toEqual({
-      source: 'command', kind: 'verdict', verdict: 'inconclusive', detail: 'only 3 orders',
+      source: 'command',
+      kind: 'verdict',
+      verdict: 'inconclusive',
+      detail: 'only 3 orders',
     });
   });
 
@@ -184,7 +187,7 @@ describe('webhook source (real http server)', () => {
 });
 
 describe('sources from config', () => {
-  it('turns on probes by default and each configured source; a throwing source is that source\'s error', async () => {
+  it("turns on probes by default and each configured source; a throwing source is that source's error", async () => {
     const p = { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-x-000000000000', timeoutMs: 1000, nodes: [], strictModels: false };
     const { all, probes } = createGateSources({
       sources: { probes: { rps: 1, baseline: true }, command: 'true', webhook: 'http://127.0.0.1:9/h' },

@@ -43,7 +43,15 @@ function errorsOf(random: () => number, n: number, rate: number): number {
 /** A gateway reading with these samples and error counts. */
 function reading(target: number[], legacy: number[], errors: { target: number; legacy: number }): Reading {
   const fig = (s: number[], e: number): Figures => ({ requests: s.length, errors: e, p95Ms: summarize(s)?.p95 });
-  return { source: 'gateway', kind: 'measurement', label: 'real traffic', countedErrors: true, target: fig(target, errors.target), legacy: fig(legacy, errors.legacy), samples: { target, legacy } };
+  return {
+    source: 'gateway',
+    kind: 'measurement',
+    label: 'real traffic',
+    countedErrors: true,
+    target: fig(target, errors.target),
+    legacy: fig(legacy, errors.legacy),
+    samples: { target, legacy },
+  };
 }
 
 /** The failure share over generated windows, with a binomial margin of three standard deviations. */
@@ -84,7 +92,10 @@ describe('distribution functions against known values', () => {
     // U ≥ 1 for 3 vs 4 values: every ordering but the one with U = 0, 34 of 35.
     expect(mannWhitneyGreater([1, 2, 4], [3, 5, 6, 7]).p).toBeCloseTo(34 / 35, 12);
     // The exact and the normal tail agree where both apply (20 a side, a shift of 3).
-    const exact = mannWhitneyGreater(Array.from({ length: 20 }, (_, i) => 2 * i + 6.5), Array.from({ length: 20 }, (_, i) => 2 * i));
+    const exact = mannWhitneyGreater(
+      Array.from({ length: 20 }, (_, i) => 2 * i + 6.5),
+      Array.from({ length: 20 }, (_, i) => 2 * i),
+    );
     const normal = normalUpperTail((exact.u - 200 - 0.5) / Math.sqrt((400 * 41) / 12));
     expect(exact.p).toBeGreaterThan(0.01);
     expect(Math.abs(exact.p - normal)).toBeLessThan(0.002);
@@ -125,13 +136,21 @@ describe('identical providers fail no more often than gates.alpha', () => {
 
 describe('real regressions are caught', () => {
   it('a 2x slowdown with at least 50 requests a side fails the window, and says U, p and n', () => {
-    const slow = fc.record({ seed: fc.integer(), n: fc.integer({ min: 50, max: 300 }), nLegacy: fc.integer({ min: 50, max: 600 }), medianMs: fc.integer({ min: 40, max: 3000 }), sigma: fc.double({ min: 0.1, max: 0.5, noNaN: true }) });
+    const slow = fc.record({
+      seed: fc.integer(),
+      n: fc.integer({ min: 50, max: 300 }),
+      nLegacy: fc.integer({ min: 50, max: 600 }),
+      medianMs: fc.integer({ min: 40, max: 3000 }),
+      sigma: fc.double({ min: 0.1, max: 0.5, noNaN: true }),
+    });
     const checks = fc.sample(slow, { numRuns: WINDOWS, seed: 11 }).map((w) => {
       const random = rng(w.seed);
       return evaluate(reading(latencies(random, w.n, 2 * w.medianMs, w.sigma), latencies(random, w.nLegacy, w.medianMs, w.sigma), { target: 0, legacy: 0 }), limits);
     });
     expect(failShare(checks)).toBeGreaterThanOrEqual(0.99);
-    expect(checks.find((c) => c.outcome === 'fail')!.reason).toMatch(/^p95 \d+ms is \d\.\d\dx legacy's \d+ms > 1\.20x \(Mann-Whitney U=[\d.]+ p[=<][\d.]+ n=\d+\/\d+ ≤ α 0\.01\); target 0\.0% errors p95/);
+    expect(checks.find((c) => c.outcome === 'fail')!.reason).toMatch(
+      /^p95 \d+ms is \d\.\d\dx legacy's \d+ms > 1\.20x \(Mann-Whitney U=[\d.]+ p[=<][\d.]+ n=\d+\/\d+ ≤ α 0\.01\); target 0\.0% errors p95/,
+    );
   });
 
   it('an error rate going from 1% to 6% over at least 300 requests fails nearly every window and never passes one', () => {
@@ -147,7 +166,8 @@ describe('real regressions are caught', () => {
 });
 
 describe('too few samples', () => {
-  const gate = (target: number[], legacy: number[], over: Partial<Thresholds> = {}) => evaluate(reading(target, legacy, { target: 0, legacy: 0 }), { ...limits, maxP95Ms: 3000, ...over });
+  const gate = (target: number[], legacy: number[], over: Partial<Thresholds> = {}) =>
+    evaluate(reading(target, legacy, { target: 0, legacy: 0 }), { ...limits, maxP95Ms: 3000, ...over });
 
   it('one 100 ms spike among six requests is not a p95 fail (the relay complaint)', () => {
     const c = gate([100, 102, 98, 101, 200, 99], [100, 99, 101, 100, 98, 102], { minSamples: 5, p95RatioFloorMs: 0 });
@@ -161,22 +181,24 @@ describe('too few samples', () => {
     expect(gate([...slow, 4000], slow, { minSamples: 5 })).toMatchObject({ outcome: 'fail', reason: expect.stringMatching(/^p95 4000ms > 3000ms; target/) });
   });
 
-  it('below minSamples real traffic is inconclusive, with both sides\' figures', () => {
+  it("below minSamples real traffic is inconclusive, with both sides' figures", () => {
     const c = gate([100, 100], [100]);
     expect(c).toMatchObject({ outcome: 'inconclusive', reason: 'target 0.0% errors p95 100ms (2 req), legacy 0.0% errors p95 100ms (1 req): 2 requests < 20 needed' });
   });
 });
 
 describe('the error gate on small counts', () => {
-  const counts = (k: number, n: number, kl = 0, nl = 1000) =>
-    evaluate(reading(Array(n).fill(100), Array(nl).fill(100), { target: k, legacy: kl }), limits);
+  const counts = (k: number, n: number, kl = 0, nl = 1000) => evaluate(reading(Array(n).fill(100), Array(nl).fill(100), { target: k, legacy: kl }), limits);
 
   it('two errors in 20 requests are over the limit but not yet a fail: the stage holds', () => {
     expect(counts(2, 20)).toMatchObject({ outcome: 'inconclusive', reason: expect.stringMatching(/^error rate 10\.0% > 1\.0% but 2 errors < 3 needed to fail; /) });
   });
 
-  it('three errors in 20 fail, with the tests\' p-values in the line', () => {
-    expect(counts(3, 20)).toMatchObject({ outcome: 'fail', reason: expect.stringMatching(/^error rate 15\.0% > 1\.0% \(3 errors; binomial p=0\.001, vs legacy Fisher p[=<][\d.]+ ≤ α 0\.01\); target 15\.0% errors/) });
+  it("three errors in 20 fail, with the tests' p-values in the line", () => {
+    expect(counts(3, 20)).toMatchObject({
+      outcome: 'fail',
+      reason: expect.stringMatching(/^error rate 15\.0% > 1\.0% \(3 errors; binomial p=0\.001, vs legacy Fisher p[=<][\d.]+ ≤ α 0\.01\); target 15\.0% errors/),
+    });
   });
 
   it('a rate over the limit that legacy shares is not blamed on target: it holds instead of failing', () => {
@@ -204,12 +226,18 @@ describe('probes carry their latencies: the same statistics apply', () => {
       reason: 'error rate 0.0% ≤ 1.0%, p95 not judged (6 < 20 samples) over 6 requests',
     });
     const c = evaluate(probes([300, 310, 305, 298, 302, 297, 301, 400], [300, 301, 299, 303, 298, 300, 302, 299]), probeLimits);
-    expect(c).toMatchObject({ outcome: 'pass', reason: expect.stringMatching(/^error rate 0\.0% ≤ 1\.0%, p95 not judged \(8 < 20 samples\), vs legacy Mann-Whitney U=[\d.]+ p=0\.\d+ n=8\/8 over 8 requests$/) });
+    expect(c).toMatchObject({
+      outcome: 'pass',
+      reason: expect.stringMatching(/^error rate 0\.0% ≤ 1\.0%, p95 not judged \(8 < 20 samples\), vs legacy Mann-Whitney U=[\d.]+ p=0\.\d+ n=8\/8 over 8 requests$/),
+    });
   });
 
-  it('60 probes a side twice as slow fail with the test\'s figures', () => {
+  it("60 probes a side twice as slow fail with the test's figures", () => {
     const random = rng(99);
     const c = evaluate(probes(latencies(random, 60, 800, 0.3), latencies(random, 60, 400, 0.3)), probeLimits);
-    expect(c).toMatchObject({ outcome: 'fail', reason: expect.stringMatching(/^p95 \d+ms is [12]\.\d\dx legacy's \d+ms > 1\.20x \(Mann-Whitney U=[\d.]+ p<0\.0001 n=60\/60 ≤ α 0\.01\) over 60 requests$/) });
+    expect(c).toMatchObject({
+      outcome: 'fail',
+      reason: expect.stringMatching(/^p95 \d+ms is [12]\.\d\dx legacy's \d+ms > 1\.20x \(Mann-Whitney U=[\d.]+ p<0\.0001 n=60\/60 ≤ α 0\.01\) over 60 requests$/),
+    });
   });
 });

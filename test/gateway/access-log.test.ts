@@ -11,20 +11,22 @@ import { hopAddress } from '../../src/core/traffic/nginx-hops.js';
 
 /** One line as nginx writes it: every value a string. */
 function line(over: Record<string, string> = {}): string {
-  return JSON.stringify({
-    time: '2026-12-04T14:00:00+00:00',
-    request_id: 'r1',
-    environment: 'canary',
-    provider: 'target',
-    upstream: '127.0.0.1:8001',
-    status: '200',
-    upstream_status: '200',
-    request_time: '0.812',
-    upstream_header_time: '0.240',
-    upstream_connect_time: '0.001',
-    mirror: '0',
-    ...over,
-  }) + '\n';
+  return (
+    JSON.stringify({
+      time: '2026-12-04T14:00:00+00:00',
+      request_id: 'r1',
+      environment: 'canary',
+      provider: 'target',
+      upstream: '127.0.0.1:8001',
+      status: '200',
+      upstream_status: '200',
+      request_time: '0.812',
+      upstream_header_time: '0.240',
+      upstream_connect_time: '0.001',
+      mirror: '0',
+      ...over,
+    }) + '\n'
+  );
 }
 
 let dir: string;
@@ -113,10 +115,13 @@ describe('parsing and classifying a line', () => {
     const e = parse({ upstream: '127.0.0.1:8001, 127.0.0.1:8002', upstream_status: '502, 200', upstream_header_time: '-, 0.240', request_time: '0.300' });
     expect(e).toMatchObject({ status: 200, totalMs: 300, ttfbMs: 240 });
     expect(e.error).toBeUndefined(); // the user got a 200: the failed try shows on the node, not as an error
-    expect(e.tries).toEqual([{ address: '127.0.0.1:8001', status: 502, headerMs: undefined }, { address: '127.0.0.1:8002', status: 200, headerMs: 240 }]);
+    expect(e.tries).toEqual([
+      { address: '127.0.0.1:8001', status: 502, headerMs: undefined },
+      { address: '127.0.0.1:8002', status: 200, headerMs: 240 },
+    ]);
   });
 
-  it('tells a connect error and a timeout (nginx answered itself) from the provider\'s own 5xx and 429', () => {
+  it("tells a connect error and a timeout (nginx answered itself) from the provider's own 5xx and 429", () => {
     expect(parse({ status: '502', upstream_status: '502', upstream_header_time: '-' }).error).toBe('connect');
     expect(parse({ status: '504', upstream_status: '504', upstream_header_time: '-' }).error).toBe('timeout');
     expect(parse({ status: '502', upstream: '-', upstream_status: '-', upstream_header_time: '-' }).error).toBe('connect');
@@ -154,18 +159,35 @@ describe('trafficByProvider', () => {
     const entries = lines.map((l) => parseLogLine(l.trim())!);
     const nodes = {
       legacy: nodeMap('legacy', { baseUrl: 'http://127.0.0.1:9000/v1' }),
-      target: nodeMap('target', { baseUrl: 'http://127.0.0.1:8001/v1', nodes: [{ id: 'east', baseUrl: 'http://127.0.0.1:8001/v1' }, { id: 'north', baseUrl: 'http://127.0.0.1:8002/v1' }] }),
+      target: nodeMap('target', {
+        baseUrl: 'http://127.0.0.1:8001/v1',
+        nodes: [
+          { id: 'east', baseUrl: 'http://127.0.0.1:8001/v1' },
+          { id: 'north', baseUrl: 'http://127.0.0.1:8002/v1' },
+        ],
+      }),
     };
     const t = trafficByProvider(entries, nodes);
     expect(t.target).toMatchObject({ requests: 3, errors: 2, errorKinds: { server: 0, rateLimited: 1, connect: 0, timeout: 1 } });
-    expect(t.target.nodes).toEqual({ east: { requests: 1, errors: 1, failovers: 1 }, north: { requests: 2, errors: 1, failovers: 0 }, '10.9.9.9:443': { requests: 1, errors: 1, failovers: 0 } });
+    expect(t.target.nodes).toEqual({
+      east: { requests: 1, errors: 1, failovers: 1 },
+      north: { requests: 2, errors: 1, failovers: 0 },
+      '10.9.9.9:443': { requests: 1, errors: 1, failovers: 0 },
+    });
     expect(t.target.total).toMatchObject({ p50: 200, p95: 30000 });
     expect(t.target.ttfb).toMatchObject({ count: 2, p50: 100, max: 240 }); // the 504 never got a header
     expect(t.legacy).toMatchObject({ requests: 1, errors: 0, nodes: { legacy: { requests: 1, errors: 0 } } });
   });
 
-  it("names the node behind each hop address (a provider whose nodes live on other hosts)", () => {
-    const target = { baseUrl: 'https://a.example/v1', apiKey: 'sk-a', nodes: [{ id: 'a', baseUrl: 'https://a.example/v1' }, { id: 'b', baseUrl: 'https://b.example/v1', apiKey: 'sk-b' }] };
+  it('names the node behind each hop address (a provider whose nodes live on other hosts)', () => {
+    const target = {
+      baseUrl: 'https://a.example/v1',
+      apiKey: 'sk-a',
+      nodes: [
+        { id: 'a', baseUrl: 'https://a.example/v1' },
+        { id: 'b', baseUrl: 'https://b.example/v1', apiKey: 'sk-b' },
+      ],
+    };
     const hop = (id: string) => hopAddress('canary', 'target', id);
     const entry = parseLogLine(line({ upstream: `${hop('a')}, ${hop('b')}`, upstream_status: '502, 200', upstream_header_time: '-, 0.100' }).trim())!;
     const nodes = { legacy: nodeMap('legacy', { baseUrl: 'http://127.0.0.1:9000/v1' }), target: nodeMap('target', target, 'canary') };

@@ -32,7 +32,10 @@ describe.skipIf(!(await nginxImageAvailable()))('migrate gateway on a compose ap
     // The app's own requests now pass through the gateway (its log has them) and reach legacy.
     await moreAppRequests(() => app.at(legacy), 3, "the app's requests to reach legacy through the gateway");
     const log = path.join(dir, 'llm-gateway/canary/logs/access.json');
-    const lines = (await fs.readFile(log, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await fs.readFile(log, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThan(0);
     expect(lines[0]).toMatchObject({ environment: 'canary', provider: 'legacy', status: '200', mirror: '0' });
 
@@ -163,4 +166,3 @@ describe.skipIf(!(await nginxImageAvailable()))('migrate gateway: the ramp rolls
     expect(String(done.stdout) + String(done.stderr)).not.toContain(TARGET_KEY);
   }, 300_000);
 });
-

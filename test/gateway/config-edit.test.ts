@@ -3,8 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { withGateway, withoutGateway } from '../../src/core/gateway/config-edit.js';
 
-const traffic = { driver: 'nginx' as const, file: 'llm-gateway/canary/conf/llm-split.conf', service: 'llm-gateway', args: ['-c', '/etc/nginx/migrate/nginx.conf'], accessLog: 'llm-gateway/canary/logs/access.json', gateway: true as const };
-const TRAFFIC = '{ driver: nginx, file: llm-gateway/canary/conf/llm-split.conf, service: llm-gateway, args: ["-c", /etc/nginx/migrate/nginx.conf], accessLog: llm-gateway/canary/logs/access.json, gateway: true }';
+const traffic = {
+  driver: 'nginx' as const,
+  file: 'llm-gateway/canary/conf/llm-split.conf',
+  service: 'llm-gateway',
+  args: ['-c', '/etc/nginx/migrate/nginx.conf'],
+  accessLog: 'llm-gateway/canary/logs/access.json',
+  gateway: true as const,
+};
+const TRAFFIC =
+  '{ driver: nginx, file: llm-gateway/canary/conf/llm-split.conf, service: llm-gateway, args: ["-c", /etc/nginx/migrate/nginx.conf], accessLog: llm-gateway/canary/logs/access.json, gateway: true }';
 
 const FLOW = [
   '# the shop',
@@ -38,10 +46,7 @@ describe('gateway edits of migrate.yaml', () => {
   it('adds the override and the traffic line, leaving every other byte, and remove gives the file back', () => {
     const out = withGateway(FLOW, 'canary', 'compose.migrate.yaml', traffic);
     expect(out).toBe(
-      FLOW.replace("files: ['docker-compose.yml']", "files: ['docker-compose.yml', compose.migrate.yaml]").replace(
-        '# target\n',
-        `# target\n    traffic: ${TRAFFIC}\n`,
-      ),
+      FLOW.replace("files: ['docker-compose.yml']", "files: ['docker-compose.yml', compose.migrate.yaml]").replace('# target\n', `# target\n    traffic: ${TRAFFIC}\n`),
     );
     expect(parse(out).environments.canary.traffic).toEqual(traffic);
     expect(withoutGateway(out, 'canary', 'compose.migrate.yaml')).toBe(FLOW);

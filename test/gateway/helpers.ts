@@ -46,7 +46,11 @@ export interface AppOptions {
 export async function gatewayApp(opts: AppOptions = {}) {
   const renamed = Object.values(opts.targetModels ?? {});
   const { legacy, target } = await providers(renamed.length ? { models: [...renamed, 'gpt-4.1'] } : {});
-  const targetModels = renamed.length ? `, models: { ${Object.entries(opts.targetModels!).map(([app, own]) => `"${app}": "${own}"`).join(', ')} }` : '';
+  const targetModels = renamed.length
+    ? `, models: { ${Object.entries(opts.targetModels!)
+        .map(([app, own]) => `"${app}": "${own}"`)
+        .join(', ')} }`
+    : '';
   const node2 = opts.secondNode ? await startFakeProvider({ name: 'target-2', apiKey: TARGET_KEY }) : undefined;
   // A test may have killed it already.
   if (node2) onCleanup(() => node2.close().catch(() => undefined));
@@ -119,10 +123,13 @@ export async function moreAppRequests(at: () => unknown[], n: number, what: stri
 /** The provider the gateway sent one request to (its X-Migrate-Provider header). */
 export function providerOf(port: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', agent: false, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(String(res.headers['x-migrate-provider'] ?? '')) : reject(new Error(`status ${res.statusCode}`))));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', agent: false, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve(String(res.headers['x-migrate-provider'] ?? '')) : reject(new Error(`status ${res.statusCode}`))));
+      },
+    );
     req.on('error', reject);
     req.end('{"model":"gpt-4.1","messages":[{"role":"user","content":"hi"}]}');
   });

@@ -16,7 +16,6 @@ import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.j
 import { appAgent, gatewayLogFormat, startNginx, type NginxRig } from '../helpers/nginx.js';
 import { closedPort } from '../helpers/ports.js';
 
-
 const limits: Thresholds = { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, p95RatioFloorMs: 50, minSamples: 20, alpha: 0.01 };
 
 let legacy: FakeProvider;
@@ -35,7 +34,10 @@ beforeAll(async () => {
   const providers = { legacy: { baseUrl: legacy.url, apiKey: legacy.apiKey }, target: { baseUrl: target.url, apiKey: target.apiKey } };
   const include = renderNginxInclude({ environment: 'canary', weight: 50, splitKey: '$request_id', providers })
     // target gets a dead node in front of its live one: nginx fails over within the request.
-    .replace(`upstream migrate_canary_target {\n    server 127.0.0.1:${target.port};`, `upstream migrate_canary_target {\n    server 127.0.0.1:${deadPort};\n    server 127.0.0.1:${target.port};`);
+    .replace(
+      `upstream migrate_canary_target {\n    server 127.0.0.1:${target.port};`,
+      `upstream migrate_canary_target {\n    server 127.0.0.1:${deadPort};\n    server 127.0.0.1:${target.port};`,
+    );
   expect(include).toContain(`server 127.0.0.1:${deadPort};`);
   const logFile = path.join(logDir, 'access.json.log');
   rig = await startNginx({
@@ -72,10 +74,14 @@ function chat(): Promise<Answer> {
 
 function chatVia(base: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${base}/v1/chat/completions`, { method: 'POST', agent: appAgent, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, provider: String(res.headers['x-migrate-provider']) }));
-    });
+    const req = http.request(
+      `${base}/v1/chat/completions`,
+      { method: 'POST', agent: appAgent, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, provider: String(res.headers['x-migrate-provider']) }));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] }));
   });
@@ -84,9 +90,11 @@ function chatVia(base: string): Promise<Answer> {
 async function send(n: number, concurrency = 16): Promise<Answer[]> {
   const answers: Answer[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next++ < n) answers.push(await chat());
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < n) answers.push(await chat());
+    }),
+  );
   return answers;
 }
 
@@ -125,7 +133,11 @@ describe('the gateway source on a real nginx access log', () => {
     expect(r.target.ttfbP50Ms).toBeDefined();
     const c = evaluate(r, limits);
     expect(c.outcome).toBe('pass');
-    expect(combine([c]).reason).toMatch(new RegExp(`^real traffic: target 0\\.0% errors p95 \\d+ms \\(${r.target.requests} req; nodes [^)]+\\), legacy 0\\.0% errors p95 \\d+ms \\(${r.legacy!.requests} req\\); latency vs legacy Mann-Whitney U=[\\d.]+ p[=<][\\d.]+ n=${r.target.requests}/${r.legacy!.requests}$`));
+    expect(combine([c]).reason).toMatch(
+      new RegExp(
+        `^real traffic: target 0\\.0% errors p95 \\d+ms \\(${r.target.requests} req; nodes [^)]+\\), legacy 0\\.0% errors p95 \\d+ms \\(${r.legacy!.requests} req\\); latency vs legacy Mann-Whitney U=[\\d.]+ p[=<][\\d.]+ n=${r.target.requests}/${r.legacy!.requests}$`,
+      ),
+    );
   });
 
   it("splits errors into the provider's 5xx and nginx's timeouts, and the gate fails target", async () => {
@@ -146,7 +158,9 @@ describe('the gateway source on a real nginx access log', () => {
     expect(count(all, 'legacy', 504)).toBe(4);
     const c = evaluate(r, limits);
     expect(c.outcome).toBe('fail');
-    expect(c.reason).toMatch(/^error rate \d+\.\d% > 1\.0% \(\d+ errors; binomial p[=<][\d.]+, vs legacy Fisher p[=<][\d.]+ ≤ α 0\.01\); target \d+\.\d% errors \[\d+ 5xx\] p95 \d+ms \(\d+ req; nodes [^)]+\), legacy \d+\.\d% errors \[\d+ timeout\]/);
+    expect(c.reason).toMatch(
+      /^error rate \d+\.\d% > 1\.0% \(\d+ errors; binomial p[=<][\d.]+, vs legacy Fisher p[=<][\d.]+ ≤ α 0\.01\); target \d+\.\d% errors \[\d+ 5xx\] p95 \d+ms \(\d+ req; nodes [^)]+\), legacy \d+\.\d% errors \[\d+ timeout\]/,
+    );
   }, 60_000);
 
   it('a log that cannot be read is an error reading, never a pass', async () => {
@@ -179,7 +193,11 @@ describe('a provider nginx cannot connect to', () => {
       if (r.kind !== 'measurement') throw new Error(JSON.stringify(r));
       expect(count(answers, 'legacy')).toBeGreaterThan(5);
       expect(count(answers, 'legacy', 502)).toBe(count(answers, 'legacy'));
-      expect(r.legacy).toMatchObject({ requests: count(answers, 'legacy'), errors: count(answers, 'legacy'), errorKinds: { server: 0, rateLimited: 0, connect: count(answers, 'legacy'), timeout: 0 } });
+      expect(r.legacy).toMatchObject({
+        requests: count(answers, 'legacy'),
+        errors: count(answers, 'legacy'),
+        errorKinds: { server: 0, rateLimited: 0, connect: count(answers, 'legacy'), timeout: 0 },
+      });
       expect(r.legacy!.nodes).toEqual({ legacy: { requests: count(answers, 'legacy'), errors: count(answers, 'legacy'), failovers: 0 } });
       expect(r.target).toMatchObject({ requests: count(answers, 'target'), errors: 0 });
     } finally {

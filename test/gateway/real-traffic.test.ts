@@ -27,7 +27,12 @@ interface LogLine {
 /** The gateway's access log from byte `from` on, and where it ends now. */
 async function logSince(file: string, from: number): Promise<{ lines: LogLine[]; end: number }> {
   const text = await fs.readFile(file);
-  const lines = text.subarray(from).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogLine);
+  const lines = text
+    .subarray(from)
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as LogLine);
   return { lines, end: text.length };
 }
 
@@ -82,7 +87,10 @@ describe.skipIf(!(await nginxImageAvailable()))('the gateway on real app traffic
     const from = { legacy: app.at(legacy).length, target: app.atTarget().length, log: (await logSince(log, 0)).end, at: Date.now() };
     await waitForState(dir, (st) => st.gates.some((g) => /^stage 20%: real traffic: target .* → holding/.test(g.line)), 30_000);
     // The node measured fastest at the stage's apply is the primary and takes every target request; the other is its backup.
-    const nodes = [{ id: 'node-1', fake: target }, { id: 'node-2', fake: node2! }];
+    const nodes = [
+      { id: 'node-1', fake: target },
+      { id: 'node-2', fake: node2! },
+    ];
     const primary = nodes.find((n) => app.at(n.fake).length > 0)!;
     const backup = nodes.find((n) => n !== primary)!;
     expect(primary).toBeDefined();

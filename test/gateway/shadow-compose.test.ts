@@ -9,7 +9,7 @@ import { migrate, readState, spawnMigrate, waitForState } from '../ramp/helpers.
 import { gatewayApp, moreAppRequests, providerOf } from './helpers.js';
 
 describe.skipIf(!(await nginxImageAvailable()))('a shadow stage through the gateway', () => {
-  it("sends copies of the sampled share to target while every answer the app gets comes from legacy", async () => {
+  it('sends copies of the sampled share to target while every answer the app gets comes from legacy', async () => {
     // Target names the model its own way: the gateway container renames it (njs) in the copies.
     const { dir, port, legacy, target, app } = await gatewayApp({ targetModels: { 'gpt-4.1': 'relay-gpt-4.1' } });
     const setup = await migrate(dir, ['gateway', 'setup', '--env', 'canary', '--yes'], { targetUrl: target.url });
@@ -36,7 +36,10 @@ describe.skipIf(!(await nginxImageAvailable()))('a shadow stage through the gate
     expect(String(r.stderr)).toMatch(/stage shadow 50%: real traffic: target 0\.0% errors p95 \d+ms \(\d+ req\)/);
     expect((await readState(dir))?.stages[0]).toMatchObject({ weight: 0, mirror: 50, status: 'passed' });
     // The copies are in the gateway's log, marked, and the app saw no failure during the shadow stage.
-    const log = (await fs.readFile(path.join(dir, 'llm-gateway/canary/logs/access.json'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    const log = (await fs.readFile(path.join(dir, 'llm-gateway/canary/logs/access.json'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, string>);
     expect(log.some((l) => l.mirror === '1' && l.provider === 'target' && l.status === '200')).toBe(true);
     expect(stillShadow).toBe(true);
     expect((await app.results()).filter((r) => r === 'fail').length).toBe(failedBefore);

@@ -38,7 +38,9 @@ beforeAll(async () => {
   rig = await startNginx({
     include: include(0, 0),
     main: HAS_NJS ? `load_module ${NJS_MODULE};` : '',
-    http: HAS_NJS ? [`js_import ${NJS_IMPORT} from ${path.join(dir, NJS_FILE)};`, `js_set $${NJS_BODY} ${NJS_IMPORT}.body;`, `js_set $${NJS_MIRROR_BODY} ${NJS_IMPORT}.mirrorBody;`].join('\n') : '',
+    http: HAS_NJS
+      ? [`js_import ${NJS_IMPORT} from ${path.join(dir, NJS_FILE)};`, `js_set $${NJS_BODY} ${NJS_IMPORT}.body;`, `js_set $${NJS_MIRROR_BODY} ${NJS_IMPORT}.mirrorBody;`].join('\n')
+      : '',
     server: renderLocation('canary', [], { accessLog: logFile, models: HAS_NJS }),
   });
 }, 30_000);
@@ -80,10 +82,14 @@ interface Answer {
 
 function chat(body: object, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${rig.url}/v1/chat/completions`, { method: 'POST', agent: appAgent, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json', ...headers } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, provider: String(res.headers['x-migrate-provider']), answeredBy: String(res.headers['x-fake-provider']) }));
-    });
+    const req = http.request(
+      `${rig.url}/v1/chat/completions`,
+      { method: 'POST', agent: appAgent, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json', ...headers } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, provider: String(res.headers['x-migrate-provider']), answeredBy: String(res.headers['x-fake-provider']) }));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -92,9 +98,11 @@ function chat(body: object, headers: Record<string, string> = {}): Promise<Answe
 async function send(n: number, body: object = { model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] }): Promise<Answer[]> {
   const answers: Answer[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    while (next++ < n) answers.push(await chat(body));
-  }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next++ < n) answers.push(await chat(body));
+    }),
+  );
   return answers;
 }
 
@@ -103,12 +111,16 @@ type Measurement = Extract<Awaited<ReturnType<ReturnType<typeof gatewaySource>['
 /** The source's reading of the window since `from`, once the log holds what `done` expects (nginx logs after answering). */
 async function readingWhen(source: ReturnType<typeof gatewaySource>, from: number, done: (r: Measurement) => boolean): Promise<Measurement> {
   let last: Measurement | undefined;
-  await waitUntil('the access log to hold the requests', async () => {
-    const r = await source.read({ env: 'canary', stageIndex: 0, weight: 0, from, to: Date.now() + 1000 });
-    if (r.kind !== 'measurement') throw new Error(JSON.stringify(r));
-    last = r;
-    return done(r);
-  }, { timeoutMs: 5000, everyMs: 50 });
+  await waitUntil(
+    'the access log to hold the requests',
+    async () => {
+      const r = await source.read({ env: 'canary', stageIndex: 0, weight: 0, from, to: Date.now() + 1000 });
+      if (r.kind !== 'measurement') throw new Error(JSON.stringify(r));
+      last = r;
+      return done(r);
+    },
+    { timeoutMs: 5000, everyMs: 50 },
+  );
   return last!;
 }
 
@@ -138,7 +150,7 @@ describe('shadow stage: legacy serves everyone, target gets a sampled copy', () 
     expect(reading.target.ttfbP50Ms).toBeDefined();
   });
 
-  it("a failing target costs the app nothing: its errors show in the log only", async () => {
+  it('a failing target costs the app nothing: its errors show in the log only', async () => {
     await route(0, 100);
     target.setFaults({ error: { status: 500 } });
     const source = gatewaySource({ file: logFile, environment: 'canary', nodes: { legacy: nodeMap('legacy', providers.legacy), target: nodeMap('target', providers.target) } });
@@ -177,13 +189,18 @@ describe.skipIf(!HAS_NJS)('model rewrite for target (njs)', () => {
     expect(toTarget.every((r) => JSON.stringify((r.body as { messages: unknown }).messages) === JSON.stringify([{ role: 'user', content: 'hi' }]))).toBe(true);
   });
 
-  it('the shadow copy carries target\'s name too, and an unmapped model goes through as sent', async () => {
+  it("the shadow copy carries target's name too, and an unmapped model goes through as sent", async () => {
     await route(0, 100);
     const before = chats(target).length;
     await send(5);
     await send(5, { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
     await waitUntil('10 copies at target', () => chats(target).length - before >= 10, { timeoutMs: 5000, everyMs: 50 });
-    expect(chats(target).slice(before).map((r) => r.model).sort()).toEqual([...Array(5).fill('gpt-4o'), ...Array(5).fill(TARGET_MODEL)]);
+    expect(
+      chats(target)
+        .slice(before)
+        .map((r) => r.model)
+        .sort(),
+    ).toEqual([...Array(5).fill('gpt-4o'), ...Array(5).fill(TARGET_MODEL)]);
   });
 
   it('streams through the rewrite: chunks arrive before the completion ends', async () => {

@@ -13,21 +13,23 @@ const nodes = { legacy: nodeMap('legacy', { baseUrl: 'http://127.0.0.1:9000/v1' 
 const limits = { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, p95RatioFloorMs: 50, minSamples: 2, alpha: 0.01 };
 
 function line(atMs: number, over: Record<string, string> = {}): string {
-  return JSON.stringify({
-    msec: (atMs / 1000).toFixed(3),
-    time: new Date(atMs).toISOString(),
-    request_id: 'r',
-    environment: 'canary',
-    provider: 'target',
-    upstream: '127.0.0.1:8001',
-    status: '200',
-    upstream_status: '200',
-    request_time: '0.100',
-    upstream_header_time: '0.050',
-    upstream_connect_time: '0.001',
-    mirror: '0',
-    ...over,
-  }) + '\n';
+  return (
+    JSON.stringify({
+      msec: (atMs / 1000).toFixed(3),
+      time: new Date(atMs).toISOString(),
+      request_id: 'r',
+      environment: 'canary',
+      provider: 'target',
+      upstream: '127.0.0.1:8001',
+      status: '200',
+      upstream_status: '200',
+      request_time: '0.100',
+      upstream_header_time: '0.050',
+      upstream_connect_time: '0.001',
+      mirror: '0',
+      ...over,
+    }) + '\n'
+  );
 }
 
 let dir: string;
@@ -45,7 +47,7 @@ const measurement = (r: Reading) => {
 };
 
 describe('gatewaySource', () => {
-  it('starts at the log\'s end: requests logged before the ramp are not the stage\'s', async () => {
+  it("starts at the log's end: requests logged before the ramp are not the stage's", async () => {
     const s = gatewaySource({ file, environment: 'canary', nodes });
     await s.start();
     await appendFile(file, line(10_000) + line(10_500, { provider: 'legacy', upstream: '127.0.0.1:9000' }));
@@ -55,10 +57,13 @@ describe('gatewaySource', () => {
     expect(r.samples).toEqual({ target: [100], legacy: [100] });
   });
 
-  it('gives a window only its own lines and only its environment\'s, and counts lines it cannot read', async () => {
+  it("gives a window only its own lines and only its environment's, and counts lines it cannot read", async () => {
     const s = gatewaySource({ file, environment: 'canary', nodes });
     await s.start();
-    await appendFile(file, line(10_000, { request_id: 'early' }) + line(20_000) + line(20_100, { environment: 'production' }) + 'garbage\n' + line(20_200, { status: '503', upstream_status: '503' }));
+    await appendFile(
+      file,
+      line(10_000, { request_id: 'early' }) + line(20_000) + line(20_100, { environment: 'production' }) + 'garbage\n' + line(20_200, { status: '503', upstream_status: '503' }),
+    );
     const r = measurement(await s.read({ env: 'canary', stageIndex: 0, weight: 20, from: 15_000, to: 25_000 }));
     expect(r.target).toMatchObject({ requests: 2, errors: 1, errorKinds: { server: 1, rateLimited: 0, connect: 0, timeout: 0 } });
     expect(s.malformedLines()).toBe(1);
@@ -72,7 +77,11 @@ describe('gatewaySource', () => {
     await s.start();
     await appendFile(file, line(10_000, { status: '401', upstream_status: '401' }));
     const c = evaluate(await s.read({ env: 'canary', stageIndex: 0, weight: 5, from: 9_000, to: 11_000 }), limits);
-    expect(c).toMatchObject({ outcome: 'fail', label: 'real traffic', reason: expect.stringMatching(/^target answered 401\/403 to 1 request: the key or base URL is wrong; target 0\.0% errors p95 100ms \(1 req\), legacy no requests$/) });
+    expect(c).toMatchObject({
+      outcome: 'fail',
+      label: 'real traffic',
+      reason: expect.stringMatching(/^target answered 401\/403 to 1 request: the key or base URL is wrong; target 0\.0% errors p95 100ms \(1 req\), legacy no requests$/),
+    });
   });
 
   it('truncates the log past its bound once read, and goes on reading what nginx appends', async () => {

@@ -65,7 +65,7 @@ describe('the docs against --help', async () => {
   const commands = commandsOf(await help([]));
   const flags = new Map(await Promise.all(commands.map(async (c) => [c, flagsOf(await help([c]))] as const)));
 
-  it.each(DOCS)('every `migrate <command> --flag` in %s is in that command\'s --help', (file) => {
+  it.each(DOCS)("every `migrate <command> --flag` in %s is in that command's --help", (file) => {
     const invocations = invocationsIn(file, commands);
     const unknown = invocations.flatMap(({ where, command, words }) =>
       words
@@ -136,7 +136,7 @@ describe('the README', () => {
     expect(readme.split('\n').length).toBeLessThanOrEqual(210);
   });
 
-  it('the quick start\'s two set-up commands are package.json scripts', () => {
+  it("the quick start's two set-up commands are package.json scripts", () => {
     const scripts = JSON.parse(read('package.json')).scripts as Record<string, string>;
     const commands = [...section('Quick start').matchAll(/^ {4}npm run ([\w:-]+)/gm)].map((m) => m[1]!);
     expect(commands).toEqual(['demo', 'test:full']);

@@ -8,7 +8,12 @@ function examplesOf(text: string): string[][] {
   const block = text.split(/^Examples:$/m)[1] ?? '';
   return block
     .split('\n')
-    .map((line) => /migrate [^#]*/.exec(line.replace(/^\s+#.*$/, ''))?.[0].replace(/\)$/, '').trim())
+    .map((line) =>
+      /migrate [^#]*/
+        .exec(line.replace(/^\s+#.*$/, ''))?.[0]
+        .replace(/\)$/, '')
+        .trim(),
+    )
     .filter((invocation): invocation is string => Boolean(invocation))
     .map((invocation) => [...invocation.matchAll(/"[^"]*"|\S+/g)].map((m) => m[0]));
 }

@@ -35,7 +35,13 @@ export async function appFixture(name: string, env: Record<string, string>): Pro
   const projectName = `migrate-app-${process.pid}-${randomBytes(3).toString('hex')}`;
   const project = composeProject(compose, { files: ['docker-compose.yml'], projectName }, dir);
   const envFile = path.join(dir, '.env');
-  await fs.writeFile(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
+  await fs.writeFile(
+    envFile,
+    Object.entries(env)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+    { mode: 0o600 },
+  );
   const must = async (argv: string[], cwd = dir) => {
     const r = await runCommand({ argv, cwd, kind: 'write', timeoutMs: 120_000 });
     if (r.exitCode !== 0) throw new Error(`${argv.join(' ')} failed (${r.exitCode}): ${r.stderr}`);

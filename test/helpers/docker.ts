@@ -98,7 +98,13 @@ export async function composeFixture(env: Record<string, string>): Promise<Compo
     envFile,
     projectName,
     project,
-    writeEnv: (vars) => fs.writeFile(envFile, Object.entries(vars).map(([k, v]) => `${k}=${v}\n`).join('')),
+    writeEnv: (vars) =>
+      fs.writeFile(
+        envFile,
+        Object.entries(vars)
+          .map(([k, v]) => `${k}=${v}\n`)
+          .join(''),
+      ),
     mustRun: async (cmd) => {
       const result = await runCommand(cmd);
       if (result.exitCode !== 0) throw new Error(`${cmd.argv.join(' ')} failed (${result.exitCode}): ${result.stderr}`);

@@ -30,27 +30,28 @@ export async function startPrometheus(targets: string[] | Record<string, string[
   const dir = await mkdtemp(path.join(os.tmpdir(), 'migrate-prom-'));
   const port = await freePort();
   const jobs = Array.isArray(targets) ? { fake: targets } : targets;
-  const config = opts.config ?? [
-    'global:',
-    '  scrape_interval: 1s',
-    '  scrape_timeout: 900ms',
-    '  evaluation_interval: 1s',
-    ...(opts.ruleFiles?.length ? ['rule_files:', ...opts.ruleFiles.map((f) => `  - ${JSON.stringify(f)}`)] : []),
-    'scrape_configs:',
-    ...Object.entries(jobs).flatMap(([job, list]) => [
-      `  - job_name: ${JSON.stringify(job)}`,
-      '    static_configs:',
-      `      - targets: [${list.map((t) => JSON.stringify(t)).join(', ')}]`,
-    ]),
-    '',
-  ].join('\n');
+  const config =
+    opts.config ??
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      '  scrape_timeout: 900ms',
+      '  evaluation_interval: 1s',
+      ...(opts.ruleFiles?.length ? ['rule_files:', ...opts.ruleFiles.map((f) => `  - ${JSON.stringify(f)}`)] : []),
+      'scrape_configs:',
+      ...Object.entries(jobs).flatMap(([job, list]) => [
+        `  - job_name: ${JSON.stringify(job)}`,
+        '    static_configs:',
+        `      - targets: [${list.map((t) => JSON.stringify(t)).join(', ')}]`,
+      ]),
+      '',
+    ].join('\n');
   await writeFile(path.join(dir, 'prometheus.yml'), config);
-  const child = spawn(PROMETHEUS_BIN, [
-    `--config.file=${path.join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${path.join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--log.level=warn',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    PROMETHEUS_BIN,
+    [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   const log = stderrTail(child);
   const url = `http://127.0.0.1:${port}`;
   const rig: PrometheusRig = {

@@ -11,7 +11,11 @@ export interface WaitOptions {
 export async function waitUntil(what: string, ok: () => boolean | Promise<boolean>, opts: WaitOptions = {}): Promise<void> {
   const { timeoutMs = 20_000, everyMs = 100, dead } = opts;
   const until = Date.now() + timeoutMs;
-  while (!(await Promise.resolve().then(ok).catch(() => false))) {
+  while (
+    !(await Promise.resolve()
+      .then(ok)
+      .catch(() => false))
+  ) {
     const why = dead?.();
     if (why) throw new Error(why);
     if (Date.now() > until) throw new Error(`timed out waiting for ${what} (${timeoutMs}ms)`);

@@ -64,12 +64,18 @@ describe('classifyResponse on a 2xx', () => {
   });
 
   it('an HTML page means a wrong base URL, by content-type or by a leading <', () => {
-    expect(classifyResponse(facts(200, '<!doctype html><p>Welcome', { headers: { 'content-type': 'text/html; charset=utf-8' } })).failure).toMatchObject({ kind: 'html', message: HTML_MESSAGE });
+    expect(classifyResponse(facts(200, '<!doctype html><p>Welcome', { headers: { 'content-type': 'text/html; charset=utf-8' } })).failure).toMatchObject({
+      kind: 'html',
+      message: HTML_MESSAGE,
+    });
     expect(classifyResponse(facts(200, '  <html></html>', { headers: {} })).failure?.kind).toBe('html');
   });
 
   it('non-JSON or empty where JSON is expected is bad_json', () => {
-    expect(classifyResponse(facts(200, 'OK', { headers: { 'content-type': 'text/plain' } })).failure).toMatchObject({ kind: 'bad_json', message: 'HTTP 200 returned non-JSON (OK) where JSON was expected' });
+    expect(classifyResponse(facts(200, 'OK', { headers: { 'content-type': 'text/plain' } })).failure).toMatchObject({
+      kind: 'bad_json',
+      message: 'HTTP 200 returned non-JSON (OK) where JSON was expected',
+    });
     expect(classifyResponse(facts(200, '{"choices": [', {})).failure?.kind).toBe('bad_json');
     expect(classifyResponse(facts(200, '', {})).failure?.message).toContain('an empty body');
   });
@@ -81,7 +87,10 @@ describe('errorDetails reads the envelopes relays send', () => {
     [{ error: { message: 'm', type: 'invalid_request_error', code: null } }, { message: 'm', code: 'invalid_request_error' }],
     [{ error: 'plain string' }, { message: 'plain string', code: undefined }],
     [{ error: { message: 'bad key', code: 401 } }, { message: 'bad key', code: '401' }],
-    [{ message: 'Invalid token', code: 401 }, { message: 'Invalid token', code: '401' }],
+    [
+      { message: 'Invalid token', code: 401 },
+      { message: 'Invalid token', code: '401' },
+    ],
     [{ detail: 'Not authenticated' }, { message: 'Not authenticated', code: undefined }],
     [{ detail: [{ loc: ['body', 'model'], msg: 'field required' }, { msg: 'bad type' }] }, { message: 'field required; bad type', code: undefined }],
   ])('%j', (body, expected) => {
@@ -112,7 +121,13 @@ describe('messages are one safe line', () => {
   });
 
   it('takes credential headers by the parts of their name: a relay routing header is not a secret', () => {
-    const secrets = secretsOf({ 'x-api-key': 'k-aaaa1111', 'X-Portkey-Virtual-Key': 'vk-bbbb2222', 'X-Auth-Token': 't-cccc3333', 'X-Portkey-Provider': 'openai', 'OpenAI-Organization': 'org-1' });
+    const secrets = secretsOf({
+      'x-api-key': 'k-aaaa1111',
+      'X-Portkey-Virtual-Key': 'vk-bbbb2222',
+      'X-Auth-Token': 't-cccc3333',
+      'X-Portkey-Provider': 'openai',
+      'OpenAI-Organization': 'org-1',
+    });
     expect(secrets).toEqual(['k-aaaa1111', 'vk-bbbb2222', 't-cccc3333']);
   });
 });

@@ -69,9 +69,29 @@ interface TlsServer {
 /** An HTTPS server on 127.0.0.1 with a throwaway self-signed certificate (openssl ships with Debian). */
 async function startTlsServer(): Promise<TlsServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'migrate-proxy-tls-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'cert.pem'),
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   const cert = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
   const key = readFileSync(path.join(dir, 'key.pem'));
   rmSync(dir, { recursive: true, force: true });
@@ -160,7 +180,11 @@ describe('ProbeClient behind a proxy', () => {
   });
 
   it('reads lower case before upper case and ignores empty values', () => {
-    expect(proxySettings({ https_proxy: 'http://a:1', HTTPS_PROXY: 'http://b:2', HTTP_PROXY: ' ', no_proxy: 'x' })).toEqual({ httpProxy: undefined, httpsProxy: 'http://a:1', noProxy: 'x' });
+    expect(proxySettings({ https_proxy: 'http://a:1', HTTPS_PROXY: 'http://b:2', HTTP_PROXY: ' ', no_proxy: 'x' })).toEqual({
+      httpProxy: undefined,
+      httpsProxy: 'http://a:1',
+      noProxy: 'x',
+    });
   });
 });
 

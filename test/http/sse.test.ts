@@ -72,8 +72,7 @@ describe('SseParser framing', () => {
 
   it('yields the same events however the byte stream is split', () => {
     const stream = bytes(
-      ': hello\r\nevent: chunk\ndata: {"choices":[{"delta":{"content":"héllo 世界"}}]}\r\n\r\n' +
-        'data:line1\rdata: line2\r\rid: 9\ndata: {"x":"🙂"}\n\ndata: [DONE]\n\n',
+      ': hello\r\nevent: chunk\ndata: {"choices":[{"delta":{"content":"héllo 世界"}}]}\r\n\r\n' + 'data:line1\rdata: line2\r\rid: 9\ndata: {"x":"🙂"}\n\ndata: [DONE]\n\n',
     );
     const expected = parseAll(stream);
     expect(expected.frames).toHaveLength(4);

@@ -28,12 +28,17 @@ describe('percentile (nearest rank)', () => {
 
   it('is monotonic in p and stays within [min, max]', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: 1 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 100 }), (values, a, b) => {
-        const [lo, hi] = a <= b ? [a, b] : [b, a];
-        const pLo = percentile(values, lo)!;
-        const pHi = percentile(values, hi)!;
-        return pLo <= pHi && pLo >= Math.min(...values) && pHi <= Math.max(...values) && values.includes(pLo);
-      }),
+      fc.property(
+        fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: 1 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.integer({ min: 0, max: 100 }),
+        (values, a, b) => {
+          const [lo, hi] = a <= b ? [a, b] : [b, a];
+          const pLo = percentile(values, lo)!;
+          const pHi = percentile(values, hi)!;
+          return pLo <= pHi && pLo >= Math.min(...values) && pHi <= Math.max(...values) && values.includes(pLo);
+        },
+      ),
     );
   });
 });

@@ -25,7 +25,8 @@ function migrate(cwd: string, args: string[]) {
 }
 
 const read = (dir: string, file: string) => readFileSync(path.join(dir, file), 'utf8');
-const envValue = (dir: string, file: string, key: string) => (parseEnv(read(dir, file)).entries.find((e) => e.kind === 'assignment' && e.key === key) as { value?: string } | undefined)?.value;
+const envValue = (dir: string, file: string, key: string) =>
+  (parseEnv(read(dir, file)).entries.find((e) => e.kind === 'assignment' && e.key === key) as { value?: string } | undefined)?.value;
 
 /** A findings row: `found  name  where  confidence  why…`. */
 function row(stderr: string, kind: string, name: string): string {
@@ -114,7 +115,9 @@ describe('migrate init on real self-hosted LLM apps', () => {
       skipped: ['OLLAMA_BASE_URL', 'ollama, nginx', 'RAG_OPENAI_API_BASE_URL'],
     });
     expect(row(result.stderr, 'base URL', 'OPENAI_API_BASE_URL')).toContain('Open WebUI reads it');
-    expect(row(result.stderr, 'service', 'open-webui')).toMatch(/\s+high\s+interpolates \$\{OPENAI_API_BASE_URL\} in environment: OPENAI_API_BASE_URL \(docker-compose\.yml:\d+\), filled from \.env$/);
+    expect(row(result.stderr, 'service', 'open-webui')).toMatch(
+      /\s+high\s+interpolates \$\{OPENAI_API_BASE_URL\} in environment: OPENAI_API_BASE_URL \(docker-compose\.yml:\d+\), filled from \.env$/,
+    );
     expect(row(result.stderr, 'skipped', 'OLLAMA_BASE_URL')).toContain('another provider or service (OLLAMA)');
     // A literal in compose environment: is something env files cannot change: said so.
     expect(row(result.stderr, 'skipped', 'RAG_OPENAI_API_BASE_URL')).toContain('set only in docker-compose.yml environment: with a literal value');
@@ -162,7 +165,10 @@ describe('migrate init on real self-hosted LLM apps', () => {
       skipped: ['network-service, postgresql', 'ANTHROPIC_PROXY_URL', 'OLLAMA_PROXY_URL', 'S3_ENDPOINT'],
     });
     // They hold the key, so they are listed (and recreated), but rated low and said to be no LLM caller.
-    for (const s of ['minio', 'casdoor', 'searxng']) expect(row(result.stderr, 'service', s)).toMatch(new RegExp(`\\s+low\\s+reads all of \\.env \\(env_file, docker-compose\\.yml:\\d+\\): holds the key, but ${s} is no LLM caller`));
+    for (const s of ['minio', 'casdoor', 'searxng'])
+      expect(row(result.stderr, 'service', s)).toMatch(
+        new RegExp(`\\s+low\\s+reads all of \\.env \\(env_file, docker-compose\\.yml:\\d+\\): holds the key, but ${s} is no LLM caller`),
+      );
     expect(row(result.stderr, 'service', 'lobe')).toMatch(/\s+high\s+reads all of \.env \(env_file/);
     // "-all,+gpt-4o=GPT-4o<128000:vision:fc>,+gpt-4o-mini" names two models.
     expect(parse(read(dir, 'migrate.yaml')).models).toEqual(['gpt-4o', 'gpt-4o-mini']);
@@ -188,7 +194,13 @@ describe('migrate init: .env.migrate', () => {
     const result = await migrate(dir, ['init', '--yes', '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
     const doc = JSON.parse(result.stdout);
-    expect(doc.findings).toContainEqual({ kind: 'base URL', variable: 'GENERIC_OPEN_AI_BASE_PATH', at: '.env:18', confidence: 'high', reason: expect.stringContaining('LLM_PROVIDER') });
+    expect(doc.findings).toContainEqual({
+      kind: 'base URL',
+      variable: 'GENERIC_OPEN_AI_BASE_PATH',
+      at: '.env:18',
+      confidence: 'high',
+      reason: expect.stringContaining('LLM_PROVIDER'),
+    });
     expect(doc.findings).toContainEqual(expect.objectContaining({ kind: 'skipped', variable: 'OLLAMA_BASE_PATH', at: '.env:14' }));
     expect(doc.migrateEnv).toEqual({ file: '.env.migrate', written: true });
     expect(doc.ignoredIn).toEqual(['.gitignore']);
@@ -216,7 +228,12 @@ describe('migrate init: .env.migrate', () => {
     expect(missing.stderr).toContain('providers.target.baseUrl: ${TARGET_BASE_URL} is not set (set it in the environment or in .env.migrate)');
     expect(missing.stderr).not.toMatch(/expected an http/);
 
-    const fromEnv = await execa('node', [BIN, 'config', '--json'], { cwd: dir, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', ...TARGET } });
+    const fromEnv = await execa('node', [BIN, 'config', '--json'], {
+      cwd: dir,
+      reject: false,
+      extendEnv: false,
+      env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', ...TARGET },
+    });
     expect(fromEnv.exitCode, fromEnv.stderr).toBe(0);
     expect(JSON.parse(fromEnv.stdout).providers.target.baseUrl).toBe(TARGET.TARGET_BASE_URL);
   });

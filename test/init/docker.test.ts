@@ -44,7 +44,11 @@ describe.skipIf(!available)('migrate init names the services whose containers ho
       const all = Object.keys(parse(readFileSync(path.join(dir, 'docker-compose.yml'), 'utf8')).services);
       const up = await runCommand({ ...composeUp(project, all), timeoutMs: 150_000 });
       expect(up.exitCode, up.stderr).toBe(0);
-      const key = /^\w+=(.*)$/m.exec(readFileSync(path.join(dir, '.env'), 'utf8').split('\n').find((l) => l.startsWith(`${keyName}=`))!)![1]!;
+      const key = /^\w+=(.*)$/m.exec(
+        readFileSync(path.join(dir, '.env'), 'utf8')
+          .split('\n')
+          .find((l) => l.startsWith(`${keyName}=`))!,
+      )![1]!;
       const holding: string[] = [];
       for (const service of all) {
         // Its environment, and any env file mounted where the app reads it (LibreChat's /app/.env).

@@ -40,7 +40,13 @@ describe('migrate init at a terminal', () => {
 
   it('Ctrl-C at a prompt exits 130 and writes nothing', async () => {
     const dir = appCopy('open-webui');
-    const r = await runAtTerminal([process.execPath, BIN, 'init'], { cwd: dir, answers: [{ when: PAIR, keys: '\r' }, { when: SERVICES, keys: '\x03' }] });
+    const r = await runAtTerminal([process.execPath, BIN, 'init'], {
+      cwd: dir,
+      answers: [
+        { when: PAIR, keys: '\r' },
+        { when: SERVICES, keys: '\x03' },
+      ],
+    });
     expect(r.code, r.screen).toBe(130);
     expect(r.screen).toContain('init cancelled at the prompt; nothing was written');
     expect(existsSync(path.join(dir, 'migrate.yaml'))).toBe(false);

@@ -35,7 +35,9 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   exporter = spawn(BLACKBOX, [`--config.file=${path.join(out, 'blackbox/blackbox.yml')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   const log = stderrTail(exporter);
-  await waitUntil('blackbox_exporter to answer', async () => (await fetch(`${base}/metrics`)).ok, { dead: () => (exporter.exitCode !== null ? `blackbox_exporter exited: ${log()}` : undefined) });
+  await waitUntil('blackbox_exporter to answer', async () => (await fetch(`${base}/metrics`)).ok, {
+    dead: () => (exporter.exitCode !== null ? `blackbox_exporter exited: ${log()}` : undefined),
+  });
 }, 30_000);
 
 afterAll(async () => {

@@ -85,7 +85,7 @@ describe('migrate monitoring', () => {
     expect(readFileSync(rules, 'utf8')).toContain('record: environment_provider:migrate_gateway_error_ratio:rate1m');
   });
 
-  it('refuses a config whose base URL carries a secret (it would reach Prometheus\' config), writing nothing', async () => {
+  it("refuses a config whose base URL carries a secret (it would reach Prometheus' config), writing nothing", async () => {
     const dir = tempProject('migrate-monitoring-cmd-', {
       'migrate.yaml': monitoringConfig(urls).replace('baseUrl: http://127.0.0.1:10/v1', 'baseUrl: http://user:${TARGET_KEY}@127.0.0.1:10/v1'),
       '.env': 'A=1\n',

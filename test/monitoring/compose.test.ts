@@ -24,7 +24,7 @@ describe.skipIf(!(await nginxImageAvailable()))('compose.monitoring.yaml (real d
     target = await startFakeProvider({ name: 'target', apiKey: KEYS.target });
     fx = await composeFixture({ OPENAI_BASE_URL: target.url });
     const config = monitoringConfig({ legacy: target.url, target: target.url }).replace(
-      "    envFiles: [.env]\n",
+      '    envFiles: [.env]\n',
       `    envFiles: [.env.canary]\n    compose: { files: [docker-compose.yml], services: [app], projectName: ${fx.projectName} }\n`,
     );
     writeFileSync(path.join(fx.dir, 'migrate.yaml'), config);
@@ -47,16 +47,21 @@ describe.skipIf(!(await nginxImageAvailable()))('compose.monitoring.yaml (real d
     // The log is where migrate.yaml's accessLog says (logs/access.json), mounted at its host path;
     // like the gateway would, it is created after mtail started.
     const log = path.join(fx.dir, 'logs/access.json');
-    const line = (status: string) => `${JSON.stringify({ time: new Date().toISOString(), request_id: 'r', environment: 'canary', provider: 'target', upstream: '127.0.0.1:1', status, upstream_status: status, request_time: '0.010', upstream_header_time: '-', upstream_connect_time: '-', mirror: '0' })}\n`;
+    const line = (status: string) =>
+      `${JSON.stringify({ time: new Date().toISOString(), request_id: 'r', environment: 'canary', provider: 'target', upstream: '127.0.0.1:1', status, upstream_status: status, request_time: '0.010', upstream_header_time: '-', upstream_connect_time: '-', mirror: '0' })}\n`;
     const metrics = `http://127.0.0.1:${ports.mtail}/metrics`;
     const scrape = async () => (await fetch(metrics)).text();
     await waitUntil('mtail in its container to serve /metrics', async () => (await fetch(metrics)).ok, { timeoutMs: 30_000 });
     writeFileSync(log, '');
     // 499 lines until mtail has found the log and counts them; then three 502s, counted exactly.
-    await waitUntil('mtail to tail the new log', async () => {
-      appendFileSync(log, line('499'));
-      return /code="499"/.test(await scrape());
-    }, { timeoutMs: 20_000, everyMs: 250 });
+    await waitUntil(
+      'mtail to tail the new log',
+      async () => {
+        appendFileSync(log, line('499'));
+        return /code="499"/.test(await scrape());
+      },
+      { timeoutMs: 20_000, everyMs: 250 },
+    );
     appendFileSync(log, line('502') + line('502') + line('502'));
     await waitUntil('mtail to count 3 lines', async () => /migrate_gateway_requests_total\{[^}]*code="502"[^}]*\} 3\b/.test(await scrape()), { timeoutMs: 20_000 });
 

@@ -13,18 +13,41 @@ interface Panel {
 }
 
 const RAMP_METRICS = ['migrate_ramp_stage', 'migrate_ramp_weight_percent', 'migrate_ramp_paused', 'migrate_gate_outcomes_total', 'migrate_rollbacks_total'];
-const PROMQL_WORDS = new Set(['sum', 'by', 'rate', 'changes', 'ignoring', 'group_left', 'histogram_quantile', 'environment', 'provider', 'node', 'mirror', 'job', 'le', 'status_class']);
+const PROMQL_WORDS = new Set([
+  'sum',
+  'by',
+  'rate',
+  'changes',
+  'ignoring',
+  'group_left',
+  'histogram_quantile',
+  'environment',
+  'provider',
+  'node',
+  'mirror',
+  'job',
+  'le',
+  'status_class',
+]);
 
 /** Metric names in a PromQL expression: identifiers that are neither functions, keywords nor label names. */
 function metricNames(expr: string): string[] {
-  const withoutStrings = expr.replace(/"[^"]*"/g, '""').replace(/\{[^}]*\}/g, '{}').replace(/\[[^\]]*\]/g, '[]');
+  const withoutStrings = expr
+    .replace(/"[^"]*"/g, '""')
+    .replace(/\{[^}]*\}/g, '{}')
+    .replace(/\[[^\]]*\]/g, '[]');
   return [...withoutStrings.matchAll(/[a-zA-Z_:][\w:]*/g)].map((m) => m[0]).filter((w) => !PROMQL_WORDS.has(w) && !/^\d/.test(w));
 }
 
 describe('the Grafana dashboard', () => {
   it('has the panels, the datasource variable and queries over series that exist', async () => {
     const { read } = await writtenMonitoring({ legacy: 'http://127.0.0.1:9/v1', target: 'http://127.0.0.1:10/v1' });
-    const dash = JSON.parse(read('grafana/dashboard.json')) as { schemaVersion: number; templating: { list: { name: string; type: string; query: string }[] }; panels: Panel[]; annotations: { list: { expr: string; datasource: { uid: string } }[] } };
+    const dash = JSON.parse(read('grafana/dashboard.json')) as {
+      schemaVersion: number;
+      templating: { list: { name: string; type: string; query: string }[] };
+      panels: Panel[];
+      annotations: { list: { expr: string; datasource: { uid: string } }[] };
+    };
     expect(dash.schemaVersion).toBeGreaterThanOrEqual(39);
     expect(dash.templating.list).toContainEqual(expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }));
     expect(dash.panels.map((p) => p.title)).toEqual([
@@ -49,7 +72,14 @@ describe('the Grafana dashboard', () => {
     const used = [...dash.panels.flatMap((p) => p.targets.map((t) => t.expr)), ...dash.annotations.list.map((a) => a.expr)].flatMap(metricNames);
     expect(used.filter((m) => !known.has(m))).toEqual([]);
     // Every recording rule the panels need is one the rules file defines; the ramp's decisions are annotations.
-    expect(used).toEqual(expect.arrayContaining(['environment_provider:migrate_gateway_request_duration_seconds:p99_1m', 'migrate_gate_outcomes_total', 'migrate_rollbacks_total', 'migrate_ramp_weight_percent']));
+    expect(used).toEqual(
+      expect.arrayContaining([
+        'environment_provider:migrate_gateway_request_duration_seconds:p99_1m',
+        'migrate_gate_outcomes_total',
+        'migrate_rollbacks_total',
+        'migrate_ramp_weight_percent',
+      ]),
+    );
     expect(dash.annotations.list.every((a) => a.datasource.uid === '${datasource}')).toBe(true);
   });
 });

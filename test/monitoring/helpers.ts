@@ -48,10 +48,11 @@ export function runMigrate(cwd: string, args: string[]) {
 export async function writtenMonitoring(urls: Urls, gates?: string, keepIn?: string): Promise<{ dir: string; out: string; read: (rel: string) => string }> {
   const files = { 'migrate.yaml': monitoringConfig(urls, gates), '.env': 'OPENAI_BASE_URL=x\n', 'logs/access.json': '' };
   const dir = keepIn ?? tempProject('migrate-monitoring-', files);
-  if (keepIn) for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
+  if (keepIn)
+    for (const [name, content] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), content);
+    }
   const res = await runMigrate(dir, ['monitoring', '--env', 'canary']);
   if (res.exitCode !== 0) throw new Error(`migrate monitoring exited ${res.exitCode}: ${res.stderr}`);
   const out = path.join(dir, 'monitoring', 'canary');

@@ -63,7 +63,17 @@ beforeAll(async () => {
   await mkdir(path.dirname(logFile), { recursive: true });
   writeFileSync(logFile, '');
   const ports = { mtail: await freePort(), blackbox: await freePort(), ramp: await freePort() };
-  const res = await runMigrate(tmp, ['monitoring', '--env', 'canary', '--mtail-port', String(ports.mtail), '--blackbox-port', String(ports.blackbox), '--metrics-port', String(ports.ramp)]);
+  const res = await runMigrate(tmp, [
+    'monitoring',
+    '--env',
+    'canary',
+    '--mtail-port',
+    String(ports.mtail),
+    '--blackbox-port',
+    String(ports.blackbox),
+    '--metrics-port',
+    String(ports.ramp),
+  ]);
   if (res.exitCode !== 0) throw new Error(`migrate monitoring exited ${res.exitCode}: ${res.stderr}`);
   out = path.join(tmp, 'monitoring/canary');
 
@@ -73,12 +83,20 @@ beforeAll(async () => {
     http: gatewayLogFormat('canary'),
     server: `${renderLocation('canary')}\naccess_log ${logFile} migrate_gateway;`,
   });
-  mtail = spawn(MTAIL, ['--progs', path.join(out, 'mtail'), '--logs', logFile, '--address', '127.0.0.1', '--port', String(ports.mtail), '--logtostderr'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  blackbox = spawn(BLACKBOX, [`--config.file=${path.join(out, 'blackbox/blackbox.yml')}`, `--web.listen-address=127.0.0.1:${ports.blackbox}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  mtail = spawn(MTAIL, ['--progs', path.join(out, 'mtail'), '--logs', logFile, '--address', '127.0.0.1', '--port', String(ports.mtail), '--logtostderr'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  blackbox = spawn(BLACKBOX, [`--config.file=${path.join(out, 'blackbox/blackbox.yml')}`, `--web.listen-address=127.0.0.1:${ports.blackbox}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const mtailLog = stderrTail(mtail);
   const blackboxLog = stderrTail(blackbox);
-  await waitUntil('mtail to serve /metrics', async () => (await fetch(`http://127.0.0.1:${ports.mtail}/metrics`)).ok, { dead: () => (mtail.exitCode !== null ? `mtail exited: ${mtailLog()}` : undefined) });
-  await waitUntil('blackbox_exporter to answer', async () => (await fetch(`http://127.0.0.1:${ports.blackbox}/metrics`)).ok, { dead: () => (blackbox.exitCode !== null ? `blackbox_exporter exited: ${blackboxLog()}` : undefined) });
+  await waitUntil('mtail to serve /metrics', async () => (await fetch(`http://127.0.0.1:${ports.mtail}/metrics`)).ok, {
+    dead: () => (mtail.exitCode !== null ? `mtail exited: ${mtailLog()}` : undefined),
+  });
+  await waitUntil('blackbox_exporter to answer', async () => (await fetch(`http://127.0.0.1:${ports.blackbox}/metrics`)).ok, {
+    dead: () => (blackbox.exitCode !== null ? `blackbox_exporter exited: ${blackboxLog()}` : undefined),
+  });
 
   const metrics = new RampMetrics('canary');
   metrics.observe({ event: 'stage', stage: 2, of: 4, weight: 20, status: 'soaking', appliedWeight: 20 } as RampEvent);
@@ -89,20 +107,36 @@ beforeAll(async () => {
   // first sample from before the traffic, so rate() covers exactly the requests sent below.
   const seed = (provider: string, port: number, status: string, mirror = '0') =>
     `${JSON.stringify({ time: new Date().toISOString(), request_id: 'seed', environment: 'canary', provider, upstream: `127.0.0.1:${port}`, status, upstream_status: status, request_time: '0.010', upstream_header_time: '0.010', upstream_connect_time: '0.001', mirror })}\n`;
-  appendFileSync(logFile, seed('legacy', legacy.port, '200') + seed('legacy', legacy.port, '500') + seed('target', target.port, '200') + seed('target', target.port, '500') + seed('target', target.port, '200', '1'));
-  await waitUntil('mtail to read the seed lines', async () => (await (await fetch(`http://127.0.0.1:${ports.mtail}/metrics`)).text()).includes('mirror="1"'), { timeoutMs: 10_000 });
+  appendFileSync(
+    logFile,
+    seed('legacy', legacy.port, '200') +
+      seed('legacy', legacy.port, '500') +
+      seed('target', target.port, '200') +
+      seed('target', target.port, '500') +
+      seed('target', target.port, '200', '1'),
+  );
+  await waitUntil('mtail to read the seed lines', async () => (await (await fetch(`http://127.0.0.1:${ports.mtail}/metrics`)).text()).includes('mirror="1"'), {
+    timeoutMs: 10_000,
+  });
 
   const promYml = path.join(out, 'prometheus/prometheus.yml');
   const alertsYml = path.join(out, 'prometheus/alerts.yml');
   writeFileSync(alertsYml, readFileSync(alertsYml, 'utf8').replace(/^(\s+for: )\S+$/gm, '$12s'));
-  const config = readFileSync(promYml, 'utf8').replace(/scrape_interval: 15s\n\s*evaluation_interval: 15s/, 'scrape_interval: 1s\n  scrape_timeout: 900ms\n  evaluation_interval: 1s');
+  const config = readFileSync(promYml, 'utf8').replace(
+    /scrape_interval: 15s\n\s*evaluation_interval: 15s/,
+    'scrape_interval: 1s\n  scrape_timeout: 900ms\n  evaluation_interval: 1s',
+  );
   expect(config).toContain('evaluation_interval: 1s');
   prom = await startPrometheus([], { config });
   // Bounded: two scrapes of every series the traffic moves (about 2 s once Prometheus is up).
-  await waitUntil('two scrapes of every seeded series', async () => {
-    const r = (await prom.query('count_over_time(migrate_gateway_requests_total[1m]) >= 2')) as unknown[];
-    return r.length === 5;
-  }, { timeoutMs: 20_000 });
+  await waitUntil(
+    'two scrapes of every seeded series',
+    async () => {
+      const r = await prom.query('count_over_time(migrate_gateway_requests_total[1m]) >= 2');
+      return r.length === 5;
+    },
+    { timeoutMs: 20_000 },
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -129,10 +163,14 @@ interface Answer {
 function chat(retried = false): Promise<Answer> {
   const start = performance.now();
   return new Promise((resolve, reject) => {
-    const req = http.request(`${rig.url}/v1/chat/completions`, { method: 'POST', agent: appAgent, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, provider: String(res.headers['x-migrate-provider']), ms: performance.now() - start }));
-    });
+    const req = http.request(
+      `${rig.url}/v1/chat/completions`,
+      { method: 'POST', agent: appAgent, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, provider: String(res.headers['x-migrate-provider']), ms: performance.now() - start }));
+      },
+    );
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (!retried && err.code === 'ECONNRESET' && req.reusedSocket) resolve(chat(true));
       else reject(err);
@@ -144,9 +182,11 @@ function chat(retried = false): Promise<Answer> {
 /** `workers` clients in a loop, `each` requests apiece, as an app under load sends them. */
 async function traffic(workers: number, each: number): Promise<Answer[]> {
   const answers: Answer[] = [];
-  await Promise.all(Array.from({ length: workers }, async () => {
-    for (let i = 0; i < each; i++) answers.push(await chat());
-  }));
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let i = 0; i < each; i++) answers.push(await chat());
+    }),
+  );
   return answers;
 }
 
@@ -170,9 +210,9 @@ const firing = async (name: string) => (await alerts()).filter((a) => a.labels.a
 
 describe('the written monitoring stack, live (real nginx, mtail, blackbox_exporter, Prometheus)', () => {
   let answers: Answer[] = [];
-  const seen = (provider: string, error?: boolean) => answers.filter((a) => a.provider === provider && (error === undefined || (a.status >= 500) === error)).length;
+  const seen = (provider: string, error?: boolean) => answers.filter((a) => a.provider === provider && (error === undefined || a.status >= 500 === error)).length;
 
-  it("after real traffic, every recording rule returns series and the rates, error ratios and quantiles match what the client saw", async () => {
+  it('after real traffic, every recording rule returns series and the rates, error ratios and quantiles match what the client saw', async () => {
     answers = await traffic(8, 12);
     expect(answers).toHaveLength(96);
     expect(seen('legacy')).toBeGreaterThan(15);
@@ -183,12 +223,16 @@ describe('the written monitoring stack, live (real nginx, mtail, blackbox_export
     const wantSplit = seen('target') / answers.length;
     const wantLegacyErrors = seen('legacy', true) / seen('legacy');
     // Bounded: the traffic's last requests reach Prometheus within a scrape and an evaluation (~2 s).
-    await waitUntil('the rules to read the traffic', async () => {
-      const rt = await value(`environment_provider:migrate_gateway_requests:rate1m{${env},provider="target"}`);
-      const rl = await value(`environment_provider:migrate_gateway_requests:rate1m{${env},provider="legacy"}`);
-      const err = await value(`environment_provider:migrate_gateway_error_ratio:rate1m{${env},provider="legacy"}`);
-      return Math.abs(rt / (rt + rl) - wantSplit) < 0.03 && Math.abs(err - wantLegacyErrors) < 0.03;
-    }, { timeoutMs: 15_000 });
+    await waitUntil(
+      'the rules to read the traffic',
+      async () => {
+        const rt = await value(`environment_provider:migrate_gateway_requests:rate1m{${env},provider="target"}`);
+        const rl = await value(`environment_provider:migrate_gateway_requests:rate1m{${env},provider="legacy"}`);
+        const err = await value(`environment_provider:migrate_gateway_error_ratio:rate1m{${env},provider="legacy"}`);
+        return Math.abs(rt / (rt + rl) - wantSplit) < 0.03 && Math.abs(err - wantLegacyErrors) < 0.03;
+      },
+      { timeoutMs: 15_000 },
+    );
 
     // Every recording rule in the written rules.yml returns series.
     const rules = [...readFileSync(path.join(out, 'prometheus/rules.yml'), 'utf8').matchAll(/record: (\S+)/g)].map((m) => m[1]!);
@@ -209,7 +253,10 @@ describe('the written monitoring stack, live (real nginx, mtail, blackbox_export
     expect(Math.abs(cls['5xx']! / (cls['5xx']! + cls['2xx']!) - wantLegacyErrors)).toBeLessThan(0.03);
 
     // Quantiles: histogram_quantile resolves to a bucket; it is the bucket of the client's median.
-    for (const [provider, ms] of [['legacy', median(answers.filter((a) => a.provider === 'legacy').map((a) => a.ms))], ['target', median(answers.filter((a) => a.provider === 'target').map((a) => a.ms))]] as const) {
+    for (const [provider, ms] of [
+      ['legacy', median(answers.filter((a) => a.provider === 'legacy').map((a) => a.ms))],
+      ['target', median(answers.filter((a) => a.provider === 'target').map((a) => a.ms))],
+    ] as const) {
       const p50 = await value(`environment_provider:migrate_gateway_request_duration_seconds:p50_1m{${env},provider="${provider}"}`);
       // The client's clock adds its own side of the connection to nginx's: allow the bucket of
       // its median less 30 ms too, never a bucket above.
@@ -228,7 +275,11 @@ describe('the written monitoring stack, live (real nginx, mtail, blackbox_export
     // The only variable is the datasource; an expression naming any other would fail here.
     const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => ({ title: p.title, expr: t.expr.replace(/\$__rate_interval|\$\{__rate_interval\}/g, '1m') })));
     // Bounded: the blackbox probes and the ramp's metrics are scraped every second.
-    await waitUntil('a scrape of the probes and the ramp metrics', async () => (await series('probe_success{job="migrate_nodes"}')).length === 3 && (await series('migrate_ramp_stage')).length === 1, { timeoutMs: 10_000 });
+    await waitUntil(
+      'a scrape of the probes and the ramp metrics',
+      async () => (await series('probe_success{job="migrate_nodes"}')).length === 3 && (await series('migrate_ramp_stage')).length === 1,
+      { timeoutMs: 10_000 },
+    );
     const empty: string[] = [];
     for (const { title, expr } of exprs) {
       expect(expr, title).not.toContain('$');
@@ -265,7 +316,11 @@ describe('the written monitoring stack, live (real nginx, mtail, blackbox_export
     const dir = canaryProject({
       legacyUrl: legacy.url,
       targetUrl: target.url,
-      environments: ['  canary:', '    envFiles: [.env.canary]', `    traffic: { driver: nginx, file: ${rig.includeFile}, binary: ${NGINX_BIN}, args: ${JSON.stringify(rig.args)} }`],
+      environments: [
+        '  canary:',
+        '    envFiles: [.env.canary]',
+        `    traffic: { driver: nginx, file: ${rig.includeFile}, binary: ${NGINX_BIN}, args: ${JSON.stringify(rig.args)} }`,
+      ],
       ramp: [
         '  stages: [20, 100]',
         '  soak: 60s',
@@ -278,9 +333,11 @@ describe('the written monitoring stack, live (real nginx, mtail, blackbox_export
     // The app's traffic flows through nginx for the whole ramp, as it would in production.
     let stop = false;
     const sent: Answer[] = [];
-    const app = Promise.all(Array.from({ length: 8 }, async () => {
-      while (!stop) sent.push(await chat());
-    }));
+    const app = Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (!stop) sent.push(await chat());
+      }),
+    );
     let r: Awaited<ReturnType<typeof spawnMigrate>>;
     try {
       const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url, env: keys });

@@ -42,12 +42,16 @@ beforeAll(async () => {
   ({ out, dir } = await writtenMonitoring({ legacy: legacy.url, target: target.url }, undefined, tmp));
   logFile = path.join(dir, 'logs/access.json');
   const providers = { legacy: { baseUrl: legacy.url, apiKey: legacy.apiKey }, target: { baseUrl: target.url, apiKey: target.apiKey } };
-  const include = renderNginxInclude({ environment: 'canary', weight: 50, splitKey: '$request_id', providers })
-    .replace(`upstream migrate_canary_target {\n    server 127.0.0.1:${target.port};`, `upstream migrate_canary_target {\n    server 127.0.0.1:${deadPort};\n    server 127.0.0.1:${target.port};`);
+  const include = renderNginxInclude({ environment: 'canary', weight: 50, splitKey: '$request_id', providers }).replace(
+    `upstream migrate_canary_target {\n    server 127.0.0.1:${target.port};`,
+    `upstream migrate_canary_target {\n    server 127.0.0.1:${deadPort};\n    server 127.0.0.1:${target.port};`,
+  );
   rig = await startNginx({ include, http: gatewayLogFormat('canary'), server: `${renderLocation('canary')}\naccess_log ${logFile} migrate_gateway;` });
   const port = await freePort();
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
-  mtail = spawn(MTAIL, ['--progs', path.join(out, 'mtail'), '--logs', logFile, '--address', '127.0.0.1', '--port', String(port), '--logtostderr'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  mtail = spawn(MTAIL, ['--progs', path.join(out, 'mtail'), '--logs', logFile, '--address', '127.0.0.1', '--port', String(port), '--logtostderr'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const log = stderrTail(mtail);
   await waitUntil('mtail to serve /metrics', async () => (await fetch(metricsUrl)).ok, { dead: () => (mtail.exitCode !== null ? `mtail exited: ${log()}` : undefined) });
 }, 30_000);
@@ -68,10 +72,14 @@ interface Answer {
 
 function chat(): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${rig.url}/v1/chat/completions`, { method: 'POST', agent: appAgent, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, provider: String(res.headers['x-migrate-provider']) }));
-    });
+    const req = http.request(
+      `${rig.url}/v1/chat/completions`,
+      { method: 'POST', agent: appAgent, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, provider: String(res.headers['x-migrate-provider']) }));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] }));
   });
@@ -96,9 +104,11 @@ const sum = (s: Samples, name: string, where: Record<string, string> = {}) =>
 describe('mtail over the gateway access log (real nginx, real mtail)', () => {
   it('counts requests by provider, node and status as the app saw them, with duration and TTFB histograms', async () => {
     const answers: Answer[] = [];
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      for (let i = 0; i < 10; i++) answers.push(await chat());
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let i = 0; i < 10; i++) answers.push(await chat());
+      }),
+    );
     let s: Samples = [];
     await waitUntil('mtail to count 80 requests', async () => sum((s = await scrape()), 'migrate_gateway_requests_total') === 80, { timeoutMs: 20_000 });
     const seen = (provider: string, status?: number) => answers.filter((a) => a.provider === provider && (status === undefined || a.status === status)).length;
@@ -146,21 +156,28 @@ describe('mtail over the gateway access log (real nginx, real mtail)', () => {
     const prom = await startPrometheus([new URL(metricsUrl).host], { ruleFiles: [path.join(out, 'prometheus/rules.yml')] });
     try {
       // Two scrapes before the traffic, so the rates below cover exactly the requests sent next.
-      const scrapes = async () => Number(((await prom.query('count_over_time(migrate_gateway_requests_total{provider="target",code="200"}[1m])')) as { value: [number, string] }[])[0]?.value[1] ?? 0);
+      const scrapes = async () =>
+        Number(((await prom.query('count_over_time(migrate_gateway_requests_total{provider="target",code="200"}[1m])')) as { value: [number, string] }[])[0]?.value[1] ?? 0);
       await waitUntil('two scrapes of mtail', async () => (await scrapes()) >= 2, { timeoutMs: 15_000 });
       const answers: Answer[] = [];
-      await Promise.all(Array.from({ length: 8 }, async () => {
-        for (let i = 0; i < 15; i++) answers.push(await chat());
-      }));
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          for (let i = 0; i < 15; i++) answers.push(await chat());
+        }),
+      );
       const t = answers.filter((a) => a.provider === 'target');
       const ratio = t.filter((a) => a.status === 500).length / t.length;
       const source = prometheusSource({ url: prom.url, timeoutMs: 2000 });
       const read = () => source.read({ env: 'canary', stageIndex: 1, weight: 50, from: Date.now() - 60_000, to: Date.now() });
       let r: Reading | undefined;
-      await waitUntil(`the gate to read target's ${ratio} error ratio`, async () => {
-        r = await read();
-        return r.kind === 'measurement' && Math.abs((r.target.errorRate ?? -1) - ratio) < 0.01 && (r.target.requests ?? 0) >= t.length;
-      }, { timeoutMs: 20_000 });
+      await waitUntil(
+        `the gate to read target's ${ratio} error ratio`,
+        async () => {
+          r = await read();
+          return r.kind === 'measurement' && Math.abs((r.target.errorRate ?? -1) - ratio) < 0.01 && (r.target.requests ?? 0) >= t.length;
+        },
+        { timeoutMs: 20_000 },
+      );
       if (r?.kind !== 'measurement') throw new Error(JSON.stringify(r));
       // rate() extrapolates a little past the samples, so the count is at least what was sent.
       expect(r.target.requests).toBeLessThan(2 * t.length);

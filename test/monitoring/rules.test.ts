@@ -15,7 +15,10 @@ const gates = { maxErrorRate: 0.05, maxP95Ms: 2000, maxP95Ratio: 1.5, p95RatioFl
 const urls = { legacy: 'http://127.0.0.1:9/v1', target: 'http://127.0.0.1:10/v1', nodes: { east: 'http://127.0.0.1:11/v1' } };
 
 type Series = { series: string; values: string };
-const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
+const labels = (l: Record<string, string>) =>
+  `{${Object.entries(l)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',')}}`;
 
 /** `perMin` requests a minute with status `code`, each taking `seconds`, for 60 minutes. */
 function traffic(provider: string, perMin: number, seconds: number, code = '200'): Series[] {

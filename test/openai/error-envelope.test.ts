@@ -30,7 +30,9 @@ describe('GET /models', () => {
   it('a list passes; other shapes and statuses warn', () => {
     expect(checkModelsList(200, { object: 'list', data: [{ id: 'gpt-4o', object: 'model', created: 1, owned_by: 'openai' }] })).toEqual([]);
     expect(rules(checkModelsList(200, { data: 'gpt-4o' }))).toEqual(['warning models.list', 'warning models.list']);
-    expect(rules(checkModelsList(404, { error: { message: 'Invalid URL (GET /v1/models)', type: 'invalid_request_error', param: null, code: null } }))).toEqual(['warning models.list']);
+    expect(rules(checkModelsList(404, { error: { message: 'Invalid URL (GET /v1/models)', type: 'invalid_request_error', param: null, code: null } }))).toEqual([
+      'warning models.list',
+    ]);
   });
 
   it('an error answer that is not the envelope is an error.envelope finding too', () => {

@@ -24,7 +24,18 @@ describe('json-schema subset', () => {
     expect(validateSchema({ type: 'string', nullable: true }, null, registry)).toEqual([]);
     expect(validateSchema({ anyOf: [{ type: 'string' }, { type: 'null' }] }, null, registry)).toEqual([]);
     expect(validateSchema({ anyOf: [{ type: 'string' }, { type: 'null' }] }, 3, registry)[0]!.message).toBe('expected string or null, got integer');
-    expect(validateSchema({ allOf: [{ type: 'object', required: ['a'] }, { type: 'object', required: ['b'] }] }, { a: 1 }, registry)).toHaveLength(1);
+    expect(
+      validateSchema(
+        {
+          allOf: [
+            { type: 'object', required: ['a'] },
+            { type: 'object', required: ['b'] },
+          ],
+        },
+        { a: 1 },
+        registry,
+      ),
+    ).toHaveLength(1);
     expect(validateSchema({ oneOf: [{ $ref: '#/Thing' }, { type: 'string' }] }, 'x', registry)).toEqual([]);
     // closest branch's issues are reported when none matches
     expect(validateSchema({ oneOf: [{ $ref: '#/Thing' }, { type: 'string' }] }, { id: 'x' }, registry)[0]!.path).toBe('id');

@@ -21,7 +21,8 @@ describe('installing migrate', () => {
 
   it('after `npm install -g` of the packed package, `migrate` runs and loads its dependencies', async () => {
     const dir = tempProject('migrate-install-', {
-      'migrate.yaml': 'version: 1\nproviders:\n  legacy: { baseUrl: "http://127.0.0.1:9/v1", apiKey: "${K}" }\n  target: { baseUrl: "http://127.0.0.1:9/v2", apiKey: "${K}" }\nmodels: [gpt-4.1]\n',
+      'migrate.yaml':
+        'version: 1\nproviders:\n  legacy: { baseUrl: "http://127.0.0.1:9/v1", apiKey: "${K}" }\n  target: { baseUrl: "http://127.0.0.1:9/v2", apiKey: "${K}" }\nmodels: [gpt-4.1]\n',
     });
     // The package as published: only the files package.json lists (dist/ is built by `npm test`).
     const pack = await execa('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, ...QUIET], { cwd: ROOT });

@@ -48,7 +48,7 @@ it('a target failing half its requests fails the Prometheus gate on real traffic
   const source = prometheusSource(config);
   const window = () => ({ env: 'canary', stageIndex: 1, weight: 20, from: Date.now() - 15_000, to: Date.now() });
   let reading: Reading = await source.read(window());
-  for (const until = Date.now() + 20_000; Date.now() < until; ) {
+  for (const until = Date.now() + 20_000; Date.now() < until;) {
     if (reading.kind === 'measurement' && (reading.target.requests ?? 0) >= 40 && reading.legacy) break;
     await new Promise((r) => setTimeout(r, 500));
     reading = await source.read(window());

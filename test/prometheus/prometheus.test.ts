@@ -93,7 +93,7 @@ describe('prometheus gate source (real Prometheus)', () => {
     expect((reading as { message: string }).message).toContain('p95Ms query returned 2 series, expected one: aggregate with sum()');
   });
 
-  it('bad PromQL is a source error carrying Prometheus\'s own message', async () => {
+  it("bad PromQL is a source error carrying Prometheus's own message", async () => {
     await expect(queryInstant({ url: prom.url, timeoutMs: 2000 }, 'sum(')).rejects.toThrow(/rejected the query \(bad_data: /);
   });
 

@@ -10,9 +10,7 @@ describe('PromQL templates', () => {
   });
 
   it('an unknown placeholder is a config error naming it', () => {
-    expect(() => renderQuery('x{e="{{environment}}"}', { env: 'c', weight: 5, windowMs: 1000 })).toThrow(
-      'ramp.sources.prometheus: unknown placeholder {{environment}} in PromQL',
-    );
+    expect(() => renderQuery('x{e="{{environment}}"}', { env: 'c', weight: 5, windowMs: 1000 })).toThrow('ramp.sources.prometheus: unknown placeholder {{environment}} in PromQL');
   });
 });
 

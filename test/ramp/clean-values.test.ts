@@ -6,13 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configYaml, legacyEnvFile, migrate, probeRamp, project, providers, LEGACY_KEY, TARGET_KEY } from './helpers.js';
 
-const CUTOVER_FROM_PADDED = [
-  '  canary:',
-  '    envFiles: [.env.canary]',
-  '    cutover:',
-  '      OPENAI_BASE_URL: ${TARGET_URL}',
-  '      OPENAI_API_KEY: ${APP_TARGET_KEY}',
-];
+const CUTOVER_FROM_PADDED = ['  canary:', '    envFiles: [.env.canary]', '    cutover:', '      OPENAI_BASE_URL: ${TARGET_URL}', '      OPENAI_API_KEY: ${APP_TARGET_KEY}'];
 
 const crlf = (text: string) => text.replace(/\n/g, '\r\n');
 
@@ -28,7 +22,9 @@ describe('values written at cut-over', () => {
 
     const r = await migrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url, env });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('environments.canary.cutover.OPENAI_API_KEY: the value of OPENAI_API_KEY (from ${APP_TARGET_KEY}) has line breaks or spaces around it; they are dropped before it is written');
+    expect(r.stderr).toContain(
+      'environments.canary.cutover.OPENAI_API_KEY: the value of OPENAI_API_KEY (from ${APP_TARGET_KEY}) has line breaks or spaces around it; they are dropped before it is written',
+    );
     const after = await fs.readFile(path.join(dir, '.env.canary'), 'utf8');
     expect(after).toBe(crlf(`# the app's provider\nOPENAI_BASE_URL=${target.url}\nOPENAI_API_KEY=${TARGET_KEY}\nLLM_TARGET_WEIGHT=100\n`));
     expect(after.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);

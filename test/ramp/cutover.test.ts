@@ -23,7 +23,9 @@ describe('cut-over with a command driver', () => {
 
     expect(r.code, r.stderr).toBe(0);
     expect((await fs.readFile(path.join(dir, 'applied.log'), 'utf8')).trim().split('\n')).toEqual(['50', '100']);
-    const expected = legacyEnvFile(legacy.url).replace(legacy.url, target.url).replace(/OPENAI_API_KEY=.*/, `OPENAI_API_KEY=${TARGET_KEY}`);
+    const expected = legacyEnvFile(legacy.url)
+      .replace(legacy.url, target.url)
+      .replace(/OPENAI_API_KEY=.*/, `OPENAI_API_KEY=${TARGET_KEY}`);
     expect(await fs.readFile(path.join(dir, '.env.canary'), 'utf8')).toBe(expected);
     expect((await readState(dir))?.status).toBe('completed');
   });

@@ -2,7 +2,20 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { backupCopy, canaryProject, expectNoSecrets, legacyEnvFile, migrate, probeRamp, providers, readAudit, readState, soakingAt, spawnMigrate, waitForState } from './helpers.js';
+import {
+  backupCopy,
+  canaryProject,
+  expectNoSecrets,
+  legacyEnvFile,
+  migrate,
+  probeRamp,
+  providers,
+  readAudit,
+  readState,
+  soakingAt,
+  spawnMigrate,
+  waitForState,
+} from './helpers.js';
 
 describe('migrate ramp when the target starts failing', () => {
   it('rolls back at 20 %: exit 1, env file byte-identical to the backup, reason recorded', async () => {
@@ -89,7 +102,11 @@ describe('migrate ramp when the target starts failing', () => {
 
     const rollback = await migrate(dir, ['rollback', '--env', 'canary', '--yes'], { targetUrl: target.url });
     expect(rollback.code, rollback.stderr).toBe(0);
-    expect(await readState(dir)).toMatchObject({ status: 'rolled-back', appliedWeight: 0, reason: expect.stringMatching(/^stopped for a rollback requested by alice .*; migrate rollback restored backup /) });
+    expect(await readState(dir)).toMatchObject({
+      status: 'rolled-back',
+      appliedWeight: 0,
+      reason: expect.stringMatching(/^stopped for a rollback requested by alice .*; migrate rollback restored backup /),
+    });
     expect(await fs.readFile(path.join(dir, '.env.canary'), 'utf8')).toBe(legacyEnvFile(legacy.url));
   });
 });

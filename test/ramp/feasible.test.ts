@@ -28,7 +28,11 @@ describe('migrate ramp: plans that cannot pass', () => {
   it('passes once --rps, --min-samples or --soak makes it reachable (flags override the file)', async () => {
     const { legacy, target } = await providers();
     const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, ramp: DEFAULT_GATES });
-    for (const flags of [['--rps', '7'], ['--min-samples', '6'], ['--soak', '10s']]) {
+    for (const flags of [
+      ['--rps', '7'],
+      ['--min-samples', '6'],
+      ['--soak', '10s'],
+    ]) {
       const r = await migrate(dir, ['ramp', '--env', 'canary', '--dry-run', ...flags], { targetUrl: target.url });
       expect(r.code, `${flags.join(' ')}: ${r.stderr}`).toBe(0);
     }
@@ -42,10 +46,15 @@ describe('migrate ramp: plans that cannot pass', () => {
     expect(`${r.stdout}\n${r.stderr}`, r.stdout + r.stderr).toContain('\neach stage: soak 60s × 2 rps = 120 probe requests ≥ minSamples 20');
     const json = await migrate(dir, ['ramp', '--env', 'canary', '--dry-run', '--json', '--rps', '7', '--min-samples', '6'], { targetUrl: target.url });
     expect(json.code, json.stderr).toBe(0);
-    const plan = json.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.event === 'plan');
+    const plan = json.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .find((e) => e.event === 'plan');
     expect(plan.samples).toBe('each stage: soak 60s × 7 rps = 420 probe requests ≥ minSamples 6');
     // The env driver below 100 % writes only the weight: the plan says what that means for most apps.
-    const note = 'note: env driver: stages below 100 % only write LLM_TARGET_WEIGHT; an app that does not read it (most read only a base URL and key) stays on legacy until 100 %, the cut-over; for a real 5 %, put the nginx driver in front (traffic: { driver: nginx })';
+    const note =
+      'note: env driver: stages below 100 % only write LLM_TARGET_WEIGHT; an app that does not read it (most read only a base URL and key) stays on legacy until 100 %, the cut-over; for a real 5 %, put the nginx driver in front (traffic: { driver: nginx })';
     expect((r.stdout + r.stderr).split(note)).toHaveLength(2); // said once
     const cutoverOnly = await migrate(dir, ['ramp', '--env', 'canary', '--dry-run', '--stages', '100'], { targetUrl: target.url });
     expect(cutoverOnly.code, cutoverOnly.stderr).toBe(0);
@@ -59,7 +68,9 @@ describe('migrate ramp: plans that cannot pass', () => {
     const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, environments, ramp: DEFAULT_GATES });
     const r = await migrate(dir, ['ramp', '--env', 'canary', '--dry-run'], { targetUrl: target.url });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('stage soak 5s × 4 rps = 20 probe requests < minSamples 50: the gates can never pass; raise --soak to 13s, --rps to 10, or lower --min-samples to 20');
+    expect(r.stderr).toContain(
+      'stage soak 5s × 4 rps = 20 probe requests < minSamples 50: the gates can never pass; raise --soak to 13s, --rps to 10, or lower --min-samples to 20',
+    );
   });
 
   it('--rps with the probes off, and a bad --min-samples, are usage errors', async () => {

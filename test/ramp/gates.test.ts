@@ -13,7 +13,15 @@ describe('gates that cannot decide', () => {
     const dir = canaryProject({
       legacyUrl: legacy.url,
       targetUrl: target.url,
-      ramp: ['  stages: [10, 100]', '  soak: 600ms', '  interval: 300ms', '  gates: { maxExtensions: 2 }', '  sources:', '    probes: false', `    command: ${JSON.stringify(verdict)}`],
+      ramp: [
+        '  stages: [10, 100]',
+        '  soak: 600ms',
+        '  interval: 300ms',
+        '  gates: { maxExtensions: 2 }',
+        '  sources:',
+        '    probes: false',
+        `    command: ${JSON.stringify(verdict)}`,
+      ],
     });
 
     const r = await migrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
@@ -35,7 +43,17 @@ describe('gates that cannot decide', () => {
     const dir = canaryProject({
       legacyUrl: legacy.url,
       targetUrl: target.url,
-      ramp: ['  stages: [10, 100]', '  soak: 20s', '  interval: 2s', '  gates: { maxSourceErrors: 3, errorRetry: 200ms }', '  sources:', '    probes: false', '    prometheus:', `      url: http://127.0.0.1:${port}`, '      errorRate: sum(rate(errors[1m]))'],
+      ramp: [
+        '  stages: [10, 100]',
+        '  soak: 20s',
+        '  interval: 2s',
+        '  gates: { maxSourceErrors: 3, errorRetry: 200ms }',
+        '  sources:',
+        '    probes: false',
+        '    prometheus:',
+        `      url: http://127.0.0.1:${port}`,
+        '      errorRate: sum(rate(errors[1m]))',
+      ],
     });
 
     const r = await migrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });

@@ -68,8 +68,12 @@ describe('ramp gated by real traffic (ramp.sources.gateway)', () => {
       const stderr = String(r.stderr);
       expect(r.exitCode, stderr).toBe(1);
       expect((await readState(dir))?.status).toBe('rolled-back');
-      expect(stderr).toMatch(/stage 20%: real traffic: target 0\.0% errors p95 \d+ms \(\d+ req\), legacy 0\.0% errors p95 \d+ms \(\d+ req\); latency vs legacy Mann-Whitney U=[\d.]+ p[=<][\d.]+ n=\d+\/\d+ → holding/);
-      expect(stderr).toMatch(/stage 20%: real traffic: error rate \d+\.\d% > 1\.0% \(\d+ errors; binomial p[=<][\d.]+, vs legacy Fisher p[=<][\d.]+ ≤ α 0\.01\); target \d+\.\d% errors \[\d+ 5xx\] p95 \d+ms \(\d+ req\), legacy 0\.0% errors p95 \d+ms \(\d+ req\) → rolling back/);
+      expect(stderr).toMatch(
+        /stage 20%: real traffic: target 0\.0% errors p95 \d+ms \(\d+ req\), legacy 0\.0% errors p95 \d+ms \(\d+ req\); latency vs legacy Mann-Whitney U=[\d.]+ p[=<][\d.]+ n=\d+\/\d+ → holding/,
+      );
+      expect(stderr).toMatch(
+        /stage 20%: real traffic: error rate \d+\.\d% > 1\.0% \(\d+ errors; binomial p[=<][\d.]+, vs legacy Fisher p[=<][\d.]+ ≤ α 0\.01\); target \d+\.\d% errors \[\d+ 5xx\] p95 \d+ms \(\d+ req\), legacy 0\.0% errors p95 \d+ms \(\d+ req\) → rolling back/,
+      );
       if (process.env.SHOW) console.log(stderr);
     } finally {
       target.resetFaults();

@@ -16,7 +16,11 @@ describe('migrate ramp with a healthy target', () => {
     expect(env).toBe(`# the app's provider\nOPENAI_BASE_URL=${target.url}\nOPENAI_API_KEY=${TARGET_KEY}\nLLM_TARGET_WEIGHT=100\n`);
     const state = await readState(dir);
     expect(state?.status).toBe('completed');
-    expect(state?.stages.map((s) => [s.weight, s.status])).toEqual([[10, 'passed'], [20, 'passed'], [100, 'passed']]);
+    expect(state?.stages.map((s) => [s.weight, s.status])).toEqual([
+      [10, 'passed'],
+      [20, 'passed'],
+      [100, 'passed'],
+    ]);
     expect(state?.lock).toBeUndefined();
     // Every stage decided at least twice (1.2 s soak, 400 ms interval) and advanced once.
     for (const weight of [10, 20, 100]) {

@@ -37,13 +37,7 @@ export interface ConfigParts {
 }
 
 /** A canary environment on the env driver with no compose: the ramp only writes its env file. */
-export const CANARY = [
-  '  canary:',
-  '    envFiles: [.env.canary]',
-  '    cutover:',
-  '      OPENAI_BASE_URL: ${TARGET_URL}',
-  '      OPENAI_API_KEY: ${TARGET_KEY}',
-];
+export const CANARY = ['  canary:', '    envFiles: [.env.canary]', '    cutover:', '      OPENAI_BASE_URL: ${TARGET_URL}', '      OPENAI_API_KEY: ${TARGET_KEY}'];
 
 /** A ramp block gated by probes alone: `probeRamp('10, 100', '20s', '400ms')`. */
 // The latency ratio is judged only above 500 ms: over a handful of loopback requests on a loaded
@@ -140,7 +134,10 @@ export const soakingAt = (weight: number) => (s: StateFile) => s.stages[s.curren
 
 export async function readAudit(dir: string): Promise<Array<{ command: string; result: string; details?: Record<string, unknown> }>> {
   const text = await fs.readFile(path.join(dir, '.migrate/audit.log'), 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 /** No key may appear in anything the tool wrote or printed. */
@@ -154,7 +151,10 @@ export async function expectNoSecrets(dir: string, ...texts: string[]): Promise<
 
 /** One JSON object per stdout line (--json). */
 export function events(stdout: string): Array<Record<string, unknown>> {
-  return stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 /** The bytes a backup holds for the environment's first env file, as `migrate rollback` restores them. */

@@ -12,7 +12,19 @@ describe('RampMetrics', () => {
     const events: RampEvent[] = [
       { ...base, event: 'start', resumed: false, stages: [5, 100], soakMs: 1, intervalMs: 1, driver: 'nginx', fromStage: 1, dryRun: false },
       { ...base, event: 'stage', stage: 1, of: 2, weight: 5, status: 'soaking', appliedWeight: 5 },
-      { ...base, event: 'decision', stage: 1, weight: 5, outcome: 'fail', action: 'rollback', line: 'x', checks: [{ source: 'gateway', outcome: 'fail', reason: 'r' }, { source: 'probes', outcome: 'pass', reason: 'r' }] },
+      {
+        ...base,
+        event: 'decision',
+        stage: 1,
+        weight: 5,
+        outcome: 'fail',
+        action: 'rollback',
+        line: 'x',
+        checks: [
+          { source: 'gateway', outcome: 'fail', reason: 'r' },
+          { source: 'probes', outcome: 'pass', reason: 'r' },
+        ],
+      },
       { ...base, event: 'rollback', status: 'started', reason: 'x' },
       { ...base, event: 'rollback', status: 'done', reason: 'x' },
       { ...base, event: 'end', status: 'paused', exitCode: 1, durationMs: 1 },

@@ -27,9 +27,11 @@ const post = () => postThrough(`${rig.url}/v1/chat/completions`, '{"model":"gpt-
 
 async function send(n: number): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next++ < n) await post();
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next++ < n) await post();
+    }),
+  );
 }
 
 const app = { model: 'gpt-4o' };
@@ -39,7 +41,11 @@ describe('ramp with the nginx driver (real nginx)', () => {
     const dir = canaryProject({
       legacyUrl: legacy.url,
       targetUrl: target.url,
-      environments: ['  canary:', '    envFiles: [.env.canary]', `    traffic: { driver: nginx, file: ${rig.includeFile}, binary: ${NGINX_BIN}, args: ${JSON.stringify(rig.args)} }`],
+      environments: [
+        '  canary:',
+        '    envFiles: [.env.canary]',
+        `    traffic: { driver: nginx, file: ${rig.includeFile}, binary: ${NGINX_BIN}, args: ${JSON.stringify(rig.args)} }`,
+      ],
       ramp: probeRamp('20, 100', '60s', '500ms'),
     });
     const ramp = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });

@@ -53,7 +53,11 @@ function config(soak: string) {
 }
 
 const promChecks = (s: Awaited<ReturnType<typeof readState>>) =>
-  (s?.gates ?? []).flatMap((g) => (g.checks as Array<{ source: string; outcome: string; target?: { requests?: number; errorRate?: number } }>).filter((c) => c.source === 'prometheus').map((c) => ({ ...c, weight: g.weight, action: g.action })));
+  (s?.gates ?? []).flatMap((g) =>
+    (g.checks as Array<{ source: string; outcome: string; target?: { requests?: number; errorRate?: number } }>)
+      .filter((c) => c.source === 'prometheus')
+      .map((c) => ({ ...c, weight: g.weight, action: g.action })),
+  );
 
 describe('Prometheus as a gate source', () => {
   it('a ramp gated on real Prometheus figures completes', async () => {

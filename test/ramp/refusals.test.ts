@@ -62,7 +62,10 @@ describe('migrate ramp refuses', () => {
     // With --json the stream stays JSON Lines: the events, then the error, each on one line.
     const json = await migrate(dir, ['ramp', '--env', 'canary', '--json'], { targetUrl: target.url });
     expect(json.code).toBe(1);
-    const lines = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ event: 'preflight', step: 'check', ok: false });
     expect(lines.at(-1)).toMatchObject({ ok: false, error: { message: 'the target provider failed its connectivity check: nothing was changed', exitCode: 1 } });
   });

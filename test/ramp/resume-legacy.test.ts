@@ -4,12 +4,29 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LEGACY_KEY, TARGET_KEY, configYaml, expectNoSecrets, legacyEnvFile, migrate, probeRamp, project, providers, readState, soakingAt, spawnMigrate, waitForState } from './helpers.js';
+import {
+  LEGACY_KEY,
+  TARGET_KEY,
+  configYaml,
+  expectNoSecrets,
+  legacyEnvFile,
+  migrate,
+  probeRamp,
+  project,
+  providers,
+  readState,
+  soakingAt,
+  spawnMigrate,
+  waitForState,
+} from './helpers.js';
 
 describe('ramp --resume after the cut-over', () => {
   it('reads the legacy URL and key from the ramp backup, so legacy is still probed with its own key', async () => {
     const { legacy, target } = await providers();
-    const yaml = configYaml({ legacyUrl: '${OPENAI_BASE_URL}', targetUrl: target.url, ramp: probeRamp('100', '30s', '400ms') }).replace('apiKey: ${LEGACY_KEY}', 'apiKey: ${OPENAI_API_KEY}');
+    const yaml = configYaml({ legacyUrl: '${OPENAI_BASE_URL}', targetUrl: target.url, ramp: probeRamp('100', '30s', '400ms') }).replace(
+      'apiKey: ${LEGACY_KEY}',
+      'apiKey: ${OPENAI_API_KEY}',
+    );
     const dir = project({ 'migrate.yaml': yaml, '.env.canary': legacyEnvFile(legacy.url) });
     const first = spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
     await waitForState(dir, soakingAt(100));

@@ -5,11 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canaryProject, migrate, providers, readState, soakingAt, spawnMigrate, waitForState } from './helpers.js';
 
-const COMMAND_DRIVER = [
-  '  canary:',
-  '    envFiles: [.env.canary]',
-  '    traffic: { driver: command, command: "echo $MIGRATE_WEIGHT >> applied.log" }',
-];
+const COMMAND_DRIVER = ['  canary:', '    envFiles: [.env.canary]', '    traffic: { driver: command, command: "echo $MIGRATE_WEIGHT >> applied.log" }'];
 
 async function applied(dir: string): Promise<string[]> {
   return (await fs.readFile(path.join(dir, 'applied.log'), 'utf8')).trim().split('\n');

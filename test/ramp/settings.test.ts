@@ -21,7 +21,11 @@ describe('ramp settings', () => {
   it('validates when --validate or the config asks: top-level ramp.validate, overridden per environment', () => {
     expect(rampSettings(config, canary, {}).validate).toBe(false);
     expect(rampSettings(config, canary, { validate: true }).validate).toBe(true);
-    const asks = configSchema.parse({ ...raw, ramp: { validate: true }, environments: { canary: { envFiles: ['.env'] }, staging: { envFiles: ['.env'], ramp: { validate: false } } } });
+    const asks = configSchema.parse({
+      ...raw,
+      ramp: { validate: true },
+      environments: { canary: { envFiles: ['.env'] }, staging: { envFiles: ['.env'], ramp: { validate: false } } },
+    });
     expect(rampSettings(asks, asks.environments.canary!, {}).validate).toBe(true);
     expect(rampSettings(asks, asks.environments.staging!, {}).validate).toBe(false);
     expect(rampSettings(asks, asks.environments.staging!, { validate: true }).validate).toBe(true);

@@ -28,7 +28,9 @@ describe('shadow stage settings', () => {
 
   it('refuses a shadow stage on a driver that cannot copy requests, and bad shares or places (exit 2)', () => {
     const staging = config.environments.staging!;
-    expect(() => rampSettings(config, staging, {})).toThrow('ramp.stages: a shadow stage needs the nginx traffic driver (this environment uses env), which copies requests to target');
+    expect(() => rampSettings(config, staging, {})).toThrow(
+      'ramp.stages: a shadow stage needs the nginx traffic driver (this environment uses env), which copies requests to target',
+    );
     expect(() => rampSettings(config, staging, { stages: '5,100', shadow: '10%' })).toThrow('--shadow: a shadow stage needs the nginx traffic driver');
     expect(() => rampSettings(config, config.environments.canary!, { shadow: 'lots' })).toThrow('--shadow: expected the share of requests to copy to target, like 10%, got "lots"');
     expect(() => rampSettings(config, config.environments.canary!, { shadow: '0%' })).toThrow('--shadow: expected');
@@ -38,7 +40,10 @@ describe('shadow stage settings', () => {
   it('migrate.yaml: shadow only first, weights still increasing, and a splitKey must be an nginx variable expression', () => {
     const bad = configSchema.parse({
       ...raw,
-      environments: { canary: { envFiles: ['.env'], traffic: { ...nginx, splitKey: 'x-user-id' } }, eu: { envFiles: ['.env'], traffic: { ...nginx, splitKey: '$http_x_user_id' } } },
+      environments: {
+        canary: { envFiles: ['.env'], traffic: { ...nginx, splitKey: 'x-user-id' } },
+        eu: { envFiles: ['.env'], traffic: { ...nginx, splitKey: '$http_x_user_id' } },
+      },
       ramp: { stages: [5, 'shadow', 100] },
     });
     expect(crossChecks(bad)).toEqual([
@@ -52,7 +57,11 @@ describe('shadow stage settings', () => {
 
   it('the state records the shadow share of stage 1 and reads it back', () => {
     const state = newRamp({ environment: 'canary', stages: [0, 20, 100], shadow: 10, driver: 'nginx', now: 0 });
-    expect(state.stages).toEqual([{ weight: 0, mirror: 10, status: 'pending' }, { weight: 20, status: 'pending' }, { weight: 100, status: 'pending' }]);
+    expect(state.stages).toEqual([
+      { weight: 0, mirror: 10, status: 'pending' },
+      { weight: 20, status: 'pending' },
+      { weight: 100, status: 'pending' },
+    ]);
     expect(parseRampState(JSON.stringify(state), 'x.json').stages[0]).toEqual({ weight: 0, mirror: 10, status: 'pending' });
   });
 });

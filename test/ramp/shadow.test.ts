@@ -84,7 +84,10 @@ function shadowProject(): string {
 function stageWatcher(dir: string): { now(): number | undefined; stop(): void } {
   let current: number | undefined;
   const timer = setInterval(() => {
-    void readState(dir).then((s) => (current = s && s.stages[s.current]?.status === 'soaking' ? s.current : undefined), () => undefined);
+    void readState(dir).then(
+      (s) => (current = s && s.stages[s.current]?.status === 'soaking' ? s.current : undefined),
+      () => undefined,
+    );
   }, 50);
   return { now: () => current, stop: () => clearInterval(timer) };
 }

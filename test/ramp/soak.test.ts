@@ -12,12 +12,19 @@ function askedOnce(): Interrupts {
   const controller = new AbortController();
   let state: Interrupts['state'] = 'ask';
   return {
-    get state() { return state; },
+    get state() {
+      return state;
+    },
     cause: 'Ctrl-C',
     stopSignal: controller.signal,
     next: () => new Promise<void>(() => undefined),
-    resume: () => { state = 'none'; },
-    stop: () => { state = 'stop'; controller.abort(); },
+    resume: () => {
+      state = 'none';
+    },
+    stop: () => {
+      state = 'stop';
+      controller.abort();
+    },
     dispose: () => undefined,
   };
 }

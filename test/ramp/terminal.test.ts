@@ -26,7 +26,7 @@ async function production(ramp = SLOW_RAMP) {
 
 const START = { when: "Start shifting production's traffic to target", keys: 'y\r' };
 const SOAKING = { when: 'of traffic on target, soaking', keys: '\x03' };
-const CUT_OVER = "Cut production over";
+const CUT_OVER = 'Cut production over';
 
 describe('migrate ramp at a terminal', () => {
   it('production: "n" at the first confirmation changes nothing (exit 130)', async () => {

@@ -23,7 +23,10 @@ export function recordedProject(state: object): string {
 }
 
 /** A ramp of 3 stages as the ramp records it: two passed, the third failed and rolled back; 8 decisions. */
-export function rampState(line = (weight: number, rate: string, action: string) => `stage ${weight}%: error rate ${rate}% <= 1.0% → ${action}`): { state: object; decisions: number } {
+export function rampState(line = (weight: number, rate: string, action: string) => `stage ${weight}%: error rate ${rate}% <= 1.0% → ${action}`): {
+  state: object;
+  decisions: number;
+} {
   const t0 = Date.parse('2026-03-01T03:00:00.000Z');
   const at = (s: number) => new Date(t0 + s * 1000).toISOString();
   const figures = (requests: number, errors: number, p95Ms: number) => ({ requests, errors, p95Ms });

@@ -109,7 +109,9 @@ describe('rollback: failures after the env files were restored', () => {
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes'], { PATH: shim.PATH, DOCKER_HOST: shim.DOCKER_HOST, STANDIN_PS: 'fail' });
     expect(r.code, r.stderr).toBe(3);
     const ps = 'docker ps --all --quiet --no-trunc --filter label=com.docker.compose.project=shop';
-    expect(r.stderr).toContain(`error: env files are restored and services recreated, but checking app failed: \`${ps}\` exited with code 1: Cannot connect to the Docker daemon at unix:///var/run/docker.sock`);
+    expect(r.stderr).toContain(
+      `error: env files are restored and services recreated, but checking app failed: \`${ps}\` exited with code 1: Cannot connect to the Docker daemon at unix:///var/run/docker.sock`,
+    );
     const logs = `docker-compose -f ${path.join(dir, 'docker-compose.yml')} -p shop logs --tail 50 app`;
     expect(r.stderr).toContain(`hint: see why with \`${ps}\` and \`${logs}\`; once fixed, run \`${again}\` to verify`);
     expect((await shim.calls()).filter((c) => c.startsWith('docker ps '))).toHaveLength(3); // retried, then given up

@@ -89,7 +89,7 @@ describe('migrate rollback (no docker)', () => {
     expect(r.stderr).toContain('hint: review the change with `migrate rollback --env canary --dry-run`, then run `migrate rollback --env canary --yes`');
     expect(r.stderr).toContain('  env/.env.canary: change LLM_TARGET_WEIGHT, OPENAI_API_KEY, OPENAI_BASE_URL\n');
     expect(await contents(p)).toEqual([targetText(opts)]);
-    const state = (await fs.readdir(p.stateDir, { recursive: true }));
+    const state = await fs.readdir(p.stateDir, { recursive: true });
     expect(state.filter((f) => /^(locks|state)\//.test(f))).toEqual([]);
     expectNoSecrets(r.stdout, r.stderr);
   });
@@ -161,7 +161,15 @@ describe('migrate rollback (no docker)', () => {
       timings: { composeMs: 0 },
     });
     const audit = (await auditLines(p)).filter((l) => l.command === 'rollback');
-    expect(audit).toEqual([expect.objectContaining({ result: 'ok', environment: 'canary', durationMs: expect.any(Number), user: expect.any(String), details: expect.objectContaining({ backup: backup.id }) })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        result: 'ok',
+        environment: 'canary',
+        durationMs: expect.any(Number),
+        user: expect.any(String),
+        details: expect.objectContaining({ backup: backup.id }),
+      }),
+    ]);
     const manifest = await fs.readFile(path.join(backup.dir, 'manifest.json'), 'utf8');
     expectNoSecrets(r.stdout, r.stderr, await stateText(p), manifest);
   });
@@ -194,7 +202,7 @@ describe('migrate rollback (no docker)', () => {
     expect(await contents(p)).toEqual([legacyText(opts)]);
   });
 
-  it('after a ramp was already rolled back, the newest backup is the default, not that ramp\'s', async () => {
+  it("after a ramp was already rolled back, the newest backup is the default, not that ramp's", async () => {
     const p = await makeProject(tempDir(), opts);
     const beforeRamp = await backedUp(p);
     await saveRampState(p.stateDir, { ...newRamp({ environment: 'canary', stages: [5, 100], driver: 'env', backupId: beforeRamp.id, now: Date.now() }), status: 'rolled-back' });
@@ -216,7 +224,9 @@ describe('migrate rollback (no docker)', () => {
     // The ramp state no longer claims a completed ramp: status tells the truth.
     expect(await loadRampState(p.stateDir, 'canary')).toMatchObject({ status: 'failed', reason: expect.stringContaining('migrate rollback did not complete') });
     expect(r.stderr).toContain('error: rolled back, but legacy (http://127.0.0.1:9/v1) does not answer as it should');
-    expect(r.stderr).toContain(`hint: diagnose with \`migrate check --env canary --provider legacy\`; once it answers, run \`migrate rollback --env canary --to ${backup.id} --yes\` to verify`);
+    expect(r.stderr).toContain(
+      `hint: diagnose with \`migrate check --env canary --provider legacy\`; once it answers, run \`migrate rollback --env canary --to ${backup.id} --yes\` to verify`,
+    );
     expect(await contents(p)).toEqual([legacyText(down)]);
     expect((await auditLines(p)).at(-1)).toMatchObject({ command: 'rollback', result: 'failed' });
     // Run again: the files already match, so nothing is written; it still verifies.
@@ -243,7 +253,11 @@ const env = { OPENAI_API_KEY: KEYS.legacy, TARGET_API_KEY: KEYS.target, MIGRATE_
 describe('migrate rollback at a terminal', () => {
   it('shows the keys that change and restores after "y"', async () => {
     const p = await projectPointingAtTarget();
-    const r = await runAtTerminal([process.execPath, BIN, 'rollback', '--env', 'canary', '--no-restart'], { cwd: p.dir, env, answers: [{ when: 'Restore 1 env file(s) of canary?', keys: 'y\r' }] });
+    const r = await runAtTerminal([process.execPath, BIN, 'rollback', '--env', 'canary', '--no-restart'], {
+      cwd: p.dir,
+      env,
+      answers: [{ when: 'Restore 1 env file(s) of canary?', keys: 'y\r' }],
+    });
     expect(r.code, r.screen).toBe(0);
     expect(r.screen).toContain('env/.env.canary: change LLM_TARGET_WEIGHT, OPENAI_API_KEY, OPENAI_BASE_URL');
     expect(await fs.readFile(p.envFiles[0]!, 'utf8')).toBe(legacyText(opts));
@@ -252,7 +266,11 @@ describe('migrate rollback at a terminal', () => {
 
   it('changes nothing after "n" and exits 130', async () => {
     const p = await projectPointingAtTarget();
-    const r = await runAtTerminal([process.execPath, BIN, 'rollback', '--env', 'canary', '--no-restart'], { cwd: p.dir, env, answers: [{ when: 'Restore 1 env file(s) of canary?', keys: 'n\r' }] });
+    const r = await runAtTerminal([process.execPath, BIN, 'rollback', '--env', 'canary', '--no-restart'], {
+      cwd: p.dir,
+      env,
+      answers: [{ when: 'Restore 1 env file(s) of canary?', keys: 'n\r' }],
+    });
     expect(r.code, r.screen).toBe(130);
     expect(await fs.readFile(p.envFiles[0]!, 'utf8')).toBe(targetText(opts));
   });

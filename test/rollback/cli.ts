@@ -94,5 +94,8 @@ export async function stateText(p: Project): Promise<string> {
 
 export async function auditLines(p: Project): Promise<Array<Record<string, unknown>>> {
   const text = await fs.readFile(path.join(p.stateDir, 'audit.log'), 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }

@@ -27,7 +27,12 @@ describe('planRestore', () => {
     const { app, backup } = await setup();
     await fs.writeFile(app.absolute, envText('https://east.relay.example/v1', KEYS.target, { LLM_TARGET_WEIGHT: '50' }));
     const plan = await planRestore(backup, providers);
-    expect(plan.files[0]).toMatchObject({ path: 'env/app.env', changed: true, exists: true, diff: { changed: ['OPENAI_API_KEY', 'OPENAI_BASE_URL'], added: [], removed: ['LLM_TARGET_WEIGHT'] } });
+    expect(plan.files[0]).toMatchObject({
+      path: 'env/app.env',
+      changed: true,
+      exists: true,
+      diff: { changed: ['OPENAI_API_KEY', 'OPENAI_BASE_URL'], added: [], removed: ['LLM_TARGET_WEIGHT'] },
+    });
     expect(plan.files[1]).toMatchObject({ path: 'env/worker.env', changed: false });
     expect(plan.pointsAt).toBe('legacy');
     const text = describePlan(plan).join('\n');

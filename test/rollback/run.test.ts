@@ -85,7 +85,7 @@ describe('traffic drivers other than env', () => {
       deps({
         // A stub of the seam: the drivers themselves are tested in test/traffic against real nginx.
         resetTraffic: async (input) => {
-          seen.push(`${input.env.traffic.driver} with file ${await fs.readFile(p.envFiles[0]!, 'utf8') === legacyText(o) ? 'restored' : 'not restored'}`);
+          seen.push(`${input.env.traffic.driver} with file ${(await fs.readFile(p.envFiles[0]!, 'utf8')) === legacyText(o) ? 'restored' : 'not restored'}`);
           return { driver: 'command', appliedWeight: 0, steps: ['run true'] };
         },
       }),
@@ -97,7 +97,10 @@ describe('traffic drivers other than env', () => {
   it('a driver that cannot be reset still gets the files restored, and the rollback exits 3', async () => {
     const { p, req } = await setup();
     const env = { ...req.env, traffic: { driver: 'command' as const, command: ['false'], timeout: 1000 } };
-    const err = await rollback({ ...req, env, yes: true }, deps({})).then(() => undefined, (e: unknown) => e);
+    const err = await rollback({ ...req, env, yes: true }, deps({})).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ exitCode: 3 });
     expect((err as Error).message).toContain('env files are restored but the command traffic driver could not be reset to 0 %');
     expect(await fs.readFile(p.envFiles[0]!, 'utf8')).toBe(legacyText(o));

@@ -74,7 +74,11 @@ describe('selectBackup', () => {
     const { stateDir, now } = await setup();
     const err = await selectBackup({ stateDir, now, environment: 'canary', to: '20260101T000000.000Z-canary-ffff' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RollbackError);
-    expect(err).toMatchObject({ exitCode: 3, message: expect.stringContaining('no backup 20260101T000000.000Z-canary-ffff'), hint: expect.stringContaining('`migrate backup list --env canary`') });
+    expect(err).toMatchObject({
+      exitCode: 3,
+      message: expect.stringContaining('no backup 20260101T000000.000Z-canary-ffff'),
+      hint: expect.stringContaining('`migrate backup list --env canary`'),
+    });
   });
 
   it('refuses a --to backup of another environment', async () => {
@@ -97,7 +101,12 @@ describe('selectBackup', () => {
   it('passes over a backup dated in the future (beyond 5 minutes of clock skew) and names it; --to still picks it, with the warning', async () => {
     const { stateDir, newer } = await setup();
     const between = new Date(Date.parse(newer.manifest.created) + 12 * HOUR);
-    const planted = await backupOf(stateDir, 'canary', [{ path: '.env.canary', absolute: path.join(path.dirname(stateDir), '.env.canary') }], new Date(between.getTime() + 24 * HOUR));
+    const planted = await backupOf(
+      stateDir,
+      'canary',
+      [{ path: '.env.canary', absolute: path.join(path.dirname(stateDir), '.env.canary') }],
+      new Date(between.getTime() + 24 * HOUR),
+    );
     const choice = await selectBackup({ stateDir, environment: 'canary', now: between });
     expect(choice.backup.id).toBe(newer.id);
     expect(choice.warnings).toEqual([

@@ -67,7 +67,7 @@ function idTime(id: string): string {
 
 async function chownR(dir: string, uid: number): Promise<void> {
   await fs.chown(dir, uid, uid);
-  for (const name of (await fs.readdir(dir, { recursive: true }))) await fs.chown(path.join(dir, name), uid, uid);
+  for (const name of await fs.readdir(dir, { recursive: true })) await fs.chown(path.join(dir, name), uid, uid);
 }
 
 /** A file under a directory only root may enter: what the attacker wants root to write. */
@@ -78,7 +78,10 @@ async function rootOnlyVictim(dir: string): Promise<string> {
 }
 
 async function exists(file: string): Promise<boolean> {
-  return fs.stat(file).then(() => true, () => false);
+  return fs.stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function contents(p: Project): Promise<string[]> {
@@ -189,7 +192,18 @@ describe('the state directory is trusted only when nobody else could have writte
 describe('run by a user who is not root', () => {
   /** The CLI as uid 4321 (no passwd entry: its name falls back to the uid), from its own project. */
   function migrateAs(uid: number, p: Project, args: string[]) {
-    const env = { ...process.env, OPENAI_API_KEY: KEYS.legacy, TARGET_API_KEY: KEYS.target, NO_COLOR: '1', MIGRATE_ENV: '', MIGRATE_CONFIG: '', CI: '', HOME: p.dir, USER: '', LOGNAME: '' };
+    const env = {
+      ...process.env,
+      OPENAI_API_KEY: KEYS.legacy,
+      TARGET_API_KEY: KEYS.target,
+      NO_COLOR: '1',
+      MIGRATE_ENV: '',
+      MIGRATE_CONFIG: '',
+      CI: '',
+      HOME: p.dir,
+      USER: '',
+      LOGNAME: '',
+    };
     return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(process.execPath, [BIN, '--config', p.config, ...args], { cwd: p.dir, env, uid, gid: uid }, (err, stdout, stderr) => {
         resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
@@ -267,7 +281,9 @@ describe('backups dated in the future', () => {
     await pointAtTarget(p, opts);
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`warning: backup ${future} is dated 2099-12-31T00:00:00.000Z, in the future \\(this host says [^)]+\\): passed over; pick it only with --to ${future}`));
+    expect(r.stderr).toMatch(
+      new RegExp(`warning: backup ${future} is dated 2099-12-31T00:00:00.000Z, in the future \\(this host says [^)]+\\): passed over; pick it only with --to ${future}`),
+    );
     expect(r.stderr).toContain(`rolling back canary to backup ${good} (the newest;`);
     expect(await contents(p)).toEqual([legacyText(opts)]);
 
@@ -289,5 +305,7 @@ async function migrateBackup(p: Project): Promise<string> {
 /** An id a few seconds from now: newer than any backup a test just took, well within the clock-skew allowance. */
 function newerId(): string {
   const stamp = new Date(Date.now() + 2000 + Math.floor(Math.random() * 1000)).toISOString().replace(/[-:]/g, '');
-  return `${stamp}-canary-${Math.floor(Math.random() * 0xffff).toString(16).padStart(4, '0')}`;
+  return `${stamp}-canary-${Math.floor(Math.random() * 0xffff)
+    .toString(16)
+    .padStart(4, '0')}`;
 }

@@ -25,13 +25,19 @@ const COMMANDS = [['config'], ['check'], ['validate', '--dry-run'], ['backup'], 
 function cli(dir: string, args: string[], asUser?: number) {
   const node = [process.execPath, BIN, ...args];
   const argv = asUser === undefined ? node : ['setpriv', '--reuid', String(asUser), '--regid', String(asUser), '--clear-groups', ...node];
-  return execa(argv[0]!, argv.slice(1), { cwd: dir, reject: false, stdin: 'ignore', extendEnv: false, env: { ...KEYS, PATH: process.env.PATH ?? '', CI: 'true', NO_COLOR: '1', HOME: dir } });
+  return execa(argv[0]!, argv.slice(1), {
+    cwd: dir,
+    reject: false,
+    stdin: 'ignore',
+    extendEnv: false,
+    env: { ...KEYS, PATH: process.env.PATH ?? '', CI: 'true', NO_COLOR: '1', HOME: dir },
+  });
 }
 
 /** Every file of the project with its bytes, mode and owner; .migrate/ may gain an audit line of the refusal. */
 async function snapshot(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const name of (await fs.readdir(dir, { recursive: true }))) {
+  for (const name of await fs.readdir(dir, { recursive: true })) {
     if (name === '.migrate' || name.startsWith('.migrate/')) continue;
     const file = path.join(dir, name);
     const st = await fs.lstat(file);
@@ -45,7 +51,9 @@ async function expectRefused(dir: string, args: string[], want: { code?: number;
   const r = await cli(dir, args, asUser);
   const label = `${args.join(' ')}: ${String(r.stderr)}`;
   expect(r.exitCode, label).toBe(want.code ?? 2);
-  const errors = String(r.stderr).split('\n').filter((l) => l.startsWith('error:'));
+  const errors = String(r.stderr)
+    .split('\n')
+    .filter((l) => l.startsWith('error:'));
   expect(errors.length, label).toBeGreaterThanOrEqual(1);
   if (typeof want.line === 'string') expect(errors[0], label).toContain(want.line);
   else expect(errors[0], label).toMatch(want.line);
@@ -95,14 +103,21 @@ describe('bad input to every command', () => {
     await fs.rm(path.join(dir, '.env.canary'));
     await execa('mkfifo', [path.join(dir, '.env.canary')]);
     const line = `${path.join(dir, '.env.canary')}: not a regular file, so not an env file`;
-    for (const args of [['ramp', '--env', 'canary', '--yes'], ['ramp', '--env', 'canary', '--dry-run'], ['check', '--env', 'canary']]) {
+    for (const args of [
+      ['ramp', '--env', 'canary', '--yes'],
+      ['ramp', '--env', 'canary', '--dry-run'],
+      ['check', '--env', 'canary'],
+    ]) {
       await expectRefused(dir, args, { line });
     }
   }, 60_000);
 
   it('--to naming no backup, or a path, is refused', async () => {
     const dir = project();
-    await expectRefused(dir, ['rollback', '--env', 'canary', '--yes', '--to', '20200101T000000.000Z-canary-0000'], { code: 3, line: 'no backup 20200101T000000.000Z-canary-0000 in' });
+    await expectRefused(dir, ['rollback', '--env', 'canary', '--yes', '--to', '20200101T000000.000Z-canary-0000'], {
+      code: 3,
+      line: 'no backup 20200101T000000.000Z-canary-0000 in',
+    });
     await expectRefused(dir, ['rollback', '--env', 'canary', '--yes', '--to', '../../etc'], { line: 'invalid backup id "../../etc"' });
   }, 30_000);
 
@@ -116,14 +131,21 @@ describe('bad input to every command', () => {
     await expectRefused(project({ 'migrate.yaml': `${CONFIG}check: { samples: 5000 }\n` }), ['config'], { line: 'migrate.yaml:8 check.samples: must be at most 1000' });
   }, 60_000);
 
-  it.skipIf(!isRoot)('as a non-root user, an unreadable migrate.yaml or env file is named with "permission denied"', async () => {
-    for (const [file, what] of [['migrate.yaml', 'config file'], ['.env.canary', 'env file']] as const) {
-      const dir = project();
-      await fs.chmod(dir, 0o755);
-      await fs.chmod(path.join(dir, file), 0o000);
-      for (const command of COMMANDS) {
-        await expectRefused(dir, [...command, '--env', 'canary'], { line: `cannot read ${what} ${path.join(dir, file)}: permission denied` }, 4321);
+  it.skipIf(!isRoot)(
+    'as a non-root user, an unreadable migrate.yaml or env file is named with "permission denied"',
+    async () => {
+      for (const [file, what] of [
+        ['migrate.yaml', 'config file'],
+        ['.env.canary', 'env file'],
+      ] as const) {
+        const dir = project();
+        await fs.chmod(dir, 0o755);
+        await fs.chmod(path.join(dir, file), 0o000);
+        for (const command of COMMANDS) {
+          await expectRefused(dir, [...command, '--env', 'canary'], { line: `cannot read ${what} ${path.join(dir, file)}: permission denied` }, 4321);
+        }
       }
-    }
-  }, 90_000);
+    },
+    90_000,
+  );
 });

@@ -38,7 +38,10 @@ describe.skipIf(!isRoot)('a symlinked env file planted by another user, as root'
     const { legacy, target } = await providers();
     const p = await plantedProject(legacy.url, target.url, ATTACKER);
 
-    for (const args of [['ramp', '--env', 'canary', '--yes'], ['backup', '--env', 'canary']]) {
+    for (const args of [
+      ['ramp', '--env', 'canary', '--yes'],
+      ['backup', '--env', 'canary'],
+    ]) {
       const r = await migrate(p.dir, args, { targetUrl: target.url });
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain(`the symlink ${p.link} is owned by uid ${ATTACKER} but leads to ${p.target}, owned by uid 0: refused`);
@@ -68,7 +71,10 @@ describe.skipIf(!isRoot)('a symlinked env file planted by another user, as root'
 
   it("a link the file's owner made is followed as before: the ramp writes the file it leads to, the link stays", async () => {
     const { legacy, target } = await providers();
-    const dir = project({ 'migrate.yaml': configYaml({ legacyUrl: legacy.url, targetUrl: target.url, ramp: probeRamp('100', '400ms', '200ms') }), 'shared/.env': legacyEnvFile(legacy.url) });
+    const dir = project({
+      'migrate.yaml': configYaml({ legacyUrl: legacy.url, targetUrl: target.url, ramp: probeRamp('100', '400ms', '200ms') }),
+      'shared/.env': legacyEnvFile(legacy.url),
+    });
     await fs.symlink('shared/.env', path.join(dir, '.env.canary'));
     await fs.lchown(path.join(dir, '.env.canary'), ATTACKER, ATTACKER);
     await fs.chown(path.join(dir, 'shared/.env'), ATTACKER, ATTACKER);
@@ -91,7 +97,11 @@ describe.skipIf(!isRoot)('rollback as a non-root user checks every file is writa
     await fs.chown(dir, ATTACKER, ATTACKER);
     const as = (args: string[]) =>
       execa('setpriv', ['--reuid', String(ATTACKER), '--regid', String(ATTACKER), '--clear-groups', process.execPath, BIN, ...args], {
-        cwd: dir, reject: false, stdin: 'ignore', extendEnv: false, env: { LEGACY_KEY, TARGET_KEY, CI: 'true', NO_COLOR: '1', HOME: dir },
+        cwd: dir,
+        reject: false,
+        stdin: 'ignore',
+        extendEnv: false,
+        env: { LEGACY_KEY, TARGET_KEY, CI: 'true', NO_COLOR: '1', HOME: dir },
       });
     expect((await as(['backup', '--env', 'canary'])).exitCode).toBe(0);
     await fs.writeFile(path.join(dir, '.env.a'), 'A=2\n');

@@ -22,7 +22,10 @@ async function expectPrivateState(dir: string): Promise<void> {
 describe('an app env file that receives a key', () => {
   it('a 0644 env file without a key gets the target key at cut-over: it stays 0644 and the warning names the chmod to run', async () => {
     const { legacy, target } = await providers();
-    const dir = project({ 'migrate.yaml': configYaml({ legacyUrl: legacy.url, targetUrl: target.url, ramp: RAMP }), '.env.canary': `OPENAI_BASE_URL=${legacy.url}\nLLM_TARGET_WEIGHT=0\n` });
+    const dir = project({
+      'migrate.yaml': configYaml({ legacyUrl: legacy.url, targetUrl: target.url, ramp: RAMP }),
+      '.env.canary': `OPENAI_BASE_URL=${legacy.url}\nLLM_TARGET_WEIGHT=0\n`,
+    });
     const envFile = path.join(dir, '.env.canary');
     await fs.chmod(envFile, 0o644);
 
@@ -39,7 +42,10 @@ describe('an app env file that receives a key', () => {
 
   it('a 0600 env file gets no warning', async () => {
     const { legacy, target } = await providers();
-    const dir = project({ 'migrate.yaml': configYaml({ legacyUrl: legacy.url, targetUrl: target.url, environments: CANARY, ramp: RAMP }), '.env.canary': legacyEnvFile(legacy.url) });
+    const dir = project({
+      'migrate.yaml': configYaml({ legacyUrl: legacy.url, targetUrl: target.url, environments: CANARY, ramp: RAMP }),
+      '.env.canary': legacyEnvFile(legacy.url),
+    });
     await fs.chmod(path.join(dir, '.env.canary'), 0o600);
     const r = await migrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
     expect(r.code, r.stderr).toBe(0);
@@ -56,7 +62,11 @@ describe('the nginx include (real nginx)', () => {
     onCleanup(() => rig.stop());
     await fs.chmod(rig.includeFile, 0o644);
     const inode = (await fs.stat(rig.includeFile)).ino;
-    const environments = ['  canary:', '    envFiles: [.env.canary]', `    traffic: { driver: nginx, file: ${rig.includeFile}, binary: ${NGINX_BIN}, args: ${JSON.stringify(rig.args)} }`];
+    const environments = [
+      '  canary:',
+      '    envFiles: [.env.canary]',
+      `    traffic: { driver: nginx, file: ${rig.includeFile}, binary: ${NGINX_BIN}, args: ${JSON.stringify(rig.args)} }`,
+    ];
     const dir = project({ 'migrate.yaml': configYaml({ legacyUrl: legacy.url, targetUrl: target.url, environments, ramp: RAMP }), '.env.canary': legacyEnvFile(legacy.url) });
 
     const ramp = await migrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });

@@ -21,7 +21,14 @@ describe('migrate status', () => {
     expect(r.code, r.stderr).toBe(0);
     const { environments } = JSON.parse(r.stdout);
     const [canary, production] = environments;
-    expect(canary).toMatchObject({ environment: 'canary', driver: 'env', status: 'running', stage: { number: 1, of: 2, weight: 10, status: 'soaking' }, appliedWeight: 10, driverWeight: 10 });
+    expect(canary).toMatchObject({
+      environment: 'canary',
+      driver: 'env',
+      status: 'running',
+      stage: { number: 1, of: 2, weight: 10, status: 'soaking' },
+      appliedWeight: 10,
+      driverWeight: 10,
+    });
     expect(canary.lock).toMatchObject({ pid: ramp.pid, command: 'migrate ramp' });
     expect(canary.backupId).toMatch(/canary/);
     expect(canary.gates.length).toBeGreaterThanOrEqual(2);

@@ -161,9 +161,7 @@ describe('env driver', () => {
   it('at 100 % also writes the cut-over keys, printed redacted, format kept', async () => {
     const envFiles = await files();
     const steps = await envDriver({ envFiles: [envFiles[0]!], weightKey: 'LLM_TARGET_WEIGHT', cutover, secrets }).plan(100);
-    expect(steps.map(describeStep)).toEqual([
-      `write ${envFiles[0]} (set LLM_TARGET_WEIGHT=100, set OPENAI_API_KEY=hs-…wxyz, set OPENAI_BASE_URL=https://relay.example/v1)`,
-    ]);
+    expect(steps.map(describeStep)).toEqual([`write ${envFiles[0]} (set LLM_TARGET_WEIGHT=100, set OPENAI_API_KEY=hs-…wxyz, set OPENAI_BASE_URL=https://relay.example/v1)`]);
     expect((steps[0] as FileStep).content).toBe(
       '# canary\nexport OPENAI_BASE_URL="https://relay.example/v1"\nOPENAI_API_KEY=hs-target-9876543210wxyz # old\nLLM_TARGET_WEIGHT=100\r\n',
     );
@@ -222,7 +220,14 @@ describe('command driver', () => {
     const [step] = await commandDriver({ environment: 'canary', command: ['./set-weight', '--env', 'canary'], timeoutMs: 5000, cwd: '/srv' }).plan(20);
     expect(step).toEqual({
       kind: 'command',
-      command: { argv: ['./set-weight', '--env', 'canary'], cwd: '/srv', env: { MIGRATE_WEIGHT: '20', MIGRATE_ENV: 'canary' }, kind: 'write', timeoutMs: 5000, description: "set canary's weight to 20%" },
+      command: {
+        argv: ['./set-weight', '--env', 'canary'],
+        cwd: '/srv',
+        env: { MIGRATE_WEIGHT: '20', MIGRATE_ENV: 'canary' },
+        kind: 'write',
+        timeoutMs: 5000,
+        description: "set canary's weight to 20%",
+      },
     });
     const [shell] = await commandDriver({ environment: 'canary', command: 'gw set $MIGRATE_WEIGHT', timeoutMs: 5000, cwd: '/srv' }).plan(5);
     expect(shell?.kind === 'command' && shell.command.argv).toEqual(['sh', '-c', 'gw set $MIGRATE_WEIGHT']);
@@ -249,12 +254,17 @@ describe('command driver', () => {
 
   it('a failing command is an error with its last stderr line', async () => {
     const driver = commandDriver({ environment: 'canary', command: 'echo "gateway refused" >&2; exit 3', timeoutMs: 5000, cwd: dir });
-    await expect(driver.apply(20, { run: createRunner() })).rejects.toThrow("exited with code 3: gateway refused");
+    await expect(driver.apply(20, { run: createRunner() })).rejects.toThrow('exited with code 3: gateway refused');
   });
 });
 
 describe('createTrafficDriver', () => {
-  const env = { envFiles: ['.env'], cutover: {}, modelVariables: [], traffic: { driver: 'nginx' as const, file: 'inc.conf', binary: 'nginx', args: [], splitKey: '$request_id', service: 'proxy' } };
+  const env = {
+    envFiles: ['.env'],
+    cutover: {},
+    modelVariables: [],
+    traffic: { driver: 'nginx' as const, file: 'inc.conf', binary: 'nginx', args: [], splitKey: '$request_id', service: 'proxy' },
+  };
 
   it('an nginx service needs the compose files that define it', async () => {
     await expect(createTrafficDriver({ environment: 'canary', env, providers: providers as never, configDir: dir, secrets: [], run: stubRunner([]) })).rejects.toThrow(
@@ -264,7 +274,12 @@ describe('createTrafficDriver', () => {
 
   it('resolves paths against the config directory', async () => {
     const driver = await createTrafficDriver({
-      environment: 'canary', env: { ...env, traffic: { ...env.traffic, service: undefined } }, providers: providers as never, configDir: dir, secrets: [], run: stubRunner([]),
+      environment: 'canary',
+      env: { ...env, traffic: { ...env.traffic, service: undefined } },
+      providers: providers as never,
+      configDir: dir,
+      secrets: [],
+      run: stubRunner([]),
     });
     expect(describeStep((await driver.plan(5))[0]!)).toBe(`write ${path.join(dir, 'inc.conf')} (split 5% to target)`);
   });
@@ -273,10 +288,25 @@ describe('createTrafficDriver', () => {
     await writeFile(envFile, 'OPENAI_BASE_URL=https://api.openai.com/v1\nOPENAI_API_KEY=sk-legacy-0123456789abcd\n');
     const cutover = { OPENAI_BASE_URL: 'https://relay.example/v1', OPENAI_API_KEY: 'hs-target-9876543210wxyz' };
     const secrets = ['sk-legacy-0123456789abcd', 'hs-target-9876543210wxyz'];
-    const withCompose = { ...env, cutover, compose: { files: ['docker-compose.yml'], services: ['app'], alsoRecreate: [], command: 'docker compose' }, traffic: { ...env.traffic, service: undefined } };
+    const withCompose = {
+      ...env,
+      cutover,
+      compose: { files: ['docker-compose.yml'], services: ['app'], alsoRecreate: [], command: 'docker compose' },
+      traffic: { ...env.traffic, service: undefined },
+    };
     const composeVersion = { argv: ['docker', 'compose', 'version'], result: { exitCode: 0, stdout: 'Docker Compose version v2.27.0\n' } };
-    const composeConfig = { argv: ['docker', 'compose', '-f', path.join(dir, 'docker-compose.yml'), 'config', '--format', 'json'], result: { exitCode: 0, stdout: '{"services":{"app":{}}}' } };
-    const nginx = await createTrafficDriver({ environment: 'canary', env: withCompose as never, providers: providers as never, configDir: dir, secrets, run: stubRunner([composeVersion, composeConfig]) });
+    const composeConfig = {
+      argv: ['docker', 'compose', '-f', path.join(dir, 'docker-compose.yml'), 'config', '--format', 'json'],
+      result: { exitCode: 0, stdout: '{"services":{"app":{}}}' },
+    };
+    const nginx = await createTrafficDriver({
+      environment: 'canary',
+      env: withCompose as never,
+      providers: providers as never,
+      configDir: dir,
+      secrets,
+      run: stubRunner([composeVersion, composeConfig]),
+    });
     expect((await nginx.plan(50)).map(describeStep)).toEqual([`write ${path.join(dir, 'inc.conf')} (split 50% to target)`, 'run nginx -t', 'run nginx -s reload']);
     expect((await nginx.plan(100)).map(describeStep).slice(3)).toEqual([
       `write ${envFile} (set OPENAI_API_KEY=hs-…wxyz, set OPENAI_BASE_URL=https://relay.example/v1)`,
@@ -285,7 +315,12 @@ describe('createTrafficDriver', () => {
 
     const log = path.join(dir, 'applied.log');
     const command = await createTrafficDriver({
-      environment: 'canary', env: { ...env, cutover, traffic: { driver: 'command', command: `echo $MIGRATE_WEIGHT >> ${log}`, timeout: 5000 } } as never, providers: providers as never, configDir: dir, secrets, run: stubRunner([]),
+      environment: 'canary',
+      env: { ...env, cutover, traffic: { driver: 'command', command: `echo $MIGRATE_WEIGHT >> ${log}`, timeout: 5000 } } as never,
+      providers: providers as never,
+      configDir: dir,
+      secrets,
+      run: stubRunner([]),
     });
     await command.apply(50, { run: createRunner() });
     expect(await readFile(envFile, 'utf8')).toContain('OPENAI_BASE_URL=https://api.openai.com/v1');
@@ -301,7 +336,12 @@ describe('createTrafficDriver', () => {
     await writeFile(envFile, before);
     const cutover = { OPENAI_BASE_URL: 'https://relay.example/v1' };
     const command = await createTrafficDriver({
-      environment: 'canary', env: { ...env, cutover, traffic: { driver: 'command', command: 'echo \'{"weight": 50}\'', timeout: 5000 } } as never, providers: providers as never, configDir: dir, secrets: [], run: stubRunner([]),
+      environment: 'canary',
+      env: { ...env, cutover, traffic: { driver: 'command', command: 'echo \'{"weight": 50}\'', timeout: 5000 } } as never,
+      providers: providers as never,
+      configDir: dir,
+      secrets: [],
+      run: stubRunner([]),
     });
     expect(await command.apply(100, { run: createRunner() })).toEqual({ appliedWeight: 50 });
     expect(await readFile(envFile, 'utf8')).toBe(before);

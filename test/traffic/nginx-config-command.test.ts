@@ -59,19 +59,25 @@ describe('migrate nginx-config', () => {
   });
 
   it("prints each node's hop with its own Host and key, redacted; a node header nginx cannot carry is refused by name", async () => {
-    const nodes = (west: string) => `[{ id: east, baseUrl: "https://east.relay.example/v1" }, { id: west, baseUrl: "https://west.relay.example/openai/v1", apiKey: "\${WEST_KEY}", headers: { X-Tenant: "${west}" } }]`;
+    const nodes = (west: string) =>
+      `[{ id: east, baseUrl: "https://east.relay.example/v1" }, { id: west, baseUrl: "https://west.relay.example/openai/v1", apiKey: "\${WEST_KEY}", headers: { X-Tenant: "${west}" } }]`;
     const cwd = project('{ driver: nginx, file: nginx/migrate.conf }');
     const config = path.join(cwd, 'migrate.yaml');
     const base = readFileSync(config, 'utf8');
     writeFileSync(config, base.replace('apiKey: "${TARGET_KEY}" }', `apiKey: "\${TARGET_KEY}", nodes: ${nodes('acme')} }`));
     const env = { WEST_KEY: 'sk-west-node-key-000000000000777' };
-    const run = (args: string[]) => execa('node', [BIN, ...args], { cwd, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', ...KEYS, ...env } });
+    const run = (args: string[]) =>
+      execa('node', [BIN, ...args], { cwd, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', ...KEYS, ...env } });
     const r = await run(['nginx-config', '--env', 'canary', '--weight', '20']);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toContain('        proxy_pass https://migrate_canary_target_node2/openai/v1$request_uri;\n        proxy_set_header Host west.relay.example;\n        proxy_set_header Authorization "Bearer sk-…0777";\n        proxy_set_header X-Tenant "acme";');
+    expect(r.stdout).toContain(
+      '        proxy_pass https://migrate_canary_target_node2/openai/v1$request_uri;\n        proxy_set_header Host west.relay.example;\n        proxy_set_header Authorization "Bearer sk-…0777";\n        proxy_set_header X-Tenant "acme";',
+    );
     expect(r.stdout).toContain('        proxy_ssl_name west.relay.example;');
     // The provider's own baseUrl is a third place: without a measured order, config order (it first).
-    expect(r.stdout).toMatch(/server 127\.\d+\.\d+\.\d+:\d+ max_fails=2 fail_timeout=10s; {2}# target\n {4}server 127\.\d+\.\d+\.\d+:\d+ max_fails=2 fail_timeout=10s backup; {2}# east\n {4}server 127\.\d+\.\d+\.\d+:\d+ max_fails=2 fail_timeout=10s backup; {2}# west\n/);
+    expect(r.stdout).toMatch(
+      /server 127\.\d+\.\d+\.\d+:\d+ max_fails=2 fail_timeout=10s; {2}# target\n {4}server 127\.\d+\.\d+\.\d+:\d+ max_fails=2 fail_timeout=10s backup; {2}# east\n {4}server 127\.\d+\.\d+\.\d+:\d+ max_fails=2 fail_timeout=10s backup; {2}# west\n/,
+    );
     for (const key of [...Object.values(KEYS), env.WEST_KEY]) expect(r.stdout + r.stderr).not.toContain(key);
 
     writeFileSync(config, base.replace('apiKey: "${TARGET_KEY}" }', `apiKey: "\${TARGET_KEY}", nodes: ${nodes('a$b')} }`));

@@ -82,10 +82,13 @@ async function gatewayProject() {
 function providerOf(port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const body = '{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}';
-    const req = http.request({ host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', agent: false, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(String(res.headers['x-migrate-provider'] ?? '')) : reject(new Error(`status ${res.statusCode}`))));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', agent: false, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve(String(res.headers['x-migrate-provider'] ?? '')) : reject(new Error(`status ${res.statusCode}`))));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

@@ -34,8 +34,12 @@ describe('per-node hops', () => {
   it('routes a provider with nodes through its hops and one without directly', () => {
     const include = renderNginxInclude({ environment: 'canary', weight: 20, splitKey: '$request_id', providers: { legacy, target }, order: { target: ['us'] } });
     expect(include).toContain('upstream migrate_canary_legacy {\n    server api.openai.com:443;\n    keepalive 16;\n}');
-    expect(include).toContain(`upstream migrate_canary_target {\n    server ${hopAddress('canary', 'target', 'us')} max_fails=2 fail_timeout=10s;  # us\n    server ${hopAddress('canary', 'target', 'eu')} max_fails=2 fail_timeout=10s backup;  # eu\n    keepalive 16;\n}`);
-    expect(include).toContain('map $migrate_canary_provider $migrate_canary_pass {\n    target  http://migrate_canary_target$migrate_canary_rest;\n    default https://migrate_canary_legacy/v1$migrate_canary_rest;\n}');
+    expect(include).toContain(
+      `upstream migrate_canary_target {\n    server ${hopAddress('canary', 'target', 'us')} max_fails=2 fail_timeout=10s;  # us\n    server ${hopAddress('canary', 'target', 'eu')} max_fails=2 fail_timeout=10s backup;  # eu\n    keepalive 16;\n}`,
+    );
+    expect(include).toContain(
+      'map $migrate_canary_provider $migrate_canary_pass {\n    target  http://migrate_canary_target$migrate_canary_rest;\n    default https://migrate_canary_legacy/v1$migrate_canary_rest;\n}',
+    );
     expect(include).toContain('proxy_set_header Authorization "Bearer sk-us-0000000000000000000003";');
     expect(nodeOrderOf({ environment: 'canary', providers: { legacy, target }, order: { target: ['us'] } })).toEqual({ legacy: [], target: ['us', 'eu'] });
   });

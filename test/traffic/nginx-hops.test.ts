@@ -66,12 +66,14 @@ const chats = (p: FakeProvider) => p.requests.filter((r) => r.path === '/v1/chat
 async function send(n: number, concurrency: number, after?: (done: number) => Promise<void> | void): Promise<number[]> {
   const statuses: number[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next++ < n) {
-      statuses.push(await postThrough(`${rig.url}/v1/chat/completions`, CHAT));
-      await after?.(statuses.length);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < n) {
+        statuses.push(await postThrough(`${rig.url}/v1/chat/completions`, CHAT));
+        await after?.(statuses.length);
+      }
+    }),
+  );
   return statuses;
 }
 
@@ -106,45 +108,54 @@ describe('nginx include: failover across hosts through per-node hops', () => {
     expect(e!.requests - e!.errors).toBe(chats(east).filter((r) => r.status === 200).length);
     expect(w).toEqual({ requests: atWest.length, errors: 0, failovers: 0 });
     // Each line names the node that answered, for a person reading the log.
-    const lines = (await readFile(logFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { node: string; upstream: string });
+    const lines = (await readFile(logFile, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { node: string; upstream: string });
     expect(lines.filter((l) => l.node === 'west')).toHaveLength(atWest.length);
     expect(lines.filter((l) => l.node === 'east')).toHaveLength(100 - atWest.length);
     expect(lines.filter((l) => l.upstream.includes(', ')).every((l) => l.node === 'west')).toBe(true);
   });
 
-  it.skipIf(!hasDocker)('`migrate gateway status` shows per node the tries, errors and failovers from the log (text and --json)', async () => {
-    const target = providers.target;
-    const dir = tempProject('migrate-hops-status-', {
-      'migrate.yaml': [
-        'version: 1',
-        'providers:',
-        `  legacy: { baseUrl: "${legacy.url}", apiKey: "\${LEGACY_KEY}" }`,
-        `  target: { baseUrl: "${target.baseUrl}", apiKey: "\${TARGET_KEY}", headers: { X-Tenant: acme }, nodes: [{ id: east, baseUrl: "${east.url}" }, { id: west, baseUrl: "${west.url}", apiKey: "\${WEST_KEY}", headers: { X-Tenant: acme-west } }] }`,
-        'models: [gpt-4.1]',
-        'environments:',
-        '  canary:',
-        '    envFiles: [.env]',
-        `    compose: { files: [docker-compose.yml], projectName: migrate-hops-status-${process.pid} }`,
-        `    traffic: { driver: nginx, file: split.conf, service: llm-gateway, accessLog: "${logFile}", gateway: true }`,
-        '',
-      ].join('\n'),
-      '.env': 'OPENAI_BASE_URL=http://127.0.0.1:1/v1\n',
-      'docker-compose.yml': 'version: "2.4"\nservices:\n  llm-gateway:\n    image: migrate-nginx:latest\n',
-    });
-    const env = { ...process.env, LEGACY_KEY: legacy.apiKey, TARGET_KEY: target.apiKey, WEST_KEY: west.apiKey, MIGRATE_ENV: '', MIGRATE_CONFIG: '' };
-    // Both at once: each runs `docker-compose ps`, which takes seconds.
-    const [text, json] = await Promise.all([
-      execa('node', [BIN, 'gateway', 'status', '--env', 'canary'], { cwd: dir, env, reject: false }),
-      execa('node', [BIN, 'gateway', 'status', '--env', 'canary', '--json'], { cwd: dir, env, reject: false }),
-    ]);
-    expect(text.exitCode, text.stderr).toBe(0);
-    const counts = (await countByProvider(logFile, nodes()))!.target!;
-    const e = counts.nodes.east!;
-    expect(text.stdout).toContain(`  target: 100 requests, 0 errors\n    node east: ${e.requests} tries, ${e.errors} errors (${e.failovers} failed over)\n    node west: ${counts.nodes.west!.requests} tries, 0 errors`);
-    expect(json.exitCode, json.stderr).toBe(0);
-    expect(JSON.parse(json.stdout).requests.target).toEqual(counts);
-    for (const out of [text.stdout, text.stderr, json.stdout]) for (const key of [east.apiKey, west.apiKey, legacy.apiKey]) expect(out).not.toContain(key);
-  }, 60_000);
+  it.skipIf(!hasDocker)(
+    '`migrate gateway status` shows per node the tries, errors and failovers from the log (text and --json)',
+    async () => {
+      const target = providers.target;
+      const dir = tempProject('migrate-hops-status-', {
+        'migrate.yaml': [
+          'version: 1',
+          'providers:',
+          `  legacy: { baseUrl: "${legacy.url}", apiKey: "\${LEGACY_KEY}" }`,
+          `  target: { baseUrl: "${target.baseUrl}", apiKey: "\${TARGET_KEY}", headers: { X-Tenant: acme }, nodes: [{ id: east, baseUrl: "${east.url}" }, { id: west, baseUrl: "${west.url}", apiKey: "\${WEST_KEY}", headers: { X-Tenant: acme-west } }] }`,
+          'models: [gpt-4.1]',
+          'environments:',
+          '  canary:',
+          '    envFiles: [.env]',
+          `    compose: { files: [docker-compose.yml], projectName: migrate-hops-status-${process.pid} }`,
+          `    traffic: { driver: nginx, file: split.conf, service: llm-gateway, accessLog: "${logFile}", gateway: true }`,
+          '',
+        ].join('\n'),
+        '.env': 'OPENAI_BASE_URL=http://127.0.0.1:1/v1\n',
+        'docker-compose.yml': 'version: "2.4"\nservices:\n  llm-gateway:\n    image: migrate-nginx:latest\n',
+      });
+      const env = { ...process.env, LEGACY_KEY: legacy.apiKey, TARGET_KEY: target.apiKey, WEST_KEY: west.apiKey, MIGRATE_ENV: '', MIGRATE_CONFIG: '' };
+      // Both at once: each runs `docker-compose ps`, which takes seconds.
+      const [text, json] = await Promise.all([
+        execa('node', [BIN, 'gateway', 'status', '--env', 'canary'], { cwd: dir, env, reject: false }),
+        execa('node', [BIN, 'gateway', 'status', '--env', 'canary', '--json'], { cwd: dir, env, reject: false }),
+      ]);
+      expect(text.exitCode, text.stderr).toBe(0);
+      const counts = (await countByProvider(logFile, nodes()))!.target!;
+      const e = counts.nodes.east!;
+      expect(text.stdout).toContain(
+        `  target: 100 requests, 0 errors\n    node east: ${e.requests} tries, ${e.errors} errors (${e.failovers} failed over)\n    node west: ${counts.nodes.west!.requests} tries, 0 errors`,
+      );
+      expect(json.exitCode, json.stderr).toBe(0);
+      expect(JSON.parse(json.stdout).requests.target).toEqual(counts);
+      for (const out of [text.stdout, text.stderr, json.stdout]) for (const key of [east.apiKey, west.apiKey, legacy.apiKey]) expect(out).not.toContain(key);
+    },
+    60_000,
+  );
 
   it('streams through the hop unbuffered, and the answer still says which provider served it', async () => {
     west.setFaults({ latency: { chunkDelayMs: 80 } });
@@ -154,13 +165,17 @@ describe('nginx include: failover across hosts through per-node hops', () => {
         let first = 0;
         let chunks = 0;
         const body = JSON.stringify({ model: 'gpt-4.1', stream: true, messages: [{ role: 'user', content: 'hi' }] });
-        const req = http.request(`${rig.url}/v1/chat/completions`, { method: 'POST', agent: appAgent, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } }, (res) => {
-          res.on('data', () => {
-            chunks++;
-            first ||= Date.now() - started;
-          });
-          res.on('end', () => resolve({ provider: String(res.headers['x-migrate-provider']), firstChunkMs: first, totalMs: Date.now() - started, chunks }));
-        });
+        const req = http.request(
+          `${rig.url}/v1/chat/completions`,
+          { method: 'POST', agent: appAgent, headers: { authorization: 'Bearer app-key', 'content-type': 'application/json' } },
+          (res) => {
+            res.on('data', () => {
+              chunks++;
+              first ||= Date.now() - started;
+            });
+            res.on('end', () => resolve({ provider: String(res.headers['x-migrate-provider']), firstChunkMs: first, totalMs: Date.now() - started, chunks }));
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });

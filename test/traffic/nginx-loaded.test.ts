@@ -9,7 +9,10 @@ import { nginxDriver } from '../../src/core/traffic/nginx.js';
 import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { NGINX_BIN, startNginx } from '../helpers/nginx.js';
 
-const providers = { legacy: { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-legacy-0000000000001111' }, target: { baseUrl: 'http://127.0.0.1:10/v1', apiKey: 'hs-target-0000000000002222' } };
+const providers = {
+  legacy: { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-legacy-0000000000001111' },
+  target: { baseUrl: 'http://127.0.0.1:10/v1', apiKey: 'hs-target-0000000000002222' },
+};
 const include = (environment: string, weight: number) => renderNginxInclude({ environment, weight, splitKey: '$request_id', providers });
 const dump = (...files: string[]) => files.map((f, i) => `# configuration file /etc/nginx/conf.d/${i}.conf:\n${f}`).join('\n');
 

@@ -44,9 +44,11 @@ const post = (url: string) => postThrough(url, '{"model":"gpt-4.1","messages":[]
 async function send(n: number): Promise<number[]> {
   const statuses: number[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < n) statuses.push(await post(`${rig.url}/v1/chat/completions?n=${next++}`));
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < n) statuses.push(await post(`${rig.url}/v1/chat/completions?n=${next++}`));
+    }),
+  );
   return statuses;
 }
 
@@ -131,7 +133,11 @@ describe('nginx driver (real nginx)', () => {
     await driver.apply(0, { run });
     const before = await readFile(rig.includeFile, 'utf8');
     const broken = nginxDriver({
-      environment: 'canary', file: rig.includeFile, binary: NGINX_BIN, args: rig.args, splitKey: '$no_such_variable',
+      environment: 'canary',
+      file: rig.includeFile,
+      binary: NGINX_BIN,
+      args: rig.args,
+      splitKey: '$no_such_variable',
       providers: { legacy: { baseUrl: legacy.baseUrl, apiKey: KEYS.legacy }, target: { baseUrl: target.baseUrl, apiKey: KEYS.target } },
     });
     const err = await broken.apply(50, { run }).catch((e: Error & { hint?: string }) => e);

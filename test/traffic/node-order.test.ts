@@ -66,7 +66,16 @@ describe('node order from measured latency', () => {
     const p = providers();
     rig = await startNginx({ include: renderNginxInclude({ environment: 'canary', weight: 0, splitKey: '$request_id', providers: p }), server: renderLocation('canary') });
     const measure = () => measureNodeOrder({ environment: 'canary', providers: p, models: ['gpt-4.1'], processEnv: {}, timeoutMs: 15_000 });
-    const driver = nginxDriver({ environment: 'canary', file: rig.includeFile, binary: NGINX_BIN, args: rig.args, splitKey: '$request_id', providers: p, reloadSettleMs: 300, measureNodes: measure });
+    const driver = nginxDriver({
+      environment: 'canary',
+      file: rig.includeFile,
+      binary: NGINX_BIN,
+      args: rig.args,
+      splitKey: '$request_id',
+      providers: p,
+      reloadSettleMs: 300,
+      measureNodes: measure,
+    });
     const applied = await driver.apply(100, { run });
     expect(applied.appliedWeight).toBe(100);
     expect(applied.nodeOrder!.target.map((n) => n.id)).toEqual(['fast', 'slow', 'down']);
@@ -87,8 +96,18 @@ describe('the stage line', () => {
   it('says which node is primary and the p50 that chose it', async () => {
     const { Chalk } = await import('chalk');
     const { eventLine } = await import('../../src/core/ramp/render.js');
-    const nodeOrder = { legacy: [], target: [{ id: 'fast', p50Ms: 12 }, { id: 'slow', p50Ms: 140 }, { id: 'down', error: 'connect ECONNREFUSED' }] };
-    const line = eventLine({ event: 'stage', time: '', environment: 'canary', stage: 2, of: 4, weight: 20, status: 'soaking', appliedWeight: 20, nodeOrder } as never, new Chalk({ level: 0 }));
+    const nodeOrder = {
+      legacy: [],
+      target: [
+        { id: 'fast', p50Ms: 12 },
+        { id: 'slow', p50Ms: 140 },
+        { id: 'down', error: 'connect ECONNREFUSED' },
+      ],
+    };
+    const line = eventLine(
+      { event: 'stage', time: '', environment: 'canary', stage: 2, of: 4, weight: 20, status: 'soaking', appliedWeight: 20, nodeOrder } as never,
+      new Chalk({ level: 0 }),
+    );
     expect(line).toBe('stage 2/4: 20% of traffic on target, soaking; target nodes fast p50 12ms → slow p50 140ms → down (not measured)');
   });
 });

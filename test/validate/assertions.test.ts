@@ -5,7 +5,10 @@ import { evaluate, type Observation } from '../../src/core/validate/assertions.j
 import { similarity } from '../../src/core/validate/similarity.js';
 
 function obs(over: Partial<Answer> = {}, latencyMs = 100): Observation {
-  return { answer: { content: 'The capital of France is Paris.', toolCalls: [], finishReason: 'stop', usage: { promptTokens: 10, completionTokens: 20, totalTokens: 30 }, ...over }, latencyMs };
+  return {
+    answer: { content: 'The capital of France is Paris.', toolCalls: [], finishReason: 'stop', usage: { promptTokens: 10, completionTokens: 20, totalTokens: 30 }, ...over },
+    latencyMs,
+  };
 }
 const weather = (args: string, name = 'get_weather') => obs({ content: '', toolCalls: [{ id: 'c1', name, arguments: args }], finishReason: 'tool_calls' });
 
@@ -52,7 +55,9 @@ describe('assertions on one answer', () => {
     const args = { type: 'object', required: ['city'], properties: { city: { type: 'string' } } };
     expect(status({ 'tool-call': 'get_weather' }, weather('{"city":"Paris"}'))).toBe('pass');
     expect(status({ 'tool-call': { name: 'get_weather', arguments: args } }, weather('{"city":"Paris"}'))).toBe('pass');
-    expect(run({ 'tool-call': { name: 'get_weather', arguments: args } }, weather('{"town":"Paris"}')).message).toBe('get_weather arguments matches the schema; city: required field is missing');
+    expect(run({ 'tool-call': { name: 'get_weather', arguments: args } }, weather('{"town":"Paris"}')).message).toBe(
+      'get_weather arguments matches the schema; city: required field is missing',
+    );
     expect(run({ 'tool-call': { name: 'get_weather', arguments: args } }, weather('{"city":'))).toMatchObject({ status: 'fail' });
     expect(run({ 'tool-call': 'get_weather' }, obs()).message).toBe('a call to get_weather; got no tool');
     expect(status({ 'tool-call': {} }, weather('{}', 'lookup'))).toBe('pass');

@@ -168,7 +168,10 @@ describe('migrate validate (built CLI, two fake providers)', () => {
       const r = await migrate(['--provider', 'target', '--case', 'stream', '--json', 'r.json']);
       const report = readJson('r.json');
       expect(rulesOf(report)).toEqual(['error stream.framing']);
-      expect(report.conformance[0]).toMatchObject({ cases: ['stream'], message: expect.stringMatching(/^a stream line is not a server-sent event field \(no "data: "\?\): \{"id":/) });
+      expect(report.conformance[0]).toMatchObject({
+        cases: ['stream'],
+        message: expect.stringMatching(/^a stream line is not a server-sent event field \(no "data: "\?\): \{"id":/),
+      });
       expect(report.cases[0].target).toMatchObject({ status: 'error' });
       expect(r.exitCode).toBe(1);
     } finally {
@@ -215,7 +218,10 @@ describe('migrate validate (built CLI, two fake providers)', () => {
 
   it('providers.target.models: each provider is sent its own name for the model, and an answer naming it is no mapping', async () => {
     const config = path.join(dir, 'migrate.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('prices: { gpt-4.1: { input: 1, output: 4 } } }', 'prices: { gpt-4.1: { input: 1, output: 4 } }, models: { gpt-4.1: gpt-4o } }'));
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace('prices: { gpt-4.1: { input: 1, output: 4 } } }', 'prices: { gpt-4.1: { input: 1, output: 4 } }, models: { gpt-4.1: gpt-4o } }'),
+    );
     const r = await migrate(['--json', '-']);
     expect(r.exitCode, said(r)).toBe(0);
     expect(rulesOf(JSON.parse(r.stdout))).toEqual([]);

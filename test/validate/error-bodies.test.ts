@@ -125,7 +125,10 @@ describe('validate: error bodies', () => {
     target.setFaults({ rawReply: { status: 400, body: envelope('context too long') } });
     const r = await migrate('validate', ['--json', 'report.json']);
     const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'));
-    expect(report.conformance.filter((c: { provider: string; rule: string }) => c.provider === 'target' && c.rule === 'error.envelope'), r.stderr).toEqual([]);
+    expect(
+      report.conformance.filter((c: { provider: string; rule: string }) => c.provider === 'target' && c.rule === 'error.envelope'),
+      r.stderr,
+    ).toEqual([]);
     expect(report.cases[0].target.error).toContain('HTTP 400: context too long');
   });
 
@@ -172,12 +175,18 @@ describe('validate and check: answers that are not UTF-8', () => {
   });
 
   it('a stream with such bytes is one too; the same answer in valid UTF-8 (é) has no finding', async () => {
-    writeFileSync(path.join(dir, 'stream.yaml'), `name: s\ncases:\n  - id: streamed\n    stream: true\n    prompt: 'Reply with exactly "PONG"'\n    assert: [{ icontains: pong }]\n`);
+    writeFileSync(
+      path.join(dir, 'stream.yaml'),
+      `name: s\ncases:\n  - id: streamed\n    stream: true\n    prompt: 'Reply with exactly "PONG"'\n    assert: [{ icontains: pong }]\n`,
+    );
     const sse = (bytes: number[]) => ({ rawReply: { contentType: 'text/event-stream', bodyBase64: stream(Buffer.from([0x50, 0x4f, 0x4e, 0x47, ...bytes])).toString('base64') } });
     target.setFaults(sse([0x20, 0xc3]));
     const bad = await migrate('validate', ['--json', 'report.json', '--provider', 'target', '--suite', 'stream.yaml']);
     const badReport = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'));
-    expect(badReport.cases[0].target.findings.map((f: { rule: string }) => f.rule), bad.stderr).toEqual(['response.encoding']);
+    expect(
+      badReport.cases[0].target.findings.map((f: { rule: string }) => f.rule),
+      bad.stderr,
+    ).toEqual(['response.encoding']);
 
     target.setFaults(sse([0x20, 0xc3, 0xa9]));
     const good = await migrate('validate', ['--json', 'report.json', '--provider', 'target', '--suite', 'stream.yaml']);

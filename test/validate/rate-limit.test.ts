@@ -34,14 +34,19 @@ describe('pool', () => {
     let peak = 0;
     const seen: number[] = [];
     const controller = new AbortController();
-    await runPool(Array.from({ length: 40 }, (_, i) => i), 4, async (i) => {
-      running++;
-      peak = Math.max(peak, running);
-      seen.push(i);
-      if (i === 20) controller.abort();
-      await new Promise((r) => setTimeout(r, 2));
-      running--;
-    }, controller.signal);
+    await runPool(
+      Array.from({ length: 40 }, (_, i) => i),
+      4,
+      async (i) => {
+        running++;
+        peak = Math.max(peak, running);
+        seen.push(i);
+        if (i === 20) controller.abort();
+        await new Promise((r) => setTimeout(r, 2));
+        running--;
+      },
+      controller.signal,
+    );
     expect(peak).toBe(4);
     expect(seen.length).toBeLessThan(26);
   });

@@ -24,12 +24,27 @@ const side = (status: SideResult['status'], over: Partial<SideResult> = {}): Sid
   ...over,
 });
 const run = (key: string, line: number): CaseRun => ({ key, caseId: key, file: 'suites/app.yaml', line, params: {}, messages: [], assertions: [] });
-const kase = (key: string, line: number, legacy?: SideResult, target?: SideResult): CaseResult => ({ run: run(key, line), model: 'gpt-4.1', verdict: verdictOf(legacy, target), legacy, target });
-const provider = (prices?: Record<string, { input: number; output: number; currency?: string }>) => providerSchema.parse({ baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'sk-x', prices });
+const kase = (key: string, line: number, legacy?: SideResult, target?: SideResult): CaseResult => ({
+  run: run(key, line),
+  model: 'gpt-4.1',
+  verdict: verdictOf(legacy, target),
+  legacy,
+  target,
+});
+const provider = (prices?: Record<string, { input: number; output: number; currency?: string }>) =>
+  providerSchema.parse({ baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'sk-x', prices });
 
 function input(cases: CaseResult[], over: Partial<ReportInput> = {}): ReportInput {
   const result: RunResult = { cases, probes: {}, timedOut: false, durationMs: 1234 };
-  return { result, suites: [{ name: 'app', file: 'suites/app.yaml', runs: cases.map((c) => c.run) }], providers: { legacy: provider({ 'gpt-4.1': { input: 2, output: 8 } }), target: provider({ 'gpt-4.1': { input: 1, output: 4 } }) }, version: '0.1.0', startedAt: new Date(0), dailyRequests: 1000, ...over };
+  return {
+    result,
+    suites: [{ name: 'app', file: 'suites/app.yaml', runs: cases.map((c) => c.run) }],
+    providers: { legacy: provider({ 'gpt-4.1': { input: 2, output: 8 } }), target: provider({ 'gpt-4.1': { input: 1, output: 4 } }) },
+    version: '0.1.0',
+    startedAt: new Date(0),
+    dailyRequests: 1000,
+    ...over,
+  };
 }
 
 describe('verdicts', () => {
@@ -50,7 +65,13 @@ describe('the JSON report', () => {
     expect(report).toMatchObject({ schemaVersion: 1, ok: true, exitCode: 0, reasons: [], summary: { cases: 2, verdicts: { pass: 2, regression: 0 } } });
     expect(report.openapi.repository).toBe('https://github.com/openai/openai-openapi');
     // 2 requests x (1000 x 1 + 500 x 4) / 1e6 = 0.006; per request 0.003; x 1000/day x 30 = 90
-    expect(report.providers.target).toMatchObject({ passed: 2, passRate: 1, latencyMs: { p50: 100, p95: 300 }, tokens: { total: 3000 }, cost: { suite: 0.006, monthly: 90, currency: 'USD', dailyRequests: 1000 } });
+    expect(report.providers.target).toMatchObject({
+      passed: 2,
+      passRate: 1,
+      latencyMs: { p50: 100, p95: 300 },
+      tokens: { total: 3000 },
+      cost: { suite: 0.006, monthly: 90, currency: 'USD', dailyRequests: 1000 },
+    });
     expect(report.providers.legacy!.cost!.monthly).toBe(180);
   });
 
@@ -61,13 +82,20 @@ describe('the JSON report', () => {
     const finding = { rule: 'usage.missing' as const, severity: 'error' as const, message: 'the response has no usage object' };
     const broken = buildReport(input([kase('a', 3, side('pass'), side('pass', { findings: [finding] })), kase('b', 4, side('pass'), side('pass', { findings: [finding] }))]));
     expect(broken.reasons).toEqual(['1 conformance rule(s) broken by target: usage.missing']);
-    expect(broken.conformance).toEqual([{ provider: 'target', rule: 'usage.missing', severity: 'error', explain: expect.any(String), message: finding.message, cases: ['a', 'b'], count: 2 }]);
+    expect(broken.conformance).toEqual([
+      { provider: 'target', rule: 'usage.missing', severity: 'error', explain: expect.any(String), message: finding.message, cases: ['a', 'b'], count: 2 },
+    ]);
     const warned = buildReport(input([kase('a', 3, side('pass', { findings: [{ ...finding, severity: 'error' }] }), side('pass'))]));
     expect(warned.ok).toBe(true);
   });
 
   it('--min-pass-rate replaces the verdict rules', () => {
-    const cases = [kase('a', 3, side('pass'), side('fail')), kase('b', 4, side('pass'), side('pass')), kase('c', 5, side('pass'), side('pass')), kase('d', 6, side('pass'), side('pass'))];
+    const cases = [
+      kase('a', 3, side('pass'), side('fail')),
+      kase('b', 4, side('pass'), side('pass')),
+      kase('c', 5, side('pass'), side('pass')),
+      kase('d', 6, side('pass'), side('pass')),
+    ];
     expect(buildReport(input(cases, { minPassRate: 0.75 })).ok).toBe(true);
     expect(buildReport(input(cases, { minPassRate: 0.8 })).reasons).toEqual(['target pass rate 75% is below --min-pass-rate 80%']);
   });
@@ -108,12 +136,14 @@ describe('renderers', () => {
     const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(renderJunit(report));
     const [cases, rules] = xml.testsuites.testsuite;
     expect(xml.testsuites.failures).toBe('3');
-    expect(cases.testcase.map((t: { name: string; failure?: unknown; skipped?: unknown }) => [t.name, t.failure ? 'failure' : t.skipped !== undefined ? 'skipped' : 'ok'])).toEqual([
-      ['ok', 'ok'],
-      ['bad', 'failure'],
-      ['down', 'failure'],
-      ['meh', 'skipped'],
-    ]);
+    expect(cases.testcase.map((t: { name: string; failure?: unknown; skipped?: unknown }) => [t.name, t.failure ? 'failure' : t.skipped !== undefined ? 'skipped' : 'ok'])).toEqual(
+      [
+        ['ok', 'ok'],
+        ['bad', 'failure'],
+        ['down', 'failure'],
+        ['meh', 'skipped'],
+      ],
+    );
     expect(cases.testcase[1].failure.type).toBe('regression');
     expect(cases.testcase[1].failure['#text']).toContain('contains "Paris"; answer was "Lyon, 100%"');
     expect(cases.testcase[1].file).toBe('suites/app.yaml');

@@ -59,8 +59,9 @@ function takeLock(ctx: Context, stateDir: string, environment: string): Promise<
 /** Under the lock: copy, prune, audit, print. */
 async function backUp(ctx: Context, { started, loaded, environment, stateDir, sources, redactor, pointsAt, message }: BackupJob): Promise<number> {
   const audit = (result: string, details: Record<string, unknown>) =>
-    appendAudit(stateDir, { command: 'backup', environment, result, durationMs: Date.now() - started, details }, { secrets: loaded.secrets })
-      .catch((err: Error) => ctx.out.warn(`could not write the audit log: ${err.message}`));
+    appendAudit(stateDir, { command: 'backup', environment, result, durationMs: Date.now() - started, details }, { secrets: loaded.secrets }).catch((err: Error) =>
+      ctx.out.warn(`could not write the audit log: ${err.message}`),
+    );
   let backup;
   try {
     // The message is stored and printed: keep keys out of it, including ones only the env files hold.

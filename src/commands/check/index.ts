@@ -68,7 +68,11 @@ export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
   ctx.out.print(renderCheckTable(reports, ctx.out.c));
   const problems = renderProblems(reports, ctx.out.c);
   if (problems) ctx.out.print(`\n${problems}`);
-  ctx.out.print(`\nwhere the settings came from:\n${originLines(loaded.origins, loaded.dir, loaded.name).map((l) => `  ${l}`).join('\n')}`);
+  ctx.out.print(
+    `\nwhere the settings came from:\n${originLines(loaded.origins, loaded.dir, loaded.name)
+      .map((l) => `  ${l}`)
+      .join('\n')}`,
+  );
   if (pointing) ctx.out.print(`\nenvironment ${pointing.name}: ${pointing.files.map((f) => `${f.path} → ${f.pointsAt}`).join(', ')}`);
   if (pointing?.containers) ctx.out.print(['containers (what they hold now):', ...pointingLines(pointing.containers)].join('\n'));
   else if (pointing?.containersNote) ctx.out.print(`containers: ${pointing.containersNote}`);

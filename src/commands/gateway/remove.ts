@@ -22,16 +22,33 @@ export async function runRemove(ctx: Context): Promise<number> {
   const summary = { environment, provider: plan.role, weight: plan.weight, weightFrom: plan.weightFrom, set: changes, recreate: plan.consumers };
   if (ctx.global.dryRun) {
     if (ctx.out.json) ctx.out.printJson({ schemaVersion: 1, ok: true, dryRun: true, ...summary });
-    else ctx.out.print([`# the gateway sends ${plan.weight}% to target (read from ${plan.weightFrom}): the app goes back to ${plan.role} directly`, ...changes.map((c) => `# set ${c}`), `# recreate ${plan.consumers.join(', ')}; stop and remove llm-gateway; delete ${plan.layout.override} and ${plan.layout.confDir}`].join('\n'));
+    else
+      ctx.out.print(
+        [
+          `# the gateway sends ${plan.weight}% to target (read from ${plan.weightFrom}): the app goes back to ${plan.role} directly`,
+          ...changes.map((c) => `# set ${c}`),
+          `# recreate ${plan.consumers.join(', ')}; stop and remove llm-gateway; delete ${plan.layout.override} and ${plan.layout.confDir}`,
+        ].join('\n'),
+      );
     return 0;
   }
   await confirmChange(ctx, 'gateway remove', `Point ${plan.consumers.join(', ')} straight at ${plan.role} and remove the gateway?`);
   const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
   const lock = await acquireLockWaiting(stateDir, environment, { command: 'migrate gateway remove', waitFor: () => false, timeoutMs: 0, signal: ctx.signal });
   try {
-    const backup = await createBackup({ stateDir, environment, files: env.envFiles.map((f) => ({ path: f, absolute: path.resolve(loaded.dir, f) })), message: 'before gateway remove', toolVersion: ctx.version });
+    const backup = await createBackup({
+      stateDir,
+      environment,
+      files: env.envFiles.map((f) => ({ path: f, absolute: path.resolve(loaded.dir, f) })),
+      message: 'before gateway remove',
+      toolVersion: ctx.version,
+    });
     await applyRemove(plan, { loaded, run, timeoutMs: env.compose!.healthTimeout, signal: ctx.signal });
-    await appendAudit(stateDir, { command: 'gateway remove', environment, result: 'ok', durationMs: Date.now() - started, details: { backup: backup.id, provider: plan.role } }, { secrets: loaded.secrets }).catch(() => undefined);
+    await appendAudit(
+      stateDir,
+      { command: 'gateway remove', environment, result: 'ok', durationMs: Date.now() - started, details: { backup: backup.id, provider: plan.role } },
+      { secrets: loaded.secrets },
+    ).catch(() => undefined);
     if (ctx.out.json) ctx.out.printJson({ schemaVersion: 1, ok: true, backup: backup.id, ...summary });
     else ctx.out.success(`${plan.consumers.join(', ')} talk to ${plan.role} directly again; the gateway is removed (backup ${backup.id})`);
     return 0;

@@ -33,7 +33,8 @@ export async function runSetup(ctx: Context, opts: GatewayOptions): Promise<numb
     ctx.out.info(`starting ${plan.traffic.service} (${path.relative(ctx.cwd, plan.layout.override) || plan.layout.override}) at 0 % target`);
     const result = await applySetup(plan, { loaded, stateDir, run, toolVersion: ctx.version, log: ctx.out, signal: ctx.signal, timeoutMs: env.compose!.healthTimeout });
     await audit('ok', { backup: result.backup, url: result.url, recreated: result.recreated });
-    if (ctx.out.json) ctx.out.printJson({ schemaVersion: 1, ok: true, environment, ...result, traffic: plan.traffic, files: [plan.include.file, ...plan.files.map((f) => f.file)] });
+    if (ctx.out.json)
+      ctx.out.printJson({ schemaVersion: 1, ok: true, environment, ...result, traffic: plan.traffic, files: [plan.include.file, ...plan.files.map((f) => f.file)] });
     else {
       ctx.out.info(`backed up the env files (${result.backup})`);
       ctx.out.info(`${plan.urls.names.join(', ')} → ${plan.url}; recreated ${result.recreated.join(', ')}`);
@@ -50,10 +51,23 @@ export async function runSetup(ctx: Context, opts: GatewayOptions): Promise<numb
 
 /** Every file (the include with its keys redacted) and every change, nothing written. */
 function dryRun(ctx: Context, plan: SetupPlan, redactor: Redactor): number {
-  const files = [{ file: plan.include.file, mode: 0o600, content: plan.include.printable }, ...plan.files.map((f) => ({ file: f.file, mode: f.mode, content: f.printable }))].map((f) => ({ ...f, content: redactor.text(f.content) }));
+  const files = [{ file: plan.include.file, mode: 0o600, content: plan.include.printable }, ...plan.files.map((f) => ({ file: f.file, mode: f.mode, content: f.printable }))].map(
+    (f) => ({ ...f, content: redactor.text(f.content) }),
+  );
   const envChanges = plan.urls.files.map((f) => ({ file: f.file, set: Object.fromEntries(Object.keys(f.values).map((n) => [n, plan.url])), was: f.values }));
   if (ctx.out.json) {
-    ctx.out.printJson({ schemaVersion: 1, ok: true, dryRun: true, environment: plan.environment, url: plan.url, files, envChanges, recreate: plan.consumers, traffic: plan.traffic, config: plan.configText });
+    ctx.out.printJson({
+      schemaVersion: 1,
+      ok: true,
+      dryRun: true,
+      environment: plan.environment,
+      url: plan.url,
+      files,
+      envChanges,
+      recreate: plan.consumers,
+      traffic: plan.traffic,
+      config: plan.configText,
+    });
     return 0;
   }
   for (const f of files) ctx.out.print(`# ${f.file} (mode ${f.mode.toString(8)})\n${f.content.trimEnd()}\n`);

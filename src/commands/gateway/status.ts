@@ -27,7 +27,16 @@ export async function runStatus(ctx: Context): Promise<number> {
   const nodes = { legacy: nodeMap('legacy', loaded.config.providers.legacy, environment), target: nodeMap('target', loaded.config.providers.target, environment) };
   const requests = log ? await countByProvider(log, nodes) : undefined;
   if (ctx.out.json) {
-    ctx.out.printJson({ schemaVersion: 1, environment, service: GATEWAY_SERVICE, container, weight: held.weight ?? null, weightError: held.error ?? null, accessLog: log ?? null, requests: requests ?? null });
+    ctx.out.printJson({
+      schemaVersion: 1,
+      environment,
+      service: GATEWAY_SERVICE,
+      container,
+      weight: held.weight ?? null,
+      weightError: held.error ?? null,
+      accessLog: log ?? null,
+      requests: requests ?? null,
+    });
     return 0;
   }
   const lines = [`${environment}: ${GATEWAY_SERVICE} ${container}`, `  nginx holds: ${held.weight === undefined ? `unknown (${held.error})` : `${held.weight}% to target`}`];

@@ -60,7 +60,8 @@ export async function run(ctx: Context, opts: InitOptions): Promise<number> {
   const envWritten = await writeMigrateEnv(dir, renderMigrateEnv(plan));
   const ignored = await ignoreMigrateEnv(dir);
   const unset = await unsetVariables(plan, dir, ctx.env);
-  if (ctx.out.json) ctx.out.printJson({ file: name, written: true, environments, findings, migrateEnv: { file: envName, written: envWritten }, ignoredIn: ignored, unsetVariables: unset });
+  if (ctx.out.json)
+    ctx.out.printJson({ file: name, written: true, environments, findings, migrateEnv: { file: envName, written: envWritten }, ignoredIn: ignored, unsetVariables: unset });
   ctx.out.success(`wrote ${name} (environments: ${environments.join(', ') || 'none found'})`);
   if (envWritten) ctx.out.success(`wrote ${envName} (mode 0600): the legacy key and URL, copied before any cut-over`);
   else ctx.out.info(`kept ${envName} as it is: it may already hold the legacy key from before a cut-over`);

@@ -30,7 +30,15 @@ export async function run(ctx: Context, opts: MonitoringOptions): Promise<number
   if (ctx.global.dryRun) return dryRun(ctx, plan, redactor);
   const written = await writeMonitoring(plan.files, { force: opts.force ?? false, cwd: ctx.cwd });
   if (ctx.out.json) {
-    ctx.out.printJson({ schemaVersion: 1, ok: true, environment, dir: plan.dir, accessLog: plan.accessLog, files: written.map((w) => ({ ...w, mode: mode(w.mode) })), hostCommands: plan.hostCommands });
+    ctx.out.printJson({
+      schemaVersion: 1,
+      ok: true,
+      environment,
+      dir: plan.dir,
+      accessLog: plan.accessLog,
+      files: written.map((w) => ({ ...w, mode: mode(w.mode) })),
+      hostCommands: plan.hostCommands,
+    });
     return 0;
   }
   for (const w of written) ctx.out.print(`${w.replaced ? 'replaced' : 'wrote'} ${rel(ctx, w.file)} (${mode(w.mode)})`);
@@ -42,7 +50,16 @@ export async function run(ctx: Context, opts: MonitoringOptions): Promise<number
 function dryRun(ctx: Context, plan: MonitoringPlan, redactor: Redactor): number {
   const files = plan.files.map((f) => ({ file: f.file, mode: mode(f.mode), secret: f.secret ?? false }));
   if (ctx.out.json) {
-    ctx.out.printJson({ schemaVersion: 1, ok: true, dryRun: true, environment: plan.environment, dir: plan.dir, accessLog: plan.accessLog, files, hostCommands: plan.hostCommands.map((c) => redactor.text(formatArgv(c))) });
+    ctx.out.printJson({
+      schemaVersion: 1,
+      ok: true,
+      dryRun: true,
+      environment: plan.environment,
+      dir: plan.dir,
+      accessLog: plan.accessLog,
+      files,
+      hostCommands: plan.hostCommands.map((c) => redactor.text(formatArgv(c))),
+    });
     return 0;
   }
   for (const f of files) ctx.out.print(`would write ${rel(ctx, f.file)} (${f.mode}${f.secret ? ', holds a key' : ''})`);
@@ -54,7 +71,9 @@ function nextSteps(ctx: Context, plan: MonitoringPlan): void {
   const override = plan.files.find((f) => f.file.endsWith('compose.monitoring.yaml'))!.file;
   ctx.out.info(`run mtail and blackbox_exporter beside the gateway: add -f ${rel(ctx, override)} to your compose command and \`up -d llm-gateway-mtail llm-gateway-blackbox\``);
   ctx.out.info(`or on the host:\n  ${plan.hostCommands.map((c) => formatArgv(c)).join('\n  ')}`);
-  ctx.out.info(`then point Prometheus at ${rel(ctx, path.join(plan.dir, 'prometheus', 'prometheus.yml'))} and import ${rel(ctx, path.join(plan.dir, 'grafana', 'dashboard.json'))} into Grafana`);
+  ctx.out.info(
+    `then point Prometheus at ${rel(ctx, path.join(plan.dir, 'prometheus', 'prometheus.yml'))} and import ${rel(ctx, path.join(plan.dir, 'grafana', 'dashboard.json'))} into Grafana`,
+  );
 }
 
 function ports(opts: MonitoringOptions) {

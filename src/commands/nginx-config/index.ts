@@ -49,8 +49,15 @@ async function write(ctx: Context, input: Parameters<typeof includeSteps>[0], we
   if (!ctx.global.dryRun) await fs.mkdir(path.dirname(input.file), { recursive: true, mode: 0o700 }).catch(() => undefined);
   // The include, and the njs script beside it when target renames models.
   for (const step of includeSteps(input, weight)) {
-    await executeStep(step, { run: () => Promise.reject(new Error('no command here')), dryRun: ctx.global.dryRun, onDryRun: (line) => ctx.out.info(line), onWarning: (line) => ctx.out.warn(line) }).catch((err: NodeJS.ErrnoException) => {
-      throw new UsageError(`cannot write ${step.file}: ${err.code ?? err.message}; nothing was changed`, { hint: `make ${path.dirname(input.file)} writable for this user, or change traffic.file` });
+    await executeStep(step, {
+      run: () => Promise.reject(new Error('no command here')),
+      dryRun: ctx.global.dryRun,
+      onDryRun: (line) => ctx.out.info(line),
+      onWarning: (line) => ctx.out.warn(line),
+    }).catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot write ${step.file}: ${err.code ?? err.message}; nothing was changed`, {
+        hint: `make ${path.dirname(input.file)} writable for this user, or change traffic.file`,
+      });
     });
   }
   const done = !ctx.global.dryRun;

@@ -58,12 +58,22 @@ export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
 
   const redactor = new Redactor(loaded.secrets);
   const report = redactor.value(
-    buildReport({ result, suites, providers, version: ctx.version, startedAt, minPassRate: flags.minPassRate ?? config.validate.minPassRate, dailyRequests: config.validate.dailyRequests }),
+    buildReport({
+      result,
+      suites,
+      providers,
+      version: ctx.version,
+      startedAt,
+      minPassRate: flags.minPassRate ?? config.validate.minPassRate,
+      dailyRequests: config.validate.dailyRequests,
+    }),
   );
   const jsonFile = typeof ctx.global.json === 'string' && ctx.global.json !== '-' ? ctx.global.json : undefined;
   await writeReportFiles(plannedFiles(report, { cwd: ctx.cwd, jsonFile, junitFile: flags.junit, markdownFile: flags.markdown, htmlFile: flags.html, env: ctx.env }));
   // For `migrate report`: the validation summary and the cost comparison beside the ramp.
-  await keepLastValidation(resolveStateDir(loaded.dir, config.stateDir), report).catch((err: Error) => ctx.out.warn(`could not keep this report for \`migrate report\`: ${err.message}`));
+  await keepLastValidation(resolveStateDir(loaded.dir, config.stateDir), report).catch((err: Error) =>
+    ctx.out.warn(`could not keep this report for \`migrate report\`: ${err.message}`),
+  );
   const annotations = annotationsFor(report, ctx.env);
   // Annotations must not corrupt the one JSON document on stdout.
   const annotate = ctx.out.json ? (l: string) => process.stderr.write(`${l}\n`) : (l: string) => process.stdout.write(`${l}\n`);

@@ -69,7 +69,14 @@ async function probePairs(views: ContainerView[], containers: ContainerFact[], i
 function endpointFor(role: ProviderRole, url: string, key: string, config: AppViewInput['config']): Endpoint {
   const provider = config.providers[role];
   const node = provider.nodes.find((n) => normalizeUrl(n.baseUrl) === normalizeUrl(url));
-  return { role, node: node?.id ?? 'main', baseUrl: url.trim().replace(/\/+$/, ''), apiKey: key, headers: { ...provider.headers, ...node?.headers }, timeoutMs: provider.timeoutMs };
+  return {
+    role,
+    node: node?.id ?? 'main',
+    baseUrl: url.trim().replace(/\/+$/, ''),
+    apiKey: key,
+    headers: { ...provider.headers, ...node?.headers },
+    timeoutMs: provider.timeoutMs,
+  };
 }
 
 function probeOptions(role: ProviderRole, input: AppViewInput) {

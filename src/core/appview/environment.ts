@@ -11,7 +11,7 @@ import { verifyAppView, type AppView, type AppViewInput } from './check.js';
 import type { Expectation } from './judge.js';
 
 /** Said once when an environment has no compose section: nothing to inspect. */
-export const NO_COMPOSE = 'no compose section: the app\'s containers are not checked';
+export const NO_COMPOSE = "no compose section: the app's containers are not checked";
 
 /**
  * What a ramp step means the containers hold. Below 100 % the env driver writes only the weight

@@ -58,7 +58,9 @@ export function judgeContainer(view: ContainerView, expected: Expectation, cutov
     const value = view.values[expected.weight.key];
     fact.weight = { key: expected.weight.key, value, expected: expected.weight.value };
     if (value === undefined || Number(value) !== Number(expected.weight.value)) {
-      fact.problems.push(`${expected.weight.key} is ${value === undefined ? 'not set' : value}${fromMount(view, expected.weight.key)}; ${expected.step} wrote ${expected.weight.value}`);
+      fact.problems.push(
+        `${expected.weight.key} is ${value === undefined ? 'not set' : value}${fromMount(view, expected.weight.key)}; ${expected.step} wrote ${expected.weight.value}`,
+      );
     }
   }
   fact.ok = fact.problems.length === 0;
@@ -76,8 +78,16 @@ function pairFact(view: ContainerView, urlVariable: string | undefined, keyVaria
 
 /** `OPENAI_BASE_URL → legacy, key of target (mixed)`: provider names only, never the key. */
 export function describePair(p: PairFact): string {
-  const url = p.urlVariable ? `${p.urlVariable} → ${p.urlRole === 'unknown' ? `${p.url} (neither provider)` : p.urlRole === 'unset' ? 'not set' : p.urlRole}` : 'no base-URL variable';
-  const key = p.keyVariable ? (p.keyRole === 'unset' ? `${p.keyVariable} not set` : p.keyRole === 'unknown' ? `${p.keyVariable} holds neither provider's key` : `key of ${p.keyRole}`) : 'no key variable';
+  const url = p.urlVariable
+    ? `${p.urlVariable} → ${p.urlRole === 'unknown' ? `${p.url} (neither provider)` : p.urlRole === 'unset' ? 'not set' : p.urlRole}`
+    : 'no base-URL variable';
+  const key = p.keyVariable
+    ? p.keyRole === 'unset'
+      ? `${p.keyVariable} not set`
+      : p.keyRole === 'unknown'
+        ? `${p.keyVariable} holds neither provider's key`
+        : `key of ${p.keyRole}`
+    : 'no key variable';
   const mixed = p.role === 'mixed' ? ' (mixed)' : '';
   const via = p.from.filter((f) => f !== 'env');
   return `${url}, ${key}${mixed}${via.length ? ` (read from ${via.join(', ')})` : ''}`;

@@ -79,7 +79,10 @@ export function pairVariables(urls: string[], keys: string[]): VariablePair[] {
   if (urls.length === 1 && keys.length === 1) return [{ url: urls[0], key: keys[0] }];
   const used = new Set<string>();
   const pairs: VariablePair[] = urls.map((url) => {
-    const key = bestKey(url, keys.filter((k) => !used.has(k)));
+    const key = bestKey(
+      url,
+      keys.filter((k) => !used.has(k)),
+    );
     if (key) used.add(key);
     return { url, key };
   });

@@ -15,7 +15,14 @@ export interface ServicePointing {
 }
 
 /** Undefined without a compose section. Probing (check) sends models + one chat per distinct pair. */
-export async function servicesPointing(o: { loaded: LoadedConfig; env: EnvironmentConfig; run: Runner; processEnv: NodeJS.ProcessEnv; probe: boolean; signal?: AbortSignal }): Promise<ServicePointing[] | undefined> {
+export async function servicesPointing(o: {
+  loaded: LoadedConfig;
+  env: EnvironmentConfig;
+  run: Runner;
+  processEnv: NodeJS.ProcessEnv;
+  probe: boolean;
+  signal?: AbortSignal;
+}): Promise<ServicePointing[] | undefined> {
   const view = await environmentAppView({ ...o, expected: { step: 'now' } });
   if (!view) return undefined;
   // view.missing: services judged (listed, or derived from the compose model) that have no container.

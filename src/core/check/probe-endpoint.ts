@@ -107,7 +107,13 @@ function chatStep(res: ProbeResponse, tokenParam: TokenParam, model: string, sen
   if (!res.ok) return failedStep('chat', res, ms);
   if (res.invalidUtf8) return notUtf8('chat', ms);
   const content = (res.json as { choices?: { message?: unknown }[] })?.choices?.[0]?.message;
-  if (!content) return { status: 'fail', ms, message: 'chat completion has no choices[0].message', hint: 'the provider does not answer in the OpenAI shape: run `migrate validate` for details' };
+  if (!content)
+    return {
+      status: 'fail',
+      ms,
+      message: 'chat completion has no choices[0].message',
+      hint: 'the provider does not answer in the OpenAI shape: run `migrate validate` for details',
+    };
   const models: { model: string; providerModel?: string } = sent === model ? { model } : { model, providerModel: sent };
   const mismatch = modelMismatch((res.json as { model?: unknown })?.model as string | undefined, sent);
   if (mismatch) return { status: 'warn', ms, tokenParam, ...models, message: `model: ${mismatch}`, hint: RULES['model.mapped'].explain };
@@ -144,7 +150,12 @@ function withRetries<S extends Step>(step: S, res: ProbeResponse): S {
 
 /** Clients decode answers as UTF-8: a strict one rejects other bytes, the rest show U+FFFD instead of the text. */
 function notUtf8(what: string, ms: number) {
-  return { status: 'fail', ms, message: `${what}: the answer holds bytes that are not UTF-8`, hint: 'the provider or a proxy in front of it re-encodes answers: run `migrate validate` for details' } as const;
+  return {
+    status: 'fail',
+    ms,
+    message: `${what}: the answer holds bytes that are not UTF-8`,
+    hint: 'the provider or a proxy in front of it re-encodes answers: run `migrate validate` for details',
+  } as const;
 }
 
 function failedStep(what: string, res: ProbeResponse, ms: number): Step {
@@ -192,16 +203,34 @@ const NEXT_STEP: Record<'models' | 'chat' | 'stream', string | undefined> = {
 
 function finish(report: EndpointReport, opts: ProbeOptions): EndpointReport {
   const problems: Problem[] = [];
-  if (!report.reach.ok) problems.push({ check: 'reach', severity: 'fail', message: report.reach.error ?? 'unreachable', hint: 'check the host in baseUrl, DNS, firewalls, and HTTPS_PROXY if you need a proxy' });
+  if (!report.reach.ok)
+    problems.push({
+      check: 'reach',
+      severity: 'fail',
+      message: report.reach.error ?? 'unreachable',
+      hint: 'check the host in baseUrl, DNS, firewalls, and HTTPS_PROXY if you need a proxy',
+    });
   for (const check of ['models', 'chat', 'stream'] as const) {
     const step = report[check];
     if (step.status === 'fail' || step.status === 'warn') problems.push({ check, severity: step.status, message: step.message ?? check, hint: step.hint ?? NEXT_STEP[check] });
   }
   const { errors, sent, requested, latency } = report.samples;
   const stopped = sent < requested ? `; stopped before the other ${requested - sent}` : '';
-  if (errors > opts.maxErrors) problems.push({ check: 'samples', severity: 'fail', message: `${errors} of ${sent} timed requests failed (max ${opts.maxErrors}${stopped})`, hint: 'run `migrate check -v` again; if it persists the provider is unstable' });
+  if (errors > opts.maxErrors)
+    problems.push({
+      check: 'samples',
+      severity: 'fail',
+      message: `${errors} of ${sent} timed requests failed (max ${opts.maxErrors}${stopped})`,
+      hint: 'run `migrate check -v` again; if it persists the provider is unstable',
+    });
   const p95 = latency.totalMs?.p95;
-  if (opts.maxP95Ms !== undefined && p95 !== undefined && p95 > opts.maxP95Ms) problems.push({ check: 'latency', severity: 'fail', message: `p95 total ${Math.round(p95)}ms > ${opts.maxP95Ms}ms`, hint: 'try another node or region, or raise check.maxP95Ms' });
+  if (opts.maxP95Ms !== undefined && p95 !== undefined && p95 > opts.maxP95Ms)
+    problems.push({
+      check: 'latency',
+      severity: 'fail',
+      message: `p95 total ${Math.round(p95)}ms > ${opts.maxP95Ms}ms`,
+      hint: 'try another node or region, or raise check.maxP95Ms',
+    });
   report.problems = problems;
   report.verdict = problems.some((p) => p.severity === 'fail') ? 'fail' : problems.length ? 'warn' : 'pass';
   return report;

@@ -51,10 +51,7 @@ export function renderCheckTable(reports: EndpointReport[], c: ChalkInstance): s
     r.samples.sent ? `${r.samples.errors}/${r.samples.sent}` : '-',
     verdictCell(r.verdict, c),
   ]);
-  return table(
-    ['PROVIDER', 'ENDPOINT', 'DNS/TCP/TLS ms', 'MODELS', 'CHAT', 'STREAM', 'TTFB p50', 'TTFT p95', 'TOTAL p50/95/99 ms', 'ERRORS', 'VERDICT'],
-    rows,
-  );
+  return table(['PROVIDER', 'ENDPOINT', 'DNS/TCP/TLS ms', 'MODELS', 'CHAT', 'STREAM', 'TTFB p50', 'TTFT p95', 'TOTAL p50/95/99 ms', 'ERRORS', 'VERDICT'], rows);
 }
 
 /** What went wrong and what to do, one problem per line. */

@@ -28,7 +28,10 @@ ${scopes.map((s) => `    ${shQuote(s.name)})\n      case "$2" in\n${valueArms(s.
 # Words the command's first argument takes.
 _migrate_words() {
   case "$1" in
-${spec.commands.filter((c) => c.words.length > 0).map((c) => `    ${shQuote(c.name)}) echo ${shQuote(c.words.join(' '))} ;;`).join('\n')}
+${spec.commands
+  .filter((c) => c.words.length > 0)
+  .map((c) => `    ${shQuote(c.name)}) echo ${shQuote(c.words.join(' '))} ;;`)
+  .join('\n')}
   esac
 }
 

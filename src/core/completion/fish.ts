@@ -9,7 +9,8 @@ export function fishScript(spec: CompletionSpec): string {
     ...spec.commands.map((c) => `complete -c migrate -n __fish_use_subcommand -a ${c.name} -d ${fishQuote(c.description)}`),
     ...spec.commands.flatMap((c) => {
       const seen = `__fish_seen_subcommand_from ${c.name}`;
-      const words = c.words.length > 0 ? [`complete -c migrate -n ${fishQuote(`${seen}; and not __fish_seen_subcommand_from ${c.words.join(' ')}`)} -a ${fishQuote(c.words.join(' '))}`] : [];
+      const words =
+        c.words.length > 0 ? [`complete -c migrate -n ${fishQuote(`${seen}; and not __fish_seen_subcommand_from ${c.words.join(' ')}`)} -a ${fishQuote(c.words.join(' '))}`] : [];
       return [...c.options.map((o) => optionLine(o, seen)), ...words];
     }),
   ];

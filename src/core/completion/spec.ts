@@ -31,12 +31,7 @@ export interface OptionSpec {
  * What follows the flag: nothing, a file, a word from a fixed list, or a name only the config
  * and state know at completion time (asked through `migrate __complete`).
  */
-export type ValueKind =
-  | { kind: 'none' }
-  | { kind: 'any' }
-  | { kind: 'file' }
-  | { kind: 'choices'; choices: string[] }
-  | { kind: 'dynamic'; list: DynamicList };
+export type ValueKind = { kind: 'none' } | { kind: 'any' } | { kind: 'file' } | { kind: 'choices'; choices: string[] } | { kind: 'dynamic'; list: DynamicList };
 
 export type DynamicList = 'environments' | 'backups';
 

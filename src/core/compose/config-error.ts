@@ -15,7 +15,10 @@ const ERROR = /ERROR:|is invalid|Unsupported config option|Additional propert|no
  */
 export function composeErrorLine(stderr: string): string {
   // v1 prints progress dots before its first error line (".FileNotFoundError: ...").
-  const lines = stderr.split('\n').map((l) => l.trim().replace(/^\.+(?=\S)/, '')).filter((l) => l && !NOISE.test(l));
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim().replace(/^\.+(?=\S)/, ''))
+    .filter((l) => l && !NOISE.test(l));
   const because = lines.findIndex((l) => /because:$/.test(l));
   if (because >= 0 && lines[because + 1]) return lines[because + 1]!;
   return lines.find((l) => ERROR.test(l)) ?? lines[lines.length - 1] ?? '';

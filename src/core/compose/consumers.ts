@@ -23,12 +23,7 @@ export function consumersOf(model: ComposeModel, change: EnvChange): string[] {
   const files = new Set(change.files.map((f) => path.resolve(f)));
   const variables = files.has(model.projectEnvFile) ? new Set(change.variables) : new Set<string>();
   return model.services
-    .filter(
-      (s) =>
-        s.envFiles.some((f) => files.has(f)) ||
-        s.fileMounts.some((m) => files.has(m.source)) ||
-        s.variables.some((v) => variables.has(v)),
-    )
+    .filter((s) => s.envFiles.some((f) => files.has(f)) || s.fileMounts.some((m) => files.has(m.source)) || s.variables.some((v) => variables.has(v)))
     .map((s) => s.name);
 }
 

@@ -2,7 +2,18 @@ import type { Runner } from '../exec/command.js';
 import { CommandFailedError } from '../exec/errors.js';
 import { createRunner } from '../exec/run.js';
 import { composePs } from './commands.js';
-import { dockerCat, dockerCopyOut, dockerInspect, dockerPsProject, envOf, toContainerState, toInside, type ContainerInside, type ContainerState, type RawInspect } from './docker.js';
+import {
+  dockerCat,
+  dockerCopyOut,
+  dockerInspect,
+  dockerPsProject,
+  envOf,
+  toContainerState,
+  toInside,
+  type ContainerInside,
+  type ContainerState,
+  type RawInspect,
+} from './docker.js';
 import { engineGet, engineSocket } from './engine.js';
 import { composeProjectName } from './project-name.js';
 import type { ComposeProject } from './project.js';
@@ -14,10 +25,17 @@ import type { ComposeProject } from './project.js';
 export function parsePsIds(flavor: 'v1' | 'v2', stdout: string): string[] {
   const text = stdout.trim();
   if (!text) return [];
-  if (flavor === 'v1') return text.split('\n').map((line) => line.trim()).filter(Boolean);
+  if (flavor === 'v1')
+    return text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
   const rows: { ID?: string }[] = text.startsWith('[')
     ? (JSON.parse(text) as { ID?: string }[])
-    : text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { ID?: string });
+    : text
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as { ID?: string });
   return rows.map((row) => row.ID ?? '').filter(Boolean);
 }
 
@@ -75,7 +93,11 @@ async function projectContainers(project: ComposeProject, run: Runner): Promise<
   if (socket) {
     const filters = encodeURIComponent(JSON.stringify({ label: [`com.docker.compose.project=${name}`] }));
     const listed = await engineGet<{ Id: string }[]>(socket, `/containers/json?all=1&filters=${filters}`).catch(cliInstead);
-    if (listed) return inspectEngine(socket, listed.map((c) => c.Id));
+    if (listed)
+      return inspectEngine(
+        socket,
+        listed.map((c) => c.Id),
+      );
   }
   const ps = dockerPsProject(name);
   const listed = await run(ps);

@@ -19,7 +19,13 @@ const PLUGIN_DIRS = ['/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/do
 export async function onPath(program: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     const file = path.join(dir, program);
-    if (await access(file, constants.X_OK).then(() => true, () => false)) return file;
+    if (
+      await access(file, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return file;
   }
   return undefined;
 }
@@ -29,7 +35,14 @@ export async function composeFingerprint(choice: string, env: NodeJS.ProcessEnv 
   const pluginDir = path.join(env.DOCKER_CONFIG || path.join(os.homedir(), '.docker'), 'cli-plugins');
   const programs = await Promise.all(['docker', 'docker-compose'].map((p) => onPath(p, env)));
   const files = [...programs.filter((p): p is string => p !== undefined), ...[pluginDir, ...PLUGIN_DIRS].map((d) => path.join(d, 'docker-compose'))];
-  const stamps = await Promise.all(files.map((f) => stat(f).then((s) => `${f}@${s.mtimeMs}:${s.size}`, () => '')));
+  const stamps = await Promise.all(
+    files.map((f) =>
+      stat(f).then(
+        (s) => `${f}@${s.mtimeMs}:${s.size}`,
+        () => '',
+      ),
+    ),
+  );
   return JSON.stringify([choice, ...stamps.filter(Boolean)]);
 }
 
@@ -41,7 +54,10 @@ interface CacheEntry {
 /** The state directory's rule (state/trust.ts): a cache anyone else could plant is not read or written. */
 function trusted(file: string): Promise<boolean> {
   const dir = path.dirname(file);
-  return assertTrusted(dir, dir, file).then(() => true, () => false);
+  return assertTrusted(dir, dir, file).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function readDetected(file: string, fingerprint: string): Promise<ComposeCli | undefined> {

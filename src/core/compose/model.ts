@@ -66,7 +66,14 @@ export async function loadComposeModel(project: ComposeProject, run: Runner = cr
 }
 
 async function cacheKey(project: ComposeProject): Promise<string> {
-  const stats = await Promise.all(project.files.map((f) => stat(f).then((s) => `${s.ino}:${s.mtimeMs}:${s.size}`, () => 'missing')));
+  const stats = await Promise.all(
+    project.files.map((f) =>
+      stat(f).then(
+        (s) => `${s.ino}:${s.mtimeMs}:${s.size}`,
+        () => 'missing',
+      ),
+    ),
+  );
   return [...baseArgv(project), project.cwd, ...stats].join('\0');
 }
 
@@ -89,7 +96,9 @@ export async function readModelDirect(project: ComposeProject): Promise<ComposeM
   const projectDir = project.projectDirectory ?? path.dirname(project.files[0]!);
   const merged: Record<string, { volumes: Map<string, FileMount>; network_mode?: string }> = {};
   for (const file of project.files) {
-    const doc = await readFile(file, 'utf8').then((t) => parseYaml(t, { merge: true }) as unknown).catch(() => undefined);
+    const doc = await readFile(file, 'utf8')
+      .then((t) => parseYaml(t, { merge: true }) as unknown)
+      .catch(() => undefined);
     if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
     if (Object.keys(doc).some((k) => !TOP_LEVEL.has(k) && !k.startsWith('x-'))) return undefined;
     const services = (doc as { services?: unknown }).services ?? {};
@@ -106,7 +115,9 @@ export async function readModelDirect(project: ComposeProject): Promise<ComposeM
       if (typeof service.network_mode === 'string') entry.network_mode = service.network_mode;
     }
   }
-  const sorted = Object.keys(merged).sort().map((name) => [name, { volumes: [...merged[name]!.volumes.values()].map((m) => ({ type: 'bind', ...m })), network_mode: merged[name]!.network_mode }] as const);
+  const sorted = Object.keys(merged)
+    .sort()
+    .map((name) => [name, { volumes: [...merged[name]!.volumes.values()].map((m) => ({ type: 'bind', ...m })), network_mode: merged[name]!.network_mode }] as const);
   return modelOf(project, Object.fromEntries(sorted));
 }
 
@@ -156,7 +167,10 @@ async function fileMounts(service: { volumes?: unknown } | null): Promise<FileMo
   for (const volume of Array.isArray(service?.volumes) ? service.volumes : []) {
     const mount = bindOf(volume);
     if (!mount) continue;
-    const isFile = await stat(mount.source).then((s) => s.isFile(), () => false);
+    const isFile = await stat(mount.source).then(
+      (s) => s.isFile(),
+      () => false,
+    );
     if (isFile) mounts.push(mount);
   }
   return mounts.sort((a, b) => a.target.localeCompare(b.target)); // one order whoever merged them
@@ -211,6 +225,9 @@ export function substituted(value: unknown, found: Set<string> = new Set()): str
 /** `environment: [OPENAI_API_KEY]` or `{OPENAI_API_KEY: }`: the value comes from compose's own environment, the project .env included. */
 function bareEnvironment(environment: unknown): string[] {
   if (Array.isArray(environment)) return environment.filter((e): e is string => typeof e === 'string' && !e.includes('=')).map((e) => e.trim());
-  if (environment && typeof environment === 'object') return Object.entries(environment).filter(([, v]) => v === null).map(([k]) => k);
+  if (environment && typeof environment === 'object')
+    return Object.entries(environment)
+      .filter(([, v]) => v === null)
+      .map(([k]) => k);
   return [];
 }

@@ -17,7 +17,10 @@ export async function composeProjectName(project: ComposeProject, env: NodeJS.Pr
 }
 
 export function normalizeProjectName(name: string): string {
-  return name.toLowerCase().replace(/[^-_a-z0-9]/g, '').replace(/^[-_]+/, '');
+  return name
+    .toLowerCase()
+    .replace(/[^-_a-z0-9]/g, '')
+    .replace(/^[-_]+/, '');
 }
 
 async function fromDotEnv(dir: string): Promise<string | undefined> {

@@ -48,7 +48,12 @@ export async function waitForServices(project: ComposeProject, services: string[
 function poller(project: ComposeProject, services: string[], run: Runner): () => Promise<ServiceState[]> {
   return async () => {
     const containers = await serviceContainers(project, services, run);
-    return services.map((service) => serviceState(service, containers.filter((c) => c.service === service)));
+    return services.map((service) =>
+      serviceState(
+        service,
+        containers.filter((c) => c.service === service),
+      ),
+    );
   };
 }
 

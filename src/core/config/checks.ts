@@ -41,9 +41,7 @@ function knownRequires(config: Config): Finding[] {
   return Object.entries(config.environments).flatMap(([name, env]) => {
     if (env.requires === undefined || (names.includes(env.requires) && env.requires !== name)) return [];
     const text =
-      env.requires === name
-        ? 'an environment cannot require itself'
-        : `unknown environment "${env.requires}"${didYouMean(env.requires, names)} (known: ${names.join(', ')})`;
+      env.requires === name ? 'an environment cannot require itself' : `unknown environment "${env.requires}"${didYouMean(env.requires, names)} (known: ${names.join(', ')})`;
     return [{ path: ['environments', name, 'requires'], text }];
   });
 }

@@ -38,7 +38,8 @@ export function cleanWrittenValues(source: YamlSource, config: Config, uses: Var
     }),
   );
   const target = config.providers.target;
-  const models = target.models && Object.fromEntries(Object.entries(target.models).map(([app, name]) => [app, clean(['providers', 'target', 'models', app], `model ${app}`, name)]));
+  const models =
+    target.models && Object.fromEntries(Object.entries(target.models).map(([app, name]) => [app, clean(['providers', 'target', 'models', app], `model ${app}`, name)]));
   const providers = models ? { ...config.providers, target: { ...target, models } } : config.providers;
   return { config: { ...config, providers, environments }, warnings, errors };
 }

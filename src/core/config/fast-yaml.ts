@@ -37,9 +37,21 @@ const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 
 const CORE = FAILSAFE_SCHEMA.extend({
   implicit: [
-    scalar('null', (s) => NULL.test(s), () => null),
-    scalar('bool', (s) => BOOL.test(s), (s) => s[0] === 't' || s[0] === 'T'),
-    scalar('int', (s) => OCT.test(s) || DEC.test(s) || HEX.test(s), (s) => (OCT.test(s) ? parseInt(s.slice(2), 8) : HEX.test(s) ? parseInt(s.slice(2), 16) : parseInt(s, 10))),
+    scalar(
+      'null',
+      (s) => NULL.test(s),
+      () => null,
+    ),
+    scalar(
+      'bool',
+      (s) => BOOL.test(s),
+      (s) => s[0] === 't' || s[0] === 'T',
+    ),
+    scalar(
+      'int',
+      (s) => OCT.test(s) || DEC.test(s) || HEX.test(s),
+      (s) => (OCT.test(s) ? parseInt(s.slice(2), 8) : HEX.test(s) ? parseInt(s.slice(2), 16) : parseInt(s, 10)),
+    ),
     scalar(
       'float',
       (s) => INF_NAN.test(s) || EXP.test(s) || FLOAT.test(s),

@@ -72,7 +72,14 @@ function describe(issue: Issue, data: unknown, schema: z.ZodType | undefined): E
 function unionText(issue: Extract<Issue, { code: 'invalid_union' }>, value: unknown): string {
   const options = (issue as { options?: unknown[] }).options;
   if (options) return value === undefined ? `required: ${choices(options)}` : `${choices(options)}, got ${show(value)}${suggestion(value, options)}`;
-  const expected = [...new Set(issue.errors.flat().filter((e) => e.path.length === 0).map(branchNoun))];
+  const expected = [
+    ...new Set(
+      issue.errors
+        .flat()
+        .filter((e) => e.path.length === 0)
+        .map(branchNoun),
+    ),
+  ];
   return value === undefined ? 'required' : `expected ${expected.join(' or ')}, got ${kindOf(value)}`;
 }
 
@@ -101,7 +108,12 @@ function choices(values: readonly unknown[]): string {
 }
 
 function suggestion(value: unknown, values: readonly unknown[]): string {
-  return typeof value === 'string' ? didYouMean(value, values.filter((v): v is string => typeof v === 'string')) : '';
+  return typeof value === 'string'
+    ? didYouMean(
+        value,
+        values.filter((v): v is string => typeof v === 'string'),
+      )
+    : '';
 }
 
 function noun(expected: string): string {

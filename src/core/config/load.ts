@@ -90,7 +90,11 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   const redact = (lines: string[]) => lines.map((line) => redactText(line, inputSecrets));
 
   const whereSet = (name: string) => (opts.env[name] !== undefined ? 'the process environment' : path.relative(opts.cwd, dotenv.origin[name] ?? '') || dotenv.origin[name]);
-  const cleaned = cleanWrittenValues(source, validate(source, interpolated, redact, (name) => `\${${name}} is empty in ${whereSet(name)} (${hint})`), interpolated.uses);
+  const cleaned = cleanWrittenValues(
+    source,
+    validate(source, interpolated, redact, (name) => `\${${name}} is empty in ${whereSet(name)} (${hint})`),
+    interpolated.uses,
+  );
   if (cleaned.errors.length > 0) throw problems(source.name, redact(cleaned.errors), FIX_HINT);
   const config = cleaned.config;
   // The values as given stay secrets too: whatever echoes them back (padded or not) is redacted.
@@ -103,7 +107,9 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
     dir,
     name: source.name,
     secrets,
-    warnings: [...dotenv.refused, ...interpolated.warnings, ...cleaned.warnings, ...configWarnings(source, config, origins, dir), ...(await openMigrateDotenv(dir, opts.cwd))].map((w) => redactText(w, secrets)),
+    warnings: [...dotenv.refused, ...interpolated.warnings, ...cleaned.warnings, ...configWarnings(source, config, origins, dir), ...(await openMigrateDotenv(dir, opts.cwd))].map(
+      (w) => redactText(w, secrets),
+    ),
     defaultEnvironment: opts.env.MIGRATE_ENV || undefined,
     at: source.at,
     origins,
@@ -124,7 +130,11 @@ function validate(source: YamlSource, input: DataResult, redact: (lines: string[
   const emptied = (path: PropertyKey[]) => input.empties.filter((u) => same(u.path, path));
   const issues = result.success ? [] : result.error.issues.filter((i) => !unresolved(i.path));
   const emptyLines = [...new Set(issues.flatMap((i) => emptied(i.path).map((u) => `${source.at(u.path)} ${formatPath(u.path)}: ${emptyProblem(u.name)}`)))];
-  const schemaLines = formatIssues(issues.filter((i) => emptied(i.path).length === 0), source, { schema: configSchema, data: input.data });
+  const schemaLines = formatIssues(
+    issues.filter((i) => emptied(i.path).length === 0),
+    source,
+    { schema: configSchema, data: input.data },
+  );
   if (input.errors.length > 0 || !result.success) {
     throw problems(source.name, redact([...input.errors, ...emptyLines, ...schemaLines]), FIX_HINT);
   }

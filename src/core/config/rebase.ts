@@ -26,13 +26,7 @@ export interface Rebased {
  */
 export function legacyFromRestore(loaded: LoadedConfig, copies: readonly RestoreCopy[]): Rebased | { problem: string } | undefined {
   const restored = new Map(copies.map((c) => [c.absolute, c.content]));
-  const names = [
-    ...new Set(
-      loaded.origins
-        .filter((o) => o.path[1] === 'legacy')
-        .flatMap((o) => o.variables.filter((v) => v.file && restored.has(v.file)).map((v) => v.name)),
-    ),
-  ];
+  const names = [...new Set(loaded.origins.filter((o) => o.path[1] === 'legacy').flatMap((o) => o.variables.filter((v) => v.file && restored.has(v.file)).map((v) => v.name)))];
   if (names.length === 0) return undefined;
   const { source, env, dotenv } = loaded.resolution;
   const files = dotenv.files.map((f) => {

@@ -17,7 +17,10 @@ const duration = z
   })
   .meta({ description: 'duration: 500ms, 10s, 5m, 1h (or milliseconds as a number)' });
 
-const url = z.string().trim().regex(/^https?:\/\/[^\s]+$/, 'expected an http:// or https:// URL');
+const url = z
+  .string()
+  .trim()
+  .regex(/^https?:\/\/[^\s]+$/, 'expected an http:// or https:// URL');
 const headers = z.record(z.string(), z.string()).meta({ description: 'extra HTTP headers sent with every request' });
 
 export const nodeSchema = z.strictObject({
@@ -100,12 +103,7 @@ export const gatesSchema = z.strictObject({
   /** The ratio gate fails only when target is also this much slower: 3 ms against 2 ms is "1.5x" yet noise (0: the ratio alone decides). */
   p95RatioFloorMs: z.number().nonnegative().default(50),
   minSamples: z.number().int().nonnegative().default(20),
-  alpha: z
-    .number()
-    .gt(0)
-    .lt(1)
-    .default(0.01)
-    .meta({ description: "false-alarm rate of the statistical gates: a healthy target fails at most this share of windows" }),
+  alpha: z.number().gt(0).lt(1).default(0.01).meta({ description: 'false-alarm rate of the statistical gates: a healthy target fails at most this share of windows' }),
   /** Inconclusive windows tolerated (each extends the soak) before pausing or failing. */
   maxExtensions: z.number().int().nonnegative().default(2),
   /** Consecutive source errors tolerated before aborting. */
@@ -116,10 +114,10 @@ export const gatesSchema = z.strictObject({
 
 export const prometheusSourceSchema = z.strictObject({
   url: url,
-  errorRate: z
-    .string()
-    .optional()
-    .meta({ description: 'PromQL: error ratio of target traffic ({{env}}, {{weight}}, {{window}} templated); with no query set, all four default to the recording rules `migrate monitoring` writes' }),
+  errorRate: z.string().optional().meta({
+    description:
+      'PromQL: error ratio of target traffic ({{env}}, {{weight}}, {{window}} templated); with no query set, all four default to the recording rules `migrate monitoring` writes',
+  }),
   p95Ms: z.string().optional().meta({ description: 'PromQL: p95 latency of target traffic in ms' }),
   baselineP95Ms: z.string().optional().meta({ description: 'PromQL: p95 latency of legacy traffic in ms' }),
   samples: z.string().optional().meta({ description: 'PromQL: request count of target traffic in the window' }),
@@ -133,10 +131,7 @@ export const gatewaySourceSchema = z.union([
 
 export const sourcesSchema = z.strictObject({
   probes: z
-    .union([
-      z.literal(false),
-      z.strictObject({ rps: z.number().positive().max(LIMITS.rps).default(2), baseline: z.boolean().default(true) }),
-    ])
+    .union([z.literal(false), z.strictObject({ rps: z.number().positive().max(LIMITS.rps).default(2), baseline: z.boolean().default(true) })])
     .default({ rps: 2, baseline: true }),
   prometheus: prometheusSourceSchema.optional(),
   command: argv.optional().meta({ description: 'exit 0 passes the stage; JSON {"verdict":"pass|fail|inconclusive"} on stdout is honoured' }),
@@ -152,19 +147,20 @@ export const rampSchema = z.strictObject({
     .min(1)
     .default([5, 20, 50, 100])
     .meta({ description: 'weights in percent; `shadow` first copies ramp.shadow % of requests to target while legacy serves everyone (nginx driver)' }),
-  shadow: z
-    .number()
-    .gt(0)
-    .max(100)
-    .default(10)
-    .meta({ description: "the shadow stage's sampled share in percent: those requests' tokens are paid twice" }),
+  shadow: z.number().gt(0).max(100).default(10).meta({ description: "the shadow stage's sampled share in percent: those requests' tokens are paid twice" }),
   soak: duration.default(60_000),
   interval: duration.default(10_000),
   gates: gatesSchema.default(gatesSchema.parse({})),
   sources: sourcesSchema.default(sourcesSchema.parse({})),
   webhook: url.optional().meta({ description: 'POSTed on every stage change, rollback and completion' }),
   validate: z.boolean().default(false).meta({ description: 'run the validation suite in the preflight, as --validate does' }),
-  metricsPort: z.number().int().min(1).max(65535).optional().meta({ description: "serve the ramp's progress as Prometheus metrics on 127.0.0.1:PORT/metrics while it runs, as --metrics-port does" }),
+  metricsPort: z
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .optional()
+    .meta({ description: "serve the ramp's progress as Prometheus metrics on 127.0.0.1:PORT/metrics while it runs, as --metrics-port does" }),
 });
 
 /** The same fields and bounds without their defaults (zod's .partial() would still fill them in). */
@@ -220,14 +216,11 @@ export const validateSchema = z.strictObject({
   minPassRate: z.number().min(0).max(1).optional(),
   timeout: duration.default(120_000),
   dailyRequests: z.number().int().positive().optional().meta({ description: 'for the projected monthly cost' }),
-  probes: z
-    .boolean()
-    .default(true)
-    .meta({ description: 'also send the conformance probes (a bad key, an unknown model, GET /models; 3 per provider); --no-probes for one run' }),
+  probes: z.boolean().default(true).meta({ description: 'also send the conformance probes (a bad key, an unknown model, GET /models; 3 per provider); --no-probes for one run' }),
 });
 
 export const gatewaySchema = z.strictObject({
-  image: z.string().min(1).default('nginx:stable').meta({ description: 'the llm-gateway service\'s nginx image' }),
+  image: z.string().min(1).default('nginx:stable').meta({ description: "the llm-gateway service's nginx image" }),
   port: z.number().int().min(1).max(65535).default(8089).meta({ description: 'the port the gateway listens on' }),
   networkMode: z.string().optional().meta({ description: "the gateway's network_mode (default: host when the app's services use it, else the compose network)" }),
   tries: z.number().int().min(1).default(2).meta({ description: 'nodes a request may try before failing (connect errors, timeouts, 502/503/504)' }),
@@ -237,9 +230,7 @@ export const configSchema = z.strictObject({
   version: z.literal(1),
   providers: z.strictObject({ legacy: providerSchema, target: providerSchema }),
   models: z.array(z.string().min(1)).min(1),
-  environments: z
-    .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'environment names use letters, digits, ".", "_" and "-"'), environmentSchema)
-    .default({}),
+  environments: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'environment names use letters, digits, ".", "_" and "-"'), environmentSchema).default({}),
   ramp: rampSchema.default(rampSchema.parse({})),
   check: checkSchema.default(checkSchema.parse({})),
   validate: validateSchema.default(validateSchema.parse({})),

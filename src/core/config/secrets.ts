@@ -3,7 +3,6 @@
 import { bearerKey } from '../http/auth.js';
 import { isSecretHeader, isSecretName } from '../redact.js';
 
-
 type Obj = Record<string, unknown>;
 
 export function collectSecrets(data: unknown): string[] {

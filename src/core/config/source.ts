@@ -40,9 +40,7 @@ export function parseYamlSource(text: string, file: string, opts: { cwd?: string
   if (doc.errors.length > 0) {
     const first = text.split('\n')[(doc.errors[0]!.linePos?.[0].line ?? 1) - 1] ?? '';
     // `{ baseUrl: ${URL} }`: inside flow braces YAML reads `{` of `${` as a new mapping.
-    const hint = /[[{][^\n]*\$\{/.test(first)
-      ? 'quote ${VAR} inside { } or [ ]: baseUrl: "${URL}"'
-      : 'fix the YAML syntax (indentation, quotes, a missing colon)';
+    const hint = /[[{][^\n]*\$\{/.test(first) ? 'quote ${VAR} inside { } or [ ]: baseUrl: "${URL}"' : 'fix the YAML syntax (indentation, quotes, a missing colon)';
     throw problems(name, syntaxLines(name, doc.errors), hint);
   }
   const lineAt = (node: Node | null | undefined) => (node?.range ? counter.linePos(node.range[0]).line : undefined);
@@ -59,7 +57,11 @@ function plainData(doc: Document, name: string): unknown {
   } catch (err) {
     // yaml throws a ReferenceError when aliases would expand a small file into a huge one.
     if (!(err instanceof ReferenceError)) throw err;
-    throw problems(name, [`${name}: its YAML aliases (*name) expand too far (over ${MAX_ALIAS_COUNT} per anchor): refused, it looks like an alias bomb`], 'write the values out, or use fewer nested aliases');
+    throw problems(
+      name,
+      [`${name}: its YAML aliases (*name) expand too far (over ${MAX_ALIAS_COUNT} per anchor): refused, it looks like an alias bomb`],
+      'write the values out, or use fewer nested aliases',
+    );
   }
 }
 

@@ -38,7 +38,10 @@ export async function envFileChecks(loaded: LoadedConfig, environments: string[]
 async function envFileCheck(file: string, environment: string, cwd: string): Promise<DoctorCheck> {
   const shown = path.relative(cwd, file) || file;
   const label = `env file`;
-  const exists = await fs.lstat(file).then(() => true, () => false);
+  const exists = await fs.lstat(file).then(
+    () => true,
+    () => false,
+  );
   if (!exists) return failed(label, `${shown} (${environment}) does not exist`, `create it, or fix environments.${environment}.envFiles in migrate.yaml`);
   try {
     await readEnvText(file);
@@ -46,7 +49,8 @@ async function envFileCheck(file: string, environment: string, cwd: string): Pro
     return passed(label, `${shown} (${environment}) is readable and writable`);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EACCES') return failed(label, `${shown} (${environment}) may not be read by this user`, `run migrate as a user who may read ${shown}, or give this user read access to it`);
+    if (code === 'EACCES')
+      return failed(label, `${shown} (${environment}) may not be read by this user`, `run migrate as a user who may read ${shown}, or give this user read access to it`);
     return failed(label, oneLine(err), hintOf(err, `check ${shown}`));
   }
 }

@@ -10,7 +10,11 @@ export async function dockerCheck(run: Runner): Promise<DoctorCheck> {
     const r = await run({ argv: ['docker', 'version', '--format', '{{.Server.Version}}'], kind: 'read', timeoutMs: 10_000 });
     if (r.exitCode === 0) return passed('docker', `daemon reachable (server ${r.stdout.trim()})`);
     const why = r.timedOut ? 'no answer within 10 s' : lastLine(r.stderr) || `exit ${r.exitCode}`;
-    return failed('docker', `the daemon is not reachable: ${why}`, 'start it (`sudo systemctl start docker`), or set DOCKER_HOST; a user outside the docker group needs sudo or the group');
+    return failed(
+      'docker',
+      `the daemon is not reachable: ${why}`,
+      'start it (`sudo systemctl start docker`), or set DOCKER_HOST; a user outside the docker group needs sudo or the group',
+    );
   } catch (err) {
     return failed('docker', oneLine(err), 'install Docker (docker.io or Docker Engine) and make sure `docker` is on PATH');
   }

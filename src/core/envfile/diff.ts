@@ -15,9 +15,15 @@ export function diffKeys(before: Side, after: Side): KeyDiff {
   const b = asValues(after);
   const has = (o: Record<string, string>, k: string) => Object.hasOwn(o, k);
   return {
-    added: Object.keys(b).filter((k) => !has(a, k)).sort(),
-    removed: Object.keys(a).filter((k) => !has(b, k)).sort(),
-    changed: Object.keys(a).filter((k) => has(b, k) && a[k] !== b[k]).sort(),
+    added: Object.keys(b)
+      .filter((k) => !has(a, k))
+      .sort(),
+    removed: Object.keys(a)
+      .filter((k) => !has(b, k))
+      .sort(),
+    changed: Object.keys(a)
+      .filter((k) => has(b, k) && a[k] !== b[k])
+      .sort(),
   };
 }
 

@@ -4,8 +4,7 @@
  * (a match may start after blank lines, `KEY: value` is an assignment, `#` ends an unquoted value).
  * The `d` flag is added only to learn where each group sits in the text.
  */
-const LINE =
-  /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/dgm;
+const LINE = /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/dgm;
 
 /** dotenv reads `\r\n` and a lone `\r` as `\n` before matching. */
 export function normalizeLineBreaks(text: string): string {

@@ -26,10 +26,9 @@ export function setKey(doc: EnvDocument, key: string, value: string): EnvDocumen
     const next = parse(text, { source: doc.source });
     if (sameValues(values(next), expected) && othersKept(doc, next, key, target ? 'replace' : 'append')) return next;
   }
-  throw new EnvFileError(
-    `${target ? where(doc, target.line) : (doc.source ?? 'env file')}: cannot write ${key}: dotenv would not read the value back unchanged`,
-    { hint: "dotenv has no escape for a value mixing all of ' \" ` with a #, a line break or outer blanks; set it another way" },
-  );
+  throw new EnvFileError(`${target ? where(doc, target.line) : (doc.source ?? 'env file')}: cannot write ${key}: dotenv would not read the value back unchanged`, {
+    hint: 'dotenv has no escape for a value mixing all of \' " ` with a #, a line break or outer blanks; set it another way',
+  });
 }
 
 export function setKeys(doc: EnvDocument, updates: Record<string, string>): EnvDocument {
@@ -40,7 +39,10 @@ export function setKeys(doc: EnvDocument, updates: Record<string, string>): EnvD
 export function removeKey(doc: EnvDocument, key: string): EnvDocument {
   const first = assignments(doc).find((a) => a.key === key);
   if (!first) return doc;
-  const text = doc.entries.filter((e) => e.kind !== 'assignment' || e.key !== key).map((e) => e.raw).join('');
+  const text = doc.entries
+    .filter((e) => e.kind !== 'assignment' || e.key !== key)
+    .map((e) => e.raw)
+    .join('');
   const next = parse(text, { source: doc.source });
   const expected = values(doc);
   delete expected[key];
@@ -60,8 +62,14 @@ function assertKey(doc: EnvDocument, key: string): void {
 /** The target's text, re-quoted each way worth trying; the last ones drop an unusual layout. */
 function* rewrites(doc: EnvDocument, target: Assignment, value: string): Generator<string> {
   const index = doc.entries.indexOf(target);
-  const before = doc.entries.slice(0, index).map((e) => e.raw).join('');
-  const after = doc.entries.slice(index + 1).map((e) => e.raw).join('');
+  const before = doc.entries
+    .slice(0, index)
+    .map((e) => e.raw)
+    .join('');
+  const after = doc.entries
+    .slice(index + 1)
+    .map((e) => e.raw)
+    .join('');
   const { lead, trail } = blanksAround(target.valueRaw);
   // `KEY=value#note` is a comment to dotenv but part of the value to docker compose.
   const gap = trail === '' && target.tail.startsWith('#') ? ' ' : trail;

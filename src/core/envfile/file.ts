@@ -48,11 +48,7 @@ export interface EnvFileUpdate {
 }
 
 /** Read, apply a pure edit, and write only if the text changed and this is not a dry run. */
-export async function updateEnvFile(
-  file: string,
-  edit: (doc: EnvDocument) => EnvDocument,
-  opts: { dryRun?: boolean } = {},
-): Promise<EnvFileUpdate> {
+export async function updateEnvFile(file: string, edit: (doc: EnvDocument) => EnvDocument, opts: { dryRun?: boolean } = {}): Promise<EnvFileUpdate> {
   const before = await readEnvFile(file);
   const after = edit(before);
   const changed = print(after) !== print(before);

@@ -43,14 +43,7 @@ export function values(doc: EnvDocument): Record<string, string> {
   return obj;
 }
 
-function assignment(
-  text: string,
-  normalized: string,
-  toOriginal: Int32Array,
-  span: LineSpan,
-  m: GrammarMatch,
-  line: number,
-): Assignment {
+function assignment(text: string, normalized: string, toOriginal: Int32Array, span: LineSpan, m: GrammarMatch, line: number): Assignment {
   const value = valueBounds(normalized, m);
   const keyStart = toOriginal[m.keyStart]!;
   const keyEnd = toOriginal[m.keyEnd]!;

@@ -14,8 +14,7 @@ export function othersKept(before: EnvDocument, after: EnvDocument, key: string,
   const old = assignments(before);
   const now = assignments(after);
   // Appending may give the old last line the line break it lacked; nothing else may differ.
-  const same = (a: Assignment, b: Assignment, i: number) =>
-    a.raw === b.raw || (edit === 'append' && i === old.length - 1 && a.raw + before.eol === b.raw);
+  const same = (a: Assignment, b: Assignment, i: number) => a.raw === b.raw || (edit === 'append' && i === old.length - 1 && a.raw + before.eol === b.raw);
   if (edit === 'remove') {
     const kept = old.filter((a) => a.key !== key);
     return kept.length === now.length && kept.every((a, i) => a.raw === now[i]!.raw);

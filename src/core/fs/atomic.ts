@@ -54,7 +54,10 @@ async function inPlace(target: string, data: string | Uint8Array, mode: number):
   await writeFileInPlace(target, data);
   const st = await fs.stat(target);
   if ((st.mode & 0o7777) === mode) return mode;
-  return fs.chmod(target, mode).then(() => mode, () => st.mode & 0o7777);
+  return fs.chmod(target, mode).then(
+    () => mode,
+    () => st.mode & 0o7777,
+  );
 }
 
 /** False (nothing written) when the new file could not get the existing file's owner and group. */
@@ -90,7 +93,10 @@ async function sameOwner(handle: fs.FileHandle, existing: { uid: number; gid: nu
   const st = await handle.stat();
   if (st.uid === existing.uid && st.gid === existing.gid) return true;
   // Root may chown to anyone; others only to a group they belong to, on a file they own.
-  return handle.chown(existing.uid, existing.gid).then(() => true, () => false);
+  return handle.chown(existing.uid, existing.gid).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** `<name>.<pid>.<8 hex>.tmp`: how migrate names its temp files (here and in the lock). */

@@ -10,7 +10,10 @@ export async function assertWritable(files: string[]): Promise<void> {
   for (const file of files) {
     const st = await fs.stat(file).catch(() => undefined);
     if (!st) continue;
-    const ok = await fs.access(file, constants.W_OK).then(() => true, () => false);
+    const ok = await fs.access(file, constants.W_OK).then(
+      () => true,
+      () => false,
+    );
     if (ok) continue;
     const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
     throw new UsageError(`${file} is mode ${mode}, owner ${st.uid}:${st.gid}, and this user (uid ${process.getuid?.()}) may not write it: nothing was changed`, {

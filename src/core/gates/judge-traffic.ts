@@ -34,10 +34,7 @@ export function judgeTraffic(target: Figures, legacy: Figures | undefined, sampl
   ];
   if (fails.length > 0) return { outcome: 'fail', reason: `${fails.join('; ')}; ${summary}`, tests };
   if (errors.outcome === 'inconclusive') return { outcome: 'inconclusive', reason: `${errors.reason!}; ${summary}`, tests };
-  const notes = [
-    ...(n < P95_MIN_SAMPLES ? [`p95 not judged (${n} < ${P95_MIN_SAMPLES} samples)`] : []),
-    ...(latency ? [`latency vs legacy ${latency.reason}`] : []),
-  ];
+  const notes = [...(n < P95_MIN_SAMPLES ? [`p95 not judged (${n} < ${P95_MIN_SAMPLES} samples)`] : []), ...(latency ? [`latency vs legacy ${latency.reason}`] : [])];
   return { outcome: 'pass', reason: [summary, ...notes].join('; '), tests };
 }
 
@@ -65,5 +62,8 @@ function kindsText(k: NonNullable<Figures['errorKinds']>): string {
     [k.connect, 'connect'],
     [k.timeout, 'timeout'],
   ] as const;
-  return parts.filter(([count]) => count > 0).map(([count, name]) => `${count} ${name}`).join(', ');
+  return parts
+    .filter(([count]) => count > 0)
+    .map(([count, name]) => `${count} ${name}`)
+    .join(', ');
 }

@@ -9,12 +9,24 @@ import { GATEWAY_SERVICE } from './layout.js';
 
 /** Start (or recreate) the gateway; `--no-deps`: the app's services are left as they are. */
 export function gatewayUp(project: ComposeProject): Command {
-  return { argv: [...baseArgv(project), 'up', '-d', '--no-deps', '--force-recreate', GATEWAY_SERVICE], cwd: project.cwd, kind: 'write', timeoutMs: 120_000, description: `start ${GATEWAY_SERVICE}` };
+  return {
+    argv: [...baseArgv(project), 'up', '-d', '--no-deps', '--force-recreate', GATEWAY_SERVICE],
+    cwd: project.cwd,
+    kind: 'write',
+    timeoutMs: 120_000,
+    description: `start ${GATEWAY_SERVICE}`,
+  };
 }
 
 /** Stop and remove the gateway's container (its files are migrate's to delete). */
 export function gatewayRemove(project: ComposeProject): Command {
-  return { argv: [...baseArgv(project), 'rm', '--stop', '--force', GATEWAY_SERVICE], cwd: project.cwd, kind: 'write', timeoutMs: 60_000, description: `stop and remove ${GATEWAY_SERVICE}` };
+  return {
+    argv: [...baseArgv(project), 'rm', '--stop', '--force', GATEWAY_SERVICE],
+    cwd: project.cwd,
+    kind: 'write',
+    timeoutMs: 60_000,
+    description: `stop and remove ${GATEWAY_SERVICE}`,
+  };
 }
 
 /** Its last log lines, to say why it did not answer (nginx logs to stderr: no keys there). */

@@ -22,7 +22,10 @@ export function withGateway(text: string, environment: string, overrideFile: str
 
 /** Take `overrideFile` out of compose.files; the traffic driver goes back to env (the default). */
 export function withoutGateway(text: string, environment: string, overrideFile: string): string {
-  return deleteTraffic(editFiles(text, environment, (items) => items.filter((i) => i !== overrideFile)), environment);
+  return deleteTraffic(
+    editFiles(text, environment, (items) => items.filter((i) => i !== overrideFile)),
+    environment,
+  );
 }
 
 function editFiles(text: string, environment: string, change: (items: string[]) => string[]): string {

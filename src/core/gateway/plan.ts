@@ -61,7 +61,9 @@ export async function planSetup(o: { loaded: LoadedConfig; environment: string; 
     });
   }
   if (env.traffic.driver === 'nginx' && env.traffic.gateway) {
-    throw new UsageError(`${environment} already goes through the gateway (${loaded.name}: environments.${environment}.traffic)`, { hint: `see \`migrate gateway status --env ${environment}\`` });
+    throw new UsageError(`${environment} already goes through the gateway (${loaded.name}: environments.${environment}.traffic)`, {
+      hint: `see \`migrate gateway status --env ${environment}\``,
+    });
   }
   const layout = gatewayLayout(loaded.dir, environment);
   if (env.compose.files.includes(OVERRIDE_FILE) || (await exists(layout.override))) {
@@ -88,7 +90,10 @@ export async function planSetup(o: { loaded: LoadedConfig; environment: string; 
   }
   const { project, model } = await loadEnvironmentCompose({ environment, env: { ...env, compose: env.compose }, configDir: loaded.dir, at: loaded.at }, o.run);
   const consumers = servicesToRecreate(model, { ...env, compose: env.compose }, environmentChange(env, loaded.dir, urls.names));
-  if (consumers.length === 0) throw new UsageError(`no compose service reads ${env.envFiles.join(', ')}: nothing would send its requests through the gateway`, { hint: `name the app's services in environments.${environment}.compose.services` });
+  if (consumers.length === 0)
+    throw new UsageError(`no compose service reads ${env.envFiles.join(', ')}: nothing would send its requests through the gateway`, {
+      hint: `name the app's services in environments.${environment}.compose.services`,
+    });
   const hostNetwork = consumers.every((name) => model.services.find((s) => s.name === name)?.networkMode === 'host');
   const networkMode = o.flags.networkMode ?? loaded.config.gateway.networkMode ?? (hostNetwork ? 'host' : undefined);
   if (networkMode === 'host' && !hostNetwork) {
@@ -134,5 +139,8 @@ export async function composeVersion(file: string): Promise<string | undefined> 
 }
 
 function exists(file: string): Promise<boolean> {
-  return fs.stat(file).then(() => true, () => false);
+  return fs.stat(file).then(
+    () => true,
+    () => false,
+  );
 }

@@ -54,7 +54,9 @@ export async function planRemove(o: { loaded: LoadedConfig; environment: string;
   const weight = held.weight ?? fromFile;
   if (weight === undefined) throw new UsageError(`cannot tell where the gateway sends requests: nginx says ${held.error}, and ${traffic.file} has no migrate-weight line`);
   if (weight > 0 && weight < 100) {
-    throw new UsageError(`the gateway splits requests ${weight}% to target: a ramp is under way`, { hint: `finish it (\`migrate ramp --env ${environment} --resume\`) or roll it back (\`migrate rollback --env ${environment}\`), then remove the gateway` });
+    throw new UsageError(`the gateway splits requests ${weight}% to target: a ramp is under way`, {
+      hint: `finish it (\`migrate ramp --env ${environment} --resume\`) or roll it back (\`migrate rollback --env ${environment}\`), then remove the gateway`,
+    });
   }
   const role: ProviderRole = weight >= 100 ? 'target' : 'legacy';
   const providers = loaded.config.providers;
@@ -88,7 +90,13 @@ export async function applyRemove(plan: RemovePlan, d: { loaded: LoadedConfig; r
     await must({ ...composeUp(plan.direct, plan.consumers), timeoutMs: 180_000 }, d);
     const ready = await waitForServices(plan.direct, plan.consumers, { timeoutMs: d.timeoutMs, signal: d.signal, run: d.run });
     if (!ready.ready) throw new UnhealthyError(`the app did not come back: ${describeNotReady(ready).join('; ')}`);
-    const problems = await containersNotAt({ project: plan.direct, services: plan.consumers, envFiles: plan.urlVariables.files.map((f) => f.file), expected: plan.urls, run: d.run });
+    const problems = await containersNotAt({
+      project: plan.direct,
+      services: plan.consumers,
+      envFiles: plan.urlVariables.files.map((f) => f.file),
+      expected: plan.urls,
+      run: d.run,
+    });
     if (problems.length > 0) throw new UnhealthyError(`the app's containers do not hold ${plan.role}'s URL: ${problems.join('; ')}; the gateway was left running`);
   }
   await must(gatewayRemove(plan.withGateway), d);

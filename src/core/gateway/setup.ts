@@ -72,7 +72,10 @@ async function startGateway(plan: SetupPlan, d: SetupDeps): Promise<string> {
     const answer = await providerThroughGateway(hostUrl, { timeoutMs: d.timeoutMs, signal: d.signal });
     if (answer.status !== 200 || answer.provider !== 'legacy') {
       const got = answer.error ? answer.error : `HTTP ${answer.status} from ${answer.provider ?? 'no provider'}`;
-      const logs = await d.run(gatewayLogs(plan.project)).then((r) => new Redactor(d.loaded.secrets).text(lastLines(r.stdout + r.stderr)), () => '');
+      const logs = await d.run(gatewayLogs(plan.project)).then(
+        (r) => new Redactor(d.loaded.secrets).text(lastLines(r.stdout + r.stderr)),
+        () => '',
+      );
       throw new UnhealthyError(`the gateway did not answer from legacy on ${hostUrl}: ${got}${logs ? `; its log: ${logs}` : ''}`, {
         hint: `nothing of the app was changed; fix the cause (port ${plan.port} taken? image present?), then run gateway setup again`,
       });
@@ -104,6 +107,12 @@ async function pointApp(plan: SetupPlan, d: SetupDeps): Promise<void> {
   await must({ ...composeUp(plan.project, plan.consumers), timeoutMs: 180_000 }, d);
   const ready = await waitForServices(plan.project, plan.consumers, { timeoutMs: d.timeoutMs, signal: d.signal, run: d.run });
   if (!ready.ready) throw new Error(describeNotReady(ready).join('; '));
-  const problems = await containersNotAt({ project: plan.project, services: plan.consumers, envFiles: plan.urls.files.map((f) => f.file), expected: Object.fromEntries(plan.urls.names.map((n) => [n, plan.url])), run: d.run });
+  const problems = await containersNotAt({
+    project: plan.project,
+    services: plan.consumers,
+    envFiles: plan.urls.files.map((f) => f.file),
+    expected: Object.fromEntries(plan.urls.names.map((n) => [n, plan.url])),
+    run: d.run,
+  });
   if (problems.length > 0) throw new Error(`the app's containers do not hold the gateway URL: ${problems.join('; ')}`);
 }

@@ -31,7 +31,16 @@ export interface ProviderTraffic {
 export type NodeMap = Record<Role, Map<string, string>>;
 
 export function trafficByProvider(entries: readonly LogEntry[], nodes: NodeMap): Record<Role, ProviderTraffic> {
-  return { legacy: aggregate(entries.filter((e) => e.provider === 'legacy'), nodes.legacy), target: aggregate(entries.filter((e) => e.provider === 'target'), nodes.target) };
+  return {
+    legacy: aggregate(
+      entries.filter((e) => e.provider === 'legacy'),
+      nodes.legacy,
+    ),
+    target: aggregate(
+      entries.filter((e) => e.provider === 'target'),
+      nodes.target,
+    ),
+  };
 }
 
 function aggregate(entries: readonly LogEntry[], nodes: Map<string, string>): ProviderTraffic {

@@ -68,10 +68,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     if (plan.signal?.aborted) return this.reject(plan.signal.reason);
     if (plan.signal) this.stopWaiting = onAbort(plan.signal, this.onAbort);
     this.arm();
-    plan.dispatcher.dispatch(
-      { origin: plan.url.origin, path: plan.url.pathname + plan.url.search, method: plan.method, headers: plan.headers, body: plan.body },
-      this,
-    );
+    plan.dispatcher.dispatch({ origin: plan.url.origin, path: plan.url.pathname + plan.url.search, method: plan.method, headers: plan.headers, body: plan.body }, this);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -152,8 +149,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
 
   private due(): { at: number; phase: TimeoutPhase; ms: number } {
     const t = this.plan.timeouts;
-    const [from, ms] =
-      this.phase === 'connect' ? [this.phaseStart, t.connectMs] : this.phase === 'headers' ? [this.phaseStart, t.headersMs] : [this.lastActivity, t.bodyMs];
+    const [from, ms] = this.phase === 'connect' ? [this.phaseStart, t.connectMs] : this.phase === 'headers' ? [this.phaseStart, t.headersMs] : [this.lastActivity, t.bodyMs];
     const at = from + ms;
     return at < this.plan.deadline ? { at, phase: this.phase, ms } : { at: this.plan.deadline, phase: 'total', ms: t.totalMs };
   }

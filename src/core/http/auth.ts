@@ -2,7 +2,10 @@
 
 /** The key as sent: trimmed of the stray spaces and quotes a key pasted from a shell or .env file carries. */
 export function bearerKey(apiKey: string): string {
-  return apiKey.trim().replace(/^(['"])(.*)\1$/, '$2').trim();
+  return apiKey
+    .trim()
+    .replace(/^(['"])(.*)\1$/, '$2')
+    .trim();
 }
 
 /** `Authorization: Bearer <key>` plus the provider's extra headers; an extra Authorization cannot replace the key. */

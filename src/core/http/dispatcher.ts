@@ -48,7 +48,10 @@ export function usesProxy(settings: ProxySettings, url: URL): boolean {
   const bypass = (settings.noProxy ?? '').split(/[,\s]+/).filter(Boolean);
   return !bypass.some((entry) => {
     if (entry === '*') return true;
-    const name = entry.replace(/:\d+$/, '').replace(/^\*?\./, '').toLowerCase();
+    const name = entry
+      .replace(/:\d+$/, '')
+      .replace(/^\*?\./, '')
+      .toLowerCase();
     return host === name || host.endsWith(`.${name}`);
   });
 }

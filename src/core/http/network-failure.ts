@@ -24,7 +24,12 @@ export function networkFailure(err: unknown, url: string, connectMs: number, pro
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return timeoutFailure('connect', connectMs);
   if (code === 'UND_ERR_INVALID_ARG') {
     // undici refused to send it: almost always a header value with a line break (a key pasted with a newline).
-    return { kind: 'client', code, message: oneLine(`the request could not be sent: ${messageOf(err)}`), hint: 'check the API key and extra headers for line breaks or stray quotes' };
+    return {
+      kind: 'client',
+      code,
+      message: oneLine(`the request could not be sent: ${messageOf(err)}`),
+      hint: 'check the API key and extra headers for line breaks or stray quotes',
+    };
   }
   const peer = peerOf(err) ?? hostOf(url);
   const known = KNOWN[code ?? ''];

@@ -29,4 +29,3 @@ export function secretsOf(headers: Record<string, string> | undefined): string[]
   }
   return secrets;
 }
-

@@ -19,7 +19,7 @@ export class RampMetrics {
   constructor(private readonly environment: string) {
     this.define('migrate_ramp_stage', 'gauge', 'stage of the ramp in progress, 1-based (0 before the first)');
     this.define('migrate_ramp_weight_percent', 'gauge', 'percent of traffic the traffic driver last applied to target');
-    this.define('migrate_ramp_paused', 'gauge', '1 while the ramp waits on an operator\'s answer, or stopped paused (resume with migrate ramp --resume)');
+    this.define('migrate_ramp_paused', 'gauge', "1 while the ramp waits on an operator's answer, or stopped paused (resume with migrate ramp --resume)");
     this.define('migrate_gate_outcomes_total', 'counter', 'gate readings by gate source and outcome (pass, fail, inconclusive, error)');
     this.define('migrate_rollbacks_total', 'counter', 'rollbacks the ramp started');
     this.define('migrate_ramp_info', 'gauge', 'always 1; labels say the driver, the status and the stages');

@@ -24,24 +24,57 @@ export function renderDashboard(environment: string): string {
     targets: targets.map((t, i) => ({ refId: String.fromCharCode(65 + i), datasource: DS, ...t })),
   });
   const panels = [
-    panel('P50 / P95 / P99 latency by provider', 's', ([50, 95, 99] as const).map((q) => ({ expr: `${latency('provider', q, '1m')}{${env}}`, legendFormat: `{{provider}} p${q}` })), 0, 0),
-    panel('Error rate by provider and status class', 'percentunit', [
-      { expr: `${errorRatio('provider', '1m')}{${env}}`, legendFormat: '{{provider}} errors' },
-      { expr: `${byStatusClass('1m')}{${env}} / ignoring(status_class) group_left sum by (environment, provider) (${byStatusClass('1m')}{${env}})`, legendFormat: '{{provider}} {{status_class}}' },
-    ], 12, 0),
-    panel('Requests by provider (the real split)', 'reqps', [
-      { expr: `sum by (provider) (rate(${REQUESTS}{${env},mirror!="1"}[1m]))`, legendFormat: '{{provider}}' },
-      { expr: `sum by (provider) (rate(${REQUESTS}{${env},mirror="1"}[1m]))`, legendFormat: '{{provider}} (mirrored)' },
-    ], 0, 8),
+    panel(
+      'P50 / P95 / P99 latency by provider',
+      's',
+      ([50, 95, 99] as const).map((q) => ({ expr: `${latency('provider', q, '1m')}{${env}}`, legendFormat: `{{provider}} p${q}` })),
+      0,
+      0,
+    ),
+    panel(
+      'Error rate by provider and status class',
+      'percentunit',
+      [
+        { expr: `${errorRatio('provider', '1m')}{${env}}`, legendFormat: '{{provider}} errors' },
+        {
+          expr: `${byStatusClass('1m')}{${env}} / ignoring(status_class) group_left sum by (environment, provider) (${byStatusClass('1m')}{${env}})`,
+          legendFormat: '{{provider}} {{status_class}}',
+        },
+      ],
+      12,
+      0,
+    ),
+    panel(
+      'Requests by provider (the real split)',
+      'reqps',
+      [
+        { expr: `sum by (provider) (rate(${REQUESTS}{${env},mirror!="1"}[1m]))`, legendFormat: '{{provider}}' },
+        { expr: `sum by (provider) (rate(${REQUESTS}{${env},mirror="1"}[1m]))`, legendFormat: '{{provider}} (mirrored)' },
+      ],
+      0,
+      8,
+    ),
     panel('Node health (probe GET /models)', 'none', [{ expr: `probe_success{job="${JOBS.nodes}",${env}}`, legendFormat: '{{provider}} {{node}}' }], 12, 8),
-    panel('Latency by node (p95)', 's', [
-      { expr: `${latency('provider_node', 95, '1m')}{${env}}`, legendFormat: '{{provider}} {{node}} traffic' },
-      { expr: `probe_duration_seconds{job="${JOBS.nodes}",${env}}`, legendFormat: '{{provider}} {{node}} probe' },
-    ], 0, 16),
-    panel('Time to first byte (p50 / p95)', 's', ([50, 95] as const).map((q) => ({
-      expr: `${ttfb(q, '1m')}{${env}}`,
-      legendFormat: `{{provider}} p${q}`,
-    })), 12, 16),
+    panel(
+      'Latency by node (p95)',
+      's',
+      [
+        { expr: `${latency('provider_node', 95, '1m')}{${env}}`, legendFormat: '{{provider}} {{node}} traffic' },
+        { expr: `probe_duration_seconds{job="${JOBS.nodes}",${env}}`, legendFormat: '{{provider}} {{node}} probe' },
+      ],
+      0,
+      16,
+    ),
+    panel(
+      'Time to first byte (p50 / p95)',
+      's',
+      ([50, 95] as const).map((q) => ({
+        expr: `${ttfb(q, '1m')}{${env}}`,
+        legendFormat: `{{provider}} p${q}`,
+      })),
+      12,
+      16,
+    ),
     panel('Target weight', 'percent', [{ expr: `migrate_ramp_weight_percent{${env}}`, legendFormat: 'weight' }], 0, 24, 'stat', 6),
     panel('Ramp stage', 'none', [{ expr: `migrate_ramp_stage{${env}}`, legendFormat: 'stage' }], 6, 24, 'stat', 6),
     panel('Requests per second by provider and node', 'reqps', [{ expr: `${requestRate('provider_node', '1m')}{${env}}`, legendFormat: '{{provider}} {{node}}' }], 12, 24),

@@ -19,10 +19,7 @@ export function keyGroups(config: Config): { module: string; provider: ProviderR
   return (['legacy', 'target'] as const).flatMap((provider) => {
     const p = config.providers[provider];
     const own = p.nodes.filter((n) => n.apiKey !== undefined && n.apiKey !== p.apiKey);
-    return [
-      { module: moduleName(provider), provider, apiKey: p.apiKey },
-      ...own.map((n) => ({ module: moduleName(provider, n.id), provider, node: n.id, apiKey: n.apiKey! })),
-    ];
+    return [{ module: moduleName(provider), provider, apiKey: p.apiKey }, ...own.map((n) => ({ module: moduleName(provider, n.id), provider, node: n.id, apiKey: n.apiKey! }))];
   });
 }
 

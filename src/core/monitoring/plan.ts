@@ -89,7 +89,10 @@ export async function planMonitoring(input: PlanInput): Promise<MonitoringPlan> 
     { file: path.join(dir, 'grafana', 'dashboard.json'), mode: 0o644, content: renderDashboard(environment) },
     { file: path.join(dir, 'compose.monitoring.yaml'), mode: 0o644, content: renderMonitoringOverride(override) },
   ];
-  const hostCommands = [[MTAIL_BIN, ...mtailArgs(override)], [BLACKBOX_BIN, ...blackboxArgs(override)]];
+  const hostCommands = [
+    [MTAIL_BIN, ...mtailArgs(override)],
+    [BLACKBOX_BIN, ...blackboxArgs(override)],
+  ];
   refuseLeaks(files, loaded);
   return { environment, dir, accessLog, files, hostCommands, notes };
 }

@@ -12,7 +12,8 @@ export async function writeMonitoring(files: MonitoringFile[], opts: { force: bo
   const existing = new Set<string>();
   for (const f of files) {
     const st = await fs.lstat(f.file).catch(() => undefined);
-    if (st && !st.isFile() && !st.isSymbolicLink()) throw new UsageError(`${rel(opts.cwd, f.file)} exists and is not a file; nothing was written`, { hint: 'move it away or pick another --out' });
+    if (st && !st.isFile() && !st.isSymbolicLink())
+      throw new UsageError(`${rel(opts.cwd, f.file)} exists and is not a file; nothing was written`, { hint: 'move it away or pick another --out' });
     if (st) existing.add(f.file);
   }
   if (existing.size > 0 && !opts.force) {

@@ -3,899 +3,738 @@
 import type { JsonSchema } from './json-schema.js';
 
 export const SCHEMA_SOURCE = {
-  "repository": "https://github.com/openai/openai-openapi",
-  "file": "openapi.yaml",
-  "commit": "f85dbe223d40e1a31cba812ab2d755c7e98a92a3",
-  "apiVersion": "2.3.0"
+  repository: 'https://github.com/openai/openai-openapi',
+  file: 'openapi.yaml',
+  commit: 'f85dbe223d40e1a31cba812ab2d755c7e98a92a3',
+  apiVersion: '2.3.0',
 } as const;
 
 export const OPENAI_SCHEMAS: Record<string, JsonSchema> = {
-  "ChatCompletionMessageCustomToolCall": {
-    "type": "object",
-    "title": "Custom tool call",
-    "properties": {
-      "id": {
-        "type": "string"
+  ChatCompletionMessageCustomToolCall: {
+    type: 'object',
+    title: 'Custom tool call',
+    properties: {
+      id: {
+        type: 'string',
       },
-      "type": {
-        "type": "string",
-        "enum": [
-          "custom"
-        ]
+      type: {
+        type: 'string',
+        enum: ['custom'],
       },
-      "custom": {
-        "type": "object",
-        "properties": {
-          "name": {
-            "type": "string"
+      custom: {
+        type: 'object',
+        properties: {
+          name: {
+            type: 'string',
           },
-          "input": {
-            "type": "string"
-          }
+          input: {
+            type: 'string',
+          },
         },
-        "required": [
-          "name",
-          "input"
-        ]
-      }
+        required: ['name', 'input'],
+      },
     },
-    "required": [
-      "id",
-      "type",
-      "custom"
-    ]
+    required: ['id', 'type', 'custom'],
   },
-  "ChatCompletionMessageToolCall": {
-    "type": "object",
-    "title": "Function tool call",
-    "properties": {
-      "id": {
-        "type": "string"
+  ChatCompletionMessageToolCall: {
+    type: 'object',
+    title: 'Function tool call',
+    properties: {
+      id: {
+        type: 'string',
       },
-      "type": {
-        "type": "string",
-        "enum": [
-          "function"
-        ]
+      type: {
+        type: 'string',
+        enum: ['function'],
       },
-      "function": {
-        "type": "object",
-        "properties": {
-          "name": {
-            "type": "string"
+      function: {
+        type: 'object',
+        properties: {
+          name: {
+            type: 'string',
           },
-          "arguments": {
-            "type": "string"
-          }
+          arguments: {
+            type: 'string',
+          },
         },
-        "required": [
-          "name",
-          "arguments"
-        ]
-      }
+        required: ['name', 'arguments'],
+      },
     },
-    "required": [
-      "id",
-      "type",
-      "function"
-    ]
+    required: ['id', 'type', 'function'],
   },
-  "ChatCompletionMessageToolCallChunk": {
-    "type": "object",
-    "properties": {
-      "index": {
-        "type": "integer"
+  ChatCompletionMessageToolCallChunk: {
+    type: 'object',
+    properties: {
+      index: {
+        type: 'integer',
       },
-      "id": {
-        "type": "string"
+      id: {
+        type: 'string',
       },
-      "type": {
-        "type": "string",
-        "enum": [
-          "function"
-        ]
+      type: {
+        type: 'string',
+        enum: ['function'],
       },
-      "function": {
-        "type": "object",
-        "properties": {
-          "name": {
-            "type": "string"
+      function: {
+        type: 'object',
+        properties: {
+          name: {
+            type: 'string',
           },
-          "arguments": {
-            "type": "string"
-          }
-        }
-      }
+          arguments: {
+            type: 'string',
+          },
+        },
+      },
     },
-    "required": [
-      "index"
-    ]
+    required: ['index'],
   },
-  "ChatCompletionMessageToolCalls": {
-    "type": "array",
-    "items": {
-      "oneOf": [
+  ChatCompletionMessageToolCalls: {
+    type: 'array',
+    items: {
+      oneOf: [
         {
-          "$ref": "#/components/schemas/ChatCompletionMessageToolCall"
+          $ref: '#/components/schemas/ChatCompletionMessageToolCall',
         },
         {
-          "$ref": "#/components/schemas/ChatCompletionMessageCustomToolCall"
-        }
-      ]
-    }
-  },
-  "ChatCompletionModeration": {
-    "type": "object",
-    "properties": {
-      "input": {
-        "oneOf": [
-          {
-            "$ref": "#/components/schemas/ChatCompletionModerationResults"
-          },
-          {
-            "$ref": "#/components/schemas/ChatCompletionModerationError"
-          }
-        ]
-      },
-      "output": {
-        "oneOf": [
-          {
-            "$ref": "#/components/schemas/ChatCompletionModerationResults"
-          },
-          {
-            "$ref": "#/components/schemas/ChatCompletionModerationError"
-          }
-        ]
-      }
+          $ref: '#/components/schemas/ChatCompletionMessageCustomToolCall',
+        },
+      ],
     },
-    "required": [
-      "input",
-      "output"
-    ]
   },
-  "ChatCompletionModerationError": {
-    "type": "object",
-    "properties": {
-      "type": {
-        "type": "string",
-        "enum": [
-          "error"
-        ]
-      },
-      "code": {
-        "type": "string"
-      },
-      "message": {
-        "type": "string"
-      }
-    },
-    "required": [
-      "type",
-      "code",
-      "message"
-    ]
-  },
-  "ChatCompletionModerationResults": {
-    "type": "object",
-    "properties": {
-      "type": {
-        "type": "string",
-        "enum": [
-          "moderation_results"
-        ]
-      },
-      "model": {
-        "type": "string"
-      },
-      "results": {
-        "type": "array",
-        "items": {
-          "$ref": "#/components/schemas/ModerationResultBody"
-        }
-      }
-    },
-    "required": [
-      "type",
-      "model",
-      "results"
-    ]
-  },
-  "ChatCompletionResponseMessage": {
-    "type": "object",
-    "properties": {
-      "content": {
-        "anyOf": [
+  ChatCompletionModeration: {
+    type: 'object',
+    properties: {
+      input: {
+        oneOf: [
           {
-            "type": "string"
+            $ref: '#/components/schemas/ChatCompletionModerationResults',
           },
           {
-            "type": "null"
-          }
-        ]
+            $ref: '#/components/schemas/ChatCompletionModerationError',
+          },
+        ],
       },
-      "refusal": {
-        "anyOf": [
+      output: {
+        oneOf: [
           {
-            "type": "string"
+            $ref: '#/components/schemas/ChatCompletionModerationResults',
           },
           {
-            "type": "null"
-          }
-        ]
+            $ref: '#/components/schemas/ChatCompletionModerationError',
+          },
+        ],
       },
-      "tool_calls": {
-        "$ref": "#/components/schemas/ChatCompletionMessageToolCalls"
+    },
+    required: ['input', 'output'],
+  },
+  ChatCompletionModerationError: {
+    type: 'object',
+    properties: {
+      type: {
+        type: 'string',
+        enum: ['error'],
       },
-      "annotations": {
-        "type": "array",
-        "items": {
-          "type": "object",
-          "required": [
-            "type",
-            "url_citation"
-          ],
-          "properties": {
-            "type": {
-              "type": "string",
-              "enum": [
-                "url_citation"
-              ]
+      code: {
+        type: 'string',
+      },
+      message: {
+        type: 'string',
+      },
+    },
+    required: ['type', 'code', 'message'],
+  },
+  ChatCompletionModerationResults: {
+    type: 'object',
+    properties: {
+      type: {
+        type: 'string',
+        enum: ['moderation_results'],
+      },
+      model: {
+        type: 'string',
+      },
+      results: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/ModerationResultBody',
+        },
+      },
+    },
+    required: ['type', 'model', 'results'],
+  },
+  ChatCompletionResponseMessage: {
+    type: 'object',
+    properties: {
+      content: {
+        anyOf: [
+          {
+            type: 'string',
+          },
+          {
+            type: 'null',
+          },
+        ],
+      },
+      refusal: {
+        anyOf: [
+          {
+            type: 'string',
+          },
+          {
+            type: 'null',
+          },
+        ],
+      },
+      tool_calls: {
+        $ref: '#/components/schemas/ChatCompletionMessageToolCalls',
+      },
+      annotations: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['type', 'url_citation'],
+          properties: {
+            type: {
+              type: 'string',
+              enum: ['url_citation'],
             },
-            "url_citation": {
-              "type": "object",
-              "required": [
-                "end_index",
-                "start_index",
-                "url",
-                "title"
+            url_citation: {
+              type: 'object',
+              required: ['end_index', 'start_index', 'url', 'title'],
+              properties: {
+                end_index: {
+                  type: 'integer',
+                },
+                start_index: {
+                  type: 'integer',
+                },
+                url: {
+                  type: 'string',
+                },
+                title: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+        },
+      },
+      role: {
+        type: 'string',
+        enum: ['assistant'],
+      },
+      function_call: {
+        type: 'object',
+        properties: {
+          arguments: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+        },
+        required: ['name', 'arguments'],
+      },
+      audio: {
+        anyOf: [
+          {
+            type: 'object',
+            required: ['id', 'expires_at', 'data', 'transcript'],
+            properties: {
+              id: {
+                type: 'string',
+              },
+              expires_at: {
+                type: 'integer',
+              },
+              data: {
+                type: 'string',
+              },
+              transcript: {
+                type: 'string',
+              },
+            },
+          },
+          {
+            type: 'null',
+          },
+        ],
+      },
+    },
+    required: ['role', 'content', 'refusal'],
+  },
+  ChatCompletionStreamResponseDelta: {
+    type: 'object',
+    properties: {
+      content: {
+        anyOf: [
+          {
+            type: 'string',
+          },
+          {
+            type: 'null',
+          },
+        ],
+      },
+      function_call: {
+        type: 'object',
+        properties: {
+          arguments: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+        },
+      },
+      tool_calls: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/ChatCompletionMessageToolCallChunk',
+        },
+      },
+      role: {
+        type: 'string',
+        enum: ['developer', 'system', 'user', 'assistant', 'tool'],
+      },
+      refusal: {
+        anyOf: [
+          {
+            type: 'string',
+          },
+          {
+            type: 'null',
+          },
+        ],
+      },
+    },
+  },
+  ChatCompletionTokenLogprob: {
+    type: 'object',
+    properties: {
+      token: {
+        type: 'string',
+      },
+      logprob: {
+        type: 'number',
+      },
+      bytes: {
+        anyOf: [
+          {
+            type: 'array',
+            items: {
+              type: 'integer',
+            },
+          },
+          {
+            type: 'null',
+          },
+        ],
+      },
+      top_logprobs: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            token: {
+              type: 'string',
+            },
+            logprob: {
+              type: 'number',
+            },
+            bytes: {
+              anyOf: [
+                {
+                  type: 'array',
+                  items: {
+                    type: 'integer',
+                  },
+                },
+                {
+                  type: 'null',
+                },
               ],
-              "properties": {
-                "end_index": {
-                  "type": "integer"
-                },
-                "start_index": {
-                  "type": "integer"
-                },
-                "url": {
-                  "type": "string"
-                },
-                "title": {
-                  "type": "string"
-                }
-              }
-            }
-          }
-        }
-      },
-      "role": {
-        "type": "string",
-        "enum": [
-          "assistant"
-        ]
-      },
-      "function_call": {
-        "type": "object",
-        "properties": {
-          "arguments": {
-            "type": "string"
+            },
           },
-          "name": {
-            "type": "string"
-          }
+          required: ['token', 'logprob', 'bytes'],
         },
-        "required": [
-          "name",
-          "arguments"
-        ]
       },
-      "audio": {
-        "anyOf": [
-          {
-            "type": "object",
-            "required": [
-              "id",
-              "expires_at",
-              "data",
-              "transcript"
-            ],
-            "properties": {
-              "id": {
-                "type": "string"
-              },
-              "expires_at": {
-                "type": "integer"
-              },
-              "data": {
-                "type": "string"
-              },
-              "transcript": {
-                "type": "string"
-              }
-            }
-          },
-          {
-            "type": "null"
-          }
-        ]
-      }
     },
-    "required": [
-      "role",
-      "content",
-      "refusal"
-    ]
+    required: ['token', 'logprob', 'bytes', 'top_logprobs'],
   },
-  "ChatCompletionStreamResponseDelta": {
-    "type": "object",
-    "properties": {
-      "content": {
-        "anyOf": [
-          {
-            "type": "string"
+  CompletionUsage: {
+    type: 'object',
+    properties: {
+      completion_tokens: {
+        type: 'integer',
+      },
+      prompt_tokens: {
+        type: 'integer',
+      },
+      total_tokens: {
+        type: 'integer',
+      },
+      completion_tokens_details: {
+        type: 'object',
+        properties: {
+          accepted_prediction_tokens: {
+            type: 'integer',
           },
-          {
-            "type": "null"
-          }
-        ]
-      },
-      "function_call": {
-        "type": "object",
-        "properties": {
-          "arguments": {
-            "type": "string"
+          audio_tokens: {
+            type: 'integer',
           },
-          "name": {
-            "type": "string"
-          }
-        }
-      },
-      "tool_calls": {
-        "type": "array",
-        "items": {
-          "$ref": "#/components/schemas/ChatCompletionMessageToolCallChunk"
-        }
-      },
-      "role": {
-        "type": "string",
-        "enum": [
-          "developer",
-          "system",
-          "user",
-          "assistant",
-          "tool"
-        ]
-      },
-      "refusal": {
-        "anyOf": [
-          {
-            "type": "string"
+          reasoning_tokens: {
+            type: 'integer',
           },
-          {
-            "type": "null"
-          }
-        ]
-      }
-    }
-  },
-  "ChatCompletionTokenLogprob": {
-    "type": "object",
-    "properties": {
-      "token": {
-        "type": "string"
-      },
-      "logprob": {
-        "type": "number"
-      },
-      "bytes": {
-        "anyOf": [
-          {
-            "type": "array",
-            "items": {
-              "type": "integer"
-            }
+          text_tokens: {
+            type: 'integer',
           },
-          {
-            "type": "null"
-          }
-        ]
-      },
-      "top_logprobs": {
-        "type": "array",
-        "items": {
-          "type": "object",
-          "properties": {
-            "token": {
-              "type": "string"
-            },
-            "logprob": {
-              "type": "number"
-            },
-            "bytes": {
-              "anyOf": [
-                {
-                  "type": "array",
-                  "items": {
-                    "type": "integer"
-                  }
-                },
-                {
-                  "type": "null"
-                }
-              ]
-            }
+          rejected_prediction_tokens: {
+            type: 'integer',
           },
-          "required": [
-            "token",
-            "logprob",
-            "bytes"
-          ]
-        }
-      }
+        },
+      },
+      prompt_tokens_details: {
+        type: 'object',
+        properties: {
+          audio_tokens: {
+            type: 'integer',
+          },
+          cached_tokens: {
+            type: 'integer',
+          },
+          text_tokens: {
+            type: 'integer',
+          },
+          image_tokens: {
+            type: 'integer',
+          },
+          cache_write_tokens: {
+            type: 'integer',
+          },
+        },
+      },
     },
-    "required": [
-      "token",
-      "logprob",
-      "bytes",
-      "top_logprobs"
-    ]
+    required: ['prompt_tokens', 'completion_tokens', 'total_tokens'],
   },
-  "CompletionUsage": {
-    "type": "object",
-    "properties": {
-      "completion_tokens": {
-        "type": "integer"
+  CreateChatCompletionResponse: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'string',
       },
-      "prompt_tokens": {
-        "type": "integer"
-      },
-      "total_tokens": {
-        "type": "integer"
-      },
-      "completion_tokens_details": {
-        "type": "object",
-        "properties": {
-          "accepted_prediction_tokens": {
-            "type": "integer"
-          },
-          "audio_tokens": {
-            "type": "integer"
-          },
-          "reasoning_tokens": {
-            "type": "integer"
-          },
-          "text_tokens": {
-            "type": "integer"
-          },
-          "rejected_prediction_tokens": {
-            "type": "integer"
-          }
-        }
-      },
-      "prompt_tokens_details": {
-        "type": "object",
-        "properties": {
-          "audio_tokens": {
-            "type": "integer"
-          },
-          "cached_tokens": {
-            "type": "integer"
-          },
-          "text_tokens": {
-            "type": "integer"
-          },
-          "image_tokens": {
-            "type": "integer"
-          },
-          "cache_write_tokens": {
-            "type": "integer"
-          }
-        }
-      }
-    },
-    "required": [
-      "prompt_tokens",
-      "completion_tokens",
-      "total_tokens"
-    ]
-  },
-  "CreateChatCompletionResponse": {
-    "type": "object",
-    "properties": {
-      "id": {
-        "type": "string"
-      },
-      "choices": {
-        "type": "array",
-        "items": {
-          "type": "object",
-          "required": [
-            "finish_reason",
-            "index",
-            "message",
-            "logprobs"
-          ],
-          "properties": {
-            "finish_reason": {
-              "type": "string",
-              "enum": [
-                "stop",
-                "length",
-                "tool_calls",
-                "content_filter",
-                "function_call"
-              ]
+      choices: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['finish_reason', 'index', 'message', 'logprobs'],
+          properties: {
+            finish_reason: {
+              type: 'string',
+              enum: ['stop', 'length', 'tool_calls', 'content_filter', 'function_call'],
             },
-            "index": {
-              "type": "integer"
+            index: {
+              type: 'integer',
             },
-            "message": {
-              "$ref": "#/components/schemas/ChatCompletionResponseMessage"
+            message: {
+              $ref: '#/components/schemas/ChatCompletionResponseMessage',
             },
-            "logprobs": {
-              "anyOf": [
+            logprobs: {
+              anyOf: [
                 {
-                  "type": "object",
-                  "properties": {
-                    "content": {
-                      "anyOf": [
+                  type: 'object',
+                  properties: {
+                    content: {
+                      anyOf: [
                         {
-                          "type": "array",
-                          "items": {
-                            "$ref": "#/components/schemas/ChatCompletionTokenLogprob"
-                          }
+                          type: 'array',
+                          items: {
+                            $ref: '#/components/schemas/ChatCompletionTokenLogprob',
+                          },
                         },
                         {
-                          "type": "null"
-                        }
-                      ]
+                          type: 'null',
+                        },
+                      ],
                     },
-                    "refusal": {
-                      "anyOf": [
+                    refusal: {
+                      anyOf: [
                         {
-                          "type": "array",
-                          "items": {
-                            "$ref": "#/components/schemas/ChatCompletionTokenLogprob"
-                          }
+                          type: 'array',
+                          items: {
+                            $ref: '#/components/schemas/ChatCompletionTokenLogprob',
+                          },
                         },
                         {
-                          "type": "null"
-                        }
-                      ]
-                    }
+                          type: 'null',
+                        },
+                      ],
+                    },
                   },
-                  "required": [
-                    "content",
-                    "refusal"
-                  ]
+                  required: ['content', 'refusal'],
                 },
                 {
-                  "type": "null"
-                }
-              ]
-            }
-          }
-        }
-      },
-      "created": {
-        "type": "integer"
-      },
-      "model": {
-        "type": "string"
-      },
-      "metadata": {
-        "$ref": "#/components/schemas/Metadata"
-      },
-      "service_tier": {
-        "$ref": "#/components/schemas/ServiceTier"
-      },
-      "system_fingerprint": {
-        "type": "string"
-      },
-      "object": {
-        "type": "string",
-        "enum": [
-          "chat.completion"
-        ]
-      },
-      "usage": {
-        "$ref": "#/components/schemas/CompletionUsage"
-      },
-      "moderation": {
-        "anyOf": [
-          {
-            "$ref": "#/components/schemas/ChatCompletionModeration"
-          },
-          {
-            "type": "null"
-          }
-        ]
-      }
-    },
-    "required": [
-      "choices",
-      "created",
-      "id",
-      "model",
-      "object"
-    ]
-  },
-  "CreateChatCompletionStreamResponse": {
-    "type": "object",
-    "properties": {
-      "id": {
-        "type": "string"
-      },
-      "choices": {
-        "type": "array",
-        "items": {
-          "type": "object",
-          "required": [
-            "delta",
-            "finish_reason",
-            "index"
-          ],
-          "properties": {
-            "delta": {
-              "$ref": "#/components/schemas/ChatCompletionStreamResponseDelta"
-            },
-            "logprobs": {
-              "type": "object",
-              "nullable": true,
-              "properties": {
-                "content": {
-                  "type": "array",
-                  "items": {
-                    "$ref": "#/components/schemas/ChatCompletionTokenLogprob"
-                  },
-                  "nullable": true
+                  type: 'null',
                 },
-                "refusal": {
-                  "type": "array",
-                  "items": {
-                    "$ref": "#/components/schemas/ChatCompletionTokenLogprob"
-                  },
-                  "nullable": true
-                }
-              },
-              "required": [
-                "content",
-                "refusal"
-              ]
-            },
-            "finish_reason": {
-              "type": "string",
-              "enum": [
-                "stop",
-                "length",
-                "tool_calls",
-                "content_filter",
-                "function_call"
               ],
-              "nullable": true
             },
-            "index": {
-              "type": "integer"
-            }
-          }
-        }
+          },
+        },
       },
-      "created": {
-        "type": "integer"
+      created: {
+        type: 'integer',
       },
-      "model": {
-        "type": "string"
+      model: {
+        type: 'string',
       },
-      "obfuscation": {
-        "type": "string"
+      metadata: {
+        $ref: '#/components/schemas/Metadata',
       },
-      "service_tier": {
-        "$ref": "#/components/schemas/ServiceTier"
+      service_tier: {
+        $ref: '#/components/schemas/ServiceTier',
       },
-      "system_fingerprint": {
-        "type": "string"
+      system_fingerprint: {
+        type: 'string',
       },
-      "object": {
-        "type": "string",
-        "enum": [
-          "chat.completion.chunk"
-        ]
+      object: {
+        type: 'string',
+        enum: ['chat.completion'],
       },
-      "usage": {
-        "$ref": "#/components/schemas/CompletionUsage",
-        "nullable": true
+      usage: {
+        $ref: '#/components/schemas/CompletionUsage',
       },
-      "moderation": {
-        "anyOf": [
+      moderation: {
+        anyOf: [
           {
-            "$ref": "#/components/schemas/ChatCompletionModeration"
+            $ref: '#/components/schemas/ChatCompletionModeration',
           },
           {
-            "type": "null"
-          }
-        ]
-      }
+            type: 'null',
+          },
+        ],
+      },
     },
-    "required": [
-      "choices",
-      "created",
-      "id",
-      "model",
-      "object"
-    ]
+    required: ['choices', 'created', 'id', 'model', 'object'],
   },
-  "Error": {
-    "type": "object",
-    "properties": {
-      "code": {
-        "anyOf": [
+  CreateChatCompletionStreamResponse: {
+    type: 'object',
+    properties: {
+      id: {
+        type: 'string',
+      },
+      choices: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['delta', 'finish_reason', 'index'],
+          properties: {
+            delta: {
+              $ref: '#/components/schemas/ChatCompletionStreamResponseDelta',
+            },
+            logprobs: {
+              type: 'object',
+              nullable: true,
+              properties: {
+                content: {
+                  type: 'array',
+                  items: {
+                    $ref: '#/components/schemas/ChatCompletionTokenLogprob',
+                  },
+                  nullable: true,
+                },
+                refusal: {
+                  type: 'array',
+                  items: {
+                    $ref: '#/components/schemas/ChatCompletionTokenLogprob',
+                  },
+                  nullable: true,
+                },
+              },
+              required: ['content', 'refusal'],
+            },
+            finish_reason: {
+              type: 'string',
+              enum: ['stop', 'length', 'tool_calls', 'content_filter', 'function_call'],
+              nullable: true,
+            },
+            index: {
+              type: 'integer',
+            },
+          },
+        },
+      },
+      created: {
+        type: 'integer',
+      },
+      model: {
+        type: 'string',
+      },
+      obfuscation: {
+        type: 'string',
+      },
+      service_tier: {
+        $ref: '#/components/schemas/ServiceTier',
+      },
+      system_fingerprint: {
+        type: 'string',
+      },
+      object: {
+        type: 'string',
+        enum: ['chat.completion.chunk'],
+      },
+      usage: {
+        $ref: '#/components/schemas/CompletionUsage',
+        nullable: true,
+      },
+      moderation: {
+        anyOf: [
           {
-            "type": "string"
+            $ref: '#/components/schemas/ChatCompletionModeration',
           },
           {
-            "type": "null"
-          }
-        ]
+            type: 'null',
+          },
+        ],
       },
-      "message": {
-        "type": "string"
-      },
-      "param": {
-        "anyOf": [
+    },
+    required: ['choices', 'created', 'id', 'model', 'object'],
+  },
+  Error: {
+    type: 'object',
+    properties: {
+      code: {
+        anyOf: [
           {
-            "type": "string"
+            type: 'string',
           },
           {
-            "type": "null"
-          }
-        ]
+            type: 'null',
+          },
+        ],
       },
-      "type": {
-        "type": "string"
-      }
-    },
-    "required": [
-      "type",
-      "message",
-      "param",
-      "code"
-    ]
-  },
-  "ErrorResponse": {
-    "type": "object",
-    "properties": {
-      "error": {
-        "$ref": "#/components/schemas/Error"
-      }
-    },
-    "required": [
-      "error"
-    ]
-  },
-  "ListModelsResponse": {
-    "type": "object",
-    "properties": {
-      "object": {
-        "type": "string",
-        "enum": [
-          "list"
-        ]
+      message: {
+        type: 'string',
       },
-      "data": {
-        "type": "array",
-        "items": {
-          "$ref": "#/components/schemas/Model"
-        }
-      }
+      param: {
+        anyOf: [
+          {
+            type: 'string',
+          },
+          {
+            type: 'null',
+          },
+        ],
+      },
+      type: {
+        type: 'string',
+      },
     },
-    "required": [
-      "object",
-      "data"
-    ]
+    required: ['type', 'message', 'param', 'code'],
   },
-  "Metadata": {
-    "anyOf": [
+  ErrorResponse: {
+    type: 'object',
+    properties: {
+      error: {
+        $ref: '#/components/schemas/Error',
+      },
+    },
+    required: ['error'],
+  },
+  ListModelsResponse: {
+    type: 'object',
+    properties: {
+      object: {
+        type: 'string',
+        enum: ['list'],
+      },
+      data: {
+        type: 'array',
+        items: {
+          $ref: '#/components/schemas/Model',
+        },
+      },
+    },
+    required: ['object', 'data'],
+  },
+  Metadata: {
+    anyOf: [
       {
-        "type": "object"
+        type: 'object',
       },
       {
-        "type": "null"
-      }
-    ]
-  },
-  "Model": {
-    "title": "Model",
-    "properties": {
-      "id": {
-        "type": "string"
+        type: 'null',
       },
-      "created": {
-        "type": "integer"
-      },
-      "object": {
-        "type": "string",
-        "enum": [
-          "model"
-        ]
-      },
-      "owned_by": {
-        "type": "string"
-      },
-      "shutdown_date": {
-        "anyOf": [
-          {
-            "type": "string"
-          },
-          {
-            "type": "null"
-          }
-        ]
-      }
-    },
-    "required": [
-      "id",
-      "object",
-      "created",
-      "owned_by"
-    ]
-  },
-  "ModerationInputType": {
-    "type": "string",
-    "enum": [
-      "text",
-      "image"
-    ]
-  },
-  "ModerationResultBody": {
-    "properties": {
-      "type": {
-        "type": "string",
-        "enum": [
-          "moderation_result"
-        ]
-      },
-      "model": {
-        "type": "string"
-      },
-      "flagged": {
-        "type": "boolean"
-      },
-      "categories": {
-        "type": "object"
-      },
-      "category_scores": {
-        "type": "object"
-      },
-      "category_applied_input_types": {
-        "type": "object"
-      }
-    },
-    "type": "object",
-    "required": [
-      "type",
-      "model",
-      "flagged",
-      "categories",
-      "category_scores",
-      "category_applied_input_types"
     ],
-    "title": "Moderation result"
   },
-  "ServiceTier": {
-    "anyOf": [
+  Model: {
+    title: 'Model',
+    properties: {
+      id: {
+        type: 'string',
+      },
+      created: {
+        type: 'integer',
+      },
+      object: {
+        type: 'string',
+        enum: ['model'],
+      },
+      owned_by: {
+        type: 'string',
+      },
+      shutdown_date: {
+        anyOf: [
+          {
+            type: 'string',
+          },
+          {
+            type: 'null',
+          },
+        ],
+      },
+    },
+    required: ['id', 'object', 'created', 'owned_by'],
+  },
+  ModerationInputType: {
+    type: 'string',
+    enum: ['text', 'image'],
+  },
+  ModerationResultBody: {
+    properties: {
+      type: {
+        type: 'string',
+        enum: ['moderation_result'],
+      },
+      model: {
+        type: 'string',
+      },
+      flagged: {
+        type: 'boolean',
+      },
+      categories: {
+        type: 'object',
+      },
+      category_scores: {
+        type: 'object',
+      },
+      category_applied_input_types: {
+        type: 'object',
+      },
+    },
+    type: 'object',
+    required: ['type', 'model', 'flagged', 'categories', 'category_scores', 'category_applied_input_types'],
+    title: 'Moderation result',
+  },
+  ServiceTier: {
+    anyOf: [
       {
-        "type": "string",
-        "enum": [
-          "auto",
-          "default",
-          "flex",
-          "scale",
-          "priority",
-          "fast"
-        ]
+        type: 'string',
+        enum: ['auto', 'default', 'flex', 'scale', 'priority', 'fast'],
       },
       {
-        "type": "null"
-      }
-    ]
-  }
+        type: 'null',
+      },
+    ],
+  },
 };

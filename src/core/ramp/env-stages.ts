@@ -12,7 +12,13 @@ const NGINX = 'for a real 5 %, put the nginx driver in front (traffic: { driver:
  * 100 %, the cut-over: the ramp says so before it starts rather than report stages that did
  * nothing. Services compose hands only the variables they name cannot even see the weight.
  */
-export async function envStagesNote(loaded: Pick<LoadedConfig, 'dir' | 'at'>, environment: string, env: EnvironmentConfig, stages: number[], run: Runner): Promise<string | undefined> {
+export async function envStagesNote(
+  loaded: Pick<LoadedConfig, 'dir' | 'at'>,
+  environment: string,
+  env: EnvironmentConfig,
+  stages: number[],
+  run: Runner,
+): Promise<string | undefined> {
   if (env.traffic.driver !== 'env' || !stages.some((w) => w < 100)) return undefined;
   const key = env.traffic.weightKey;
   const blind = env.compose ? await blindServices(loaded, environment, { ...env, compose: env.compose }, key, run) : [];
@@ -23,7 +29,13 @@ export async function envStagesNote(loaded: Pick<LoadedConfig, 'dir' | 'at'>, en
   return `env driver: ${blind.join(', ')} never see${one ? 's' : ''} ${key} (compose passes ${one ? 'it' : 'them'} only the variables ${one ? 'it names' : 'they name'}), so stages below 100 % change nothing for ${one ? 'it' : 'them'}: traffic moves at 100 %, the cut-over; ${NGINX}`;
 }
 
-async function blindServices(loaded: Pick<LoadedConfig, 'dir' | 'at'>, environment: string, env: EnvironmentConfig & { compose: NonNullable<EnvironmentConfig['compose']> }, key: string, run: Runner): Promise<string[]> {
+async function blindServices(
+  loaded: Pick<LoadedConfig, 'dir' | 'at'>,
+  environment: string,
+  env: EnvironmentConfig & { compose: NonNullable<EnvironmentConfig['compose']> },
+  key: string,
+  run: Runner,
+): Promise<string[]> {
   // Detection and `compose config` are cached: the compose preflight has just run both.
   const { model } = await loadEnvironmentCompose({ environment, env, configDir: loaded.dir, at: loaded.at }, run);
   const change = environmentChange(env, loaded.dir);

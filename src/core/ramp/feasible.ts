@@ -20,7 +20,7 @@ export function assertPlanCanPass(settings: Pick<RampSettings, 'soakMs' | 'gates
   const rpsTo = Math.ceil(needed / seconds);
   throw new UsageError(
     `stage soak ${formatDuration(settings.soakMs)} × ${probes.rps} rps = ${expected} probe requests < minSamples ${needed}: the gates can never pass; raise --soak to ${soakTo}s, --rps to ${rpsTo}, or lower --min-samples to ${expected}`,
-    { hint: 'or change ramp.soak, ramp.sources.probes.rps or ramp.gates.minSamples (or the environment\'s ramp block) in migrate.yaml' },
+    { hint: "or change ramp.soak, ramp.sources.probes.rps or ramp.gates.minSamples (or the environment's ramp block) in migrate.yaml" },
   );
 }
 

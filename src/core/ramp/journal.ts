@@ -68,11 +68,9 @@ export class Journal {
   private async audit(event: RampEvent): Promise<void> {
     const { event: _kind, time: _time, environment, ...details } = event;
     const result = auditResult(event);
-    await appendAudit(
-      this.opts.stateDir!,
-      { command: 'ramp', environment, result, durationMs: Date.now() - this.opts.startedAt, details },
-      { secrets: this.opts.secrets },
-    ).catch((err: Error) => this.opts.out.warn(`could not write the audit log: ${err.message}`));
+    await appendAudit(this.opts.stateDir!, { command: 'ramp', environment, result, durationMs: Date.now() - this.opts.startedAt, details }, { secrets: this.opts.secrets }).catch(
+      (err: Error) => this.opts.out.warn(`could not write the audit log: ${err.message}`),
+    );
   }
 }
 

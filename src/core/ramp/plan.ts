@@ -49,7 +49,15 @@ export async function rampPlan(p: PlanInput): Promise<Extract<RampEventInput, { 
     stages.push({ stage: i + 1, weight, ...(mirror ? { mirror } : {}), soakMs: p.settings.soakMs, intervalMs: p.settings.intervalMs, steps: planned.map(describeStep) });
   }
   const shadow = p.shadow && p.from === 0 ? { shadow: shadowCost(p.shadow) } : {};
-  return { event: 'plan', preflight, stages, minDurationMs: stages.length * p.settings.soakMs, samples: sampleArithmetic(p.settings), ...shadow, ...(p.note ? { note: p.note } : {}) };
+  return {
+    event: 'plan',
+    preflight,
+    stages,
+    minDurationMs: stages.length * p.settings.soakMs,
+    samples: sampleArithmetic(p.settings),
+    ...shadow,
+    ...(p.note ? { note: p.note } : {}),
+  };
 }
 
 /** Said before a shadow stage runs: the copies are real requests to target, billed and acted on. */

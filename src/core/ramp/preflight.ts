@@ -63,7 +63,10 @@ function problemLines(r: EndpointReport): string[] {
 }
 
 /** The validation suite on both providers (config validate.suites, else the built-in one). */
-export async function validateProviders(loaded: LoadedConfig, opts: { cwd: string; env: NodeJS.ProcessEnv; version: string; signal: AbortSignal; stateDir?: string }): Promise<string> {
+export async function validateProviders(
+  loaded: LoadedConfig,
+  opts: { cwd: string; env: NodeJS.ProcessEnv; version: string; signal: AbortSignal; stateDir?: string },
+): Promise<string> {
   // Only a ramp asked to validate (--validate or ramp.validate) needs the suite machinery: keep it off every other ramp's start-up.
   const [{ buildReport }, { rpmOf, runValidation }, { configuredSuiteFiles, loadSuites }, { keepLastValidation }] = await Promise.all([
     import('../validate/report.js'),

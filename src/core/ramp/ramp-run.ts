@@ -95,7 +95,8 @@ export class RampRun {
     const { o } = this;
     if (o.requires) await o.journal.emit({ event: 'preflight', step: 'requires', ok: true, detail: o.requires });
     await this.step('check', () => checkTarget(o.loaded, { env: o.processEnv, signal: o.signal }));
-    if (o.settings.validate) await this.step('validate', () => validateProviders(o.loaded, { cwd: o.cwd, env: o.processEnv, version: o.version, signal: o.signal, stateDir: o.stateDir }));
+    if (o.settings.validate)
+      await this.step('validate', () => validateProviders(o.loaded, { cwd: o.cwd, env: o.processEnv, version: o.version, signal: o.signal, stateDir: o.stateDir }));
     if (o.resume) return o.existing?.backupId;
     let id: string | undefined;
     await this.step('backup', async () => {
@@ -183,7 +184,17 @@ export class RampRun {
     await this.save(weightApplied(this.state, appliedWeight, Date.now()));
     const { wrong, unseen } = await this.checkContainers(i, weight, appliedWeight);
     if (wrong) return this.rollBack(wrong);
-    await o.journal.emit({ event: 'stage', stage: i + 1, of: o.stages.length, weight, ...shadow, status: 'soaking', appliedWeight, ...(unseen ? { unseen } : {}), ...(nodeOrder ? { nodeOrder } : {}) });
+    await o.journal.emit({
+      event: 'stage',
+      stage: i + 1,
+      of: o.stages.length,
+      weight,
+      ...shadow,
+      status: 'soaking',
+      appliedWeight,
+      ...(unseen ? { unseen } : {}),
+      ...(nodeOrder ? { nodeOrder } : {}),
+    });
     return undefined;
   }
 

@@ -24,7 +24,8 @@ export function eventLine(e: RampEvent, c: ChalkInstance): string | undefined {
     case 'stage':
       if (e.status === 'applying') return `stage ${e.stage}/${e.of}: applying ${stageLabel(e.weight, e.mirror)}`;
       if (e.status === 'soaking' && e.mirror) return `stage ${e.stage}/${e.of}: every user on legacy, ${e.mirror}% of requests copied to target (shadow), soaking`;
-      if (e.status === 'soaking' && e.unseen) return `stage ${e.stage}/${e.of}: ${e.appliedWeight ?? e.weight}% written, which no container of the app sees: its traffic stays on legacy; soaking`;
+      if (e.status === 'soaking' && e.unseen)
+        return `stage ${e.stage}/${e.of}: ${e.appliedWeight ?? e.weight}% written, which no container of the app sees: its traffic stays on legacy; soaking`;
       if (e.status === 'soaking') {
         const nodes = e.nodeOrder && describeNodeOrder(e.nodeOrder);
         return `stage ${e.stage}/${e.of}: ${e.appliedWeight ?? e.weight}% of traffic on target, soaking${nodes ? `; ${nodes}` : ''}`;

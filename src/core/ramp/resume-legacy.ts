@@ -19,7 +19,8 @@ export async function legacyForResume(loaded: LoadedConfig, stateDir: string, en
   const fromRewritten = loaded.origins.some((o) => o.path[1] === 'legacy' && o.variables.some((v) => v.rewrittenBy.includes(environment)));
   if (!fromRewritten) return { loaded, names: [] };
   const fix = `put the legacy settings in .env.migrate beside the config (or the process environment), or undo with \`migrate rollback --env ${environment}\``;
-  if (!backupId) throw new UsageError(`cannot resume: providers.legacy is read from an env file this ramp rewrites, and the ramp recorded no backup to read it from`, { hint: fix });
+  if (!backupId)
+    throw new UsageError(`cannot resume: providers.legacy is read from an env file this ramp rewrites, and the ramp recorded no backup to read it from`, { hint: fix });
   const backup = await readBackup(stateDir, backupId).catch((err: Error) => {
     throw new UsageError(`cannot resume: providers.legacy must be read from backup ${backupId}: ${err.message}`, { hint: fix });
   });

@@ -65,7 +65,9 @@ async function runAdmitted(options: RampOptions, admission: Admission, started: 
   if (o.dryRun) {
     const journal = new Journal({ environment: o.environment, out: o.out, secrets: o.loaded.secrets, startedAt: started });
     const envFiles = o.env.envFiles.map((f) => resolveConfigPath(o.loaded, f));
-    await journal.emit(await rampPlan({ ...admission, note, settings: o.settings, driver, resume: o.resume, validate: o.settings.validate, envFiles, onWarning: (line) => journal.warn(line) }));
+    await journal.emit(
+      await rampPlan({ ...admission, note, settings: o.settings, driver, resume: o.resume, validate: o.settings.validate, envFiles, onWarning: (line) => journal.warn(line) }),
+    );
     return 0;
   }
   for (const warning of o.settings.warnings) o.out.warn(warning);

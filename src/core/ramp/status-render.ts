@@ -23,11 +23,17 @@ function rampLines(s: EnvironmentStatus, c: ChalkInstance): string[] {
   const now = s.driverWeight === null ? 'unknown' : `${s.driverWeight}%`;
   if (s.status === 'none') return [`${c.bold(s.environment)}: no ramp yet (${s.driver} driver reports ${now})`];
   const lines = [`${c.bold(s.environment)}: ${colorStatus(s.status, c)}${s.reason ? ` (${s.reason})` : ''}`];
-  if (s.orphaned) lines.push(c.red(`  its process is gone: continue with \`migrate ramp --env ${s.environment} --resume\` or undo with \`migrate rollback --env ${s.environment}\``));
-  if (s.stage) lines.push(`  stage ${s.stage.number}/${s.stage.of}: ${stageLabel(s.stage.weight, s.stage.mirror)} ${s.stage.status}; stages ${(s.stages ?? []).map((st) => `${stageLabel(st.weight, st.mirror)}${mark(st.status)}`).join(' → ')}`);
+  if (s.orphaned)
+    lines.push(c.red(`  its process is gone: continue with \`migrate ramp --env ${s.environment} --resume\` or undo with \`migrate rollback --env ${s.environment}\``));
+  if (s.stage)
+    lines.push(
+      `  stage ${s.stage.number}/${s.stage.of}: ${stageLabel(s.stage.weight, s.stage.mirror)} ${s.stage.status}; stages ${(s.stages ?? []).map((st) => `${stageLabel(st.weight, st.mirror)}${mark(st.status)}`).join(' → ')}`,
+    );
   lines.push(`  weight: ${s.appliedWeight ?? 0}% applied by the ramp; the ${s.driver} driver reports ${now}`);
   if (s.backupId) lines.push(`  backup: ${s.backupId}`);
-  lines.push(`  lock: ${s.lock ? `pid ${s.lock.pid} on ${s.lock.host} (${s.lock.command}) since ${s.lock.time}${s.lock.alive === false ? ' (stale: that process is gone)' : ''}` : 'free'}`);
+  lines.push(
+    `  lock: ${s.lock ? `pid ${s.lock.pid} on ${s.lock.host} (${s.lock.command}) since ${s.lock.time}${s.lock.alive === false ? ' (stale: that process is gone)' : ''}` : 'free'}`,
+  );
   if (s.rollbackRequested) lines.push(`  rollback requested by ${s.rollbackRequested.by} at ${s.rollbackRequested.at}`);
   lines.push(`  started ${s.startedAt}${s.endedAt ? `, ended ${s.endedAt}` : `, updated ${s.updatedAt}`}`);
   if (s.gates.length > 0) {

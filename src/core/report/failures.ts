@@ -15,7 +15,9 @@ export function reportRoles(report: ValidationReport): ProviderRole[] {
 
 /** validate.dailyRequests as the cost summaries carry it (the monthly column's heading). */
 export function dailyRequests(report: ValidationReport): number | undefined {
-  return reportRoles(report).map((r) => report.providers[r]?.cost?.dailyRequests).find((d) => d !== undefined);
+  return reportRoles(report)
+    .map((r) => report.providers[r]?.cost?.dailyRequests)
+    .find((d) => d !== undefined);
 }
 
 /** The provider-table cells the terminal and markdown reports share. */

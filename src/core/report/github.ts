@@ -21,7 +21,9 @@ export function renderAnnotations(report: ValidationReport): string[] {
 }
 
 function command(kind: 'error' | 'warning', props: Record<string, string>, message: string): string {
-  const list = Object.entries(props).map(([k, v]) => `${k}=${escapeProperty(v)}`).join(',');
+  const list = Object.entries(props)
+    .map(([k, v]) => `${k}=${escapeProperty(v)}`)
+    .join(',');
   return `::${kind}${list ? ` ${list}` : ''}::${escapeData(message)}`;
 }
 

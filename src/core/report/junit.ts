@@ -11,8 +11,10 @@ export function renderJunit(report: ValidationReport): string {
     const problems = [...sideProblems(c[role]).map((p) => `${role}: ${p}`), ...(c.verdict === 'regression' ? ['legacy passes this case'] : [])];
     const time = seconds(c[role]?.latencyMs ?? 0);
     const open = `    <testcase classname="${attr(c.file)}" name="${attr(c.key)}" file="${attr(c.file)}" line="${c.line}" time="${time}">`;
-    if (isFailing(c, role)) return `${open}\n      <failure message="${attr(`${c.verdict}: ${problems[0] ?? ''}`)}" type="${c.verdict}">${text(problems.join('\n'))}</failure>\n    </testcase>`;
-    if (c.verdict === 'both-fail' || c.verdict === 'error') return `${open}\n      <skipped message="${attr(`${c.verdict}: ${sideProblems(c.legacy)[0] ?? ''}`)}"/>\n    </testcase>`;
+    if (isFailing(c, role))
+      return `${open}\n      <failure message="${attr(`${c.verdict}: ${problems[0] ?? ''}`)}" type="${c.verdict}">${text(problems.join('\n'))}</failure>\n    </testcase>`;
+    if (c.verdict === 'both-fail' || c.verdict === 'error')
+      return `${open}\n      <skipped message="${attr(`${c.verdict}: ${sideProblems(c.legacy)[0] ?? ''}`)}"/>\n    </testcase>`;
     return `${open}</testcase>`;
   });
   const rules = report.conformance.map((e) => {

@@ -18,7 +18,12 @@ function providerTable(report: ValidationReport, roles: ProviderRole[]): string 
     return `| ${role} | ${passed} | ${ms(p.latencyMs.p50)} | ${ms(p.latencyMs.p95)} | ${p.tokens.total} | ${p.findings.error} / ${p.findings.warning} | ${cost} | ${monthly} |`;
   });
   const notes = roles.flatMap((role) => (report.providers[role]?.costNote ? [`*no suite cost for ${role}: ${escape(report.providers[role].costNote)}*`] : []));
-  return [`| provider | passed | p50 | p95 | tokens | conformance errors / warnings | suite cost | monthly${daily ? ` at ${daily}/day` : ''} |`, '|---|---|---|---|---|---|---|---|', ...rows, ...(notes.length ? ['', ...notes] : [])].join('\n');
+  return [
+    `| provider | passed | p50 | p95 | tokens | conformance errors / warnings | suite cost | monthly${daily ? ` at ${daily}/day` : ''} |`,
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+    ...(notes.length ? ['', ...notes] : []),
+  ].join('\n');
 }
 
 function caseTable(report: ValidationReport, roles: ProviderRole[]): string {
@@ -29,9 +34,7 @@ function caseTable(report: ValidationReport, roles: ProviderRole[]): string {
 }
 
 function failures(report: ValidationReport, roles: ProviderRole[]): string {
-  const items = report.cases.flatMap((c) =>
-    roles.flatMap((role) => sideProblems(c[role]).map((p) => `- **${escape(c.key)}** on ${role} (\`${c.file}:${c.line}\`): ${escape(p)}`)),
-  );
+  const items = report.cases.flatMap((c) => roles.flatMap((role) => sideProblems(c[role]).map((p) => `- **${escape(c.key)}** on ${role} (\`${c.file}:${c.line}\`): ${escape(p)}`)));
   return items.length ? ['### Failures', ...items].join('\n') : '';
 }
 

@@ -49,7 +49,10 @@ function summary(report: ValidationReport, c: ChalkInstance): string {
     return [role, passed, ms(p.latencyMs.p50), ms(p.latencyMs.p95), String(p.tokens.total), `${p.findings.error}/${p.findings.warning}`, cost, monthly];
   });
   const v = report.summary.verdicts;
-  const counts = (Object.keys(v) as Verdict[]).filter((k) => v[k] > 0).map((k) => `${v[k]} ${k}`).join(', ');
+  const counts = (Object.keys(v) as Verdict[])
+    .filter((k) => v[k] > 0)
+    .map((k) => `${v[k]} ${k}`)
+    .join(', ');
   const daily = dailyRequests(report);
   const head = ['provider', 'passed', 'p50', 'p95', 'tokens', 'conformance err/warn', 'suite cost', daily ? `monthly @ ${daily}/day` : 'monthly'];
   const verdict = report.ok ? c.green('validation passed') : c.red(`validation failed: ${report.reasons.join('; ')}`);

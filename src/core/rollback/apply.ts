@@ -17,7 +17,12 @@ export async function apply(s: Session): Promise<void> {
   report.files = filesOf(s.plan);
   // The split first: an nginx reload puts every request on legacy in about a second, sooner than
   // any restore and recreate. A driver that cannot be reset does not stop the files' restore.
-  const reset = await timed(report, 'trafficMs', () => resetDriver(s).then(() => undefined, (err: unknown) => err));
+  const reset = await timed(report, 'trafficMs', () =>
+    resetDriver(s).then(
+      () => undefined,
+      (err: unknown) => err,
+    ),
+  );
   const restored = await timed(report, 'restoreMs', () => restoreFiles(s.plan!.files, s.again!));
   s.stage = 'restored';
   for (const f of report.files) f.restored = restored.includes(f.path);

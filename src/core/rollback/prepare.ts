@@ -67,13 +67,23 @@ async function legacyFromBackup(s: Session): Promise<void> {
   s.req = { ...s.req, loaded: rebased.loaded };
   s.redactor.add(...rebased.loaded.secrets);
   s.req.log.info(`providers.legacy: ${rebased.names.join(', ')} read from backup ${s.choice!.backup.id}, the copy being restored`);
-  s.plan = await planRestore(s.choice!.backup, rebased.loaded.config.providers, s.configured, s.plan!.files.map((f) => f.content));
+  s.plan = await planRestore(
+    s.choice!.backup,
+    rebased.loaded.config.providers,
+    s.configured,
+    s.plan!.files.map((f) => f.content),
+  );
 }
 
 /** Files may have changed while we waited for a ramp to stop: restore against what is there now. */
 export async function replan(s: Session): Promise<RestorePlan> {
   const before = s.plan!;
-  const plan = await planRestore(before.backup, s.req.loaded.config.providers, s.configured, before.files.map((f) => f.content));
+  const plan = await planRestore(
+    before.backup,
+    s.req.loaded.config.providers,
+    s.configured,
+    before.files.map((f) => f.content),
+  );
   const now = describePlan(plan);
   if (now.join('\n') !== describePlan(before).join('\n')) {
     s.req.log.info('the env files changed while waiting for the lock; restoring against what is there now:');

@@ -12,7 +12,10 @@ import type { FileRestore } from './plan.js';
  * mode stay as they are (see writeFileAtomic).
  */
 export async function restoreFiles(files: FileRestore[], again: string): Promise<string[]> {
-  await assertRestorable(files.filter((f) => f.changed).map((f) => f.absolute), again);
+  await assertRestorable(
+    files.filter((f) => f.changed).map((f) => f.absolute),
+    again,
+  );
   const restored: string[] = [];
   for (const file of files) {
     if (!file.changed) {

@@ -51,7 +51,9 @@ export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promis
     // Detection (when needed) and the compose model start now and run alongside the plan.
     composer:
       req.env.compose && req.restart
-        ? prepareCompose({ environment: req.environment, env: { ...req.env, compose: req.env.compose }, configDir: req.loaded.dir, at: req.loaded.at }, deps, { cacheFile: path.join(stateDir, 'compose-cli.json') })
+        ? prepareCompose({ environment: req.environment, env: { ...req.env, compose: req.env.compose }, configDir: req.loaded.dir, at: req.loaded.at }, deps, {
+            cacheFile: path.join(stateDir, 'compose-cli.json'),
+          })
         : undefined,
     stage: 'plan',
   };
@@ -87,12 +89,21 @@ async function run(s: Session): Promise<void> {
 
   report.timings.planMs = Math.round(performance.now() - s.started);
   const lockStarted = performance.now();
-  const taken = await takeRollbackLock({ stateDir: s.stateDir, environment: req.environment, timeoutMs: req.rampStopTimeoutMs ?? rampStopTimeout(req), signal: req.signal, onProgress: req.log.info });
+  const taken = await takeRollbackLock({
+    stateDir: s.stateDir,
+    environment: req.environment,
+    timeoutMs: req.rampStopTimeoutMs ?? rampStopTimeout(req),
+    signal: req.signal,
+    onProgress: req.log.info,
+  });
   s.stage = 'locked';
   try {
     report.timings.lockMs = Math.round(performance.now() - lockStarted);
     report.lock = { takenOver: taken.takenOver, stoppedRamp: taken.stoppedRamp };
-    if (taken.takenOver) req.log.warn(`took over a stale lock of ${req.environment} (pid ${taken.takenOver.pid ?? '?'}, ${taken.takenOver.command ?? 'unknown command'}: ${STALE[taken.takenOver.reason]})`);
+    if (taken.takenOver)
+      req.log.warn(
+        `took over a stale lock of ${req.environment} (pid ${taken.takenOver.pid ?? '?'}, ${taken.takenOver.command ?? 'unknown command'}: ${STALE[taken.takenOver.reason]})`,
+      );
     if (taken.stoppedRamp) req.log.info(`the ramp (pid ${taken.stoppedRamp.pid}) stopped after ${(taken.stoppedRamp.waitedMs / 1000).toFixed(1)}s`);
     if (req.signal.aborted) throw req.signal.reason;
     await apply(s);

@@ -63,9 +63,7 @@ export async function selectBackup(input: SelectInput): Promise<BackupChoice> {
 /** One line that says how to list backups; the hint says how to avoid this next time. */
 function noBackup(environment: string, list: string, which: string): RollbackError {
   return new RollbackError(`no backup of ${environment}${which} to roll back to; list backups with \`${list}\``, {
-    hint: which
-      ? `pick one with \`migrate rollback --env ${environment} --to ID\``
-      : `take one with \`migrate backup --env ${environment}\` before changing env files`,
+    hint: which ? `pick one with \`migrate rollback --env ${environment} --to ID\`` : `take one with \`migrate backup --env ${environment}\` before changing env files`,
   });
 }
 

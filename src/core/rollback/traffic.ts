@@ -14,7 +14,10 @@ export interface TrafficReset {
  * The env driver's weight lives in the env files, so restoring them resets it. An nginx or
  * command driver keeps its split elsewhere: put it back to 0 % target by its own means.
  */
-export async function resetTraffic(input: DriverInput, opts: { run: Runner; dryRun: boolean; again: string; onWarning?: (line: string) => void }): Promise<TrafficReset | undefined> {
+export async function resetTraffic(
+  input: DriverInput,
+  opts: { run: Runner; dryRun: boolean; again: string; onWarning?: (line: string) => void },
+): Promise<TrafficReset | undefined> {
   const kind = input.env.traffic.driver;
   if (kind === 'env') return undefined;
   // Loaded only when needed: the env driver (the common case) must not pay for nginx and its friends.

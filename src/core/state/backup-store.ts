@@ -49,19 +49,17 @@ export async function readBackup(stateDir: string, id: string): Promise<Backup> 
  * `protect` (the backup an unfinished ramp will roll back to). Also removes unfinished backups
  * left by a crash. Backups dated in the future count after every other one. Returns the ids removed.
  */
-export async function pruneBackups(
-  stateDir: string,
-  environment: string,
-  keep: number,
-  opts: { protect?: string[]; now?: Date } = {},
-): Promise<string[]> {
+export async function pruneBackups(stateDir: string, environment: string, keep: number, opts: { protect?: string[]; now?: Date } = {}): Promise<string[]> {
   const protect = new Set(opts.protect ?? []);
   const now = opts.now ?? new Date();
   // A backup dated in the future is ranked oldest: its date cannot be believed, and sorted by id
   // it would hold a `keep` slot forever and never be pruned.
   const backups = await listBackups(stateDir, environment);
   const ranked = [...backups.filter((b) => !isFutureBackup(b, now.getTime())), ...backups.filter((b) => isFutureBackup(b, now.getTime()))];
-  const doomed = ranked.slice(Math.max(keep, 0)).filter((b) => !protect.has(b.id)).map((b) => b.id);
+  const doomed = ranked
+    .slice(Math.max(keep, 0))
+    .filter((b) => !protect.has(b.id))
+    .map((b) => b.id);
   doomed.push(...(await abandoned(stateDir, environment, now)));
   for (const id of doomed) await fs.rm(backupDir(stateDir, id), { recursive: true, force: true });
   return doomed;

@@ -49,9 +49,7 @@ export class LockHeldError extends MigrateError {
     const user = holder.user ? `, run by ${holder.user}` : '';
     super(`environment ${environment} is locked by pid ${holder.pid}${where} (${holder.command}${user}) since ${holder.time}`, {
       exitCode,
-      hint:
-        `wait for it to finish or stop it (kill ${holder.pid}); ` +
-        `if that process is not migrate, delete ${file} and run again`,
+      hint: `wait for it to finish or stop it (kill ${holder.pid}); ` + `if that process is not migrate, delete ${file} and run again`,
     });
     this.holder = holder;
     this.file = file;

@@ -42,7 +42,11 @@ export function assertStateDirTrusted(stateDir: string): Promise<void> {
 async function judge(p: string, stat: Stats, uid: number, stateDir: string): Promise<void> {
   if (stat.isSymbolicLink()) {
     const target = await fs.readlink(p).catch(() => '?');
-    throw new UntrustedStateError(p, `it is a symlink (to ${target}); migrate follows no links in its state directory`, 'replace the link with a real directory owned by you (mode 0700) and move into it only what you trust');
+    throw new UntrustedStateError(
+      p,
+      `it is a symlink (to ${target}); migrate follows no links in its state directory`,
+      'replace the link with a real directory owned by you (mode 0700) and move into it only what you trust',
+    );
   }
   const fix = `if you trust its contents, run \`chown -R ${owner(uid)}: ${shellQuote(stateDir)} && chmod -R go-w ${shellQuote(stateDir)}\`; otherwise move it aside and look at what is in it`;
   const trusted = stat.uid === uid || (uid !== 0 && stat.uid === 0);

@@ -96,7 +96,15 @@ async function fileStep(file: string, given: Record<string, string>, redactor: R
   const summary = keys.map((key) => `set ${key}=${redactor.value(now[key]!)}`);
   // A value the redactor hides is a key: the file's readers can now read it.
   const givesKey = keys.some((key) => redactor.value(now[key]!) !== now[key]);
-  return { kind: 'file', file, content: print(after), mode: 0o600, description: `write ${summary.length} key(s) to ${file}`, summary, ...(givesKey ? { secret: 'app' as const } : {}) };
+  return {
+    kind: 'file',
+    file,
+    content: print(after),
+    mode: 0o600,
+    description: `write ${summary.length} key(s) to ${file}`,
+    summary,
+    ...(givesKey ? { secret: 'app' as const } : {}),
+  };
 }
 
 /**

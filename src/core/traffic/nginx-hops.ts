@@ -50,7 +50,10 @@ export function orderHops(hops: Hop[], order: readonly string[] = []): Hop[] {
     const i = order.indexOf(h.id);
     return i === -1 ? order.length : i;
   };
-  return hops.map((h, i) => ({ h, i })).sort((a, b) => rank(a.h) - rank(b.h) || a.i - b.i).map(({ h }) => h);
+  return hops
+    .map((h, i) => ({ h, i }))
+    .sort((a, b) => rank(a.h) - rank(b.h) || a.i - b.i)
+    .map(({ h }) => h);
 }
 
 /** hop address → node id, for reading the access log's $upstream_addr. */
@@ -84,27 +87,22 @@ export function renderHops(v: string, role: ProviderRole, hops: Hop[], redact?: 
  * the last address in $upstream_addr ("a, b" after a failover) names it. Empty without hops.
  */
 export function renderNodeLogMap(v: string, hops: Hop[]): string[] {
-  return [
-    `map $upstream_addr $${v}_node {`,
-    ...hops.map((h) => `    "~(^|\\s)${h.listen.replace(/\./g, '\\.')}$" ${safe(h.id)};`),
-    '    default "";',
-    '}',
-    '',
-  ];
+  return [`map $upstream_addr $${v}_node {`, ...hops.map((h) => `    "~(^|\\s)${h.listen.replace(/\./g, '\\.')}$" ${safe(h.id)};`), '    default "";', '}', ''];
 }
 
 function renderHop(name: string, hop: Hop, redact?: boolean): string[] {
   const up = upstream(hop.baseUrl);
   const headers = Object.entries(hop.headers).filter(([n]) => !/^(host|authorization)$/i.test(n));
   for (const [n, value] of headers) assertCarried(value, `${hop.field}.headers.${n}`);
-  const tls = up.scheme === 'https'
-    ? [
-        '        proxy_ssl_server_name on;',
-        `        proxy_ssl_name ${up.serverName};`,
-        '        proxy_ssl_verify on;          # the key must only go to the real node',
-        '        proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;  # RHEL: /etc/pki/tls/certs/ca-bundle.crt',
-      ]
-    : [];
+  const tls =
+    up.scheme === 'https'
+      ? [
+          '        proxy_ssl_server_name on;',
+          `        proxy_ssl_name ${up.serverName};`,
+          '        proxy_ssl_verify on;          # the key must only go to the real node',
+          '        proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;  # RHEL: /etc/pki/tls/certs/ca-bundle.crt',
+        ]
+      : [];
   return [
     `# Hop to node "${safe(hop.id)}" (${up.scheme}://${up.host}${up.path}): its Host, TLS name and key.`,
     `upstream ${name} {`,
@@ -155,11 +153,23 @@ function nodeHop(environment: string, role: ProviderRole, provider: HopProvider,
 function samePlace(a: Hop, b: Hop): boolean {
   const ua = upstream(a.baseUrl);
   const ub = upstream(b.baseUrl);
-  return ua.scheme === ub.scheme && ua.server === ub.server && ua.host === ub.host && ua.path === ub.path && bearerKey(a.apiKey) === bearerKey(b.apiKey) && sameHeaders(a.headers, b.headers);
+  return (
+    ua.scheme === ub.scheme &&
+    ua.server === ub.server &&
+    ua.host === ub.host &&
+    ua.path === ub.path &&
+    bearerKey(a.apiKey) === bearerKey(b.apiKey) &&
+    sameHeaders(a.headers, b.headers)
+  );
 }
 
 function sameHeaders(a: Record<string, string>, b: Record<string, string>): boolean {
-  const norm = (h: Record<string, string>) => JSON.stringify(Object.entries(h).map(([n, v]) => [n.toLowerCase(), v]).sort());
+  const norm = (h: Record<string, string>) =>
+    JSON.stringify(
+      Object.entries(h)
+        .map(([n, v]) => [n.toLowerCase(), v])
+        .sort(),
+    );
   return norm(a) === norm(b);
 }
 

@@ -50,7 +50,9 @@ export function renderNginxInclude(input: NginxRenderInput): string {
     "# Include it in nginx's http {} block (Debian: put it in /etc/nginx/conf.d/), and send the",
     "# app's OpenAI traffic through it with this location in a server {} block:",
     '#',
-    ...renderLocation(input.environment, extraHeaderNames(input.providers), { models: Boolean(models) }).split('\n').map((line) => `#   ${line}`.trimEnd()),
+    ...renderLocation(input.environment, extraHeaderNames(input.providers), { models: Boolean(models) })
+      .split('\n')
+      .map((line) => `#   ${line}`.trimEnd()),
     '#',
     `# To log each request for migrate's real-traffic figures, add to that location: access_log <dir>/access.json ${logFormatName(input.environment)};`,
     `# and to the ${MIRROR_PREFIX}${v} location: log_subrequest on; access_log <dir>/access.json ${logFormatName(input.environment)}_mirror if=$${v}_mirror;`,
@@ -81,13 +83,11 @@ export function renderNginxInclude(input: NginxRenderInput): string {
     // Through hops, the hop adds the node's scheme and base path.
     byProvider(v, 'pass', (role) => (hops[role].length ? `http://${v}_${role}$${v}_rest` : `${up[role].scheme}://${v}_${role}${up[role].path}$${v}_rest`)),
     byProvider(v, 'host', (role) => up[role].host),
-    '# TLS name (SNI) and certificate name: the real host, not the upstream block\'s name.',
+    "# TLS name (SNI) and certificate name: the real host, not the upstream block's name.",
     byProvider(v, 'server_name', (role) => up[role].serverName),
-    "# Each provider gets its own key, whatever key the app sent.",
+    '# Each provider gets its own key, whatever key the app sent.',
     byProvider(v, 'authorization', auth),
-    ...extraHeaderNames(input.providers).map((name) =>
-      byProvider(v, headerVar(name), (role) => quote(headerValue(input.providers[role].headers, name, role, input.redact))),
-    ),
+    ...extraHeaderNames(input.providers).map((name) => byProvider(v, headerVar(name), (role) => quote(headerValue(input.providers[role].headers, name, role, input.redact)))),
     ...(models ? [byProvider(v, 'models', (role) => (role === 'target' ? `'${models}'` : "''"))] : []),
     "# The shadow copy always goes to target. Its own variables: a mirror subrequest shares the main request's cached ones.",
     targetOnly(v, 'pass', hops.target.length ? `http://${v}_target$${v}_rest` : `${up.target.scheme}://${v}_target${up.target.path}$${v}_rest`),
@@ -116,7 +116,9 @@ export function targetModelMap(providers: NginxRenderInput['providers']): string
   for (const [app, own] of entries) {
     // Carried in a single-quoted nginx string: no quote, no $ (a variable), no backslash.
     if (/[$'"\\\r\n]/.test(app + own)) {
-      throw new UsageError(`providers.target.models.${app}: a model name nginx cannot carry ($, quotes, \\ or a line break)`, { hint: 'use the env driver with modelVariables for this model' });
+      throw new UsageError(`providers.target.models.${app}: a model name nginx cannot carry ($, quotes, \\ or a line break)`, {
+        hint: 'use the env driver with modelVariables for this model',
+      });
     }
   }
   return JSON.stringify(Object.fromEntries(entries));
@@ -126,14 +128,13 @@ export function targetModelMap(providers: NginxRenderInput['providers']): string
 function modelComment(): string[] {
   return [
     '#',
-    "# target names models differently: its requests get their JSON \"model\" renamed by njs. This needs",
+    '# target names models differently: its requests get their JSON "model" renamed by njs. This needs',
     `# at the top of nginx.conf:  load_module ${NJS_MODULE};   (Debian: apt-get install libnginx-mod-http-js)`,
     `# in http {}:                js_import ${NJS_IMPORT} from <dir of this file>/${NJS_FILE};`,
     `#                            js_set $${NJS_BODY} ${NJS_IMPORT}.body;  js_set $${NJS_MIRROR_BODY} ${NJS_IMPORT}.mirrorBody;`,
     `# (migrate writes ${NJS_FILE} next to this file) and the location above with the model lines.`,
   ];
 }
-
 
 /** A provider without nodes: its base URL is the upstream's one server, proxied to directly. */
 function directUpstream(v: string, role: ProviderRole, primary: Upstream): string[] {

@@ -63,7 +63,8 @@ async function measureProvider(client: ProbeClient, role: ProviderRole, opts: Me
           signal,
         );
         const p50 = report.samples.latency.totalMs?.p50;
-        if (report.verdict === 'fail' || p50 === undefined) return { id: hop.id, error: report.problems.find((p) => p.severity === 'fail')?.message ?? 'no timed request answered' };
+        if (report.verdict === 'fail' || p50 === undefined)
+          return { id: hop.id, error: report.problems.find((p) => p.severity === 'fail')?.message ?? 'no timed request answered' };
         return { id: hop.id, p50Ms: Math.round(p50) };
       } catch {
         return { id: hop.id, error: `not measured within ${(opts.timeoutMs ?? ORDER_TIMEOUT_MS) / 1000}s` };

@@ -17,12 +17,18 @@ export function relayNeeds(config: Config, environment: string, env: Environment
   const target = config.providers.target;
   const errors: string[] = [];
   const warnings: string[] = [];
-  const headers = [...new Set([...Object.keys(target.headers ?? {}), ...target.nodes.flatMap((n) => Object.keys(n.headers ?? {}))])].filter((h) => h.toLowerCase() !== 'authorization');
+  const headers = [...new Set([...Object.keys(target.headers ?? {}), ...target.nodes.flatMap((n) => Object.keys(n.headers ?? {}))])].filter(
+    (h) => h.toLowerCase() !== 'authorization',
+  );
   const direct = env.traffic.driver === 'env';
   if (headers.length > 0 && direct) {
-    errors.push(`target needs header${headers.length > 1 ? 's' : ''} ${headers.join(', ')}; the env driver cannot add headers: use the nginx driver (a gateway in front of the app), or make the app send ${headers.length > 1 ? 'them' : 'it'} and pass --force`);
+    errors.push(
+      `target needs header${headers.length > 1 ? 's' : ''} ${headers.join(', ')}; the env driver cannot add headers: use the nginx driver (a gateway in front of the app), or make the app send ${headers.length > 1 ? 'them' : 'it'} and pass --force`,
+    );
   } else if (headers.length > 0 && Object.keys(env.cutover).length > 0 && !(env.traffic.driver === 'nginx' && env.traffic.gateway)) {
-    warnings.push(`target needs header${headers.length > 1 ? 's' : ''} ${headers.join(', ')}; at 100 % the cut-over points the app at target in its env files, so the app must send ${headers.length > 1 ? 'them' : 'it'} itself from then on`);
+    warnings.push(
+      `target needs header${headers.length > 1 ? 's' : ''} ${headers.join(', ')}; at 100 % the cut-over points the app at target in its env files, so the app must send ${headers.length > 1 ? 'them' : 'it'} itself from then on`,
+    );
   }
   const names = target.models ?? {};
   const mapped = config.models.filter((m) => Object.hasOwn(names, m) && names[m] !== m);
@@ -32,13 +38,19 @@ export function relayNeeds(config: Config, environment: string, env: Environment
     if (holders.length > 0) {
       warnings.push(`target needs model ${name} for ${model}: written to ${holders.join(', ')} at 100 % (modelVariables); code that names ${model} itself must send ${name}`);
     } else if (direct) {
-      errors.push(`target needs model ${name} for ${model}, and no variable in environments.${environment}.modelVariables holds ${model} in the env files: list the variable that names the model, or make the app send ${name} and pass --force`);
+      errors.push(
+        `target needs model ${name} for ${model}, and no variable in environments.${environment}.modelVariables holds ${model} in the env files: list the variable that names the model, or make the app send ${name} and pass --force`,
+      );
     } else if (env.traffic.driver === 'nginx' && env.traffic.gateway) {
       // The gateway renames it (njs) in every target-bound request, at 100 % too.
     } else if (env.traffic.driver === 'nginx') {
-      warnings.push(`target needs model ${name} for ${model}: nginx renames it below 100 %, but the cut-over at 100 % points the app at target directly, so the app must send ${name} from then on (or list its model variable in environments.${environment}.modelVariables)`);
+      warnings.push(
+        `target needs model ${name} for ${model}: nginx renames it below 100 %, but the cut-over at 100 % points the app at target directly, so the app must send ${name} from then on (or list its model variable in environments.${environment}.modelVariables)`,
+      );
     } else {
-      warnings.push(`target needs model ${name} for ${model}: the ${env.traffic.driver} driver does not rename models, so the app must send ${name} (or list its model variable in environments.${environment}.modelVariables)`);
+      warnings.push(
+        `target needs model ${name} for ${model}: the ${env.traffic.driver} driver does not rename models, so the app must send ${name} (or list its model variable in environments.${environment}.modelVariables)`,
+      );
     }
   }
   return { errors, warnings };

@@ -18,7 +18,16 @@ export const ASSERTION_VALUES = {
   equals: z.union([z.string(), z.number(), z.boolean()]),
   contains: text,
   icontains: text,
-  regex: z.union([z.string(), z.strictObject({ pattern: z.string(), flags: z.string().regex(/^[imsu]*$/).optional() })]),
+  regex: z.union([
+    z.string(),
+    z.strictObject({
+      pattern: z.string(),
+      flags: z
+        .string()
+        .regex(/^[imsu]*$/)
+        .optional(),
+    }),
+  ]),
   'is-json': flag,
   'json-schema': schemaObject,
   'tool-call': z.union([z.string(), z.strictObject({ name: z.string().optional(), arguments: schemaObject.optional() })]),
@@ -46,27 +55,25 @@ export interface Assertion {
   name: string;
 }
 
-export const assertionSchema = z
-  .union([z.string(), z.record(z.string(), z.unknown())])
-  .transform((raw, ctx): Assertion => {
-    const entries = typeof raw === 'string' ? [[raw, true] as const] : Object.entries(raw);
-    if (entries.length !== 1) {
-      ctx.addIssue({ code: 'custom', message: `an assertion is one key such as \`contains: text\`, got ${entries.length} keys` });
-      return z.NEVER;
-    }
-    const [name, value] = entries[0]!;
-    const kind = resolveName(name);
-    if (!kind) {
-      ctx.addIssue({ code: 'custom', message: `unknown assertion "${name}"${didYouMean(name.replace(/^not-/, ''), TYPES)}`, path: typeof raw === 'string' ? [] : [name] });
-      return z.NEVER;
-    }
-    const parsed = ASSERTION_VALUES[kind.type].safeParse(value);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [name, ...issue.path] });
-      return z.NEVER;
-    }
-    return { ...kind, value: parsed.data, name };
-  });
+export const assertionSchema = z.union([z.string(), z.record(z.string(), z.unknown())]).transform((raw, ctx): Assertion => {
+  const entries = typeof raw === 'string' ? [[raw, true] as const] : Object.entries(raw);
+  if (entries.length !== 1) {
+    ctx.addIssue({ code: 'custom', message: `an assertion is one key such as \`contains: text\`, got ${entries.length} keys` });
+    return z.NEVER;
+  }
+  const [name, value] = entries[0]!;
+  const kind = resolveName(name);
+  if (!kind) {
+    ctx.addIssue({ code: 'custom', message: `unknown assertion "${name}"${didYouMean(name.replace(/^not-/, ''), TYPES)}`, path: typeof raw === 'string' ? [] : [name] });
+    return z.NEVER;
+  }
+  const parsed = ASSERTION_VALUES[kind.type].safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [name, ...issue.path] });
+    return z.NEVER;
+  }
+  return { ...kind, value: parsed.data, name };
+});
 
 function resolveName(name: string): { type: AssertionType; negate: boolean } | undefined {
   if (ALIASES[name]) return ALIASES[name];

@@ -41,7 +41,8 @@ export function evaluate(assertion: Assertion, side: Observation, legacy?: Obser
 }
 
 const CHECKS: { [K in AssertionType]: Check } = {
-  equals: (value: string | number | boolean, { answer }) => result(answer.content.trim() === String(value).trim(), `equals ${clip(String(value))}; answer was ${clip(answer.content)}`),
+  equals: (value: string | number | boolean, { answer }) =>
+    result(answer.content.trim() === String(value).trim(), `equals ${clip(String(value))}; answer was ${clip(answer.content)}`),
   contains: (value: string | string[], { answer }) => containsAll(answer.content, value, false),
   icontains: (value: string | string[], { answer }) => containsAll(answer.content, value, true),
   regex: (value: string | { pattern: string; flags?: string }, { answer }) => {
@@ -60,7 +61,11 @@ const CHECKS: { [K in AssertionType]: Check } = {
   'same-finish-reason': (_: true, { answer }, legacy) =>
     result(answer.finishReason === legacy!.answer.finishReason, `same finish_reason as legacy (${legacy!.answer.finishReason ?? 'none'}); got ${answer.finishReason ?? 'none'}`),
   'same-tool': (_: true, { answer }, legacy) => {
-    const names = (a: Answer) => a.toolCalls.map((c) => c.name ?? '?').sort().join(', ') || 'no tool';
+    const names = (a: Answer) =>
+      a.toolCalls
+        .map((c) => c.name ?? '?')
+        .sort()
+        .join(', ') || 'no tool';
     return result(names(answer) === names(legacy!.answer), `same tool as legacy (${names(legacy!.answer)}); got ${names(answer)}`);
   },
   'json-equal': (_: true, { answer }, legacy) => jsonEqual(answer, legacy!.answer),
@@ -85,7 +90,10 @@ function result(ok: boolean, detail: string): Outcome {
 function containsAll(content: string, value: string | string[], ignoreCase: boolean): Outcome {
   const norm = (s: string) => (ignoreCase ? s.toLowerCase() : s);
   const missing = [value].flat().filter((v) => !norm(content).includes(norm(v)));
-  const wanted = [value].flat().map((v) => JSON.stringify(v)).join(', ');
+  const wanted = [value]
+    .flat()
+    .map((v) => JSON.stringify(v))
+    .join(', ');
   return result(missing.length === 0, `contains ${wanted}${ignoreCase ? ' (any case)' : ''}; answer was ${clip(content)}`);
 }
 

@@ -20,12 +20,7 @@ export interface ValidationPlan {
   probes: Array<{ provider: ProviderRole; probe: ProbeKind }>;
 }
 
-export function planValidation(
-  runs: readonly CaseRun[],
-  providers: Partial<Record<ProviderRole, ProviderConfig>>,
-  defaultModel: string,
-  withProbes = true,
-): ValidationPlan {
+export function planValidation(runs: readonly CaseRun[], providers: Partial<Record<ProviderRole, ProviderConfig>>, defaultModel: string, withProbes = true): ValidationPlan {
   const roles = (['legacy', 'target'] as const).filter((r) => providers[r]);
   const requests = runs.flatMap((run) =>
     roles.map((provider) => {
@@ -40,8 +35,7 @@ export function planValidation(
 export function renderPlan(plan: ValidationPlan): string {
   const lines = plan.requests.map((r) => `  ${r.provider.padEnd(6)}  ${r.case}  ${r.model}${r.stream ? ' (stream)' : ''}  POST ${r.url}`);
   const probes = [...new Set(plan.probes.map((p) => p.probe))].join(', ');
-  return [
-    `dry run: would send ${plan.requests.length} chat completion(s) and ${plan.probes.length} probe(s)${probes ? ` (${probes})` : ''}; nothing was sent`,
-    ...lines,
-  ].join('\n');
+  return [`dry run: would send ${plan.requests.length} chat completion(s) and ${plan.probes.length} probe(s)${probes ? ` (${probes})` : ''}; nothing was sent`, ...lines].join(
+    '\n',
+  );
 }

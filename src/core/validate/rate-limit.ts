@@ -12,7 +12,10 @@ export class TokenBucket {
   /** Waiters are served in order so no request starves. */
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(rpm: number, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    rpm: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.perMs = rpm / 60_000;
     this.capacity = Math.max(1, Math.floor(rpm / 60));
     this.tokens = this.capacity;

@@ -71,23 +71,28 @@ export async function runValidation(opts: RunOptions): Promise<RunResult> {
   const probes: Partial<Record<ProviderRole, ProbeResult[]>> = {};
   let done = 0;
 
-  await runPool(tasks, opts.concurrency, async (task) => {
-    const endpoint = endpoints[task.role];
-    // Every attempt, retries included, waits for a token: a run under 429s keeps to the limit.
-    const sendTo = (spec: RequestSpec) => unlessAborted(opts.client.request({ ...spec, beforeAttempt: () => buckets[task.role].take(signal) }), signal);
-    if (task.kind === 'probe') {
-      const response = await sendTo(probeSpec(task.probe, endpoint, opts.defaultModel, signal));
-      if (response) (probes[task.role] ??= []).push(readProbe(task.probe, response));
-    } else {
-      const body = chatBody(task.run, opts.defaultModel);
-      body.model = providerModel(endpoint, String(body.model)); // what this provider calls the case's model
-      const response = await sendTo(chatSpec(endpoint, body, signal));
-      const entry = answered.get(task.run.key) ?? {};
-      entry[task.role] = response ? readResponse(body, response) : notAnswered(deadline.aborted);
-      answered.set(task.run.key, entry);
-    }
-    opts.onProgress?.(++done, tasks.length);
-  }, signal);
+  await runPool(
+    tasks,
+    opts.concurrency,
+    async (task) => {
+      const endpoint = endpoints[task.role];
+      // Every attempt, retries included, waits for a token: a run under 429s keeps to the limit.
+      const sendTo = (spec: RequestSpec) => unlessAborted(opts.client.request({ ...spec, beforeAttempt: () => buckets[task.role].take(signal) }), signal);
+      if (task.kind === 'probe') {
+        const response = await sendTo(probeSpec(task.probe, endpoint, opts.defaultModel, signal));
+        if (response) (probes[task.role] ??= []).push(readProbe(task.probe, response));
+      } else {
+        const body = chatBody(task.run, opts.defaultModel);
+        body.model = providerModel(endpoint, String(body.model)); // what this provider calls the case's model
+        const response = await sendTo(chatSpec(endpoint, body, signal));
+        const entry = answered.get(task.run.key) ?? {};
+        entry[task.role] = response ? readResponse(body, response) : notAnswered(deadline.aborted);
+        answered.set(task.run.key, entry);
+      }
+      opts.onProgress?.(++done, tasks.length);
+    },
+    signal,
+  );
 
   opts.signal.throwIfAborted();
   const cases = opts.runs.map((run) => judge(run, answered.get(run.key) ?? {}, roles, deadline.aborted, opts.defaultModel));

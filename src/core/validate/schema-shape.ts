@@ -22,7 +22,8 @@ export function schemaShapeProblems(schema: unknown, path: (string | number)[] =
   }
   if (s.enum !== undefined && !Array.isArray(s.enum)) problems.push({ path: [...path, 'enum'], message: 'expected a list' });
   if (s.properties !== undefined) {
-    if (!s.properties || typeof s.properties !== 'object' || Array.isArray(s.properties)) problems.push({ path: [...path, 'properties'], message: 'expected a mapping of property schemas' });
+    if (!s.properties || typeof s.properties !== 'object' || Array.isArray(s.properties))
+      problems.push({ path: [...path, 'properties'], message: 'expected a mapping of property schemas' });
     else for (const [name, sub] of Object.entries(s.properties)) problems.push(...schemaShapeProblems(sub, [...path, 'properties', name]));
   }
   if (s.items !== undefined) problems.push(...schemaShapeProblems(s.items, [...path, 'items']));

@@ -81,7 +81,10 @@ function streamFraming(response: ProbeResponse): string | undefined {
 function readBody(body: Record<string, unknown>, response: ProbeResponse, base: Base, expect: ExpectContext): Answered {
   const failure = response.failure;
   // A 200 error body instead of a stream is reported as that, not also as bad framing.
-  const framing = body.stream === true && failure?.kind !== 'error_body' ? [finding('stream.framing', `stream: true was asked and the reply was ${response.headers['content-type'] || 'not an event stream'}`)] : [];
+  const framing =
+    body.stream === true && failure?.kind !== 'error_body'
+      ? [finding('stream.framing', `stream: true was asked and the reply was ${response.headers['content-type'] || 'not an event stream'}`)]
+      : [];
   if (failure?.kind === 'html') return unanswered(base, [...framing, finding('response.html', failure.message)], failure.message);
   if (failure && CUT_OFF.has(failure.kind)) {
     const error = failure.kind === 'network' ? `the body was cut off: ${failure.message}` : failure.message;

@@ -13,7 +13,12 @@ export function similarity(a: string, b: string): number {
 }
 
 function trigrams(text: string): Map<string, number> {
-  const chars = [...` ${text.toLowerCase().replace(/[\s\p{P}]+/gu, ' ').trim()} `];
+  const chars = [
+    ...` ${text
+      .toLowerCase()
+      .replace(/[\s\p{P}]+/gu, ' ')
+      .trim()} `,
+  ];
   const counts = new Map<string, number>();
   for (let i = 0; i + 3 <= chars.length; i++) {
     const gram = chars.slice(i, i + 3).join('');

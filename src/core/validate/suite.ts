@@ -178,7 +178,8 @@ function assertUniqueKeys(suites: Suite[]): void {
   for (const suite of suites) {
     for (const run of suite.runs) {
       const other = seen.get(run.key);
-      if (other && other !== `${suite.file}:${run.line}`) lines.push(`${suite.file}:${run.line} id: case "${run.caseId}" is also defined at ${other}; ids must be unique across suites`);
+      if (other && other !== `${suite.file}:${run.line}`)
+        lines.push(`${suite.file}:${run.line} id: case "${run.caseId}" is also defined at ${other}; ids must be unique across suites`);
       seen.set(run.key, `${suite.file}:${run.line}`);
     }
   }

@@ -82,7 +82,9 @@ export function findCandidates(scan: ProjectScan): { candidates: Candidate[]; sk
       continue;
     }
     paired.add(url.name);
-    const key = keyNames(prefix).map(first).find((v) => v !== undefined);
+    const key = keyNames(prefix)
+      .map(first)
+      .find((v) => v !== undefined);
     if (key) paired.add(key.name);
     const candidate = adjust({ prefix, url, key, ...judged }, selector);
     if (composeNames.has(url.file)) {
@@ -105,7 +107,12 @@ export function findCandidates(scan: ProjectScan): { candidates: Candidate[]; sk
       c.reasons.push('no compose service reads it');
     });
   }
-  const order = candidates.map((c, i) => ({ c, i })).sort((a, b) => RANK[a.c.confidence] - RANK[b.c.confidence] || Number(!isOpenAiNamed(a.c.prefix)) - Number(!isOpenAiNamed(b.c.prefix)) || Number(!a.c.url) - Number(!b.c.url) || a.i - b.i);
+  const order = candidates
+    .map((c, i) => ({ c, i }))
+    .sort(
+      (a, b) =>
+        RANK[a.c.confidence] - RANK[b.c.confidence] || Number(!isOpenAiNamed(a.c.prefix)) - Number(!isOpenAiNamed(b.c.prefix)) || Number(!a.c.url) - Number(!b.c.url) || a.i - b.i,
+    );
   return { candidates: order.map((o) => o.c), skipped };
 }
 
@@ -175,7 +182,8 @@ function readsVia(service: FoundService, v: FoundVariable, composeFile: string):
  * Databases, storage, search, auth and proxies that apps ship beside themselves. One that reads the
  * env file through env_file holds the key but is no LLM caller: said, and rated low, not hidden.
  */
-const INFRASTRUCTURE = /^(postgres(ql)?|pgvector|mysql|mariadb|mongo(db)?|redis|valkey|memcached|minio|casdoor|keycloak|authentik|searxng|meilisearch|elasticsearch|opensearch|chroma(db)?|qdrant|weaviate|milvus|nginx|traefik|caddy|rabbitmq|kafka|zookeeper|etcd)$/;
+const INFRASTRUCTURE =
+  /^(postgres(ql)?|pgvector|mysql|mariadb|mongo(db)?|redis|valkey|memcached|minio|casdoor|keycloak|authentik|searxng|meilisearch|elasticsearch|opensearch|chroma(db)?|qdrant|weaviate|milvus|nginx|traefik|caddy|rabbitmq|kafka|zookeeper|etcd)$/;
 
 /** The well-known infrastructure name a service's own name or image carries, if any. */
 export function infrastructureName(service: Pick<FoundService, 'name' | 'image'>): string | undefined {

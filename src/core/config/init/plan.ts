@@ -126,9 +126,22 @@ function chosenFindings(chosen: Candidate | undefined, urlNote: string | undefin
   const reason = [...chosen.reasons, ...(urlNote ? [urlNote] : [])].join('; ');
   const out: Finding[] = [];
   if (chosen.url) out.push({ kind: 'base URL', variable: chosen.url.name, at: `${chosen.url.file}:${chosen.url.line}`, confidence: chosen.confidence, reason });
-  else out.push({ kind: 'base URL', variable: 'OPENAI_BASE_URL', at: '-', confidence: chosen.confidence, reason: `not set; the cut-over adds it (the OpenAI SDKs read it). ${reason}` });
+  else
+    out.push({
+      kind: 'base URL',
+      variable: 'OPENAI_BASE_URL',
+      at: '-',
+      confidence: chosen.confidence,
+      reason: `not set; the cut-over adds it (the OpenAI SDKs read it). ${reason}`,
+    });
   if (chosen.key) {
-    out.push({ kind: 'API key', variable: chosen.key.name, at: `${chosen.key.file}:${chosen.key.line}`, confidence: chosen.confidence, reason: `sent with ${chosen.url?.name ?? 'the default URL'}; copied to .env.migrate as LEGACY_API_KEY` });
+    out.push({
+      kind: 'API key',
+      variable: chosen.key.name,
+      at: `${chosen.key.file}:${chosen.key.line}`,
+      confidence: chosen.confidence,
+      reason: `sent with ${chosen.url?.name ?? 'the default URL'}; copied to .env.migrate as LEGACY_API_KEY`,
+    });
   }
   return out;
 }
@@ -141,15 +154,33 @@ function otherCandidate(c: Candidate): Finding {
 /** A NAME_BASE_URL + NAME_API_KEY pair of a provider the app does not know is most likely the new one. */
 function guessTarget(candidates: Candidate[], chosen: Candidate | undefined): Candidate | undefined {
   return candidates.find(
-    (c) => c !== chosen && c.key && c.url?.name.endsWith('_BASE_URL') && c.key.name === `${c.prefix}_API_KEY` && !isOpenAiNamed(c.prefix) && !isAzure(c.prefix) && !isOtherProvider(c.prefix),
+    (c) =>
+      c !== chosen &&
+      c.key &&
+      c.url?.name.endsWith('_BASE_URL') &&
+      c.key.name === `${c.prefix}_API_KEY` &&
+      !isOpenAiNamed(c.prefix) &&
+      !isAzure(c.prefix) &&
+      !isOtherProvider(c.prefix),
   );
 }
 
 function targetFinding(c: Candidate): Finding {
-  return { kind: 'target', variable: c.url!.name, at: `${c.url!.file}:${c.url!.line}`, confidence: 'medium', reason: `${describeCandidate(c)}: a provider the app has no settings for; copied to .env.migrate as TARGET_*` };
+  return {
+    kind: 'target',
+    variable: c.url!.name,
+    at: `${c.url!.file}:${c.url!.line}`,
+    confidence: 'medium',
+    reason: `${describeCandidate(c)}: a provider the app has no settings for; copied to .env.migrate as TARGET_*`,
+  };
 }
 
-function planEnvironment(envFile: string, scan: ProjectScan, vars: (FoundVariable | undefined)[], chosenServices: string[] | undefined): Omit<PlannedEnvironment, 'cutover' | 'modelVariables'> {
+function planEnvironment(
+  envFile: string,
+  scan: ProjectScan,
+  vars: (FoundVariable | undefined)[],
+  chosenServices: string[] | undefined,
+): Omit<PlannedEnvironment, 'cutover' | 'modelVariables'> {
   const name = environmentName(envFile);
   const files = composeFilesFor(name, scan.composeFiles);
   if (files.length === 0) return { name, envFile };
@@ -184,7 +215,12 @@ function serviceFindings(env: PlannedEnvironment, scan: ProjectScan, chosen: Can
   });
   const rest = env.compose.all.filter((s) => !env.compose!.services.includes(s));
   if (env.compose.services.length === 0) {
-    found.push({ kind: 'warning', at: env.compose.files.join(', '), confidence: 'low', reason: `no service reads the chosen variables; compose.services left out: list the ones that call the LLM API (${rest.join(', ')})` });
+    found.push({
+      kind: 'warning',
+      at: env.compose.files.join(', '),
+      confidence: 'low',
+      reason: `no service reads the chosen variables; compose.services left out: list the ones that call the LLM API (${rest.join(', ')})`,
+    });
   } else if (rest.length > 0) {
     found.push({ kind: 'skipped', service: rest.join(', '), at: env.compose.files.join(', '), confidence: 'high', reason: 'do not read the chosen variables: not recreated' });
   }
@@ -193,7 +229,13 @@ function serviceFindings(env: PlannedEnvironment, scan: ProjectScan, chosen: Can
 
 function serviceNamed(files: FoundComposeFile[], name: string): { name: string; image?: string } {
   const defs = files.flatMap((f) => f.services.filter((s) => s.name === name));
-  return { name, image: defs.map((s) => s.image).filter(Boolean).pop() };
+  return {
+    name,
+    image: defs
+      .map((s) => s.image)
+      .filter(Boolean)
+      .pop(),
+  };
 }
 
 function escape(text: string): string {

@@ -22,7 +22,7 @@ function providers(plan: InitPlan): string {
   const { legacy, target } = plan;
   const lines = [
     'providers:',
-    '  # Where the traffic goes today. The cut-over rewrites the app\'s own variables, so the legacy',
+    "  # Where the traffic goes today. The cut-over rewrites the app's own variables, so the legacy",
     '  # settings live in .env.migrate (read by migrate only), copied there before anything changes.',
     '  legacy:',
     `    baseUrl: ${scalar(legacy.baseUrl)}`,
@@ -85,13 +85,13 @@ function environment(env: PlannedEnvironment): string {
     lines.push('    # compose: { files: [docker-compose.yml], services: [app] }  # no compose file was found');
   }
   lines.push(
-    '    # Stages below 100 % only write this key (the target\'s share, 0-100): an app that does not read',
-    '    # it moves at 100 %, the cut-over. For a real 5 %, use the nginx driver (migrate\'s docs/traffic.md: Traffic drivers).',
+    "    # Stages below 100 % only write this key (the target's share, 0-100): an app that does not read",
+    "    # it moves at 100 %, the cut-over. For a real 5 %, use the nginx driver (migrate's docs/traffic.md: Traffic drivers).",
     '    traffic: { driver: env, weightKey: LLM_TARGET_WEIGHT }',
     `    # What ${env.envFile} says at 100 %.`,
     '    cutover:',
     ...Object.entries(env.cutover).map(([key, value]) => `      ${scalar(key)}: ${scalar(value)}`),
-    '    # The app\'s model settings: the names a cut-over may have to change with the provider.',
+    "    # The app's model settings: the names a cut-over may have to change with the provider.",
     `    modelVariables: ${list(env.modelVariables)}`,
   );
   return lines.join('\n');

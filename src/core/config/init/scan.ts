@@ -51,13 +51,18 @@ const MIGRATE_ENV = '.env.migrate';
 /** Read-only look at `dir`: env files and compose files, as init needs them. */
 export async function scanProject(dir: string): Promise<ProjectScan> {
   const entries = await readdir(dir, { withFileTypes: true }).catch((err: unknown) => Promise.reject(unreadable(dir, 'project directory', err)));
-  const names = entries.filter((e) => e.isFile()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isFile())
+    .map((e) => e.name)
+    .sort();
   const envNames = names.filter((n) => (n === '.env' || n.startsWith('.env.')) && n !== MIGRATE_ENV && !IGNORED_ENV_SUFFIX.test(n));
   const composeNames = names.filter((n) => COMPOSE_FILE.test(n));
   return {
     envFiles: await Promise.all(envNames.map(async (n) => readEnvFile(n, await scanEnvText(path.join(dir, n))))),
     composeFiles: await Promise.all(
-      composeNames.map(async (n) => readComposeFile(n, await readFile(path.join(dir, n), 'utf8').catch((err: unknown) => Promise.reject(unreadable(path.join(dir, n), 'compose file', err))))),
+      composeNames.map(async (n) =>
+        readComposeFile(n, await readFile(path.join(dir, n), 'utf8').catch((err: unknown) => Promise.reject(unreadable(path.join(dir, n), 'compose file', err)))),
+      ),
     ),
   };
 }
@@ -146,7 +151,5 @@ function bindMounts(value: unknown): string[] {
 // env_file: ".env" | [".env.canary"] | [{ path: ".env.canary", required: false }]
 export function envFileEntries(value: unknown): string[] {
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list
-    .map((entry) => (typeof entry === 'string' ? entry : (entry as { path?: unknown } | null)?.path))
-    .filter((entry): entry is string => typeof entry === 'string');
+  return list.map((entry) => (typeof entry === 'string' ? entry : (entry as { path?: unknown } | null)?.path)).filter((entry): entry is string => typeof entry === 'string');
 }

@@ -66,7 +66,10 @@ export function gatewaySource(opts: GatewaySourceOptions): RealTrafficSource {
       // Windows only move forward, so older lines can go.
       // `time` ($time_iso8601) has whole seconds: a line logged in the window's first second belongs to it.
       entries = entries.filter((e) => e.at + e.resolutionMs > w.from);
-      const traffic = trafficByProvider(entries.filter((e) => e.at <= w.to), opts.nodes);
+      const traffic = trafficByProvider(
+        entries.filter((e) => e.at <= w.to),
+        opts.nodes,
+      );
       return {
         source: 'gateway',
         kind: 'measurement',

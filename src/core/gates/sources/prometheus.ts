@@ -18,10 +18,12 @@ export function prometheusSource(config: PrometheusSourceConfig): GateSource {
     async read(window: WindowSpec): Promise<Reading> {
       const vars = { env: window.env, weight: window.weight, windowMs: window.to - window.from };
       try {
-        const values = await Promise.all(configured(config).map(async ([name, template]) => {
-          const result = await queryInstant({ url: config.url, timeoutMs: config.timeoutMs }, renderQuery(template, vars), window.signal);
-          return [name, valueOf(name, result)] as const;
-        }));
+        const values = await Promise.all(
+          configured(config).map(async ([name, template]) => {
+            const result = await queryInstant({ url: config.url, timeoutMs: config.timeoutMs }, renderQuery(template, vars), window.signal);
+            return [name, valueOf(name, result)] as const;
+          }),
+        );
         return toReading(Object.fromEntries(values));
       } catch (err) {
         if (window.signal?.aborted) throw window.signal.reason; // interrupted: not a gate outcome

@@ -22,7 +22,7 @@ export function mannWhitneyGreater(slower: readonly number[], baseline: readonly
   const all = [...slower.map((v) => ({ v, first: true })), ...baseline.map((v) => ({ v, first: false }))].sort((a, b) => a.v - b.v);
   let rankSum = 0;
   let tieTerm = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i;
     while (j < all.length && all[j]!.v === all[i]!.v) j++;
     const rank = (i + 1 + j) / 2; // average rank of the tied run i..j-1 (1-based)

@@ -32,7 +32,9 @@ export function renderRampReport(input: RampReportInput): string {
       `<h2>Decisions (${state.gates.length})</h2>`,
       decisionsTable(state),
       '<h2>Validation</h2>',
-      input.validation ? validationSection(input.validation, state) : '<p class="muted">No validation recorded: run <code>migrate validate</code> (or ramp with <code>--validate</code>).</p>',
+      input.validation
+        ? validationSection(input.validation, state)
+        : '<p class="muted">No validation recorded: run <code>migrate validate</code> (or ramp with <code>--validate</code>).</p>',
       '<h2>Cost</h2>',
       costSection(input.validation),
     ].join('\n'),
@@ -96,7 +98,20 @@ function decisionsTable(state: RampState): string {
     const l = figuresOf(g, 'legacy');
     return {
       rowClass: `decision ${g.outcome}`,
-      cells: [esc(i + 1), esc(g.at), esc(g.stage + 1), esc(`${g.weight}%`), esc(g.outcome), esc(g.action), esc(pct(t.errorRate)), esc(msOf(t.p95Ms)), esc(t.requests ?? '-'), esc(pct(l.errorRate)), esc(msOf(l.p95Ms)), esc(g.line)],
+      cells: [
+        esc(i + 1),
+        esc(g.at),
+        esc(g.stage + 1),
+        esc(`${g.weight}%`),
+        esc(g.outcome),
+        esc(g.action),
+        esc(pct(t.errorRate)),
+        esc(msOf(t.p95Ms)),
+        esc(t.requests ?? '-'),
+        esc(pct(l.errorRate)),
+        esc(msOf(l.p95Ms)),
+        esc(g.line),
+      ],
     };
   });
   return table(['#', 'time', 'stage', 'weight', 'outcome', 'action', 'target errors', 'target p95', 'target requests', 'legacy errors', 'legacy p95', 'decision'], rows);
@@ -116,7 +131,16 @@ function costSection(report: ValidationReport | undefined): string {
   const rows = roles.map((role) => {
     const p: ProviderSummary = report.providers[role]!;
     const c = p.cost;
-    return { rowClass: `cost ${role}`, cells: [esc(role), esc(c ? money(c.suite, c.currency) : '-'), esc(c ? money(c.perRequest, c.currency) : '-'), esc(c?.monthly !== undefined ? money(c.monthly, c.currency) : '-'), esc(p.costNote ?? '')] };
+    return {
+      rowClass: `cost ${role}`,
+      cells: [
+        esc(role),
+        esc(c ? money(c.suite, c.currency) : '-'),
+        esc(c ? money(c.perRequest, c.currency) : '-'),
+        esc(c?.monthly !== undefined ? money(c.monthly, c.currency) : '-'),
+        esc(p.costNote ?? ''),
+      ],
+    };
   });
   const l = report.providers.legacy?.cost;
   const t = report.providers.target?.cost;

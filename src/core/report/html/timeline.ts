@@ -64,8 +64,17 @@ type Y = ReturnType<typeof scaleLinear<number, number>>;
 
 function axes(x: X, y: Y, format: (v: number) => string, bottom: number): string {
   const time = x.tickFormat(6, '%H:%M:%S');
-  const xTicks = x.ticks(6).map((t) => `<line x1="${x(t)}" x2="${x(t)}" y1="${bottom}" y2="${bottom + 4}" stroke="#111"/><text x="${x(t)}" y="${bottom + 16}" text-anchor="middle">${esc(time(t))}</text>`);
-  const yTicks = y.ticks(4).map((v) => `<line x1="${M.left}" x2="${W - M.right}" y1="${y(v)}" y2="${y(v)}" stroke="#e3e3e3"/><text x="${M.left - 6}" y="${y(v) + 4}" text-anchor="end">${esc(format(v))}</text>`);
+  const xTicks = x
+    .ticks(6)
+    .map(
+      (t) => `<line x1="${x(t)}" x2="${x(t)}" y1="${bottom}" y2="${bottom + 4}" stroke="#111"/><text x="${x(t)}" y="${bottom + 16}" text-anchor="middle">${esc(time(t))}</text>`,
+    );
+  const yTicks = y
+    .ticks(4)
+    .map(
+      (v) =>
+        `<line x1="${M.left}" x2="${W - M.right}" y1="${y(v)}" y2="${y(v)}" stroke="#e3e3e3"/><text x="${M.left - 6}" y="${y(v) + 4}" text-anchor="end">${esc(format(v))}</text>`,
+    );
   return [
     ...yTicks,
     `<line x1="${M.left}" x2="${W - M.right}" y1="${bottom}" y2="${bottom}" stroke="#111"/>`,

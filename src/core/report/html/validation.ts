@@ -21,7 +21,17 @@ export function validationSummary(report: ValidationReport): string {
   const rows = roles.map((role) => {
     const p = report.providers[role]!;
     const cells = providerCells(p);
-    return { cells: [esc(role), esc(p.baseUrl), esc(cells.passed), esc(ms(p.latencyMs.p50)), esc(ms(p.latencyMs.p95)), esc(p.tokens.total), esc(`${p.findings.error} / ${p.findings.warning}`)] };
+    return {
+      cells: [
+        esc(role),
+        esc(p.baseUrl),
+        esc(cells.passed),
+        esc(ms(p.latencyMs.p50)),
+        esc(ms(p.latencyMs.p95)),
+        esc(p.tokens.total),
+        esc(`${p.findings.error} / ${p.findings.warning}`),
+      ],
+    };
   });
   return [
     `<p class="validation ${report.ok ? 'pass' : 'fail'}"><strong>${report.ok ? 'passed' : 'failed'}</strong> · ${esc(report.summary.cases)} cases (${esc(verdicts || 'none')}) · started ${esc(report.startedAt)} · ${esc((report.durationMs / 1000).toFixed(1))} s · migrate ${esc(report.tool.version)}</p>`,
@@ -41,17 +51,27 @@ function caseTable(report: ValidationReport): string {
 }
 
 function caseCell(c: CaseReport): string {
-  const vars = c.vars ? `<br><span class="muted">${esc(Object.entries(c.vars).map(([k, v]) => `${k}=${v}`).join(' '))}</span>` : '';
+  const vars = c.vars
+    ? `<br><span class="muted">${esc(
+        Object.entries(c.vars)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' '),
+      )}</span>`
+    : '';
   return `<strong>${esc(c.key)}</strong><br><code>${esc(`${c.file}:${c.line}`)}</code> · ${esc(c.model)}${vars}`;
 }
 
 /** Status line always shown; the answer, assertions and findings folded, open when `open`. */
 function sideCell(side: SideReport | undefined, open: boolean): string {
   if (!side) return '<span class="muted">not run</span>';
-  const head = [side.status, ms(side.latencyMs), side.httpStatus ? `HTTP ${side.httpStatus}` : '', side.attempts > 1 ? `${side.attempts} attempts` : ''].filter(Boolean).join(' · ');
+  const head = [side.status, ms(side.latencyMs), side.httpStatus ? `HTTP ${side.httpStatus}` : '', side.attempts > 1 ? `${side.attempts} attempts` : '']
+    .filter(Boolean)
+    .join(' · ');
   const body = [
     side.error ? `<p><strong>error:</strong> ${esc(side.error)}</p>` : '',
-    side.assertions.length ? `<ul>${side.assertions.map((a) => `<li class="${esc(a.status)}">${esc(a.status)}: ${esc(a.name)}${a.message ? ` (${esc(a.message)})` : ''}</li>`).join('')}</ul>` : '',
+    side.assertions.length
+      ? `<ul>${side.assertions.map((a) => `<li class="${esc(a.status)}">${esc(a.status)}: ${esc(a.name)}${a.message ? ` (${esc(a.message)})` : ''}</li>`).join('')}</ul>`
+      : '',
     side.findings.length ? `<ul>${side.findings.map((f) => `<li>${esc(f.severity)} <code>${esc(f.rule)}</code>: ${esc(f.message)}</li>`).join('')}</ul>` : '',
     side.content !== undefined ? `<pre>${esc(side.content)}</pre>` : '',
     side.toolCalls?.length ? `<pre>${esc(side.toolCalls.map((t) => `${t.name ?? '?'}(${t.arguments})`).join('\n'))}</pre>` : '',
