@@ -117,7 +117,9 @@ describe('migrate completion bash', () => {
     const dir = project();
     const r = await migrate(dir, ['__complete', 'backups', '--env', 'canary']);
     expect(r).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
-    expect((await execa('ls', ['-A', dir])).stdout.split('\n').sort()).toEqual(['.env.canary', '.env.production', 'migrate.yaml']);
+    // HOME is the project here: `.cache` is Node 22+'s compile cache (~/.cache/migrate), not a project file.
+    const files = (await execa('ls', ['-A', dir])).stdout.split('\n').filter((n) => n !== '.cache');
+    expect(files.sort()).toEqual(['.env.canary', '.env.production', 'migrate.yaml']);
   });
 
   it('refuses an unknown shell with exit 2', async () => {

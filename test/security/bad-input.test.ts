@@ -39,6 +39,8 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const name of await fs.readdir(dir, { recursive: true })) {
     if (name === '.migrate' || name.startsWith('.migrate/')) continue;
+    // HOME is the project here: Node 22+'s compile cache (~/.cache/migrate) is the user's cache, not a project file.
+    if (name === '.cache' || name.startsWith('.cache/')) continue;
     const file = path.join(dir, name);
     const st = await fs.lstat(file);
     out[name] = `${st.mode.toString(8)} ${st.uid}:${st.gid} ${st.isFile() ? (await fs.readFile(file)).toString('base64') : ''}`;
