@@ -62,7 +62,7 @@ export const assertionSchema = z.union([z.string(), z.record(z.string(), z.unkno
     return z.NEVER;
   }
   const [name, value] = entries[0]!;
-  const kind = resolveName(name);
+  const kind = resolveAssertionName(name);
   if (!kind) {
     ctx.addIssue({ code: 'custom', message: `unknown assertion "${name}"${didYouMean(name.replace(/^not-/, ''), TYPES)}`, path: typeof raw === 'string' ? [] : [name] });
     return z.NEVER;
@@ -75,8 +75,9 @@ export const assertionSchema = z.union([z.string(), z.record(z.string(), z.unkno
   return { ...kind, value: parsed.data, name };
 });
 
-function resolveName(name: string): { type: AssertionType; negate: boolean } | undefined {
-  if (ALIASES[name]) return ALIASES[name];
+/** `not-contains` → contains, negated; undefined for an unknown name. */
+export function resolveAssertionName(name: string): { type: AssertionType; negate: boolean } | undefined {
+  if (Object.hasOwn(ALIASES, name)) return ALIASES[name];
   const negate = name.startsWith('not-');
   const type = (negate ? name.slice(4) : name) as AssertionType;
   return TYPES.includes(type) ? { type, negate } : undefined;

@@ -9,6 +9,7 @@ import { problems } from '../config/problems.js';
 import { readYamlFast } from '../config/fast-yaml.js';
 import { displayName, parseYamlSource, type KeyPath } from '../config/source.js';
 import type { Assertion } from './assertion-schema.js';
+import { plainSuite } from './suite-plain.js';
 import { suiteSchema, type CaseSpec, type RequestParams, type SuiteFile } from './suite-schema.js';
 import { fill, placeholders, type Vars } from './template.js';
 
@@ -85,13 +86,13 @@ export function parseSuite(text: string, file: string, cwd: string): Suite {
 function parseValidSuite(text: string, file: string, cwd: string): Suite | undefined {
   const fast = readYamlFast(text);
   if (!fast) return undefined;
-  const result = suiteSchema.safeParse(fast.data);
-  if (!result.success || crossCheck(result.data, () => '').length > 0) return undefined;
+  const data = plainSuite(fast.data) ?? suiteSchema.safeParse(fast.data).data;
+  if (!data || crossCheck(data, () => '').length > 0) return undefined;
   const raw = (fast.data as { cases: object[] }).cases;
   const lines = raw.map((c) => fast.lineOf(c));
   if (lines.some((line) => line === undefined)) return undefined;
   const name = displayName(file, cwd);
-  return { name: suiteName(result.data, file), file: name, runs: expand(result.data, name, (i) => lines[i]!) };
+  return { name: suiteName(data, file), file: name, runs: expand(data, name, (i) => lines[i]!) };
 }
 
 function parseSuiteWithLines(text: string, file: string, cwd: string): Suite {
@@ -144,22 +145,25 @@ function regexProblem(value: RegexValue): string | undefined {
 function expand(suite: SuiteFile, file: string, lineOfCase: (index: number) => number): CaseRun[] {
   return suite.cases.flatMap((c, i) => {
     const rows: Array<Vars | undefined> = c.vars ?? [undefined];
-    return rows.flatMap((row, r) =>
-      Array.from({ length: c.repeat }, (_, n) => {
-        const vars = row ?? {};
-        const key = `${c.id}${c.vars && c.vars.length > 1 ? `[${r + 1}]` : ''}${c.repeat > 1 ? `#${n + 1}` : ''}`;
-        return {
-          key,
-          caseId: c.id,
-          file,
-          line: lineOfCase(i),
-          params: { ...suite.defaults, ...pickParams(c) },
-          messages: fill(messagesOf(c), vars),
-          assertions: c.assert.map((a) => ({ ...a, value: fill(a.value, vars) })),
-          vars: row,
-        };
-      }),
-    );
+    const line = lineOfCase(i);
+    const params = { ...suite.defaults, ...pickParams(c) };
+    const messages = messagesOf(c);
+    return rows.flatMap((row, r) => {
+      // Without vars nothing is filled (crossCheck refused any placeholder), so the case's own
+      // messages and assertions are shared rather than copied for every run.
+      const filled = row ? fill(messages, row) : messages;
+      const assertions = row ? c.assert.map((a) => ({ ...a, value: fill(a.value, row) })) : c.assert;
+      return Array.from({ length: c.repeat }, (_, n) => ({
+        key: `${c.id}${c.vars && c.vars.length > 1 ? `[${r + 1}]` : ''}${c.repeat > 1 ? `#${n + 1}` : ''}`,
+        caseId: c.id,
+        file,
+        line,
+        params,
+        messages: filled,
+        assertions,
+        vars: row,
+      }));
+    });
   });
 }
 
