@@ -68,7 +68,9 @@ export async function runValidation(opts: RunOptions): Promise<RunResult> {
   const signal = AbortSignal.any([opts.signal, deadline]);
   const tasks = schedule(opts.runs, roles, opts.probes !== false);
   const answered = new Map<string, Partial<Record<ProviderRole, Answered>>>();
+  const judged = new Map<string, CaseResult>();
   const probes: Partial<Record<ProviderRole, ProbeResult[]>> = {};
+  const reading = new ReadQueue();
   let done = 0;
 
   await runPool(
@@ -81,22 +83,53 @@ export async function runValidation(opts: RunOptions): Promise<RunResult> {
       if (task.kind === 'probe') {
         const response = await sendTo(probeSpec(task.probe, endpoint, opts.defaultModel, signal));
         if (response) (probes[task.role] ??= []).push(readProbe(task.probe, response));
-      } else {
-        const body = chatBody(task.run, opts.defaultModel);
-        body.model = providerModel(endpoint, String(body.model)); // what this provider calls the case's model
-        const response = await sendTo(chatSpec(endpoint, body, signal));
+        opts.onProgress?.(++done, tasks.length);
+        return;
+      }
+      const body = chatBody(task.run, opts.defaultModel);
+      body.model = providerModel(endpoint, String(body.model)); // what this provider calls the case's model
+      const response = await sendTo(chatSpec(endpoint, body, signal));
+      reading.later(() => {
         const entry = answered.get(task.run.key) ?? {};
         entry[task.role] = response ? readResponse(body, response) : notAnswered(deadline.aborted);
         answered.set(task.run.key, entry);
-      }
-      opts.onProgress?.(++done, tasks.length);
+        // Judged as soon as every side is in, while the other requests are out: not all at the end.
+        if (roles.every((r) => entry[r])) judged.set(task.run.key, judge(task.run, entry, roles, false, opts.defaultModel));
+        opts.onProgress?.(++done, tasks.length);
+      });
     },
     signal,
   );
+  await reading.drained();
 
   opts.signal.throwIfAborted();
-  const cases = opts.runs.map((run) => judge(run, answered.get(run.key) ?? {}, roles, deadline.aborted, opts.defaultModel));
+  const cases = opts.runs.map((run) => judged.get(run.key) ?? judge(run, answered.get(run.key) ?? {}, roles, deadline.aborted, opts.defaultModel));
   return { cases, probes, timedOut: deadline.aborted, durationMs: performance.now() - started };
+}
+
+/**
+ * Answers are read (conformance checks, the costly part) on a later turn of the event loop, after
+ * the worker that got one has sent its next request. Answers come in bursts (every request in
+ * flight has the same delay); read in turn before sending, the last of a burst of 16 held its
+ * worker's next request back by the time it took to read the other 15.
+ */
+class ReadQueue {
+  private readonly pending = new Set<Promise<void>>();
+  private failure: { error: unknown } | undefined;
+
+  later(read: () => void): void {
+    const job = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(read)
+      .catch((error: unknown) => void (this.failure ??= { error }))
+      .finally(() => this.pending.delete(job));
+    this.pending.add(job);
+  }
+
+  /** Resolves when every read is done; rejects with the first read's error (a bug, not a provider's fault). */
+  async drained(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending);
+    if (this.failure) throw this.failure.error;
+  }
 }
 
 function schedule(runs: readonly CaseRun[], roles: readonly ProviderRole[], withProbes: boolean): Task[] {
