@@ -42,6 +42,7 @@ export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
   const client = new ProbeClient({ env: ctx.env });
   const progress = `validating ${runs.length} cases on ${roles.join(' and ')}…`;
   ctx.out.live(progress);
+  let drawnAt = performance.now();
   const result = await runValidation({
     runs,
     providers,
@@ -52,7 +53,13 @@ export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
     signal: ctx.signal,
     client,
     probes,
-    onProgress: (done, total) => ctx.out.live(`${progress} ${done}/${total} requests`),
+    onProgress: (done, total) => {
+      // At a terminal every answer redrew the line, hundreds of times a second: ten a second read the same.
+      const now = performance.now();
+      if (now - drawnAt < 100 && done < total) return;
+      drawnAt = now;
+      ctx.out.live(`${progress} ${done}/${total} requests`);
+    },
   }).finally(() => client.close());
   ctx.out.live(`validated ${runs.length} case${runs.length === 1 ? '' : 's'} in ${(result.durationMs / 1000).toFixed(1)}s`, true);
 

@@ -80,7 +80,8 @@ function checkConstraints(schema: JsonSchema, value: unknown): string | undefine
     if (schema.maximum !== undefined && value > schema.maximum) return `must be <= ${schema.maximum}, got ${value}`;
   }
   if (typeof value === 'string') {
-    const length = [...value].length;
+    // Counted in code points, and only when asked: every response's content passes through here.
+    const length = schema.minLength !== undefined || schema.maxLength !== undefined ? [...value].length : 0;
     if (schema.minLength !== undefined && length < schema.minLength) return `must be at least ${schema.minLength} characters, got ${length}`;
     if (schema.maxLength !== undefined && length > schema.maxLength) return `must be at most ${schema.maxLength} characters, got ${length}`;
     if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) return `must match /${schema.pattern}/`;
@@ -98,11 +99,12 @@ function validateObject(schema: JsonSchema, value: Record<string, unknown>, regi
     if (!(key in value)) issues.push({ keyword: 'required', path: join(path, key), message: 'required field is missing' });
   }
   const properties = schema.properties ?? {};
-  for (const [key, sub] of Object.entries(properties)) {
-    if (key in value) issues.push(...validateSchema(sub, value[key], registry, join(path, key)));
+  for (const key in properties) {
+    if (key in value) issues.push(...validateSchema(properties[key]!, value[key], registry, join(path, key)));
   }
   // Extra fields are allowed unless a suite's schema says `additionalProperties: false`.
   const extra = schema.additionalProperties;
+  if (extra === undefined || extra === true) return issues;
   for (const key of Object.keys(value).filter((k) => !(k in properties))) {
     if (extra === false) issues.push({ keyword: 'constraint', path: join(path, key), message: 'field is not allowed' });
     else if (typeof extra === 'object') issues.push(...validateSchema(extra, value[key], registry, join(path, key)));
