@@ -6,9 +6,15 @@
 //   suite loading (250 cases)      <= 50 ms, timed in a fresh Node after its modules are imported
 //   no warning on stderr; peak RSS < 150 MB
 // Exits 1 when any is missed.
+//
+// On a loaded machine (2 cores shared with other test suites) wall time says more about the
+// scheduler than about migrate, so each figure is the median of BENCH_RUNS runs (default 3) and
+// printed beside what load does not move much: the CLI's CPU time, and the request phase measured
+// by the fake providers themselves (first request in to last answer out, against the ideal for the
+// requests they received). The load average is printed with them; the targets stay as they are.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFakeProvider } from '../dist/testing/fake-provider.js';
@@ -18,6 +24,7 @@ const DELAY_MS = 50;
 const CONCURRENCY = 16;
 const PROVIDERS = 2;
 const BIN = fileURLToPath(new URL('../bin/migrate.js', import.meta.url));
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 
 function suite() {
   const cases = Array.from({ length: CASES }, (_, i) => {
@@ -54,15 +61,32 @@ function watchPeakRss(pid) {
   };
 }
 
+/**
+ * CPU time (ms) of this process's reaped children: Linux adds a child's user and system time to
+ * its parent's cutime and cstime when it is waited for (clock ticks, 10 ms).
+ */
+function childrenCpuMs() {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 function run(args, cwd) {
   return new Promise((resolve, reject) => {
+    const cpuBefore = childrenCpuMs();
     const started = Date.now();
     const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     const stop = watchPeakRss(child.pid);
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, started, ms: Date.now() - started, peakRss: stop(), stderr }));
+    child.on('exit', (code) => {
+      const ended = Date.now();
+      resolve({ code, started, ended, ms: ended - started, peakRss: stop(), stderr, cpuMs: childrenCpuMs() - cpuBefore });
+    });
   });
 }
 
@@ -76,32 +100,66 @@ function suiteLoadingMs(file) {
   return { wall, cpu };
 }
 
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** One validate run against fresh request logs: its figures, the request phase as the providers saw it. */
+async function measure(dir, providers) {
+  for (const p of providers) p.resetCounts();
+  const result = await run(['validate', '--json', 'report.json'], dir);
+  const requests = providers.flatMap((p) => p.requests);
+  const first = Math.min(...requests.map((r) => r.time));
+  const lastOut = Math.max(...requests.map((r) => r.time + (r.durationMs ?? 0)));
+  const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'));
+  return {
+    ...result,
+    sent: requests.length,
+    passed: report.summary.verdicts.pass,
+    startup: first - result.started,
+    requestPhase: lastOut - first,
+    requestIdeal: (requests.length * DELAY_MS) / CONCURRENCY,
+    afterLast: result.ended - lastOut,
+    warned: /Warning/.test(result.stderr),
+  };
+}
+
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-validate-'));
-const [legacy, target] = await Promise.all(['legacy', 'target'].map((name) => startFakeProvider({ name, faults: { latency: DELAY_MS } })));
+const providers = await Promise.all(['legacy', 'target'].map((name) => startFakeProvider({ name, faults: { latency: DELAY_MS } })));
 try {
+  const [legacy, target] = providers;
   writeFileSync(path.join(dir, 'suite.yaml'), suite());
   writeFileSync(path.join(dir, 'migrate.yaml'), config(legacy, target));
-  const result = await run(['validate', '--json', 'report.json'], dir);
-  const startup = Math.min(...[...legacy.requests, ...target.requests].map((r) => r.time)) - result.started;
-  const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'));
-  const sent = legacy.count() + target.count();
+  const loadBefore = loadavg()[0];
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await measure(dir, providers));
+  const loadings = Array.from({ length: RUNS }, () => suiteLoadingMs(path.join(dir, 'suite.yaml')));
+  const loadAfter = loadavg()[0];
+  const pick = (key) => median(runs.map((r) => r[key]));
   const ideal = (CASES * PROVIDERS * DELAY_MS) / CONCURRENCY;
   const wallTarget = 1.15 * ideal + 150;
-  const loading = suiteLoadingMs(path.join(dir, 'suite.yaml'));
-  const warned = /Warning/.test(result.stderr);
-  const mb = result.peakRss / 1024 / 1024;
+  const wall = pick('ms');
+  const loading = { wall: median(loadings.map((l) => l.wall)), cpu: median(loadings.map((l) => l.cpu)) };
+  const failedRun = runs.find((r) => r.code !== 0);
+  const warned = runs.some((r) => r.warned);
+  const mb = Math.max(...runs.map((r) => r.peakRss)) / 1024 / 1024;
   const verdict = (ok) => (ok ? 'met' : 'MISSED');
-  console.log(`validate: ${CASES} cases x ${PROVIDERS} providers, ${DELAY_MS} ms delay, concurrency ${CONCURRENCY} (${sent} requests incl. conformance probes)`);
-  console.log(`  exit ${result.code}, ${report.summary.verdicts.pass}/${CASES} pass; spawn to first request ${startup.toFixed(0)} ms, requests ${report.durationMs} ms`);
+  console.log(`validate: ${CASES} cases x ${PROVIDERS} providers, ${DELAY_MS} ms delay, concurrency ${CONCURRENCY} (${runs[0].sent} requests incl. conformance probes)`);
   console.log(
-    `  wall ${result.ms.toFixed(0)} ms = ${(result.ms / ideal).toFixed(2)}x ideal ${ideal.toFixed(0)} ms  (target <= 1.15x + 150 ms = ${wallTarget.toFixed(0)} ms: ${verdict(result.ms <= wallTarget)})`,
+    `  medians of ${RUNS} runs; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after (2 cores here: above 2, every figure below waits for the CPU)`,
   );
+  console.log(`  exit ${runs.map((r) => r.code).join('/')}, ${runs.map((r) => r.passed).join('/')} of ${CASES} pass`);
+  console.log(
+    `  wall ${wall.toFixed(0)} ms = ${(wall / ideal).toFixed(2)}x ideal ${ideal.toFixed(0)} ms  (target <= 1.15x + 150 ms = ${wallTarget.toFixed(0)} ms: ${verdict(wall <= wallTarget)})`,
+  );
+  console.log(
+    `    spawn to first request ${pick('startup').toFixed(0)} ms; requests ${pick('requestPhase').toFixed(0)} ms = ${median(runs.map((r) => r.requestPhase / r.requestIdeal)).toFixed(2)}x their ideal ${runs[0].requestIdeal.toFixed(0)} ms (the providers' own clocks); last answer to exit ${pick('afterLast').toFixed(0)} ms`,
+  );
+  console.log(`    CPU time of the CLI ${pick('cpuMs').toFixed(0)} ms (runs: ${runs.map((r) => r.cpuMs.toFixed(0)).join(', ')})`);
   console.log(`  suite loading ${loading.wall.toFixed(0)} ms, ${loading.cpu.toFixed(0)} ms of CPU  (target <= 50 ms: ${verdict(loading.wall <= 50)})`);
   console.log(`  warnings on stderr: ${warned ? 'yes' : 'none'}  (target none: ${verdict(!warned)})`);
   console.log(`  peak RSS: ${mb ? mb.toFixed(0) : 'n/a'} MB  (target < 150 MB: ${mb ? verdict(mb < 150) : 'not measured'})`);
-  if (result.code !== 0 || warned) process.stderr.write(result.stderr);
-  process.exitCode = result.code === 0 && result.ms <= wallTarget && loading.wall <= 50 && !warned && (!mb || mb < 150) ? 0 : 1;
+  if (failedRun || warned) process.stderr.write((failedRun ?? runs.find((r) => r.warned)).stderr);
+  process.exitCode = !failedRun && wall <= wallTarget && loading.wall <= 50 && !warned && (!mb || mb < 150) ? 0 : 1;
 } finally {
-  await Promise.all([legacy.close(), target.close()]);
+  await Promise.all(providers.map((p) => p.close()));
   rmSync(dir, { recursive: true, force: true });
 }

@@ -76,11 +76,15 @@ export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
     }),
   );
   const jsonFile = typeof ctx.global.json === 'string' && ctx.global.json !== '-' ? ctx.global.json : undefined;
-  await writeReportFiles(plannedFiles(report, { cwd: ctx.cwd, jsonFile, junitFile: flags.junit, markdownFile: flags.markdown, htmlFile: flags.html, env: ctx.env }));
-  // For `migrate report`: the validation summary and the cost comparison beside the ramp.
-  await keepLastValidation(resolveStateDir(loaded.dir, config.stateDir), report).catch((err: Error) =>
-    ctx.out.warn(`could not keep this report for \`migrate report\`: ${err.message}`),
-  );
+  // Both at once: each write waits on the disk (fsync of the file and its directory), not the CPU.
+  const [written] = await Promise.allSettled([
+    writeReportFiles(plannedFiles(report, { cwd: ctx.cwd, jsonFile, junitFile: flags.junit, markdownFile: flags.markdown, htmlFile: flags.html, env: ctx.env })),
+    // For `migrate report`: the validation summary and the cost comparison beside the ramp.
+    keepLastValidation(resolveStateDir(loaded.dir, config.stateDir), report).catch((err: Error) =>
+      ctx.out.warn(`could not keep this report for \`migrate report\`: ${err.message}`),
+    ),
+  ]);
+  if (written.status === 'rejected') throw written.reason;
   const annotations = annotationsFor(report, ctx.env);
   // Annotations must not corrupt the one JSON document on stdout.
   const annotate = ctx.out.json ? (l: string) => process.stderr.write(`${l}\n`) : (l: string) => process.stdout.write(`${l}\n`);
