@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readYamlFast } from '../../src/core/config/fast-yaml.js';
 import { parseYamlSource } from '../../src/core/config/source.js';
 import { parseSuite } from '../../src/core/validate/suite.js';
 import { plainSuite } from '../../src/core/validate/suite-plain.js';
@@ -57,6 +58,7 @@ cases:
 describe('the hand check of plain suites', () => {
   it('gives what zod gives, key order included, for every field it accepts', () => {
     expectSameAsZod(data(PLAIN));
+    expectSameAsZod(readYamlFast(PLAIN)!.data); // the data the quick read hands it
     expectSameAsZod({ cases: [{ id: 'only', prompt: 'x' }] });
   });
 
