@@ -94,9 +94,8 @@ export class RampRun {
   private async preflight(): Promise<string | undefined> {
     const { o } = this;
     if (o.requires) await o.journal.emit({ event: 'preflight', step: 'requires', ok: true, detail: o.requires });
-    await this.step('check', () => checkTarget(o.loaded, { env: o.processEnv, signal: o.signal }));
-    if (o.settings.validate)
-      await this.step('validate', () => validateProviders(o.loaded, { cwd: o.cwd, env: o.processEnv, version: o.version, signal: o.signal, stateDir: o.stateDir }));
+    await this.step('check', () => checkTarget(o.loaded, o));
+    if (o.settings.validate) await this.step('validate', () => validateProviders(o.loaded, o, o.stateDir));
     if (o.resume) return o.existing?.backupId;
     let id: string | undefined;
     await this.step('backup', async () => {
@@ -215,7 +214,8 @@ export class RampRun {
       return {};
     }
     try {
-      const view = (await environmentAppView({ loaded: o.loaded, env: o.env, expected, run: o.run, processEnv: o.processEnv }))!;
+      const view = await environmentAppView({ loaded: o.loaded, env: o.env, expected, run: o.run, processEnv: o.processEnv });
+      if (!view) return {}; // no compose: handled above
       await o.journal.emit({ ...base, ok: view.ok, containers: view.containers, ...(view.missing.length ? { missing: view.missing } : {}) });
       if (!view.ok) return { wrong: failureText(view) };
       return { unseen: appliedWeight < 100 && view.containers.length > 0 && view.containers.every((c) => c.weight?.blind) };
@@ -263,7 +263,12 @@ export class RampRun {
   /** Every stage passed: a last check of the target, then the ramp is complete. */
   private async finish(): Promise<number> {
     try {
-      await this.o.journal.emit({ event: 'preflight', step: 'final-check', ok: true, detail: `final check: ${await checkTarget(this.o.loaded, { env: this.o.processEnv })}` });
+      await this.o.journal.emit({
+        event: 'preflight',
+        step: 'final-check',
+        ok: true,
+        detail: `final check: ${await checkTarget(this.o.loaded, { processEnv: this.o.processEnv })}`,
+      });
     } catch (err) {
       return this.rollBack(`the final check failed: ${(err as Error).message}`);
     }

@@ -72,7 +72,7 @@ async function runAdmitted(options: RampOptions, admission: Admission, started: 
   }
   for (const warning of o.settings.warnings) o.out.warn(warning);
   const lock = await acquireLock(admission.stateDir, o.environment, { command: 'migrate ramp' });
-  const notifier = o.settings.webhook ? notifierFor(o) : undefined;
+  const notifier = o.settings.webhook ? notifierFor(o, o.settings.webhook) : undefined;
   try {
     if (lock.takenOver) o.out.warn(`took over a stale lock of ${o.environment} (pid ${lock.takenOver.pid ?? '?'} is gone)`);
     for (const line of await repairTornWrites(rampFiles(o.loaded, o.env))) o.out.warn(line);
@@ -87,7 +87,7 @@ async function runAdmitted(options: RampOptions, admission: Admission, started: 
 }
 
 /** Production confirmation policy, `requires`, and fresh-versus-resume, all before any lock or write. */
-async function admit(o: RampOptions): Promise<Admission> {
+async function admit(o: Pick<RampOptions, 'loaded' | 'environment' | 'env' | 'settings' | 'resume' | 'force' | 'yes' | 'interactive' | 'dryRun' | 'out'>): Promise<Admission> {
   const stateDir = resolveStateDir(o.loaded.dir, o.loaded.config.stateDir);
   const confirm = needsConfirmation(o.environment, o.env);
   if (confirm) assertCanConfirm(o.environment, { yes: o.yes, interactive: o.interactive, dryRun: o.dryRun });
@@ -108,15 +108,16 @@ async function admit(o: RampOptions): Promise<Admission> {
 }
 
 /** On --resume, the legacy settings as they were before the ramp rewrote anything (resume-legacy.ts). */
-async function resumedLegacy(o: RampOptions, admission: Admission): Promise<RampOptions> {
-  const { loaded, names } = await legacyForResume(o.loaded, admission.stateDir, o.environment, admission.existing?.backupId);
-  if (names.length === 0) return o;
-  o.out.info(`providers.legacy: ${names.join(', ')} read from backup ${admission.existing!.backupId}, taken before this ramp rewrote the env files`);
+async function resumedLegacy<O extends Pick<RampOptions, 'loaded' | 'environment' | 'out'>>(o: O, admission: Admission): Promise<O> {
+  const backupId = admission.existing?.backupId;
+  const { loaded, names } = await legacyForResume(o.loaded, admission.stateDir, o.environment, backupId);
+  if (names.length === 0 || backupId === undefined) return o; // names come only from a backup
+  o.out.info(`providers.legacy: ${names.join(', ')} read from backup ${backupId}, taken before this ramp rewrote the env files`);
   return { ...o, loaded };
 }
 
 /** Headers and model names the target needs that the env files cannot carry: refused (exit 2) unless --force. */
-async function assertRelayNeeds(o: RampOptions): Promise<void> {
+async function assertRelayNeeds(o: Pick<RampOptions, 'loaded' | 'environment' | 'env' | 'out' | 'force'>): Promise<void> {
   // Read here, before the target is probed: a missing, binary or oversized env file stops the ramp with nothing sent.
   const files = await Promise.all(o.env.envFiles.map((f) => readEnvFile(resolveConfigPath(o.loaded, f)).then(values)));
   const needs = relayNeeds(o.loaded.config, o.environment, o.env, Object.assign({}, ...files));
@@ -129,7 +130,7 @@ async function assertRelayNeeds(o: RampOptions): Promise<void> {
   throw new UsageError(needs.errors[0]!, { details: needs.errors.slice(1), hint: `nothing was changed; see \`migrate check --env ${o.environment}\`` });
 }
 
-async function metricsFor(o: RampOptions, port: number): Promise<ServedMetrics> {
+async function metricsFor(o: Pick<RampOptions, 'environment' | 'out'>, port: number): Promise<ServedMetrics> {
   const metrics = new RampMetrics(o.environment);
   const server = await serveMetrics(port, () => metrics.render());
   o.out.info(`ramp metrics on ${server.url}`);
@@ -141,6 +142,6 @@ function holder(lock: Lock): RampState['lock'] {
   return { pid, host, command, time };
 }
 
-function notifierFor(o: RampOptions): Notifier {
-  return webhookNotifier({ url: o.settings.webhook!, secrets: o.loaded.secrets, onGiveUp: (line) => o.out.warn(line) });
+function notifierFor(o: Pick<RampOptions, 'loaded' | 'out'>, url: string): Notifier {
+  return webhookNotifier({ url, secrets: o.loaded.secrets, onGiveUp: (line) => o.out.warn(line) });
 }
