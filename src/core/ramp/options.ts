@@ -1,5 +1,5 @@
-// What `migrate ramp` is given and what its admission decides, on their own so run.ts and the
-// RampRun it starts (ramp-run.ts) both depend on these types, not on each other.
+// What `migrate ramp` is given and what its admission decides, on their own so admit.ts and the
+// RampRun it starts (stages.ts) both depend on these types, not on each other.
 import type { Context } from '../../context.js';
 import type { LoadedConfig } from '../config/index.js';
 import type { EnvironmentConfig } from '../config/schema.js';

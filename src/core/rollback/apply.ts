@@ -6,7 +6,7 @@ import { checkContainers } from './containers.js';
 import { afterRestore, verifyFailed } from './failures.js';
 import { filesOf } from './report.js';
 import { replan } from './prepare.js';
-import { recordRolledBack } from './ramp.js';
+import { recordRolledBack } from './ramp-state.js';
 import { restoreFiles } from './restore.js';
 import { recreateServices, waitUntilReady } from './services.js';
 import { type Prepared, type Session, timed } from './session.js';

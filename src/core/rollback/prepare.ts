@@ -4,7 +4,7 @@ import { assertBackupScope } from '../state/backup-scope.js';
 import { verifyBackup } from '../state/backups.js';
 import { legacyFromRestore } from '../config/rebase.js';
 import { type RestorePlan, planRestore } from './plan.js';
-import { readRamp } from './ramp.js';
+import { readRamp } from './ramp-state.js';
 import { describeBackup, describePlan } from './render.js';
 import { newReport } from './report.js';
 import { type BackupChoice, selectBackup } from './select.js';

@@ -14,7 +14,7 @@ import { redactError } from './failures.js';
 import { takeRollbackLock } from './lock.js';
 import type { RestorePlan } from './plan.js';
 import { prepare } from './prepare.js';
-import { recordRollbackFailed } from './ramp.js';
+import { recordRollbackFailed } from './ramp-state.js';
 import type { RollbackReport } from './report.js';
 import type { Prepared, Reached, RollbackDeps, RollbackRequest, Session } from './session.js';
 

@@ -30,7 +30,7 @@ import type { NodeOrder } from '../traffic/node-order.js';
 import { trapInterrupts, type Interrupts } from './interrupts.js';
 import type { Journal } from './journal.js';
 import { checkTarget, takeBackup, validateProviders } from './preflight.js';
-import { rollBackRamp } from './rollback.js';
+import { rollBackRamp } from './auto-rollback.js';
 import type { Admission, RampOptions } from './options.js';
 import { soakStage, type SoakEnd } from './soak.js';
 import { mirrorOf, stageLabel } from './stage-label.js';

@@ -21,7 +21,7 @@ import type { RampEvent } from './events.js';
 import { Journal } from './journal.js';
 import { rampPlan } from './plan.js';
 import { assertCanConfirm, checkRequires, needsConfirmation } from './preflight.js';
-import { RampRun } from './ramp-run.js';
+import { RampRun } from './stages.js';
 import { legacyForResume } from './resume-legacy.js';
 import type { Admission, RampOptions } from './options.js';
 
