@@ -29,7 +29,7 @@ export async function run(ctx: Context, flags: RampFlags): Promise<number> {
   return runRamp({
     loaded,
     environment: name,
-    env,
+    envConfig: env,
     settings,
     resume: Boolean(flags.resume),
     force: Boolean(flags.force),

@@ -12,8 +12,9 @@ export type RampContext = Pick<Context, 'cwd' | 'out' | 'interactive' | 'signal'
 
 export interface RampOptions extends RampContext {
   loaded: LoadedConfig;
+  /** The environment's name. */
   environment: string;
-  env: EnvironmentConfig;
+  envConfig: EnvironmentConfig;
   settings: RampSettings;
   resume: boolean;
   /** --force: go on although the env driver cannot carry what the target needs (relay-needs.ts). */

@@ -80,7 +80,7 @@ export class RampRun {
       configDir: this.o.loaded.dir,
       run: createRunner({ signal: interrupts.stopSignal }),
       environment: this.o.environment,
-      traffic: this.o.env.traffic,
+      traffic: this.o.envConfig.traffic,
     });
     try {
       return await this.stages(sources, interrupts);
@@ -99,8 +99,8 @@ export class RampRun {
     if (o.resume) return o.existing?.backupId;
     let id: string | undefined;
     await this.step('backup', async () => {
-      id = await takeBackup(o.loaded, o.stateDir, o.environment, o.env, o.version);
-      return `backed up ${o.env.envFiles.join(', ')} as ${id}`;
+      id = await takeBackup(o.loaded, o.stateDir, o.environment, o.envConfig, o.version);
+      return `backed up ${o.envConfig.envFiles.join(', ')} as ${id}`;
     });
     return id;
   }
@@ -205,16 +205,16 @@ export class RampRun {
   private async checkContainers(i: number, weight: number, appliedWeight: number): Promise<{ wrong?: string; unseen?: boolean }> {
     const { o } = this;
     // What the driver reports having applied: a gateway that stopped short of 100 % wrote no cut-over.
-    const expected = rampExpectation(o.env, appliedWeight);
+    const expected = rampExpectation(o.envConfig, appliedWeight);
     if (!expected) return {};
     const base = { event: 'containers' as const, stage: i + 1, weight, step: expected.step, expected: expected.role };
-    if (!o.env.compose) {
+    if (!o.envConfig.compose) {
       if (!this.saidNoCompose) await o.journal.emit({ ...base, ok: true, containers: [], skipped: NO_COMPOSE });
       this.saidNoCompose = true;
       return {};
     }
     try {
-      const view = await environmentAppView({ loaded: o.loaded, env: o.env, expected, run: o.run, processEnv: o.processEnv });
+      const view = await environmentAppView({ loaded: o.loaded, env: o.envConfig, expected, run: o.run, processEnv: o.processEnv });
       if (!view) return {}; // no compose: handled above
       await o.journal.emit({ ...base, ok: view.ok, containers: view.containers, ...(view.missing.length ? { missing: view.missing } : {}) });
       if (!view.ok) return { wrong: failureText(view) };
@@ -286,7 +286,7 @@ export class RampRun {
         loaded: o.loaded,
         stateDir: o.stateDir,
         environment: o.environment,
-        env: o.env,
+        envConfig: o.envConfig,
         lock: o.rawLock,
         reason,
         run: o.run,

@@ -88,17 +88,17 @@ async function verify(s: Session, p: Prepared): Promise<void> {
   const { report, plan } = p;
   if (plan.pointsAt === 'unknown') req.log.warn('the restored env files do not clearly point at legacy or target: checking legacy');
   // --no-restart touches no docker at all (the daemon may be why it was chosen): nothing recreated, nothing to read.
-  if (!req.env.compose) req.log.info(NO_COMPOSE);
+  if (!req.envConfig.compose) req.log.info(NO_COMPOSE);
   if (p.compose && report.compose.recreated) {
     const compose = p.compose;
     report.verify = (await timed(report, 'verifyMs', () => checkContainers(s, p, compose))) ?? null;
     if (report.verify) return;
   }
-  report.verify = await timed(report, 'verifyMs', () => s.deps.verify(p.loaded.config, plan.pointsAt, { env: req.processEnv, signal: req.signal }));
+  report.verify = await timed(report, 'verifyMs', () => s.deps.verify(p.loaded.config, plan.pointsAt, { processEnv: req.processEnv, signal: req.signal }));
   if (!report.verify.ok) throw verifyFailed(req.environment, report.verify, p.again);
 }
 
 export function driverInput(s: Session, p: Pick<Prepared, 'loaded'>): DriverInput {
   const { req } = s;
-  return { environment: req.environment, env: req.env, providers: p.loaded.config.providers, configDir: p.loaded.dir, secrets: p.loaded.secrets, run: s.deps.run };
+  return { environment: req.environment, env: req.envConfig, providers: p.loaded.config.providers, configDir: p.loaded.dir, secrets: p.loaded.secrets, run: s.deps.run };
 }

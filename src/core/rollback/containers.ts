@@ -27,20 +27,20 @@ export async function checkContainers(s: Session, p: Prepared, compose: { compos
 
 function appViewInput(s: Session, p: Prepared, recreate: Recreate, project: ComposeProject): AppViewInput {
   const { req } = s;
-  const env = req.env;
+  const { envConfig } = req;
   // Behind `migrate gateway` the containers hold the gateway's URL, which names neither provider:
   // what says legacy is the split nginx holds, read back with `nginx -T` by the driver's reset.
-  const gateway = env.traffic.driver === 'nginx' && env.traffic.gateway === true;
+  const gateway = envConfig.traffic.driver === 'nginx' && envConfig.traffic.gateway === true;
   const role = gateway ? undefined : p.plan.pointsAt === 'target' ? 'target' : 'legacy';
   // Under the env driver the restored weight must be what the containers hold too.
   const restored = Object.assign({}, ...p.plan.files.map((f) => values(parse(f.content.toString('utf8'))))) as Record<string, string>;
-  const weightKey = env.traffic.driver === 'env' ? env.traffic.weightKey : undefined;
+  const weightKey = envConfig.traffic.driver === 'env' ? envConfig.traffic.weightKey : undefined;
   const weight = weightKey && restored[weightKey] !== undefined ? { key: weightKey, value: restored[weightKey], blind: recreate.weightBlind } : undefined;
   return {
     project,
     services: recreate.services,
     envFiles: s.configured,
-    cutover: env.cutover,
+    cutover: envConfig.cutover,
     config: p.loaded.config,
     expected: { role, weight, step: 'the rollback' },
     run: s.deps.run,

@@ -49,7 +49,7 @@ function showPlan(s: Session, plan: RestorePlan, command: string | null, composi
   for (const line of describePlan(plan)) log.info(line);
   if (command) log.info(`  then: ${command}`);
   else if (composing) log.info('  no compose service reads these env files: nothing to recreate');
-  else if (s.req.env.compose) log.info('  services are not recreated (--no-restart)');
+  else if (s.req.envConfig.compose) log.info('  services are not recreated (--no-restart)');
 }
 
 /** Keys the restore changes in any file: a service that substitutes one from the project .env must be recreated. */

@@ -47,11 +47,11 @@ export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promis
     stateDir,
     redactor: new Redactor(req.loaded.secrets),
     started: performance.now(),
-    configured: req.env.envFiles.map((f) => resolveConfigPath(req.loaded, f)),
+    configured: req.envConfig.envFiles.map((f) => resolveConfigPath(req.loaded, f)),
     // Detection (when needed) and the compose model start now and run alongside the plan.
     composer:
-      req.env.compose && req.restart
-        ? prepareCompose({ environment: req.environment, env: { ...req.env, compose: req.env.compose }, configDir: req.loaded.dir, at: req.loaded.at }, deps, {
+      req.envConfig.compose && req.restart
+        ? prepareCompose({ environment: req.environment, env: { ...req.envConfig, compose: req.envConfig.compose }, configDir: req.loaded.dir, at: req.loaded.at }, deps, {
             cacheFile: path.join(stateDir, 'compose-cli.json'),
           })
         : undefined,
@@ -124,6 +124,6 @@ function outcome(err: unknown, stage: Reached['stage']): string {
 
 /** Ramp interval + health timeout + margin: long enough for a ramp to notice and undo its own stage. */
 function rampStopTimeout(req: RollbackRequest): number {
-  const interval = req.env.ramp?.interval ?? req.loaded.config.ramp.interval;
-  return interval + (req.env.compose?.healthTimeout ?? 0) + 30_000;
+  const interval = req.envConfig.ramp?.interval ?? req.loaded.config.ramp.interval;
+  return interval + (req.envConfig.compose?.healthTimeout ?? 0) + 30_000;
 }

@@ -14,8 +14,9 @@ import type { Connectivity } from './verify.js';
 
 export interface RollbackRequest {
   loaded: LoadedConfig;
+  /** The environment's name. */
   environment: string;
-  env: EnvironmentConfig;
+  envConfig: EnvironmentConfig;
   /** --to ID */
   to?: string;
   yes: boolean;
@@ -36,7 +37,7 @@ export interface RollbackDeps extends ComposeDeps {
   prompt: Prompt;
   /** The seam for nginx/command traffic drivers: reset to 0 % after the files are restored. */
   resetTraffic: (input: DriverInput, opts: { run: Runner; dryRun: boolean; again: string; onWarning?: (line: string) => void }) => Promise<TrafficReset | undefined>;
-  verify: (config: LoadedConfig['config'], pointsAt: RestorePlan['pointsAt'], opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<Connectivity>;
+  verify: (config: LoadedConfig['config'], pointsAt: RestorePlan['pointsAt'], opts: { processEnv: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<Connectivity>;
   /** What the recreated containers hold, and whether exactly that pair answers. */
   appView: (input: AppViewInput) => Promise<AppView>;
 }

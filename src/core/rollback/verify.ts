@@ -23,10 +23,10 @@ export interface Connectivity {
   durationMs: number;
 }
 
-export async function verifyConnectivity(config: Config, pointsAt: PointsAt, opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<Connectivity> {
+export async function verifyConnectivity(config: Config, pointsAt: PointsAt, opts: { processEnv: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<Connectivity> {
   const provider: ProviderRole = pointsAt === 'target' ? 'target' : 'legacy';
   const endpoint = endpointOf(provider, config.providers[provider]);
-  const answer = await verifyEndpoint(endpoint, { model: config.models[0]!, strictModels: config.providers[provider].strictModels, ...opts });
+  const answer = await verifyEndpoint(endpoint, { model: config.models[0]!, strictModels: config.providers[provider].strictModels, env: opts.processEnv, signal: opts.signal });
   return { ...answer, provider, pointsAt, baseUrl: endpoint.baseUrl };
 }
 
