@@ -214,7 +214,7 @@ export class RampRun {
       return {};
     }
     try {
-      const view = await environmentAppView({ loaded: o.loaded, env: o.envConfig, expected, run: o.run, processEnv: o.processEnv });
+      const view = await environmentAppView({ loaded: o.loaded, envConfig: o.envConfig, expected, run: o.run, processEnv: o.processEnv });
       if (!view) return {}; // no compose: handled above
       await o.journal.emit({ ...base, ok: view.ok, containers: view.containers, ...(view.missing.length ? { missing: view.missing } : {}) });
       if (!view.ok) return { wrong: failureText(view) };

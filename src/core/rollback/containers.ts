@@ -44,7 +44,7 @@ function appViewInput(s: Session, p: Prepared, recreate: Recreate, project: Comp
     config: p.loaded.config,
     expected: { role, weight, step: 'the rollback' },
     run: s.deps.run,
-    env: req.processEnv,
+    processEnv: req.processEnv,
     signal: req.signal,
   };
 }
