@@ -31,7 +31,7 @@ async function setup(extraYaml = '') {
   const req: RollbackRequest = {
     loaded,
     environment: 'canary',
-    env: loaded.config.environments.canary!,
+    envConfig: loaded.config.environments.canary!,
     yes: false,
     dryRun: false,
     restart: true,
@@ -78,10 +78,10 @@ describe('rollback at a terminal', () => {
 describe('traffic drivers other than env', () => {
   it('are reset to 0 % first, before the files are restored (a reload is the fastest way back to legacy)', async () => {
     const { p, req } = await setup();
-    const env = { ...req.env, traffic: { driver: 'command' as const, command: ['true'], timeout: 1000 } };
+    const envConfig = { ...req.envConfig, traffic: { driver: 'command' as const, command: ['true'], timeout: 1000 } };
     const seen: string[] = [];
     const { report } = await rollback(
-      { ...req, env, yes: true },
+      { ...req, envConfig, yes: true },
       deps({
         // A stub of the seam: the drivers themselves are tested in test/traffic against real nginx.
         resetTraffic: async (input) => {
@@ -96,8 +96,8 @@ describe('traffic drivers other than env', () => {
 
   it('a driver that cannot be reset still gets the files restored, and the rollback exits 3', async () => {
     const { p, req } = await setup();
-    const env = { ...req.env, traffic: { driver: 'command' as const, command: ['false'], timeout: 1000 } };
-    const err = await rollback({ ...req, env, yes: true }, deps({})).then(
+    const envConfig = { ...req.envConfig, traffic: { driver: 'command' as const, command: ['false'], timeout: 1000 } };
+    const err = await rollback({ ...req, envConfig, yes: true }, deps({})).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -109,8 +109,8 @@ describe('traffic drivers other than env', () => {
   it('the real command driver runs its command with weight 0', async () => {
     const { p, req } = await setup();
     const out = path.join(p.dir, 'weight.txt');
-    const env = { ...req.env, traffic: { driver: 'command' as const, command: ['sh', '-c', `echo "$MIGRATE_WEIGHT $MIGRATE_ENV" > ${out}`], timeout: 5000 } };
-    const { report } = await rollback({ ...req, env, yes: true }, deps({}));
+    const envConfig = { ...req.envConfig, traffic: { driver: 'command' as const, command: ['sh', '-c', `echo "$MIGRATE_WEIGHT $MIGRATE_ENV" > ${out}`], timeout: 5000 } };
+    const { report } = await rollback({ ...req, envConfig, yes: true }, deps({}));
     expect(await fs.readFile(out, 'utf8')).toBe('0 canary\n');
     expect(report.traffic).toMatchObject({ driver: 'command', appliedWeight: 0 });
   });

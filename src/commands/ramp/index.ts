@@ -1,7 +1,7 @@
 import type { Context } from '../../context.js';
 import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
 import { terminalPrompter } from '../../core/ramp/prompts.js';
-import { runRamp } from '../../core/ramp/run.js';
+import { runRamp } from '../../core/ramp/admit.js';
 import { rampSettings } from '../../core/ramp/settings.js';
 import { holdSecondSignal } from '../../main.js';
 
@@ -29,7 +29,7 @@ export async function run(ctx: Context, flags: RampFlags): Promise<number> {
   return runRamp({
     loaded,
     environment: name,
-    env,
+    envConfig: env,
     settings,
     resume: Boolean(flags.resume),
     force: Boolean(flags.force),

@@ -20,7 +20,7 @@ export async function run(ctx: Context, opts: RollbackOptions): Promise<number> 
     {
       loaded,
       environment: name,
-      env,
+      envConfig: env,
       to: opts.to,
       yes: Boolean(ctx.global.yes),
       dryRun: Boolean(ctx.global.dryRun),

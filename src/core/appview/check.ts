@@ -27,7 +27,7 @@ export interface AppViewInput {
   config: Pick<Config, 'providers' | 'models'>;
   expected: Expectation;
   run: Runner;
-  env: NodeJS.ProcessEnv;
+  processEnv: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   /** false: judge what the containers hold without sending a request (status). */
   probe?: boolean;
@@ -80,7 +80,7 @@ function endpointFor(role: ProviderRole, url: string, key: string, config: AppVi
 }
 
 function probeOptions(role: ProviderRole, input: AppViewInput) {
-  return { model: input.config.models[0]!, strictModels: input.config.providers[role].strictModels, env: input.env, signal: input.signal };
+  return { model: input.config.models[0]!, strictModels: input.config.providers[role].strictModels, env: input.processEnv, signal: input.signal };
 }
 
 function failedStep(a: EndpointAnswer): string {

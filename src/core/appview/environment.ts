@@ -30,7 +30,7 @@ export function rampExpectation(env: EnvironmentConfig, weight: number): Expecta
 
 export interface EnvironmentViewInput {
   loaded: LoadedConfig;
-  env: EnvironmentConfig;
+  envConfig: EnvironmentConfig;
   /** Whose containers to judge; unless given, the services a step recreates (compose.services, or those the compose model says read the env files). */
   services?: string[];
   expected: Expectation;
@@ -45,20 +45,20 @@ export interface EnvironmentViewInput {
 
 /** The app's view of one environment; undefined when it has no compose section. */
 export async function environmentAppView(o: EnvironmentViewInput): Promise<AppView | undefined> {
-  const compose = o.env.compose;
+  const compose = o.envConfig.compose;
   if (!compose) return undefined;
   const project = o.project ?? composeProject(await detectCompose({ command: compose.command, run: o.run }), compose, o.loaded.dir);
-  const services = o.services ?? (await consumers(o.env as ComposeTarget['env'], o.loaded.dir, project, o.run));
-  const envFiles = o.env.envFiles.map((f) => resolveConfigPath(o.loaded, f));
+  const services = o.services ?? (await consumers(o.envConfig as ComposeTarget['env'], o.loaded.dir, project, o.run));
+  const envFiles = o.envConfig.envFiles.map((f) => resolveConfigPath(o.loaded, f));
   return verifyAppView({
     project,
     services,
     envFiles,
-    cutover: o.env.cutover,
+    cutover: o.envConfig.cutover,
     config: o.loaded.config,
     expected: await withBlind(o.expected, project, envFiles, services, o.run),
     run: o.run,
-    env: o.processEnv,
+    processEnv: o.processEnv,
     signal: o.signal,
     probe: o.probe,
     verify: o.verify,

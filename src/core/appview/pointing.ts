@@ -17,7 +17,7 @@ export interface ServicePointing {
 /** Undefined without a compose section. Probing (check) sends models + one chat per distinct pair. */
 export async function servicesPointing(o: {
   loaded: LoadedConfig;
-  env: EnvironmentConfig;
+  envConfig: EnvironmentConfig;
   run: Runner;
   processEnv: NodeJS.ProcessEnv;
   probe: boolean;
@@ -26,7 +26,7 @@ export async function servicesPointing(o: {
   const view = await environmentAppView({ ...o, expected: { step: 'now' } });
   if (!view) return undefined;
   // view.missing: services judged (listed, or derived from the compose model) that have no container.
-  const services = [...new Set([...(o.env.compose!.services ?? []), ...view.containers.map((c) => c.service), ...view.missing])];
+  const services = [...new Set([...(o.envConfig.compose!.services ?? []), ...view.containers.map((c) => c.service), ...view.missing])];
   return services.map((service) => {
     const containers = view.containers.filter((c) => c.service === service);
     return { service, pointsAt: pointsAtOf(containers), containers };

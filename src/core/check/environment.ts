@@ -40,7 +40,7 @@ export async function environmentPointing(loaded: LoadedConfig, name: string): P
 export async function withContainers(pointing: EnvironmentPointing, loaded: LoadedConfig, opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<EnvironmentPointing> {
   const { env } = resolveEnvironment(loaded, pointing.name);
   try {
-    const containers = await servicesPointing({ loaded, env, run: createRunner({ signal: opts.signal }), processEnv: opts.env, probe: true, signal: opts.signal });
+    const containers = await servicesPointing({ loaded, envConfig: env, run: createRunner({ signal: opts.signal }), processEnv: opts.env, probe: true, signal: opts.signal });
     return containers ? { ...pointing, containers } : { ...pointing, containersNote: 'no compose section: containers not inspected' };
   } catch (err) {
     return { ...pointing, containersNote: `could not inspect the containers: ${(err as Error).message}` };

@@ -9,6 +9,7 @@ import { type BackupSource, createBackup, planBackup, pruneBackups } from '../st
 import { pointsAtOf } from '../state/points-at.js';
 import { referencedBackups } from '../state/protect.js';
 import { loadRampState } from '../state/ramp.js';
+import type { RampOptions } from './options.js';
 
 // The checks before a ramp touches anything. Each throws a MigrateError (exit 1 or 2) and
 // changes nothing, so a failed preflight leaves the environment as it was.
@@ -29,7 +30,7 @@ export function needsConfirmation(environment: string, env: EnvironmentConfig): 
   return env.confirm ?? /^(production|prod)$/i.test(environment);
 }
 
-export function assertCanConfirm(environment: string, opts: { yes: boolean; interactive: boolean; dryRun: boolean }): void {
+export function assertCanConfirm(environment: string, opts: Pick<RampOptions, 'yes' | 'interactive' | 'dryRun'>): void {
   if (opts.yes || opts.interactive || opts.dryRun) return;
   throw new UsageError(`environment ${environment} asks for confirmation before the first stage and before 100 %, and nobody is at a terminal`, {
     hint: `review the plan with \`migrate ramp --env ${environment} --dry-run\`, then pass --yes`,
@@ -37,14 +38,14 @@ export function assertCanConfirm(environment: string, opts: { yes: boolean; inte
 }
 
 /** A short connectivity check of the target (all its nodes); the ramp stops here if it fails. */
-export async function checkTarget(loaded: LoadedConfig, opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal; samples?: number }): Promise<string> {
+export async function checkTarget(loaded: LoadedConfig, opts: Pick<RampOptions, 'processEnv'> & Partial<Pick<RampOptions, 'signal'>> & { samples?: number }): Promise<string> {
   const { config } = loaded;
   const reports = await runCheck(config, {
     roles: ['target'],
     samples: opts.samples ?? 2,
     maxP95Ms: config.check.maxP95Ms,
     maxErrors: config.check.maxErrors,
-    env: opts.env,
+    env: opts.processEnv,
     signal: opts.signal,
   });
   const failed = reports.filter((r) => r.verdict === 'fail');
@@ -63,10 +64,7 @@ function problemLines(r: EndpointReport): string[] {
 }
 
 /** The validation suite on both providers (config validate.suites, else the built-in one). */
-export async function validateProviders(
-  loaded: LoadedConfig,
-  opts: { cwd: string; env: NodeJS.ProcessEnv; version: string; signal: AbortSignal; stateDir?: string },
-): Promise<string> {
+export async function validateProviders(loaded: LoadedConfig, opts: Pick<RampOptions, 'cwd' | 'processEnv' | 'version' | 'signal'>, stateDir?: string): Promise<string> {
   // Only a ramp asked to validate (--validate or ramp.validate) needs the suite machinery: keep it off every other ramp's start-up.
   const [{ buildReport }, { rpmOf, runValidation }, { configuredSuiteFiles, loadSuites }, { keepLastValidation }] = await Promise.all([
     import('../validate/report.js'),
@@ -77,7 +75,7 @@ export async function validateProviders(
   const { config } = loaded;
   const suites = await loadSuites(configuredSuiteFiles(loaded), opts.cwd);
   const providers = { legacy: config.providers.legacy, target: config.providers.target };
-  const client = new ProbeClient({ env: opts.env });
+  const client = new ProbeClient({ env: opts.processEnv });
   const startedAt = new Date();
   const result = await runValidation({
     runs: suites.flatMap((s) => s.runs),
@@ -94,7 +92,7 @@ export async function validateProviders(
     buildReport({ result, suites, providers, version: opts.version, startedAt, minPassRate: config.validate.minPassRate, dailyRequests: config.validate.dailyRequests }),
   );
   // Kept for `migrate report`, passed or not; a state dir that refuses it must not stop the ramp.
-  if (opts.stateDir) await keepLastValidation(opts.stateDir, report).catch(() => undefined);
+  if (stateDir) await keepLastValidation(stateDir, report).catch(() => undefined);
   if (!report.ok) {
     throw new UnhealthyError('the validation suite failed on target: nothing was changed', {
       details: report.reasons,

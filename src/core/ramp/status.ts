@@ -104,7 +104,7 @@ async function currentWeight(loaded: LoadedConfig, name: string, env: Environmen
 /** What the app's containers hold now; a status must print even when docker does not answer. */
 export async function withContainers(status: EnvironmentStatus, loaded: LoadedConfig, env: EnvironmentConfig, processEnv: NodeJS.ProcessEnv): Promise<EnvironmentStatus> {
   try {
-    const containers = await servicesPointing({ loaded, env, run: createRunner(), processEnv, probe: false });
+    const containers = await servicesPointing({ loaded, envConfig: env, run: createRunner(), processEnv, probe: false });
     return containers ? { ...status, containers } : { ...status, containersNote: 'no compose section: containers not inspected' };
   } catch (err) {
     return { ...status, containersNote: `could not inspect the containers: ${(err as Error).message}` };

@@ -1,52 +1,55 @@
 import { NO_COMPOSE } from '../appview/environment.js';
+import type { Command } from '../exec/command.js';
 import type { DriverInput } from '../traffic/create.js';
+import type { Composer, Recreate } from './compose.js';
 import { checkContainers } from './containers.js';
 import { afterRestore, verifyFailed } from './failures.js';
 import { filesOf } from './report.js';
 import { replan } from './prepare.js';
-import { recordRolledBack } from './ramp.js';
+import { recordRolledBack } from './ramp-state.js';
 import { restoreFiles } from './restore.js';
 import { recreateServices, waitUntilReady } from './services.js';
-import { type Session, timed } from './session.js';
+import { type Prepared, type Session, timed } from './session.js';
 
-/** Under the lock: reset a non-env traffic driver, restore the files, recreate, verify, record. */
-export async function apply(s: Session): Promise<void> {
-  const req = s.req;
-  const report = s.report!;
-  s.plan = await replan(s);
-  report.files = filesOf(s.plan);
+/** Under the lock: reset a non-env traffic driver, restore the files, recreate, verify, record. Returns what it acted on (the plan made again). */
+export async function apply(s: Session, prepared: Prepared): Promise<Prepared> {
+  const { req } = s;
+  const p: Prepared = { ...prepared, plan: await replan(s, prepared) };
+  const { report } = p;
+  report.files = filesOf(p.plan);
   // The split first: an nginx reload puts every request on legacy in about a second, sooner than
   // any restore and recreate. A driver that cannot be reset does not stop the files' restore.
   const reset = await timed(report, 'trafficMs', () =>
-    resetDriver(s).then(
+    resetDriver(s, p).then(
       () => undefined,
       (err: unknown) => err,
     ),
   );
-  const restored = await timed(report, 'restoreMs', () => restoreFiles(s.plan!.files, s.again!));
-  s.stage = 'restored';
+  const restored = await timed(report, 'restoreMs', () => restoreFiles(p.plan.files, p.again));
+  s.reached.stage = 'restored';
   for (const f of report.files) f.restored = restored.includes(f.path);
   req.log.info(restored.length ? `restored ${restored.join(', ')}` : 'env files already match the backup: nothing written');
   try {
     if (reset !== undefined) throw reset;
-    await finish(s);
+    await finish(s, p);
   } catch (err) {
-    throw afterRestore(err, { compose: Boolean(s.recreate?.command), recreated: report.compose.recreated }, req.signal.aborted, s.again!);
+    throw afterRestore(err, { compose: Boolean(p.compose?.recreate.command), recreated: report.compose.recreated }, req.signal.aborted, p.again);
   }
+  return p;
 }
 
 /** Everything after the restore; apply turns any failure here into exit 3 (or 130) with the command to finish. */
-async function finish(s: Session): Promise<void> {
-  const report = s.report!;
-  if (s.recreate?.command) await recreate(s);
+async function finish(s: Session, p: Prepared): Promise<void> {
+  const { report } = p;
+  if (p.compose?.recreate.command) await recreate(s, p, p.compose, p.compose.recreate.command);
   stopIfInterrupted(s);
-  await verify(s);
-  report.rampRecorded = await recordRolledBack(s.stateDir, s.req.environment, s.choice!.backup.id);
+  await verify(s, p);
+  report.rampRecorded = await recordRolledBack(s.stateDir, s.req.environment, p.choice.backup.id);
   report.ok = true;
 }
 
-async function resetDriver(s: Session): Promise<void> {
-  s.report!.traffic = (await s.deps.resetTraffic(driverInput(s), { run: s.deps.run, dryRun: false, again: s.again!, onWarning: (line) => s.req.log.warn(line) })) ?? null;
+async function resetDriver(s: Session, p: Prepared): Promise<void> {
+  p.report.traffic = (await s.deps.resetTraffic(driverInput(s, p), { run: s.deps.run, dryRun: false, again: p.again, onWarning: (line) => s.req.log.warn(line) })) ?? null;
 }
 
 /** Compose runs without the abort signal (a recreate cut in half is worse), so look between steps. */
@@ -55,22 +58,22 @@ function stopIfInterrupted(s: Session): void {
 }
 
 /** Recreate only the environment's services, then wait for them with the compose health deadline. */
-async function recreate(s: Session): Promise<void> {
-  const req = s.req;
-  const report = s.report!;
-  const composer = s.composer!;
+async function recreate(s: Session, p: Prepared, compose: { composer: Composer; recreate: Recreate }, command: Command): Promise<void> {
+  const { req } = s;
+  const { report, again } = p;
+  const { composer } = compose;
+  const { services } = compose.recreate;
   stopIfInterrupted(s);
-  const { services, command } = s.recreate!;
   const redact = (t: string) => s.redactor.text(t);
   req.log.info(`recreating ${services.join(', ')}`);
   // Load the app view and the HTTP client (undici) while compose works: verification needs them next.
   void Promise.all([import('../appview/check.js'), import('./verify.js')]).catch(() => undefined);
-  report.timings.composeMs = await recreateServices(command!, s.deps.run, { again: s.again!, redact });
+  report.timings.composeMs = await recreateServices(command, s.deps.run, { again, redact });
   report.compose.recreated = true;
   stopIfInterrupted(s);
   await timed(report, 'waitMs', async () => {
     const project = await composer.project(); // detected meanwhile: readiness polling needs the flavor
-    await waitUntilReady(project, services, { timeoutMs: req.env.compose!.healthTimeout, signal: req.signal, run: s.deps.run, again: s.again!, redact });
+    await waitUntilReady(project, services, { timeoutMs: composer.config.healthTimeout, signal: req.signal, run: s.deps.run, again, redact });
   });
   req.log.info(`${services.join(', ')} running after ${(report.timings.waitMs / 1000).toFixed(1)}s`);
 }
@@ -80,22 +83,22 @@ async function recreate(s: Session): Promise<void> {
  * restored files point at, and exactly that pair must answer. Without compose (or with
  * --no-restart, when nothing was recreated) the provider the files point at is checked.
  */
-async function verify(s: Session): Promise<void> {
-  const req = s.req;
-  const report = s.report!;
-  const plan = s.plan!;
+async function verify(s: Session, p: Prepared): Promise<void> {
+  const { req } = s;
+  const { report, plan } = p;
   if (plan.pointsAt === 'unknown') req.log.warn('the restored env files do not clearly point at legacy or target: checking legacy');
   // --no-restart touches no docker at all (the daemon may be why it was chosen): nothing recreated, nothing to read.
-  if (!req.env.compose) req.log.info(NO_COMPOSE);
-  if (s.composer && report.compose.recreated) {
-    report.verify = (await timed(report, 'verifyMs', () => checkContainers(s))) ?? null;
+  if (!req.envConfig.compose) req.log.info(NO_COMPOSE);
+  if (p.compose && report.compose.recreated) {
+    const compose = p.compose;
+    report.verify = (await timed(report, 'verifyMs', () => checkContainers(s, p, compose))) ?? null;
     if (report.verify) return;
   }
-  report.verify = await timed(report, 'verifyMs', () => s.deps.verify(req.loaded.config, plan.pointsAt, { env: req.processEnv, signal: req.signal }));
-  if (!report.verify.ok) throw verifyFailed(req.environment, report.verify, s.again!);
+  report.verify = await timed(report, 'verifyMs', () => s.deps.verify(p.loaded.config, plan.pointsAt, { processEnv: req.processEnv, signal: req.signal }));
+  if (!report.verify.ok) throw verifyFailed(req.environment, report.verify, p.again);
 }
 
-export function driverInput(s: Session): DriverInput {
+export function driverInput(s: Session, p: Pick<Prepared, 'loaded'>): DriverInput {
   const { req } = s;
-  return { environment: req.environment, env: req.env, providers: req.loaded.config.providers, configDir: req.loaded.dir, secrets: req.loaded.secrets, run: s.deps.run };
+  return { environment: req.environment, env: req.envConfig, providers: p.loaded.config.providers, configDir: p.loaded.dir, secrets: p.loaded.secrets, run: s.deps.run };
 }

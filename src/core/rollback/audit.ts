@@ -7,9 +7,10 @@ import type { Session } from './session.js';
  * A failure to write it is reported, never allowed to turn a good rollback into a failed one.
  */
 export async function auditRollback(s: Session, result: string, error?: unknown): Promise<void> {
-  const { req, report } = s;
+  const { req } = s;
+  const { report } = s.reached;
   const details: Record<string, unknown> = {
-    backup: report?.backup.id ?? s.choice?.backup.id ?? req.to ?? null,
+    backup: report?.backup.id ?? s.reached.backupId ?? req.to ?? null,
     restart: req.restart,
     files: report?.files.map((f) => ({ path: f.path, changedKeys: f.changedKeys, restored: f.restored })) ?? [],
     compose: report ? { command: report.compose.command, recreated: report.compose.recreated } : undefined,

@@ -17,6 +17,8 @@ export interface ComposeDeps {
 
 /** The environment's compose stack, found once. */
 export interface Composer {
+  /** The environment's compose settings (services, health timeout). */
+  config: ComposeConfig;
   /** As detected (flavor and version known): what readiness polling needs. */
   project(): Promise<ComposeProject>;
   /**
@@ -53,6 +55,7 @@ export function prepareCompose(target: ComposeTarget, deps: ComposeDeps, opts: {
   const loaded: Promise<EnvironmentCompose> = cli.then((c) => loadEnvironmentCompose(target, deps.run, c, { direct: true }));
   loaded.catch(() => undefined); // awaited by the plan, before any file is touched
   return {
+    config: compose,
     project: () => detected,
     async recreate(variables) {
       const { project, model } = await loaded;

@@ -4,7 +4,8 @@ import type { ComposeProject } from '../compose/project.js';
 import { parse, values } from '../envfile/parse.js';
 import { containersWrong } from './failures.js';
 import type { RestorePlan } from './plan.js';
-import type { Session } from './session.js';
+import type { Composer, Recreate } from './compose.js';
+import type { Prepared, Session } from './session.js';
 import type { Connectivity } from './verify.js';
 
 /**
@@ -12,37 +13,38 @@ import type { Connectivity } from './verify.js';
  * weight), and that exact pair must answer; otherwise exit 3 naming the container. Returns the
  * probe of that pair as the rollback's connectivity result (undefined: no container holds one).
  */
-export async function checkContainers(s: Session): Promise<Connectivity | undefined> {
-  const view = await s.deps.appView(await appViewInput(s, await s.composer!.project()));
-  s.report!.containers = view;
+export async function checkContainers(s: Session, p: Prepared, compose: { composer: Composer; recreate: Recreate }): Promise<Connectivity | undefined> {
+  const project = await compose.composer.project();
+  const view = await s.deps.appView(appViewInput(s, p, compose.recreate, project));
+  p.report.containers = view;
   for (const c of view.containers) {
     if (c.ok) s.req.log.info(`✓ ${containerLine(c)}`);
     else s.req.log.warn(`✗ ${containerLine(c)}`);
   }
-  if (!view.ok) throw containersWrong(view, await s.composer!.project(), s.again!);
-  return connectivityOf(view, s.plan!.pointsAt);
+  if (!view.ok) throw containersWrong(view, project, p.again);
+  return connectivityOf(view, p.plan.pointsAt);
 }
 
-async function appViewInput(s: Session, project: ComposeProject): Promise<AppViewInput> {
+function appViewInput(s: Session, p: Prepared, recreate: Recreate, project: ComposeProject): AppViewInput {
   const { req } = s;
-  const env = req.env;
+  const { envConfig } = req;
   // Behind `migrate gateway` the containers hold the gateway's URL, which names neither provider:
   // what says legacy is the split nginx holds, read back with `nginx -T` by the driver's reset.
-  const gateway = env.traffic.driver === 'nginx' && env.traffic.gateway === true;
-  const role = gateway ? undefined : s.plan!.pointsAt === 'target' ? 'target' : 'legacy';
+  const gateway = envConfig.traffic.driver === 'nginx' && envConfig.traffic.gateway === true;
+  const role = gateway ? undefined : p.plan.pointsAt === 'target' ? 'target' : 'legacy';
   // Under the env driver the restored weight must be what the containers hold too.
-  const restored = Object.assign({}, ...s.plan!.files.map((f) => values(parse(f.content.toString('utf8'))))) as Record<string, string>;
-  const weightKey = env.traffic.driver === 'env' ? env.traffic.weightKey : undefined;
-  const weight = weightKey && restored[weightKey] !== undefined ? { key: weightKey, value: restored[weightKey], blind: s.recreate?.weightBlind } : undefined;
+  const restored = Object.assign({}, ...p.plan.files.map((f) => values(parse(f.content.toString('utf8'))))) as Record<string, string>;
+  const weightKey = envConfig.traffic.driver === 'env' ? envConfig.traffic.weightKey : undefined;
+  const weight = weightKey && restored[weightKey] !== undefined ? { key: weightKey, value: restored[weightKey], blind: recreate.weightBlind } : undefined;
   return {
     project,
-    services: s.recreate?.services ?? env.compose!.services ?? [],
+    services: recreate.services,
     envFiles: s.configured,
-    cutover: env.cutover,
-    config: req.loaded.config,
+    cutover: envConfig.cutover,
+    config: p.loaded.config,
     expected: { role, weight, step: 'the rollback' },
     run: s.deps.run,
-    env: req.processEnv,
+    processEnv: req.processEnv,
     signal: req.signal,
   };
 }
@@ -50,6 +52,6 @@ async function appViewInput(s: Session, project: ComposeProject): Promise<AppVie
 /** The provider-level result, from the first container pair of the expected provider that was probed. */
 function connectivityOf(view: AppView, pointsAt: RestorePlan['pointsAt']): Connectivity | undefined {
   const pair = view.containers.flatMap((c) => c.pairs).find((p) => p.probe && p.role === view.expected);
-  if (!pair?.probe || !view.expected) return undefined;
-  return { ...pair.probe, provider: view.expected, pointsAt, baseUrl: pair.url! };
+  if (!pair?.probe || pair.url === undefined || !view.expected) return undefined; // a probed pair has its URL
+  return { ...pair.probe, provider: view.expected, pointsAt, baseUrl: pair.url };
 }

@@ -14,9 +14,9 @@ import { redactError } from './failures.js';
 import { takeRollbackLock } from './lock.js';
 import type { RestorePlan } from './plan.js';
 import { prepare } from './prepare.js';
-import { recordRollbackFailed } from './ramp.js';
+import { recordRollbackFailed } from './ramp-state.js';
 import type { RollbackReport } from './report.js';
-import type { RollbackDeps, RollbackRequest, Session } from './session.js';
+import type { Prepared, Reached, RollbackDeps, RollbackRequest, Session } from './session.js';
 
 export type { RollbackDeps, RollbackRequest } from './session.js';
 
@@ -47,43 +47,45 @@ export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promis
     stateDir,
     redactor: new Redactor(req.loaded.secrets),
     started: performance.now(),
-    configured: req.env.envFiles.map((f) => resolveConfigPath(req.loaded, f)),
+    configured: req.envConfig.envFiles.map((f) => resolveConfigPath(req.loaded, f)),
     // Detection (when needed) and the compose model start now and run alongside the plan.
     composer:
-      req.env.compose && req.restart
-        ? prepareCompose({ environment: req.environment, env: { ...req.env, compose: req.env.compose }, configDir: req.loaded.dir, at: req.loaded.at }, deps, {
+      req.envConfig.compose && req.restart
+        ? prepareCompose({ environment: req.environment, env: { ...req.envConfig, compose: req.envConfig.compose }, configDir: req.loaded.dir, at: req.loaded.at }, deps, {
             cacheFile: path.join(stateDir, 'compose-cli.json'),
           })
         : undefined,
-    stage: 'plan',
+    reached: { stage: 'plan' },
   };
   try {
-    await run(s);
-    s.report!.durationMs = Math.round(performance.now() - s.started);
+    const done = await run(s);
+    done.report.durationMs = Math.round(performance.now() - s.started);
     if (!req.dryRun) await auditRollback(s, 'ok');
-    return { report: s.report!, plan: s.plan! };
+    return { report: done.report, plan: done.plan };
   } catch (err) {
     const safe = redactError(err, s.redactor);
+    const { stage, report } = s.reached;
     // With --json, CI still learns which files were restored and what compose ran.
-    if (safe instanceof MigrateError && s.report && s.stage !== 'plan') safe.data = s.redactor.value(s.report);
-    if (!req.dryRun && s.stage !== 'plan') await recordRollbackFailed(s.stateDir, req.environment, (safe as Error).message).catch(() => undefined);
+    if (safe instanceof MigrateError && report && stage !== 'plan') safe.data = s.redactor.value(report);
+    if (!req.dryRun && stage !== 'plan') await recordRollbackFailed(s.stateDir, req.environment, (safe as Error).message).catch(() => undefined);
     // An untrusted state directory gets no audit line: appending to it is what we refuse to do.
-    if (!req.dryRun && !(err instanceof UntrustedStateError)) await auditRollback(s, outcome(safe, s.stage), safe);
+    if (!req.dryRun && !(err instanceof UntrustedStateError)) await auditRollback(s, outcome(safe, stage), safe);
     throw safe;
   }
 }
 
-async function run(s: Session): Promise<void> {
+/** The plan, then (unless a dry run) confirmation, the lock and apply(); returns what was done. */
+async function run(s: Session): Promise<Prepared> {
   const { req } = s;
-  await prepare(s);
-  const report = s.report!;
+  const p = await prepare(s);
+  const { report } = p;
   assertCanConfirm(req, req.environment);
   if (req.dryRun) {
-    report.traffic = (await s.deps.resetTraffic(driverInput(s), { run: s.deps.run, dryRun: true, again: s.again! })) ?? null;
+    report.traffic = (await s.deps.resetTraffic(driverInput(s, p), { run: s.deps.run, dryRun: true, again: p.again })) ?? null;
     report.ok = true;
-    return;
+    return p;
   }
-  const changing = s.plan!.files.filter((f) => f.changed).length;
+  const changing = p.plan.files.filter((f) => f.changed).length;
   const question = `Restore ${changing} env file(s) of ${req.environment}${report.compose.command ? ' and recreate its services' : ''}?`;
   await confirmRollback(req, s.deps.prompt, question, req.signal);
 
@@ -96,7 +98,7 @@ async function run(s: Session): Promise<void> {
     signal: req.signal,
     onProgress: req.log.info,
   });
-  s.stage = 'locked';
+  s.reached.stage = 'locked';
   try {
     report.timings.lockMs = Math.round(performance.now() - lockStarted);
     report.lock = { takenOver: taken.takenOver, stoppedRamp: taken.stoppedRamp };
@@ -106,7 +108,7 @@ async function run(s: Session): Promise<void> {
       );
     if (taken.stoppedRamp) req.log.info(`the ramp (pid ${taken.stoppedRamp.pid}) stopped after ${(taken.stoppedRamp.waitedMs / 1000).toFixed(1)}s`);
     if (req.signal.aborted) throw req.signal.reason;
-    await apply(s);
+    return await apply(s, p);
   } finally {
     await taken.lock.release();
   }
@@ -114,7 +116,7 @@ async function run(s: Session): Promise<void> {
 
 const STALE = { dead: 'no longer running', rebooted: 'held since before this host last booted', unreadable: 'unreadable lock file' } as const;
 
-function outcome(err: unknown, stage: Session['stage']): string {
+function outcome(err: unknown, stage: Reached['stage']): string {
   const code = (err as { exitCode?: number }).exitCode;
   if (code === 130) return stage === 'plan' ? 'cancelled' : 'interrupted';
   return stage === 'plan' ? 'refused' : 'failed';
@@ -122,6 +124,6 @@ function outcome(err: unknown, stage: Session['stage']): string {
 
 /** Ramp interval + health timeout + margin: long enough for a ramp to notice and undo its own stage. */
 function rampStopTimeout(req: RollbackRequest): number {
-  const interval = req.env.ramp?.interval ?? req.loaded.config.ramp.interval;
-  return interval + (req.env.compose?.healthTimeout ?? 0) + 30_000;
+  const interval = req.envConfig.ramp?.interval ?? req.loaded.config.ramp.interval;
+  return interval + (req.envConfig.compose?.healthTimeout ?? 0) + 30_000;
 }

@@ -38,7 +38,7 @@ export async function selectBackup(input: SelectInput): Promise<BackupChoice> {
   const list = `migrate backup list --env ${input.environment}`;
   const now = (input.now ?? new Date()).getTime();
   if (input.to !== undefined) {
-    const backup = await requested(input, list);
+    const backup = await requested(input, input.to, list);
     return { backup, reason: 'requested', warnings: isFuture(backup, now) ? [futureLine(backup, now, 'restoring it because --to names it')] : [] };
   }
   // Sorted newest first, a backup dated in the future would win every time: never by default.
@@ -67,8 +67,8 @@ function noBackup(environment: string, list: string, which: string): RollbackErr
   });
 }
 
-async function requested(input: SelectInput, list: string): Promise<Backup> {
-  const backup = await readBackup(input.stateDir, input.to!).catch((err: unknown) => {
+async function requested(input: SelectInput, id: string, list: string): Promise<Backup> {
+  const backup = await readBackup(input.stateDir, id).catch((err: unknown) => {
     if (!(err instanceof RollbackError)) throw err;
     throw new RollbackError(err.message, { hint: `list backups with \`${list}\`, then pass one with --to ID`, cause: err });
   });

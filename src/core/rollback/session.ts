@@ -14,8 +14,9 @@ import type { Connectivity } from './verify.js';
 
 export interface RollbackRequest {
   loaded: LoadedConfig;
+  /** The environment's name. */
   environment: string;
-  env: EnvironmentConfig;
+  envConfig: EnvironmentConfig;
   /** --to ID */
   to?: string;
   yes: boolean;
@@ -36,12 +37,12 @@ export interface RollbackDeps extends ComposeDeps {
   prompt: Prompt;
   /** The seam for nginx/command traffic drivers: reset to 0 % after the files are restored. */
   resetTraffic: (input: DriverInput, opts: { run: Runner; dryRun: boolean; again: string; onWarning?: (line: string) => void }) => Promise<TrafficReset | undefined>;
-  verify: (config: LoadedConfig['config'], pointsAt: RestorePlan['pointsAt'], opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<Connectivity>;
+  verify: (config: LoadedConfig['config'], pointsAt: RestorePlan['pointsAt'], opts: { processEnv: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<Connectivity>;
   /** What the recreated containers hold, and whether exactly that pair answers. */
   appView: (input: AppViewInput) => Promise<AppView>;
 }
 
-/** One run's state as it moves through the steps. */
+/** What one run knows before it reads any backup: fixed from the start. */
 export interface Session {
   req: RollbackRequest;
   deps: RollbackDeps;
@@ -51,16 +52,35 @@ export interface Session {
   started: number;
   /** The env files the config lists, absolute. */
   configured: string[];
+  /** The compose stack, being found alongside the plan; absent without compose or with --no-restart. */
   composer?: Composer;
-  /** The services to recreate and how, decided by the plan (from the compose model and the keys restored). */
-  recreate?: Recreate;
-  /** How far it got, for the audit line of a failed run. */
+  /** How far it got: the failure path's only view of the run. */
+  reached: Reached;
+}
+
+/**
+ * Written as the steps complete, read only when one fails: the audit line, the ramp state and
+ * `--json`'s data say what was done so far. Optional fields are the ones a failure may come before.
+ */
+export interface Reached {
   stage: 'plan' | 'locked' | 'restored';
-  choice?: BackupChoice;
-  plan?: RestorePlan;
+  /** Once a backup is chosen. */
+  backupId?: string;
+  /** Once prepare() finished. */
   report?: RollbackReport;
+}
+
+/** What prepare() decided and apply() acts on: every field is there once the plan is made. */
+export interface Prepared {
+  /** The config to act on: providers.legacy read from the backup when it restores them (prepare.ts). */
+  loaded: LoadedConfig;
+  choice: BackupChoice;
+  plan: RestorePlan;
+  /** The services to recreate and how; present exactly when the session has a composer. */
+  compose?: { composer: Composer; recreate: Recreate };
+  report: RollbackReport;
   /** The command that finishes or re-verifies this rollback, for hints. */
-  again?: string;
+  again: string;
 }
 
 /** A step's duration in whole ms, stored in the report's timings. */

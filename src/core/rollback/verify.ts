@@ -1,3 +1,4 @@
+import { UsageError } from '../../errors.js';
 import type { Config, ProviderRole } from '../config/schema.js';
 import { ProbeClient } from '../http/client.js';
 import type { ProbeResponse } from '../http/types.js';
@@ -23,10 +24,12 @@ export interface Connectivity {
   durationMs: number;
 }
 
-export async function verifyConnectivity(config: Config, pointsAt: PointsAt, opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<Connectivity> {
+export async function verifyConnectivity(config: Config, pointsAt: PointsAt, opts: { processEnv: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<Connectivity> {
   const provider: ProviderRole = pointsAt === 'target' ? 'target' : 'legacy';
   const endpoint = endpointOf(provider, config.providers[provider]);
-  const answer = await verifyEndpoint(endpoint, { model: config.models[0]!, strictModels: config.providers[provider].strictModels, ...opts });
+  const [model] = config.models; // the schema requires one; a config built by hand may not
+  if (model === undefined) throw new UsageError('models: list at least one model name in migrate.yaml');
+  const answer = await verifyEndpoint(endpoint, { model, strictModels: config.providers[provider].strictModels, env: opts.processEnv, signal: opts.signal });
   return { ...answer, provider, pointsAt, baseUrl: endpoint.baseUrl };
 }
 

@@ -30,7 +30,7 @@ import type { NodeOrder } from '../traffic/node-order.js';
 import { trapInterrupts, type Interrupts } from './interrupts.js';
 import type { Journal } from './journal.js';
 import { checkTarget, takeBackup, validateProviders } from './preflight.js';
-import { rollBackRamp } from './rollback.js';
+import { rollBackRamp } from './auto-rollback.js';
 import type { Admission, RampOptions } from './options.js';
 import { soakStage, type SoakEnd } from './soak.js';
 import { mirrorOf, stageLabel } from './stage-label.js';
@@ -80,7 +80,7 @@ export class RampRun {
       configDir: this.o.loaded.dir,
       run: createRunner({ signal: interrupts.stopSignal }),
       environment: this.o.environment,
-      traffic: this.o.env.traffic,
+      traffic: this.o.envConfig.traffic,
     });
     try {
       return await this.stages(sources, interrupts);
@@ -94,14 +94,13 @@ export class RampRun {
   private async preflight(): Promise<string | undefined> {
     const { o } = this;
     if (o.requires) await o.journal.emit({ event: 'preflight', step: 'requires', ok: true, detail: o.requires });
-    await this.step('check', () => checkTarget(o.loaded, { env: o.processEnv, signal: o.signal }));
-    if (o.settings.validate)
-      await this.step('validate', () => validateProviders(o.loaded, { cwd: o.cwd, env: o.processEnv, version: o.version, signal: o.signal, stateDir: o.stateDir }));
+    await this.step('check', () => checkTarget(o.loaded, o));
+    if (o.settings.validate) await this.step('validate', () => validateProviders(o.loaded, o, o.stateDir));
     if (o.resume) return o.existing?.backupId;
     let id: string | undefined;
     await this.step('backup', async () => {
-      id = await takeBackup(o.loaded, o.stateDir, o.environment, o.env, o.version);
-      return `backed up ${o.env.envFiles.join(', ')} as ${id}`;
+      id = await takeBackup(o.loaded, o.stateDir, o.environment, o.envConfig, o.version);
+      return `backed up ${o.envConfig.envFiles.join(', ')} as ${id}`;
     });
     return id;
   }
@@ -206,16 +205,17 @@ export class RampRun {
   private async checkContainers(i: number, weight: number, appliedWeight: number): Promise<{ wrong?: string; unseen?: boolean }> {
     const { o } = this;
     // What the driver reports having applied: a gateway that stopped short of 100 % wrote no cut-over.
-    const expected = rampExpectation(o.env, appliedWeight);
+    const expected = rampExpectation(o.envConfig, appliedWeight);
     if (!expected) return {};
     const base = { event: 'containers' as const, stage: i + 1, weight, step: expected.step, expected: expected.role };
-    if (!o.env.compose) {
+    if (!o.envConfig.compose) {
       if (!this.saidNoCompose) await o.journal.emit({ ...base, ok: true, containers: [], skipped: NO_COMPOSE });
       this.saidNoCompose = true;
       return {};
     }
     try {
-      const view = (await environmentAppView({ loaded: o.loaded, env: o.env, expected, run: o.run, processEnv: o.processEnv }))!;
+      const view = await environmentAppView({ loaded: o.loaded, envConfig: o.envConfig, expected, run: o.run, processEnv: o.processEnv });
+      if (!view) return {}; // no compose: handled above
       await o.journal.emit({ ...base, ok: view.ok, containers: view.containers, ...(view.missing.length ? { missing: view.missing } : {}) });
       if (!view.ok) return { wrong: failureText(view) };
       return { unseen: appliedWeight < 100 && view.containers.length > 0 && view.containers.every((c) => c.weight?.blind) };
@@ -263,7 +263,12 @@ export class RampRun {
   /** Every stage passed: a last check of the target, then the ramp is complete. */
   private async finish(): Promise<number> {
     try {
-      await this.o.journal.emit({ event: 'preflight', step: 'final-check', ok: true, detail: `final check: ${await checkTarget(this.o.loaded, { env: this.o.processEnv })}` });
+      await this.o.journal.emit({
+        event: 'preflight',
+        step: 'final-check',
+        ok: true,
+        detail: `final check: ${await checkTarget(this.o.loaded, { processEnv: this.o.processEnv })}`,
+      });
     } catch (err) {
       return this.rollBack(`the final check failed: ${(err as Error).message}`);
     }
@@ -281,7 +286,7 @@ export class RampRun {
         loaded: o.loaded,
         stateDir: o.stateDir,
         environment: o.environment,
-        env: o.env,
+        envConfig: o.envConfig,
         lock: o.rawLock,
         reason,
         run: o.run,

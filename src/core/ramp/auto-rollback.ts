@@ -9,8 +9,9 @@ import { requestRollback } from '../state/ramp.js';
 export interface RampRollbackInput {
   loaded: LoadedConfig;
   stateDir: string;
+  /** The environment's name. */
   environment: string;
-  env: EnvironmentConfig;
+  envConfig: EnvironmentConfig;
   /** The ramp's own lock: handed over to the rollback, which takes it again. */
   lock: Lock;
   reason: string;
@@ -41,7 +42,7 @@ export async function rollBackRamp(input: RampRollbackInput): Promise<RampRollba
     {
       loaded: input.loaded,
       environment: input.environment,
-      env: input.env,
+      envConfig: input.envConfig,
       yes: true,
       dryRun: false,
       restart: true,

@@ -21,7 +21,7 @@ import type { RampEvent } from './events.js';
 import { Journal } from './journal.js';
 import { rampPlan } from './plan.js';
 import { assertCanConfirm, checkRequires, needsConfirmation } from './preflight.js';
-import { RampRun } from './ramp-run.js';
+import { RampRun } from './stages.js';
 import { legacyForResume } from './resume-legacy.js';
 import type { Admission, RampOptions } from './options.js';
 
@@ -50,11 +50,11 @@ async function runAdmitted(options: RampOptions, admission: Admission, started: 
   const o = options.resume ? await resumedLegacy(options, admission) : options;
   const run = createRunner({ onRun: (cmd) => o.out.debug(`$ ${formatArgv(cmd.argv)}`) });
   // Before the lock and the backup: a compose file the configured compose cannot run is found now, not at stage 1.
-  for (const warning of await composePreflight(o.loaded, o.environment, o.env, run)) o.out.warn(warning);
-  const note = await envStagesNote(o.loaded, o.environment, o.env, admission.stages.slice(admission.from), run);
+  for (const warning of await composePreflight(o.loaded, o.environment, o.envConfig, run)) o.out.warn(warning);
+  const note = await envStagesNote(o.loaded, o.environment, o.envConfig, admission.stages.slice(admission.from), run);
   const driver = await createTrafficDriver({
     environment: o.environment,
-    env: o.env,
+    env: o.envConfig,
     providers: o.loaded.config.providers,
     configDir: o.loaded.dir,
     secrets: o.loaded.secrets,
@@ -64,7 +64,7 @@ async function runAdmitted(options: RampOptions, admission: Admission, started: 
   });
   if (o.dryRun) {
     const journal = new Journal({ environment: o.environment, out: o.out, secrets: o.loaded.secrets, startedAt: started });
-    const envFiles = o.env.envFiles.map((f) => resolveConfigPath(o.loaded, f));
+    const envFiles = o.envConfig.envFiles.map((f) => resolveConfigPath(o.loaded, f));
     await journal.emit(
       await rampPlan({ ...admission, note, settings: o.settings, driver, resume: o.resume, validate: o.settings.validate, envFiles, onWarning: (line) => journal.warn(line) }),
     );
@@ -72,10 +72,10 @@ async function runAdmitted(options: RampOptions, admission: Admission, started: 
   }
   for (const warning of o.settings.warnings) o.out.warn(warning);
   const lock = await acquireLock(admission.stateDir, o.environment, { command: 'migrate ramp' });
-  const notifier = o.settings.webhook ? notifierFor(o) : undefined;
+  const notifier = o.settings.webhook ? notifierFor(o, o.settings.webhook) : undefined;
   try {
     if (lock.takenOver) o.out.warn(`took over a stale lock of ${o.environment} (pid ${lock.takenOver.pid ?? '?'} is gone)`);
-    for (const line of await repairTornWrites(rampFiles(o.loaded, o.env))) o.out.warn(line);
+    for (const line of await repairTornWrites(rampFiles(o.loaded, o.envConfig))) o.out.warn(line);
     if (!o.resume) await clearRollbackRequest(admission.stateDir, o.environment); // an old request must not stop a new ramp
     const onEvent = metrics && ((e: RampEvent) => metrics.metrics.observe(e));
     const journal = new Journal({ environment: o.environment, out: o.out, stateDir: admission.stateDir, secrets: o.loaded.secrets, notifier, startedAt: started, onEvent });
@@ -87,14 +87,16 @@ async function runAdmitted(options: RampOptions, admission: Admission, started: 
 }
 
 /** Production confirmation policy, `requires`, and fresh-versus-resume, all before any lock or write. */
-async function admit(o: RampOptions): Promise<Admission> {
+async function admit(
+  o: Pick<RampOptions, 'loaded' | 'environment' | 'envConfig' | 'settings' | 'resume' | 'force' | 'yes' | 'interactive' | 'dryRun' | 'out'>,
+): Promise<Admission> {
   const stateDir = resolveStateDir(o.loaded.dir, o.loaded.config.stateDir);
-  const confirm = needsConfirmation(o.environment, o.env);
+  const confirm = needsConfirmation(o.environment, o.envConfig);
   if (confirm) assertCanConfirm(o.environment, { yes: o.yes, interactive: o.interactive, dryRun: o.dryRun });
   assertPlanCanPass(o.settings);
   await assertRelayNeeds(o);
-  const requires = await checkRequires(stateDir, o.environment, o.env);
-  if (!o.dryRun) await assertWritable(rampFiles(o.loaded, o.env));
+  const requires = await checkRequires(stateDir, o.environment, o.envConfig);
+  if (!o.dryRun) await assertWritable(rampFiles(o.loaded, o.envConfig));
   const existing = await loadRampState(stateDir, o.environment);
   if (!o.resume) {
     assertCanStart(existing, o.environment);
@@ -108,18 +110,19 @@ async function admit(o: RampOptions): Promise<Admission> {
 }
 
 /** On --resume, the legacy settings as they were before the ramp rewrote anything (resume-legacy.ts). */
-async function resumedLegacy(o: RampOptions, admission: Admission): Promise<RampOptions> {
-  const { loaded, names } = await legacyForResume(o.loaded, admission.stateDir, o.environment, admission.existing?.backupId);
-  if (names.length === 0) return o;
-  o.out.info(`providers.legacy: ${names.join(', ')} read from backup ${admission.existing!.backupId}, taken before this ramp rewrote the env files`);
+async function resumedLegacy<O extends Pick<RampOptions, 'loaded' | 'environment' | 'out'>>(o: O, admission: Admission): Promise<O> {
+  const backupId = admission.existing?.backupId;
+  const { loaded, names } = await legacyForResume(o.loaded, admission.stateDir, o.environment, backupId);
+  if (names.length === 0 || backupId === undefined) return o; // names come only from a backup
+  o.out.info(`providers.legacy: ${names.join(', ')} read from backup ${backupId}, taken before this ramp rewrote the env files`);
   return { ...o, loaded };
 }
 
 /** Headers and model names the target needs that the env files cannot carry: refused (exit 2) unless --force. */
-async function assertRelayNeeds(o: RampOptions): Promise<void> {
+async function assertRelayNeeds(o: Pick<RampOptions, 'loaded' | 'environment' | 'envConfig' | 'out' | 'force'>): Promise<void> {
   // Read here, before the target is probed: a missing, binary or oversized env file stops the ramp with nothing sent.
-  const files = await Promise.all(o.env.envFiles.map((f) => readEnvFile(resolveConfigPath(o.loaded, f)).then(values)));
-  const needs = relayNeeds(o.loaded.config, o.environment, o.env, Object.assign({}, ...files));
+  const files = await Promise.all(o.envConfig.envFiles.map((f) => readEnvFile(resolveConfigPath(o.loaded, f)).then(values)));
+  const needs = relayNeeds(o.loaded.config, o.environment, o.envConfig, Object.assign({}, ...files));
   for (const warning of needs.warnings) o.out.warn(warning);
   if (needs.errors.length === 0) return;
   if (o.force) {
@@ -129,7 +132,7 @@ async function assertRelayNeeds(o: RampOptions): Promise<void> {
   throw new UsageError(needs.errors[0]!, { details: needs.errors.slice(1), hint: `nothing was changed; see \`migrate check --env ${o.environment}\`` });
 }
 
-async function metricsFor(o: RampOptions, port: number): Promise<ServedMetrics> {
+async function metricsFor(o: Pick<RampOptions, 'environment' | 'out'>, port: number): Promise<ServedMetrics> {
   const metrics = new RampMetrics(o.environment);
   const server = await serveMetrics(port, () => metrics.render());
   o.out.info(`ramp metrics on ${server.url}`);
@@ -141,6 +144,6 @@ function holder(lock: Lock): RampState['lock'] {
   return { pid, host, command, time };
 }
 
-function notifierFor(o: RampOptions): Notifier {
-  return webhookNotifier({ url: o.settings.webhook!, secrets: o.loaded.secrets, onGiveUp: (line) => o.out.warn(line) });
+function notifierFor(o: Pick<RampOptions, 'loaded' | 'out'>, url: string): Notifier {
+  return webhookNotifier({ url, secrets: o.loaded.secrets, onGiveUp: (line) => o.out.warn(line) });
 }
