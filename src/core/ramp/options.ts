@@ -3,8 +3,9 @@
 import type { LoadedConfig } from '../config/index.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Output } from '../output/output.js';
+import type { Prompter } from '../prompter.js';
+import type { SignalHooks } from '../signals.js';
 import type { RampState } from '../state/ramp.js';
-import type { Prompter } from './prompts.js';
 import type { RampSettings } from './settings.js';
 
 export interface RampOptions {
@@ -15,18 +16,17 @@ export interface RampOptions {
   resume: boolean;
   /** --force: go on although the env driver cannot carry what the target needs (relay-needs.ts). */
   force?: boolean;
-  yes: boolean;
   dryRun: boolean;
-  interactive: boolean;
   out: Output;
   processEnv: NodeJS.ProcessEnv;
   cwd: string;
   version: string;
   /** Aborted on the first signal; honoured during preflight (the stages trap signals themselves). */
   signal: AbortSignal;
+  /** Asks before the first stage and before 100 % (--yes answers), and at the first Ctrl-C of a soak. */
   prompter: Prompter;
-  /** main.ts's switch for "a second signal exits at once"; the stages turn it off while they run. */
-  holdSignals?: () => () => void;
+  /** The stages hold these while they run, so a second signal reaches them (interrupts.ts). */
+  signals: SignalHooks;
 }
 
 /** What is decided before the lock: refusals here change nothing and take no lock. */
