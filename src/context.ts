@@ -1,4 +1,6 @@
 import type { Output } from './core/output/output.js';
+import type { Prompter } from './core/prompter.js';
+import type { SignalHooks } from './core/signals.js';
 
 /** Flags shared by every command (DESIGN.md). */
 export interface GlobalOptions {
@@ -13,17 +15,24 @@ export interface GlobalOptions {
   color?: boolean;
 }
 
-/** Everything a command needs from the outside world, so tests can inject it. */
+/**
+ * Everything a command needs from the outside world, so tests can inject it. main.ts builds it;
+ * nothing under src/commands or src/core reads process.env, asks at the terminal, listens for
+ * signals or exits the process by itself (the linter holds that line).
+ */
 export interface Context {
   cwd: string;
+  /** The process environment (variables), read only through here. */
   env: NodeJS.ProcessEnv;
   out: Output;
   global: GlobalOptions;
-  /** A person is at a terminal (stdin and stdout are TTYs) and this is not CI: prompts allowed. */
-  interactive: boolean;
+  /** Every question to a person, and the --yes/--dry-run/CI/no-terminal policy (`prompter.interactive`). */
+  prompter: Prompter;
   ci: boolean;
   /** Aborted on the first Ctrl-C or SIGTERM. */
   signal: AbortSignal;
+  /** The second signal: a command that stops safely by itself holds it (the ramp). */
+  signals: SignalHooks;
   version: string;
 }
 

@@ -4,14 +4,18 @@ import { ExitCode, MigrateError } from './errors.js';
 import { colorEnabled } from './core/output/color.js';
 import { Output } from './core/output/output.js';
 import { errorRedactor } from './core/known-secrets.js';
+import { Prompter, nobodyToAsk } from './core/prompter.js';
+import { type SignalHooks, signalHub } from './core/signals.js';
+import { terminalQuestions } from './core/terminal-questions.js';
 
 export function isCI(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.CI && env.CI !== 'false' && env.CI !== '0');
 }
 
-export function createContext(global: GlobalOptions, version: string, signal: AbortSignal): Context {
+export function createContext(global: GlobalOptions, version: string, signal: AbortSignal, signals: SignalHooks): Context {
   const env = process.env;
   const ci = isCI(env);
+  const stdinTTY = Boolean(process.stdin.isTTY);
   const stdoutTTY = Boolean(process.stdout.isTTY);
   const stderrTTY = Boolean(process.stderr.isTTY);
   const out = new Output({
@@ -29,44 +33,31 @@ export function createContext(global: GlobalOptions, version: string, signal: Ab
     env,
     out,
     global,
-    interactive: Boolean(process.stdin.isTTY) && stdoutTTY && !ci,
+    prompter: new Prompter(terminalQuestions(process.stderr), {
+      yes: Boolean(global.yes),
+      dryRun: Boolean(global.dryRun),
+      nobody: nobodyToAsk({ ci, stdinTTY, stdoutTTY }),
+    }),
     ci,
     signal,
+    signals,
     version,
   };
 }
 
-let exitOnSecondSignal = true;
-
-/**
- * A command that stops safely by itself on a second signal (the ramp writes its state as paused
- * first) calls this while it runs; the returned function restores the default.
- */
-export function holdSecondSignal(): () => void {
-  exitOnSecondSignal = false;
-  return () => {
-    exitOnSecondSignal = true;
-  };
-}
-
-/** Ctrl-C once aborts the command's signal (it cleans up); twice exits at once (unless held). */
-function trapSignals(controller: AbortController): void {
-  const onSignal = (name: string) => {
-    if (controller.signal.aborted) {
-      if (exitOnSecondSignal) process.exit(ExitCode.interrupted);
-      return;
-    }
-    controller.abort(new MigrateError(`interrupted by ${name}`, { exitCode: ExitCode.interrupted }));
-  };
-  process.on('SIGINT', () => onSignal('SIGINT'));
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
+/** The only listener on the process's signals; with execute() the only place that ends the process. */
+function trapSignals(controller: AbortController): SignalHooks {
+  const hub = signalHub(controller, () => process.exit(ExitCode.interrupted));
+  process.on('SIGINT', () => hub.deliver('SIGINT'));
+  process.on('SIGTERM', () => hub.deliver('SIGTERM'));
+  return hub.hooks;
 }
 
 /** The one place that catches errors, prints them and sets the exit code. */
 export async function execute<O>(load: () => Promise<{ run: CommandRun<O> }>, opts: O, global: GlobalOptions, version: string): Promise<void> {
   const controller = new AbortController();
-  trapSignals(controller);
-  const ctx = createContext(global, version, controller.signal);
+  const signals = trapSignals(controller);
+  const ctx = createContext(global, version, controller.signal, signals);
   // The CLI runs from a bundle; its stack traces name src/ lines only with the source maps on.
   if (global.verbose) process.setSourceMapsEnabled(true);
   try {

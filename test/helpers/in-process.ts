@@ -1,11 +1,16 @@
 // Runs one command's run() in this process, as main.ts's execute() would, with the environment and
 // working directory given (never this process's) and stdout/stderr captured. For tests that need
 // no child process: they start in milliseconds and can inject what the CLI reads from outside.
-// Not covered here: signal trapping and the few lines report() writes to process.stderr (hints).
+// A test scripts a person with `prompter` (test/helpers/prompter.ts; default: nobody at a terminal).
+// Not covered here: signal trapping (test/ramp/interrupts.test.ts drives the same signalHub) and
+// the few lines report() writes to process.stderr (hints).
 import { Writable } from 'node:stream';
 import type { CommandRun, Context, GlobalOptions } from '../../src/context.js';
 import { Output } from '../../src/core/output/output.js';
+import type { Prompter } from '../../src/core/prompter.js';
+import { signalHub } from '../../src/core/signals.js';
 import { report } from '../../src/main.js';
+import { noTerminal } from './prompter.js';
 
 export interface InProcessResult {
   exitCode: number;
@@ -27,12 +32,18 @@ function capture(): { stream: Writable; text: () => string } {
 export async function runInProcess<O>(
   load: () => Promise<{ run: CommandRun<O> }>,
   opts: O,
-  { cwd, env, global = {} }: { cwd: string; env: NodeJS.ProcessEnv; global?: GlobalOptions },
+  o: { cwd: string; env: NodeJS.ProcessEnv; global?: GlobalOptions; prompter?: Prompter },
 ): Promise<InProcessResult> {
+  const { cwd, env, global = {} } = o;
+  const controller = new AbortController();
+  const hub = signalHub(controller, () => {
+    throw new Error('an in-process command asked to exit the process');
+  });
   const stdout = capture();
   const stderr = capture();
   const out = new Output({ stdout: stdout.stream, stderr: stderr.stream, json: global.json === true, quiet: Boolean(global.quiet), verbose: false, color: false, live: false });
-  const ctx: Context = { cwd, env, out, global, interactive: false, ci: true, signal: new AbortController().signal, version: '0.0.0-test' };
+  const prompter = o.prompter ?? noTerminal({ yes: Boolean(global.yes), dryRun: Boolean(global.dryRun) });
+  const ctx: Context = { cwd, env, out, global, prompter, ci: true, signal: controller.signal, signals: hub.hooks, version: '0.0.0-test' };
   let exitCode: number;
   try {
     exitCode = (await (await load()).run(ctx, opts)) ?? 0;

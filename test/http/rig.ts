@@ -21,7 +21,7 @@ export async function serve(handler: Handler): Promise<TestServer> {
 }
 
 /** No proxy from the environment, no jitter: retries happen at once unless the server asks for a delay. */
-export function newClient(opts: ConstructorParameters<typeof ProbeClient>[0] = {}): ProbeClient {
+export function newClient(opts: Partial<ConstructorParameters<typeof ProbeClient>[0]> = {}): ProbeClient {
   const client = new ProbeClient({ env: {}, random: () => 0, ...opts });
   onCleanup(() => client.close());
   return client;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { GateSource } from '../../src/core/gates/types.js';
 import { RampMetrics } from '../../src/core/metrics/ramp-metrics.js';
 import type { Interrupts } from '../../src/core/ramp/interrupts.js';
-import type { Prompter } from '../../src/core/ramp/prompts.js';
+import type { Prompter } from '../../src/core/prompter.js';
 import { soakStage, type SoakDeps } from '../../src/core/ramp/soak.js';
 import type { RollbackRequest } from '../../src/core/state/ramp.js';
 
@@ -30,9 +30,9 @@ function askedOnce(): Interrupts {
 }
 
 /** A person who never answers: the prompt ends only when its signal aborts (as inquirer's does). */
-const absentPerson: Prompter = {
-  confirm: () => new Promise(() => undefined),
-  choose: (_message, signal) => new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted')))),
+const absentPerson: Pick<Prompter, 'select'> = {
+  select: <T>(_message: string, _choices: unknown, signal?: AbortSignal) =>
+    new Promise<T>((_resolve, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted')))),
 };
 
 const healthy: GateSource = { name: 'probes', read: async () => ({ source: 'probes', kind: 'measurement', target: { requests: 100, errors: 0, p95Ms: 100, authFailures: 0 } }) };

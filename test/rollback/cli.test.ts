@@ -85,7 +85,7 @@ describe('migrate rollback (no docker)', () => {
     await pointAtTarget(p, opts);
     const r = await migrate(p, ['rollback', '--env', 'canary'], { CI: 'true' });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('error: rollback needs --yes when not run at a terminal');
+    expect(r.stderr).toContain('error: rollback needs --yes: it asks for confirmation before restoring the env files, and CI is set, so nobody can answer\n');
     expect(r.stderr).toContain('hint: review the change with `migrate rollback --env canary --dry-run`, then run `migrate rollback --env canary --yes`');
     expect(r.stderr).toContain('  env/.env.canary: change LLM_TARGET_WEIGHT, OPENAI_API_KEY, OPENAI_BASE_URL\n');
     expect(await contents(p)).toEqual([targetText(opts)]);

@@ -8,6 +8,7 @@ import { createRunner } from '../../src/core/exec/index.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { legacyText, makeProject, pointAtTarget, targetText, type ProjectOptions } from './cli.js';
 import { KEYS, tempDir } from './helpers.js';
+import { scriptedPrompter } from '../helpers/prompter.js';
 
 // The orchestrator in-process, for what the CLI cannot show without a terminal: the prompt is the
 // injected seam (as `gh` does); everything else is real (files, lock, audit, fake provider).
@@ -32,10 +33,10 @@ async function setup(extraYaml = '') {
     loaded,
     environment: 'canary',
     envConfig: loaded.config.environments.canary!,
-    yes: false,
     dryRun: false,
     restart: true,
-    interactive: true,
+    // A person at a terminal with no answers: a question fails the test unless one scripts them.
+    prompter: scriptedPrompter([]).prompter,
     signal: new AbortController().signal,
     processEnv: env,
     log: { info: (l) => lines.push(l), warn: (l) => lines.push(`warning: ${l}`) },
@@ -44,17 +45,19 @@ async function setup(extraYaml = '') {
 }
 
 function deps(overrides: Partial<RollbackDeps>): RollbackDeps {
-  const never = () => Promise.reject(new Error('prompt must not be called'));
-  return { ...defaultDeps(createRunner(), never), ...overrides };
+  return { ...defaultDeps(createRunner()), ...overrides };
 }
+
+/** --yes: never asks. */
+const yes = scriptedPrompter([], { yes: true }).prompter;
 
 describe('rollback at a terminal', () => {
   it('asks first; "no" changes nothing, disturbs nothing, exits 130 and is audited as cancelled', async () => {
     const { p, req } = await setup();
-    const questions: string[] = [];
-    const err = await rollback(req, deps({ prompt: async (q) => (questions.push(q), false) })).catch((e: unknown) => e);
+    const person = scriptedPrompter([false]);
+    const err = await rollback({ ...req, prompter: person.prompter }, deps({})).catch((e: unknown) => e);
     expect(err).toMatchObject({ exitCode: 130, message: 'rollback cancelled; nothing was changed' });
-    expect(questions).toEqual(['Restore 1 env file(s) of canary?']);
+    expect(person.asked).toEqual(['Restore 1 env file(s) of canary?']);
     expect(await fs.readFile(p.envFiles[0]!, 'utf8')).toBe(targetText(o));
     expect(await fs.readdir(p.stateDir)).not.toContain('locks');
     expect((await readAudit(p.stateDir)).at(-1)).toMatchObject({ command: 'rollback', result: 'cancelled' });
@@ -62,7 +65,9 @@ describe('rollback at a terminal', () => {
 
   it('"yes" restores, verifies against the real provider and reports', async () => {
     const { p, req, lines } = await setup();
-    const { report } = await rollback(req, deps({ prompt: async () => true }));
+    const person = scriptedPrompter([true]);
+    const { report } = await rollback({ ...req, prompter: person.prompter }, deps({}));
+    expect(person.unasked()).toEqual([]);
     expect(report).toMatchObject({ ok: true, files: [{ restored: true }], verify: { ok: true, provider: 'legacy' } });
     expect(await fs.readFile(p.envFiles[0]!, 'utf8')).toBe(legacyText(o));
     expect(lines).toContain('  env/.env.canary: change LLM_TARGET_WEIGHT, OPENAI_API_KEY, OPENAI_BASE_URL');
@@ -70,7 +75,7 @@ describe('rollback at a terminal', () => {
 
   it('--yes never prompts', async () => {
     const { req } = await setup();
-    const { report } = await rollback({ ...req, yes: true }, deps({}));
+    const { report } = await rollback({ ...req, prompter: yes }, deps({}));
     expect(report.ok).toBe(true);
   });
 });
@@ -81,7 +86,7 @@ describe('traffic drivers other than env', () => {
     const envConfig = { ...req.envConfig, traffic: { driver: 'command' as const, command: ['true'], timeout: 1000 } };
     const seen: string[] = [];
     const { report } = await rollback(
-      { ...req, envConfig, yes: true },
+      { ...req, envConfig, prompter: yes },
       deps({
         // A stub of the seam: the drivers themselves are tested in test/traffic against real nginx.
         resetTraffic: async (input) => {
@@ -97,7 +102,7 @@ describe('traffic drivers other than env', () => {
   it('a driver that cannot be reset still gets the files restored, and the rollback exits 3', async () => {
     const { p, req } = await setup();
     const envConfig = { ...req.envConfig, traffic: { driver: 'command' as const, command: ['false'], timeout: 1000 } };
-    const err = await rollback({ ...req, envConfig, yes: true }, deps({})).then(
+    const err = await rollback({ ...req, envConfig, prompter: yes }, deps({})).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -110,7 +115,7 @@ describe('traffic drivers other than env', () => {
     const { p, req } = await setup();
     const out = path.join(p.dir, 'weight.txt');
     const envConfig = { ...req.envConfig, traffic: { driver: 'command' as const, command: ['sh', '-c', `echo "$MIGRATE_WEIGHT $MIGRATE_ENV" > ${out}`], timeout: 5000 } };
-    const { report } = await rollback({ ...req, envConfig, yes: true }, deps({}));
+    const { report } = await rollback({ ...req, envConfig, prompter: yes }, deps({}));
     expect(await fs.readFile(out, 'utf8')).toBe('0 canary\n');
     expect(report.traffic).toMatchObject({ driver: 'command', appliedWeight: 0 });
   });

@@ -15,13 +15,11 @@ import {
   unsetVariables,
   writeMigrateEnv,
 } from '../../core/config/init/index.js';
-import { type InitPrompter, askChoices, terminalInitPrompter } from '../../core/config/init/prompts.js';
+import { type InitPrompter, askChoices } from '../../core/config/init/prompts.js';
 import { writeFileAtomic } from '../../core/fs/atomic.js';
 
 interface InitOptions {
   force?: boolean;
-  /** Tests inject answers; a person at a terminal gets @inquirer/prompts. */
-  prompter?: InitPrompter;
 }
 
 /**
@@ -40,8 +38,9 @@ export async function run(ctx: Context, opts: InitOptions): Promise<number> {
   const scan = await scanProject(dir);
   let plan = planConfig(scan);
   if (!ctx.out.json) ctx.out.info(`${renderFindings(plan.findings)}\n`);
-  if (ctx.interactive && !ctx.global.yes && !ctx.global.dryRun) {
-    const choices = await ask(ctx, plan, (c) => planConfig(scan, c), opts.prompter ?? terminalInitPrompter);
+  // --yes takes the detected defaults; a person at a terminal is asked only where there is a choice.
+  if (ctx.prompter.interactive && !ctx.global.yes && !ctx.global.dryRun) {
+    const choices = await ask(ctx, plan, (c) => planConfig(scan, c), ctx.prompter);
     plan = planConfig(scan, choices);
   }
   const text = renderConfig(plan);

@@ -1,9 +1,7 @@
 import type { Context } from '../../context.js';
 import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
-import { terminalPrompter } from '../../core/ramp/prompts.js';
 import { runRamp } from '../../core/ramp/admit.js';
 import { rampSettings } from '../../core/ramp/settings.js';
-import { holdSecondSignal } from '../../main.js';
 
 export interface RampFlags {
   stages?: string;
@@ -33,15 +31,13 @@ export async function run(ctx: Context, flags: RampFlags): Promise<number> {
     settings,
     resume: Boolean(flags.resume),
     force: Boolean(flags.force),
-    yes: Boolean(ctx.global.yes),
     dryRun: Boolean(ctx.global.dryRun),
-    interactive: ctx.interactive,
     out: ctx.out,
     processEnv: ctx.env,
     cwd: ctx.cwd,
     version: ctx.version,
     signal: ctx.signal,
-    prompter: terminalPrompter,
-    holdSignals: holdSecondSignal,
+    prompter: ctx.prompter,
+    signals: ctx.signals,
   });
 }

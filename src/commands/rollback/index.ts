@@ -1,7 +1,7 @@
 import type { Context } from '../../context.js';
 import { loadConfig, targetOnly, resolveEnvironment } from '../../core/config/index.js';
 import { createRunner, formatArgv } from '../../core/exec/index.js';
-import { defaultDeps, dryRunLines, rollback, summaryLine, terminalPrompt } from '../../core/rollback/index.js';
+import { defaultDeps, dryRunLines, rollback, summaryLine } from '../../core/rollback/index.js';
 
 export interface RollbackOptions {
   /** --to ID */
@@ -22,15 +22,14 @@ export async function run(ctx: Context, opts: RollbackOptions): Promise<number> 
       environment: name,
       envConfig: env,
       to: opts.to,
-      yes: Boolean(ctx.global.yes),
       dryRun: Boolean(ctx.global.dryRun),
       restart: opts.restart !== false,
-      interactive: ctx.interactive,
+      prompter: ctx.prompter,
       signal: ctx.signal,
       processEnv: ctx.env,
       log: { info: (l) => ctx.out.info(l), warn: (l) => ctx.out.warn(l) },
     },
-    defaultDeps(runner, terminalPrompt),
+    defaultDeps(runner),
   );
   if (ctx.out.json) ctx.out.printJson(report);
   else if (report.dryRun) ctx.out.print(dryRunLines(report, plan).join('\n'));

@@ -14,8 +14,8 @@ export interface ProbeClientOptions {
   timeouts?: Partial<Timeouts>;
   retry?: Partial<RetryPolicy>;
   userAgent?: string;
-  /** Where HTTP(S)_PROXY and NO_PROXY are read from (default process.env). */
-  env?: NodeJS.ProcessEnv;
+  /** Where HTTP(S)_PROXY and NO_PROXY are read from: the Context's env (tests pass their own). */
+  env: NodeJS.ProcessEnv;
   /** Extra trusted CA certificates (PEM), e.g. a company relay's private CA. */
   ca?: string;
   /** Source of backoff jitter in [0, 1); tests pass a fixed one. */
@@ -30,12 +30,12 @@ export class ProbeClient {
   private readonly dispatcher: Dispatcher;
   private readonly proxy: ProxySettings;
 
-  constructor(opts: ProbeClientOptions = {}) {
+  constructor(opts: ProbeClientOptions) {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...definedOnly(opts.timeouts) };
     this.retry = { ...DEFAULT_RETRY, ...definedOnly(opts.retry) };
     this.userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
     this.random = opts.random ?? Math.random;
-    this.proxy = proxySettings(opts.env ?? process.env);
+    this.proxy = proxySettings(opts.env);
     this.dispatcher = createDispatcher(this.proxy, this.timeouts.connectMs, opts.ca);
   }
 

@@ -20,7 +20,7 @@ import { assertPlanCanPass } from './feasible.js';
 import type { RampEvent } from './events.js';
 import { Journal } from './journal.js';
 import { rampPlan } from './plan.js';
-import { assertCanConfirm, checkRequires, needsConfirmation } from './preflight.js';
+import { checkRequires, needsConfirmation } from './preflight.js';
 import { RampRun } from './stages.js';
 import { legacyForResume } from './resume-legacy.js';
 import type { Admission, RampOptions } from './options.js';
@@ -88,11 +88,17 @@ async function runAdmitted(options: RampOptions, admission: Admission, started: 
 
 /** Production confirmation policy, `requires`, and fresh-versus-resume, all before any lock or write. */
 async function admit(
-  o: Pick<RampOptions, 'loaded' | 'environment' | 'envConfig' | 'settings' | 'resume' | 'force' | 'yes' | 'interactive' | 'dryRun' | 'out'>,
+  o: Pick<RampOptions, 'loaded' | 'environment' | 'envConfig' | 'settings' | 'resume' | 'force' | 'prompter' | 'dryRun' | 'out'>,
 ): Promise<Admission> {
   const stateDir = resolveStateDir(o.loaded.dir, o.loaded.config.stateDir);
   const confirm = needsConfirmation(o.environment, o.envConfig);
-  if (confirm) assertCanConfirm(o.environment, { yes: o.yes, interactive: o.interactive, dryRun: o.dryRun });
+  if (confirm) {
+    o.prompter.assertCanConfirm({
+      what: `the ramp of ${o.environment}`,
+      why: 'it asks for confirmation before the first stage and before 100 %',
+      hint: `review the plan with \`migrate ramp --env ${o.environment} --dry-run\`, then pass --yes`,
+    });
+  }
   assertPlanCanPass(o.settings);
   await assertRelayNeeds(o);
   const requires = await checkRequires(stateDir, o.environment, o.envConfig);

@@ -2,6 +2,7 @@ import { RollbackError } from '../../errors.js';
 import type { LoadedConfig } from '../config/index.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
+import { unattended } from '../prompter.js';
 import { defaultDeps, rollback } from '../rollback/index.js';
 import type { Lock } from '../state/lock.js';
 import { requestRollback } from '../state/ramp.js';
@@ -43,15 +44,14 @@ export async function rollBackRamp(input: RampRollbackInput): Promise<RampRollba
       loaded: input.loaded,
       environment: input.environment,
       envConfig: input.envConfig,
-      yes: true,
       dryRun: false,
       restart: true,
-      interactive: false,
+      prompter: unattended,
       signal: never,
       processEnv: input.processEnv,
       log: input.log,
     },
-    defaultDeps(input.run, async () => true),
+    defaultDeps(input.run),
   );
   if (!report.ok) throw new RollbackError(`the rollback of ${input.environment} did not complete`, { hint: `run \`migrate rollback --env ${input.environment}\`` });
   const restored = report.files.filter((f) => f.restored).map((f) => f.path);

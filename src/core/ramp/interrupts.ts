@@ -1,7 +1,9 @@
 // Ctrl-C and SIGTERM during the stages. The first Ctrl-C at a terminal asks what to do (pause,
 // roll back, continue); a second Ctrl-C, a SIGTERM, or any signal without a terminal stops the
 // ramp safely: the step in progress finishes, the state is written as paused, the lock is
-// released, exit 130. Nothing in flight is cut in half, so nothing is left half-applied.
+// released, exit 130 (and a person who keeps pressing Ctrl-C during that stop gets the exit at
+// once, from main.ts). Nothing in flight is cut in half, so nothing is left half-applied.
+import type { SignalHooks } from '../signals.js';
 
 export type InterruptState = 'none' | 'ask' | 'stop';
 
@@ -24,11 +26,11 @@ export interface TrapOptions {
   /** A person is at a terminal: the first Ctrl-C asks instead of stopping. */
   interactive: boolean;
   /**
-   * Turns off main.ts's "second signal exits at once" while the ramp runs; returns the undo.
-   * The ramp's own handling must get the second signal so it can write its state first.
+   * The Context's signal hooks: held while the ramp runs so that the second signal reaches the
+   * ramp (which writes its state first) instead of main.ts's immediate exit.
    */
-  holdSignals?: () => () => void;
-  /** main.ts's signal: one that came before the trap was set (while the ramp started) must not be lost. */
+  signals: SignalHooks;
+  /** The Context's signal: one that came before the trap was set (while the ramp started) must not be lost. */
   signal?: AbortSignal;
 }
 
@@ -37,7 +39,6 @@ export function trapInterrupts(opts: TrapOptions): Interrupts {
   let state: InterruptState = 'none';
   let cause = '';
   let waiters: Array<() => void> = [];
-  const release = opts.holdSignals?.();
 
   const wake = () => {
     const w = waiters;
@@ -55,7 +56,7 @@ export function trapInterrupts(opts: TrapOptions): Interrupts {
   // person who keeps insisting gets the immediate exit.
   let insisted = 0;
   const insist = () => {
-    if (++insisted >= 2) process.exit(130);
+    if (++insisted >= 2) opts.signals.exitNow();
   };
   const onInt = () => {
     if (state === 'stop') return insist();
@@ -69,8 +70,7 @@ export function trapInterrupts(opts: TrapOptions): Interrupts {
     if (state === 'stop') return insist();
     stop('SIGTERM');
   };
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
+  const release = opts.signals.hold((name) => (name === 'SIGINT' ? onInt() : onTerm()));
   if (opts.signal?.aborted) stop('a signal while the ramp was starting');
 
   return {
@@ -87,9 +87,7 @@ export function trapInterrupts(opts: TrapOptions): Interrupts {
     },
     stop,
     dispose() {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      release?.();
+      release();
       wake();
     },
   };

@@ -3,12 +3,13 @@
 import type { Context } from '../../context.js';
 import type { LoadedConfig } from '../config/index.js';
 import type { EnvironmentConfig } from '../config/schema.js';
+import type { Prompter } from '../prompter.js';
+import type { SignalHooks } from '../signals.js';
 import type { RampState } from '../state/ramp.js';
-import type { Prompter } from './prompts.js';
 import type { RampSettings } from './settings.js';
 
 /** The part of the command's Context a ramp reads; each step takes only the fields it uses (a Pick of RampOptions). */
-export type RampContext = Pick<Context, 'cwd' | 'out' | 'interactive' | 'signal' | 'version'>;
+export type RampContext = Pick<Context, 'cwd' | 'out' | 'signal' | 'version'>;
 
 export interface RampOptions extends RampContext {
   loaded: LoadedConfig;
@@ -19,12 +20,12 @@ export interface RampOptions extends RampContext {
   resume: boolean;
   /** --force: go on although the env driver cannot carry what the target needs (relay-needs.ts). */
   force?: boolean;
-  yes: boolean;
   dryRun: boolean;
   processEnv: NodeJS.ProcessEnv;
+  /** Asks before the first stage and before 100 % (--yes answers), and at the first Ctrl-C of a soak. */
   prompter: Prompter;
-  /** main.ts's switch for "a second signal exits at once"; the stages turn it off while they run. */
-  holdSignals?: () => () => void;
+  /** The stages hold these while they run, so a second signal reaches them (interrupts.ts). */
+  signals: SignalHooks;
 }
 
 /** What is decided before the lock: refusals here change nothing and take no lock. */

@@ -25,16 +25,9 @@ export async function checkRequires(stateDir: string, environment: string, env: 
   });
 }
 
-/** Production asks a person; without a terminal it needs --yes. Decided before anything happens. */
+/** Production asks a person (and without a terminal needs --yes): `ramp.confirm` or the environment's name. */
 export function needsConfirmation(environment: string, env: EnvironmentConfig): boolean {
   return env.confirm ?? /^(production|prod)$/i.test(environment);
-}
-
-export function assertCanConfirm(environment: string, opts: Pick<RampOptions, 'yes' | 'interactive' | 'dryRun'>): void {
-  if (opts.yes || opts.interactive || opts.dryRun) return;
-  throw new UsageError(`environment ${environment} asks for confirmation before the first stage and before 100 %, and nobody is at a terminal`, {
-    hint: `review the plan with \`migrate ramp --env ${environment} --dry-run\`, then pass --yes`,
-  });
 }
 
 /** A short connectivity check of the target (all its nodes); the ramp stops here if it fails. */

@@ -4,7 +4,8 @@ import { readChecks } from '../gates/sources/read.js';
 import type { Figures, GateSource, Thresholds } from '../gates/types.js';
 import type { RollbackRequest } from '../state/ramp.js';
 import type { Interrupts } from './interrupts.js';
-import type { Prompter } from './prompts.js';
+import type { Prompter } from '../prompter.js';
+import { askSoakChoice } from './prompts.js';
 import type { LiveView } from './render.js';
 
 // One stage's soak: wait for each decision time, read every gate source at once, let the pure
@@ -27,7 +28,7 @@ export interface SoakDeps {
   live?: GateSource;
   limits: Thresholds;
   interrupts: Interrupts;
-  prompter: Prompter;
+  prompter: Pick<Prompter, 'select'>;
   rollbackRequested(): Promise<RollbackRequest | undefined>;
   onDecision(d: Decision): Promise<void>;
   /** A question to the operator opened (true) or closed (false). */
@@ -136,7 +137,7 @@ async function ask(deps: SoakDeps, message: string, soak: SoakState): Promise<'p
   })();
   await deps.onQuestion?.(true, message);
   try {
-    return await deps.prompter.choose(message, signal);
+    return await askSoakChoice(deps.prompter, message, signal);
   } catch {
     if (request) return { request };
     if (failed) return { failed };

@@ -70,7 +70,7 @@ export class RampRun {
       throw new InterruptedError(`the ramp of ${this.o.environment} was not confirmed: nothing was changed`);
     }
     await this.begin(backupId);
-    const interrupts = trapInterrupts({ interactive: this.o.interactive, holdSignals: this.o.holdSignals, signal: this.o.signal });
+    const interrupts = trapInterrupts({ interactive: this.o.prompter.interactive, signals: this.o.signals, signal: this.o.signal });
     const client = new ProbeClient({ env: this.o.processEnv });
     const sources = createGateSources({
       sources: this.o.settings.sources,
@@ -235,7 +235,7 @@ export class RampRun {
         maxExtensions: o.settings.gates.maxExtensions,
         maxSourceErrors: o.settings.gates.maxSourceErrors,
         errorRetryMs: o.settings.gates.errorRetry,
-        interactive: o.interactive,
+        interactive: o.prompter.interactive,
       },
       sources: sources.all,
       live: sources.gateway ?? sources.probes,
@@ -327,9 +327,9 @@ export class RampRun {
   }
 
   private async confirmed(question: string): Promise<boolean> {
-    if (!this.o.confirm || this.o.yes) return true;
+    if (!this.o.confirm) return true;
     try {
-      return await this.o.prompter.confirm(question);
+      return await this.o.prompter.confirm(question); // --yes answers without asking
     } catch {
       return false; // Ctrl-C inside the prompt
     }

@@ -9,7 +9,7 @@ import { UntrustedStateError } from '../state/trust.js';
 import { apply, driverInput } from './apply.js';
 import { auditRollback } from './audit.js';
 import { prepareCompose } from './compose.js';
-import { type Prompt, assertCanConfirm, confirmRollback } from './confirm.js';
+import { assertCanConfirmRollback, confirmRollback } from './confirm.js';
 import { redactError } from './failures.js';
 import { takeRollbackLock } from './lock.js';
 import type { RestorePlan } from './plan.js';
@@ -24,8 +24,7 @@ export type { RollbackDeps, RollbackRequest } from './session.js';
  * The real effects. The HTTP client and the traffic drivers are imported on first use: loading
  * them up front would add a few hundred milliseconds before the first file is restored.
  */
-export const defaultDeps = (run: Runner, prompt: Prompt, detect: RollbackDeps['detectCompose'] = detectCompose): RollbackDeps => ({
-  prompt,
+export const defaultDeps = (run: Runner, detect: RollbackDeps['detectCompose'] = detectCompose): RollbackDeps => ({
   run,
   detectCompose: detect,
   resetTraffic: async (...args) => (await import('./traffic.js')).resetTraffic(...args),
@@ -79,7 +78,7 @@ async function run(s: Session): Promise<Prepared> {
   const { req } = s;
   const p = await prepare(s);
   const { report } = p;
-  assertCanConfirm(req, req.environment);
+  assertCanConfirmRollback(req.prompter, req.environment);
   if (req.dryRun) {
     report.traffic = (await s.deps.resetTraffic(driverInput(s, p), { run: s.deps.run, dryRun: true, again: p.again })) ?? null;
     report.ok = true;
@@ -87,7 +86,7 @@ async function run(s: Session): Promise<Prepared> {
   }
   const changing = p.plan.files.filter((f) => f.changed).length;
   const question = `Restore ${changing} env file(s) of ${req.environment}${report.compose.command ? ' and recreate its services' : ''}?`;
-  await confirmRollback(req, s.deps.prompt, question, req.signal);
+  await confirmRollback(req.prompter, question, req.signal);
 
   report.timings.planMs = Math.round(performance.now() - s.started);
   const lockStarted = performance.now();

@@ -1,11 +1,11 @@
 import type { AppView, AppViewInput } from '../appview/check.js';
 import type { LoadedConfig } from '../config/load.js';
+import type { Prompter } from '../prompter.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
 import type { Redactor } from '../redact.js';
 import type { DriverInput } from '../traffic/create.js';
 import type { ComposeDeps, Composer, Recreate } from './compose.js';
-import type { Prompt } from './confirm.js';
 import type { RestorePlan } from './plan.js';
 import type { RollbackReport } from './report.js';
 import type { BackupChoice } from './select.js';
@@ -19,11 +19,11 @@ export interface RollbackRequest {
   envConfig: EnvironmentConfig;
   /** --to ID */
   to?: string;
-  yes: boolean;
   dryRun: boolean;
   /** false with --no-restart */
   restart: boolean;
-  interactive: boolean;
+  /** Asks before the restore (--yes answers; nobody at a terminal without --yes: exit 2). */
+  prompter: Prompter;
   /** Aborted on Ctrl-C / SIGTERM. */
   signal: AbortSignal;
   processEnv: NodeJS.ProcessEnv;
@@ -34,7 +34,6 @@ export interface RollbackRequest {
 
 /** Everything with an effect outside this process, injectable for tests. */
 export interface RollbackDeps extends ComposeDeps {
-  prompt: Prompt;
   /** The seam for nginx/command traffic drivers: reset to 0 % after the files are restored. */
   resetTraffic: (input: DriverInput, opts: { run: Runner; dryRun: boolean; again: string; onWarning?: (line: string) => void }) => Promise<TrafficReset | undefined>;
   verify: (config: LoadedConfig['config'], pointsAt: RestorePlan['pointsAt'], opts: { processEnv: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<Connectivity>;

@@ -1,30 +1,11 @@
 // The questions init asks a person at a terminal: which base-URL/key pair, which services, which
-// model settings. Injected so tests never wait on a keyboard; the real ones use @inquirer/prompts
-// on stderr (stdout keeps only results), loaded lazily.
+// model settings. Asked through the Context's Prompter, so tests script the answers.
+import type { Prompter } from '../../prompter.js';
 import { describeCandidate } from './detect.js';
 import type { InitChoices, InitPlan } from './plan.js';
 
-export interface Choice<T> {
-  name: string;
-  value: T;
-  checked?: boolean;
-}
-
-export interface InitPrompter {
-  select<T>(message: string, choices: Choice<T>[], signal?: AbortSignal): Promise<T>;
-  checkbox<T>(message: string, choices: Choice<T>[], signal?: AbortSignal): Promise<T[]>;
-}
-
-export const terminalInitPrompter: InitPrompter = {
-  async select(message, choices, signal) {
-    const { select } = await import('@inquirer/prompts');
-    return select({ message, choices }, { output: process.stderr, signal });
-  },
-  async checkbox(message, choices, signal) {
-    const { checkbox } = await import('@inquirer/prompts');
-    return checkbox({ message, choices }, { output: process.stderr, signal });
-  },
-};
+/** Only the two kinds of question init asks, from the Context's Prompter. */
+export type InitPrompter = Pick<Prompter, 'select' | 'checkbox'>;
 
 /** Asks only what there is a choice about; the detected answer is the default each time. */
 export async function askChoices(plan: InitPlan, replan: (choices: InitChoices) => InitPlan, prompter: InitPrompter, signal?: AbortSignal): Promise<InitChoices> {
