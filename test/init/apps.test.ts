@@ -1,12 +1,11 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/core/config/index.js';
 import { parse as parseEnv, print, setKeys } from '../../src/core/envfile/index.js';
-import { BIN, ROOT, onCleanup } from '../helpers/cli.js';
+import { ROOT, onCleanup, runCli } from '../helpers/cli.js';
 
 // `migrate init --yes` on copies of fixtures/apps/<app>, written from the public compose and
 // .env.example files of real self-hosted LLM apps (fixtures/apps/README.md names each source).
@@ -21,7 +20,7 @@ function appCopy(app: string): string {
 }
 
 function migrate(cwd: string, args: string[]) {
-  return execa('node', [BIN, ...args], { cwd, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1' } });
+  return runCli(args, { cwd });
 }
 
 const read = (dir: string, file: string) => readFileSync(path.join(dir, file), 'utf8');
@@ -228,12 +227,7 @@ describe('migrate init: .env.migrate', () => {
     expect(missing.stderr).toContain('providers.target.baseUrl: ${TARGET_BASE_URL} is not set (set it in the environment or in .env.migrate)');
     expect(missing.stderr).not.toMatch(/expected an http/);
 
-    const fromEnv = await execa('node', [BIN, 'config', '--json'], {
-      cwd: dir,
-      reject: false,
-      extendEnv: false,
-      env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', ...TARGET },
-    });
+    const fromEnv = await runCli(['config', '--json'], { cwd: dir, env: TARGET });
     expect(fromEnv.exitCode, fromEnv.stderr).toBe(0);
     expect(JSON.parse(fromEnv.stdout).providers.target.baseUrl).toBe(TARGET.TARGET_BASE_URL);
   });

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BIN, ROOT, onCleanup } from '../helpers/cli.js';
-import { runAtTerminal } from '../helpers/terminal.js';
+import { ROOT, onCleanup, runCliAtTerminal } from '../helpers/cli.js';
 
 // A person at a real pseudo-terminal confirms what init detected in Open WebUI (fixtures/apps).
 
@@ -22,7 +21,7 @@ const MODELS = 'Which model settings belong to this provider';
 describe('migrate init at a terminal', () => {
   it('asks for the pair, the services and the model settings, each defaulting to what it detected', async () => {
     const dir = appCopy('open-webui');
-    const r = await runAtTerminal([process.execPath, BIN, 'init'], {
+    const r = await runCliAtTerminal(['init'], {
       cwd: dir,
       answers: [
         { when: PAIR, keys: '\r' }, // the detected OPENAI_API_BASE_URL + OPENAI_API_KEY
@@ -40,7 +39,7 @@ describe('migrate init at a terminal', () => {
 
   it('Ctrl-C at a prompt exits 130 and writes nothing', async () => {
     const dir = appCopy('open-webui');
-    const r = await runAtTerminal([process.execPath, BIN, 'init'], {
+    const r = await runCliAtTerminal(['init'], {
       cwd: dir,
       answers: [
         { when: PAIR, keys: '\r' },
@@ -55,7 +54,7 @@ describe('migrate init at a terminal', () => {
 
   it('--yes at a terminal asks nothing and takes what it detected', async () => {
     const dir = appCopy('librechat');
-    const r = await runAtTerminal([process.execPath, BIN, 'init', '--yes'], { cwd: dir, timeoutMs: 15_000 });
+    const r = await runCliAtTerminal(['init', '--yes'], { cwd: dir, timeoutMs: 15_000 });
     expect(r.code, r.screen).toBe(0);
     expect(r.screen).not.toContain(PAIR);
     expect(r.screen).not.toContain(SERVICES);
