@@ -1,11 +1,10 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/core/config/index.js';
 import { parse as parseEnv, print, setKeys } from '../../src/core/envfile/index.js';
-import { ROOT, onCleanup, runCli } from '../helpers/cli.js';
+import { ROOT, runCli, tempProject } from '../helpers/cli.js';
 
 // `migrate init --yes` on copies of fixtures/apps/<app>, written from the public compose and
 // .env.example files of real self-hosted LLM apps (fixtures/apps/README.md names each source).
@@ -13,8 +12,7 @@ import { ROOT, onCleanup, runCli } from '../helpers/cli.js';
 const TARGET = { TARGET_BASE_URL: 'https://target.example/v1', TARGET_API_KEY: 'sk-target-fedcba9876543210fedcba98765432' };
 
 function appCopy(app: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), `migrate-init-${app}-`));
-  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempProject(`migrate-init-${app}-`);
   cpSync(path.join(ROOT, 'fixtures/apps', app), dir, { recursive: true });
   return dir;
 }

@@ -1,15 +1,13 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT, onCleanup, runCliAtTerminal } from '../helpers/cli.js';
+import { ROOT, runCliAtTerminal, tempProject } from '../helpers/cli.js';
 
 // A person at a real pseudo-terminal confirms what init detected in Open WebUI (fixtures/apps).
 
 function appCopy(app: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), `migrate-init-tty-${app}-`));
-  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempProject(`migrate-init-tty-${app}-`);
   cpSync(path.join(ROOT, 'fixtures/apps', app), dir, { recursive: true });
   return dir;
 }

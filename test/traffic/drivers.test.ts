@@ -1,9 +1,8 @@
 // Each driver's generated files and commands, exactly. Commands go through a stub runner that
 // fails on anything it was not told about (the real nginx run is in nginx-real.test.ts).
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ComposeProject } from '../../src/core/compose/project.js';
 import { createRunner } from '../../src/core/exec/run.js';
 import { stubRunner } from '../helpers/stub-runner.js';
@@ -14,6 +13,7 @@ import { nginxDriver } from '../../src/core/traffic/nginx.js';
 import { renderNginxInclude, weightOfInclude } from '../../src/core/traffic/nginx-render.js';
 import { describeStep } from '../../src/core/traffic/steps.js';
 import type { FileStep } from '../../src/core/traffic/types.js';
+import { tempProject } from '../helpers/project.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../fixtures/nginx');
 const providers = {
@@ -23,11 +23,8 @@ const providers = {
 const project: ComposeProject = { cli: { flavor: 'v2', argv: ['docker', 'compose'], version: '2.27.0' }, files: ['/srv/app/docker-compose.yml'], cwd: '/srv/app' };
 
 let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'migrate-drivers-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+beforeEach(() => {
+  dir = tempProject('migrate-drivers-');
 });
 
 describe('nginx include', () => {
