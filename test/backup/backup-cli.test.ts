@@ -1,27 +1,14 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, promises as fs, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBackup } from '../../src/core/state/backups.js';
+import { runCli, tempProject, type CliResult } from '../helpers/cli.js';
 
 // End-to-end through the built CLI (npm test builds first), as a user or a CI job runs it.
-const bin = fileURLToPath(new URL('../../bin/migrate.js', import.meta.url));
 const KEYS = { OPENAI_API_KEY: 'sk-legacy-E2EBACKUP-1111', TARGET_API_KEY: 'hs-target-E2EBACKUP-2222', APP_DB_PASSWORD: 'pw-only-in-envfile-3333' };
 
-beforeAll(() => {
-  if (!existsSync(fileURLToPath(new URL('../../dist/cli.js', import.meta.url)))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` first');
-});
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
 async function project(keep = 20) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-backup-'));
-  dirs.push(dir);
+  const dir = tempProject('migrate-backup-');
   await fs.writeFile(
     path.join(dir, 'migrate.yaml'),
     `version: 1
@@ -42,13 +29,8 @@ backup: { keep: ${keep} }
 }
 
 /** Run the CLI from a directory other than the project's, so config-relative paths are exercised. */
-function migrate(dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, ...KEYS, NO_COLOR: '1', MIGRATE_ENV: '', MIGRATE_CONFIG: '' };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, '--config', path.join(dir, 'migrate.yaml'), ...args], { cwd: os.tmpdir(), env }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+function migrate(dir: string, ...args: string[]): Promise<CliResult> {
+  return runCli(['--config', path.join(dir, 'migrate.yaml'), ...args], { env: KEYS, keepFinalNewline: true });
 }
 
 /** Backups taken in-process (the CLI path is covered above), to keep this file fast. */
@@ -75,7 +57,7 @@ describe('migrate backup', () => {
     const dir = await project();
     const r = await migrate(dir, 'backup', '--env', 'canary', '-m', `before ramp (old key ${KEYS.APP_DB_PASSWORD})`);
 
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     const id = r.stdout.trim();
     expect(r.stdout).toMatch(/^\d{8}T\d{6}\.\d{3}Z-canary-[0-9a-f]{4}\n$/);
     expect(r.stderr).toContain('backed up 1 env file of canary');
@@ -104,7 +86,7 @@ describe('migrate backup', () => {
   it('refuses a missing env file with exit 2, naming it, and writes no backup', async () => {
     const dir = await project();
     const r = await migrate(dir, 'backup', '--env', 'production');
-    expect(r.code).toBe(2);
+    expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('cannot back up: env file env/missing.env is missing');
     expect(r.stderr).toContain(path.join(dir, 'env/missing.env'));
@@ -116,7 +98,7 @@ describe('migrate backup', () => {
   it('--dry-run says what it would copy and writes nothing', async () => {
     const dir = await project();
     const r = await migrate(dir, 'backup', '--env', 'canary', '--dry-run');
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/would copy env\/\.env\.canary \(\d+ bytes, points at target\)/);
     expect(existsSync(path.join(dir, '.migrate'))).toBe(false);
@@ -155,7 +137,7 @@ describe('backups dated in the future (a host whose clock ran ahead, or a plante
     const future = await ahead(dir, 'beef');
 
     const table = await migrate(dir, 'backup', 'list', '--env', 'canary');
-    expect(table.code).toBe(0);
+    expect(table.exitCode).toBe(0);
     expect(table.stderr).toContain(`warning: backup ${future} is dated 2099-12-31T00:00:00.000Z, in the future`);
     expect(table.stderr).toContain('rollback passes it over and retention prunes it first');
     expect(table.stdout).toMatch(new RegExp(`${future.replace(/\./g, '\\.')}\\s+2099-12-31 00:00:00Z \\(FUTURE\\)`));
@@ -174,7 +156,7 @@ describe('backups dated in the future (a host whose clock ran ahead, or a plante
     const first = (await seed(dir, 'canary')).id;
     const second = (await seed(dir, 'canary')).id;
     const r = await migrate(dir, 'backup', '--env', 'canary', '--json');
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     const taken = JSON.parse(r.stdout).backup.id;
     expect(JSON.parse(r.stdout).pruned.sort()).toEqual([future, first].sort());
     expect((await fs.readdir(path.join(dir, '.migrate/backups'))).sort()).toEqual([second, taken].sort());
@@ -189,7 +171,7 @@ describe('migrate backup list', () => {
     const second = (await seed(dir, 'canary', 'two')).id;
 
     const all = await migrate(dir, 'backup', 'list', '--json');
-    expect(all.code).toBe(0);
+    expect(all.exitCode).toBe(0);
     expect(JSON.parse(all.stdout).backups.map((b: { id: string }) => b.id)).toEqual([second, prod, first]);
 
     const canary = JSON.parse((await migrate(dir, 'backup', 'list', '--env', 'canary', '--json')).stdout);
@@ -210,7 +192,7 @@ describe('migrate backup list', () => {
   it('`backup --json list` lists (a flag before the subcommand word is not taken as its value)', async () => {
     const dir = await project();
     const r = await migrate(dir, 'backup', '--env', 'canary', '--json', 'list');
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     expect(JSON.parse(r.stdout).backups).toEqual([]);
     expect(existsSync(path.join(dir, '.migrate/backups'))).toBe(false);
   });
@@ -218,7 +200,7 @@ describe('migrate backup list', () => {
   it('rejects an unknown subcommand with exit 2', async () => {
     const dir = await project();
     const r = await migrate(dir, 'backup', 'lst');
-    expect(r.code).toBe(2);
+    expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('unknown backup subcommand "lst"');
   });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BIN } from '../helpers/cli.js';
+import { cliCommand } from '../helpers/cli.js';
 import { check, configYaml, expectExit, LEGACY_KEY, migrate, project, providers, ROOT, TARGET_KEY } from './helpers.js';
 
 describe('migrate check: bad config', () => {
@@ -59,11 +59,8 @@ describe('migrate check: bad config', () => {
 
 /** Runs the CLI with its stdout a pipe nobody reads: the reading end is closed before it starts. */
 function withClosedStdout(cwd: string, args: string[]): Promise<{ exitCode: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, LEGACY_KEY, TARGET_KEY },
-  });
+  const cli = cliCommand(args, { cwd, env: { NO_COLOR: undefined, LEGACY_KEY, TARGET_KEY } });
+  const child = spawn(cli.argv[0]!, cli.argv.slice(1), { cwd: cli.cwd, env: cli.env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.destroy();
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -1,9 +1,8 @@
 // End-to-end rig for `migrate check`: temp projects, fake providers on loopback, and the built CLI
 // run as a real process, as a user runs it.
 import path from 'node:path';
-import { execa } from 'execa';
 import { expect } from 'vitest';
-import { BIN, onCleanup, tempProject } from '../helpers/cli.js';
+import { onCleanup, startCli, tempProject } from '../helpers/cli.js';
 import { startFakeProvider, type FakeProvider, type FakeProviderOptions, type Faults } from '../helpers/fake-provider.js';
 
 export { ROOT } from '../helpers/cli.js';
@@ -68,15 +67,9 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Runs `node bin/migrate.js ...args` in `cwd` with a clean environment (no colour unless asked). */
+/** Starts `migrate ...args` in `cwd` with the providers' keys (no colour unless asked); await it, or signal it. */
 export function migrate(cwd: string, args: string[], opts: RunOptions = {}) {
-  return execa('node', [...(opts.nodeArgs ?? []), BIN, ...args], {
-    cwd,
-    reject: false,
-    extendEnv: false,
-    timeout: opts.timeoutMs ?? 25_000,
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, LEGACY_KEY, TARGET_KEY, ...opts.env },
-  });
+  return startCli(args, { cwd, nodeArgs: opts.nodeArgs, timeoutMs: opts.timeoutMs ?? 25_000, env: { NO_COLOR: undefined, LEGACY_KEY, TARGET_KEY, ...opts.env } });
 }
 
 /** `migrate check` in a fresh project holding `yaml` (plus any other files). */

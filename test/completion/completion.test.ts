@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, tempProject } from '../helpers/cli.js';
+import { BIN, cliCommand, runCli, tempProject } from '../helpers/cli.js';
 
 const CONFIG = [
   'version: 1',
@@ -27,10 +27,10 @@ function project(config = CONFIG): string {
   return dir;
 }
 
-const env = (cwd: string) => ({ PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', LEGACY_KEY: 'legacykey-0123456789abcdef0123' });
+const KEY = { LEGACY_KEY: 'legacykey-0123456789abcdef0123' };
 
 function migrate(cwd: string, args: string[]) {
-  return execa(process.execPath, [BIN, ...args], { cwd, reject: false, extendEnv: false, env: env(cwd) });
+  return runCli(args, { cwd, env: KEY });
 }
 
 /**
@@ -41,7 +41,9 @@ async function complete(cwd: string, line: string): Promise<string[]> {
   const words = line.split(/\s+|(?==)|(?<==)/).filter((w, i, all) => w !== '' || i === all.length - 1);
   words[0] = BIN;
   const script = 'source "$1" || exit 9; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _migrate; printf "%s\\n" "${COMPREPLY[@]}"';
-  const r = await execa('bash', ['-c', script, 'bash', bashScript, ...words], { cwd, reject: false, extendEnv: false, env: env(cwd) });
+  // bash runs the CLI itself (the script calls COMP_WORDS[0] back), with the runner's environment.
+  const { env } = cliCommand([], { cwd, env: KEY });
+  const r = await execa('bash', ['-c', script, 'bash', bashScript, ...words], { cwd, reject: false, extendEnv: false, env });
   expect(r.exitCode, r.stderr).toBe(0);
   expect(r.stderr).toBe('');
   return r.stdout.split('\n').filter(Boolean);
@@ -117,8 +119,7 @@ describe('migrate completion bash', () => {
     const dir = project();
     const r = await migrate(dir, ['__complete', 'backups', '--env', 'canary']);
     expect(r).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
-    // HOME is the project here: `.cache` is Node 22+'s compile cache (~/.cache/migrate), not a project file.
-    const files = (await execa('ls', ['-A', dir])).stdout.split('\n').filter((n) => n !== '.cache');
+    const files = (await execa('ls', ['-A', dir])).stdout.split('\n');
     expect(files.sort()).toEqual(['.env.canary', '.env.production', 'migrate.yaml']);
   });
 

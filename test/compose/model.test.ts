@@ -16,6 +16,7 @@ import {
 import { UsageError } from '../../src/errors.js';
 import type { Command, Runner } from '../../src/core/exec/index.js';
 import { createRunner } from '../../src/core/exec/index.js';
+import { stubRunner } from '../helpers/stub-runner.js';
 import { appFixture, type AppFixture } from '../helpers/apps.js';
 import { dockerAvailable } from '../helpers/docker.js';
 
@@ -172,11 +173,10 @@ describe('the compose model from Compose v2 (only v1 runs here: its `config --fo
           ollama: { volumes: [{ type: 'bind', source: dir, target: '/srv' }] },
         },
       };
-      const ran: string[] = [];
-      const run: Runner = async (cmd) => (ran.push(cmd.argv.join(' ')), { exitCode: 0, stdout: JSON.stringify(json), stderr: '', durationMs: 1, skipped: false, timedOut: false });
+      const run = stubRunner().stub(['docker', 'compose', '-f', path.join(dir, 'compose.yaml'), 'config', '--format', 'json'], { stdout: JSON.stringify(json) });
       const project = { cli: { flavor: 'v2' as const, argv: ['docker', 'compose'], version: '2.27.0' }, files: [path.join(dir, 'compose.yaml')], cwd: dir };
       const model = await loadComposeModel(project, run);
-      expect(ran).toEqual([`docker compose -f ${path.join(dir, 'compose.yaml')} config --format json`]);
+      expect(run.ran).toHaveLength(1);
       expect(model.services).toEqual([
         { name: 'api', envFiles: [path.join(dir, '.env')], fileMounts: [{ source: path.join(dir, '.env'), target: '/app/.env' }], variables: [] },
         { name: 'ollama', envFiles: [], fileMounts: [], variables: [] },

@@ -1,17 +1,12 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InterruptedError, UsageError } from '../../src/errors.js';
 import { CommandFailedError, CommandNotFoundError, createRunner, runCommand, type Command } from '../../src/core/exec/index.js';
+import { tempProject } from '../helpers/project.js';
 
 const node = process.execPath;
-const dirs: string[] = [];
-const tmp = () => {
-  dirs.push(mkdtempSync(path.join(os.tmpdir(), 'migrate-exec-')));
-  return dirs[dirs.length - 1]!;
-};
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const tmp = () => tempProject('migrate-exec-');
 
 /** A write: creates `file`, so the test can see whether it ran. */
 function touch(file: string): Command {

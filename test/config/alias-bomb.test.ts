@@ -1,8 +1,7 @@
 // The "billion laughs" YAML: a few lines whose aliases expand to billions of nodes. In migrate.yaml
 // or in a suite it is refused with exit 2 naming the file, not a crash or an "unexpected" error.
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { BIN } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { project } from './helpers.js';
 
 const LAUGHS = [
@@ -16,8 +15,7 @@ providers:
 models: [gpt-4.1]
 `;
 
-const migrate = (cwd: string, args: string[]) =>
-  execa('node', [BIN, ...args], { cwd, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1' }, timeout: 20_000 });
+const migrate = (cwd: string, args: string[]) => runCli(args, { cwd, timeoutMs: 20_000 });
 
 describe('YAML alias bombs', () => {
   it('in migrate.yaml: exit 2 naming the file', async () => {

@@ -1,9 +1,8 @@
 // A base URL over http:// to another host sends the API key unencrypted: `config` and `check` warn,
 // naming the provider and the field; with --strict they refuse (exit 2) before any request. Loopback
 // (the fake providers here, a local gateway) is not warned about.
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { project } from './helpers.js';
 
@@ -31,8 +30,7 @@ models: [gpt-4.1]
   });
 }
 
-const migrate = (cwd: string, args: string[]) =>
-  execa('node', [BIN, ...args], { cwd, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', ...KEYS }, timeout: 30_000 });
+const migrate = (cwd: string, args: string[]) => runCli(args, { cwd, env: KEYS });
 
 const TARGET_WARNING = 'migrate.yaml:5 providers.target.baseUrl is http:// to relay.example: the target API key crosses the network unencrypted; use https://';
 const NODE_WARNING = 'migrate.yaml:9 providers.target.nodes[1].baseUrl is http:// to 10.0.0.7: the target API key crosses the network unencrypted; use https://';

@@ -1,25 +1,14 @@
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/core/config/index.js';
-import { KEYS, ROOT, project, withFixture } from './helpers.js';
+import { runCli } from '../helpers/cli.js';
+import { KEYS, project, withFixture } from './helpers.js';
 
-// End to end: the built CLI (`npm run build` runs before the tests), as a user runs it.
-const BIN = path.join(ROOT, 'bin/migrate.js');
-
-beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist/cli.js'))) await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT });
-});
-
+// End to end: the built CLI, as a user runs it.
 function migrate(cwd: string, args: string[], env: Record<string, string> = {}) {
-  return execa('node', [BIN, ...args], {
-    cwd,
-    reject: false,
-    extendEnv: false,
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', ...env },
-  });
+  return runCli(args, { cwd, env });
 }
 
 /** Asserts the exit code; a failure shows what the CLI said on stderr. */
@@ -97,15 +86,7 @@ describe('migrate config', () => {
     withFixture(cwd, 'full.yaml');
     chmodSync(cwd, 0o755);
     // As an unprivileged user (root reads anything), the way a teammate's shell would meet a 0600 file.
-    const asNobody = (args: string[]) =>
-      process.getuid?.() === 0
-        ? execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', BIN, ...args], {
-            cwd,
-            reject: false,
-            extendEnv: false,
-            env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', ...KEYS },
-          })
-        : migrate(cwd, args, KEYS);
+    const asNobody = (args: string[]) => (process.getuid?.() === 0 ? runCli(args, { cwd, user: 65534, env: KEYS }) : migrate(cwd, args, KEYS));
     chmodSync(path.join(cwd, 'migrate.yaml'), 0o644);
     chmodSync(path.join(cwd, '.env'), 0o600);
     const env = await asNobody(['config']);

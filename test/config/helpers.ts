@@ -1,26 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { tempProject, type ProjectFile } from '../helpers/project.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const FIXTURES = path.join(ROOT, 'fixtures/configs');
 
-const made: string[] = [];
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
 /** A temp project directory holding `files` (path -> content); removed after the test. */
-export function project(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'migrate-config-'));
-  made.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
+export function project(files: Record<string, ProjectFile> = {}): string {
+  return tempProject('migrate-config-', files);
 }
 
 export function withFixture(dir: string, fixture: string, as = 'migrate.yaml'): string {

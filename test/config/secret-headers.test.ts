@@ -1,10 +1,9 @@
 // Header values in printed config: a credential header (matched on whole words of its name, so
 // Helicone-Auth counts) is redacted by `config`, `config --json` and `nginx-config`; a header that
 // only contains such letters (x-portkey-provider) is printed as it is.
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BIN } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { project } from './helpers.js';
 
 const KEYS = { LEGACY_KEY: 'sk-legacy-0123456789abcdef0123', TARGET_KEY: 'sk-target-fedcba9876543210wxyz', HELICONE_KEY: 'sk-helicone-7d1e0c5b9a2f4e6d8c0b' };
@@ -28,8 +27,7 @@ environments:
   });
 }
 
-const migrate = (cwd: string, args: string[]) =>
-  execa('node', [BIN, ...args], { cwd, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', ...KEYS } });
+const migrate = (cwd: string, args: string[]) => runCli(args, { cwd, env: KEYS });
 
 describe('credential headers in printed config', () => {
   it('config and config --json redact Helicone-Auth and show x-portkey-provider', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { BIN, onCleanup, tempProject } from '../helpers/cli.js';
+import { onCleanup, runCli, tempProject } from '../helpers/cli.js';
 import { dockerAvailable } from '../helpers/docker.js';
 import { startFakeProvider } from '../helpers/fake-provider.js';
 import { NGINX_BIN } from '../helpers/nginx.js';
@@ -27,15 +27,7 @@ interface Run {
 }
 
 function doctor(cwd: string, args: string[] = [], opts: Run = {}) {
-  const node = [process.execPath, BIN, 'doctor', ...args];
-  const argv = opts.asUser === undefined ? node : ['setpriv', '--reuid', String(opts.asUser), '--regid', String(opts.asUser), '--clear-groups', ...node];
-  return execa(argv[0]!, argv.slice(1), {
-    cwd,
-    reject: false,
-    extendEnv: false,
-    timeout: 30_000,
-    env: Object.fromEntries(Object.entries({ PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', LEGACY_KEY, TARGET_KEY, ...opts.env }).filter(([, v]) => v !== undefined)),
-  });
+  return runCli(['doctor', ...args], { cwd, user: opts.asUser, env: { LEGACY_KEY, TARGET_KEY, ...opts.env } });
 }
 
 async function provider(): Promise<string> {

@@ -2,19 +2,16 @@
 // refused with exit 2 naming the file (and, for size, its size) before anything relies on it; the
 // size is known from stat, so a huge file is never read into memory.
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { readEnvFile } from '../../src/core/envfile/index.js';
 import { readDotenvFiles } from '../../src/core/config/dotenv.js';
 import { planBackup } from '../../src/core/state/backups.js';
+import { tempProject } from '../helpers/project.js';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'envfile-guard-'));
-});
-afterEach(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
+beforeEach(() => {
+  dir = tempProject('envfile-guard-');
 });
 
 async function file(name: string, content: Buffer | string): Promise<string> {

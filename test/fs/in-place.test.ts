@@ -1,12 +1,12 @@
 // In-place writes: the inode, owner and mode stay; a write cut short is repaired from its journal.
 import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../src/core/fs/atomic.js';
 import { repairTornWrite, writeFileInPlace } from '../../src/core/fs/in-place.js';
 import { hashOf, journalPaths, writeJournal } from '../../src/core/fs/journal.js';
+import { tempProject } from '../helpers/project.js';
 
 const OLD = 'OPENAI_BASE_URL=https://legacy.example/v1\nOPENAI_API_KEY=sk-legacy-0000000000001111\n';
 const NEW = 'OPENAI_BASE_URL=https://target.example/v1\nOPENAI_API_KEY=hs-target-0000000000002222\nLLM_TARGET_WEIGHT=100\n';
@@ -14,12 +14,11 @@ const NEW = 'OPENAI_BASE_URL=https://target.example/v1\nOPENAI_API_KEY=hs-target
 let dir: string;
 let file: string;
 beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'in-place-'));
+  dir = tempProject('in-place-');
   file = path.join(dir, '.env');
   await fs.writeFile(file, OLD);
   await fs.chmod(file, 0o640);
 });
-afterEach(() => fs.rm(dir, { recursive: true, force: true }));
 
 /** A pid that no process has now: a child that already exited. */
 const deadPid = () => spawnSync('true').pid;

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeDown, composeProject, composeUp, containerIds, type ComposeProject } from '../../src/core/compose/index.js';
@@ -8,6 +7,7 @@ import { setKeys } from '../../src/core/envfile/edit.js';
 import { parse, print } from '../../src/core/envfile/parse.js';
 import { runCommand } from '../../src/core/exec/index.js';
 import { dockerStatus } from './docker.js';
+import { tempProject } from './project.js';
 
 const APPS = fileURLToPath(new URL('../../fixtures/apps/', import.meta.url));
 
@@ -30,7 +30,7 @@ export interface AppFixture {
 export async function appFixture(name: string, env: Record<string, string>): Promise<AppFixture> {
   const { compose } = await dockerStatus();
   if (!compose) throw new Error('appFixture needs docker: check dockerAvailable() first');
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `migrate-${name}-`));
+  const dir = tempProject(`migrate-${name}-`); // down() removes it too, after compose down
   await fs.cp(path.join(APPS, name), dir, { recursive: true });
   const projectName = `migrate-app-${process.pid}-${randomBytes(3).toString('hex')}`;
   const project = composeProject(compose, { files: ['docker-compose.yml'], projectName }, dir);
@@ -88,7 +88,7 @@ export interface RealApp {
 export async function realApp(name: string, values: Record<string, string>): Promise<RealApp> {
   const { compose } = await dockerStatus();
   if (!compose) throw new Error('realApp needs docker: check dockerAvailable() first');
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `migrate-${name}-`));
+  const dir = tempProject(`migrate-${name}-`); // down() removes it too, after compose down
   await fs.cp(path.join(APPS, name), dir, { recursive: true });
   const envFile = path.join(dir, '.env');
   const text = await fs.readFile(envFile, 'utf8').catch(() => fs.readFile(path.join(dir, '.env.example'), 'utf8'));

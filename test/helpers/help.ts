@@ -1,12 +1,11 @@
 // Reading `migrate --help` output: the tests that hold --help examples and the docs to the real
 // flags parse it the same way.
-import { execa } from 'execa';
 import { expect } from 'vitest';
-import { BIN, ROOT } from './cli.js';
+import { ROOT, runCli } from './cli.js';
 
 /** `migrate <args> --help` as printed (no colour); fails the test unless it exits 0. */
 export async function help(args: string[]): Promise<string> {
-  const r = await execa(process.execPath, [BIN, ...args, '--help'], { cwd: ROOT, reject: false, env: { NO_COLOR: '1' } });
+  const r = await runCli([...args, '--help'], { cwd: ROOT });
   expect(r.exitCode, r.stderr).toBe(0);
   return r.stdout;
 }

@@ -18,14 +18,14 @@ const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
  * Runs argv under a real pseudo-terminal (util-linux `script`), as a person at a terminal would,
  * typing each answer when its prompt appears. CI is unset so the CLI may ask.
  */
-export function runAtTerminal(argv: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; answers?: Answer[]; timeoutMs?: number }): Promise<TerminalRun> {
+export function runAtTerminal(argv: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; extendEnv?: boolean; answers?: Answer[]; timeoutMs?: number }): Promise<TerminalRun> {
   // `script` runs the command through $SHELL (dash when SHELL is unset, as in CI), and dash does not
   // exec it: Ctrl-C at the terminal would kill the shell and `script` would report 130. `exec` makes
   // the command itself the terminal's process, so its own exit code is what we see.
   const command = `exec ${argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')}`;
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: opts.cwd,
-    env: { ...process.env, ...opts.env, CI: '', TERM: 'xterm', NO_COLOR: '1' },
+    env: { ...(opts.extendEnv === false ? {} : process.env), ...opts.env, CI: '', TERM: 'xterm', NO_COLOR: '1' },
   });
   const pending = [...(opts.answers ?? [])];
   let raw = '';

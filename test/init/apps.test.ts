@@ -1,12 +1,10 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/core/config/index.js';
 import { parse as parseEnv, print, setKeys } from '../../src/core/envfile/index.js';
-import { BIN, ROOT, onCleanup } from '../helpers/cli.js';
+import { ROOT, runCli, tempProject } from '../helpers/cli.js';
 
 // `migrate init --yes` on copies of fixtures/apps/<app>, written from the public compose and
 // .env.example files of real self-hosted LLM apps (fixtures/apps/README.md names each source).
@@ -14,14 +12,13 @@ import { BIN, ROOT, onCleanup } from '../helpers/cli.js';
 const TARGET = { TARGET_BASE_URL: 'https://target.example/v1', TARGET_API_KEY: 'sk-target-fedcba9876543210fedcba98765432' };
 
 function appCopy(app: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), `migrate-init-${app}-`));
-  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempProject(`migrate-init-${app}-`);
   cpSync(path.join(ROOT, 'fixtures/apps', app), dir, { recursive: true });
   return dir;
 }
 
 function migrate(cwd: string, args: string[]) {
-  return execa('node', [BIN, ...args], { cwd, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1' } });
+  return runCli(args, { cwd });
 }
 
 const read = (dir: string, file: string) => readFileSync(path.join(dir, file), 'utf8');
@@ -228,12 +225,7 @@ describe('migrate init: .env.migrate', () => {
     expect(missing.stderr).toContain('providers.target.baseUrl: ${TARGET_BASE_URL} is not set (set it in the environment or in .env.migrate)');
     expect(missing.stderr).not.toMatch(/expected an http/);
 
-    const fromEnv = await execa('node', [BIN, 'config', '--json'], {
-      cwd: dir,
-      reject: false,
-      extendEnv: false,
-      env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', ...TARGET },
-    });
+    const fromEnv = await runCli(['config', '--json'], { cwd: dir, env: TARGET });
     expect(fromEnv.exitCode, fromEnv.stderr).toBe(0);
     expect(JSON.parse(fromEnv.stdout).providers.target.baseUrl).toBe(TARGET.TARGET_BASE_URL);
   });

@@ -3,15 +3,13 @@
 // exit 2, with nothing written; never a stack trace or an "unexpected" error.
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { BIN, tempProject } from '../helpers/cli.js';
+import { runCli, tempProject } from '../helpers/cli.js';
 
 const isRoot = process.getuid?.() === 0;
 
 function init(cwd: string, args: string[] = ['init', '--yes'], asUser = false) {
-  const argv = asUser ? ['setpriv', '--reuid', '4321', '--regid', '4321', '--clear-groups', process.execPath, BIN, ...args] : [process.execPath, BIN, ...args];
-  return execa(argv[0]!, argv.slice(1), { cwd, reject: false, stdin: 'ignore', extendEnv: false, env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', CI: 'true' } });
+  return runCli(args, { cwd, user: asUser ? 4321 : undefined, env: { CI: 'true' } });
 }
 
 function expectRefused(r: Awaited<ReturnType<typeof init>>, line: string, dir: string) {

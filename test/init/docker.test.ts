@@ -2,12 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { composeDown, composeExec, composeProject, composeUp } from '../../src/core/compose/index.js';
 import { runCommand } from '../../src/core/exec/index.js';
-import { BIN, ROOT, onCleanup } from '../helpers/cli.js';
+import { ROOT, onCleanup, runCli } from '../helpers/cli.js';
 import { dockerAvailable, dockerStatus } from '../helpers/docker.js';
 
 // The services init names are the ones whose containers really hold the app's key: each app
@@ -36,7 +35,7 @@ describe.skipIf(!available)('migrate init names the services whose containers ho
         rmSync(dir, { recursive: true, force: true });
       });
 
-      const init = await execa('node', [BIN, 'init', '--yes', '--json'], { cwd: dir, reject: false, env: { NO_COLOR: '1', CI: '1' } });
+      const init = await runCli(['init', '--yes', '--json'], { cwd: dir, env: { CI: '1' } });
       expect(init.exitCode, init.stderr).toBe(0);
       const findings: Array<{ kind: string; service?: string }> = JSON.parse(init.stdout).findings;
       const named = findings.filter((f) => f.kind === 'service').map((f) => f.service!);

@@ -1,16 +1,13 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BIN, ROOT, onCleanup } from '../helpers/cli.js';
-import { runAtTerminal } from '../helpers/terminal.js';
+import { ROOT, runCliAtTerminal, tempProject } from '../helpers/cli.js';
 
 // A person at a real pseudo-terminal confirms what init detected in Open WebUI (fixtures/apps).
 
 function appCopy(app: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), `migrate-init-tty-${app}-`));
-  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempProject(`migrate-init-tty-${app}-`);
   cpSync(path.join(ROOT, 'fixtures/apps', app), dir, { recursive: true });
   return dir;
 }
@@ -22,7 +19,7 @@ const MODELS = 'Which model settings belong to this provider';
 describe('migrate init at a terminal', () => {
   it('asks for the pair, the services and the model settings, each defaulting to what it detected', async () => {
     const dir = appCopy('open-webui');
-    const r = await runAtTerminal([process.execPath, BIN, 'init'], {
+    const r = await runCliAtTerminal(['init'], {
       cwd: dir,
       answers: [
         { when: PAIR, keys: '\r' }, // the detected OPENAI_API_BASE_URL + OPENAI_API_KEY
@@ -40,7 +37,7 @@ describe('migrate init at a terminal', () => {
 
   it('Ctrl-C at a prompt exits 130 and writes nothing', async () => {
     const dir = appCopy('open-webui');
-    const r = await runAtTerminal([process.execPath, BIN, 'init'], {
+    const r = await runCliAtTerminal(['init'], {
       cwd: dir,
       answers: [
         { when: PAIR, keys: '\r' },
@@ -55,7 +52,7 @@ describe('migrate init at a terminal', () => {
 
   it('--yes at a terminal asks nothing and takes what it detected', async () => {
     const dir = appCopy('librechat');
-    const r = await runAtTerminal([process.execPath, BIN, 'init', '--yes'], { cwd: dir, timeoutMs: 15_000 });
+    const r = await runCliAtTerminal(['init', '--yes'], { cwd: dir, timeoutMs: 15_000 });
     expect(r.code, r.screen).toBe(0);
     expect(r.screen).not.toContain(PAIR);
     expect(r.screen).not.toContain(SERVICES);

@@ -2,8 +2,7 @@
 // engines (promtool, mtail, blackbox_exporter) over them.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
-import { BIN, tempProject } from '../helpers/cli.js';
+import { runCli, tempProject } from '../helpers/cli.js';
 
 export const KEYS = { legacy: 'sk-leg-7Qz9xK2mVb4Rt8Lp', target: 'sk-tgt-3Nw6yH1cJd5Fs0Ga' };
 
@@ -40,7 +39,7 @@ export function monitoringConfig(urls: Urls, gates = '{ maxErrorRate: 0.05, maxP
 export const keyEnv = { LEGACY_KEY: KEYS.legacy, TARGET_KEY: KEYS.target };
 
 export function runMigrate(cwd: string, args: string[]) {
-  return execa(process.execPath, [BIN, ...args], { cwd, reject: false, env: { ...keyEnv, NO_COLOR: '1', CI: '1' } });
+  return runCli(args, { cwd, env: { ...keyEnv, CI: '1' } });
 }
 
 /** A temp project with the monitoring files written; returns the project and the output directory. */

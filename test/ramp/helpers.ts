@@ -2,12 +2,11 @@
 // loopback, and the built CLI run as a real process in CI mode, as a pipeline runs it.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { execa, type ResultPromise } from 'execa';
 import { expect } from 'vitest';
-import { BIN, onCleanup, tempProject } from '../helpers/cli.js';
+import { onCleanup, startCli, tempProject } from '../helpers/cli.js';
 import { startFakeProvider, type FakeProvider, type FakeProviderOptions } from '../helpers/fake-provider.js';
 
-export { BIN, onCleanup, ROOT } from '../helpers/cli.js';
+export { onCleanup, ROOT } from '../helpers/cli.js';
 
 // Neither looks like `sk-…`: only exact-value redaction keeps them out of output.
 export const LEGACY_KEY = 'legacykey-RAMP-0123456789abcdef';
@@ -84,13 +83,14 @@ export interface CliResult {
   stderr: string;
 }
 
-function cliEnv(targetUrl: string | undefined, extra: Record<string, string>): Record<string, string> {
-  return { LEGACY_KEY, TARGET_KEY, TARGET_URL: targetUrl ?? '', CI: 'true', NO_COLOR: '1', MIGRATE_ENV: '', MIGRATE_CONFIG: '', ...extra };
+/** What the ramp's CLI runs with: both keys, the target's URL for configs that name it, CI mode. */
+export function rampEnv(targetUrl: string | undefined, extra: Record<string, string> = {}): Record<string, string> {
+  return { LEGACY_KEY, TARGET_KEY, TARGET_URL: targetUrl ?? '', CI: 'true', ...extra };
 }
 
 /** Start the CLI in `dir` (CI mode, no stdin); await it for the result, or kill it. */
-export function spawnMigrate(dir: string, args: string[], opts: { targetUrl?: string; env?: Record<string, string> } = {}): ResultPromise<{ reject: false; stdin: 'ignore' }> {
-  const child = execa(process.execPath, [BIN, ...args], { cwd: dir, env: cliEnv(opts.targetUrl, opts.env ?? {}), reject: false, stdin: 'ignore' });
+export function spawnMigrate(dir: string, args: string[], opts: { targetUrl?: string; env?: Record<string, string>; timeoutMs?: number } = {}): ReturnType<typeof startCli> {
+  const child = startCli(args, { cwd: dir, env: rampEnv(opts.targetUrl, opts.env), timeoutMs: opts.timeoutMs ?? 120_000 });
   onCleanup(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });

@@ -3,8 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAtTerminal } from '../helpers/terminal.js';
-import { BIN, LEGACY_KEY, TARGET_KEY, canaryProject, legacyEnvFile, migrate, probeRamp, providers, readState } from './helpers.js';
+import { runCliAtTerminal } from '../helpers/cli.js';
+import { LEGACY_KEY, TARGET_KEY, canaryProject, legacyEnvFile, migrate, probeRamp, providers, readState } from './helpers.js';
 
 const PRODUCTION = ['  production:', '    envFiles: [.env.canary]', '    cutover:', '      OPENAI_BASE_URL: ${TARGET_URL}', '      OPENAI_API_KEY: ${TARGET_KEY}'];
 const SLOW_RAMP = probeRamp('10, 100', '20s', '500ms');
@@ -12,7 +12,7 @@ const SLOW_RAMP = probeRamp('10, 100', '20s', '500ms');
 async function production(ramp = SLOW_RAMP) {
   const { legacy, target } = await providers();
   const dir = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, environments: PRODUCTION, ramp });
-  const env = { LEGACY_KEY, TARGET_KEY, TARGET_URL: target.url, MIGRATE_ENV: '', MIGRATE_CONFIG: '' };
+  const env = { LEGACY_KEY, TARGET_KEY, TARGET_URL: target.url };
   return {
     dir,
     env,
@@ -31,7 +31,7 @@ const CUT_OVER = 'Cut production over';
 describe('migrate ramp at a terminal', () => {
   it('production: "n" at the first confirmation changes nothing (exit 130)', async () => {
     const p = await production();
-    const r = await runAtTerminal([process.execPath, BIN, 'ramp', '--env', 'production'], {
+    const r = await runCliAtTerminal(['ramp', '--env', 'production'], {
       cwd: p.dir,
       env: p.env,
       answers: [{ when: "Start shifting production's traffic to target", keys: 'n\r' }],
@@ -42,7 +42,7 @@ describe('migrate ramp at a terminal', () => {
 
   it('Ctrl-C during the soak, then "roll back now": traffic is back on legacy (exit 1)', async () => {
     const p = await production();
-    const r = await runAtTerminal([process.execPath, BIN, 'ramp', '--env', 'production'], {
+    const r = await runCliAtTerminal(['ramp', '--env', 'production'], {
       cwd: p.dir,
       env: p.env,
       timeoutMs: 30_000,
@@ -60,7 +60,7 @@ describe('migrate ramp at a terminal', () => {
 
   it('Ctrl-C during the soak, then "pause here": paused at 10 %, lock released, resumable (exit 130)', async () => {
     const p = await production();
-    const r = await runAtTerminal([process.execPath, BIN, 'ramp', '--env', 'production'], {
+    const r = await runCliAtTerminal(['ramp', '--env', 'production'], {
       cwd: p.dir,
       env: p.env,
       answers: [START, SOAKING, { when: 'What now?', keys: '\r' }], // "pause here" is the default
@@ -77,7 +77,7 @@ describe('migrate ramp at a terminal', () => {
 
   it('Ctrl-C during the soak, then "continue the ramp": it goes on to completion (exit 0)', async () => {
     const p = await production(probeRamp('10, 100', '2s', '400ms'));
-    const r = await runAtTerminal([process.execPath, BIN, 'ramp', '--env', 'production'], {
+    const r = await runCliAtTerminal(['ramp', '--env', 'production'], {
       cwd: p.dir,
       env: p.env,
       answers: [START, SOAKING, { when: 'What now?', keys: '\x1b[B\x1b[B\r' }, { when: CUT_OVER, keys: 'y\r' }], // down twice to "continue"
@@ -94,7 +94,7 @@ describe('migrate ramp at a terminal', () => {
 
   it('"n" at the cut-over question pauses before 100 %: the weight stays at the last stage (exit 130)', async () => {
     const p = await production(probeRamp('10, 100', '1s', '400ms'));
-    const r = await runAtTerminal([process.execPath, BIN, 'ramp', '--env', 'production'], {
+    const r = await runCliAtTerminal(['ramp', '--env', 'production'], {
       cwd: p.dir,
       env: p.env,
       answers: [START, { when: CUT_OVER, keys: 'n\r' }],

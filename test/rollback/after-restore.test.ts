@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup } from '../../src/core/state/backups.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { waitUntil } from '../helpers/wait.js';
-import { BIN, assertBuilt, auditLines, legacyText, makeProject, migrate, pointAtTarget, targetText, type CliResult, type Project, type ProjectOptions } from './cli.js';
+import { auditLines, legacyText, makeProject, migrate, pointAtTarget, startMigrate, targetText, type CliResult, type Project, type ProjectOptions } from './cli.js';
 import { KEYS, tempDir } from './helpers.js';
 
 // Failures once the env files are restored: each must end as exit 3 (or 130) with the command
@@ -20,7 +18,6 @@ let legacy: FakeProvider;
 let opts: ProjectOptions;
 
 beforeAll(async () => {
-  assertBuilt();
   legacy = await startFakeProvider({ name: 'legacy', apiKey: KEYS.legacy });
   opts = { legacyUrl: legacy.url, targetUrl: 'http://127.0.0.1:9/v1' };
 });
@@ -81,14 +78,9 @@ async function setup() {
 const restored = async (p: Project) => expect(await fs.readFile(p.envFiles[0]!, 'utf8')).toBe(legacyText(opts));
 
 /** The CLI as a child we can signal; resolves when it exits. */
-function start(p: Project, args: string[], env: Record<string, string>): { child: ReturnType<typeof spawn>; done: Promise<CliResult> } {
-  const full = { ...process.env, OPENAI_API_KEY: KEYS.legacy, TARGET_API_KEY: KEYS.target, NO_COLOR: '1', MIGRATE_ENV: '', MIGRATE_CONFIG: '', CI: '', ...env };
-  const child = spawn(process.execPath, [BIN, '--config', p.config, ...args], { cwd: os.tmpdir(), env: full });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
+function start(p: Project, args: string[], env: Record<string, string>): { child: ReturnType<typeof startMigrate>; done: Promise<CliResult> } {
+  const child = startMigrate(p, args, env);
+  const done = child.then((r) => ({ exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) }));
   return { child, done };
 }
 
@@ -96,7 +88,7 @@ describe('rollback: failures after the env files were restored', () => {
   it('compose `up` failing: exit 3, files restored, the compose command and the rollback to run next', async () => {
     const { dir, p, shim, again } = await setup();
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes'], { PATH: shim.PATH, DOCKER_HOST: shim.DOCKER_HOST, STANDIN_UP: '1' });
-    expect(r.code, r.stderr).toBe(3);
+    expect(r.exitCode, r.stderr).toBe(3);
     const up = `docker-compose -f ${path.join(dir, 'docker-compose.yml')} -p shop up -d --no-deps --force-recreate app`;
     expect(r.stderr).toContain(`error: env files are restored but recreating the services failed: \`${up}\` exited with code 1: ERROR: cannot start service app`);
     expect(r.stderr).toContain(`hint: run \`${up}\` by hand (in ${dir}), then \`${again}\` to verify`);
@@ -107,7 +99,7 @@ describe('rollback: failures after the env files were restored', () => {
   it('`ps` failing during the readiness wait: exit 3 with the files-restored status and the command to run next', async () => {
     const { dir, p, shim, again } = await setup();
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes'], { PATH: shim.PATH, DOCKER_HOST: shim.DOCKER_HOST, STANDIN_PS: 'fail' });
-    expect(r.code, r.stderr).toBe(3);
+    expect(r.exitCode, r.stderr).toBe(3);
     const ps = 'docker ps --all --quiet --no-trunc --filter label=com.docker.compose.project=shop';
     expect(r.stderr).toContain(
       `error: env files are restored and services recreated, but checking app failed: \`${ps}\` exited with code 1: Cannot connect to the Docker daemon at unix:///var/run/docker.sock`,
@@ -123,7 +115,7 @@ describe('rollback: failures after the env files were restored', () => {
     const { p, shim } = await setup();
     legacy.resetCounts();
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes'], { PATH: shim.PATH, DOCKER_HOST: shim.DOCKER_HOST, STANDIN_PS: 'fail-once' });
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.exitCode, r.stderr).toBe(0);
     // The wait's listing: failed once, then answered; the app view's listing after it answered at once.
     expect((await shim.calls()).filter((c) => c.startsWith('docker ps '))).toHaveLength(3);
     expect((await shim.calls()).some((c) => c.includes(' ps -q'))).toBe(false); // compose ps is never needed
@@ -137,7 +129,7 @@ describe('rollback: failures after the env files were restored', () => {
     const empty = path.join(dir, 'empty-bin');
     await fs.mkdir(empty);
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes'], { PATH: empty });
-    expect(r.code, r.stderr).toBe(2);
+    expect(r.exitCode, r.stderr).toBe(2);
     expect(r.stderr).toContain('error: docker-compose not found');
     expect(r.stderr).toContain('hint: nothing was changed; install it, set compose.command in migrate.yaml, or restore the env files alone with --no-restart');
     expect(await fs.readFile(p.envFiles[0]!, 'utf8')).toBe(targetText(opts));
@@ -150,7 +142,7 @@ describe('rollback: failures after the env files were restored', () => {
     await waitUntil('the readiness wait', async () => (await shim.calls()).some((c) => c.startsWith('docker inspect')), { everyMs: 20 });
     run.child.kill('SIGINT');
     const r = await run.done;
-    expect(r.code, r.stderr).toBe(130);
+    expect(r.exitCode, r.stderr).toBe(130);
     expect(r.stderr).toContain('error: interrupted after the env files were restored and the services recreated; the rollback is not verified');
     expect(r.stderr).toContain(`hint: run \`${again}\` to finish`);
     await restored(p);
@@ -159,7 +151,7 @@ describe('rollback: failures after the env files were restored', () => {
     const [program, ...args] = again.split(' ');
     expect(program).toBe('migrate');
     const finish = await migrate(p, args, { PATH: shim.PATH, DOCKER_HOST: shim.DOCKER_HOST });
-    expect(finish.code, finish.stderr).toBe(0);
+    expect(finish.exitCode, finish.stderr).toBe(0);
     expect(finish.stderr).toContain('env files already match the backup: nothing written');
     expect((await auditLines(p)).at(-1)).toMatchObject({ command: 'rollback', result: 'ok' });
   });
@@ -175,7 +167,7 @@ describe('rollback: failures after the env files were restored', () => {
       await waitUntil('the connectivity check', () => slow.count() > 0, { everyMs: 20 });
       run.child.kill('SIGINT');
       const r = await run.done;
-      expect(r.code, r.stderr).toBe(130);
+      expect(r.exitCode, r.stderr).toBe(130);
       const again = `migrate rollback --env canary --to ${backup.id} --yes`;
       expect(r.stderr).toContain('error: interrupted after the env files were restored; the rollback is not verified');
       expect(r.stderr).toContain(`hint: run \`${again}\` to finish`);
@@ -185,7 +177,7 @@ describe('rollback: failures after the env files were restored', () => {
       slow.setFaults({ latency: null });
       slow.resetCounts();
       const finish = await migrate(p, again.split(' ').slice(1));
-      expect(finish.code, finish.stderr).toBe(0);
+      expect(finish.exitCode, finish.stderr).toBe(0);
       expect(slow.count({ path: '/v1/chat/completions', authorized: true })).toBe(1);
     } finally {
       await slow.close();

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, assertBuilt, makeProject, migrate, type Project } from './cli.js';
+import { makeProject, migrate, startMigrate, type Project } from './cli.js';
 import { deadPid, liveProcess, tempDir, writeLock } from './helpers.js';
 
 // `migrate backup` prunes old backups: during a rollback that could delete the very backup
@@ -12,8 +10,6 @@ import { deadPid, liveProcess, tempDir, writeLock } from './helpers.js';
 
 // Nothing here talks to a provider: any URL will do.
 const opts = { legacyUrl: 'http://127.0.0.1:9/v1', targetUrl: 'http://127.0.0.1:9/v2' };
-
-beforeAll(() => assertBuilt());
 
 async function project(): Promise<Project> {
   const p = await makeProject(tempDir(), opts);
@@ -27,19 +23,19 @@ async function backups(p: Project): Promise<string[]> {
 
 async function backUp(p: Project): Promise<string> {
   const r = await migrate(p, ['backup', '--env', 'canary']);
-  expect(r.code, r.stderr).toBe(0);
+  expect(r.exitCode, r.stderr).toBe(0);
   return r.stdout.trim();
 }
 
 /** `migrate backup --env canary` in the background, with its output as it comes. */
 function startBackup(p: Project) {
-  const child = spawn(process.execPath, [BIN, '--config', p.config, 'backup', '--env', 'canary'], { cwd: os.tmpdir(), env: { ...process.env, NO_COLOR: '1', CI: '' } });
+  const child = startMigrate(p, ['backup', '--env', 'canary']);
   let stdout = '';
   let stderr = '';
   let done = false;
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))).finally(() => (done = true));
+  const exited = child.then((r) => r.exitCode ?? null).finally(() => (done = true));
   const said = async (text: string) => {
     while (!stderr.includes(text)) {
       if (done) throw new Error(`exited without saying "${text}": ${stderr}`);
@@ -88,7 +84,7 @@ describe('migrate backup and the environment lock', () => {
     const ramp = liveProcess();
     await writeLock(p.stateDir, 'canary', { pid: ramp.pid!, command: 'migrate ramp', user: 'root' });
     const r = await migrate(p, ['backup', '--env', 'canary']);
-    expect(r.code, r.stderr).toBe(2);
+    expect(r.exitCode, r.stderr).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe(`error: environment canary is locked by pid ${ramp.pid} (migrate ramp, run by root) since 2026-01-01T00:00:00.000Z`);
     expect(await backups(p)).toEqual([first]);
   });
@@ -116,7 +112,7 @@ describe('migrate backup and the environment lock', () => {
     for (const f of [...leftovers, ...kept.slice(0, 1), ...kept.slice(2)]) await fs.utimes(f, old, old);
 
     const r = await migrate(p, ['backup', '--env', 'canary']);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toContain(`took over a stale lock of canary (pid ${dead} is gone)`);
     for (const f of leftovers) await expect(fs.stat(f), f).rejects.toMatchObject({ code: 'ENOENT' });
     for (const f of kept) expect((await fs.stat(f)).isFile(), f).toBe(true);

@@ -5,8 +5,7 @@ import { createBackup } from '../../src/core/state/backups.js';
 import { bootId } from '../../src/core/state/lock.js';
 import { newRamp, saveRampState, loadRampState } from '../../src/core/state/ramp.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { runAtTerminal } from '../helpers/terminal.js';
-import { BIN, auditLines, assertBuilt, legacyText, makeProject, migrate, pointAtTarget, stateText, targetText, type Project, type ProjectOptions } from './cli.js';
+import { auditLines, legacyText, makeProject, migrate, migrateAtTerminal, pointAtTarget, stateText, targetText, type Project, type ProjectOptions } from './cli.js';
 import { KEYS, deadPid, tempDir, writeLock } from './helpers.js';
 
 let legacy: FakeProvider;
@@ -14,7 +13,6 @@ let target: FakeProvider;
 let opts: ProjectOptions;
 
 beforeAll(async () => {
-  assertBuilt();
   legacy = await startFakeProvider({ name: 'legacy', apiKey: KEYS.legacy });
   target = await startFakeProvider({ name: 'target', apiKey: KEYS.target });
   opts = { legacyUrl: legacy.url, targetUrl: target.url };
@@ -59,7 +57,7 @@ describe('migrate rollback (no docker)', () => {
     const p = await makeProject(tempDir(), opts);
     await pointAtTarget(p, opts);
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes']);
-    expect(r.code).toBe(3);
+    expect(r.exitCode).toBe(3);
     expect(r.stderr.split('\n')[0]).toBe('error: no backup of canary to roll back to; list backups with `migrate backup list --env canary`');
     expect(await contents(p)).toEqual([targetText(opts)]);
   });
@@ -72,7 +70,7 @@ describe('migrate rollback (no docker)', () => {
     await fs.writeFile(copy, (await fs.readFile(copy, 'utf8')).replace('LLM_TARGET_WEIGHT=0', 'LLM_TARGET_WEIGHT=9'));
     const before = await contents(p);
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes']);
-    expect(r.code).toBe(3);
+    expect(r.exitCode).toBe(3);
     expect(r.stderr).toContain(`backup ${backup.id} is corrupted; refusing to restore it`);
     expect(r.stderr).toContain('env/.env.canary.1');
     expect(await contents(p)).toEqual(before);
@@ -84,7 +82,7 @@ describe('migrate rollback (no docker)', () => {
     await backedUp(p);
     await pointAtTarget(p, opts);
     const r = await migrate(p, ['rollback', '--env', 'canary'], { CI: 'true' });
-    expect(r.code).toBe(2);
+    expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('error: rollback needs --yes: it asks for confirmation before restoring the env files, and CI is set, so nobody can answer\n');
     expect(r.stderr).toContain('hint: review the change with `migrate rollback --env canary --dry-run`, then run `migrate rollback --env canary --yes`');
     expect(r.stderr).toContain('  env/.env.canary: change LLM_TARGET_WEIGHT, OPENAI_API_KEY, OPENAI_BASE_URL\n');
@@ -102,7 +100,7 @@ describe('migrate rollback (no docker)', () => {
     await pointAtTarget(p, opts);
     legacy.resetCounts();
     const r = await migrate(p, ['rollback', '--env', 'canary', '--dry-run'], { PATH: shim.PATH });
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     expect(r.stdout.split('\n')).toEqual([
       expect.stringMatching(/^would restore canary from \d{8}T\d{6}\.\d{3}Z-canary-[0-9a-f]{4}:$/),
       '  env/.env.canary: change LLM_TARGET_WEIGHT, OPENAI_API_KEY, OPENAI_BASE_URL',
@@ -124,7 +122,7 @@ describe('migrate rollback (no docker)', () => {
     await pointAtTarget(p, opts);
     const unset = { TARGET_API_KEY: undefined } as unknown as Record<string, string>; // spawn drops undefined values
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart'], unset);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toContain('providers.target.apiKey: ${TARGET_API_KEY} is not set (not needed here; ignored)');
     expect(await contents(p)).toEqual([legacyText(opts, 0)]);
   });
@@ -139,7 +137,7 @@ describe('migrate rollback (no docker)', () => {
     legacy.resetCounts();
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart', '--json'], { PATH: shim.PATH });
     expect(r.stderr).not.toContain('error');
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     expect(await contents(p)).toEqual([legacyText(opts, 0), legacyText(opts, 1)]);
     expect((await fs.stat(p.envFiles[1]!)).mode & 0o777).toBe(0o600);
     expect(await shim.calls()).toEqual([]); // compose never ran, not even detection
@@ -183,7 +181,7 @@ describe('migrate rollback (no docker)', () => {
     await saveRampState(p.stateDir, newRamp({ environment: 'canary', stages: [5, 100], driver: 'env', backupId: beforeRamp.id, now: Date.now() }));
     await writeLock(p.stateDir, 'canary', { pid, command: 'migrate ramp' });
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes']);
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     expect(r.stderr).toContain(`backup ${beforeRamp.id} (taken before the ramp;`);
     expect(r.stderr).toContain(`took over a stale lock of canary (pid ${pid}, migrate ramp: no longer running)`);
     expect(r.stdout).toMatch(new RegExp(`^rolled back canary to ${beforeRamp.id}: 1 env file restored, legacy answers \\(models pass, chat pass\\) in \\d+\\.\\ds\\n$`));
@@ -197,7 +195,7 @@ describe('migrate rollback (no docker)', () => {
     await pointAtTarget(p, opts);
     await writeLock(p.stateDir, 'canary', { pid: 1, command: 'migrate ramp', user: 'alice', boot: 'a-boot-before-the-last-reboot' });
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart']);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toContain('warning: took over a stale lock of canary (pid 1, migrate ramp: held since before this host last booted)');
     expect(await contents(p)).toEqual([legacyText(opts)]);
   });
@@ -209,7 +207,7 @@ describe('migrate rollback (no docker)', () => {
     const later = await backedUp(p); // e.g. after rotating the legacy key
     await pointAtTarget(p, opts);
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart', '--json']);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).backup).toMatchObject({ id: later.id, reason: 'newest' });
   });
 
@@ -220,7 +218,7 @@ describe('migrate rollback (no docker)', () => {
     await pointAtTarget(p, down);
     await saveRampState(p.stateDir, { ...newRamp({ environment: 'canary', stages: [50, 100], driver: 'env', backupId: backup.id, now: Date.now() }), status: 'completed' });
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes']);
-    expect(r.code).toBe(3);
+    expect(r.exitCode).toBe(3);
     // The ramp state no longer claims a completed ramp: status tells the truth.
     expect(await loadRampState(p.stateDir, 'canary')).toMatchObject({ status: 'failed', reason: expect.stringContaining('migrate rollback did not complete') });
     expect(r.stderr).toContain('error: rolled back, but legacy (http://127.0.0.1:9/v1) does not answer as it should');
@@ -232,7 +230,7 @@ describe('migrate rollback (no docker)', () => {
     // Run again: the files already match, so nothing is written; it still verifies.
     const again = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--json']);
     expect(again.stderr).toContain('env files already match the backup: nothing written');
-    expect(again.code).toBe(3);
+    expect(again.exitCode).toBe(3);
     // --json: one document with the error and what the rollback had done, for CI.
     const doc = JSON.parse(again.stdout);
     expect(doc).toMatchObject({ ok: false, error: { exitCode: 3 }, report: { backup: { id: backup.id }, files: [{ path: 'env/.env.canary', restored: false }] } });
@@ -248,16 +246,10 @@ async function projectPointingAtTarget() {
   return p;
 }
 
-const env = { OPENAI_API_KEY: KEYS.legacy, TARGET_API_KEY: KEYS.target, MIGRATE_ENV: '', MIGRATE_CONFIG: '' };
-
 describe('migrate rollback at a terminal', () => {
   it('shows the keys that change and restores after "y"', async () => {
     const p = await projectPointingAtTarget();
-    const r = await runAtTerminal([process.execPath, BIN, 'rollback', '--env', 'canary', '--no-restart'], {
-      cwd: p.dir,
-      env,
-      answers: [{ when: 'Restore 1 env file(s) of canary?', keys: 'y\r' }],
-    });
+    const r = await migrateAtTerminal(p, ['rollback', '--env', 'canary', '--no-restart'], [{ when: 'Restore 1 env file(s) of canary?', keys: 'y\r' }]);
     expect(r.code, r.screen).toBe(0);
     expect(r.screen).toContain('env/.env.canary: change LLM_TARGET_WEIGHT, OPENAI_API_KEY, OPENAI_BASE_URL');
     expect(await fs.readFile(p.envFiles[0]!, 'utf8')).toBe(legacyText(opts));
@@ -266,11 +258,7 @@ describe('migrate rollback at a terminal', () => {
 
   it('changes nothing after "n" and exits 130', async () => {
     const p = await projectPointingAtTarget();
-    const r = await runAtTerminal([process.execPath, BIN, 'rollback', '--env', 'canary', '--no-restart'], {
-      cwd: p.dir,
-      env,
-      answers: [{ when: 'Restore 1 env file(s) of canary?', keys: 'n\r' }],
-    });
+    const r = await migrateAtTerminal(p, ['rollback', '--env', 'canary', '--no-restart'], [{ when: 'Restore 1 env file(s) of canary?', keys: 'n\r' }]);
     expect(r.code, r.screen).toBe(130);
     expect(await fs.readFile(p.envFiles[0]!, 'utf8')).toBe(targetText(opts));
   });

@@ -1,16 +1,12 @@
-import { execFile } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
-import os from 'node:os';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runCli, runCliAtTerminal, startCli, type CliOptions, type CliResult } from '../helpers/cli.js';
+import type { Answer, TerminalRun } from '../helpers/terminal.js';
 import { KEYS, envText } from './helpers.js';
 
-// End-to-end through the built CLI (npm test builds first), as an operator or CI job runs it.
-export const BIN = fileURLToPath(new URL('../../bin/migrate.js', import.meta.url));
-
-export function assertBuilt(): void {
-  if (!existsSync(fileURLToPath(new URL('../../dist/cli.js', import.meta.url)))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` first');
-}
+// End-to-end through the built CLI (test/helpers/cli.ts), as an operator or CI job runs it, with
+// the project's keys in the environment and --config naming the project.
+export type { CliResult };
 
 export interface Project {
   dir: string;
@@ -69,20 +65,21 @@ export async function pointAtTarget(p: Project, o: ProjectOptions): Promise<void
   for (const [i, file] of p.envFiles.entries()) await fs.writeFile(file, targetText(o, i));
 }
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
+const keys = { OPENAI_API_KEY: KEYS.legacy, TARGET_API_KEY: KEYS.target };
+
+/** Run the CLI from another directory (the runner's own empty one), so config-relative paths are exercised; output exact. */
+export function migrate(p: Project, args: string[], env: CliOptions['env'] = {}, opts: Omit<CliOptions, 'env'> = {}): Promise<CliResult> {
+  return runCli(['--config', p.config, ...args], { keepFinalNewline: true, ...opts, env: { ...keys, ...env } });
 }
 
-/** Run the CLI from another directory, so config-relative paths are exercised. */
-export function migrate(p: Project, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const full = { ...process.env, OPENAI_API_KEY: KEYS.legacy, TARGET_API_KEY: KEYS.target, NO_COLOR: '1', MIGRATE_ENV: '', MIGRATE_CONFIG: '', CI: '', ...env };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, '--config', p.config, ...args], { cwd: os.tmpdir(), env: full }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+/** The same, as a child the test can signal or read while it runs. */
+export function startMigrate(p: Project, args: string[], env: CliOptions['env'] = {}) {
+  return startCli(['--config', p.config, ...args], { keepFinalNewline: true, env: { ...keys, ...env } });
+}
+
+/** The same at a terminal, from the project's directory, answering prompts as a person would. */
+export function migrateAtTerminal(p: Project, args: string[], answers: Answer[]): Promise<TerminalRun> {
+  return runCliAtTerminal(args, { cwd: p.dir, env: keys, answers });
 }
 
 /** Every file the state directory holds, as one text (backups' env copies excepted: they are env files). */

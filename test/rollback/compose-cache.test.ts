@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBackup } from '../../src/core/state/backups.js';
-import { assertBuilt, makeProject, migrate, pointAtTarget, type Project } from './cli.js';
+import { makeProject, migrate, pointAtTarget, type Project } from './cli.js';
 import { KEYS, tempDir } from './helpers.js';
 
 // What a rollback asks compose before it can act: nothing it asked before and whose answer cannot
@@ -10,8 +10,6 @@ import { KEYS, tempDir } from './helpers.js';
 // call, so each test counts the compose processes a rollback started.
 
 const opts = { legacyUrl: 'http://127.0.0.1:9/v1', targetUrl: 'http://127.0.0.1:10/v1' };
-
-beforeAll(() => assertBuilt());
 
 async function setup(compose: string): Promise<{ p: Project; env: Record<string, string>; calls: () => Promise<string[]>; standIn: string }> {
   const dir = tempDir();
@@ -38,7 +36,7 @@ describe('rollback: compose detection and the compose model without compose proc
     const dry = () => migrate(p, ['rollback', '--env', 'canary', '--dry-run'], env);
 
     const first = await dry();
-    expect(first.code, first.stderr).toBe(0);
+    expect(first.exitCode, first.stderr).toBe(0);
     expect(first.stdout).toContain('docker-compose -f');
     expect(await calls()).toEqual(['docker compose version', 'docker-compose version']);
     const cache = path.join(p.stateDir, 'compose-cli.json');
@@ -46,21 +44,21 @@ describe('rollback: compose detection and the compose model without compose proc
     expect(await fs.readFile(cache, 'utf8')).not.toContain(KEYS.legacy);
 
     const second = await dry();
-    expect(second.code, second.stderr).toBe(0);
+    expect(second.exitCode, second.stderr).toBe(0);
     expect(second.stdout).toBe(first.stdout); // the same plan
     expect(await calls()).toHaveLength(2); // no compose process at all: cached detection, files read directly
 
     // An upgrade (the program's mtime changes) is detected again.
     const later = new Date(Date.now() + 60_000);
     await fs.utimes(standIn, later, later);
-    expect((await dry()).code).toBe(0);
+    expect((await dry()).exitCode).toBe(0);
     expect((await calls()).slice(2)).toEqual(['docker compose version', 'docker-compose version']);
   });
 
   it('compose.command: docker-compose runs no compose process for a dry run', async () => {
     const { p, env, calls } = await setup('{ command: docker-compose, files: [docker-compose.yml], services: [app], projectName: shop }');
     const r = await migrate(p, ['rollback', '--env', 'canary', '--dry-run'], env);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain('docker-compose -f');
     expect(await calls()).toEqual([]);
   });
@@ -70,6 +68,6 @@ describe('rollback: compose detection and the compose model without compose proc
     await fs.appendFile(path.join(p.dir, 'docker-compose.yml'), '    volumes: ["${DATA_DIR:-./data}:/data"]\n');
     const r = await migrate(p, ['rollback', '--env', 'canary', '--dry-run'], env);
     expect((await calls()).map((c) => c.split(' ').at(-1))).toEqual(['config']);
-    expect(r.code).toBe(2); // the stand-in refuses `config`: exit 2, nothing changed
+    expect(r.exitCode).toBe(2); // the stand-in refuses `config`: exit 2, nothing changed
   });
 });

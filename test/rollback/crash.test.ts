@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import { promises as fs, watch } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup } from '../../src/core/state/backups.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { BIN, assertBuilt, auditLines, legacyText, makeProject, migrate, pointAtTarget, stateText, targetText, type Project, type ProjectOptions } from './cli.js';
+import { auditLines, legacyText, makeProject, migrate, pointAtTarget, startMigrate, stateText, targetText, type Project, type ProjectOptions } from './cli.js';
 import { KEYS, tempDir } from './helpers.js';
 
 const KILLS = 50;
@@ -17,7 +15,6 @@ let legacy: FakeProvider;
 let target: FakeProvider;
 
 beforeAll(async () => {
-  assertBuilt();
   legacy = await startFakeProvider({ name: 'legacy', apiKey: KEYS.legacy });
   target = await startFakeProvider({ name: 'target', apiKey: KEYS.target });
 });
@@ -31,8 +28,7 @@ afterAll(async () => {
  * the first env file is renamed into place (aiming between two files' writes). Resolves with how it ended.
  */
 function runAndKill(p: Project, kill: { delayMs: number } | { afterFirstWrite: true }): Promise<{ killed: boolean }> {
-  const env = { ...process.env, OPENAI_API_KEY: KEYS.legacy, TARGET_API_KEY: KEYS.target, NO_COLOR: '1', CI: 'true' };
-  const child = spawn(process.execPath, [BIN, '--config', p.config, 'rollback', '--env', 'canary', '--yes', '--no-restart'], { cwd: os.tmpdir(), env, stdio: 'ignore' });
+  const child = startMigrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart'], { CI: 'true' });
   const first = path.basename(p.envFiles[0]!);
   const watcher =
     'afterFirstWrite' in kill
@@ -41,12 +37,10 @@ function runAndKill(p: Project, kill: { delayMs: number } | { afterFirstWrite: t
         })
       : undefined;
   const timer = 'delayMs' in kill ? setTimeout(() => child.kill('SIGKILL'), kill.delayMs) : undefined;
-  return new Promise((resolve) => {
-    child.on('exit', (_code, signal) => {
-      clearTimeout(timer);
-      watcher?.close();
-      resolve({ killed: signal === 'SIGKILL' });
-    });
+  return child.then((r) => {
+    clearTimeout(timer);
+    watcher?.close();
+    return { killed: r.signal === 'SIGKILL' };
   });
 }
 
@@ -68,7 +62,7 @@ async function lane(o: ProjectOptions, kills: number): Promise<Lane> {
   await pointAtTarget(p, o);
   const started = Date.now();
   const first = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart'], { CI: 'true' });
-  expect(first.code, first.stderr).toBe(0);
+  expect(first.exitCode, first.stderr).toBe(0);
   const wallMs = Date.now() - started;
 
   let killed = 0;
@@ -101,7 +95,7 @@ describe('a rollback killed at any moment', () => {
     for (const { p, newText } of lanes) {
       const final = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart'], { CI: 'true' });
       expect(final.stderr).not.toContain('error');
-      expect(final.code).toBe(0);
+      expect(final.exitCode).toBe(0);
       expect(await Promise.all(p.envFiles.map((f) => fs.readFile(f, 'utf8')))).toEqual(newText);
       expect((await auditLines(p)).at(-1)).toMatchObject({ command: 'rollback', result: 'ok' });
       const state = await stateText(p);

@@ -5,7 +5,7 @@ import { composeUp, containerEnv, serviceContainers, waitForServices } from '../
 import { composeFixture, dockerAvailable, type ComposeFixture } from '../helpers/docker.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { waitUntil } from '../helpers/wait.js';
-import { assertBuilt, auditLines, migrate, stateText, type Project } from './cli.js';
+import { auditLines, migrate, stateText, type Project } from './cli.js';
 import { KEYS } from './helpers.js';
 
 // Docker tests may not skip in CI: dockerAvailable() throws there when docker is missing.
@@ -19,7 +19,6 @@ describe.skipIf(!available)('migrate rollback against real docker', () => {
   const chats = (provider: FakeProvider) => provider.count({ path: '/v1/chat/completions', authorized: true });
 
   beforeAll(async () => {
-    assertBuilt();
     legacy = await startFakeProvider({ name: 'legacy', apiKey: KEYS.legacy });
     target = await startFakeProvider({ name: 'target', apiKey: KEYS.target });
     fx = await composeFixture({ OPENAI_BASE_URL: legacy.url, OPENAI_API_KEY: KEYS.legacy, LLM_TARGET_WEIGHT: '0' });
@@ -52,7 +51,7 @@ describe.skipIf(!available)('migrate rollback against real docker', () => {
 
   it('puts the app back on legacy: container env, traffic, worker untouched, exit 0, audited, no secrets', async () => {
     const backup = await migrate(p, ['backup', '--env', 'canary']);
-    expect(backup.code).toBe(0);
+    expect(backup.exitCode).toBe(0);
     const backupId = backup.stdout.trim();
 
     // The ramp's cut-over: the env file points at target and the app really talks to it.
@@ -66,7 +65,7 @@ describe.skipIf(!available)('migrate rollback against real docker', () => {
 
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--json']);
     expect(r.stderr).not.toContain('error:');
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({
       ok: true,

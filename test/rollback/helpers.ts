@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import { createBackup } from '../../src/core/state/backups.js';
 import { lockFile } from '../../src/core/state/paths.js';
+import { tempProject } from '../helpers/project.js';
 
 /** Keys used across these tests: grep for them in everything the tool writes or prints. */
 export const KEYS = {
@@ -13,17 +14,13 @@ export const KEYS = {
   db: 'pw-db-ROLLBACKTEST-3333cccc',
 };
 
-const made: string[] = [];
 const children: ChildProcess[] = [];
 afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
   for (const child of children.splice(0)) child.kill('SIGKILL');
 });
 
 export function tempDir(prefix = 'migrate-rollback-'): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
+  return tempProject(prefix);
 }
 
 export function envText(baseUrl: string, key: string, extra: Record<string, string> = {}): string {

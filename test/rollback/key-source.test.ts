@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { BIN, assertBuilt, type CliResult } from './cli.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { KEYS, backupOf, envText, tempDir } from './helpers.js';
 
 // The incident this pins: the legacy key was `${OPENAI_API_KEY}`, read from the env file the ramp
@@ -15,7 +13,6 @@ let legacy: FakeProvider;
 let target: FakeProvider;
 
 beforeAll(async () => {
-  assertBuilt();
   legacy = await startFakeProvider({ name: 'legacy', apiKey: KEYS.legacy });
   target = await startFakeProvider({ name: 'target', apiKey: KEYS.target });
 });
@@ -26,14 +23,7 @@ afterAll(async () => {
 
 /** Keys only in the env file: nothing for OPENAI_* in the process environment. */
 function migrate(config: string, args: string[]): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, TARGET_API_KEY: KEYS.target, NO_COLOR: '1', MIGRATE_ENV: '', MIGRATE_CONFIG: '', CI: '' };
-  delete env.OPENAI_API_KEY;
-  delete env.OPENAI_BASE_URL;
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, '--config', config, ...args], { cwd: os.tmpdir(), env }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+  return runCli(['--config', config, ...args], { keepFinalNewline: true, env: { TARGET_API_KEY: KEYS.target } });
 }
 
 async function project(legacyBaseUrl: string) {
@@ -68,7 +58,7 @@ describe('rollback when the legacy key comes from the env file it restores', () 
     const r = await migrate(p.config, ['rollback', '--env', 'canary', '--yes']);
     expect(r.stderr).toContain(`providers.legacy: OPENAI_API_KEY read from backup ${p.backup.id}, the copy being restored`);
     expect(r.stderr).toContain('reads OPENAI_API_KEY from .env.canary, which environment canary rewrites; put OPENAI_API_KEY in .env.migrate');
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     expect(await fs.readFile(p.envFile, 'utf8')).toBe(envText(legacy.url, KEYS.legacy));
     const verified = legacy.requests.filter((q) => q.path === '/v1/chat/completions');
     expect(verified.length).toBeGreaterThan(0);
@@ -83,7 +73,7 @@ describe('rollback when the legacy key comes from the env file it restores', () 
     target.resetCounts();
     const r = await migrate(p.config, ['rollback', '--env', 'canary', '--yes', '--json']);
     expect(r.stderr).toContain('OPENAI_BASE_URL, OPENAI_API_KEY read from backup');
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     const report = JSON.parse(r.stdout) as { verify: { provider: string; baseUrl: string; ok: boolean } };
     expect(report.verify).toMatchObject({ provider: 'legacy', baseUrl: legacy.url, ok: true });
     expect(legacy.count()).toBeGreaterThan(0);

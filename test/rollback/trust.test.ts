@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/core/state/backups.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { BIN, assertBuilt, legacyText, makeProject, migrate, pointAtTarget, targetText, type Project, type ProjectOptions } from './cli.js';
+import { legacyText, makeProject, migrate, pointAtTarget, targetText, type Project, type ProjectOptions } from './cli.js';
 import { KEYS, tempDir } from './helpers.js';
 
 // The attack a hostile reviewer ran: a user who may write the project directory (not root)
@@ -20,7 +19,6 @@ let target: FakeProvider;
 let opts: ProjectOptions;
 
 beforeAll(async () => {
-  assertBuilt();
   if (process.getuid?.() !== 0) throw new Error('these tests play root against an unprivileged attacker: run them as root');
   legacy = await startFakeProvider({ name: 'legacy', apiKey: KEYS.legacy });
   target = await startFakeProvider({ name: 'target', apiKey: KEYS.target });
@@ -114,7 +112,7 @@ describe('the state directory is trusted only when nobody else could have writte
       ['ramp', '--env', 'canary', '--yes'],
     ]) {
       const r = await migrate(p, args);
-      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       expect(firstLine(r.stderr), args.join(' ')).toBe(expected);
       expect(r.stderr).toContain(hint);
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -135,7 +133,7 @@ describe('the state directory is trusted only when nobody else could have writte
     const planted = await plant(p.stateDir, { id: '20991231T000000.000Z-canary-beef', absolute: victim });
     await chownR(planted, ATTACKER);
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes']);
-    expect(r.code, r.stderr).toBe(2);
+    expect(r.exitCode, r.stderr).toBe(2);
     expect(firstLine(r.stderr)).toBe(`error: refusing to use ${planted}: owned by uid ${ATTACKER}, not by root`);
     expect(await exists(victim)).toBe(false);
     expect(await contents(p)).toEqual([targetText(opts)]);
@@ -149,14 +147,14 @@ describe('the state directory is trusted only when nobody else could have writte
     const copy = path.join(p.stateDir, 'backups', good, '0-.env.canary');
     await fs.chmod(copy, 0o620);
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes']);
-    expect(r.code, r.stderr).toBe(2);
+    expect(r.exitCode, r.stderr).toBe(2);
     expect(firstLine(r.stderr)).toBe(`error: refusing to use ${copy}: writable by its group (mode 0620)`);
     expect(await contents(p)).toEqual([targetText(opts)]);
 
     await fs.chmod(copy, 0o600);
     await fs.chmod(path.join(p.stateDir, 'backups'), 0o777);
     const list = await migrate(p, ['backup', 'list', '--env', 'canary']);
-    expect(list.code, list.stderr).toBe(2);
+    expect(list.exitCode, list.stderr).toBe(2);
     expect(firstLine(list.stderr)).toBe(`error: refusing to use ${path.join(p.stateDir, 'backups')}: writable by group and others (mode 0777)`);
   });
 
@@ -170,7 +168,7 @@ describe('the state directory is trusted only when nobody else could have writte
     await fs.symlink(elsewhere, p.stateDir);
     for (const args of [['rollback', '--env', 'canary', '--yes'], ['status'], ['backup', '--env', 'canary']]) {
       const r = await migrate(p, args);
-      expect(r.code, r.stderr).toBe(2);
+      expect(r.exitCode, r.stderr).toBe(2);
       expect(firstLine(r.stderr)).toBe(`error: refusing to use ${p.stateDir}: it is a symlink (to ${elsewhere}); migrate follows no links in its state directory`);
     }
     expect(await contents(p)).toEqual([targetText(opts)]);
@@ -184,7 +182,7 @@ describe('the state directory is trusted only when nobody else could have writte
     await migrateBackup(p);
     await pointAtTarget(p, opts);
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes']);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.exitCode, r.stderr).toBe(0);
     expect(await contents(p)).toEqual([legacyText(opts)]);
   });
 });
@@ -192,23 +190,7 @@ describe('the state directory is trusted only when nobody else could have writte
 describe('run by a user who is not root', () => {
   /** The CLI as uid 4321 (no passwd entry: its name falls back to the uid), from its own project. */
   function migrateAs(uid: number, p: Project, args: string[]) {
-    const env = {
-      ...process.env,
-      OPENAI_API_KEY: KEYS.legacy,
-      TARGET_API_KEY: KEYS.target,
-      NO_COLOR: '1',
-      MIGRATE_ENV: '',
-      MIGRATE_CONFIG: '',
-      CI: '',
-      HOME: p.dir,
-      USER: '',
-      LOGNAME: '',
-    };
-    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [BIN, '--config', p.config, ...args], { cwd: p.dir, env, uid, gid: uid }, (err, stdout, stderr) => {
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
-    });
+    return migrate(p, args, { USER: '', LOGNAME: '' }, { user: uid, cwd: p.dir });
   }
 
   it('trusts its own .migrate and rolls back; refuses one owned by another user, naming both uids', async () => {
@@ -216,17 +198,17 @@ describe('run by a user who is not root', () => {
     const p = await makeProject(dir, opts);
     await chownR(dir, ATTACKER); // here uid 4321 is the project's owner, running migrate itself
     const backup = await migrateAs(ATTACKER, p, ['backup', '--env', 'canary']);
-    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.exitCode, backup.stderr).toBe(0);
     expect((await fs.stat(p.stateDir)).uid).toBe(ATTACKER);
     await pointAtTarget(p, opts);
     const r = await migrateAs(ATTACKER, p, ['rollback', '--env', 'canary', '--yes', '--no-restart']);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.exitCode, r.stderr).toBe(0);
     expect(await contents(p)).toEqual([legacyText(opts)]);
 
     await chownR(p.stateDir, ATTACKER + 1);
     await pointAtTarget(p, opts);
     const refused = await migrateAs(ATTACKER, p, ['rollback', '--env', 'canary', '--yes', '--no-restart']);
-    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.exitCode, refused.stderr).toBe(2);
     expect(firstLine(refused.stderr)).toBe(`error: refusing to use ${p.stateDir}: owned by uid ${ATTACKER + 1}, not by you (uid ${ATTACKER}) or root`);
     expect(refused.stderr).toContain(`chown -R ${ATTACKER}: ${p.stateDir} && chmod -R go-w ${p.stateDir}`);
     expect(await contents(p)).toEqual([targetText(opts)]);
@@ -243,7 +225,7 @@ describe('a manifest may only restore the environment’s own env files', () => 
     const id = newerId();
     await plant(p.stateDir, { id, absolute: victim }); // owned by root, 0755/0600: passes the ownership rule
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes']);
-    expect(r.code, r.stderr).toBe(3);
+    expect(r.exitCode, r.stderr).toBe(3);
     expect(firstLine(r.stderr)).toBe(`error: backup ${id} is corrupted: it would restore ${victim}, which is not an env file of canary; nothing was changed`);
     expect(r.stderr).toContain('hint: pick another with `migrate backup list --env canary` and `migrate rollback --env canary --to ID`');
     expect(await exists(victim)).toBe(false);
@@ -258,14 +240,14 @@ describe('a manifest may only restore the environment’s own env files', () => 
     await plant(p.stateDir, { id, absolute: path.join(dir, 'env-link', '.env.canary'), content: legacyText(opts) });
     await pointAtTarget(p, opts);
     const ok = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart']);
-    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.exitCode, ok.stderr).toBe(0);
     expect(await contents(p)).toEqual([legacyText(opts)]);
 
     const other = newerId();
     await plant(p.stateDir, { id: other, absolute: p.envFiles[0]!, environment: 'production', content: targetText(opts) });
     // The id says canary, the manifest says production: listing skips it, --to refuses it.
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--to', other]);
-    expect(r.code, r.stderr).toBe(3);
+    expect(r.exitCode, r.stderr).toBe(3);
     expect(firstLine(r.stderr)).toBe(`error: backup ${other} belongs to production, not canary`);
     expect(await contents(p)).toEqual([legacyText(opts)]);
   });
@@ -280,7 +262,7 @@ describe('backups dated in the future', () => {
     await plant(p.stateDir, { id: future, absolute: p.envFiles[0]!, content: targetText(opts) });
     await pointAtTarget(p, opts);
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart']);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toMatch(
       new RegExp(`warning: backup ${future} is dated 2099-12-31T00:00:00.000Z, in the future \\(this host says [^)]+\\): passed over; pick it only with --to ${future}`),
     );
@@ -288,7 +270,7 @@ describe('backups dated in the future', () => {
     expect(await contents(p)).toEqual([legacyText(opts)]);
 
     const forced = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart', '--to', future]);
-    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.exitCode, forced.stderr).toBe(0);
     expect(forced.stderr).toContain(`backup ${future} is dated 2099-12-31T00:00:00.000Z, in the future`);
     expect(forced.stderr).toContain('restoring it because --to names it');
     expect(await contents(p)).toEqual([targetText(opts)]);
@@ -298,7 +280,7 @@ describe('backups dated in the future', () => {
 /** `migrate backup` through the CLI; returns the id it printed. */
 async function migrateBackup(p: Project): Promise<string> {
   const r = await migrate(p, ['backup', '--env', 'canary']);
-  expect(r.code, r.stderr).toBe(0);
+  expect(r.exitCode, r.stderr).toBe(0);
   return r.stdout.trim();
 }
 

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { BIN, tempProject } from '../helpers/cli.js';
+import { runCli, tempProject } from '../helpers/cli.js';
 
 const KEYS = { LEGACY_KEY: 'sk-legacy-BADINPUT-000000000001', TARGET_KEY: 'sk-target-BADINPUT-000000000002' };
 const isRoot = process.getuid?.() === 0;
@@ -23,15 +23,7 @@ environments:
 const COMMANDS = [['config'], ['check'], ['validate', '--dry-run'], ['backup'], ['rollback', '--yes', '--no-restart'], ['ramp', '--yes'], ['status'], ['nginx-config']];
 
 function cli(dir: string, args: string[], asUser?: number) {
-  const node = [process.execPath, BIN, ...args];
-  const argv = asUser === undefined ? node : ['setpriv', '--reuid', String(asUser), '--regid', String(asUser), '--clear-groups', ...node];
-  return execa(argv[0]!, argv.slice(1), {
-    cwd: dir,
-    reject: false,
-    stdin: 'ignore',
-    extendEnv: false,
-    env: { ...KEYS, PATH: process.env.PATH ?? '', CI: 'true', NO_COLOR: '1', HOME: dir },
-  });
+  return runCli(args, { cwd: dir, user: asUser, env: { ...KEYS, CI: 'true' } });
 }
 
 /** Every file of the project with its bytes, mode and owner; .migrate/ may gain an audit line of the refusal. */
@@ -39,8 +31,6 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const name of await fs.readdir(dir, { recursive: true })) {
     if (name === '.migrate' || name.startsWith('.migrate/')) continue;
-    // HOME is the project here: Node 22+'s compile cache (~/.cache/migrate) is the user's cache, not a project file.
-    if (name === '.cache' || name.startsWith('.cache/')) continue;
     const file = path.join(dir, name);
     const st = await fs.lstat(file);
     out[name] = `${st.mode.toString(8)} ${st.uid}:${st.gid} ${st.isFile() ? (await fs.readFile(file)).toString('base64') : ''}`;

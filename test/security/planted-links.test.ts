@@ -6,9 +6,8 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { BIN, onCleanup } from '../helpers/cli.js';
+import { onCleanup, runCli } from '../helpers/cli.js';
 import { CANARY, configYaml, LEGACY_KEY, legacyEnvFile, migrate, probeRamp, project, providers, TARGET_KEY } from '../ramp/helpers.js';
 
 const ATTACKER = 4321;
@@ -95,14 +94,7 @@ describe.skipIf(!isRoot)('rollback as a non-root user checks every file is writa
     await fs.chmod(dir, 0o755);
     for (const f of ['migrate.yaml', '.env.a']) await fs.chown(path.join(dir, f), ATTACKER, ATTACKER);
     await fs.chown(dir, ATTACKER, ATTACKER);
-    const as = (args: string[]) =>
-      execa('setpriv', ['--reuid', String(ATTACKER), '--regid', String(ATTACKER), '--clear-groups', process.execPath, BIN, ...args], {
-        cwd: dir,
-        reject: false,
-        stdin: 'ignore',
-        extendEnv: false,
-        env: { LEGACY_KEY, TARGET_KEY, CI: 'true', NO_COLOR: '1', HOME: dir },
-      });
+    const as = (args: string[]) => runCli(args, { cwd: dir, user: ATTACKER, env: { LEGACY_KEY, TARGET_KEY, CI: 'true' } });
     expect((await as(['backup', '--env', 'canary'])).exitCode).toBe(0);
     await fs.writeFile(path.join(dir, '.env.a'), 'A=2\n');
     await fs.writeFile(path.join(dir, '.env.b'), 'B=2\n'); // root's 0644: the operator may read it, not write it

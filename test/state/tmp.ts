@@ -1,19 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach } from 'vitest';
+import { tempProject } from '../helpers/project.js';
 
-/** A fresh temp directory per call, removed after each test. */
+/** A fresh temp directory per call, removed after the test that made it. */
 export function useTmp(): () => string {
-  const made: string[] = [];
-  afterEach(() => {
-    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-  return () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-state-'));
-    made.push(dir);
-    return dir;
-  };
+  return () => tempProject('migrate-state-');
 }
 
 export function modeOf(stat: { mode: number }): string {

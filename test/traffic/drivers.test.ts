@@ -1,12 +1,11 @@
 // Each driver's generated files and commands, exactly. Commands go through a stub runner that
 // fails on anything it was not told about (the real nginx run is in nginx-real.test.ts).
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ComposeProject } from '../../src/core/compose/project.js';
-import type { Command, RunResult, Runner } from '../../src/core/exec/command.js';
 import { createRunner } from '../../src/core/exec/run.js';
+import { stubRunner } from '../helpers/stub-runner.js';
 import { commandDriver, reportedWeight } from '../../src/core/traffic/command.js';
 import { createTrafficDriver } from '../../src/core/traffic/create.js';
 import { envDriver } from '../../src/core/traffic/env.js';
@@ -14,6 +13,7 @@ import { nginxDriver } from '../../src/core/traffic/nginx.js';
 import { renderNginxInclude, weightOfInclude } from '../../src/core/traffic/nginx-render.js';
 import { describeStep } from '../../src/core/traffic/steps.js';
 import type { FileStep } from '../../src/core/traffic/types.js';
+import { tempProject } from '../helpers/project.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../fixtures/nginx');
 const providers = {
@@ -22,25 +22,9 @@ const providers = {
 };
 const project: ComposeProject = { cli: { flavor: 'v2', argv: ['docker', 'compose'], version: '2.27.0' }, files: ['/srv/app/docker-compose.yml'], cwd: '/srv/app' };
 
-/** A runner that answers only the commands it was given, and remembers what ran. */
-function stubRunner(answers: Array<{ argv: string[]; result?: Partial<RunResult> }>): Runner & { ran: Command[] } {
-  const ran: Command[] = [];
-  const run = (async (cmd: Command) => {
-    ran.push(cmd);
-    const answer = answers.find((a) => a.argv.join('\0') === cmd.argv.join('\0'));
-    if (!answer) throw new Error(`unexpected command: ${cmd.argv.join(' ')}`);
-    return { exitCode: 0, stdout: '', stderr: '', durationMs: 1, skipped: false, timedOut: false, ...answer.result };
-  }) as Runner & { ran: Command[] };
-  run.ran = ran;
-  return run;
-}
-
 let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'migrate-drivers-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+beforeEach(() => {
+  dir = tempProject('migrate-drivers-');
 });
 
 describe('nginx include', () => {
@@ -178,7 +162,7 @@ describe('env driver', () => {
     const envFiles = await files();
     const driver = envDriver({ envFiles, weightKey: 'LLM_TARGET_WEIGHT', cutover, secrets, compose: { project, services: ['app'] } });
     const up = ['docker', 'compose', '-f', '/srv/app/docker-compose.yml', 'up', '-d', '--no-deps', '--force-recreate', 'app'];
-    const run = stubRunner([{ argv: up }]);
+    const run = stubRunner().stub(up);
     expect(await driver.apply(50, { run })).toEqual({ appliedWeight: 50 });
     expect(await readFile(envFiles[0]!, 'utf8')).toBe(envText.replace('LLM_TARGET_WEIGHT=5', 'LLM_TARGET_WEIGHT=50'));
     expect((await stat(envFiles[0]!)).mode & 0o777).toBe(0o640);
@@ -196,7 +180,7 @@ describe('env driver', () => {
     const envFiles = await files();
     const driver = envDriver({ envFiles, weightKey: 'LLM_TARGET_WEIGHT', cutover, secrets, compose: { project, services: ['app'] } });
     const up = ['docker', 'compose', '-f', '/srv/app/docker-compose.yml', 'up', '-d', '--no-deps', '--force-recreate', 'app'];
-    const run = stubRunner([{ argv: up, result: { exitCode: 1, stderr: 'no such service: app' } }]);
+    const run = stubRunner().stub(up, { exitCode: 1, stderr: 'no such service: app' });
     await expect(driver.apply(20, { run })).rejects.toThrow('up -d --no-deps --force-recreate app` exited with code 1: no such service: app');
   });
 
@@ -204,7 +188,7 @@ describe('env driver', () => {
     const envFiles = await files();
     const said: string[] = [];
     const driver = envDriver({ envFiles, weightKey: 'LLM_TARGET_WEIGHT', cutover, secrets });
-    expect(await driver.apply(100, { run: stubRunner([]), dryRun: true, onDryRun: (m) => said.push(m) })).toEqual({ appliedWeight: 5 });
+    expect(await driver.apply(100, { run: stubRunner(), dryRun: true, onDryRun: (m) => said.push(m) })).toEqual({ appliedWeight: 5 });
     expect(await readFile(envFiles[0]!, 'utf8')).toBe(envText);
     expect(said.join('\n')).not.toContain('9876543210');
   });
@@ -267,7 +251,7 @@ describe('createTrafficDriver', () => {
   };
 
   it('an nginx service needs the compose files that define it', async () => {
-    await expect(createTrafficDriver({ environment: 'canary', env, providers: providers as never, configDir: dir, secrets: [], run: stubRunner([]) })).rejects.toThrow(
+    await expect(createTrafficDriver({ environment: 'canary', env, providers: providers as never, configDir: dir, secrets: [], run: stubRunner() })).rejects.toThrow(
       'environments.canary.traffic.service: "proxy" needs environments.canary.compose',
     );
   });
@@ -279,7 +263,7 @@ describe('createTrafficDriver', () => {
       providers: providers as never,
       configDir: dir,
       secrets: [],
-      run: stubRunner([]),
+      run: stubRunner(),
     });
     expect(describeStep((await driver.plan(5))[0]!)).toBe(`write ${path.join(dir, 'inc.conf')} (split 5% to target)`);
   });
@@ -305,7 +289,7 @@ describe('createTrafficDriver', () => {
       providers: providers as never,
       configDir: dir,
       secrets,
-      run: stubRunner([composeVersion, composeConfig]),
+      run: stubRunner().stub(composeVersion.argv, composeVersion.result).stub(composeConfig.argv, composeConfig.result),
     });
     expect((await nginx.plan(50)).map(describeStep)).toEqual([`write ${path.join(dir, 'inc.conf')} (split 50% to target)`, 'run nginx -t', 'run nginx -s reload']);
     expect((await nginx.plan(100)).map(describeStep).slice(3)).toEqual([
@@ -320,7 +304,7 @@ describe('createTrafficDriver', () => {
       providers: providers as never,
       configDir: dir,
       secrets,
-      run: stubRunner([]),
+      run: stubRunner(),
     });
     await command.apply(50, { run: createRunner() });
     expect(await readFile(envFile, 'utf8')).toContain('OPENAI_BASE_URL=https://api.openai.com/v1');
@@ -341,7 +325,7 @@ describe('createTrafficDriver', () => {
       providers: providers as never,
       configDir: dir,
       secrets: [],
-      run: stubRunner([]),
+      run: stubRunner(),
     });
     expect(await command.apply(100, { run: createRunner() })).toEqual({ appliedWeight: 50 });
     expect(await readFile(envFile, 'utf8')).toBe(before);

@@ -1,29 +1,17 @@
 // `migrate nginx-config` end to end: the built CLI (`npm run build` runs before the tests).
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderLocation } from '../../src/core/traffic/nginx-render.js';
 import { nginxMainConfig } from '../../src/testing/nginx-conf.js';
+import { runCli, tempProject } from '../helpers/cli.js';
 import { NGINX_BIN } from '../helpers/nginx.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin/migrate.js');
 const KEYS = { LEGACY_KEY: 'sk-legacy-0123456789abcdef0123', TARGET_KEY: 'sk-target-fedcba9876543210wxyz' };
 
-beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist/cli.js'))) await execa('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT });
-});
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
 function project(traffic: string, urls = { legacy: 'https://api.openai.com/v1', target: 'https://relay.example/v1' }): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-nginx-config-'));
-  dirs.push(dir);
+  const dir = tempProject('migrate-nginx-config-');
   writeFileSync(path.join(dir, '.env.canary'), 'LLM_TARGET_WEIGHT=0\n');
   writeFileSync(
     path.join(dir, 'migrate.yaml'),
@@ -43,8 +31,7 @@ function project(traffic: string, urls = { legacy: 'https://api.openai.com/v1', 
   return dir;
 }
 
-const migrate = (cwd: string, args: string[]) =>
-  execa('node', [BIN, ...args], { cwd, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', ...KEYS } });
+const migrate = (cwd: string, args: string[]) => runCli(args, { cwd, env: KEYS });
 
 describe('migrate nginx-config', () => {
   it('prints the include for the weight with the keys redacted', async () => {
@@ -66,8 +53,7 @@ describe('migrate nginx-config', () => {
     const base = readFileSync(config, 'utf8');
     writeFileSync(config, base.replace('apiKey: "${TARGET_KEY}" }', `apiKey: "\${TARGET_KEY}", nodes: ${nodes('acme')} }`));
     const env = { WEST_KEY: 'sk-west-node-key-000000000000777' };
-    const run = (args: string[]) =>
-      execa('node', [BIN, ...args], { cwd, reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1', ...KEYS, ...env } });
+    const run = (args: string[]) => runCli(args, { cwd, env: { ...KEYS, ...env } });
     const r = await run(['nginx-config', '--env', 'canary', '--weight', '20']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain(

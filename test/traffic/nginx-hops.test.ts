@@ -12,10 +12,9 @@ import { nodeMap } from '../../src/core/gateway/traffic-stats.js';
 import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { appAgent, postThrough, startNginx, type NginxRig } from '../helpers/nginx.js';
-import { BIN, tempProject } from '../helpers/cli.js';
+import { runCli, tempProject } from '../helpers/cli.js';
 import { dockerAvailable } from '../helpers/docker.js';
 import { waitUntil } from '../helpers/wait.js';
-import { execa } from 'execa';
 
 const hasDocker = await dockerAvailable();
 const CHAT = '{"model":"gpt-4.1","messages":[{"role":"user","content":"hi"}]}';
@@ -138,11 +137,11 @@ describe('nginx include: failover across hosts through per-node hops', () => {
         '.env': 'OPENAI_BASE_URL=http://127.0.0.1:1/v1\n',
         'docker-compose.yml': 'version: "2.4"\nservices:\n  llm-gateway:\n    image: migrate-nginx:latest\n',
       });
-      const env = { ...process.env, LEGACY_KEY: legacy.apiKey, TARGET_KEY: target.apiKey, WEST_KEY: west.apiKey, MIGRATE_ENV: '', MIGRATE_CONFIG: '' };
+      const env = { LEGACY_KEY: legacy.apiKey, TARGET_KEY: target.apiKey, WEST_KEY: west.apiKey };
       // Both at once: each runs `docker-compose ps`, which takes seconds.
       const [text, json] = await Promise.all([
-        execa('node', [BIN, 'gateway', 'status', '--env', 'canary'], { cwd: dir, env, reject: false }),
-        execa('node', [BIN, 'gateway', 'status', '--env', 'canary', '--json'], { cwd: dir, env, reject: false }),
+        runCli(['gateway', 'status', '--env', 'canary'], { cwd: dir, env }),
+        runCli(['gateway', 'status', '--env', 'canary', '--json'], { cwd: dir, env }),
       ]);
       expect(text.exitCode, text.stderr).toBe(0);
       const counts = (await countByProvider(logFile, nodes()))!.target!;

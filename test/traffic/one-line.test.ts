@@ -1,16 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/core/redact.js';
 import { envFileSteps } from '../../src/core/traffic/env.js';
-
-let dir: string;
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+import { tempProject } from '../helpers/project.js';
 
 describe('the last guard before an env file write', () => {
   it('refuses a value with a line break (exit 2), naming the key and the file, never the value', async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'migrate-one-line-'));
+    const dir = tempProject('migrate-one-line-');
     const file = path.join(dir, '.env');
     writeFileSync(file, 'A=1\r\n');
     const err = (await envFileSteps([file], { OPENAI_API_KEY: 'sk-secret-value\n', B: '2' }, new Redactor()).then(

@@ -1,16 +1,13 @@
 // End to end: the built CLI (`npm run build` first) against two fake providers on loopback.
-import { execa } from 'execa';
 import { XMLParser } from 'fast-xml-parser';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startCli, tempProject } from '../helpers/cli.js';
 import { startFakeProvider, type DefectsSpec, type FakeProvider, type FaultsPatch } from '../helpers/fake-provider.js';
 
-const BIN = fileURLToPath(new URL('../../bin/migrate.js', import.meta.url));
 const LEGACY_KEY = 'sk-legacy-e2e-secret-0123456789';
 const TARGET_KEY = 'sk-target-e2e-secret-9876543210';
 
@@ -46,14 +43,13 @@ afterAll(async () => {
   await Promise.all([legacy.close(), target.close()]);
 });
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'validate-e2e-'));
+  dir = tempProject('validate-e2e-');
   writeFileSync(path.join(dir, 'suite.yaml'), SUITE);
   writeConfig();
   legacy.resetFaults();
   target.resetFaults();
   legacy.resetCounts();
   target.resetCounts();
-  return () => rmSync(dir, { recursive: true, force: true });
 });
 
 function writeConfig(extra = '', targetUrl = target.url) {
@@ -72,13 +68,7 @@ ${extra}`,
 }
 
 function migrate(args: string[], env: Record<string, string> = {}) {
-  return execa('node', [BIN, 'validate', '--config', path.join(dir, 'migrate.yaml'), ...args], {
-    cwd: dir,
-    reject: false,
-    extendEnv: false,
-    env: { PATH: process.env.PATH!, NO_COLOR: '1', LEGACY_KEY, TARGET_KEY, ...env },
-    timeout: 20_000,
-  });
+  return startCli(['validate', '--config', path.join(dir, 'migrate.yaml'), ...args], { cwd: dir, env: { LEGACY_KEY, TARGET_KEY, ...env }, timeoutMs: 20_000 });
 }
 
 /** A relay in front of `upstream` (a base URL ending in /v1) that drops `data: ` from the second event of every stream. */

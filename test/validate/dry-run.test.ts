@@ -1,14 +1,11 @@
 // `validate --dry-run` (built CLI, fake providers on loopback): it prints the requests a run would
 // send and sends none; chat completions cost tokens.
-import { execa } from 'execa';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, tempProject } from '../helpers/cli.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 
-const BIN = fileURLToPath(new URL('../../bin/migrate.js', import.meta.url));
 const KEYS = { LEGACY_KEY: 'sk-legacy-dryrun-0123456789', TARGET_KEY: 'sk-target-dryrun-9876543210' };
 
 let legacy: FakeProvider;
@@ -22,7 +19,7 @@ afterAll(async () => {
   await Promise.all([legacy.close(), target.close()]);
 });
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'validate-dry-'));
+  dir = tempProject('validate-dry-');
   writeFileSync(
     path.join(dir, 'migrate.yaml'),
     `version: 1
@@ -34,11 +31,9 @@ models: [gpt-4.1]
   );
   legacy.resetCounts();
   target.resetCounts();
-  return () => rmSync(dir, { recursive: true, force: true });
 });
 
-const migrate = (args: string[]) =>
-  execa('node', [BIN, 'validate', ...args], { cwd: dir, reject: false, extendEnv: false, env: { PATH: process.env.PATH!, NO_COLOR: '1', ...KEYS }, timeout: 20_000 });
+const migrate = (args: string[]) => runCli(['validate', ...args], { cwd: dir, env: KEYS, timeoutMs: 20_000 });
 
 describe('validate --dry-run', () => {
   it('prints the plan of the built-in suite on both providers and sends nothing', async () => {

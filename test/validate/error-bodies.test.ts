@@ -3,15 +3,12 @@
 // credentials (x-portkey-provider: openai) are shown as they are; a body that is not OpenAI's error
 // envelope is an error.envelope finding and its text is the failure; a base URL without /v1 gets
 // the same hint as `check`.
-import { execa } from 'execa';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, tempProject } from '../helpers/cli.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 
-const BIN = fileURLToPath(new URL('../../bin/migrate.js', import.meta.url));
 const LEGACY_KEY = 'sk-legacy-bodies-0123456789abcdefgh';
 const TARGET_KEY = 'sk-target-bodies-Zyxwvutsrqponmlkji';
 const HELICONE_KEY = 'sk-helicone-4f8a9c2e7b1d3f5a6c8e0b2d';
@@ -28,11 +25,10 @@ afterAll(async () => {
   await Promise.all([legacy.close(), target.close()]);
 });
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'validate-bodies-'));
+  dir = tempProject('validate-bodies-');
   writeFileSync(path.join(dir, 'suite.yaml'), SUITE);
   writeConfig(target.url);
   target.resetFaults();
-  return () => rmSync(dir, { recursive: true, force: true });
 });
 
 function writeConfig(targetUrl: string) {
@@ -52,12 +48,9 @@ validate: { suites: [suite.yaml] }
 }
 
 function migrate(command: string, args: string[] = []) {
-  return execa('node', [BIN, command, '--config', path.join(dir, 'migrate.yaml'), ...args], {
+  return runCli([command, '--config', path.join(dir, 'migrate.yaml'), ...args], {
     cwd: dir,
-    reject: false,
-    extendEnv: false,
-    env: { PATH: process.env.PATH!, NO_COLOR: '1', LEGACY_KEY, TARGET_KEY, HELICONE_KEY, GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md') },
-    timeout: 30_000,
+    env: { LEGACY_KEY, TARGET_KEY, HELICONE_KEY, GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md') },
   });
 }
 

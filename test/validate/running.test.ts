@@ -1,10 +1,9 @@
 // End to end: how `migrate validate` sends its requests (per-request timeout, bounded
 // concurrency, retries), read from the request logs of two fake providers. Needs `npm run build`.
-import { execa } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, tempProject } from '../helpers/cli.js';
+import { runCli, tempProject } from '../helpers/cli.js';
 import { startFakeProvider, type FakeProvider, type RequestRecord } from '../helpers/fake-provider.js';
 
 const LEGACY_KEY = 'sk-legacy-e2e-secret-0123456789';
@@ -43,13 +42,7 @@ validate: { suites: [suite.yaml], rpm: 60000 }
 }
 
 function migrate(dir: string, args: string[]) {
-  return execa('node', [BIN, 'validate', '--config', path.join(dir, 'migrate.yaml'), '--json', 'r.json', ...args], {
-    cwd: dir,
-    reject: false,
-    extendEnv: false,
-    env: { PATH: process.env.PATH!, NO_COLOR: '1', LEGACY_KEY, TARGET_KEY },
-    timeout: 20_000,
-  });
+  return runCli(['validate', '--config', path.join(dir, 'migrate.yaml'), '--json', 'r.json', ...args], { cwd: dir, env: { LEGACY_KEY, TARGET_KEY }, timeoutMs: 20_000 });
 }
 
 const readReport = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'r.json'), 'utf8'));
