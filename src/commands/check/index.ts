@@ -9,7 +9,7 @@ import { runCheck } from '../../core/check/run.js';
 import { planCheck, renderCheckPlan } from '../../core/check/plan.js';
 import { environmentPointing, withContainers } from '../../core/check/environment.js';
 import { pointingLines, pointingOk } from '../../core/appview/pointing.js';
-import { refuseWarnings } from '../../core/config/strict.js';
+import { refuseWarnings } from '../../core/config/warnings.js';
 import { Redactor } from '../../core/redact.js';
 import type { Context } from '../../context.js';
 

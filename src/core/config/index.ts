@@ -8,7 +8,7 @@ export { problems } from './problems.js';
 export { interpolateString, interpolateData, type Lookup } from './interpolate.js';
 export { readDotenvFiles, type DotenvVars } from './dotenv.js';
 export { collectSecrets, looksSecret } from './secrets.js';
-export { suggest, didYouMean, editDistance } from './suggest.js';
+export { suggest, didYouMean, editDistance } from './issues.js';
 export { buildJsonSchema } from './json-schema.js';
 export * from './schema.js';
 export { redactedConfig, configAsYaml } from './show.js';

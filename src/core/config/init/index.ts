@@ -4,6 +4,6 @@ export { planConfig, environmentName, type InitPlan, type InitChoices } from './
 export type { Candidate, Finding } from './detect.js';
 export { describeCandidate } from './detect.js';
 export { renderConfig } from './render.js';
-export { renderFindings } from './findings.js';
+export { renderFindings } from './render.js';
 export { MIGRATE_ENV, renderMigrateEnv, writeMigrateEnv, ignoreMigrateEnv } from './migrate-env.js';
-export { unsetVariables } from './variables.js';
+export { unsetVariables } from './migrate-env.js';

@@ -4,7 +4,7 @@ import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node }
 import { assignments, parse as parseEnv } from '../../envfile/index.js';
 import { EnvFileError } from '../../envfile/errors.js';
 import { readEnvText } from '../../envfile/guard.js';
-import { unreadable } from '../unreadable.js';
+import { unreadable } from '../problems.js';
 
 /** One variable as written in an env file or a compose `environment:` entry. */
 export interface FoundVariable {
