@@ -49,6 +49,19 @@ export default tseslint.config(
     },
   },
   {
+    // No barrels: a module imports the file that defines a name, so what a file depends on is
+    // what it names (dpdm's cycles and the bundle's chunks follow real uses, not an index that
+    // pulls a whole directory in). docs/architecture.md, Conventions.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportAllDeclaration', message: 'no barrels in src/: import the file that defines the name instead of re-exporting it' },
+        { selector: 'ExportNamedDeclaration[source]', message: 'no barrels in src/: import the file that defines the name instead of re-exporting it' },
+      ],
+    },
+  },
+  {
     // Tests parse the CLI's JSON documents (`any`) to assert on them, and pass methods to expect().
     files: ['test/**/*.ts'],
     rules: {

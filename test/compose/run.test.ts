@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InterruptedError, UsageError } from '../../src/errors.js';
-import { CommandFailedError, CommandNotFoundError, createRunner, runCommand, type Command } from '../../src/core/exec/index.js';
+import { CommandFailedError, CommandNotFoundError } from '../../src/core/exec/errors.js';
+import { createRunner, runCommand } from '../../src/core/exec/run.js';
+import { type Command } from '../../src/core/exec/command.js';
 
 const node = process.execPath;
 const dirs: string[] = [];

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig } from '../../src/core/config/index.js';
+import { loadConfig } from '../../src/core/config/load.js';
 import { KEYS, ROOT, project, withFixture } from './helpers.js';
 
 // End to end: the built CLI (`npm run build` runs before the tests), as a user runs it.

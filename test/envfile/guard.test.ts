@@ -5,9 +5,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readEnvFile } from '../../src/core/envfile/index.js';
+import { readEnvFile } from '../../src/core/envfile/file.js';
 import { readDotenvFiles } from '../../src/core/config/dotenv.js';
-import { planBackup } from '../../src/core/state/backups.js';
+import { planBackup } from '../../src/core/state/backup-plan.js';
 
 let dir: string;
 beforeEach(async () => {

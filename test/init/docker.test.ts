@@ -5,8 +5,9 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { composeDown, composeExec, composeProject, composeUp } from '../../src/core/compose/index.js';
-import { runCommand } from '../../src/core/exec/index.js';
+import { composeDown, composeExec, composeUp } from '../../src/core/compose/commands.js';
+import { composeProject } from '../../src/core/compose/project.js';
+import { runCommand } from '../../src/core/exec/run.js';
 import { BIN, ROOT, onCleanup } from '../helpers/cli.js';
 import { dockerAvailable, dockerStatus } from '../helpers/docker.js';
 

@@ -1,6 +1,7 @@
 import type { ProviderRole } from '../../core/config/schema.js';
 import { composePreflight } from '../../core/compose/preflight.js';
-import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
+import { loadConfig } from '../../core/config/load.js';
+import { resolveEnvironment } from '../../core/config/environment.js';
 import { createRunner } from '../../core/exec/run.js';
 import { originLines, originRecord } from '../../core/config/origins.js';
 import { checkDocument } from '../../core/check/document.js';

@@ -1,5 +1,6 @@
 import type { Context } from '../../context.js';
-import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
+import { loadConfig } from '../../core/config/load.js';
+import { resolveEnvironment } from '../../core/config/environment.js';
 import { configAsYaml, redactedConfig } from '../../core/config/show.js';
 import { originRecord } from '../../core/config/origins.js';
 import { refuseWarnings } from '../../core/config/warnings.js';

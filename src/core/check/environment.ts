@@ -1,6 +1,7 @@
 import { servicesPointing, type ServicePointing } from '../appview/pointing.js';
 import { createRunner } from '../exec/run.js';
-import { resolveConfigPath, resolveEnvironment, type LoadedConfig } from '../config/index.js';
+import { resolveConfigPath, resolveEnvironment } from '../config/environment.js';
+import { type LoadedConfig } from '../config/load.js';
 import { EnvFileError } from '../envfile/errors.js';
 import { readEnvText } from '../envfile/guard.js';
 import { parse, values } from '../envfile/parse.js';

@@ -1,6 +1,6 @@
 // What `migrate ramp` is given and what its admission decides, on their own so run.ts and the
 // RampRun it starts (ramp-run.ts) both depend on these types, not on each other.
-import type { LoadedConfig } from '../config/index.js';
+import type { LoadedConfig } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Output } from '../output/output.js';
 import type { RampState } from '../state/ramp.js';

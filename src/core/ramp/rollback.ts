@@ -1,8 +1,8 @@
 import { RollbackError } from '../../errors.js';
-import type { LoadedConfig } from '../config/index.js';
+import type { LoadedConfig } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
-import { defaultDeps, rollback } from '../rollback/index.js';
+import { defaultDeps, rollback } from '../rollback/run.js';
 import type { Lock } from '../state/lock.js';
 import { requestRollback } from '../state/ramp.js';
 

@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors.js';
-import { resolveConfigPath } from '../config/index.js';
+import { resolveConfigPath } from '../config/environment.js';
 import { composePreflight } from '../compose/preflight.js';
 import { createRunner } from '../exec/run.js';
 import { formatArgv } from '../exec/format.js';
@@ -24,8 +24,6 @@ import { assertCanConfirm, checkRequires, needsConfirmation } from './preflight.
 import { RampRun } from './ramp-run.js';
 import { legacyForResume } from './resume-legacy.js';
 import type { Admission, RampOptions } from './options.js';
-
-export type { Admission, RampOptions } from './options.js';
 
 /** `migrate ramp`: admission checks, then (under the environment's lock) preflight and the stages. Returns the exit code. */
 export async function runRamp(options: RampOptions): Promise<number> {

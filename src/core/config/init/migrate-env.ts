@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse, print, setKeys } from '../../envfile/index.js';
+import { parse, print } from '../../envfile/parse.js';
+import { setKeys } from '../../envfile/edit.js';
 import { writeFileAtomic } from '../../fs/atomic.js';
 import { writeNewPrivateFile } from '../../fs/private.js';
 import { readDotenvFiles } from '../dotenv.js';

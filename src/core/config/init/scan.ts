@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import { assignments, parse as parseEnv } from '../../envfile/index.js';
+import { assignments } from '../../envfile/document.js';
+import { parse as parseEnv } from '../../envfile/parse.js';
 import { EnvFileError } from '../../envfile/errors.js';
 import { readEnvText } from '../../envfile/guard.js';
 import { unreadable } from '../problems.js';
