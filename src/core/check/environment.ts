@@ -33,7 +33,7 @@ export async function environmentPointing(loaded: LoadedConfig, name: string): P
     ),
   );
   const files = env.envFiles.map((file, i) => ({ path: file, pointsAt: texts[i] === undefined ? ('missing' as const) : pointsAtOf(texts[i], loaded.config.providers) }));
-  const merged = Object.assign({}, ...texts.map((text) => (text === undefined ? {} : values(parse(text)))));
+  const merged = Object.assign({}, ...texts.map((text) => (text === undefined ? {} : values(parse(text))))) as Record<string, string>;
   return { name: envName, files, needs: relayNeeds(loaded.config, envName, env, merged) };
 }
 

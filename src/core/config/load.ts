@@ -51,7 +51,7 @@ export interface LoadedConfig {
   /** $MIGRATE_ENV, the environment used when --env is not given. */
   defaultEnvironment?: string;
   /** `migrate.yaml:14` for a key path, for errors found later by commands. */
-  at(path: KeyPath): string;
+  at: (path: KeyPath) => string;
   /** Where each provider apiKey and baseUrl came from (names and files, never values). */
   origins: SettingOrigin[];
   /** What the values were resolved from, so a rollback can resolve legacy again from its backup (see rebase.ts). */

@@ -16,7 +16,7 @@ export interface RampRollbackInput {
   reason: string;
   run: Runner;
   processEnv: NodeJS.ProcessEnv;
-  log: { info(line: string): void; warn(line: string): void };
+  log: { info: (line: string) => void; warn: (line: string) => void };
 }
 
 export interface RampRollbackResult {

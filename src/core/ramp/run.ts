@@ -117,7 +117,7 @@ async function resumedLegacy(o: RampOptions, admission: Admission): Promise<Ramp
 async function assertRelayNeeds(o: RampOptions): Promise<void> {
   // Read here, before the target is probed: a missing, binary or oversized env file stops the ramp with nothing sent.
   const files = await Promise.all(o.env.envFiles.map((f) => readEnvFile(resolveConfigPath(o.loaded, f)).then(values)));
-  const needs = relayNeeds(o.loaded.config, o.environment, o.env, Object.assign({}, ...files));
+  const needs = relayNeeds(o.loaded.config, o.environment, o.env, Object.assign({}, ...files) as Record<string, string>);
   for (const warning of needs.warnings) o.out.warn(warning);
   if (needs.errors.length === 0) return;
   if (o.force) {

@@ -20,7 +20,7 @@ export async function apply(s: Session): Promise<void> {
   const reset = await timed(report, 'trafficMs', () =>
     resetDriver(s).then(
       () => undefined,
-      (err: unknown) => err,
+      (err: unknown) => err as Error,
     ),
   );
   const restored = await timed(report, 'restoreMs', () => restoreFiles(s.plan!.files, s.again!));
