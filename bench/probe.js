@@ -15,11 +15,11 @@ const CURL_REQUESTS = 60;
 const WARMUP = 5;
 const TARGET_OVERHEAD_MS = 1;
 
-if (!existsSync(fileURLToPath(new URL('../dist/core/http/index.js', import.meta.url)))) {
+if (!existsSync(fileURLToPath(new URL('../dist/core/http/client.js', import.meta.url)))) {
   console.error('bench/probe.js: dist/ is missing; run `npm run build` first');
   process.exit(2);
 }
-const { ProbeClient } = await import('../dist/core/http/index.js');
+const { ProbeClient } = await import('../dist/core/http/client.js');
 const { startFakeProvider } = await import('../dist/testing/fake-provider.js');
 const { percentile } = await import('../dist/core/stats.js');
 const run = promisify(execFile);

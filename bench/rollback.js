@@ -33,8 +33,9 @@ if (!existsSync(path.join(ROOT, 'dist/cli.js'))) {
 }
 const dist = (p) => import(new URL(`../dist/${p}`, import.meta.url).href);
 const { startFakeProvider } = await dist('testing/fake-provider.js');
-const compose = await dist('core/compose/index.js');
-const { runCommand } = await dist('core/exec/index.js');
+// Each module the file that defines it (no barrels: docs/architecture.md, Conventions).
+const compose = { ...(await dist('core/compose/detect.js')), ...(await dist('core/compose/project.js')), ...(await dist('core/compose/commands.js')) };
+const { runCommand } = await dist('core/exec/run.js');
 const { percentile } = await dist('core/stats.js');
 
 async function must(cmd) {

@@ -22,7 +22,7 @@ function ignoreClosedPipes(): void {
   }
 }
 
-const version: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const EXIT_CODES = `
 Exit codes:

@@ -111,7 +111,7 @@ export class Redactor {
   /** A deep copy of `value` with every string passed through `text()`. */
   value<T>(value: T): T {
     if (typeof value === 'string') return (this.secrets.includes(value) ? redactSecret(value) : this.text(value)) as T;
-    if (Array.isArray(value)) return value.map((item) => this.value(item)) as T;
+    if (Array.isArray(value)) return value.map((item: unknown) => this.value(item)) as T;
     if (value && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.value(v)])) as T;
     }

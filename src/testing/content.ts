@@ -20,7 +20,7 @@ const MAX_WORDS = 8000;
 export function messageText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    return content.map((part) => (typeof part?.text === 'string' ? part.text : '')).join(' ');
+    return (content as ({ text?: unknown } | null)[]).map((part) => (typeof part?.text === 'string' ? part.text : '')).join(' ');
   }
   return '';
 }

@@ -1,6 +1,7 @@
 // The control plane under /_fake/ (outside /v1, no auth): lets another process, such as the
 // demo or a container, switch faults and read counts at run time.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultsPatch } from './faults-schema.js';
 import type { FaultState } from './faults.js';
 import { readBody, sendJson } from './http-io.js';
 import type { RequestLog } from './request-log.js';
@@ -39,7 +40,8 @@ export async function handleControl(target: ControlTarget, req: IncomingMessage,
 /** POST merges into the faults in force; PUT replaces them. */
 async function changeFaults(target: ControlTarget, req: IncomingMessage, res: ServerResponse, replace: boolean): Promise<void> {
   try {
-    const patch = JSON.parse((await readBody(req)) || '{}');
+    // set() validates it (parseFaultsPatch): a bad patch is a 400 below.
+    const patch = JSON.parse((await readBody(req)) || '{}') as FaultsPatch;
     if (replace) target.faults.reset();
     target.faults.set(patch);
     sendJson(res, 200, target.faults.faults);

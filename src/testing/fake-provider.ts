@@ -12,9 +12,6 @@ import type { Provider } from './provider.js';
 import { respond } from './routes.js';
 import { redactAuthorization, RequestLog, type RequestFilter, type RequestRecord } from './request-log.js';
 
-export type { Faults, FaultsPatch } from './faults-schema.js';
-export type { RequestFilter, RequestRecord } from './request-log.js';
-
 export interface FakeProviderOptions {
   host?: string;
   /** 0 (default) picks a free port. */

@@ -57,7 +57,7 @@ export class RequestLog {
   }
 }
 
-function matches(fields: Exclude<RequestFilter, Function>): (r: RequestRecord) => boolean {
+function matches(fields: Exclude<RequestFilter, (record: RequestRecord) => boolean>): (r: RequestRecord) => boolean {
   const wanted = Object.entries(fields).filter(([, v]) => v !== undefined);
   return (r) => wanted.every(([k, v]) => r[k as keyof RequestRecord] === v);
 }

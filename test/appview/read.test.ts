@@ -4,8 +4,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readContainerViews } from '../../src/core/appview/read.js';
-import { composeDown, composeProject, composeUp, containerIds } from '../../src/core/compose/index.js';
-import { createRunner, runCommand } from '../../src/core/exec/index.js';
+import { composeDown, composeUp } from '../../src/core/compose/commands.js';
+import { composeProject } from '../../src/core/compose/project.js';
+import { containerIds } from '../../src/core/compose/containers.js';
+import { createRunner, runCommand } from '../../src/core/exec/run.js';
 import { onCleanup } from '../helpers/cli.js';
 import { composeFixture, dockerAvailable } from '../helpers/docker.js';
 

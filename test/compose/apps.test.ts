@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { containerEnv } from '../../src/core/compose/index.js';
+import { containerEnv } from '../../src/core/compose/containers.js';
 import { appFixture, type AppFixture } from '../helpers/apps.js';
 import { dockerAvailable } from '../helpers/docker.js';
 import { configYaml, LEGACY_KEY, migrate, onCleanup, probeRamp, providers, readState, TARGET_KEY } from '../ramp/helpers.js';

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { composeDown, composeExec, composeProject, composePs, composeUp, dockerInspect, type ComposeCli } from '../../src/core/compose/index.js';
-import { runCommand } from '../../src/core/exec/index.js';
+import { composeDown, composeExec, composePs, composeUp } from '../../src/core/compose/commands.js';
+import { composeProject } from '../../src/core/compose/project.js';
+import { dockerInspect } from '../../src/core/compose/docker.js';
+import { type ComposeCli } from '../../src/core/compose/compose-cli.js';
+import { runCommand } from '../../src/core/exec/run.js';
 
 const v1: ComposeCli = { flavor: 'v1', argv: ['docker-compose'], version: '1.29.2' };
 const v2: ComposeCli = { flavor: 'v2', argv: ['docker', 'compose'], version: '2.27.0' };

@@ -2,8 +2,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectCompose, parseComposeVersion } from '../../src/core/compose/index.js';
-import { CommandNotFoundError } from '../../src/core/exec/index.js';
+import { detectCompose, parseComposeVersion } from '../../src/core/compose/detect.js';
+import { CommandNotFoundError } from '../../src/core/exec/errors.js';
 
 describe('parseComposeVersion', () => {
   it('reads v2 and v1 version lines', () => {

@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeUp, containerEnv, containerIds, describeNotReady, serviceContainers, waitForServices } from '../../src/core/compose/index.js';
-import { runCommand } from '../../src/core/exec/index.js';
+import { composeUp } from '../../src/core/compose/commands.js';
+import { containerEnv, containerIds, serviceContainers } from '../../src/core/compose/containers.js';
+import { describeNotReady, waitForServices } from '../../src/core/compose/wait.js';
+import { runCommand } from '../../src/core/exec/run.js';
 import { composeFixture, dockerAvailable, dockerStatus, type ComposeFixture } from '../helpers/docker.js';
 import { waitUntil } from '../helpers/wait.js';
 

@@ -2,21 +2,15 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  composeDown,
-  composePs,
-  composeUp,
-  type ComposeProject,
-  containerEnv,
-  parsePsIds,
-  projectContainersInside,
-  serviceContainers,
-  waitForServices,
-} from '../../src/core/compose/index.js';
+import { composeDown, composePs, composeUp } from '../../src/core/compose/commands.js';
+import { type ComposeProject } from '../../src/core/compose/project.js';
+import { containerEnv, parsePsIds, projectContainersInside, serviceContainers } from '../../src/core/compose/containers.js';
+import { waitForServices } from '../../src/core/compose/wait.js';
 import { engineSocket } from '../../src/core/compose/engine.js';
 import { dockerInspect, parseInspect } from '../../src/core/compose/docker.js';
 import { CommandFailedError } from '../../src/core/exec/errors.js';
-import { runCommand, type Command, type Runner } from '../../src/core/exec/index.js';
+import { runCommand } from '../../src/core/exec/run.js';
+import { type Command, type Runner } from '../../src/core/exec/command.js';
 import { composeFixture, dockerAvailable, type ComposeFixture } from '../helpers/docker.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { formatArgv } from '../../src/core/exec/index.js';
+import { formatArgv } from '../../src/core/exec/format.js';
 
 describe('formatArgv', () => {
   it('leaves plain arguments alone', () => {

@@ -5,8 +5,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { composeProject, loadComposeModel, type ComposeProject } from '../../src/core/compose/index.js';
-import { readModelDirect } from '../../src/core/compose/model.js';
+import { composeProject, type ComposeProject } from '../../src/core/compose/project.js';
+import { loadComposeModel, readModelDirect } from '../../src/core/compose/model.js';
 import { dockerStatus } from '../helpers/docker.js';
 
 const { compose } = await dockerStatus();

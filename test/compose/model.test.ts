@@ -3,19 +3,13 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  bindMountsOf,
-  composeErrorLine,
-  consumersOf,
-  leftOut,
-  loadComposeModel,
-  loadEnvironmentCompose,
-  servicesToRecreate,
-  type ComposeTarget,
-} from '../../src/core/compose/index.js';
+import { bindMountsOf, consumersOf } from '../../src/core/compose/consumers.js';
+import { composeErrorLine } from '../../src/core/compose/config-error.js';
+import { leftOut, loadEnvironmentCompose, servicesToRecreate, type ComposeTarget } from '../../src/core/compose/environment.js';
+import { loadComposeModel } from '../../src/core/compose/model.js';
 import { UsageError } from '../../src/errors.js';
-import type { Command, Runner } from '../../src/core/exec/index.js';
-import { createRunner } from '../../src/core/exec/index.js';
+import type { Command, Runner } from '../../src/core/exec/command.js';
+import { createRunner } from '../../src/core/exec/run.js';
 import { stubRunner } from '../helpers/stub-runner.js';
 import { appFixture, type AppFixture } from '../helpers/apps.js';
 import { dockerAvailable } from '../helpers/docker.js';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseInspect, parseInspectEnv, parsePsIds, serviceState, type ContainerState } from '../../src/core/compose/index.js';
+import { parseInspect, parseInspectEnv, type ContainerState } from '../../src/core/compose/docker.js';
+import { parsePsIds } from '../../src/core/compose/containers.js';
+import { serviceState } from '../../src/core/compose/readiness.js';
 
 // Shaped like `docker inspect` output from Docker 20.10 (fields trimmed to those read).
 const inspected = JSON.stringify([

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InterruptedError, UsageError } from '../../src/errors.js';
-import { CommandFailedError, CommandNotFoundError, createRunner, runCommand, type Command } from '../../src/core/exec/index.js';
+import { CommandFailedError, CommandNotFoundError } from '../../src/core/exec/errors.js';
+import { createRunner, runCommand } from '../../src/core/exec/run.js';
+import { type Command } from '../../src/core/exec/command.js';
 import { tempProject } from '../helpers/project.js';
 
 const node = process.execPath;

@@ -2,7 +2,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig } from '../../src/core/config/index.js';
+import { loadConfig } from '../../src/core/config/load.js';
 import { runCli } from '../helpers/cli.js';
 import { KEYS, project, withFixture } from './helpers.js';
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, resolveConfigPath, resolveEnvironment } from '../../src/core/config/index.js';
+import { loadConfig } from '../../src/core/config/load.js';
+import { resolveConfigPath, resolveEnvironment } from '../../src/core/config/environment.js';
 import { UsageError } from '../../src/errors.js';
 import { KEYS, minimalYaml, project } from './helpers.js';
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { planConfig, readComposeFile, readEnvFile, renderConfig, renderMigrateEnv } from '../../src/core/config/init/index.js';
+import { planConfig } from '../../src/core/config/init/plan.js';
+import { readComposeFile, readEnvFile } from '../../src/core/config/init/scan.js';
+import { renderConfig } from '../../src/core/config/init/render.js';
+import { renderMigrateEnv } from '../../src/core/config/init/migrate-env.js';
 
 const COMPOSE = `services:
   api: { image: app, env_file: .env.canary }

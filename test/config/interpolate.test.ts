@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interpolateString } from '../../src/core/config/index.js';
+import { interpolateString } from '../../src/core/config/interpolate.js';
 
 const vars: Record<string, string> = { HOST: 'api.example', EMPTY: '' };
 const lookup = (name: string) => vars[name];

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { buildJsonSchema, configSchema } from '../../src/core/config/index.js';
+import { buildJsonSchema } from '../../src/core/config/json-schema.js';
+import { configSchema } from '../../src/core/config/schema.js';
 import { FIXTURES, ROOT } from './helpers.js';
 import { checkJsonSchema } from './json-schema-check.js';
 

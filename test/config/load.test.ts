@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, targetOnly } from '../../src/core/config/index.js';
+import { loadConfig, targetOnly } from '../../src/core/config/load.js';
 import { redactedConfig } from '../../src/core/config/show.js';
 import { UsageError } from '../../src/errors.js';
 import { KEYS, minimalYaml, project, withFixture } from './helpers.js';

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/config/index.js';
+import { loadConfig } from '../../src/core/config/load.js';
 import { originLines } from '../../src/core/config/origins.js';
 import { legacyFromRestore } from '../../src/core/config/rebase.js';
 import { KEYS, minimalYaml, project } from './helpers.js';

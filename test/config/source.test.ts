@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { formatIssues, parseYamlSource, suggest } from '../../src/core/config/index.js';
+import { formatIssues, suggest } from '../../src/core/config/issues.js';
+import { parseYamlSource } from '../../src/core/config/source.js';
 import { UsageError } from '../../src/errors.js';
 
 // The suite loader (validate) reuses these with its own schema: pin that they are generic.

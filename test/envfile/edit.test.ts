@@ -1,6 +1,9 @@
 import dotenv from 'dotenv';
 import { describe, expect, it } from 'vitest';
-import { EnvFileError, diffKeys, parse, print, removeKey, setKey, setKeys } from '../../src/core/envfile/index.js';
+import { EnvFileError } from '../../src/core/envfile/errors.js';
+import { diffKeys } from '../../src/core/envfile/diff.js';
+import { parse, print } from '../../src/core/envfile/parse.js';
+import { removeKey, setKey, setKeys } from '../../src/core/envfile/edit.js';
 
 const set = (text: string, key: string, value: string) => print(setKey(parse(text), key, value));
 const remove = (text: string, key: string) => print(removeKey(parse(text), key));

@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EnvFileError, parse, readEnvFile, removeKey, setKey, updateEnvFile, writeEnvFile } from '../../src/core/envfile/index.js';
+import { EnvFileError } from '../../src/core/envfile/errors.js';
+import { parse } from '../../src/core/envfile/parse.js';
+import { readEnvFile, updateEnvFile, writeEnvFile } from '../../src/core/envfile/file.js';
+import { removeKey, setKey } from '../../src/core/envfile/edit.js';
 
 const NOBODY = 65534;
 const CANARY = '# canary\r\nexport OPENAI_BASE_URL=https://api.openai.com/v1 # legacy\r\nOPENAI_API_KEY="sk-legacy-secret"\r\nLLM_TARGET_WEIGHT=0';

@@ -2,7 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { describe, expect, it } from 'vitest';
-import { parse, print, removeKey, setKey, values } from '../../src/core/envfile/index.js';
+import { parse, print, values } from '../../src/core/envfile/parse.js';
+import { removeKey, setKey } from '../../src/core/envfile/edit.js';
 import { changedBlock, isSubsequence, lines } from './lines.js';
 
 const dir = fileURLToPath(new URL('../../fixtures/env/', import.meta.url));

@@ -3,10 +3,10 @@
 // size is known from stat, so a huge file is never read into memory.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { readEnvFile } from '../../src/core/envfile/index.js';
+import { readEnvFile } from '../../src/core/envfile/file.js';
 import { readDotenvFiles } from '../../src/core/config/dotenv.js';
-import { planBackup } from '../../src/core/state/backups.js';
+import { planBackup } from '../../src/core/state/backup-plan.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { tempProject } from '../helpers/project.js';
 
 let dir: string;

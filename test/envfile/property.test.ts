@@ -1,7 +1,9 @@
 import dotenv from 'dotenv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EnvFileError, parse, print, removeKey, setKey, values } from '../../src/core/envfile/index.js';
+import { EnvFileError } from '../../src/core/envfile/errors.js';
+import { parse, print, values } from '../../src/core/envfile/parse.js';
+import { removeKey, setKey } from '../../src/core/envfile/edit.js';
 import { lines } from './lines.js';
 
 /**

@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { composeDown, composeProject, composeUp, containerIds, type ComposeProject } from '../../src/core/compose/index.js';
+import { composeDown, composeUp } from '../../src/core/compose/commands.js';
+import { composeProject, type ComposeProject } from '../../src/core/compose/project.js';
+import { containerIds } from '../../src/core/compose/containers.js';
 import { setKeys } from '../../src/core/envfile/edit.js';
 import { parse, print } from '../../src/core/envfile/parse.js';
-import { runCommand } from '../../src/core/exec/index.js';
+import { runCommand } from '../../src/core/exec/run.js';
 import { dockerStatus } from './docker.js';
 import { tempProject } from './project.js';
 

@@ -3,8 +3,12 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { composeDown, composeProject, detectCompose, type ComposeCli, type ComposeProject } from '../../src/core/compose/index.js';
-import { runCommand, type Command, type RunResult } from '../../src/core/exec/index.js';
+import { composeDown } from '../../src/core/compose/commands.js';
+import { composeProject, type ComposeProject } from '../../src/core/compose/project.js';
+import { detectCompose } from '../../src/core/compose/detect.js';
+import { type ComposeCli } from '../../src/core/compose/compose-cli.js';
+import { runCommand } from '../../src/core/exec/run.js';
+import { type Command, type RunResult } from '../../src/core/exec/command.js';
 
 /** Built by .ci/docker.sh with `docker import`; no registry is reachable, so nothing is pulled. */
 export const TEST_IMAGE = 'migrate-busybox:latest';

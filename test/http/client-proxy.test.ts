@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProbeClient, proxySettings } from '../../src/core/http/index.js';
+import { ProbeClient } from '../../src/core/http/client.js';
+import { proxySettings } from '../../src/core/http/dispatcher.js';
 import { completion, json, startServer, type TestServer } from './server.js';
 
 interface ForwardProxy {

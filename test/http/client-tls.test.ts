@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProbeClient } from '../../src/core/http/index.js';
+import { ProbeClient } from '../../src/core/http/client.js';
 import { completion } from './server.js';
 
 let dir: string;

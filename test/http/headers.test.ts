@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authHeaders } from '../../src/core/http/index.js';
+import { authHeaders } from '../../src/core/http/auth.js';
 import { usesProxy } from '../../src/core/http/dispatcher.js';
 
 describe('authHeaders', () => {

@@ -1,7 +1,7 @@
 // Per-test ProbeClients and loopback servers for the client tests, closed after each test (clients
 // first). Importing this module registers the hook in the importing test file.
 import { afterEach } from 'vitest';
-import { ProbeClient } from '../../src/core/http/index.js';
+import { ProbeClient } from '../../src/core/http/client.js';
 import { startServer, type Handler, type TestServer } from './server.js';
 
 const cleanups: Array<() => unknown> = [];

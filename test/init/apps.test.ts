@@ -2,8 +2,9 @@ import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig } from '../../src/core/config/index.js';
-import { parse as parseEnv, print, setKeys } from '../../src/core/envfile/index.js';
+import { loadConfig } from '../../src/core/config/load.js';
+import { parse as parseEnv, print } from '../../src/core/envfile/parse.js';
+import { setKeys } from '../../src/core/envfile/edit.js';
 import { ROOT, runCli, tempProject } from '../helpers/cli.js';
 
 // `migrate init --yes` on copies of fixtures/apps/<app>, written from the public compose and

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { composeDown, composeExec, composeProject, composeUp } from '../../src/core/compose/index.js';
-import { runCommand } from '../../src/core/exec/index.js';
+import { composeDown, composeExec, composeUp } from '../../src/core/compose/commands.js';
+import { composeProject } from '../../src/core/compose/project.js';
+import { runCommand } from '../../src/core/exec/run.js';
 import { ROOT, onCleanup, runCli } from '../helpers/cli.js';
 import { dockerAvailable, dockerStatus } from '../helpers/docker.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkChatResponse } from '../../src/core/openai/index.js';
+import { checkChatResponse } from '../../src/core/openai/chat-response.js';
 import { chatBody, toolBody } from './samples.js';
 
 const rules = (body: unknown, requestedModel = 'gpt-4o') => checkChatResponse(body, { requestedModel }).findings.map((f) => `${f.severity} ${f.rule}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkChatStream } from '../../src/core/openai/index.js';
+import { checkChatStream } from '../../src/core/openai/chat-stream.js';
 import { chunk, DONE, goodToolDeltas, textStream, toolStream } from './samples.js';
 
 type Events = Array<{ data: string }>;

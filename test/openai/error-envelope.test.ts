@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkErrorResponse, checkModelsList } from '../../src/core/openai/index.js';
+import { checkErrorResponse } from '../../src/core/openai/error-envelope.js';
+import { checkModelsList } from '../../src/core/openai/models-list.js';
 
 const official = { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } };
 const rules = (f: Array<{ rule: string; severity: string }>) => f.map((x) => `${x.severity} ${x.rule}`);

@@ -4,7 +4,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { composeUp, containerEnv, containerIds } from '../../src/core/compose/index.js';
+import { composeUp } from '../../src/core/compose/commands.js';
+import { containerEnv, containerIds } from '../../src/core/compose/containers.js';
 import { composeFixture, dockerAvailable, type ComposeFixture } from '../helpers/docker.js';
 import type { FakeProvider } from '../helpers/fake-provider.js';
 import { waitUntil } from '../helpers/wait.js';

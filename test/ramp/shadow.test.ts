@@ -108,7 +108,7 @@ describe('ramp with a shadow stage', () => {
     const watch = stageWatcher(dir);
     const app = appTraffic(watch.now);
     const before = target.count({ path: '/v1/chat/completions' });
-    let seen: Seen[] = [];
+    let seen: Seen[];
     try {
       const r = await spawnMigrate(dir, ['ramp', '--env', 'canary'], { targetUrl: target.url });
       expect(r.exitCode, String(r.stderr)).toBe(0);
@@ -139,7 +139,7 @@ describe('ramp with a shadow stage', () => {
     // From the shadow stage on (nginx still holds the last test's 50 % until it is applied).
     await waitForState(dir, (s) => s.stages[0]?.status === 'soaking');
     const app = appTraffic(() => undefined);
-    let seen: Seen[] = [];
+    let seen: Seen[];
     try {
       target.setFaults({ error: { status: 500 } });
       const r = await ramp;

@@ -1,7 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeUp, containerEnv, serviceContainers, waitForServices } from '../../src/core/compose/index.js';
+import { composeUp } from '../../src/core/compose/commands.js';
+import { containerEnv, serviceContainers } from '../../src/core/compose/containers.js';
+import { waitForServices } from '../../src/core/compose/wait.js';
 import { composeFixture, dockerAvailable, type ComposeFixture } from '../helpers/docker.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { waitUntil } from '../helpers/wait.js';

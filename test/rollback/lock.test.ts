@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { takeRollbackLock } from '../../src/core/rollback/index.js';
+import { takeRollbackLock } from '../../src/core/rollback/lock.js';
 import { readLock } from '../../src/core/state/lock.js';
 import { readRollbackRequest } from '../../src/core/state/ramp.js';
 import { deadPid, liveProcess, tempDir, writeLock } from './helpers.js';

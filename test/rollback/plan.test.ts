@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describePlan, planRestore } from '../../src/core/rollback/index.js';
-import { readBackup } from '../../src/core/state/backups.js';
+import { describePlan } from '../../src/core/rollback/render.js';
+import { planRestore } from '../../src/core/rollback/plan.js';
+import { readBackup } from '../../src/core/state/backup-store.js';
 import { KEYS, backupOf, envText, tempDir } from './helpers.js';
 
 const providers = {

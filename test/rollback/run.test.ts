@@ -1,10 +1,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/config/index.js';
-import { defaultDeps, rollback, type RollbackDeps, type RollbackRequest } from '../../src/core/rollback/index.js';
+import { loadConfig } from '../../src/core/config/load.js';
+import { defaultDeps, rollback } from '../../src/core/rollback/run.js';
+import { type RollbackDeps, type RollbackRequest } from '../../src/core/rollback/session.js';
 import { readAudit } from '../../src/core/state/audit.js';
-import { createRunner } from '../../src/core/exec/index.js';
+import { createRunner } from '../../src/core/exec/run.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { legacyText, makeProject, pointAtTarget, targetText, type ProjectOptions } from './cli.js';
 import { KEYS, tempDir } from './helpers.js';

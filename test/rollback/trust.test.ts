@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from '../../src/core/state/backups.js';
+import { sha256 } from '../../src/core/state/backup-plan.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { legacyText, makeProject, migrate, pointAtTarget, targetText, type Project, type ProjectOptions } from './cli.js';
 import { KEYS, tempDir } from './helpers.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Context } from '../../src/context.js';
-import { loadConfig } from '../../src/core/config/index.js';
+import { loadConfig } from '../../src/core/config/load.js';
 import { Output } from '../../src/core/output/output.js';
 import { UsageError } from '../../src/errors.js';
 import { report } from '../../src/main.js';

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createBackup, listBackups, readBackup, verifyBackup, pruneBackups, checkBackup } from '../../src/core/state/backups.js';
+import { createBackup } from '../../src/core/state/backups.js';
+import { listBackups, readBackup, pruneBackups } from '../../src/core/state/backup-store.js';
+import { verifyBackup, checkBackup } from '../../src/core/state/backup-verify.js';
 import { ExitCode } from '../../src/errors.js';
 import { modeOf, useTmp } from './tmp.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEnvValues } from '../../src/core/state/backups.js';
+import { classifyEnvValues } from '../../src/core/state/points-at.js';
 
 const providers = {
   legacy: { baseUrl: 'https://api.openai.com/v1' },

@@ -1,7 +1,7 @@
 import type { Context } from '../../context.js';
-import { loadConfig, targetOnly } from '../../core/config/index.js';
+import { loadConfig, targetOnly } from '../../core/config/load.js';
 import { table } from '../../core/output/table.js';
-import { type Backup, listBackups } from '../../core/state/backups.js';
+import { type Backup, listBackups } from '../../core/state/backup-store.js';
 import { resolveStateDir } from '../../core/state/paths.js';
 import { futureLine, isFutureBackup } from '../../core/state/backup-dates.js';
 

@@ -1,6 +1,7 @@
 import type { ProviderRole } from '../../core/config/schema.js';
 import { composePreflight } from '../../core/compose/preflight.js';
-import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
+import { loadConfig } from '../../core/config/load.js';
+import { resolveEnvironment } from '../../core/config/environment.js';
 import { createRunner } from '../../core/exec/run.js';
 import { originLines, originRecord } from '../../core/config/origins.js';
 import { checkDocument } from '../../core/check/document.js';
@@ -9,7 +10,7 @@ import { runCheck } from '../../core/check/run.js';
 import { planCheck, renderCheckPlan } from '../../core/check/plan.js';
 import { environmentPointing, withContainers } from '../../core/check/environment.js';
 import { pointingLines, pointingOk } from '../../core/appview/pointing.js';
-import { refuseWarnings } from '../../core/config/strict.js';
+import { refuseWarnings } from '../../core/config/warnings.js';
 import { Redactor } from '../../core/redact.js';
 import type { Context } from '../../context.js';
 

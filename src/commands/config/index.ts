@@ -1,8 +1,9 @@
 import type { Context } from '../../context.js';
-import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
+import { loadConfig } from '../../core/config/load.js';
+import { resolveEnvironment } from '../../core/config/environment.js';
 import { configAsYaml, redactedConfig } from '../../core/config/show.js';
 import { originRecord } from '../../core/config/origins.js';
-import { refuseWarnings } from '../../core/config/strict.js';
+import { refuseWarnings } from '../../core/config/warnings.js';
 
 /** `migrate config [--env NAME] [--json] [--strict]`: the resolved config, secrets redacted. */
 export async function run(ctx: Context, opts: { strict?: boolean }): Promise<number> {

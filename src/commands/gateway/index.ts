@@ -2,8 +2,6 @@ import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import type { GatewayOptions } from './options.js';
 
-export type { GatewayOptions } from './options.js';
-
 /** `migrate gateway setup|status|remove --env E`: nginx in front of a compose app, as an llm-gateway service. */
 export async function run(ctx: Context, opts: GatewayOptions): Promise<number> {
   const [subcommand, ...rest] = opts.args ?? [];

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Context } from '../../context.js';
-import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
+import { loadConfig } from '../../core/config/load.js';
+import { resolveEnvironment } from '../../core/config/environment.js';
 import { createRunner } from '../../core/exec/run.js';
 import { applyRemove, planRemove } from '../../core/gateway/remove.js';
 import { Redactor } from '../../core/redact.js';

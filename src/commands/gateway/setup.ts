@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Context } from '../../context.js';
-import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
+import { loadConfig } from '../../core/config/load.js';
+import { resolveEnvironment } from '../../core/config/environment.js';
 import { createRunner } from '../../core/exec/run.js';
 import { planSetup, type SetupPlan } from '../../core/gateway/plan.js';
 import { applySetup } from '../../core/gateway/setup.js';

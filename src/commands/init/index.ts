@@ -2,19 +2,12 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from '../../context.js';
 import { InterruptedError, UsageError } from '../../errors.js';
-import { displayName, existingConfigFile } from '../../core/config/index.js';
-import {
-  type InitChoices,
-  MIGRATE_ENV,
-  ignoreMigrateEnv,
-  planConfig,
-  renderConfig,
-  renderFindings,
-  renderMigrateEnv,
-  scanProject,
-  unsetVariables,
-  writeMigrateEnv,
-} from '../../core/config/init/index.js';
+import { displayName } from '../../core/config/source.js';
+import { existingConfigFile } from '../../core/config/find.js';
+import { type InitChoices, planConfig } from '../../core/config/init/plan.js';
+import { MIGRATE_ENV, ignoreMigrateEnv, renderMigrateEnv, unsetVariables, writeMigrateEnv } from '../../core/config/init/migrate-env.js';
+import { renderConfig, renderFindings } from '../../core/config/init/render.js';
+import { scanProject } from '../../core/config/init/scan.js';
 import { type InitPrompter, askChoices } from '../../core/config/init/prompts.js';
 import { writeFileAtomic } from '../../core/fs/atomic.js';
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Context } from '../../context.js';
-import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
+import { loadConfig } from '../../core/config/load.js';
+import { resolveEnvironment } from '../../core/config/environment.js';
 import { formatArgv } from '../../core/exec/format.js';
 import { planMonitoring, type MonitoringPlan } from '../../core/monitoring/plan.js';
 import { writeMonitoring } from '../../core/monitoring/write.js';

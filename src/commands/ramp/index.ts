@@ -1,5 +1,6 @@
 import type { Context } from '../../context.js';
-import { loadConfig, resolveEnvironment } from '../../core/config/index.js';
+import { loadConfig } from '../../core/config/load.js';
+import { resolveEnvironment } from '../../core/config/environment.js';
 import { runRamp } from '../../core/ramp/admit.js';
 import { rampSettings } from '../../core/ramp/settings.js';
 

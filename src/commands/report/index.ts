@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { loadConfig, resolveEnvironment, targetOnly } from '../../core/config/index.js';
+import { loadConfig, targetOnly } from '../../core/config/load.js';
+import { resolveEnvironment } from '../../core/config/environment.js';
 import { writeFileAtomic } from '../../core/fs/atomic.js';
 import { rampReportHtml } from '../../core/report/html/ramp-report-file.js';
 

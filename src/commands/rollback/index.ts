@@ -1,7 +1,10 @@
 import type { Context } from '../../context.js';
-import { loadConfig, targetOnly, resolveEnvironment } from '../../core/config/index.js';
-import { createRunner, formatArgv } from '../../core/exec/index.js';
-import { defaultDeps, dryRunLines, rollback, summaryLine } from '../../core/rollback/index.js';
+import { loadConfig, targetOnly } from '../../core/config/load.js';
+import { resolveEnvironment } from '../../core/config/environment.js';
+import { createRunner } from '../../core/exec/run.js';
+import { formatArgv } from '../../core/exec/format.js';
+import { defaultDeps, rollback } from '../../core/rollback/run.js';
+import { dryRunLines, summaryLine } from '../../core/rollback/render.js';
 
 export interface RollbackOptions {
   /** --to ID */

@@ -1,5 +1,6 @@
 import type { Context } from '../../context.js';
-import { loadConfig, targetOnly, resolveEnvironment } from '../../core/config/index.js';
+import { loadConfig, targetOnly } from '../../core/config/load.js';
+import { resolveEnvironment } from '../../core/config/environment.js';
 import { Redactor } from '../../core/redact.js';
 import { environmentStatus, withContainers } from '../../core/ramp/status.js';
 import { renderStatus } from '../../core/ramp/status-render.js';

@@ -1,6 +1,7 @@
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { loadConfig, resolveEnvironment, type LoadedConfig } from '../../core/config/index.js';
+import { loadConfig, type LoadedConfig } from '../../core/config/load.js';
+import { resolveEnvironment } from '../../core/config/environment.js';
 import type { ProviderRole } from '../../core/config/schema.js';
 import { ProbeClient } from '../../core/http/client.js';
 import { Redactor } from '../../core/redact.js';

@@ -3,7 +3,8 @@ import { environmentChange, servicesToRecreate, type ComposeTarget } from '../co
 import { blindTo } from '../compose/consumers.js';
 import { loadComposeModel } from '../compose/model.js';
 import { composeProject, type ComposeProject } from '../compose/project.js';
-import { resolveConfigPath, type LoadedConfig } from '../config/index.js';
+import { resolveConfigPath } from '../config/environment.js';
+import { type LoadedConfig } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
 import { formatWeight } from '../traffic/env.js';

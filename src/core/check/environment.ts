@@ -1,6 +1,7 @@
 import { servicesPointing, type ServicePointing } from '../appview/pointing.js';
 import { createRunner } from '../exec/run.js';
-import { resolveConfigPath, resolveEnvironment, type LoadedConfig } from '../config/index.js';
+import { resolveConfigPath, resolveEnvironment } from '../config/environment.js';
+import { type LoadedConfig } from '../config/load.js';
 import { EnvFileError } from '../envfile/errors.js';
 import { readEnvText } from '../envfile/guard.js';
 import { parse, values } from '../envfile/parse.js';
@@ -32,7 +33,7 @@ export async function environmentPointing(loaded: LoadedConfig, name: string): P
     ),
   );
   const files = env.envFiles.map((file, i) => ({ path: file, pointsAt: texts[i] === undefined ? ('missing' as const) : pointsAtOf(texts[i], loaded.config.providers) }));
-  const merged = Object.assign({}, ...texts.map((text) => (text === undefined ? {} : values(parse(text)))));
+  const merged = Object.assign({}, ...texts.map((text) => (text === undefined ? {} : values(parse(text))))) as Record<string, string>;
   return { name: envName, files, needs: relayNeeds(loaded.config, envName, env, merged) };
 }
 

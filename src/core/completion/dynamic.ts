@@ -1,5 +1,5 @@
-import { loadConfig } from '../config/index.js';
-import { listBackups } from '../state/backups.js';
+import { loadConfig } from '../config/load.js';
+import { listBackups } from '../state/backup-store.js';
 import { resolveStateDir } from '../state/paths.js';
 import type { DynamicList } from './spec.js';
 

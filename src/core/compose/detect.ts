@@ -5,8 +5,6 @@ import { createRunner } from '../exec/run.js';
 import type { ComposeCli } from './compose-cli.js';
 import { composeFingerprint, readDetected, writeDetected } from './detect-cache.js';
 
-export type { ComposeCli } from './compose-cli.js';
-
 export type ComposeChoice = ComposeConfig['command'];
 
 /** The program and leading arguments of each Compose, by the name compose.command gives it. */

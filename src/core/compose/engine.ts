@@ -74,7 +74,9 @@ function get(socket: string, urlPath: string, timeoutMs: number): Promise<{ stat
 
 function messageOf(body: string): string {
   try {
-    return String((JSON.parse(body) as { message?: unknown }).message ?? body).trim();
+    const message = (JSON.parse(body) as { message?: unknown }).message;
+    // A message that is no string (an object) would print as [object Object]: show the body instead.
+    return (typeof message === 'string' || typeof message === 'number' ? String(message) : body).trim();
   } catch {
     return body.trim();
   }

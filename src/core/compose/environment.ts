@@ -2,10 +2,11 @@ import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { formatPath, type KeyPath } from '../config/source.js';
-import { didYouMean } from '../config/suggest.js';
+import { didYouMean } from '../config/issues.js';
 import type { Runner } from '../exec/command.js';
 import { consumersOf, type EnvChange } from './consumers.js';
-import { detectCompose, type ComposeCli } from './detect.js';
+import { detectCompose } from './detect.js';
+import { type ComposeCli } from './compose-cli.js';
 import { loadComposeModel, type ComposeModel } from './model.js';
 import { composeProject, type ComposeProject } from './project.js';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ComposeConfig } from '../config/schema.js';
-import type { ComposeCli } from './detect.js';
+import type { ComposeCli } from './compose-cli.js';
 
 /** Everything needed to address one environment's compose stack. */
 export interface ComposeProject {

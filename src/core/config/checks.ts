@@ -1,7 +1,7 @@
 import { effectiveRamp } from './ramp.js';
 import type { Config, RampConfig } from './schema.js';
 import type { KeyPath } from './source.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from './issues.js';
 
 export interface Finding {
   path: KeyPath;

@@ -1,7 +1,7 @@
 import { parse } from 'dotenv';
 import { EnvFileError } from '../envfile/errors.js';
 import { readEnvText } from '../envfile/guard.js';
-import { unreadable } from './unreadable.js';
+import { unreadable } from './problems.js';
 
 export interface DotenvVars {
   /** Variable name -> value; the first file that defines a name wins. */

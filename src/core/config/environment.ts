@@ -2,7 +2,7 @@ import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { LoadedConfig } from './load.js';
 import type { EnvironmentConfig } from './schema.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from './issues.js';
 
 export interface ResolvedEnvironment {
   name: string;

@@ -1,7 +1,7 @@
+// Config problems worded for people: zod issues as `file:line key.path: …` lines, and the
+// "did you mean" for a typo (the keys a path accepts, the nearest of them).
 import type { z } from 'zod';
-import { knownKeys } from './keys.js';
 import { formatPath, type KeyPath, type YamlSource } from './source.js';
-import { didYouMean } from './suggest.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -141,4 +141,112 @@ export function valueAt(data: unknown, keys: KeyPath): unknown {
     value = (value as Record<string | number, unknown>)[key];
   }
   return value;
+}
+
+// Did you mean: the known keys at a path, and the nearest of them to a typo.
+
+// Just the parts of zod 4's schema definitions needed to find the keys an object accepts.
+interface Def {
+  type: string;
+  shape?: Record<string, Schema>;
+  valueType?: Schema;
+  element?: Schema;
+  innerType?: Schema;
+  in?: Schema;
+  options?: Schema[];
+  getter?: () => Schema;
+}
+type Schema = { _zod: { def: Def } };
+
+/**
+ * The keys the object schema at `path` accepts, for "did you mean" on an unknown key.
+ * `data` is the input, used to pick the branch of a union (e.g. the traffic driver in use).
+ */
+export function knownKeys(schema: z.ZodType, keys: KeyPath, data: unknown): string[] {
+  let node: Schema | undefined = schema;
+  let value = data;
+  for (const key of keys) {
+    node = child(pickBranch(node, value), key);
+    value = value && typeof value === 'object' ? (value as Record<string | number, unknown>)[key] : undefined;
+  }
+  const object = pickBranch(node, value);
+  return object?._zod.def.shape ? Object.keys(object._zod.def.shape) : [];
+}
+
+function unwrap(node: Schema | undefined): Schema | undefined {
+  let current = node;
+  while (current) {
+    const def: Def = current._zod.def;
+    if (def.innerType) current = def.innerType;
+    else if (def.type === 'pipe' && def.in) current = def.in;
+    else if (def.type === 'lazy' && def.getter) current = def.getter();
+    else return current;
+  }
+  return current;
+}
+
+function child(node: Schema | undefined, key: string | number): Schema | undefined {
+  const def = node?._zod.def;
+  if (!def) return undefined;
+  if (def.shape) return def.shape[String(key)];
+  return def.valueType ?? def.element;
+}
+
+/** For a union, the object branch whose literal fields (like `driver: nginx`) match the data. */
+function pickBranch(node: Schema | undefined, value: unknown): Schema | undefined {
+  const current = unwrap(node);
+  const options = current?._zod.def.options;
+  if (!options) return current;
+  const objects = options.map(unwrap).filter((o): o is Schema => Boolean(o?._zod.def.shape));
+  return objects.find((o) => matchesLiterals(o, value)) ?? objects[0];
+}
+
+function matchesLiterals(object: Schema, value: unknown): boolean {
+  if (!value || typeof value !== 'object') return false;
+  return Object.entries(object._zod.def.shape ?? {}).every(([key, field]) => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: Def has no `values` (the rule's fix breaks the build)
+    const literal = unwrap(field)?._zod.def as { type: string; values?: unknown[] } | undefined;
+    return literal?.type !== 'literal' || (literal.values ?? []).includes((value as Record<string, unknown>)[key]);
+  });
+}
+
+/**
+ * Edit distance counting an insertion, deletion, substitution or swap of neighbours as one edit
+ * (optimal string alignment), case-insensitive: `ngnix` is one edit from `nginx`.
+ */
+export function editDistance(a: string, b: string): number {
+  const s = a.toLowerCase();
+  const t = b.toLowerCase();
+  const rows: number[][] = [Array.from({ length: t.length + 1 }, (_, j) => j)];
+  for (let i = 1; i <= s.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= t.length; j++) {
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      let best = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      row.push(best);
+    }
+    rows.push(row);
+  }
+  return rows[s.length]![t.length]!;
+}
+
+/**
+ * The known word nearest to `word`, if it is near enough to be a plausible typo
+ * (at most a third of the word's length, at least 1, never more than 3 edits).
+ */
+export function suggest(word: string, known: readonly string[]): string | undefined {
+  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  let best: { word: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(word, candidate);
+    if (distance <= limit && (!best || distance < best.distance)) best = { word: candidate, distance };
+  }
+  return best?.word;
+}
+
+/** ` (did you mean "x"?)` or nothing: appended to error lines. */
+export function didYouMean(word: string, known: readonly string[]): string {
+  const match = suggest(word, known);
+  return match ? ` (did you mean "${match}"?)` : '';
 }

@@ -27,7 +27,7 @@ export function buildJsonSchema(): JsonSchema {
 function allowVariables(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(allowVariables);
   if (!node || typeof node !== 'object') return node;
-  const copy = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'default' || k === 'const' || k === 'enum' ? v : allowVariables(v)]));
+  const copy: JsonSchema = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'default' || k === 'const' || k === 'enum' ? v : allowVariables(v)]));
   const constrainedString = copy.type === 'string' && typeof copy.pattern === 'string';
   if (typeof copy.type !== 'string' || !(SCALARS.has(copy.type) || constrainedString)) return copy;
   const { description, default: fallback, ...rule } = copy;

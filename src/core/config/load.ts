@@ -3,14 +3,12 @@ import path from 'node:path';
 import { redactText } from '../redact.js';
 import { crossChecks } from './checks.js';
 import { cleanWrittenValues } from './clean.js';
-import { coerceInterpolated } from './coerce.js';
 import { readDotenvFiles, type DotenvVars } from './dotenv.js';
 import { MIGRATE_DOTENV, providerOrigins, type SettingOrigin } from './origins.js';
 import { findConfigFile } from './find.js';
 import { formatIssues } from './issues.js';
-import { interpolateData, interpolateString, type DataResult } from './interpolate.js';
-import { problems } from './problems.js';
-import { unreadable } from './unreadable.js';
+import { coerceInterpolated, interpolateData, interpolateString, type DataResult } from './interpolate.js';
+import { problems, unreadable } from './problems.js';
 import { configSchema, type Config } from './schema.js';
 import { collectSecrets } from './secrets.js';
 import { rememberSecrets } from '../known-secrets.js';
@@ -53,7 +51,7 @@ export interface LoadedConfig {
   /** $MIGRATE_ENV, the environment used when --env is not given. */
   defaultEnvironment?: string;
   /** `migrate.yaml:14` for a key path, for errors found later by commands. */
-  at(path: KeyPath): string;
+  at: (path: KeyPath) => string;
   /** Where each provider apiKey and baseUrl came from (names and files, never values). */
   origins: SettingOrigin[];
   /** What the values were resolved from, so a rollback can resolve legacy again from its backup (see rebase.ts). */

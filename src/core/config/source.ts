@@ -14,9 +14,9 @@ export interface YamlSource {
   /** Plain data as written (before interpolation). */
   data: unknown;
   /** 1-based line of the deepest node that exists on `path` (a key's own line for mapping entries). */
-  lineOf(path: KeyPath): number;
+  lineOf: (path: KeyPath) => number;
   /** `name:line` for `path`. */
-  at(path: KeyPath): string;
+  at: (path: KeyPath) => string;
 }
 
 /** `migrate.yaml` when the file is under `cwd`, else the absolute path. */

@@ -1,4 +1,6 @@
+// What loads but is likely to hurt later, and --strict, which refuses a config that has any.
 import path from 'node:path';
+import { UsageError } from '../../errors.js';
 import { bearerKey } from '../http/auth.js';
 import { MIGRATE_DOTENV, type SettingOrigin } from './origins.js';
 import type { Config } from './schema.js';
@@ -103,4 +105,14 @@ function rewrittenSources(source: YamlSource, origins: SettingOrigin[], dir: str
         return `${source.at(origin.path)} ${formatPath(origin.path)} reads ${v.name} from ${file}, which ${by} rewrites; put ${v.name} in ${MIGRATE_DOTENV} beside the config (or the process environment), never in a file an environment rewrites`;
       }),
   );
+}
+
+/** `--strict`: a config that only loads with warnings (a key sent over http://, say) is refused, for CI. */
+export function refuseWarnings(loaded: { name: string; warnings: string[] }): void {
+  const n = loaded.warnings.length;
+  if (n === 0) return;
+  throw new UsageError(`${loaded.name}: ${n} warning${n === 1 ? '' : 's'}, and --strict treats them as errors`, {
+    details: loaded.warnings,
+    hint: 'fix what the warnings name, or run without --strict',
+  });
 }

@@ -1,4 +1,4 @@
-import type { LoadedConfig } from '../config/index.js';
+import type { LoadedConfig } from '../config/load.js';
 import { type DoctorCheck, failed, passed, skipped } from './types.js';
 
 /** Backup ids, gate windows and the audit log are stamped with this clock; TLS fails on a wrong one. */

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { LoadedConfig } from '../config/index.js';
-import { resolveConfigPath } from '../config/index.js';
+import type { LoadedConfig } from '../config/load.js';
+import { resolveConfigPath } from '../config/environment.js';
 import { readEnvText } from '../envfile/guard.js';
 import { assertWritable } from '../fs/writable.js';
 import { resolveStateDir } from '../state/paths.js';

@@ -1,4 +1,5 @@
-import { type LoadedConfig, loadConfig, resolveEnvironment } from '../config/index.js';
+import { type LoadedConfig, loadConfig } from '../config/load.js';
+import { resolveEnvironment } from '../config/environment.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
 import { clockCheck } from './clock.js';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { providerVariables, type Providers } from '../appview/pairs.js';
-import { readEnvFile, values } from '../envfile/index.js';
+import { readEnvFile } from '../envfile/file.js';
+import { values } from '../envfile/parse.js';
 
 // The app's base-URL variables: those the cut-over map sets to a provider's URL, and any an env
 // file sets to one (the app view's rule, src/core/appview/pairs.ts). `gateway setup` points

@@ -101,7 +101,9 @@ function scalar(value: string | boolean): string {
 }
 
 function flowMap(traffic: GatewayTraffic): string {
-  const entries = Object.entries(traffic).map(([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.map((x) => scalar(x)).join(', ')}]` : scalar(v)}`);
+  const entries = Object.entries(traffic as unknown as Record<string, string | boolean | string[]>).map(
+    ([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.map((x) => scalar(x)).join(', ')}]` : scalar(v)}`,
+  );
   return `{ ${entries.join(', ')} }`;
 }
 

@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { urlRole } from '../appview/pairs.js';
 import { environmentChange, loadEnvironmentCompose, servicesToRecreate } from '../compose/environment.js';
 import type { ComposeProject } from '../compose/project.js';
-import type { LoadedConfig } from '../config/index.js';
+import type { LoadedConfig } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
 import { extraHeaderNames, renderNginxInclude, targetModelMap } from '../traffic/nginx-render.js';

@@ -9,7 +9,7 @@ import type { Runner } from '../exec/command.js';
 /** Which provider answered a request through the gateway (its X-Migrate-Provider), polling while nginx starts. */
 export async function providerThroughGateway(baseUrl: string, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<{ provider?: string; status?: number; error?: string }> {
   const until = Date.now() + opts.timeoutMs;
-  let last: { provider?: string; status?: number; error?: string } = {};
+  let last: { provider?: string; status?: number; error?: string };
   for (;;) {
     try {
       // Any key: the gateway replaces Authorization with the provider's own.

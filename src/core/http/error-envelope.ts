@@ -21,7 +21,7 @@ export function errorDetails(body: unknown): ErrorDetails | undefined {
         code: codeOf(inner.code) ?? codeOf(inner.type) ?? codeOf(body.code),
       };
     }
-    return { message: String(inner) };
+    return { message: textOf(inner) };
   }
   if ('detail' in body) return { message: textOf(body.detail), code: codeOf(body.code) };
   if (typeof body.message === 'string' && !('choices' in body) && !('data' in body)) {
@@ -38,7 +38,8 @@ function textOf(value: unknown): string | undefined {
     return parts.length ? parts.join('; ') : undefined;
   }
   if (isObject(value)) return textOf(value.message) ?? textOf(value.msg) ?? JSON.stringify(value);
-  return value === undefined || value === null ? undefined : String(value);
+  // What is left of a JSON value: a number or true (an object was handled above).
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 }
 
 function codeOf(value: unknown): string | undefined {

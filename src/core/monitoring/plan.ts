@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { LoadedConfig } from '../config/index.js';
-import { resolveConfigPath } from '../config/index.js';
+import type { LoadedConfig } from '../config/load.js';
+import { resolveConfigPath } from '../config/environment.js';
 import { effectiveRamp } from '../config/ramp.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { UsageError } from '../../errors.js';

@@ -20,7 +20,7 @@ export function parseResult(data: unknown): QueryResult {
     }));
     return { resultType: 'vector', samples };
   }
-  throw new PromResultError(`expected a scalar or an instant vector, got ${String(d?.resultType ?? 'nothing')}`);
+  throw new PromResultError(`expected a scalar or an instant vector, got ${typeof d?.resultType === 'string' ? d.resultType : 'nothing'}`);
 }
 
 /**

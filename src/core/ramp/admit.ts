@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors.js';
-import { resolveConfigPath } from '../config/index.js';
+import { resolveConfigPath } from '../config/environment.js';
 import { composePreflight } from '../compose/preflight.js';
 import { createRunner } from '../exec/run.js';
 import { formatArgv } from '../exec/format.js';
@@ -24,8 +24,6 @@ import { checkRequires, needsConfirmation } from './preflight.js';
 import { RampRun } from './stages.js';
 import { legacyForResume } from './resume-legacy.js';
 import type { Admission, RampOptions } from './options.js';
-
-export type { Admission, RampOptions } from './options.js';
 
 /** `migrate ramp`: admission checks, then (under the environment's lock) preflight and the stages. Returns the exit code. */
 export async function runRamp(options: RampOptions): Promise<number> {
@@ -128,7 +126,7 @@ async function resumedLegacy<O extends Pick<RampOptions, 'loaded' | 'environment
 async function assertRelayNeeds(o: Pick<RampOptions, 'loaded' | 'environment' | 'envConfig' | 'out' | 'force'>): Promise<void> {
   // Read here, before the target is probed: a missing, binary or oversized env file stops the ramp with nothing sent.
   const files = await Promise.all(o.envConfig.envFiles.map((f) => readEnvFile(resolveConfigPath(o.loaded, f)).then(values)));
-  const needs = relayNeeds(o.loaded.config, o.environment, o.envConfig, Object.assign({}, ...files));
+  const needs = relayNeeds(o.loaded.config, o.environment, o.envConfig, Object.assign({}, ...files) as Record<string, string>);
   for (const warning of needs.warnings) o.out.warn(warning);
   if (needs.errors.length === 0) return;
   if (o.force) {

@@ -1,9 +1,9 @@
 import { RollbackError } from '../../errors.js';
-import type { LoadedConfig } from '../config/index.js';
+import type { LoadedConfig } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
 import { unattended } from '../prompter.js';
-import { defaultDeps, rollback } from '../rollback/index.js';
+import { defaultDeps, rollback } from '../rollback/run.js';
 import type { Lock } from '../state/lock.js';
 import { requestRollback } from '../state/ramp.js';
 
@@ -18,7 +18,7 @@ export interface RampRollbackInput {
   reason: string;
   run: Runner;
   processEnv: NodeJS.ProcessEnv;
-  log: { info(line: string): void; warn(line: string): void };
+  log: { info: (line: string) => void; warn: (line: string) => void };
 }
 
 export interface RampRollbackResult {

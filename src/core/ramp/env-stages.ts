@@ -1,6 +1,6 @@
 import { blindTo } from '../compose/consumers.js';
 import { environmentChange, loadEnvironmentCompose, servicesToRecreate } from '../compose/environment.js';
-import type { LoadedConfig } from '../config/index.js';
+import type { LoadedConfig } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
 

@@ -1,4 +1,5 @@
-import { resolveConfigPath, type LoadedConfig } from '../config/index.js';
+import { resolveConfigPath } from '../config/environment.js';
+import { type LoadedConfig } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { repairTornWrite } from '../fs/in-place.js';
 

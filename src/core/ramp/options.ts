@@ -1,7 +1,7 @@
 // What `migrate ramp` is given and what its admission decides, on their own so admit.ts and the
 // RampRun it starts (stages.ts) both depend on these types, not on each other.
 import type { Context } from '../../context.js';
-import type { LoadedConfig } from '../config/index.js';
+import type { LoadedConfig } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Prompter } from '../prompter.js';
 import type { SignalHooks } from '../signals.js';

@@ -5,9 +5,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
-import type { LoadedConfig } from '../config/index.js';
+import type { LoadedConfig } from '../config/load.js';
 import { legacyFromRestore } from '../config/rebase.js';
-import { readBackup, verifyBackup } from '../state/backups.js';
+import { readBackup } from '../state/backup-store.js';
+import { verifyBackup } from '../state/backup-verify.js';
 
 export interface ResumedLegacy {
   loaded: LoadedConfig;

@@ -86,7 +86,7 @@ export class RampRun {
       return await this.stages(sources, interrupts);
     } finally {
       interrupts.dispose();
-      await Promise.all(sources.all.map((s) => s.close?.()));
+      await Promise.all(sources.all.map(async (s) => s.close?.()));
       await client.close();
     }
   }

@@ -1,5 +1,5 @@
 import { servicesPointing, type ServicePointing } from '../appview/pointing.js';
-import type { LoadedConfig } from '../config/index.js';
+import type { LoadedConfig } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { createRunner } from '../exec/run.js';
 import { holderState, readLock, type LockInfo } from '../state/lock.js';

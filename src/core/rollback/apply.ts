@@ -22,7 +22,7 @@ export async function apply(s: Session, prepared: Prepared): Promise<Prepared> {
   const reset = await timed(report, 'trafficMs', () =>
     resetDriver(s, p).then(
       () => undefined,
-      (err: unknown) => err,
+      (err: unknown) => err as Error,
     ),
   );
   const restored = await timed(report, 'restoreMs', () => restoreFiles(p.plan.files, p.again));

@@ -1,6 +1,7 @@
 import { blindTo } from '../compose/consumers.js';
 import { onPath } from '../compose/detect-cache.js';
-import { COMPOSE_ARGV, type ComposeCli } from '../compose/detect.js';
+import { COMPOSE_ARGV } from '../compose/detect.js';
+import { type ComposeCli } from '../compose/compose-cli.js';
 import { environmentChange, loadEnvironmentCompose, servicesToRecreate, type ComposeTarget, type EnvironmentCompose } from '../compose/environment.js';
 import { composeProject, type ComposeProject } from '../compose/project.js';
 import type { ComposeConfig } from '../config/schema.js';

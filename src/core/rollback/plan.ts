@@ -4,7 +4,10 @@ import { RollbackError } from '../../errors.js';
 import { looksSecret } from '../config/secrets.js';
 import { type KeyDiff, diffKeys } from '../envfile/diff.js';
 import { parse, values } from '../envfile/parse.js';
-import { type Backup, type PointsAt, type ProviderUrls, classifyEnvValues, fileMode, sha256 } from '../state/backups.js';
+import { type Backup } from '../state/backup-store.js';
+import { type PointsAt, fileMode } from '../state/manifest.js';
+import { type ProviderUrls, classifyEnvValues } from '../state/points-at.js';
+import { sha256 } from '../state/backup-plan.js';
 
 /** One env file put back: the backup's exact bytes over whatever is there now. */
 export interface FileRestore {

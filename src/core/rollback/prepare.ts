@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../config/load.js';
 import { formatArgv } from '../exec/format.js';
 import { assertBackupScope } from '../state/backup-scope.js';
-import { verifyBackup } from '../state/backups.js';
+import { verifyBackup } from '../state/backup-verify.js';
 import { legacyFromRestore } from '../config/rebase.js';
 import { type RestorePlan, planRestore } from './plan.js';
 import { readRamp } from './ramp-state.js';

@@ -18,8 +18,6 @@ import { recordRollbackFailed } from './ramp-state.js';
 import type { RollbackReport } from './report.js';
 import type { Prepared, Reached, RollbackDeps, RollbackRequest, Session } from './session.js';
 
-export type { RollbackDeps, RollbackRequest } from './session.js';
-
 /**
  * The real effects. The HTTP client and the traffic drivers are imported on first use: loading
  * them up front would add a few hundred milliseconds before the first file is restored.

@@ -1,8 +1,6 @@
 import { RollbackError } from '../../errors.js';
-import { type Backup, listBackups, readBackup } from '../state/backups.js';
+import { type Backup, listBackups, readBackup } from '../state/backup-store.js';
 import { futureLine, isFutureBackup as isFuture } from '../state/backup-dates.js';
-
-export { CLOCK_SKEW_MS } from '../state/backup-dates.js';
 
 export interface BackupChoice {
   backup: Backup;

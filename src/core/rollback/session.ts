@@ -29,7 +29,7 @@ export interface RollbackRequest {
   processEnv: NodeJS.ProcessEnv;
   /** How long a running ramp gets to stop (default: its interval + the health timeout + 30 s). */
   rampStopTimeoutMs?: number;
-  log: { info(line: string): void; warn(line: string): void };
+  log: { info: (line: string) => void; warn: (line: string) => void };
 }
 
 /** Everything with an effect outside this process, injectable for tests. */

@@ -3,7 +3,7 @@ import type { Config, ProviderRole } from '../config/schema.js';
 import { ProbeClient } from '../http/client.js';
 import type { ProbeResponse } from '../http/types.js';
 import { chatRequest, endpointOf, modelsRequest, type Endpoint, type TokenParam } from '../providers/endpoint.js';
-import type { PointsAt } from '../state/backups.js';
+import type { PointsAt } from '../state/manifest.js';
 
 export interface ProbeStep {
   status: 'pass' | 'warn' | 'fail';

@@ -9,12 +9,6 @@ import { backupDir, backupsDir, ensurePrivateDir } from './paths.js';
 import { currentHost, currentUser } from './identity.js';
 import { assertStateDirTrusted } from './trust.js';
 
-export { planBackup, sha256, type BackupSource, type PlannedFile, type PointsAtFn } from './backup-plan.js';
-export { listBackups, readBackup, pruneBackups, type Backup } from './backup-store.js';
-export { verifyBackup, checkBackup, type BackupProblem } from './backup-verify.js';
-export { classifyEnvValues, type ProviderUrls } from './points-at.js';
-export { fileMode, type BackupFile, type BackupManifest, type PointsAt } from './manifest.js';
-
 export interface CreateBackupOptions {
   stateDir: string;
   environment: string;

@@ -1,4 +1,4 @@
-import { parse, values } from '../envfile/index.js';
+import { parse, values } from '../envfile/parse.js';
 import type { PointsAt } from './manifest.js';
 
 /** The URLs that identify each provider: its baseUrl and those of its nodes. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { didYouMean } from '../config/suggest.js';
+import { didYouMean } from '../config/issues.js';
 import { schemaShapeProblems } from './schema-shape.js';
 
 // Each assertion is a one-key mapping `{ contains: "Paris" }`; flags may be a bare word

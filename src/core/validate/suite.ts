@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../errors.js';
-import type { LoadedConfig } from '../config/index.js';
+import type { LoadedConfig } from '../config/load.js';
 import { formatIssues } from '../config/issues.js';
 import { problems } from '../config/problems.js';
 import { readYamlFast } from '../config/fast-yaml.js';

@@ -15,7 +15,7 @@ export function placeholders(value: unknown, found = new Set<string>()): Set<str
 /** A deep copy of `value` with placeholders replaced; names not in `vars` are left as written. */
 export function fill<T>(value: T, vars: Vars): T {
   if (typeof value === 'string') return value.replace(PLACEHOLDER, (all, name: string) => (name in vars ? String(vars[name]) : all)) as T;
-  if (Array.isArray(value)) return value.map((v) => fill(v, vars)) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => fill(v, vars)) as T;
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, vars)])) as T;
   return value;
 }

@@ -1,4 +1,6 @@
 import { stringify } from 'yaml';
+import { table } from '../../output/table.js';
+import type { Finding } from './detect.js';
 import type { InitPlan, PlannedEnvironment } from './plan.js';
 
 /** The plan as a commented migrate.yaml. Keys only ever appear as ${VAR} references. */
@@ -113,4 +115,10 @@ function scalar(value: string): string {
 
 function list(values: string[]): string {
   return `[${values.map((v) => (/[,[\]{}#]/.test(v) ? JSON.stringify(v) : scalar(v))).join(', ')}]`;
+}
+
+/** What init found and why, one row a finding: names and file:line only, never a value. */
+export function renderFindings(findings: Finding[]): string {
+  const rows = findings.map((f) => [f.kind, f.variable ?? f.service ?? '', f.at, f.confidence, f.reason]);
+  return table(['found', 'name', 'where', 'confidence', 'why'], rows);
 }

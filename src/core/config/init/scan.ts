@@ -1,10 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import { assignments, parse as parseEnv } from '../../envfile/index.js';
+import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { assignments } from '../../envfile/document.js';
+import { parse as parseEnv } from '../../envfile/parse.js';
 import { EnvFileError } from '../../envfile/errors.js';
 import { readEnvText } from '../../envfile/guard.js';
-import { unreadable } from '../unreadable.js';
+import { unreadable } from '../problems.js';
 
 /** One variable as written in an env file or a compose `environment:` entry. */
 export interface FoundVariable {
@@ -133,7 +134,9 @@ function environmentEntries(file: string, node: unknown, lineOf: (node: unknown)
     for (const pair of node.items) {
       if (!isScalar(pair.key)) continue;
       const value = isScalar(pair.value) ? pair.value.value : pair.value;
-      add(String(pair.key.value), value === null || value === undefined ? `\${${String(pair.key.value)}}` : String(value), pair.key);
+      // A null value (`KEY:`) passes the variable through from the shell running compose, as `- KEY` does.
+      const text = isNode(value) ? value.toString() : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+      add(String(pair.key.value), text ?? `\${${String(pair.key.value)}}`, pair.key);
     }
   }
   return entries;

@@ -43,7 +43,7 @@ function valueOf(name: QueryName, result: Parameters<typeof singleValue>[0]): nu
   try {
     return singleValue(result);
   } catch (err) {
-    throw new Error(`${name} query ${(err as Error).message}`);
+    throw new Error(`${name} query ${(err as Error).message}`, { cause: err });
   }
 }
 

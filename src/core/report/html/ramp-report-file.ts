@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../../../errors.js';
-import type { LoadedConfig } from '../../config/index.js';
+import type { LoadedConfig } from '../../config/load.js';
 import { Redactor } from '../../redact.js';
 import { resolveStateDir } from '../../state/paths.js';
 import { loadRampState } from '../../state/ramp.js';

@@ -1,9 +1,0 @@
-// `migrate init`: scan (reads) → detect and plan (data) → render (text); the command writes.
-export { scanProject, readEnvFile, readComposeFile, type ProjectScan } from './scan.js';
-export { planConfig, environmentName, type InitPlan, type InitChoices } from './plan.js';
-export type { Candidate, Finding } from './detect.js';
-export { describeCandidate } from './detect.js';
-export { renderConfig } from './render.js';
-export { renderFindings } from './findings.js';
-export { MIGRATE_ENV, renderMigrateEnv, writeMigrateEnv, ignoreMigrateEnv } from './migrate-env.js';
-export { unsetVariables } from './variables.js';

@@ -1,7 +1,0 @@
-/** `migrate rollback`: restore an environment's env files from a verified backup, recreate, verify. */
-export { rollback, defaultDeps, type RollbackRequest, type RollbackDeps } from './run.js';
-export { planRestore, type RestorePlan } from './plan.js';
-export { takeRollbackLock } from './lock.js';
-// traffic.ts and verify.ts are imported lazily by run.ts (they pull in heavy modules): import them directly.
-export { describePlan, summaryLine, dryRunLines } from './render.js';
-export type { RollbackReport } from './report.js';
