@@ -84,7 +84,9 @@ async function verify(s: Session): Promise<void> {
   const req = s.req;
   const report = s.report!;
   const plan = s.plan!;
-  if (plan.pointsAt === 'unknown') req.log.warn('the restored env files do not clearly point at legacy or target: checking legacy');
+  // Behind `migrate gateway` the files hold the gateway's URL: expected, and the driver's reset put it at 0 %.
+  const behindGateway = req.env.traffic.driver === 'nginx' && req.env.traffic.gateway === true;
+  if (plan.pointsAt === 'unknown' && !behindGateway) req.log.warn('the restored env files do not clearly point at legacy or target: checking legacy');
   // --no-restart touches no docker at all (the daemon may be why it was chosen): nothing recreated, nothing to read.
   if (!req.env.compose) req.log.info(NO_COMPOSE);
   if (s.composer && report.compose.recreated) {
