@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '../../src/core/exec/index.js';
+import { runCommand, type Command } from '../../src/core/exec/index.js';
+import { gatewayWeight } from '../../src/core/gateway/loaded.js';
 import { realApp } from '../helpers/apps.js';
 import { NGINX_IMAGE, nginxImageAvailable } from '../helpers/docker.js';
 import { freePort } from '../helpers/ports.js';
@@ -23,6 +24,13 @@ type Pair = { url?: string; key?: string };
 function request(pair: Pair, mark: string): string {
   const body = JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: mark }] });
   return `wget -q -O /dev/null --header "Authorization: Bearer ${pair.key}" --header "Content-Type: application/json" --post-data '${body}' "${pair.url}/chat/completions"`;
+}
+
+/** What the gateway's nginx holds, read as `gateway status` and `remove` read it; and the commands that took. */
+async function heldWeight(project: Parameters<typeof gatewayWeight>[0]): Promise<{ held: Awaited<ReturnType<typeof gatewayWeight>>; argv: string[][] }> {
+  const argv: string[][] = [];
+  const held = await gatewayWeight(project, 'default', (cmd: Command) => (argv.push(cmd.argv), runCommand(cmd)));
+  return { held, argv };
 }
 
 /** `n` requests from inside the container, one after the other; how many succeeded. */
@@ -67,6 +75,11 @@ describe.skipIf(!(await nginxImageAvailable()))('a LibreChat-shaped app behind t
     expect(await appRequests(gated.api!, await apiPair(gated), 5, 'at-setup')).toBe(5);
     expect(at(legacy, 'at-setup').length).toBe(5);
     expect(at(legacy, 'at-setup').every((r) => r.authorized)).toBe(true);
+    // Read with `docker exec` on the running container (found through the Engine API), not `docker-compose exec`.
+    const withGateway = { ...app.project, files: [...app.project.files, 'compose.migrate.yaml'] };
+    const atZero = await heldWeight(withGateway);
+    expect(atZero.held).toEqual({ weight: 0 });
+    expect(atZero.argv.filter((a) => a.includes('nginx'))).toEqual([['docker', 'exec', expect.any(String), 'nginx', '-c', '/etc/nginx/migrate/nginx.conf', '-T']]);
 
     // 20 %: the gate holds on the app's own requests; no container is recreated; the split reaches them.
     appLoop(gated.api!, await apiPair(gated), 'during-ramp');
@@ -74,6 +87,7 @@ describe.skipIf(!(await nginxImageAvailable()))('a LibreChat-shaped app behind t
     expect(ramp.code, ramp.stderr).toBe(0);
     expect(ramp.stderr).toMatch(/stage 20%: real traffic: target 0\.0% errors .* \(\d+ req\), legacy 0\.0% errors .* → advancing/);
     expect(await app.ids()).toEqual(gated);
+    expect((await heldWeight(withGateway)).held).toEqual({ weight: 20 });
     expect(await appRequests(gated.api!, await apiPair(gated), 200, 'at-20')).toBe(200);
     const share = at(target, 'at-20').length / 200; // binomial: 20 % ± 2.8 points
     expect(share).toBeGreaterThan(0.1);
