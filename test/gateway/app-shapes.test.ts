@@ -3,6 +3,7 @@
 // is given, and /v1/... itself), so it gets the gateway's scheme and host only; an SDK-style base
 // URL (LibreChat's OPENAI_REVERSE_PROXY) gets the whole /v1 URL. Dry runs: reads only, no container.
 import { describe, expect, it } from 'vitest';
+import { inShapeOf } from '../../src/core/gateway/app-urls.js';
 import { gatewayValue } from '../../src/core/gateway/plan.js';
 import { realApp } from '../helpers/apps.js';
 import { dockerAvailable } from '../helpers/docker.js';
@@ -38,12 +39,15 @@ describe.skipIf(!(await dockerAvailable()))('gateway setup on the app variable s
     expect(JSON.parse(corrected.stdout).envChanges[0].set).toEqual({ OPENAI_API_HOST: `http://127.0.0.1:${port}` });
   });
 
-  it('the value for each shape the variable held', () => {
+  it('setup and remove write each URL in the shape the variable held', () => {
     const url = 'http://127.0.0.1:8089/v1';
     expect(gatewayValue('relay.legacy.example', url)).toBe('http://127.0.0.1:8089');
     expect(gatewayValue('https://relay.legacy.example', url)).toBe('http://127.0.0.1:8089');
     expect(gatewayValue('https://relay.legacy.example/', url)).toBe('http://127.0.0.1:8089');
     expect(gatewayValue('https://api.openai.com/v1', url)).toBe(url);
     expect(gatewayValue('https://relay.example/openai/v1', url)).toBe(url);
+    // remove: the provider's URL in the shape the variable held the gateway's.
+    expect(inShapeOf('http://127.0.0.1:8089', 'https://relay.legacy.example/v1')).toBe('https://relay.legacy.example');
+    expect(inShapeOf('http://127.0.0.1:8089/v1', 'https://relay.legacy.example/v1')).toBe('https://relay.legacy.example/v1');
   });
 });

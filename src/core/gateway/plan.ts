@@ -9,7 +9,7 @@ import type { LoadedConfig } from '../config/index.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
 import { extraHeaderNames, renderNginxInclude, targetModelMap } from '../traffic/nginx-render.js';
-import { appUrlVariables, type UrlVariables } from './app-urls.js';
+import { appUrlVariables, inShapeOf, type UrlVariables } from './app-urls.js';
 import { withGateway, type GatewayTraffic } from './config-edit.js';
 import { gatewayLayout, GATEWAY_SERVICE, NGINX_ARGS, OVERRIDE_FILE, type GatewayLayout } from './layout.js';
 import { gatewayUrl, renderGatewayConf, renderOverride } from './render.js';
@@ -136,14 +136,11 @@ export async function planSetup(o: { loaded: LoadedConfig; environment: string; 
 }
 
 /**
- * The gateway URL as the variable's app expects it: one that held a bare host or a URL without a
- * path (big-AGI's OPENAI_API_HOST) belongs to an app that adds `/v1/...` itself, so it gets the
- * gateway's scheme and host only (the gateway serves `/v1/`); any other gets the whole URL.
+ * The gateway URL as the variable's app expects it: an app that adds `/v1/...` itself (big-AGI)
+ * gets the gateway's scheme and host only (the gateway serves `/v1/`); any other the whole URL.
  */
 export function gatewayValue(held: string, url: string): string {
-  const bare = !/^[a-z][a-z0-9+.-]*:\/\//i.test(held.trim());
-  const path = bare ? '' : (URL.parse(held.trim())?.pathname ?? '/v1').replace(/\/+$/, '');
-  return path === '' ? url.replace(/\/v1$/, '') : url;
+  return inShapeOf(held, url);
 }
 
 /** Compose v1 refuses an override whose `version:` differs from the base file's. */
