@@ -125,6 +125,14 @@ describe('mtail over the gateway access log (real nginx, real mtail)', () => {
     expect(sum(s, req, { provider: 'legacy', node: `127.0.0.1:${legacy.port}` })).toBe(seen('legacy'));
     expect(sum(s, req, { node: `127.0.0.1:${deadPort}` })).toBe(0);
     expect(target.count({ path: '/v1/chat/completions' })).toBe(seen('target'));
+    // No 503 yet, but its series is there at 0 for each provider and node, so rate() will count the first burst of 503s.
+    for (const [provider, fake] of [
+      ['target', target],
+      ['legacy', legacy],
+    ] as const) {
+      const zero = s.filter((x) => x.name === req && x.labels.provider === provider && x.labels.code === '503' && x.labels.node === `127.0.0.1:${fake.port}`);
+      expect(zero.map((x) => x.value)).toEqual([0]);
+    }
 
     // Histograms: target's answers take at least 300 ms, so none is in the 0.25 s bucket; every
     // request is in +Inf. (Upper bounds are left alone: a loaded machine adds its own delay.)

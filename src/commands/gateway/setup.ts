@@ -38,7 +38,11 @@ export async function runSetup(ctx: Context, opts: GatewayOptions): Promise<numb
       ctx.out.printJson({ schemaVersion: 1, ok: true, environment, ...result, traffic: plan.traffic, files: [plan.include.file, ...plan.files.map((f) => f.file)] });
     else {
       ctx.out.info(`backed up the env files (${result.backup})`);
-      ctx.out.info(`${plan.urls.names.join(', ')} → ${plan.url}; recreated ${result.recreated.join(', ')}`);
+      ctx.out.info(
+        `${Object.entries(plan.values)
+          .map(([name, value]) => `${name} → ${value}`)
+          .join(', ')}; recreated ${result.recreated.join(', ')}`,
+      );
       ctx.out.success(`${environment} goes through ${plan.traffic.service}: requests answered by ${result.answeredBy}; next: \`migrate ramp --env ${environment}\``);
     }
     return 0;
@@ -55,7 +59,7 @@ function dryRun(ctx: Context, plan: SetupPlan, redactor: Redactor): number {
   const files = [{ file: plan.include.file, mode: 0o600, content: plan.include.printable }, ...plan.files.map((f) => ({ file: f.file, mode: f.mode, content: f.printable }))].map(
     (f) => ({ ...f, content: redactor.text(f.content) }),
   );
-  const envChanges = plan.urls.files.map((f) => ({ file: f.file, set: Object.fromEntries(Object.keys(f.values).map((n) => [n, plan.url])), was: f.values }));
+  const envChanges = plan.urls.files.map((f) => ({ file: f.file, set: Object.fromEntries(Object.keys(f.values).map((n) => [n, plan.values[n]!])), was: f.values }));
   if (ctx.out.json) {
     ctx.out.printJson({
       schemaVersion: 1,

@@ -20,8 +20,11 @@ export interface VariablePair {
 
 export function urlRole(value: string | undefined, providers: Providers): ValueRole {
   if (value === undefined || value.trim() === '') return 'unset';
-  const url = normalizeUrl(value);
-  for (const role of ['target', 'legacy'] as const) if (providerUrls(providers[role]).includes(url)) return role;
+  // A bare host (big-AGI's OPENAI_API_HOST) is the https URL `init` takes it for; a URL without a
+  // path belongs to an app that adds /v1 itself, so it names the provider whose base URL is it + /v1 too.
+  const url = normalizeUrl(/^[a-z][a-z0-9+.-]*:\/\//i.test(value.trim()) ? value : `https://${value.trim()}`);
+  const candidates = /^[a-z][a-z0-9+.-]*:\/\/[^/]+$/i.test(url) ? [url, `${url}/v1`] : [url];
+  for (const role of ['target', 'legacy'] as const) if (providerUrls(providers[role]).some((u) => candidates.includes(u))) return role;
   return 'unknown';
 }
 

@@ -9,7 +9,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
 import { extraHeaderNames, renderNginxInclude, targetModelMap } from '../traffic/nginx-render.js';
-import { appUrlVariables, type UrlVariables } from './app-urls.js';
+import { appUrlVariables, inShapeOf, type UrlVariables } from './app-urls.js';
 import { withGateway, type GatewayTraffic } from './config-edit.js';
 import { gatewayLayout, GATEWAY_SERVICE, NGINX_ARGS, OVERRIDE_FILE, type GatewayLayout } from './layout.js';
 import { gatewayUrl, renderGatewayConf, renderOverride } from './render.js';
@@ -40,6 +40,8 @@ export interface SetupPlan {
   /** The app's containers share the host's network: the gateway is reached on loopback. */
   hostNetwork: boolean;
   url: string;
+  /** What each URL variable is set to: the gateway URL in the shape the variable held (see gatewayValue). */
+  values: Record<string, string>;
   /** The project with the override added (the gateway service exists in it). */
   project: ComposeProject;
   /** The services that read the env files: recreated to see the gateway URL. */
@@ -119,6 +121,7 @@ export async function planSetup(o: { loaded: LoadedConfig; environment: string; 
     port,
     hostNetwork,
     url,
+    values: Object.fromEntries(urls.files.flatMap((f) => Object.entries(f.values)).map(([n, held]) => [n, gatewayValue(held, url)])),
     project: { ...project, files: [...project.files, layout.override] },
     consumers,
     urls,
@@ -130,6 +133,14 @@ export async function planSetup(o: { loaded: LoadedConfig; environment: string; 
     traffic,
     configText: withGateway(await fs.readFile(loaded.file, 'utf8'), environment, OVERRIDE_FILE, traffic),
   };
+}
+
+/**
+ * The gateway URL as the variable's app expects it: an app that adds `/v1/...` itself (big-AGI)
+ * gets the gateway's scheme and host only (the gateway serves `/v1/`); any other the whole URL.
+ */
+export function gatewayValue(held: string, url: string): string {
+  return inShapeOf(held, url);
 }
 
 /** Compose v1 refuses an override whose `version:` differs from the base file's. */

@@ -12,7 +12,7 @@ import { updateEnvFile } from '../envfile/file.js';
 import type { Runner } from '../exec/command.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { weightOfInclude } from '../traffic/nginx-render.js';
-import { appUrlVariables, type UrlVariables } from './app-urls.js';
+import { appUrlVariables, inShapeOf, type UrlVariables } from './app-urls.js';
 import { gatewayRemove, must } from './compose.js';
 import { withoutGateway } from './config-edit.js';
 import { gatewayLayout, OVERRIDE_FILE, type GatewayLayout } from './layout.js';
@@ -64,8 +64,11 @@ export async function planRemove(o: { loaded: LoadedConfig; environment: string;
   const envFiles = env.envFiles.map((f) => path.resolve(loaded.dir, f));
   const urlVariables = await appUrlVariables(envFiles, env.cutover, providers);
   const names = urlVariables.names;
+  // In the shape the variable held the gateway's URL: an app that adds /v1 itself (big-AGI) gets none.
+  const gatewayValues = Object.assign({}, ...urlVariables.files.map((f) => f.values)) as Record<string, string>;
+  const directUrl = (n: string) => (gatewayValues[n] === undefined ? providers[role].baseUrl : inShapeOf(gatewayValues[n], providers[role].baseUrl));
   // Back on target: the cut-over map is what the env files say when the app talks to target itself.
-  const urls = Object.fromEntries(names.map((n) => [n, role === 'target' && n in env.cutover ? env.cutover[n]! : providers[role].baseUrl]));
+  const urls = Object.fromEntries(names.map((n) => [n, role === 'target' && n in env.cutover ? env.cutover[n]! : directUrl(n)]));
   const updates = role === 'target' ? { ...urls, ...env.cutover } : urls;
   const direct = { ...project, files: project.files.filter((f) => f !== layout.override) };
   const consumers = servicesToRecreate(model, { ...env, compose: env.compose }, environmentChange(env, loaded.dir, names));

@@ -107,7 +107,7 @@ async function backUp(plan: SetupPlan, d: SetupDeps): Promise<string> {
 
 /** URL variables → the gateway, consumers recreated, and their containers read back. */
 async function pointApp(plan: SetupPlan, d: SetupDeps): Promise<void> {
-  for (const f of plan.urls.files) await updateEnvFile(f.file, (doc) => setKeys(doc, Object.fromEntries(Object.keys(f.values).map((n) => [n, plan.url]))));
+  for (const f of plan.urls.files) await updateEnvFile(f.file, (doc) => setKeys(doc, Object.fromEntries(Object.keys(f.values).map((n) => [n, plan.values[n]!]))));
   await must({ ...composeUp(plan.project, plan.consumers), timeoutMs: 180_000 }, d);
   const ready = await waitForServices(plan.project, plan.consumers, { timeoutMs: d.timeoutMs, signal: d.signal, run: d.run });
   if (!ready.ready) throw new Error(describeNotReady(ready).join('; '));
@@ -115,7 +115,7 @@ async function pointApp(plan: SetupPlan, d: SetupDeps): Promise<void> {
     project: plan.project,
     services: plan.consumers,
     envFiles: plan.urls.files.map((f) => f.file),
-    expected: Object.fromEntries(plan.urls.names.map((n) => [n, plan.url])),
+    expected: plan.values,
     run: d.run,
   });
   if (problems.length > 0) throw new Error(`the app's containers do not hold the gateway URL: ${problems.join('; ')}`);

@@ -15,6 +15,14 @@ const MAIN = [
   '"mirror":"(?P<mirror>[^"]*)"',
 ].join('.*');
 
+/**
+ * mtail creates a series at its first sample, and Prometheus' rate() counts only increases between
+ * samples: the first burst of a new status code would be invisible to the error ratio (a target
+ * that starts failing looks healthy for a scrape). These error codes' series are created at 0 with
+ * the first request of each provider, node, model and mirror, so their first errors are counted.
+ */
+export const ZEROED_CODES = ['429', '500', '502', '503', '504'];
+
 const NODE = '"node":"(?P<node>[^"]+)"';
 const MODEL = '"model":"(?P<model>[^"]+)"';
 const HEADER_TIME = '"upstream_header_time":"(?:[^"]*[,:] )?(?P<ttfb>\\d+(?:\\.\\d+)?)"';
@@ -43,8 +51,10 @@ function observe(node: string): string[] {
   const labels = `[$environment][$provider][${node}]`;
   return [
     `/${MODEL}/ {`,
+    ...ZEROED_CODES.map((c) => `  ${REQUESTS}${labels}["${c}"][$model][$mirror] += 0`),
     `  ${REQUESTS}${labels}[$code][$model][$mirror]++`,
     '} else {',
+    ...ZEROED_CODES.map((c) => `  ${REQUESTS}${labels}["${c}"]["-"][$mirror] += 0`),
     `  ${REQUESTS}${labels}[$code]["-"][$mirror]++`,
     '}',
     `${DURATION}${labels}[$mirror] = $request_time`,

@@ -86,7 +86,9 @@ async function recreate(s: Session, p: Prepared, compose: { composer: Composer; 
 async function verify(s: Session, p: Prepared): Promise<void> {
   const { req } = s;
   const { report, plan } = p;
-  if (plan.pointsAt === 'unknown') req.log.warn('the restored env files do not clearly point at legacy or target: checking legacy');
+  // Behind `migrate gateway` the files hold the gateway's URL: expected, and the driver's reset put it at 0 %.
+  const behindGateway = req.envConfig.traffic.driver === 'nginx' && req.envConfig.traffic.gateway === true;
+  if (plan.pointsAt === 'unknown' && !behindGateway) req.log.warn('the restored env files do not clearly point at legacy or target: checking legacy');
   // --no-restart touches no docker at all (the daemon may be why it was chosen): nothing recreated, nothing to read.
   if (!req.envConfig.compose) req.log.info(NO_COMPOSE);
   if (p.compose && report.compose.recreated) {

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProviderConfig, ProviderRole } from '../config/schema.js';
 import { composeExec, composeUp } from '../compose/commands.js';
-import { serviceContainers } from '../compose/containers.js';
 import type { ComposeProject } from '../compose/project.js';
 import type { Command, Runner, RunResult } from '../exec/command.js';
 import { formatArgv } from '../exec/format.js';
@@ -11,7 +10,10 @@ import { writeFileAtomic } from '../fs/atomic.js';
 import { bearerKey } from '../http/auth.js';
 import { redactText } from '../redact.js';
 import { UnhealthyError, UsageError } from '../../errors.js';
+import { execIn, runningContainer } from './nginx-container.js';
 import { describeLoaded, loadedWeights } from './nginx-loaded.js';
+import { waitForNewGeneration } from './nginx-reload.js';
+import { watchReload, type ReloadWatch } from './nginx-reload-watch.js';
 import { nodeOrderOf, renderNginxInclude, targetModelMap, varPrefix, weightOfInclude, NJS_FILE } from './nginx-render.js';
 import { NJS_SOURCE } from './njs-models.js';
 import type { NodeOrder } from './node-order.js';
@@ -45,6 +47,8 @@ export interface NginxDriverOptions {
 }
 
 export const RELOAD_SETTLE_MS = 1000;
+/** How long the master may take to start new workers after the signal before the reload counts as refused. */
+export const RELOAD_TIMEOUT_MS = 5000;
 
 /**
  * Writes the split include (0600: it holds both keys), checks it with `nginx -t`, reloads, and
@@ -73,7 +77,7 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
 
   async function apply(weight: number, o: ApplyOptions, measure = true): Promise<Applied> {
     if (measure && !o.dryRun && opts.measureNodes) order = await opts.measureNodes();
-    const container = o.dryRun ? undefined : await runningContainer(o.run);
+    const container = o.dryRun ? undefined : await serviceContainer(o.run);
     const all = steps(weight, o.mirror, container);
     const [test, reload] = all.slice(-2) as [CommandStep, CommandStep];
     const previous = await fs.readFile(opts.file, 'utf8').catch(() => undefined);
@@ -84,22 +88,18 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
       if (previous === undefined) await fs.rm(opts.file, { force: true });
       else await writeFileAtomic(opts.file, previous, { mode: 0o600, inPlace: true, private: true });
     });
+    const watch = o.dryRun || (opts.service && !container) ? undefined : await watchReload({ binary: opts.binary, args: opts.args, container, run: o.run });
     await checked(reload, o);
     if (o.dryRun) return { appliedWeight: (await current()) ?? 0 };
-    await sleep(opts.reloadSettleMs ?? RELOAD_SETTLE_MS);
+    const signalled = Date.now();
+    if (watch && !(await waitForNewGeneration(watch.where, watch.before, o.run, RELOAD_TIMEOUT_MS))) await refused(reload, watch, previous);
+    await sleep(Math.max(0, (opts.reloadSettleMs ?? RELOAD_SETTLE_MS) - (Date.now() - signalled)));
     return { appliedWeight: await loaded(weight, o.mirror ?? 0, o, container), ...(order ? { nodeOrder: order } : {}) };
   }
 
-  /**
-   * The service's running container, looked up once per apply: `docker exec` on it starts in
-   * tens of ms where each `docker-compose exec` costs a second or more under load, and a
-   * rollback's reload is on the clock. Found through the Engine API by compose's labels (no
-   * compose start-up). None running: compose exec, which fails with compose's own message.
-   */
-  async function runningContainer(run: Runner): Promise<string | undefined> {
-    if (!opts.service) return undefined;
-    const containers = await serviceContainers(opts.service.project, [opts.service.name], run).catch(() => []);
-    return containers.find((c) => c.status === 'running')?.id;
+  /** The service's running container, looked up once per apply; none running: compose exec, which fails with compose's own message. */
+  async function serviceContainer(run: Runner): Promise<string | undefined> {
+    return opts.service ? runningContainer(opts.service.project, opts.service.name, run) : undefined;
   }
 
   /** The split nginx sees now (`nginx -T`); anything but `weight` fails the step. */
@@ -121,6 +121,16 @@ export function nginxDriver(opts: NginxDriverOptions): TrafficDriver {
       hint: opts.service
         ? `the ${opts.service.name} container may mount an older copy of ${opts.file} (a single-file bind mount of a file replaced by rename): recreate it with \`${formatArgv(composeUp(opts.service.project, [opts.service.name]).argv)}\`, then run again`
         : `check that nginx includes ${opts.file} (\`${formatArgv([opts.binary, ...opts.args, '-T'])}\`)`,
+    });
+  }
+
+  /** The master kept its old workers: it refused the configuration. The include is put back, so no later restart loads what it refused. */
+  async function refused(reload: CommandStep, watch: ReloadWatch, previous: string | undefined): Promise<never> {
+    if (previous === undefined) await fs.rm(opts.file, { force: true });
+    else await writeFileAtomic(opts.file, previous, { mode: 0o600, inPlace: true, private: true });
+    const why = redactText((await watch.complaint()) ?? '', keys) || `its workers were not replaced within ${RELOAD_TIMEOUT_MS / 1000}s`;
+    throw new UnhealthyError(`\`${formatArgv(reload.command.argv)}\` exited 0, but nginx did not load the new configuration: ${why}`, {
+      hint: `nginx still serves its previous configuration and ${opts.file} was put back; fix what nginx says (\`${formatArgv([opts.binary, ...opts.args, '-t'])}\` does not catch it), then run again`,
     });
   }
 
@@ -185,12 +195,12 @@ function nodeSummary(input: Parameters<typeof nodeOrderOf>[0]): string[] {
   return (['target', 'legacy'] as const).flatMap((role) => (ids[role].length ? [`${role} nodes: ${ids[role][0]} first, then ${ids[role].slice(1).join(', ')}`] : []));
 }
 
-/** `container`: the service's running container, exec'd into directly (see runningContainer). */
+/** `container`: the service's running container, exec'd into directly (nginx-container.ts). */
 function nginxStep(opts: NginxDriverOptions, action: string[], description: string, container?: string): CommandStep {
   const argv = [opts.binary, ...opts.args, ...action];
   // `nginx -t` only reads, but it checks the file we would write: under --dry-run it is shown, not run.
   const command: Command = container
-    ? { argv: ['docker', 'exec', container, ...argv], kind: 'write', description, timeoutMs: 30_000 }
+    ? execIn(container, argv, 'write', description)
     : opts.service
       ? { ...composeExec(opts.service.project, opts.service.name, argv, 'write'), description }
       : { argv, kind: 'write', description, timeoutMs: 30_000 };

@@ -1,0 +1,53 @@
+// The gateway's URL written in the shape each app reads: big-AGI's OPENAI_API_HOST holds a bare
+// host (fixtures/apps/big-agi, modeled on enricoros/big-AGI: the app adds https:// when no scheme
+// is given, and /v1/... itself), so it gets the gateway's scheme and host only; an SDK-style base
+// URL (LibreChat's OPENAI_REVERSE_PROXY) gets the whole /v1 URL. Dry runs: reads only, no container.
+import { describe, expect, it } from 'vitest';
+import { inShapeOf } from '../../src/core/gateway/app-urls.js';
+import { gatewayValue } from '../../src/core/gateway/plan.js';
+import { realApp } from '../helpers/apps.js';
+import { dockerAvailable } from '../helpers/docker.js';
+import { freePort } from '../helpers/ports.js';
+import { migrate, onCleanup, TARGET_KEY } from '../ramp/helpers.js';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fillTarget } from '../apps/rig.js';
+
+describe.skipIf(!(await dockerAvailable()))('gateway setup on the app variable shapes', () => {
+  it('big-AGI: a bare-host OPENAI_API_HOST on legacy is recognised, and is set to the gateway scheme and host (the app adds /v1)', async () => {
+    const app = await realApp('big-agi', {}); // its .env: OPENAI_API_HOST=relay.legacy.example
+    onCleanup(() => app.down());
+    const port = await freePort();
+    const init = await migrate(app.dir, ['init', '--yes']);
+    expect(init.code, init.stderr).toBe(0);
+    await fillTarget(app.dir, 'https://relay.target.example/v1', TARGET_KEY);
+    await fs.appendFile(path.join(app.dir, 'migrate.yaml'), `gateway: { port: ${port} }\n`);
+
+    const dry = await migrate(app.dir, ['gateway', 'setup', '--env', 'default', '--dry-run', '--json']);
+    expect(dry.code, dry.stderr).toBe(0);
+    const plan = JSON.parse(dry.stdout) as { url: string; envChanges: Array<{ set: Record<string, string>; was: Record<string, string> }>; recreate: string[] };
+    expect(plan.url).toBe(`http://127.0.0.1:${port}/v1`);
+    expect(plan.envChanges).toEqual([{ file: app.envFile, set: { OPENAI_API_HOST: `http://127.0.0.1:${port}` }, was: { OPENAI_API_HOST: 'relay.legacy.example' } }]);
+    expect(plan.recreate).toEqual(['big-agi']);
+    expect(await fs.readFile(app.envFile, 'utf8')).toContain('OPENAI_API_HOST=relay.legacy.example\n'); // a dry run writes nothing
+
+    // The user gave legacy's real API base (with /v1, as `check` and the gateway call it): the bare host still names it.
+    const migrateEnv = path.join(app.dir, '.env.migrate');
+    await fs.writeFile(migrateEnv, (await fs.readFile(migrateEnv, 'utf8')).replace(/^LEGACY_BASE_URL=.*$/m, 'LEGACY_BASE_URL=https://relay.legacy.example/v1'));
+    const corrected = await migrate(app.dir, ['gateway', 'setup', '--env', 'default', '--dry-run', '--json']);
+    expect(corrected.code, corrected.stderr).toBe(0);
+    expect(JSON.parse(corrected.stdout).envChanges[0].set).toEqual({ OPENAI_API_HOST: `http://127.0.0.1:${port}` });
+  });
+
+  it('setup and remove write each URL in the shape the variable held', () => {
+    const url = 'http://127.0.0.1:8089/v1';
+    expect(gatewayValue('relay.legacy.example', url)).toBe('http://127.0.0.1:8089');
+    expect(gatewayValue('https://relay.legacy.example', url)).toBe('http://127.0.0.1:8089');
+    expect(gatewayValue('https://relay.legacy.example/', url)).toBe('http://127.0.0.1:8089');
+    expect(gatewayValue('https://api.openai.com/v1', url)).toBe(url);
+    expect(gatewayValue('https://relay.example/openai/v1', url)).toBe(url);
+    // remove: the provider's URL in the shape the variable held the gateway's.
+    expect(inShapeOf('http://127.0.0.1:8089', 'https://relay.legacy.example/v1')).toBe('https://relay.legacy.example');
+    expect(inShapeOf('http://127.0.0.1:8089/v1', 'https://relay.legacy.example/v1')).toBe('https://relay.legacy.example/v1');
+  });
+});
