@@ -3,6 +3,7 @@ import { MigrateError } from '../../errors.js';
 import { detectCompose } from '../compose/detect.js';
 import { resolveConfigPath } from '../config/environment.js';
 import type { Runner } from '../exec/command.js';
+import { preloadRunner } from '../exec/run.js';
 import { Redactor } from '../redact.js';
 import { resolveStateDir } from '../state/paths.js';
 import { UntrustedStateError } from '../state/trust.js';
@@ -31,6 +32,7 @@ export const defaultDeps = (run: Runner, prompt: Prompt, detect: RollbackDeps['d
   resetTraffic: async (...args) => (await import('./traffic.js')).resetTraffic(...args),
   verify: async (...args) => (await import('./verify.js')).verifyConnectivity(...args),
   appView: async (...args) => (await import('../appview/check.js')).verifyAppView(...args),
+  probeAhead: async (...args) => (await import('../appview/ahead.js')).probeAhead(...args),
 });
 
 /**
@@ -57,6 +59,8 @@ export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promis
         : undefined,
     stage: 'plan',
   };
+  // The recreate is the first command a rollback runs: have the runner loaded by then.
+  if (s.composer && !req.dryRun) preloadRunner();
   try {
     await run(s);
     s.report!.durationMs = Math.round(performance.now() - s.started);
