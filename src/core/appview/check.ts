@@ -66,7 +66,7 @@ async function probePairs(views: ContainerView[], containers: ContainerFact[], i
 }
 
 /** The pair as held, with the headers and timeout of the provider (or node) it points at. */
-function endpointFor(role: ProviderRole, url: string, key: string, config: AppViewInput['config']): Endpoint {
+export function endpointFor(role: ProviderRole, url: string, key: string, config: AppViewInput['config']): Endpoint {
   const provider = config.providers[role];
   const node = provider.nodes.find((n) => normalizeUrl(n.baseUrl) === normalizeUrl(url));
   return {
@@ -79,7 +79,7 @@ function endpointFor(role: ProviderRole, url: string, key: string, config: AppVi
   };
 }
 
-function probeOptions(role: ProviderRole, input: AppViewInput) {
+export function probeOptions(role: ProviderRole, input: Pick<AppViewInput, 'config' | 'env' | 'signal'>) {
   return { model: input.config.models[0]!, strictModels: input.config.providers[role].strictModels, env: input.env, signal: input.signal };
 }
 

@@ -1,6 +1,6 @@
 import { NO_COMPOSE } from '../appview/environment.js';
 import type { DriverInput } from '../traffic/create.js';
-import { checkContainers } from './containers.js';
+import { checkContainers, probeWhileRecreating } from './containers.js';
 import { afterRestore, verifyFailed } from './failures.js';
 import { filesOf } from './report.js';
 import { replan } from './prepare.js';
@@ -31,6 +31,7 @@ export async function apply(s: Session): Promise<void> {
     if (reset !== undefined) throw reset;
     await finish(s);
   } catch (err) {
+    s.stopAhead?.();
     throw afterRestore(err, { compose: Boolean(s.recreate?.command), recreated: report.compose.recreated }, req.signal.aborted, s.again!);
   }
 }
@@ -63,8 +64,7 @@ async function recreate(s: Session): Promise<void> {
   const { services, command } = s.recreate!;
   const redact = (t: string) => s.redactor.text(t);
   req.log.info(`recreating ${services.join(', ')}`);
-  // Load the app view and the HTTP client (undici) while compose works: verification needs them next.
-  void Promise.all([import('../appview/check.js'), import('./verify.js')]).catch(() => undefined);
+  probeWhileRecreating(s);
   report.timings.composeMs = await recreateServices(command!, s.deps.run, { again: s.again!, redact });
   report.compose.recreated = true;
   stopIfInterrupted(s);

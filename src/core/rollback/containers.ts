@@ -1,6 +1,7 @@
 import type { AppView, AppViewInput } from '../appview/check.js';
 import { containerLine } from '../appview/render.js';
 import type { ComposeProject } from '../compose/project.js';
+import type { ProviderRole } from '../config/schema.js';
 import { parse, values } from '../envfile/parse.js';
 import { containersWrong } from './failures.js';
 import type { RestorePlan } from './plan.js';
@@ -23,15 +24,45 @@ export async function checkContainers(s: Session): Promise<Connectivity | undefi
   return connectivityOf(view, s.plan!.pointsAt);
 }
 
+/**
+ * Called as compose starts recreating: loads the app view and the HTTP client (undici), and probes
+ * the pair the restored files hold, so that once compose is done only the containers are left to
+ * read. The probe answers only for a container holding exactly that pair (appview/ahead.ts).
+ */
+export function probeWhileRecreating(s: Session): void {
+  const role = expectedRole(s);
+  const { req } = s;
+  if (!role || !s.deps.probeAhead) {
+    void Promise.all([import('../appview/check.js'), import('./verify.js')]).catch(() => undefined);
+    return;
+  }
+  // Stopped if the rollback fails before it reads the containers: an exit must not wait on a probe's timeout.
+  const stop = new AbortController();
+  s.stopAhead = () => stop.abort();
+  const input = { cutover: req.env.cutover, config: req.loaded.config, env: req.processEnv, signal: AbortSignal.any([req.signal, stop.signal]) };
+  s.ahead = s.deps.probeAhead(restoredValues(s), role, input).catch(() => undefined); // probed as found instead
+}
+
+/**
+ * Behind `migrate gateway` the containers hold the gateway's URL, which names neither provider:
+ * what says legacy is the split nginx holds, read back with `nginx -T` by the driver's reset.
+ */
+function expectedRole(s: Session): ProviderRole | undefined {
+  const { traffic } = s.req.env;
+  if (traffic.driver === 'nginx' && traffic.gateway === true) return undefined;
+  return s.plan!.pointsAt === 'target' ? 'target' : 'legacy';
+}
+
+function restoredValues(s: Session): Record<string, string> {
+  return Object.assign({}, ...s.plan!.files.map((f) => values(parse(f.content.toString('utf8'))))) as Record<string, string>;
+}
+
 async function appViewInput(s: Session, project: ComposeProject): Promise<AppViewInput> {
   const { req } = s;
   const env = req.env;
-  // Behind `migrate gateway` the containers hold the gateway's URL, which names neither provider:
-  // what says legacy is the split nginx holds, read back with `nginx -T` by the driver's reset.
-  const gateway = env.traffic.driver === 'nginx' && env.traffic.gateway === true;
-  const role = gateway ? undefined : s.plan!.pointsAt === 'target' ? 'target' : 'legacy';
+  const role = expectedRole(s);
   // Under the env driver the restored weight must be what the containers hold too.
-  const restored = Object.assign({}, ...s.plan!.files.map((f) => values(parse(f.content.toString('utf8'))))) as Record<string, string>;
+  const restored = restoredValues(s);
   const weightKey = env.traffic.driver === 'env' ? env.traffic.weightKey : undefined;
   const weight = weightKey && restored[weightKey] !== undefined ? { key: weightKey, value: restored[weightKey], blind: s.recreate?.weightBlind } : undefined;
   return {
@@ -44,6 +75,7 @@ async function appViewInput(s: Session, project: ComposeProject): Promise<AppVie
     run: s.deps.run,
     env: req.processEnv,
     signal: req.signal,
+    verify: await s.ahead,
   };
 }
 

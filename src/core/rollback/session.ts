@@ -1,4 +1,5 @@
 import type { AppView, AppViewInput } from '../appview/check.js';
+import type { ProviderRole } from '../config/schema.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
@@ -39,6 +40,8 @@ export interface RollbackDeps extends ComposeDeps {
   verify: (config: LoadedConfig['config'], pointsAt: RestorePlan['pointsAt'], opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<Connectivity>;
   /** What the recreated containers hold, and whether exactly that pair answers. */
   appView: (input: AppViewInput) => Promise<AppView>;
+  /** Starts probing the pairs the restored files hold, for appView to reuse (appview/ahead.ts). */
+  probeAhead?: (values: Record<string, string>, role: ProviderRole, input: Pick<AppViewInput, 'cutover' | 'config' | 'env' | 'signal'>) => Promise<AppViewInput['verify']>;
 }
 
 /** One run's state as it moves through the steps. */
@@ -59,6 +62,9 @@ export interface Session {
   choice?: BackupChoice;
   plan?: RestorePlan;
   report?: RollbackReport;
+  /** Probes started while compose recreates, answering for verifyAppView (undefined: probe as found). */
+  ahead?: Promise<AppViewInput['verify'] | undefined>;
+  stopAhead?: () => void;
   /** The command that finishes or re-verifies this rollback, for hints. */
   again?: string;
 }
