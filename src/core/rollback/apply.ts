@@ -1,4 +1,5 @@
 import { NO_COMPOSE } from '../appview/environment.js';
+import type { ContainerInside } from '../compose/docker.js';
 import type { DriverInput } from '../traffic/create.js';
 import { checkContainers, probeWhileRecreating } from './containers.js';
 import { afterRestore, verifyFailed } from './failures.js';
@@ -70,7 +71,9 @@ async function recreate(s: Session): Promise<void> {
   stopIfInterrupted(s);
   await timed(report, 'waitMs', async () => {
     const project = await composer.project(); // detected meanwhile: readiness polling needs the flavor
-    await waitUntilReady(project, services, { timeoutMs: req.env.compose!.healthTimeout, signal: req.signal, run: s.deps.run, again: s.again!, redact });
+    // The last poll's listing is what the containers hold now: verification reads it rather than list again.
+    const onListed = (containers: ContainerInside[]) => (s.listed = containers);
+    await waitUntilReady(project, services, { timeoutMs: req.env.compose!.healthTimeout, signal: req.signal, run: s.deps.run, again: s.again!, redact, onListed });
   });
   req.log.info(`${services.join(', ')} running after ${(report.timings.waitMs / 1000).toFixed(1)}s`);
 }

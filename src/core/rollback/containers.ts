@@ -76,6 +76,7 @@ async function appViewInput(s: Session, project: ComposeProject): Promise<AppVie
     env: req.processEnv,
     signal: req.signal,
     verify: await s.ahead,
+    listed: s.listed,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AppView, AppViewInput } from '../appview/check.js';
+import type { ContainerInside } from '../compose/docker.js';
 import type { ProviderRole } from '../config/schema.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
@@ -65,6 +66,8 @@ export interface Session {
   /** Probes started while compose recreates, answering for verifyAppView (undefined: probe as found). */
   ahead?: Promise<AppViewInput['verify'] | undefined>;
   stopAhead?: () => void;
+  /** The project's containers as the readiness wait last listed them (hold secrets: never print). */
+  listed?: ContainerInside[];
   /** The command that finishes or re-verifies this rollback, for hints. */
   again?: string;
 }
