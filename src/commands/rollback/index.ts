@@ -1,7 +1,7 @@
 import type { Context } from '../../context.js';
 import { loadConfig, targetOnly, resolveEnvironment } from '../../core/config/index.js';
 import { createRunner, formatArgv } from '../../core/exec/index.js';
-import { defaultDeps, dryRunLines, rollback, summaryLine, terminalPrompt } from '../../core/rollback/index.js';
+import { defaultDeps, dryRunLines, rollback, summaryLine, terminalPrompt, timingsLine } from '../../core/rollback/index.js';
 
 export interface RollbackOptions {
   /** --to ID */
@@ -32,6 +32,7 @@ export async function run(ctx: Context, opts: RollbackOptions): Promise<number> 
     },
     defaultDeps(runner, terminalPrompt),
   );
+  if (!report.dryRun) ctx.out.debug(timingsLine(report));
   if (ctx.out.json) ctx.out.printJson(report);
   else if (report.dryRun) ctx.out.print(dryRunLines(report, plan).join('\n'));
   else ctx.out.print(summaryLine(report));
