@@ -7,6 +7,8 @@ import { readContainerViews } from '../../src/core/appview/read.js';
 import { composeDown, composeUp } from '../../src/core/compose/commands.js';
 import { composeProject } from '../../src/core/compose/project.js';
 import { containerIds } from '../../src/core/compose/containers.js';
+import { waitForServices } from '../../src/core/compose/wait.js';
+import type { ContainerInside } from '../../src/core/compose/docker.js';
 import { createRunner, runCommand } from '../../src/core/exec/run.js';
 import { onCleanup } from '../helpers/cli.js';
 import { composeFixture, dockerAvailable } from '../helpers/docker.js';
@@ -46,6 +48,13 @@ describe.skipIf(!available)('readContainerViews', () => {
     expect(reader.values).toMatchObject({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', OPENAI_API_KEY: 'from-the-environment', LLM_TARGET_WEIGHT: '0' });
     expect(reader.from).toMatchObject({ OPENAI_BASE_URL: '/app/.env', OPENAI_API_KEY: 'env', LLM_TARGET_WEIGHT: '/app/.env' });
     expect(reader.mounts).toEqual([{ source: fx.envFile, destination: '/app/.env' }]);
+
+    // A rollback reads the containers as its readiness wait last listed them, not listing again:
+    // that listing carries everything the view needs (environment, binds, one-offs).
+    let listed: ContainerInside[] | undefined;
+    const wait = await waitForServices(project, ['worker'], { timeoutMs: 30_000, run, onListed: (c) => (listed = c) });
+    expect(wait.ready).toBe(true);
+    expect(await readContainerViews(project, ['worker'], [fx.envFile], run, listed)).toEqual(running);
 
     const id = (await containerIds(project, ['reader'])).reader![0]!;
     await fx.mustRun({ argv: ['docker', 'stop', '-t', '1', id], kind: 'write', timeoutMs: 30_000 });

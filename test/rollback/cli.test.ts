@@ -135,9 +135,13 @@ describe('migrate rollback (no docker)', () => {
     await pointAtTarget(p, opts);
     await fs.rm(p.envFiles[1]!); // a deleted file comes back with its old mode
     legacy.resetCounts();
-    const r = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart', '--json'], { PATH: shim.PATH });
+    const r = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart', '--json', '--verbose'], { PATH: shim.PATH });
     expect(r.stderr).not.toContain('error');
     expect(r.exitCode).toBe(0);
+    // --verbose says where the time went, one line on stderr (stdout stays one JSON document).
+    expect(r.stderr).toMatch(
+      /^timings \(ms\): start-up \d+, plan \d+, lock \d+, restore \d+, traffic \d+, compose up 0, readiness 0, verification [1-9]\d*; \d+ since the process started$/m,
+    );
     expect(await contents(p)).toEqual([legacyText(opts, 0), legacyText(opts, 1)]);
     expect((await fs.stat(p.envFiles[1]!)).mode & 0o777).toBe(0o600);
     expect(await shim.calls()).toEqual([]); // compose never ran, not even detection

@@ -65,6 +65,7 @@ describe.skipIf(!available)('migrate rollback against real docker', () => {
     const worker = before.find((c) => c.service === 'worker')!;
     const oldApp = before.find((c) => c.service === 'app')!;
 
+    const since = Date.now();
     const r = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--json']);
     expect(r.stderr).not.toContain('error:');
     expect(r.exitCode).toBe(0);
@@ -85,6 +86,13 @@ describe.skipIf(!available)('migrate rollback against real docker', () => {
     expect(newApp.status).toBe('running');
     expect(await containerEnv(newApp.id)).toMatchObject({ OPENAI_BASE_URL: legacy.url, OPENAI_API_KEY: KEYS.legacy, LLM_TARGET_WEIGHT: '0' });
     expect(after.find((c) => c.service === 'worker')).toMatchObject({ id: worker.id, startedAt: worker.startedAt, status: 'running' });
+
+    // The pair the container holds was probed once, while compose was still recreating (the app
+    // sends no GET /models): verification after it only read the container, at no extra request.
+    const probes = legacy.requests.filter((q) => q.path === '/v1/models' && q.time >= since);
+    expect(probes).toHaveLength(1);
+    expect(probes[0]!.authorized).toBe(true);
+    expect(probes[0]!.time).toBeLessThan(Date.parse(newApp.startedAt));
 
     // Traffic is back: the app's own requests reach legacy again and the target's count stops growing.
     legacy.resetCounts();

@@ -4,7 +4,7 @@ import { resolveEnvironment } from '../../core/config/environment.js';
 import { createRunner } from '../../core/exec/run.js';
 import { formatArgv } from '../../core/exec/format.js';
 import { defaultDeps, rollback } from '../../core/rollback/run.js';
-import { dryRunLines, summaryLine } from '../../core/rollback/render.js';
+import { dryRunLines, summaryLine, timingsLine } from '../../core/rollback/render.js';
 
 export interface RollbackOptions {
   /** --to ID */
@@ -34,6 +34,7 @@ export async function run(ctx: Context, opts: RollbackOptions): Promise<number> 
     },
     defaultDeps(runner),
   );
+  if (!report.dryRun) ctx.out.debug(timingsLine(report));
   if (ctx.out.json) ctx.out.printJson(report);
   else if (report.dryRun) ctx.out.print(dryRunLines(report, plan).join('\n'));
   else ctx.out.print(summaryLine(report));

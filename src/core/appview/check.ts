@@ -1,3 +1,4 @@
+import type { ContainerInside } from '../compose/docker.js';
 import type { ComposeProject } from '../compose/project.js';
 import type { Config, ProviderRole } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
@@ -31,12 +32,14 @@ export interface AppViewInput {
   signal?: AbortSignal;
   /** false: judge what the containers hold without sending a request (status). */
   probe?: boolean;
+  /** The project's containers as just listed (by a readiness wait); listed afresh when absent. Hold secrets. */
+  listed?: ContainerInside[];
   /** Injectable for tests; the real one is rollback/verify.ts verifyEndpoint. */
   verify?: typeof verifyEndpoint;
 }
 
 export async function verifyAppView(input: AppViewInput): Promise<AppView> {
-  const views = await readContainerViews(input.project, input.services, input.envFiles, input.run);
+  const views = await readContainerViews(input.project, input.services, input.envFiles, input.run, input.listed);
   const containers = views.map((v) => judgeContainer(v, input.expected, input.cutover, input.config.providers));
   if (input.probe !== false) await probePairs(views, containers, input);
   const missing = input.services.filter((s) => !containers.some((c) => c.service === s));
@@ -66,7 +69,7 @@ async function probePairs(views: ContainerView[], containers: ContainerFact[], i
 }
 
 /** The pair as held, with the headers and timeout of the provider (or node) it points at. */
-function endpointFor(role: ProviderRole, url: string, key: string, config: AppViewInput['config']): Endpoint {
+export function endpointFor(role: ProviderRole, url: string, key: string, config: AppViewInput['config']): Endpoint {
   const provider = config.providers[role];
   const node = provider.nodes.find((n) => normalizeUrl(n.baseUrl) === normalizeUrl(url));
   return {
@@ -79,7 +82,7 @@ function endpointFor(role: ProviderRole, url: string, key: string, config: AppVi
   };
 }
 
-function probeOptions(role: ProviderRole, input: AppViewInput) {
+export function probeOptions(role: ProviderRole, input: Pick<AppViewInput, 'config' | 'processEnv' | 'signal'>) {
   return { model: input.config.models[0]!, strictModels: input.config.providers[role].strictModels, env: input.processEnv, signal: input.signal };
 }
 

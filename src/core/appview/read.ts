@@ -22,10 +22,11 @@ export interface ContainerView {
 /**
  * The containers to judge: those of `services`, plus any container of the project that binds one
  * of the env files as a single file (it reads them without being recreated). `envFiles` absolute.
+ * `listed`: the project's containers as a caller just listed them (else they are listed here).
  */
-export async function readContainerViews(project: ComposeProject, services: string[], envFiles: string[], run: Runner): Promise<ContainerView[]> {
+export async function readContainerViews(project: ComposeProject, services: string[], envFiles: string[], run: Runner, listed?: ContainerInside[]): Promise<ContainerView[]> {
   const files = new Set(await Promise.all(envFiles.map(resolved)));
-  const all = await projectContainersInside(project, run);
+  const all = listed ?? (await projectContainersInside(project, run));
   const views: ContainerView[] = [];
   for (const c of all) {
     if (c.oneOff) continue; // a `compose run` left behind is not the app, and no step recreates it

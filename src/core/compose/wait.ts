@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InterruptedError } from '../../errors.js';
 import type { Runner } from '../exec/command.js';
 import { createRunner } from '../exec/run.js';
-import { serviceContainers } from './containers.js';
+import { projectContainersInside } from './containers.js';
+import type { ContainerInside } from './docker.js';
 import type { ComposeProject } from './project.js';
 import { serviceState, type ServiceState } from './readiness.js';
 
@@ -11,6 +12,11 @@ export interface WaitOptions {
   intervalMs?: number;
   signal?: AbortSignal;
   run?: Runner;
+  /**
+   * Told each poll's listing of the project's containers (environment and mounts included: holds
+   * secrets, never print it), so a caller reading them next need not list them again.
+   */
+  onListed?: (containers: ContainerInside[]) => void;
 }
 
 export interface WaitResult {
@@ -30,7 +36,7 @@ export async function waitForServices(project: ComposeProject, services: string[
   const run = opts.run ?? createRunner({ signal: opts.signal });
   const interval = opts.intervalMs ?? 500;
   const started = Date.now();
-  const poll = poller(project, services, run);
+  const poll = poller(project, services, run, opts.onListed);
   for (;;) {
     const states = await poll();
     const elapsedMs = Date.now() - started;
@@ -45,9 +51,12 @@ export async function waitForServices(project: ComposeProject, services: string[
  * Lists the services' containers afresh on every poll: a recreate in flight replaces them, and
  * a listing through the Engine API costs a few ms (see containers.ts).
  */
-function poller(project: ComposeProject, services: string[], run: Runner): () => Promise<ServiceState[]> {
+function poller(project: ComposeProject, services: string[], run: Runner, onListed?: WaitOptions['onListed']): () => Promise<ServiceState[]> {
   return async () => {
-    const containers = await serviceContainers(project, services, run);
+    const listed = await projectContainersInside(project, run);
+    onListed?.(listed);
+    // `compose run` one-offs are not the service's containers.
+    const containers = listed.filter((c) => !c.oneOff).map((c) => c.state);
     return services.map((service) =>
       serviceState(
         service,

@@ -73,6 +73,15 @@ function killProcessGroup(pid: number | undefined): void {
   }
 }
 
+/**
+ * Start loading execa now, for a caller about to run a command where every millisecond is
+ * someone's outage (a rollback's recreate): it loads while the caller reads and writes files,
+ * instead of between the restore and the compose call.
+ */
+export function preloadRunner(): void {
+  import('execa').catch(() => undefined); // a failure shows again, and is reported, on first use
+}
+
 /** Binds options once (dry-run, signal, logging) so builders' consumers just call run(cmd). */
 export function createRunner(opts: RunOptions = {}): Runner {
   return (cmd) => runCommand(cmd, opts);

@@ -1,8 +1,9 @@
 import { NO_COMPOSE } from '../appview/environment.js';
+import type { ContainerInside } from '../compose/docker.js';
 import type { Command } from '../exec/command.js';
 import type { DriverInput } from '../traffic/create.js';
 import type { Composer, Recreate } from './compose.js';
-import { checkContainers } from './containers.js';
+import { checkContainers, probeWhileRecreating } from './containers.js';
 import { afterRestore, verifyFailed } from './failures.js';
 import { filesOf } from './report.js';
 import { replan } from './prepare.js';
@@ -33,6 +34,7 @@ export async function apply(s: Session, prepared: Prepared): Promise<Prepared> {
     if (reset !== undefined) throw reset;
     await finish(s, p);
   } catch (err) {
+    s.stopAhead?.();
     throw afterRestore(err, { compose: Boolean(p.compose?.recreate.command), recreated: report.compose.recreated }, req.signal.aborted, p.again);
   }
   return p;
@@ -66,14 +68,15 @@ async function recreate(s: Session, p: Prepared, compose: { composer: Composer; 
   stopIfInterrupted(s);
   const redact = (t: string) => s.redactor.text(t);
   req.log.info(`recreating ${services.join(', ')}`);
-  // Load the app view and the HTTP client (undici) while compose works: verification needs them next.
-  void Promise.all([import('../appview/check.js'), import('./verify.js')]).catch(() => undefined);
+  probeWhileRecreating(s, p);
   report.timings.composeMs = await recreateServices(command, s.deps.run, { again, redact });
   report.compose.recreated = true;
   stopIfInterrupted(s);
   await timed(report, 'waitMs', async () => {
     const project = await composer.project(); // detected meanwhile: readiness polling needs the flavor
-    await waitUntilReady(project, services, { timeoutMs: composer.config.healthTimeout, signal: req.signal, run: s.deps.run, again, redact });
+    // The last poll's listing is what the containers hold now: verification reads it rather than list again.
+    const onListed = (containers: ContainerInside[]) => (s.listed = containers);
+    await waitUntilReady(project, services, { timeoutMs: composer.config.healthTimeout, signal: req.signal, run: s.deps.run, again, redact, onListed });
   });
   req.log.info(`${services.join(', ')} running after ${(report.timings.waitMs / 1000).toFixed(1)}s`);
 }

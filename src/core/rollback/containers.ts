@@ -1,6 +1,7 @@
 import type { AppView, AppViewInput } from '../appview/check.js';
 import { containerLine } from '../appview/render.js';
 import type { ComposeProject } from '../compose/project.js';
+import type { ProviderRole } from '../config/schema.js';
 import { parse, values } from '../envfile/parse.js';
 import { containersWrong } from './failures.js';
 import type { RestorePlan } from './plan.js';
@@ -15,7 +16,7 @@ import type { Connectivity } from './verify.js';
  */
 export async function checkContainers(s: Session, p: Prepared, compose: { composer: Composer; recreate: Recreate }): Promise<Connectivity | undefined> {
   const project = await compose.composer.project();
-  const view = await s.deps.appView(appViewInput(s, p, compose.recreate, project));
+  const view = await s.deps.appView(await appViewInput(s, p, compose.recreate, project));
   p.report.containers = view;
   for (const c of view.containers) {
     if (c.ok) s.req.log.info(`✓ ${containerLine(c)}`);
@@ -25,15 +26,45 @@ export async function checkContainers(s: Session, p: Prepared, compose: { compos
   return connectivityOf(view, p.plan.pointsAt);
 }
 
-function appViewInput(s: Session, p: Prepared, recreate: Recreate, project: ComposeProject): AppViewInput {
+/**
+ * Called as compose starts recreating: loads the app view and the HTTP client (undici), and probes
+ * the pair the restored files hold, so that once compose is done only the containers are left to
+ * read. The probe answers only for a container holding exactly that pair (appview/ahead.ts).
+ */
+export function probeWhileRecreating(s: Session, p: Prepared): void {
+  const role = expectedRole(s, p);
+  const { req } = s;
+  if (!role || !s.deps.probeAhead) {
+    void Promise.all([import('../appview/check.js'), import('./verify.js')]).catch(() => undefined);
+    return;
+  }
+  // Stopped if the rollback fails before it reads the containers: an exit must not wait on a probe's timeout.
+  const stop = new AbortController();
+  s.stopAhead = () => stop.abort();
+  const input = { cutover: req.envConfig.cutover, config: p.loaded.config, processEnv: req.processEnv, signal: AbortSignal.any([req.signal, stop.signal]) };
+  s.ahead = s.deps.probeAhead(restoredValues(p), role, input).catch(() => undefined); // probed as found instead
+}
+
+/**
+ * Behind `migrate gateway` the containers hold the gateway's URL, which names neither provider:
+ * what says legacy is the split nginx holds, read back with `nginx -T` by the driver's reset.
+ */
+function expectedRole(s: Session, p: Prepared): ProviderRole | undefined {
+  const { traffic } = s.req.envConfig;
+  if (traffic.driver === 'nginx' && traffic.gateway === true) return undefined;
+  return p.plan.pointsAt === 'target' ? 'target' : 'legacy';
+}
+
+function restoredValues(p: Prepared): Record<string, string> {
+  return Object.assign({}, ...p.plan.files.map((f) => values(parse(f.content.toString('utf8'))))) as Record<string, string>;
+}
+
+async function appViewInput(s: Session, p: Prepared, recreate: Recreate, project: ComposeProject): Promise<AppViewInput> {
   const { req } = s;
   const { envConfig } = req;
-  // Behind `migrate gateway` the containers hold the gateway's URL, which names neither provider:
-  // what says legacy is the split nginx holds, read back with `nginx -T` by the driver's reset.
-  const gateway = envConfig.traffic.driver === 'nginx' && envConfig.traffic.gateway === true;
-  const role = gateway ? undefined : p.plan.pointsAt === 'target' ? 'target' : 'legacy';
+  const role = expectedRole(s, p);
   // Under the env driver the restored weight must be what the containers hold too.
-  const restored = Object.assign({}, ...p.plan.files.map((f) => values(parse(f.content.toString('utf8'))))) as Record<string, string>;
+  const restored = restoredValues(p);
   const weightKey = envConfig.traffic.driver === 'env' ? envConfig.traffic.weightKey : undefined;
   const weight = weightKey && restored[weightKey] !== undefined ? { key: weightKey, value: restored[weightKey], blind: recreate.weightBlind } : undefined;
   return {
@@ -46,6 +77,8 @@ function appViewInput(s: Session, p: Prepared, recreate: Recreate, project: Comp
     run: s.deps.run,
     processEnv: req.processEnv,
     signal: req.signal,
+    verify: await s.ahead,
+    listed: s.listed,
   };
 }
 

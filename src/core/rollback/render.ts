@@ -42,6 +42,25 @@ export function summaryLine(r: RollbackReport): string {
   return `rolled back ${r.environment} to ${r.backup.id}: ${files}${services}${traffic}${verified} in ${(r.durationMs / 1000).toFixed(1)}s`;
 }
 
+/**
+ * Where the time went (--verbose, stderr): what to look at first when a rollback is slow. Start-up
+ * is from process start to the rollback's first step; the rest follow in order.
+ */
+export function timingsLine(r: RollbackReport): string {
+  const t = r.timings;
+  const steps = [
+    `start-up ${t.startupMs}`,
+    `plan ${t.planMs}`,
+    `lock ${t.lockMs}`,
+    `restore ${t.restoreMs}`,
+    `traffic ${t.trafficMs}`,
+    `compose up ${t.composeMs}`,
+    `readiness ${t.waitMs}`,
+    `verification ${t.verifyMs}`,
+  ];
+  return `timings (ms): ${steps.join(', ')}; ${t.startupMs + r.durationMs} since the process started`;
+}
+
 /** The dry run's result on stdout: what would be written and run. */
 export function dryRunLines(r: RollbackReport, plan: RestorePlan): string[] {
   const lines = [`would restore ${r.environment} from ${r.backup.id}:`, ...describePlan(plan)];

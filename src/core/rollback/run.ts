@@ -3,6 +3,7 @@ import { MigrateError } from '../../errors.js';
 import { detectCompose } from '../compose/detect.js';
 import { resolveConfigPath } from '../config/environment.js';
 import type { Runner } from '../exec/command.js';
+import { preloadRunner } from '../exec/run.js';
 import { Redactor } from '../redact.js';
 import { resolveStateDir } from '../state/paths.js';
 import { UntrustedStateError } from '../state/trust.js';
@@ -28,6 +29,7 @@ export const defaultDeps = (run: Runner, detect: RollbackDeps['detectCompose'] =
   resetTraffic: async (...args) => (await import('./traffic.js')).resetTraffic(...args),
   verify: async (...args) => (await import('./verify.js')).verifyConnectivity(...args),
   appView: async (...args) => (await import('../appview/check.js')).verifyAppView(...args),
+  probeAhead: async (...args) => (await import('../appview/ahead.js')).probeAhead(...args),
 });
 
 /**
@@ -54,6 +56,8 @@ export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promis
         : undefined,
     reached: { stage: 'plan' },
   };
+  // The recreate is the first command a rollback runs: have the runner loaded by then.
+  if (s.composer && !req.dryRun) preloadRunner();
   try {
     const done = await run(s);
     done.report.durationMs = Math.round(performance.now() - s.started);

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RollbackError } from '../../errors.js';
 import { composeUp } from '../compose/commands.js';
 import { baseArgv, type ComposeProject } from '../compose/project.js';
-import { describeNotReady, waitForServices, type WaitResult } from '../compose/wait.js';
+import { describeNotReady, waitForServices, type WaitOptions, type WaitResult } from '../compose/wait.js';
 import type { Command, Runner } from '../exec/command.js';
 import { CommandFailedError, lastLine } from '../exec/errors.js';
 import { formatArgv } from '../exec/format.js';
@@ -37,7 +37,7 @@ const POLL_MS = 100;
 export async function waitUntilReady(
   project: ComposeProject,
   services: string[],
-  opts: { timeoutMs: number; signal?: AbortSignal; run: Runner; again: string; redact: (t: string) => string },
+  opts: { timeoutMs: number; signal?: AbortSignal; run: Runner; again: string; redact: (t: string) => string; onListed?: WaitOptions['onListed'] },
 ): Promise<WaitResult> {
   const result = await pollRetrying(project, services, opts);
   if (result.ready) return result;
@@ -55,12 +55,18 @@ export async function waitUntilReady(
 async function pollRetrying(
   project: ComposeProject,
   services: string[],
-  opts: { timeoutMs: number; signal?: AbortSignal; run: Runner; again: string; redact: (t: string) => string },
+  opts: { timeoutMs: number; signal?: AbortSignal; run: Runner; again: string; redact: (t: string) => string; onListed?: WaitOptions['onListed'] },
 ): Promise<WaitResult> {
   const deadline = Date.now() + opts.timeoutMs;
   for (let failures = 1; ; failures++) {
     try {
-      return await waitForServices(project, services, { timeoutMs: Math.max(deadline - Date.now(), 0), intervalMs: POLL_MS, signal: opts.signal, run: opts.run });
+      return await waitForServices(project, services, {
+        timeoutMs: Math.max(deadline - Date.now(), 0),
+        intervalMs: POLL_MS,
+        signal: opts.signal,
+        run: opts.run,
+        onListed: opts.onListed,
+      });
     } catch (err) {
       if (!(err instanceof CommandFailedError)) throw err;
       if (failures >= MAX_POLL_FAILURES || Date.now() >= deadline) {

@@ -1,4 +1,6 @@
 import type { AppView, AppViewInput } from '../appview/check.js';
+import type { ContainerInside } from '../compose/docker.js';
+import type { ProviderRole } from '../config/schema.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Prompter } from '../prompter.js';
 import type { EnvironmentConfig } from '../config/schema.js';
@@ -39,6 +41,8 @@ export interface RollbackDeps extends ComposeDeps {
   verify: (config: LoadedConfig['config'], pointsAt: RestorePlan['pointsAt'], opts: { processEnv: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<Connectivity>;
   /** What the recreated containers hold, and whether exactly that pair answers. */
   appView: (input: AppViewInput) => Promise<AppView>;
+  /** Starts probing the pairs the restored files hold, for appView to reuse (appview/ahead.ts). */
+  probeAhead?: (values: Record<string, string>, role: ProviderRole, input: Pick<AppViewInput, 'cutover' | 'config' | 'processEnv' | 'signal'>) => Promise<AppViewInput['verify']>;
 }
 
 /** What one run knows before it reads any backup: fixed from the start. */
@@ -55,6 +59,12 @@ export interface Session {
   composer?: Composer;
   /** How far it got: the failure path's only view of the run. */
   reached: Reached;
+  // Set while compose recreates (apply.ts, containers.ts), read when the containers are checked.
+  /** Probes started while compose recreates, answering for verifyAppView (undefined: probe as found). */
+  ahead?: Promise<AppViewInput['verify'] | undefined>;
+  stopAhead?: () => void;
+  /** The project's containers as the readiness wait last listed them (hold secrets: never print). */
+  listed?: ContainerInside[];
 }
 
 /**
