@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { didYouMean } from '../config/suggest.js';
 import { schemaShapeProblems } from './schema-shape.js';
 
