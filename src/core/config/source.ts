@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { type Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yaml } from '../lazy-yaml.js';
 import { readYamlFast } from './fast-yaml.js';
 import { problems } from './problems.js';
 
@@ -43,6 +44,7 @@ export function parseYamlSource(text: string, file: string, opts: { cwd?: string
     const lineOf = (keys: KeyPath) => (lines ??= lineFinder(text))(keys);
     return { file, name, data: quick.data, lineOf, at: (keys) => `${name}:${lineOf(keys)}` };
   }
+  const { LineCounter, parseDocument } = yaml();
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -56,6 +58,7 @@ export function parseYamlSource(text: string, file: string, opts: { cwd?: string
 }
 
 function lineFinder(text: string): (keys: KeyPath) => number {
+  const { LineCounter, parseDocument } = yaml();
   const counter = new LineCounter();
   return linesOf(parseDocument(text, { lineCounter: counter }), counter);
 }
@@ -105,6 +108,7 @@ function syntaxMessage(message: string): string {
 }
 
 function locate(doc: Document, keys: KeyPath, lineAt: (node: Node | null | undefined) => number | undefined): number | undefined {
+  const { isAlias, isMap, isScalar, isSeq } = yaml();
   let node: unknown = doc.contents;
   let line = lineAt(doc.contents);
   for (const key of keys) {
