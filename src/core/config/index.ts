@@ -11,5 +11,4 @@ export { collectSecrets, looksSecret } from './secrets.js';
 export { suggest, didYouMean, editDistance } from './suggest.js';
 export { buildJsonSchema } from './json-schema.js';
 export * from './schema.js';
-export { redactedConfig, configAsYaml } from './show.js';
 export { effectiveRamp } from './ramp.js';

@@ -1,4 +1,4 @@
-import { yaml } from '../lazy-yaml.js';
+import { stringify } from 'yaml';
 import { Redactor } from '../redact.js';
 import type { LoadedConfig } from './load.js';
 import { originLines } from './origins.js';
@@ -18,5 +18,5 @@ export function configAsYaml(loaded: LoadedConfig, config: Config): string {
   const origins = originLines(loaded.origins, loaded.dir, loaded.name)
     .map((line) => `#   ${line}\n`)
     .join('');
-  return `# ${loaded.name}, resolved: defaults filled in, durations in ms, secrets redacted\n# where the provider settings came from:\n${origins}${yaml().stringify(config, { lineWidth: 0 })}`;
+  return `# ${loaded.name}, resolved: defaults filled in, durations in ms, secrets redacted\n# where the provider settings came from:\n${origins}${stringify(config, { lineWidth: 0 })}`;
 }
