@@ -80,6 +80,17 @@ export default tseslint.config(
     },
   },
   {
+    // Schemas built with zod's own z would compile a parser each at start-up (src/core/zod.ts says why).
+    files: ['src/core/**/*.ts'],
+    ignores: ['src/core/zod.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'zod', message: "import { z } from src/core/zod.ts (jitless: faster start-up); 'import type' is fine", allowTypeImports: true }] },
+      ],
+    },
+  },
+  {
     // Tests parse the CLI's JSON documents (`any`) to assert on them, and pass methods to expect().
     files: ['test/**/*.ts'],
     rules: {

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -59,6 +58,9 @@ export async function engineGet<T>(socket: string, urlPath: string, timeoutMs = 
 
 function get(socket: string, urlPath: string, timeoutMs: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
+    // Fetched here, not imported: on Node 24 an ESM import of node:http loads Node's internal undici,
+    // TLS and HTTP/2 too (its lazy exports are resolved for the import), and a dry run never calls this.
+    const { request } = process.getBuiltinModule('node:http');
     // agent: false: one connection per call, none left open to keep the process alive.
     const req = request({ socketPath: socket, path: urlPath, method: 'GET', agent: false, headers: { host: 'docker' }, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];

@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { envFileEntries } from '../config/init/scan.js';
+import { readYamlData } from '../lazy-yaml.js';
 import type { Command, Runner } from '../exec/command.js';
 import { createRunner } from '../exec/run.js';
 import { composeConfigError } from './config-error.js';
@@ -81,7 +81,7 @@ async function readModel(project: ComposeProject, run: Runner): Promise<ComposeM
   const cmd = composeConfigCommand(project);
   const result = await run(cmd);
   if (result.exitCode !== 0) throw composeConfigError(project, cmd, result);
-  return modelOf(project, servicesOf(parseYaml(result.stdout, { merge: true })));
+  return modelOf(project, servicesOf(readYamlData(result.stdout)));
 }
 
 /**
@@ -97,7 +97,7 @@ export async function readModelDirect(project: ComposeProject): Promise<ComposeM
   const merged: Record<string, { volumes: Map<string, FileMount>; network_mode?: string }> = {};
   for (const file of project.files) {
     const doc = await readFile(file, 'utf8')
-      .then((t) => parseYaml(t, { merge: true }) as unknown)
+      .then((t) => readYamlData(t))
       .catch(() => undefined);
     if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
     if (Object.keys(doc).some((k) => !TOP_LEVEL.has(k) && !k.startsWith('x-'))) return undefined;
@@ -195,7 +195,7 @@ function bindOf(volume: unknown): FileMount | undefined {
 async function readRawServices(files: string[], projectDir: string): Promise<Map<string, { envFiles: string[]; variables: string[] }>> {
   const byService = new Map<string, { envFiles: Set<string>; variables: Set<string> }>();
   for (const file of files) {
-    for (const [name, service] of Object.entries(servicesOf(parseYaml(await readFile(file, 'utf8').catch(() => ''), { merge: true })))) {
+    for (const [name, service] of Object.entries(servicesOf(readYamlData(await readFile(file, 'utf8').catch(() => ''))))) {
       const entry = byService.get(name) ?? { envFiles: new Set(), variables: new Set() };
       byService.set(name, entry);
       const s = service as { env_file?: unknown; environment?: unknown } | null;

@@ -1,5 +1,7 @@
 import path from 'node:path';
-import { type Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yaml } from '../lazy-yaml.js';
+import { readYamlFast } from './fast-yaml.js';
 import { problems } from './problems.js';
 
 export type KeyPath = readonly (string | number)[];
@@ -10,7 +12,6 @@ export interface YamlSource {
   file: string;
   /** What error lines show: relative to the working directory when inside it. */
   name: string;
-  doc: Document;
   /** Plain data as written (before interpolation). */
   data: unknown;
   /** 1-based line of the deepest node that exists on `path` (a key's own line for mapping entries). */
@@ -35,6 +36,15 @@ export function formatPath(keys: KeyPath): string {
 /** Parse YAML text; syntax errors (all of them) become one UsageError naming file:line. */
 export function parseYamlSource(text: string, file: string, opts: { cwd?: string } = {}): YamlSource {
   const name = displayName(file, opts.cwd ?? process.cwd());
+  // A plain file is read by js-yaml, several times faster; yaml's line-aware document is built only
+  // when a line is asked for (an error or a warning), which a command that goes well never does.
+  const quick = readYamlFast(text);
+  if (quick) {
+    let lines: ((keys: KeyPath) => number) | undefined;
+    const lineOf = (keys: KeyPath) => (lines ??= lineFinder(text))(keys);
+    return { file, name, data: quick.data, lineOf, at: (keys) => `${name}:${lineOf(keys)}` };
+  }
+  const { LineCounter, parseDocument } = yaml();
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -43,9 +53,19 @@ export function parseYamlSource(text: string, file: string, opts: { cwd?: string
     const hint = /[[{][^\n]*\$\{/.test(first) ? 'quote ${VAR} inside { } or [ ]: baseUrl: "${URL}"' : 'fix the YAML syntax (indentation, quotes, a missing colon)';
     throw problems(name, syntaxLines(name, doc.errors), hint);
   }
+  const lineOf = linesOf(doc, counter);
+  return { file, name, data: plainData(doc, name), lineOf, at: (keys) => `${name}:${lineOf(keys)}` };
+}
+
+function lineFinder(text: string): (keys: KeyPath) => number {
+  const { LineCounter, parseDocument } = yaml();
+  const counter = new LineCounter();
+  return linesOf(parseDocument(text, { lineCounter: counter }), counter);
+}
+
+function linesOf(doc: Document, counter: LineCounter): (keys: KeyPath) => number {
   const lineAt = (node: Node | null | undefined) => (node?.range ? counter.linePos(node.range[0]).line : undefined);
-  const lineOf = (keys: KeyPath) => locate(doc, keys, lineAt) ?? 1;
-  return { file, name, doc, data: plainData(doc, name), lineOf, at: (keys) => `${name}:${lineOf(keys)}` };
+  return (keys) => locate(doc, keys, lineAt) ?? 1;
 }
 
 /** Aliases that would expand past this many nodes are refused (the "billion laughs" YAML). */
@@ -88,6 +108,7 @@ function syntaxMessage(message: string): string {
 }
 
 function locate(doc: Document, keys: KeyPath, lineAt: (node: Node | null | undefined) => number | undefined): number | undefined {
+  const { isAlias, isMap, isScalar, isSeq } = yaml();
   let node: unknown = doc.contents;
   let line = lineAt(doc.contents);
   for (const key of keys) {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { ExitCode, MigrateError } from '../../errors.js';
 import { removeDeadTemps } from '../fs/atomic.js';
 import { writeNewPrivateFile } from '../fs/private.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.js';
 
 /** Which provider an env file sends traffic to, judged from its base-URL keys. */
 export const pointsAtValues = ['legacy', 'target', 'unknown'] as const;

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { type MigrateError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import type { Decision } from '../gates/controller.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { didYouMean } from '../config/issues.js';
 import { schemaShapeProblems } from './schema-shape.js';
 

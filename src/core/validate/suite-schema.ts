@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod.js';
 import { assertionSchema } from './assertion-schema.js';
 
 // The suite file format (docs/commands.md, "Validation suites"). Objects are strict so a typo is an

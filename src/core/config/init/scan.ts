@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import type { Node } from 'yaml';
+import { yaml } from '../../lazy-yaml.js';
 import { assignments } from '../../envfile/document.js';
 import { parse as parseEnv } from '../../envfile/parse.js';
 import { EnvFileError } from '../../envfile/errors.js';
@@ -92,6 +93,7 @@ export function readEnvFile(file: string, text: string): FoundEnvFile {
 
 /** Services with what they read; a file that is not valid YAML counts as having none. */
 export function readComposeFile(file: string, text: string): FoundComposeFile {
+  const { LineCounter, isMap, isPair, isScalar, parseDocument } = yaml();
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter });
   if (doc.errors.length > 0) return { file, services: [] };
@@ -117,6 +119,7 @@ export function readComposeFile(file: string, text: string): FoundComposeFile {
 
 // environment: [ "A=1", "B=${B-}" ] | { A: 1, B: "${B}" }
 function environmentEntries(file: string, node: unknown, lineOf: (node: unknown) => number): FoundService['environment'] {
+  const { isMap, isNode, isScalar, isSeq } = yaml();
   const entries: FoundService['environment'] = [];
   const add = (name: string, value: string, at: unknown) => {
     const refs = [...value.matchAll(/\$\{(\w+)[^}]*\}|\$(\w+)/g)].map((m) => (m[1] ?? m[2])!);
