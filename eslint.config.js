@@ -53,6 +53,8 @@ export default tseslint.config(
     // The rollback is what runs at 3 a.m.: its steps take typed values (Prepared), so a `!` there is a missing field, not a shortcut.
     files: ['src/core/rollback/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
+  },
+  {
     // The edge: main.ts builds the Context (env, prompter, signals) and is, with cli.ts, the one
     // place that ends the process. Everything else gets the environment from ctx.env and asks
     // ctx.signals.exitNow(), so commands run in-process in tests with an injected environment.

@@ -85,9 +85,7 @@ async function runAdmitted(options: RampOptions, admission: Admission, started: 
 }
 
 /** Production confirmation policy, `requires`, and fresh-versus-resume, all before any lock or write. */
-async function admit(
-  o: Pick<RampOptions, 'loaded' | 'environment' | 'envConfig' | 'settings' | 'resume' | 'force' | 'prompter' | 'dryRun' | 'out'>,
-): Promise<Admission> {
+async function admit(o: Pick<RampOptions, 'loaded' | 'environment' | 'envConfig' | 'settings' | 'resume' | 'force' | 'prompter' | 'dryRun' | 'out'>): Promise<Admission> {
   const stateDir = resolveStateDir(o.loaded.dir, o.loaded.config.stateDir);
   const confirm = needsConfirmation(o.environment, o.envConfig);
   if (confirm) {
