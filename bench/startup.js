@@ -67,14 +67,18 @@ function median(values) {
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-startup-'));
 const providers = await Promise.all(['legacy', 'target'].map((name) => startFakeProvider({ name })));
 const [legacy, target] = providers;
+// The keys come from the environment, as the docs ask (a key written in the file is warned about,
+// and a warning loads the line-aware YAML parser to name its line: about 50 ms more of CPU on Node 20).
+ENV.LEGACY_API_KEY = legacy.apiKey;
+ENV.TARGET_API_KEY = target.apiKey;
 try {
   writeFileSync(path.join(dir, 'suite.yaml'), 'name: one\ncases:\n  - id: one\n    prompt: hi\n');
   writeFileSync(
     path.join(dir, 'migrate.yaml'),
     `version: 1
 providers:
-  legacy: { baseUrl: "${legacy.url}", apiKey: "${legacy.apiKey}" }
-  target: { baseUrl: "${target.url}", apiKey: "${target.apiKey}" }
+  legacy: { baseUrl: "${legacy.url}", apiKey: "\${LEGACY_API_KEY}" }
+  target: { baseUrl: "${target.url}", apiKey: "\${TARGET_API_KEY}" }
 models: [gpt-4.1]
 validate: { suites: [suite.yaml] }
 `,
