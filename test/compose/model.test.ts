@@ -33,12 +33,12 @@ function recording(): Runner & { ran: Command[] } {
   return Object.assign((cmd: Command) => (ran.push(cmd), inner(cmd)), { ran });
 }
 
-function target(fx: AppFixture, compose: Partial<ComposeTarget['env']['compose']> = {}): ComposeTarget {
+function target(fx: AppFixture, compose: Partial<ComposeTarget['envConfig']['compose']> = {}): ComposeTarget {
   return {
     environment: 'prod',
     configDir: fx.dir,
     at: (keys) => `migrate.yaml:7 (${keys.length} keys)`,
-    env: {
+    envConfig: {
       envFiles: ['.env'],
       traffic: { driver: 'env', weightKey: 'LLM_TARGET_WEIGHT' },
       cutover: { OPENAI_API_BASE_URL: 'x', OPENAI_API_KEY: 'y' },
@@ -90,11 +90,11 @@ describe.skipIf(!available)('the compose model of real-app layouts', () => {
     const fx = await app('compose-librechat');
     const model = await loadComposeModel(fx.project);
     const change = { files: [fx.envFile], variables: ['OPENAI_API_KEY'] };
-    expect(servicesToRecreate(model, target(fx).env, change)).toEqual(['api', 'rag_api']);
-    expect(servicesToRecreate(model, target(fx, { services: ['rag_api'] }).env, change)).toEqual(['rag_api']);
-    expect(leftOut(model, target(fx, { services: ['rag_api'] }).env, change)).toEqual(['api']);
-    expect(servicesToRecreate(model, target(fx, { alsoRecreate: ['mongodb'] }).env, change)).toEqual(['api', 'rag_api', 'mongodb']);
-    expect(leftOut(model, target(fx, { alsoRecreate: ['mongodb'] }).env, change)).toEqual([]);
+    expect(servicesToRecreate(model, target(fx).envConfig, change)).toEqual(['api', 'rag_api']);
+    expect(servicesToRecreate(model, target(fx, { services: ['rag_api'] }).envConfig, change)).toEqual(['rag_api']);
+    expect(leftOut(model, target(fx, { services: ['rag_api'] }).envConfig, change)).toEqual(['api']);
+    expect(servicesToRecreate(model, target(fx, { alsoRecreate: ['mongodb'] }).envConfig, change)).toEqual(['api', 'rag_api', 'mongodb']);
+    expect(leftOut(model, target(fx, { alsoRecreate: ['mongodb'] }).envConfig, change)).toEqual([]);
   }, 30_000);
 
   it('one `compose config` per command run, however often the model is asked for', async () => {

@@ -25,7 +25,7 @@ describe('resolveEnvironment', () => {
     expect(resolveEnvironment(loaded, 'canary').name).toBe('canary');
     const fromEnv = resolveEnvironment(loaded);
     expect(fromEnv.name).toBe('production');
-    expect(fromEnv.env.envFiles).toEqual(['deploy/.env.production']);
+    expect(fromEnv.envConfig.envFiles).toEqual(['deploy/.env.production']);
   });
 
   it('picks the only environment when none is named', async () => {

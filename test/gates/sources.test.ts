@@ -17,7 +17,7 @@ import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.j
 
 const limits = { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, p95RatioFloorMs: 50, minSamples: 20 };
 const provider = (p: FakeProvider, apiKey = p.apiKey) => ({ baseUrl: p.url, apiKey, timeoutMs: 5000, nodes: [], strictModels: false });
-const windowOf = (from: number, to = Date.now()): WindowSpec => ({ env: 'canary', stageIndex: 1, weight: 20, from, to });
+const windowOf = (from: number, to = Date.now()): WindowSpec => ({ environment: 'canary', stageIndex: 1, weight: 20, from, to });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('probe source (real fake providers)', () => {
@@ -161,7 +161,13 @@ describe('webhook source (real http server)', () => {
 
   it('POSTs the stage and honours the verdict', async () => {
     answer = { status: 200, body: '{"verdict":"fail","reason":"refund rate up"}' };
-    const r = await webhookSource({ url }).read({ env: 'canary', stageIndex: 0, weight: 5, from: Date.parse('2026-01-01T00:00:00Z'), to: Date.parse('2026-01-01T00:01:00Z') });
+    const r = await webhookSource({ url }).read({
+      environment: 'canary',
+      stageIndex: 0,
+      weight: 5,
+      from: Date.parse('2026-01-01T00:00:00Z'),
+      to: Date.parse('2026-01-01T00:01:00Z'),
+    });
     expect(r).toEqual({ source: 'webhook', kind: 'verdict', verdict: 'fail', detail: 'refund rate up' });
     expect(received.at(-1)).toEqual({ environment: 'canary', stage: 1, weight: 5, window: { from: '2026-01-01T00:00:00.000Z', to: '2026-01-01T00:01:00.000Z' } });
   });

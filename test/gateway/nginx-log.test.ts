@@ -102,7 +102,7 @@ async function send(n: number, concurrency = 16): Promise<Answer[]> {
 async function readUntil(total: number): Promise<Extract<Reading, { kind: 'measurement' }>> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const r = await source.read({ env: 'canary', stageIndex: 1, weight: 50, from: started, to: Date.now() + 1000 });
+    const r = await source.read({ environment: 'canary', stageIndex: 1, weight: 50, from: started, to: Date.now() + 1000 });
     if (r.kind !== 'measurement') throw new Error(`reading: ${JSON.stringify(r)}`);
     if ((r.target.requests ?? 0) + (r.legacy!.requests ?? 0) >= total || Date.now() > deadline) return r;
     await new Promise((res) => setTimeout(res, 50));
@@ -165,7 +165,7 @@ describe('the gateway source on a real nginx access log', () => {
 
   it('a log that cannot be read is an error reading, never a pass', async () => {
     await rm(path.join(logDir, 'access.json.log'));
-    const r = await source.read({ env: 'canary', stageIndex: 1, weight: 50, from: started, to: Date.now() });
+    const r = await source.read({ environment: 'canary', stageIndex: 1, weight: 50, from: started, to: Date.now() });
     expect(r).toMatchObject({ kind: 'error', message: expect.stringContaining('ENOENT') });
     expect(evaluate(r, limits).outcome).toBe('error');
   });
@@ -188,7 +188,7 @@ describe('a provider nginx cannot connect to', () => {
       for (let i = 0; i < 40; i++) answers.push(await chatVia(deadRig.url));
       const deadline = Date.now() + 10_000;
       let r: Reading;
-      do r = await s.read({ env: 'canary', stageIndex: 0, weight: 50, from: started, to: Date.now() + 1000 });
+      do r = await s.read({ environment: 'canary', stageIndex: 0, weight: 50, from: started, to: Date.now() + 1000 });
       while (r.kind === 'measurement' && (r.target.requests ?? 0) + (r.legacy?.requests ?? 0) < 40 && Date.now() < deadline);
       if (r.kind !== 'measurement') throw new Error(JSON.stringify(r));
       expect(count(answers, 'legacy')).toBeGreaterThan(5);

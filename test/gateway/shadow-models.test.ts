@@ -114,7 +114,7 @@ async function readingWhen(source: ReturnType<typeof gatewaySource>, from: numbe
   await waitUntil(
     'the access log to hold the requests',
     async () => {
-      const r = await source.read({ env: 'canary', stageIndex: 0, weight: 0, from, to: Date.now() + 1000 });
+      const r = await source.read({ environment: 'canary', stageIndex: 0, weight: 0, from, to: Date.now() + 1000 });
       if (r.kind !== 'measurement') throw new Error(JSON.stringify(r));
       last = r;
       return done(r);

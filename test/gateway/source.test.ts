@@ -51,7 +51,7 @@ describe('gatewaySource', () => {
     const s = gatewaySource({ file, environment: 'canary', nodes });
     await s.start();
     await appendFile(file, line(10_000) + line(10_500, { provider: 'legacy', upstream: '127.0.0.1:9000' }));
-    const r = measurement(await s.read({ env: 'canary', stageIndex: 0, weight: 20, from: 9_000, to: 11_000 }));
+    const r = measurement(await s.read({ environment: 'canary', stageIndex: 0, weight: 20, from: 9_000, to: 11_000 }));
     expect(r.target).toMatchObject({ requests: 1, errors: 0, p50Ms: 100, ttfbP50Ms: 50, nodes: { target: { requests: 1, errors: 0 } } });
     expect(r.legacy).toMatchObject({ requests: 1, nodes: { legacy: { requests: 1, errors: 0 } } });
     expect(r.samples).toEqual({ target: [100], legacy: [100] });
@@ -64,11 +64,11 @@ describe('gatewaySource', () => {
       file,
       line(10_000, { request_id: 'early' }) + line(20_000) + line(20_100, { environment: 'production' }) + 'garbage\n' + line(20_200, { status: '503', upstream_status: '503' }),
     );
-    const r = measurement(await s.read({ env: 'canary', stageIndex: 0, weight: 20, from: 15_000, to: 25_000 }));
+    const r = measurement(await s.read({ environment: 'canary', stageIndex: 0, weight: 20, from: 15_000, to: 25_000 }));
     expect(r.target).toMatchObject({ requests: 2, errors: 1, errorKinds: { server: 1, rateLimited: 0, connect: 0, timeout: 0 } });
     expect(s.malformedLines()).toBe(1);
     // A later window no longer holds what fell out of it.
-    const later = measurement(await s.read({ env: 'canary', stageIndex: 0, weight: 20, from: 20_150, to: 25_000 }));
+    const later = measurement(await s.read({ environment: 'canary', stageIndex: 0, weight: 20, from: 20_150, to: 25_000 }));
     expect(later.target.requests).toBe(1);
   });
 
@@ -76,7 +76,7 @@ describe('gatewaySource', () => {
     const s = gatewaySource({ file, environment: 'canary', nodes });
     await s.start();
     await appendFile(file, line(10_000, { status: '401', upstream_status: '401' }));
-    const c = evaluate(await s.read({ env: 'canary', stageIndex: 0, weight: 5, from: 9_000, to: 11_000 }), limits);
+    const c = evaluate(await s.read({ environment: 'canary', stageIndex: 0, weight: 5, from: 9_000, to: 11_000 }), limits);
     expect(c).toMatchObject({
       outcome: 'fail',
       label: 'real traffic',
@@ -88,16 +88,16 @@ describe('gatewaySource', () => {
     const s = gatewaySource({ file, environment: 'canary', nodes, maxLogBytes: 2000 });
     await s.start();
     await appendFile(file, line(10_000).repeat(10));
-    expect(measurement(await s.read({ env: 'canary', stageIndex: 0, weight: 5, from: 9_000, to: 30_000 })).target.requests).toBe(10);
+    expect(measurement(await s.read({ environment: 'canary', stageIndex: 0, weight: 5, from: 9_000, to: 30_000 })).target.requests).toBe(10);
     expect((await stat(file)).size).toBe(0);
     await appendFile(file, line(20_000));
-    expect(measurement(await s.read({ env: 'canary', stageIndex: 0, weight: 5, from: 9_000, to: 30_000 })).target.requests).toBe(11);
+    expect(measurement(await s.read({ environment: 'canary', stageIndex: 0, weight: 5, from: 9_000, to: 30_000 })).target.requests).toBe(11);
   });
 
   it('a log that is missing is an error reading, named, never a pass', async () => {
     const s = gatewaySource({ file: path.join(dir, 'nope.log'), environment: 'canary', nodes });
     await s.start();
-    const r = await s.read({ env: 'canary', stageIndex: 0, weight: 5, from: 0, to: 1 });
+    const r = await s.read({ environment: 'canary', stageIndex: 0, weight: 5, from: 0, to: 1 });
     expect(r).toEqual({ source: 'gateway', kind: 'error', message: `cannot read the access log ${path.join(dir, 'nope.log')}: ENOENT` });
     expect(evaluate(r, limits)).toMatchObject({ outcome: 'error', reason: `gateway: cannot read the access log ${path.join(dir, 'nope.log')}: ENOENT` });
   });
@@ -108,7 +108,7 @@ describe('gatewaySource read concurrently', () => {
     const s = gatewaySource({ file, environment: 'canary', nodes });
     await s.start();
     await appendFile(file, line(10_000).repeat(7));
-    const w = { env: 'canary', stageIndex: 0, weight: 5, from: 9_000, to: 30_000 };
+    const w = { environment: 'canary', stageIndex: 0, weight: 5, from: 9_000, to: 30_000 };
     const [a, b] = await Promise.all([s.read(w), s.read(w)]);
     expect([measurement(a).target.requests, measurement(b).target.requests]).toEqual([7, 7]);
   });

@@ -176,7 +176,7 @@ describe('mtail over the gateway access log (real nginx, real mtail)', () => {
       const t = answers.filter((a) => a.provider === 'target');
       const ratio = t.filter((a) => a.status === 500).length / t.length;
       const source = prometheusSource({ url: prom.url, timeoutMs: 2000 });
-      const read = () => source.read({ env: 'canary', stageIndex: 1, weight: 50, from: Date.now() - 60_000, to: Date.now() });
+      const read = () => source.read({ environment: 'canary', stageIndex: 1, weight: 50, from: Date.now() - 60_000, to: Date.now() });
       let r: Reading | undefined;
       await waitUntil(
         `the gate to read target's ${ratio} error ratio`,

@@ -46,7 +46,7 @@ it('a target failing half its requests fails the Prometheus gate on real traffic
   const fixture = parse(readFileSync(path.resolve(import.meta.dirname, '../../fixtures/prometheus/fake-provider-gates.yaml'), 'utf8'));
   const config: PrometheusSourceConfig = { ...fixture.prometheus, url: prom.url, timeoutMs: 2000 };
   const source = prometheusSource(config);
-  const window = () => ({ env: 'canary', stageIndex: 1, weight: 20, from: Date.now() - 15_000, to: Date.now() });
+  const window = () => ({ environment: 'canary', stageIndex: 1, weight: 20, from: Date.now() - 15_000, to: Date.now() });
   let reading: Reading = await source.read(window());
   for (const until = Date.now() + 20_000; Date.now() < until;) {
     if (reading.kind === 'measurement' && (reading.target.requests ?? 0) >= 40 && reading.legacy) break;

@@ -34,7 +34,7 @@ const config = (url: string) => ({
   baselineP95Ms: 'max(fake_p95_ms{env="{{env}}",provider="legacy"})',
 });
 
-const window = (env = 'canary'): WindowSpec => ({ env, stageIndex: 1, weight: 20, from: Date.now() - 30_000, to: Date.now() });
+const window = (environment = 'canary'): WindowSpec => ({ environment, stageIndex: 1, weight: 20, from: Date.now() - 30_000, to: Date.now() });
 
 let server: http.Server;
 let prom: PrometheusRig;

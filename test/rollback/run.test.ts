@@ -91,7 +91,7 @@ describe('traffic drivers other than env', () => {
       deps({
         // A stub of the seam: the drivers themselves are tested in test/traffic against real nginx.
         resetTraffic: async (input) => {
-          seen.push(`${input.env.traffic.driver} with file ${(await fs.readFile(p.envFiles[0]!, 'utf8')) === legacyText(o) ? 'restored' : 'not restored'}`);
+          seen.push(`${input.envConfig.traffic.driver} with file ${(await fs.readFile(p.envFiles[0]!, 'utf8')) === legacyText(o) ? 'restored' : 'not restored'}`);
           return { driver: 'command', appliedWeight: 0, steps: ['run true'] };
         },
       }),

@@ -251,7 +251,7 @@ describe('createTrafficDriver', () => {
   };
 
   it('an nginx service needs the compose files that define it', async () => {
-    await expect(createTrafficDriver({ environment: 'canary', env, providers: providers as never, configDir: dir, secrets: [], run: stubRunner() })).rejects.toThrow(
+    await expect(createTrafficDriver({ environment: 'canary', envConfig: env, providers: providers as never, configDir: dir, secrets: [], run: stubRunner() })).rejects.toThrow(
       'environments.canary.traffic.service: "proxy" needs environments.canary.compose',
     );
   });
@@ -259,7 +259,7 @@ describe('createTrafficDriver', () => {
   it('resolves paths against the config directory', async () => {
     const driver = await createTrafficDriver({
       environment: 'canary',
-      env: { ...env, traffic: { ...env.traffic, service: undefined } },
+      envConfig: { ...env, traffic: { ...env.traffic, service: undefined } },
       providers: providers as never,
       configDir: dir,
       secrets: [],
@@ -285,7 +285,7 @@ describe('createTrafficDriver', () => {
     };
     const nginx = await createTrafficDriver({
       environment: 'canary',
-      env: withCompose as never,
+      envConfig: withCompose as never,
       providers: providers as never,
       configDir: dir,
       secrets,
@@ -300,7 +300,7 @@ describe('createTrafficDriver', () => {
     const log = path.join(dir, 'applied.log');
     const command = await createTrafficDriver({
       environment: 'canary',
-      env: { ...env, cutover, traffic: { driver: 'command', command: `echo $MIGRATE_WEIGHT >> ${log}`, timeout: 5000 } } as never,
+      envConfig: { ...env, cutover, traffic: { driver: 'command', command: `echo $MIGRATE_WEIGHT >> ${log}`, timeout: 5000 } } as never,
       providers: providers as never,
       configDir: dir,
       secrets,
@@ -321,7 +321,7 @@ describe('createTrafficDriver', () => {
     const cutover = { OPENAI_BASE_URL: 'https://relay.example/v1' };
     const command = await createTrafficDriver({
       environment: 'canary',
-      env: { ...env, cutover, traffic: { driver: 'command', command: 'echo \'{"weight": 50}\'', timeout: 5000 } } as never,
+      envConfig: { ...env, cutover, traffic: { driver: 'command', command: 'echo \'{"weight": 50}\'', timeout: 5000 } } as never,
       providers: providers as never,
       configDir: dir,
       secrets: [],

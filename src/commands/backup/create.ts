@@ -20,9 +20,9 @@ import { referencedBackups } from '../../core/state/protect.js';
 export async function runCreate(ctx: Context, message?: string): Promise<number> {
   const started = Date.now();
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
-  const { name: environment, env } = resolveEnvironment(loaded, ctx.global.env);
+  const { name: environment, envConfig } = resolveEnvironment(loaded, ctx.global.env);
   const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
-  const sources: BackupSource[] = env.envFiles.map((file) => ({ path: file, absolute: resolveConfigPath(loaded, file) }));
+  const sources: BackupSource[] = envConfig.envFiles.map((file) => ({ path: file, absolute: resolveConfigPath(loaded, file) }));
   const redactor = new Redactor(loaded.secrets);
   const pointsAt = inspector(loaded, redactor);
 

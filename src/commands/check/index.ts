@@ -31,8 +31,8 @@ export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
   const roles: ProviderRole[] = flags.provider === 'all' ? ['legacy', 'target'] : [flags.provider];
   if (ctx.global.env) {
     // A compose file the configured compose rejects would fail the ramp's first stage: say so now (exit 2).
-    const { name, env } = resolveEnvironment(loaded, ctx.global.env);
-    for (const warning of await composePreflight(loaded, name, env, createRunner())) ctx.out.warn(warning);
+    const { name, envConfig } = resolveEnvironment(loaded, ctx.global.env);
+    for (const warning of await composePreflight(loaded, name, envConfig, createRunner())) ctx.out.warn(warning);
   }
   if (ctx.global.dryRun) {
     const plan = planCheck(config, roles, flags.samples ?? config.check.samples);

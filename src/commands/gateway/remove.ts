@@ -15,9 +15,9 @@ import { confirmChange } from './confirm.js';
 export async function runRemove(ctx: Context): Promise<number> {
   const started = Date.now();
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
-  const { name: environment, env } = resolveEnvironment(loaded, ctx.global.env);
+  const { name: environment, envConfig } = resolveEnvironment(loaded, ctx.global.env);
   const run = createRunner({ signal: ctx.signal });
-  const plan = await planRemove({ loaded, environment, env, run });
+  const plan = await planRemove({ loaded, environment, envConfig, run });
   const redactor = new Redactor(loaded.secrets);
   const changes = Object.entries(plan.updates).map(([name, value]) => `${name}=${redactor.text(value)}`);
   const summary = { environment, provider: plan.role, weight: plan.weight, weightFrom: plan.weightFrom, set: changes, recreate: plan.consumers };
@@ -40,11 +40,11 @@ export async function runRemove(ctx: Context): Promise<number> {
     const backup = await createBackup({
       stateDir,
       environment,
-      files: env.envFiles.map((f) => ({ path: f, absolute: path.resolve(loaded.dir, f) })),
+      files: envConfig.envFiles.map((f) => ({ path: f, absolute: path.resolve(loaded.dir, f) })),
       message: 'before gateway remove',
       toolVersion: ctx.version,
     });
-    await applyRemove(plan, { loaded, run, timeoutMs: env.compose!.healthTimeout, signal: ctx.signal });
+    await applyRemove(plan, { loaded, run, timeoutMs: envConfig.compose!.healthTimeout, signal: ctx.signal });
     await appendAudit(
       stateDir,
       { command: 'gateway remove', environment, result: 'ok', durationMs: Date.now() - started, details: { backup: backup.id, provider: plan.role } },

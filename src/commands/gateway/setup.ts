@@ -17,9 +17,9 @@ export async function runSetup(ctx: Context, opts: GatewayOptions): Promise<numb
   const started = Date.now();
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
   for (const warning of loaded.warnings) ctx.out.warn(warning);
-  const { name: environment, env } = resolveEnvironment(loaded, ctx.global.env);
+  const { name: environment, envConfig } = resolveEnvironment(loaded, ctx.global.env);
   const run = createRunner({ signal: ctx.signal });
-  const plan = await planSetup({ loaded, environment, env, flags: { image: opts.image, port: opts.port, networkMode: opts.networkMode }, run });
+  const plan = await planSetup({ loaded, environment, envConfig, flags: { image: opts.image, port: opts.port, networkMode: opts.networkMode }, run });
   const redactor = new Redactor(loaded.secrets);
   if (ctx.global.dryRun) return dryRun(ctx, plan, redactor);
 
@@ -32,7 +32,7 @@ export async function runSetup(ctx: Context, opts: GatewayOptions): Promise<numb
     );
   try {
     ctx.out.info(`starting ${plan.traffic.service} (${path.relative(ctx.cwd, plan.layout.override) || plan.layout.override}) at 0 % target`);
-    const result = await applySetup(plan, { loaded, stateDir, run, toolVersion: ctx.version, log: ctx.out, signal: ctx.signal, timeoutMs: env.compose!.healthTimeout });
+    const result = await applySetup(plan, { loaded, stateDir, run, toolVersion: ctx.version, log: ctx.out, signal: ctx.signal, timeoutMs: envConfig.compose!.healthTimeout });
     await audit('ok', { backup: result.backup, url: result.url, recreated: result.recreated });
     if (ctx.out.json)
       ctx.out.printJson({ schemaVersion: 1, ok: true, environment, ...result, traffic: plan.traffic, files: [plan.include.file, ...plan.files.map((f) => f.file)] });

@@ -24,8 +24,8 @@ export interface MonitoringOptions {
 export async function run(ctx: Context, opts: MonitoringOptions): Promise<number> {
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
   for (const warning of loaded.warnings) ctx.out.warn(warning);
-  const { name: environment, env } = resolveEnvironment(loaded, ctx.global.env);
-  const plan = await planMonitoring({ loaded, environment, env, out: opts.out ? path.resolve(ctx.cwd, opts.out) : undefined, image: opts.image, ports: ports(opts) });
+  const { name: environment, envConfig } = resolveEnvironment(loaded, ctx.global.env);
+  const plan = await planMonitoring({ loaded, environment, envConfig, out: opts.out ? path.resolve(ctx.cwd, opts.out) : undefined, image: opts.image, ports: ports(opts) });
   const redactor = new Redactor(loaded.secrets);
   for (const note of plan.notes) ctx.out.warn(note);
   if (ctx.global.dryRun) return dryRun(ctx, plan, redactor);

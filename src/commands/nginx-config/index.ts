@@ -24,8 +24,8 @@ export async function run(ctx: Context, opts: NginxConfigOptions): Promise<numbe
   if (!(weight >= 0 && weight <= 100)) throw new UsageError(`--weight must be between 0 and 100, got ${weight}`);
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
   for (const warning of loaded.warnings) ctx.out.warn(warning);
-  const { name, env } = resolveEnvironment(loaded, ctx.global.env);
-  const traffic = env.traffic;
+  const { name, envConfig } = resolveEnvironment(loaded, ctx.global.env);
+  const traffic = envConfig.traffic;
   if (traffic.driver !== 'nginx') {
     if (opts.write) {
       throw new UsageError(`environment ${name} uses the ${traffic.driver} traffic driver: --write needs traffic.file of the nginx driver`, {

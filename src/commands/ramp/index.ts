@@ -22,13 +22,13 @@ export async function run(ctx: Context, flags: RampFlags): Promise<number> {
   ctx.out.jsonLines = true; // events, and an error that ends the ramp, one line each
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
   for (const warning of loaded.warnings) ctx.out.warn(warning);
-  const { name, env } = resolveEnvironment(loaded, ctx.global.env);
+  const { name, envConfig } = resolveEnvironment(loaded, ctx.global.env);
   if (flags.resume && (flags.stages || flags.shadow)) ctx.out.warn('--stages and --shadow are ignored with --resume: the ramp keeps the stages it started with');
-  const settings = rampSettings(loaded.config, env, flags.resume ? { ...flags, stages: undefined, shadow: undefined } : flags);
+  const settings = rampSettings(loaded.config, envConfig, flags.resume ? { ...flags, stages: undefined, shadow: undefined } : flags);
   return runRamp({
     loaded,
     environment: name,
-    envConfig: env,
+    envConfig,
     settings,
     resume: Boolean(flags.resume),
     force: Boolean(flags.force),

@@ -16,14 +16,14 @@ export interface RollbackOptions {
 /** `migrate rollback [--env E] [--to ID] [--yes] [--dry-run] [--no-restart]`. Exit 0 only when verified. */
 export async function run(ctx: Context, opts: RollbackOptions): Promise<number> {
   const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
-  const { name, env } = resolveEnvironment(loaded, ctx.global.env);
+  const { name, envConfig } = resolveEnvironment(loaded, ctx.global.env);
   for (const warning of loaded.warnings) ctx.out.warn(warning);
   const runner = createRunner({ onRun: (cmd) => ctx.out.debug(`$ ${formatArgv(cmd.argv)}`) });
   const { report, plan } = await rollback(
     {
       loaded,
       environment: name,
-      envConfig: env,
+      envConfig,
       to: opts.to,
       dryRun: Boolean(ctx.global.dryRun),
       restart: opts.restart !== false,

@@ -19,11 +19,11 @@ export const NO_COMPOSE = "no compose section: the app's containers are not chec
  * (the app stays on legacy); at 100 % a cut-over map points it at target. Other drivers move
  * traffic outside the app below 100 %, so there is nothing in the containers to judge then.
  */
-export function rampExpectation(env: EnvironmentConfig, weight: number): Expectation | undefined {
+export function rampExpectation(envConfig: EnvironmentConfig, weight: number): Expectation | undefined {
   // Behind `migrate gateway` the app keeps the gateway's URL at every weight: no cut-over to see.
-  const gateway = env.traffic.driver === 'nginx' && env.traffic.gateway === true;
-  const cutover = weight >= 100 && Object.keys(env.cutover).length > 0 && !gateway;
-  const weightKey = env.traffic.driver === 'env' ? { key: env.traffic.weightKey, value: formatWeight(weight) } : undefined;
+  const gateway = envConfig.traffic.driver === 'nginx' && envConfig.traffic.gateway === true;
+  const cutover = weight >= 100 && Object.keys(envConfig.cutover).length > 0 && !gateway;
+  const weightKey = envConfig.traffic.driver === 'env' ? { key: envConfig.traffic.weightKey, value: formatWeight(weight) } : undefined;
   if (cutover) return { role: 'target', weight: weightKey, step: 'the cut-over' };
   if (!weightKey) return undefined;
   return { role: 'legacy', weight: weightKey, step: `stage ${formatWeight(weight)}%` };
@@ -49,7 +49,7 @@ export async function environmentAppView(o: EnvironmentViewInput): Promise<AppVi
   const compose = o.envConfig.compose;
   if (!compose) return undefined;
   const project = o.project ?? composeProject(await detectCompose({ command: compose.command, run: o.run }), compose, o.loaded.dir);
-  const services = o.services ?? (await consumers(o.envConfig as ComposeTarget['env'], o.loaded.dir, project, o.run));
+  const services = o.services ?? (await consumers(o.envConfig as ComposeTarget['envConfig'], o.loaded.dir, project, o.run));
   const envFiles = o.envConfig.envFiles.map((f) => resolveConfigPath(o.loaded, f));
   return verifyAppView({
     project,
@@ -74,7 +74,7 @@ async function withBlind(expected: Expectation, project: ComposeProject, envFile
 }
 
 /** The services the environment's steps recreate: the ones whose containers must hold what a step meant. */
-async function consumers(env: ComposeTarget['env'], configDir: string, project: ComposeProject, run: Runner): Promise<string[]> {
-  if (env.compose.services) return [...new Set([...env.compose.services, ...env.compose.alsoRecreate])];
-  return servicesToRecreate(await loadComposeModel(project, run), env, environmentChange(env, configDir));
+async function consumers(envConfig: ComposeTarget['envConfig'], configDir: string, project: ComposeProject, run: Runner): Promise<string[]> {
+  if (envConfig.compose.services) return [...new Set([...envConfig.compose.services, ...envConfig.compose.alsoRecreate])];
+  return servicesToRecreate(await loadComposeModel(project, run), envConfig, environmentChange(envConfig, configDir));
 }

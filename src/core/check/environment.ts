@@ -22,9 +22,9 @@ export interface EnvironmentPointing {
 
 /** Which provider each of the environment's env files points at right now, and what a relay target needs of it. */
 export async function environmentPointing(loaded: LoadedConfig, name: string): Promise<EnvironmentPointing> {
-  const { name: envName, env } = resolveEnvironment(loaded, name);
+  const { name: envName, envConfig } = resolveEnvironment(loaded, name);
   const texts = await Promise.all(
-    env.envFiles.map((file) =>
+    envConfig.envFiles.map((file) =>
       // A binary or huge file is refused naming it (exit 2); only an unreadable one counts as missing.
       readEnvText(resolveConfigPath(loaded, file)).catch((err: unknown) => {
         if (err instanceof EnvFileError) throw err;
@@ -32,16 +32,16 @@ export async function environmentPointing(loaded: LoadedConfig, name: string): P
       }),
     ),
   );
-  const files = env.envFiles.map((file, i) => ({ path: file, pointsAt: texts[i] === undefined ? ('missing' as const) : pointsAtOf(texts[i], loaded.config.providers) }));
+  const files = envConfig.envFiles.map((file, i) => ({ path: file, pointsAt: texts[i] === undefined ? ('missing' as const) : pointsAtOf(texts[i], loaded.config.providers) }));
   const merged = Object.assign({}, ...texts.map((text) => (text === undefined ? {} : values(parse(text))))) as Record<string, string>;
-  return { name: envName, files, needs: relayNeeds(loaded.config, envName, env, merged) };
+  return { name: envName, files, needs: relayNeeds(loaded.config, envName, envConfig, merged) };
 }
 
 /** The app's view: what each service's containers hold, each distinct pair probed (models and one chat). */
 export async function withContainers(pointing: EnvironmentPointing, loaded: LoadedConfig, opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<EnvironmentPointing> {
-  const { env } = resolveEnvironment(loaded, pointing.name);
+  const { envConfig } = resolveEnvironment(loaded, pointing.name);
   try {
-    const containers = await servicesPointing({ loaded, envConfig: env, run: createRunner({ signal: opts.signal }), processEnv: opts.env, probe: true, signal: opts.signal });
+    const containers = await servicesPointing({ loaded, envConfig, run: createRunner({ signal: opts.signal }), processEnv: opts.env, probe: true, signal: opts.signal });
     return containers ? { ...pointing, containers } : { ...pointing, containersNote: 'no compose section: containers not inspected' };
   } catch (err) {
     return { ...pointing, containersNote: `could not inspect the containers: ${(err as Error).message}` };

@@ -19,7 +19,7 @@ export interface EnvironmentCompose {
 /** An environment with a `compose:` section, and where migrate.yaml's lines are (for errors). */
 export interface ComposeTarget {
   environment: string;
-  env: EnvironmentConfig & { compose: NonNullable<EnvironmentConfig['compose']> };
+  envConfig: EnvironmentConfig & { compose: NonNullable<EnvironmentConfig['compose']> };
   configDir: string;
   /** `migrate.yaml:12` for a key path. */
   at?: (keys: KeyPath) => string;
@@ -33,30 +33,33 @@ export interface ComposeTarget {
  * without `compose config` where that gives the same answer (the rollback's path).
  */
 export async function loadEnvironmentCompose(t: ComposeTarget, run: Runner, cli?: ComposeCli, opts: { direct?: boolean } = {}): Promise<EnvironmentCompose> {
-  const project = composeProject(cli ?? (await detectCompose({ command: t.env.compose.command, run })), t.env.compose, t.configDir);
+  const project = composeProject(cli ?? (await detectCompose({ command: t.envConfig.compose.command, run })), t.envConfig.compose, t.configDir);
   const model = await loadComposeModel(project, run, opts);
   assertServicesExist(model, t, project);
   return { project, model };
 }
 
 /** What the environment's steps may change: its env files, the weight (env driver), the cut-over keys and the model variables. */
-export function environmentChange(env: EnvironmentConfig, configDir: string, extra: string[] = []): EnvChange {
-  const weight = env.traffic.driver === 'env' ? [env.traffic.weightKey] : [];
-  return { files: env.envFiles.map((f) => path.resolve(configDir, f)), variables: [...new Set([...weight, ...Object.keys(env.cutover), ...(env.modelVariables ?? []), ...extra])] };
+export function environmentChange(envConfig: EnvironmentConfig, configDir: string, extra: string[] = []): EnvChange {
+  const weight = envConfig.traffic.driver === 'env' ? [envConfig.traffic.weightKey] : [];
+  return {
+    files: envConfig.envFiles.map((f) => path.resolve(configDir, f)),
+    variables: [...new Set([...weight, ...Object.keys(envConfig.cutover), ...(envConfig.modelVariables ?? []), ...extra])],
+  };
 }
 
 /**
  * `compose.services` set: exactly those (the operator's choice, as before). Unset: every service
  * that reads what changes (consumersOf). `compose.alsoRecreate` is added either way.
  */
-export function servicesToRecreate(model: ComposeModel, env: ComposeTarget['env'], change: EnvChange): string[] {
-  return [...new Set([...(env.compose.services ?? consumersOf(model, change)), ...env.compose.alsoRecreate])];
+export function servicesToRecreate(model: ComposeModel, envConfig: ComposeTarget['envConfig'], change: EnvChange): string[] {
+  return [...new Set([...(envConfig.compose.services ?? consumersOf(model, change)), ...envConfig.compose.alsoRecreate])];
 }
 
 /** Services that read a changed file but that a `compose.services` list leaves out: they would keep the old values. */
-export function leftOut(model: ComposeModel, env: ComposeTarget['env'], change: EnvChange): string[] {
-  if (!env.compose.services) return [];
-  const chosen = new Set(servicesToRecreate(model, env, change));
+export function leftOut(model: ComposeModel, envConfig: ComposeTarget['envConfig'], change: EnvChange): string[] {
+  if (!envConfig.compose.services) return [];
+  const chosen = new Set(servicesToRecreate(model, envConfig, change));
   return consumersOf(model, change).filter((s) => !chosen.has(s));
 }
 
@@ -64,9 +67,9 @@ function assertServicesExist(model: ComposeModel, t: ComposeTarget, project: Com
   const known = model.services.map((s) => s.name);
   const base = ['environments', t.environment] as const;
   const named: [KeyPath, string][] = [
-    ...(t.env.compose.services ?? []).map((s, i): [KeyPath, string] => [[...base, 'compose', 'services', i], s]),
-    ...t.env.compose.alsoRecreate.map((s, i): [KeyPath, string] => [[...base, 'compose', 'alsoRecreate', i], s]),
-    ...(t.env.traffic.driver === 'nginx' && t.env.traffic.service ? [[[...base, 'traffic', 'service'], t.env.traffic.service] as [KeyPath, string]] : []),
+    ...(t.envConfig.compose.services ?? []).map((s, i): [KeyPath, string] => [[...base, 'compose', 'services', i], s]),
+    ...t.envConfig.compose.alsoRecreate.map((s, i): [KeyPath, string] => [[...base, 'compose', 'alsoRecreate', i], s]),
+    ...(t.envConfig.traffic.driver === 'nginx' && t.envConfig.traffic.service ? [[[...base, 'traffic', 'service'], t.envConfig.traffic.service] as [KeyPath, string]] : []),
   ];
   const files = project.files.map((f) => path.relative(t.configDir, f) || f).join(', ');
   const lines = named

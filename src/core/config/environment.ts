@@ -6,7 +6,7 @@ import { didYouMean } from './issues.js';
 
 export interface ResolvedEnvironment {
   name: string;
-  env: EnvironmentConfig;
+  envConfig: EnvironmentConfig;
 }
 
 /** --env NAME, else $MIGRATE_ENV, else the only environment in the file. Errors exit 2. */
@@ -20,19 +20,19 @@ export function resolveEnvironment(loaded: LoadedConfig, name?: string): Resolve
     });
   }
   if (wanted === undefined) {
-    if (known.length === 1) return { name: known[0]!, env: environments[known[0]!]! };
+    if (known.length === 1) return { name: known[0]!, envConfig: environments[known[0]!]! };
     throw new UsageError(`${loaded.name} has ${known.length} environments (${known.join(', ')}): choose one`, {
       hint: `pass --env NAME or set MIGRATE_ENV, e.g. --env ${known[0]}`,
     });
   }
-  const env = Object.hasOwn(environments, wanted) ? environments[wanted] : undefined;
-  if (!env) {
+  const envConfig = Object.hasOwn(environments, wanted) ? environments[wanted] : undefined;
+  if (!envConfig) {
     const origin = name === undefined ? ' (from MIGRATE_ENV)' : '';
     throw new UsageError(`unknown environment "${wanted}"${origin}${didYouMean(wanted, known)}; ${loaded.name} defines: ${known.join(', ')}`, {
       hint: `pass --env with one of: ${known.join(', ')}`,
     });
   }
-  return { name: wanted, env };
+  return { name: wanted, envConfig };
 }
 
 /** A path written in the config (envFiles, compose.files, nginx file, suites), made absolute. */

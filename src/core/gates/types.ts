@@ -74,7 +74,8 @@ export interface Thresholds {
 
 /** The window a reading covers, handed to every source. */
 export interface WindowSpec {
-  env: string;
+  /** The environment's name. */
+  environment: string;
   stageIndex: number;
   weight: number;
   /** Epoch ms. */

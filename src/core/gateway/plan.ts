@@ -54,30 +54,30 @@ export interface SetupPlan {
   configText: string;
 }
 
-export async function planSetup(o: { loaded: LoadedConfig; environment: string; env: EnvironmentConfig; flags: SetupFlags; run: Runner }): Promise<SetupPlan> {
-  const { loaded, environment, env } = o;
+export async function planSetup(o: { loaded: LoadedConfig; environment: string; envConfig: EnvironmentConfig; flags: SetupFlags; run: Runner }): Promise<SetupPlan> {
+  const { loaded, environment, envConfig } = o;
   const at = (keys: (string | number)[]) => `${loaded.at(keys)} `;
-  if (!env.compose) {
+  if (!envConfig.compose) {
     throw new UsageError(`${at(['environments', environment])}environments.${environment}: gateway setup needs a compose section (the app's compose files)`, {
       hint: `add compose: { files: [docker-compose.yml] } to environments.${environment} in ${loaded.name}; for nginx on the host use \`migrate nginx-config --env ${environment} --write\``,
     });
   }
-  if (env.traffic.driver === 'nginx' && env.traffic.gateway) {
+  if (envConfig.traffic.driver === 'nginx' && envConfig.traffic.gateway) {
     throw new UsageError(`${environment} already goes through the gateway (${loaded.name}: environments.${environment}.traffic)`, {
       hint: `see \`migrate gateway status --env ${environment}\``,
     });
   }
   const layout = gatewayLayout(loaded.dir, environment);
-  if (env.compose.files.includes(OVERRIDE_FILE) || (await exists(layout.override))) {
+  if (envConfig.compose.files.includes(OVERRIDE_FILE) || (await exists(layout.override))) {
     throw new UsageError(`${layout.override} exists already: another environment's gateway, or one left behind`, {
       hint: `remove it with \`migrate gateway remove --env <its environment>\`, or delete it if nothing uses it`,
     });
   }
   const providers = loaded.config.providers;
-  const envFiles = env.envFiles.map((f) => path.resolve(loaded.dir, f));
-  const urls = await appUrlVariables(envFiles, env.cutover, providers);
+  const envFiles = envConfig.envFiles.map((f) => path.resolve(loaded.dir, f));
+  const urls = await appUrlVariables(envFiles, envConfig.cutover, providers);
   if (urls.names.length === 0) {
-    throw new UsageError(`no base-URL variable found in ${env.envFiles.join(', ')}: none holds a provider's URL, and environments.${environment}.cutover names none`, {
+    throw new UsageError(`no base-URL variable found in ${envConfig.envFiles.join(', ')}: none holds a provider's URL, and environments.${environment}.cutover names none`, {
       hint: `add the app's base-URL variable to environments.${environment}.cutover (OPENAI_BASE_URL: <target URL>)`,
     });
   }
@@ -90,10 +90,10 @@ export async function planSetup(o: { loaded: LoadedConfig; environment: string; 
       }
     }
   }
-  const { project, model } = await loadEnvironmentCompose({ environment, env: { ...env, compose: env.compose }, configDir: loaded.dir, at: loaded.at }, o.run);
-  const consumers = servicesToRecreate(model, { ...env, compose: env.compose }, environmentChange(env, loaded.dir, urls.names));
+  const { project, model } = await loadEnvironmentCompose({ environment, envConfig: { ...envConfig, compose: envConfig.compose }, configDir: loaded.dir, at: loaded.at }, o.run);
+  const consumers = servicesToRecreate(model, { ...envConfig, compose: envConfig.compose }, environmentChange(envConfig, loaded.dir, urls.names));
   if (consumers.length === 0)
-    throw new UsageError(`no compose service reads ${env.envFiles.join(', ')}: nothing would send its requests through the gateway`, {
+    throw new UsageError(`no compose service reads ${envConfig.envFiles.join(', ')}: nothing would send its requests through the gateway`, {
       hint: `name the app's services in environments.${environment}.compose.services`,
     });
   const hostNetwork = consumers.every((name) => model.services.find((s) => s.name === name)?.networkMode === 'host');

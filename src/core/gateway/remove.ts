@@ -42,14 +42,14 @@ export interface RemovePlan {
   configText: string;
 }
 
-export async function planRemove(o: { loaded: LoadedConfig; environment: string; env: EnvironmentConfig; run: Runner }): Promise<RemovePlan> {
-  const { loaded, environment, env } = o;
-  const traffic = env.traffic;
-  if (traffic.driver !== 'nginx' || !traffic.gateway || !env.compose) {
+export async function planRemove(o: { loaded: LoadedConfig; environment: string; envConfig: EnvironmentConfig; run: Runner }): Promise<RemovePlan> {
+  const { loaded, environment, envConfig } = o;
+  const traffic = envConfig.traffic;
+  if (traffic.driver !== 'nginx' || !traffic.gateway || !envConfig.compose) {
     throw new UsageError(`${environment} does not go through a gateway (environments.${environment}.traffic in ${loaded.name} is not one \`migrate gateway setup\` wrote)`);
   }
   const layout = gatewayLayout(loaded.dir, environment);
-  const { project, model } = await loadEnvironmentCompose({ environment, env: { ...env, compose: env.compose }, configDir: loaded.dir, at: loaded.at }, o.run);
+  const { project, model } = await loadEnvironmentCompose({ environment, envConfig: { ...envConfig, compose: envConfig.compose }, configDir: loaded.dir, at: loaded.at }, o.run);
   const held = await gatewayWeight(project, environment, o.run);
   const fromFile = weightOfInclude(await fs.readFile(path.resolve(loaded.dir, traffic.file), 'utf8').catch(() => ''));
   const weight = held.weight ?? fromFile;
@@ -61,17 +61,17 @@ export async function planRemove(o: { loaded: LoadedConfig; environment: string;
   }
   const role: ProviderRole = weight >= 100 ? 'target' : 'legacy';
   const providers = loaded.config.providers;
-  const envFiles = env.envFiles.map((f) => path.resolve(loaded.dir, f));
-  const urlVariables = await appUrlVariables(envFiles, env.cutover, providers);
+  const envFiles = envConfig.envFiles.map((f) => path.resolve(loaded.dir, f));
+  const urlVariables = await appUrlVariables(envFiles, envConfig.cutover, providers);
   const names = urlVariables.names;
   // In the shape the variable held the gateway's URL: an app that adds /v1 itself (big-AGI) gets none.
   const gatewayValues = Object.assign({}, ...urlVariables.files.map((f) => f.values)) as Record<string, string>;
   const directUrl = (n: string) => (gatewayValues[n] === undefined ? providers[role].baseUrl : inShapeOf(gatewayValues[n], providers[role].baseUrl));
   // Back on target: the cut-over map is what the env files say when the app talks to target itself.
-  const urls = Object.fromEntries(names.map((n) => [n, role === 'target' && n in env.cutover ? env.cutover[n]! : directUrl(n)]));
-  const updates = role === 'target' ? { ...urls, ...env.cutover } : urls;
+  const urls = Object.fromEntries(names.map((n) => [n, role === 'target' && n in envConfig.cutover ? envConfig.cutover[n]! : directUrl(n)]));
+  const updates = role === 'target' ? { ...urls, ...envConfig.cutover } : urls;
   const direct = { ...project, files: project.files.filter((f) => f !== layout.override) };
-  const consumers = servicesToRecreate(model, { ...env, compose: env.compose }, environmentChange(env, loaded.dir, names));
+  const consumers = servicesToRecreate(model, { ...envConfig, compose: envConfig.compose }, environmentChange(envConfig, loaded.dir, names));
   return {
     environment,
     layout,

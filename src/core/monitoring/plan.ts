@@ -42,7 +42,7 @@ export const DEFAULT_IMAGE = 'debian:bookworm-slim';
 export interface PlanInput {
   loaded: LoadedConfig;
   environment: string;
-  env: EnvironmentConfig;
+  envConfig: EnvironmentConfig;
   /** --out, absolute; default `monitoring/<environment>` beside migrate.yaml. */
   out?: string;
   ports?: Partial<Ports>;
@@ -50,12 +50,12 @@ export interface PlanInput {
 }
 
 export async function planMonitoring(input: PlanInput): Promise<MonitoringPlan> {
-  const { loaded, environment, env } = input;
+  const { loaded, environment, envConfig } = input;
   const config = loaded.config;
   const dir = input.out ?? path.join(loaded.dir, 'monitoring', environment);
   const ports = { ...DEFAULT_PORTS, ...input.ports };
   const notes: string[] = [];
-  const accessLog = accessLogOf(loaded, environment, env, notes);
+  const accessLog = accessLogOf(loaded, environment, envConfig, notes);
   const p = {
     mtail: path.join(dir, 'mtail'),
     blackbox: path.join(dir, 'blackbox'),
@@ -64,7 +64,7 @@ export async function planMonitoring(input: PlanInput): Promise<MonitoringPlan> 
   const keys = keyFiles(config, p.blackbox);
   const blackboxConfig = path.join(p.blackbox, 'blackbox.yml');
   const promFiles = { rules: path.join(p.prometheus, 'rules.yml'), alerts: path.join(p.prometheus, 'alerts.yml'), nodes: path.join(p.prometheus, 'nodes.json') };
-  const composeFile = env.compose?.files[0];
+  const composeFile = envConfig.compose?.files[0];
   const override = {
     environment,
     image: input.image ?? DEFAULT_IMAGE,
@@ -85,7 +85,7 @@ export async function planMonitoring(input: PlanInput): Promise<MonitoringPlan> 
     { file: path.join(p.prometheus, 'prometheus.yml'), mode: 0o644, content: renderPrometheusConfig(environment, ports, promFiles) },
     { file: promFiles.nodes, mode: 0o644, content: renderNodeTargets(config, environment) },
     { file: promFiles.rules, mode: 0o644, content: renderRecordingRules(environment) },
-    { file: promFiles.alerts, mode: 0o644, content: renderAlertRules(environment, effectiveRamp(config, env).gates) },
+    { file: promFiles.alerts, mode: 0o644, content: renderAlertRules(environment, effectiveRamp(config, envConfig).gates) },
     { file: path.join(dir, 'grafana', 'dashboard.json'), mode: 0o644, content: renderDashboard(environment) },
     { file: path.join(dir, 'compose.monitoring.yaml'), mode: 0o644, content: renderMonitoringOverride(override) },
   ];
@@ -112,8 +112,8 @@ function refuseLeaks(files: MonitoringFile[], loaded: LoadedConfig): void {
 }
 
 /** The nginx driver's access log; without one, where `migrate gateway setup` puts it. */
-function accessLogOf(loaded: LoadedConfig, environment: string, env: EnvironmentConfig, notes: string[]): string {
-  const traffic = env.traffic;
+function accessLogOf(loaded: LoadedConfig, environment: string, envConfig: EnvironmentConfig, notes: string[]): string {
+  const traffic = envConfig.traffic;
   if (traffic?.driver === 'nginx' && traffic.accessLog) return resolveConfigPath(loaded, traffic.accessLog);
   const log = gatewayLayout(loaded.dir, environment).accessLog;
   notes.push(`environments.${environment}.traffic has no accessLog: mtail reads ${log}, where \`migrate gateway setup --env ${environment}\` puts it`);

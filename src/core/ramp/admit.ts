@@ -52,7 +52,7 @@ async function runAdmitted(options: RampOptions, admission: Admission, started: 
   const note = await envStagesNote(o.loaded, o.environment, o.envConfig, admission.stages.slice(admission.from), run);
   const driver = await createTrafficDriver({
     environment: o.environment,
-    env: o.envConfig,
+    envConfig: o.envConfig,
     providers: o.loaded.config.providers,
     configDir: o.loaded.dir,
     secrets: o.loaded.secrets,

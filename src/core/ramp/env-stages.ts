@@ -15,13 +15,13 @@ const NGINX = 'for a real 5 %, put the nginx driver in front (traffic: { driver:
 export async function envStagesNote(
   loaded: Pick<LoadedConfig, 'dir' | 'at'>,
   environment: string,
-  env: EnvironmentConfig,
+  envConfig: EnvironmentConfig,
   stages: number[],
   run: Runner,
 ): Promise<string | undefined> {
-  if (env.traffic.driver !== 'env' || !stages.some((w) => w < 100)) return undefined;
-  const key = env.traffic.weightKey;
-  const blind = env.compose ? await blindServices(loaded, environment, { ...env, compose: env.compose }, key, run) : [];
+  if (envConfig.traffic.driver !== 'env' || !stages.some((w) => w < 100)) return undefined;
+  const key = envConfig.traffic.weightKey;
+  const blind = envConfig.compose ? await blindServices(loaded, environment, { ...envConfig, compose: envConfig.compose }, key, run) : [];
   if (blind.length === 0) {
     return `env driver: stages below 100 % only write ${key}; an app that does not read it (most read only a base URL and key) stays on legacy until 100 %, the cut-over; ${NGINX}`;
   }
@@ -32,12 +32,12 @@ export async function envStagesNote(
 async function blindServices(
   loaded: Pick<LoadedConfig, 'dir' | 'at'>,
   environment: string,
-  env: EnvironmentConfig & { compose: NonNullable<EnvironmentConfig['compose']> },
+  envConfig: EnvironmentConfig & { compose: NonNullable<EnvironmentConfig['compose']> },
   key: string,
   run: Runner,
 ): Promise<string[]> {
   // Detection and `compose config` are cached: the compose preflight has just run both.
-  const { model } = await loadEnvironmentCompose({ environment, env, configDir: loaded.dir, at: loaded.at }, run);
-  const change = environmentChange(env, loaded.dir);
-  return blindTo(model, change.files, key, servicesToRecreate(model, env, change));
+  const { model } = await loadEnvironmentCompose({ environment, envConfig, configDir: loaded.dir, at: loaded.at }, run);
+  const change = environmentChange(envConfig, loaded.dir);
+  return blindTo(model, change.files, key, servicesToRecreate(model, envConfig, change));
 }

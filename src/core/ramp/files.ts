@@ -4,9 +4,9 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import { repairTornWrite } from '../fs/in-place.js';
 
 /** The existing files a ramp of `env` writes: its env files and, for the nginx driver, the include. */
-export function rampFiles(loaded: Pick<LoadedConfig, 'dir'>, env: EnvironmentConfig): string[] {
-  const files = env.envFiles.map((f) => resolveConfigPath(loaded, f));
-  if (env.traffic.driver === 'nginx') files.push(resolveConfigPath(loaded, env.traffic.file));
+export function rampFiles(loaded: Pick<LoadedConfig, 'dir'>, envConfig: EnvironmentConfig): string[] {
+  const files = envConfig.envFiles.map((f) => resolveConfigPath(loaded, f));
+  if (envConfig.traffic.driver === 'nginx') files.push(resolveConfigPath(loaded, envConfig.traffic.file));
   return files;
 }
 

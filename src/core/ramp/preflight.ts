@@ -18,19 +18,19 @@ import type { RampOptions } from './options.js';
 // changes nothing, so a failed preflight leaves the environment as it was.
 
 /** `requires: canary`: production may not start before canary's ramp completed. */
-export async function checkRequires(stateDir: string, environment: string, env: EnvironmentConfig): Promise<string | undefined> {
-  if (!env.requires) return undefined;
-  const other = await loadRampState(stateDir, env.requires).catch(() => undefined);
-  if (other?.status === 'completed') return `${env.requires} completed its ramp at ${other.endedAt ?? other.updatedAt}`;
+export async function checkRequires(stateDir: string, environment: string, envConfig: EnvironmentConfig): Promise<string | undefined> {
+  if (!envConfig.requires) return undefined;
+  const other = await loadRampState(stateDir, envConfig.requires).catch(() => undefined);
+  if (other?.status === 'completed') return `${envConfig.requires} completed its ramp at ${other.endedAt ?? other.updatedAt}`;
   const now = other ? `its ramp is ${other.status}${other.stages[other.current] ? ` at stage ${other.stages[other.current]!.weight}%` : ''}` : 'it has not been ramped';
-  throw new UsageError(`environment ${environment} requires ${env.requires} to have completed its ramp first, and ${now}`, {
-    hint: `run \`migrate ramp --env ${env.requires}\` (see \`migrate status --env ${env.requires}\`)`,
+  throw new UsageError(`environment ${environment} requires ${envConfig.requires} to have completed its ramp first, and ${now}`, {
+    hint: `run \`migrate ramp --env ${envConfig.requires}\` (see \`migrate status --env ${envConfig.requires}\`)`,
   });
 }
 
 /** Production asks a person (and without a terminal needs --yes): `ramp.confirm` or the environment's name. */
-export function needsConfirmation(environment: string, env: EnvironmentConfig): boolean {
-  return env.confirm ?? /^(production|prod)$/i.test(environment);
+export function needsConfirmation(environment: string, envConfig: EnvironmentConfig): boolean {
+  return envConfig.confirm ?? /^(production|prod)$/i.test(environment);
 }
 
 /** A short connectivity check of the target (all its nodes); the ramp stops here if it fails. */
@@ -99,8 +99,8 @@ export async function validateProviders(loaded: LoadedConfig, opts: Pick<RampOpt
 }
 
 /** The backup a failed ramp rolls back to, taken before the first write. */
-export async function takeBackup(loaded: LoadedConfig, stateDir: string, environment: string, env: EnvironmentConfig, version: string): Promise<string> {
-  const sources: BackupSource[] = env.envFiles.map((file) => ({ path: file, absolute: resolveConfigPath(loaded, file) }));
+export async function takeBackup(loaded: LoadedConfig, stateDir: string, environment: string, envConfig: EnvironmentConfig, version: string): Promise<string> {
+  const sources: BackupSource[] = envConfig.envFiles.map((file) => ({ path: file, absolute: resolveConfigPath(loaded, file) }));
   const planned = await planBackup(sources, (file) => pointsAtOf(file.content, loaded.config.providers));
   const backup = await createBackup({ stateDir, environment, files: sources, planned, message: 'before migrate ramp', toolVersion: version });
   const protect = [...(await referencedBackups(stateDir, environment)), backup.id];

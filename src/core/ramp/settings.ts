@@ -36,14 +36,14 @@ export interface RampFlags {
   metricsPort?: number;
 }
 
-export function rampSettings(config: Config, env: EnvironmentConfig, flags: RampFlags): RampSettings {
-  const merged = effectiveRamp(config, env);
+export function rampSettings(config: Config, envConfig: EnvironmentConfig, flags: RampFlags): RampSettings {
+  const merged = effectiveRamp(config, envConfig);
   const where = flags.stages === undefined ? 'ramp.stages' : '--stages';
   const listed = flags.stages === undefined ? merged.stages : parseStages(flags.stages);
   const shadow = shadowShare(listed, merged.shadow, flags.shadow);
   const stages = listed.filter((s): s is number => s !== 'shadow');
   checkStages(stages, where);
-  if (shadow !== undefined) assertCanShadow(env, flags.shadow !== undefined ? '--shadow' : where);
+  if (shadow !== undefined) assertCanShadow(envConfig, flags.shadow !== undefined ? '--shadow' : where);
   const soakMs = flags.soak === undefined ? merged.soak : flagDuration('--soak', flags.soak);
   const intervalMs = flags.interval === undefined ? merged.interval : flagDuration('--interval', flags.interval);
   if (intervalMs <= 0) throw new UsageError(`--interval must be more than 0, got ${intervalMs}ms`);
@@ -83,9 +83,9 @@ function parseShare(text: string): number {
 }
 
 /** Only nginx can copy a request: the env and command drivers move whole users or nothing. */
-function assertCanShadow(env: EnvironmentConfig, where: string): void {
-  if (env.traffic.driver === 'nginx') return;
-  throw new UsageError(`${where}: a shadow stage needs the nginx traffic driver (this environment uses ${env.traffic.driver}), which copies requests to target`, {
+function assertCanShadow(envConfig: EnvironmentConfig, where: string): void {
+  if (envConfig.traffic.driver === 'nginx') return;
+  throw new UsageError(`${where}: a shadow stage needs the nginx traffic driver (this environment uses ${envConfig.traffic.driver}), which copies requests to target`, {
     hint: 'put the gateway in front of the app with `migrate gateway setup`, or drop the shadow stage',
   });
 }

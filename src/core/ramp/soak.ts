@@ -48,7 +48,7 @@ export async function soakStage(deps: SoakDeps, stageIndex: number, stageCount: 
     let checks;
     try {
       const window = measureWindow(soak, deps.policy, Date.now());
-      checks = await readChecks(deps.sources, { ...window, env: deps.environment, stageIndex, weight, signal: deps.interrupts.stopSignal }, deps.limits);
+      checks = await readChecks(deps.sources, { ...window, environment: deps.environment, stageIndex, weight, signal: deps.interrupts.stopSignal }, deps.limits);
     } catch (err) {
       if (deps.interrupts.stopSignal.aborted) return stopped(deps.interrupts);
       throw err;
@@ -153,7 +153,7 @@ async function ask(deps: SoakDeps, message: string, soak: SoakState): Promise<'p
 /** One gate reading while a question is open: the decision line when the gates fail, else nothing. */
 async function gateFailure(deps: SoakDeps, soak: SoakState): Promise<string | undefined> {
   const now = Date.now();
-  const window = { ...measureWindow(soak, deps.policy, now), env: deps.environment, stageIndex: soak.stageIndex, weight: soak.weight };
+  const window = { ...measureWindow(soak, deps.policy, now), environment: deps.environment, stageIndex: soak.stageIndex, weight: soak.weight };
   const checks = await readChecks(deps.sources, window, deps.limits).catch(() => undefined);
   if (!checks) return undefined;
   const { decision } = decide(soak, deps.policy, checks, now);
@@ -169,7 +169,7 @@ async function tick(deps: SoakDeps, soak: SoakState, view: Pick<LiveView, 'stage
   let target: Figures | undefined;
   let legacy: Figures | undefined;
   if (deps.live) {
-    const reading = await deps.live.read({ ...measureWindow(soak, deps.policy, now), env: deps.environment, stageIndex: soak.stageIndex, weight: soak.weight });
+    const reading = await deps.live.read({ ...measureWindow(soak, deps.policy, now), environment: deps.environment, stageIndex: soak.stageIndex, weight: soak.weight });
     if (reading.kind === 'measurement') ({ target, legacy } = reading);
   }
   deps.onTick({ ...view, elapsedMs: now - soak.startedAt, soakMs: soak.endsAt - soak.startedAt, target, legacy });

@@ -40,11 +40,11 @@ export interface EnvironmentStatus {
 
 export const RECENT_DECISIONS = 5;
 
-export async function environmentStatus(loaded: LoadedConfig, name: string, env: EnvironmentConfig, recent = RECENT_DECISIONS): Promise<EnvironmentStatus> {
+export async function environmentStatus(loaded: LoadedConfig, name: string, envConfig: EnvironmentConfig, recent = RECENT_DECISIONS): Promise<EnvironmentStatus> {
   const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
-  const [state, lock, driverWeight] = await Promise.all([loadRampState(stateDir, name), readLock(stateDir, name), currentWeight(loaded, name, env)]);
+  const [state, lock, driverWeight] = await Promise.all([loadRampState(stateDir, name), readLock(stateDir, name), currentWeight(loaded, name, envConfig)]);
   const holder = lockHolder(lock);
-  const base = { environment: name, driver: env.traffic.driver, driverWeight, lock: holder };
+  const base = { environment: name, driver: envConfig.traffic.driver, driverWeight, lock: holder };
   if (!state) return { ...base, status: 'none', gates: [] };
   // A killed ramp leaves "running" behind; say so rather than let a person wait for it.
   const orphaned = state.status === 'running' && (!holder || holder.alive === false || (state.lock !== undefined && holder.pid !== state.lock.pid));
@@ -84,12 +84,12 @@ function lockHolder(lock: LockInfo | undefined): EnvironmentStatus['lock'] {
  * Ask the driver what traffic sees now. Only reads: the compose parts are left out so no
  * docker command runs (reading the weight needs the env files or the include, not compose).
  */
-async function currentWeight(loaded: LoadedConfig, name: string, env: EnvironmentConfig): Promise<number | null> {
-  const traffic = env.traffic.driver === 'nginx' ? { ...env.traffic, service: undefined } : env.traffic;
+async function currentWeight(loaded: LoadedConfig, name: string, envConfig: EnvironmentConfig): Promise<number | null> {
+  const traffic = envConfig.traffic.driver === 'nginx' ? { ...envConfig.traffic, service: undefined } : envConfig.traffic;
   try {
     const driver = await createTrafficDriver({
       environment: name,
-      env: { ...env, traffic, compose: undefined },
+      envConfig: { ...envConfig, traffic, compose: undefined },
       providers: loaded.config.providers,
       configDir: loaded.dir,
       secrets: loaded.secrets,
@@ -102,9 +102,9 @@ async function currentWeight(loaded: LoadedConfig, name: string, env: Environmen
 }
 
 /** What the app's containers hold now; a status must print even when docker does not answer. */
-export async function withContainers(status: EnvironmentStatus, loaded: LoadedConfig, env: EnvironmentConfig, processEnv: NodeJS.ProcessEnv): Promise<EnvironmentStatus> {
+export async function withContainers(status: EnvironmentStatus, loaded: LoadedConfig, envConfig: EnvironmentConfig, processEnv: NodeJS.ProcessEnv): Promise<EnvironmentStatus> {
   try {
-    const containers = await servicesPointing({ loaded, envConfig: env, run: createRunner(), processEnv, probe: false });
+    const containers = await servicesPointing({ loaded, envConfig, run: createRunner(), processEnv, probe: false });
     return containers ? { ...status, containers } : { ...status, containersNote: 'no compose section: containers not inspected' };
   } catch (err) {
     return { ...status, containersNote: `could not inspect the containers: ${(err as Error).message}` };

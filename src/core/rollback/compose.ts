@@ -46,7 +46,7 @@ export interface Recreate {
  * `auto` too, to learn which is installed. Both answers are cached in `cacheFile` (detect-cache.ts).
  */
 export function prepareCompose(target: ComposeTarget, deps: ComposeDeps, opts: { cacheFile?: string } = {}): Composer {
-  const { compose } = target.env;
+  const { compose } = target.envConfig;
   const cli: Promise<ComposeCli> =
     compose.command === 'docker-compose'
       ? assertOnPath('docker-compose').then(() => ({ argv: COMPOSE_ARGV['docker-compose'], flavor: 'v1', version: 'unknown' }))
@@ -60,9 +60,9 @@ export function prepareCompose(target: ComposeTarget, deps: ComposeDeps, opts: {
     project: () => detected,
     async recreate(variables) {
       const { project, model } = await loaded;
-      const change = environmentChange(target.env, target.configDir, variables);
-      const services = servicesToRecreate(model, target.env, change);
-      const { traffic } = target.env;
+      const change = environmentChange(target.envConfig, target.configDir, variables);
+      const services = servicesToRecreate(model, target.envConfig, change);
+      const { traffic } = target.envConfig;
       const weightBlind = traffic.driver === 'env' ? blindTo(model, change.files, traffic.weightKey, services) : [];
       return { services, command: services.length > 0 ? recreateCommand(project, services) : undefined, weightBlind };
     },

@@ -50,7 +50,7 @@ export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promis
     // Detection (when needed) and the compose model start now and run alongside the plan.
     composer:
       req.envConfig.compose && req.restart
-        ? prepareCompose({ environment: req.environment, env: { ...req.envConfig, compose: req.envConfig.compose }, configDir: req.loaded.dir, at: req.loaded.at }, deps, {
+        ? prepareCompose({ environment: req.environment, envConfig: { ...req.envConfig, compose: req.envConfig.compose }, configDir: req.loaded.dir, at: req.loaded.at }, deps, {
             cacheFile: path.join(stateDir, 'compose-cli.json'),
           })
         : undefined,

@@ -18,7 +18,7 @@ export async function resetTraffic(
   input: DriverInput,
   opts: { run: Runner; dryRun: boolean; again: string; onWarning?: (line: string) => void },
 ): Promise<TrafficReset | undefined> {
-  const kind = input.env.traffic.driver;
+  const kind = input.envConfig.traffic.driver;
   if (kind === 'env') return undefined;
   // Loaded only when needed: the env driver (the common case) must not pay for nginx and its friends.
   const [{ createTrafficDriver }, { describeStep }] = await Promise.all([import('../traffic/create.js'), import('../traffic/steps.js')]);

@@ -16,7 +16,7 @@ import type { TrafficDriver } from './types.js';
 
 export interface DriverInput {
   environment: string;
-  env: EnvironmentConfig;
+  envConfig: EnvironmentConfig;
   providers: Config['providers'];
   /** The config file's directory: relative paths in migrate.yaml resolve against it. */
   configDir: string;
@@ -32,14 +32,14 @@ export interface DriverInput {
 
 /** The environment's traffic driver, configured. Detects Compose only when the driver uses it. */
 export async function createTrafficDriver(input: DriverInput): Promise<TrafficDriver> {
-  const { env, configDir } = input;
-  const traffic = env.traffic;
+  const { envConfig, configDir } = input;
+  const traffic = envConfig.traffic;
   switch (traffic.driver) {
     case 'env':
       return envDriver({
-        envFiles: env.envFiles.map((f) => path.resolve(configDir, f)),
+        envFiles: envConfig.envFiles.map((f) => path.resolve(configDir, f)),
         weightKey: traffic.weightKey,
-        cutover: env.cutover,
+        cutover: envConfig.cutover,
         compose: await recreation(input, traffic.weightKey),
         secrets: input.secrets,
         modelVariables: modelVariablesOf(input),
@@ -67,12 +67,12 @@ export async function createTrafficDriver(input: DriverInput): Promise<TrafficDr
 
 /** The env files point at target for good at 100 %, whichever driver moved the traffic. */
 function cutoverOptions(input: DriverInput): CutoverOptions {
-  const { env } = input;
+  const { envConfig } = input;
   let found: ReturnType<typeof recreation> | undefined;
   return {
-    envFiles: env.envFiles.map((f) => path.resolve(input.configDir, f)),
-    cutover: env.cutover,
-    compose: env.compose ? () => (found ??= recreation(input)) : undefined,
+    envFiles: envConfig.envFiles.map((f) => path.resolve(input.configDir, f)),
+    cutover: envConfig.cutover,
+    compose: envConfig.compose ? () => (found ??= recreation(input)) : undefined,
     secrets: input.secrets,
     modelVariables: modelVariablesOf(input),
   };
@@ -87,19 +87,19 @@ async function recreation(input: DriverInput, weightKey?: string): Promise<{ pro
   const target = composeTarget(input);
   if (!target) return undefined;
   const { project, model } = await loadEnvironmentCompose(target, input.run);
-  const change = environmentChange(target.env, input.configDir);
-  const services = servicesToRecreate(model, target.env, change);
+  const change = environmentChange(target.envConfig, input.configDir);
+  const services = servicesToRecreate(model, target.envConfig, change);
   if (services.length === 0) return undefined;
   return { project, services, ...(weightKey ? { weightBlind: blindTo(model, change.files, weightKey, services) } : {}) };
 }
 
 function composeTarget(input: DriverInput): ComposeTarget | undefined {
-  const { env } = input;
-  return env.compose ? { environment: input.environment, env: { ...env, compose: env.compose }, configDir: input.configDir, at: input.at } : undefined;
+  const { envConfig } = input;
+  return envConfig.compose ? { environment: input.environment, envConfig: { ...envConfig, compose: envConfig.compose }, configDir: input.configDir, at: input.at } : undefined;
 }
 
 function modelVariablesOf(input: DriverInput): ModelVariables {
-  return { names: input.env.modelVariables ?? [], models: input.providers.target.models ?? {} };
+  return { names: input.envConfig.modelVariables ?? [], models: input.providers.target.models ?? {} };
 }
 
 async function project(input: DriverInput): Promise<ComposeProject> {
@@ -107,7 +107,7 @@ async function project(input: DriverInput): Promise<ComposeProject> {
 }
 
 async function serviceProject(input: DriverInput, service: string): Promise<ComposeProject> {
-  if (!input.env.compose) {
+  if (!input.envConfig.compose) {
     throw new UsageError(`environments.${input.environment}.traffic.service: "${service}" needs environments.${input.environment}.compose`, {
       hint: 'name the compose files that define the nginx service under compose.files',
     });

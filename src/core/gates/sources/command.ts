@@ -25,7 +25,7 @@ export function commandSource(opts: CommandSourceOptions): GateSource {
     name: 'command',
     async read(w: WindowSpec): Promise<Reading> {
       const env = {
-        MIGRATE_ENV: w.env,
+        MIGRATE_ENV: w.environment,
         MIGRATE_WEIGHT: String(w.weight),
         MIGRATE_STAGE: String(w.stageIndex + 1),
         MIGRATE_WINDOW_SECONDS: String(Math.round((w.to - w.from) / 1000)),

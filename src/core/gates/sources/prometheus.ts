@@ -16,7 +16,7 @@ export function prometheusSource(config: PrometheusSourceConfig): GateSource {
   return {
     name: 'prometheus',
     async read(window: WindowSpec): Promise<Reading> {
-      const vars = { env: window.env, weight: window.weight, windowMs: window.to - window.from };
+      const vars = { env: window.environment, weight: window.weight, windowMs: window.to - window.from };
       try {
         const values = await Promise.all(
           configured(config).map(async ([name, template]) => {

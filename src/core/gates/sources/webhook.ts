@@ -17,7 +17,7 @@ export function webhookSource(opts: WebhookSourceOptions): GateSource {
     name: 'webhook',
     async read(w: WindowSpec): Promise<Reading> {
       const body = {
-        environment: w.env,
+        environment: w.environment,
         stage: w.stageIndex + 1,
         weight: w.weight,
         window: { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString() },
