@@ -2,8 +2,7 @@
 // and writing the gateway's JSON access log: the reader's counts match the requests sent, what
 // the app saw and what the providers received, and nginx's own failures are classified right.
 import http from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { combine } from '../../src/core/gates/combine.js';
@@ -15,6 +14,7 @@ import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { appAgent, gatewayLogFormat, startNginx, type NginxRig } from '../helpers/nginx.js';
 import { closedPort } from '../helpers/ports.js';
+import { tempProject } from '../helpers/project.js';
 
 const limits: Thresholds = { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, p95RatioFloorMs: 50, minSamples: 20, alpha: 0.01 };
 
@@ -30,7 +30,7 @@ beforeAll(async () => {
   legacy = await startFakeProvider({ name: 'legacy' });
   target = await startFakeProvider({ name: 'target' });
   deadPort = await closedPort();
-  logDir = await mkdtemp(path.join(os.tmpdir(), 'migrate-gateway-log-'));
+  logDir = tempProject('migrate-gateway-log-');
   const providers = { legacy: { baseUrl: legacy.url, apiKey: legacy.apiKey }, target: { baseUrl: target.url, apiKey: target.apiKey } };
   const include = renderNginxInclude({ environment: 'canary', weight: 50, splitKey: '$request_id', providers })
     // target gets a dead node in front of its live one: nginx fails over within the request.
@@ -59,7 +59,6 @@ afterAll(async () => {
   appAgent.destroy();
   await legacy?.close();
   await target?.close();
-  await rm(logDir, { recursive: true, force: true });
 });
 
 interface Answer {

@@ -13,9 +13,8 @@
 // pair fed one stage event, as `ramp --metrics-port` does (a whole ramp is not needed here).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RampMetrics } from '../../src/core/metrics/ramp-metrics.js';
@@ -31,6 +30,7 @@ import { startPrometheus, type PrometheusRig } from '../helpers/prometheus.js';
 import { waitUntil } from '../helpers/wait.js';
 import { canaryProject, readState, spawnMigrate, waitForState } from '../ramp/helpers.js';
 import { KEYS, monitoringConfig, runMigrate } from './helpers.js';
+import { tempProject } from '../helpers/project.js';
 
 const MTAIL = process.env.MTAIL_BIN ?? '/usr/bin/mtail';
 const BLACKBOX = process.env.BLACKBOX_BIN ?? '/usr/bin/prometheus-blackbox-exporter';
@@ -56,7 +56,7 @@ beforeAll(async () => {
   legacy = await startFakeProvider({ name: 'legacy', apiKey: KEYS.legacy, faults: { seed: 1, latency: LEGACY_MS, error: { rate: 0.25, status: 500 } } });
   target = await startFakeProvider({ name: 'target', apiKey: KEYS.target, faults: { latency: TARGET_MS } });
   spare = await startFakeProvider({ name: 'target-spare', apiKey: KEYS.target });
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'migrate-live-'));
+  tmp = tempProject('migrate-live-');
   writeFileSync(path.join(tmp, 'migrate.yaml'), monitoringConfig({ legacy: legacy.url, target: target.url, nodes: { spare: spare.url } }));
   writeFileSync(path.join(tmp, '.env'), 'OPENAI_BASE_URL=x\n');
   logFile = path.join(tmp, 'logs/access.json');
@@ -151,7 +151,6 @@ afterAll(async () => {
   await legacy?.close();
   await target?.close();
   await spare?.close().catch(() => {});
-  if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
 interface Answer {

@@ -4,9 +4,7 @@
 // what the app saw, per provider, node and status, with the duration and TTFB histograms.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/core/gates/evaluate.js';
@@ -20,6 +18,7 @@ import { closedPort, freePort } from '../helpers/ports.js';
 import { startPrometheus } from '../helpers/prometheus.js';
 import { waitUntil } from '../helpers/wait.js';
 import { writtenMonitoring } from './helpers.js';
+import { tempProject } from '../helpers/project.js';
 
 const MTAIL = process.env.MTAIL_BIN ?? '/usr/bin/mtail';
 
@@ -37,7 +36,7 @@ beforeAll(async () => {
   legacy = await startFakeProvider({ name: 'legacy', faults: { latency: 20 } });
   target = await startFakeProvider({ name: 'target', faults: { latency: 300, error: { rate: 0.2, status: 500 } } });
   deadPort = await closedPort();
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'migrate-mtail-'));
+  tmp = tempProject('migrate-mtail-');
   let dir: string;
   ({ out, dir } = await writtenMonitoring({ legacy: legacy.url, target: target.url }, undefined, tmp));
   logFile = path.join(dir, 'logs/access.json');
@@ -62,7 +61,6 @@ afterAll(async () => {
   appAgent.destroy();
   await legacy?.close();
   await target?.close();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
 interface Answer {
