@@ -12,7 +12,7 @@ import type { Figures, Reading, Thresholds } from '../../src/core/gates/types.js
 import { nodeMap } from '../../src/core/gateway/traffic-stats.js';
 import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { appAgent, gatewayLogFormat, startNginx, type NginxRig } from '../helpers/nginx.js';
+import { appAgent, gatewayLogFormat, type NginxRig, startGateway, startNginx } from '../helpers/nginx.js';
 import { closedPort } from '../helpers/ports.js';
 import { tempProject } from '../helpers/project.js';
 
@@ -32,19 +32,16 @@ beforeAll(async () => {
   deadPort = await closedPort();
   logDir = tempProject('migrate-gateway-log-');
   const providers = { legacy: { baseUrl: legacy.url, apiKey: legacy.apiKey }, target: { baseUrl: target.url, apiKey: target.apiKey } };
-  const include = renderNginxInclude({ environment: 'canary', weight: 50, splitKey: '$request_id', providers })
-    // target gets a dead node in front of its live one: nginx fails over within the request.
-    .replace(
-      `upstream migrate_canary_target {\n    server 127.0.0.1:${target.port};`,
-      `upstream migrate_canary_target {\n    server 127.0.0.1:${deadPort};\n    server 127.0.0.1:${target.port};`,
-    );
-  expect(include).toContain(`server 127.0.0.1:${deadPort};`);
   const logFile = path.join(logDir, 'access.json.log');
-  rig = await startNginx({
-    include,
-    http: gatewayLogFormat('canary'),
+  rig = await startGateway({
+    legacy,
+    target,
+    weight: 50,
+    logFile,
+    // target gets a dead node in front of its live one: nginx fails over within the request.
+    deadTargetPort: deadPort,
     // A 1 s read timeout makes a slow provider a timeout within the test.
-    server: `${renderLocation('canary').replace('proxy_read_timeout 300s', 'proxy_read_timeout 1s')}\naccess_log ${logFile} migrate_gateway;`,
+    location: (l) => l.replace('proxy_read_timeout 300s', 'proxy_read_timeout 1s'),
   });
   const nodes = {
     legacy: nodeMap('legacy', providers.legacy),

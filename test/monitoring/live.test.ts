@@ -20,11 +20,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RampMetrics } from '../../src/core/metrics/ramp-metrics.js';
 import { serveMetrics, type MetricsServer } from '../../src/core/metrics/server.js';
 import type { RampEvent } from '../../src/core/ramp/events.js';
-import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { BUCKETS } from '../../src/core/monitoring/names.js';
 import { stderrTail, stopChild } from '../helpers/child.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { appAgent, gatewayLogFormat, NGINX_BIN, startNginx, type NginxRig } from '../helpers/nginx.js';
+import { appAgent, NGINX_BIN, type NginxRig, startGateway } from '../helpers/nginx.js';
 import { freePort } from '../helpers/ports.js';
 import { startPrometheus, type PrometheusRig } from '../helpers/prometheus.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -77,12 +76,7 @@ beforeAll(async () => {
   if (res.exitCode !== 0) throw new Error(`migrate monitoring exited ${res.exitCode}: ${res.stderr}`);
   out = path.join(tmp, 'monitoring/canary');
 
-  const providers = { legacy: { baseUrl: legacy.url, apiKey: legacy.apiKey }, target: { baseUrl: target.url, apiKey: target.apiKey } };
-  rig = await startNginx({
-    include: renderNginxInclude({ environment: 'canary', weight: 50, splitKey: '$request_id', providers }),
-    http: gatewayLogFormat('canary'),
-    server: `${renderLocation('canary')}\naccess_log ${logFile} migrate_gateway;`,
-  });
+  rig = await startGateway({ legacy, target, weight: 50, logFile });
   mtail = spawn(MTAIL, ['--progs', path.join(out, 'mtail'), '--logs', logFile, '--address', '127.0.0.1', '--port', String(ports.mtail), '--logtostderr'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -10,10 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/core/gates/evaluate.js';
 import { prometheusSource } from '../../src/core/gates/sources/prometheus.js';
 import type { Reading, Thresholds } from '../../src/core/gates/types.js';
-import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { stderrTail, stopChild } from '../helpers/child.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { appAgent, gatewayLogFormat, startNginx, type NginxRig } from '../helpers/nginx.js';
+import { appAgent, type NginxRig, startGateway } from '../helpers/nginx.js';
 import { closedPort, freePort } from '../helpers/ports.js';
 import { startPrometheus } from '../helpers/prometheus.js';
 import { waitUntil } from '../helpers/wait.js';
@@ -40,12 +39,7 @@ beforeAll(async () => {
   let dir: string;
   ({ out, dir } = await writtenMonitoring({ legacy: legacy.url, target: target.url }, undefined, tmp));
   logFile = path.join(dir, 'logs/access.json');
-  const providers = { legacy: { baseUrl: legacy.url, apiKey: legacy.apiKey }, target: { baseUrl: target.url, apiKey: target.apiKey } };
-  const include = renderNginxInclude({ environment: 'canary', weight: 50, splitKey: '$request_id', providers }).replace(
-    `upstream migrate_canary_target {\n    server 127.0.0.1:${target.port};`,
-    `upstream migrate_canary_target {\n    server 127.0.0.1:${deadPort};\n    server 127.0.0.1:${target.port};`,
-  );
-  rig = await startNginx({ include, http: gatewayLogFormat('canary'), server: `${renderLocation('canary')}\naccess_log ${logFile} migrate_gateway;` });
+  rig = await startGateway({ legacy, target, weight: 50, logFile, deadTargetPort: deadPort });
   const port = await freePort();
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
   mtail = spawn(MTAIL, ['--progs', path.join(out, 'mtail'), '--logs', logFile, '--address', '127.0.0.1', '--port', String(port), '--logtostderr'], {

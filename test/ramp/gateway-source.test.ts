@@ -3,9 +3,8 @@
 // holds on healthy traffic, then rolls back when target's real requests start failing.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { gatewayLogFormat, NGINX_BIN, postThrough, startNginx, type NginxRig } from '../helpers/nginx.js';
+import { NGINX_BIN, type NginxRig, postThrough, startGateway } from '../helpers/nginx.js';
 import { canaryProject, LEGACY_KEY, readState, soakingAt, spawnMigrate, TARGET_KEY, waitForState } from './helpers.js';
 import { tempProject } from '../helpers/project.js';
 
@@ -20,12 +19,7 @@ beforeAll(async () => {
   target = await startFakeProvider({ name: 'target', apiKey: TARGET_KEY });
   logDir = tempProject('migrate-ramp-log-');
   logFile = path.join(logDir, 'gateway.json.log');
-  const providers = { legacy: { baseUrl: legacy.url, apiKey: LEGACY_KEY }, target: { baseUrl: target.url, apiKey: TARGET_KEY } };
-  rig = await startNginx({
-    include: renderNginxInclude({ environment: 'canary', weight: 0, splitKey: '$request_id', providers }),
-    server: `${renderLocation('canary')}\naccess_log ${logFile} migrate_gateway;`,
-    http: gatewayLogFormat('canary'),
-  });
+  rig = await startGateway({ legacy, target, logFile });
 });
 afterAll(async () => {
   await rig?.stop();
