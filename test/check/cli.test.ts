@@ -1,12 +1,11 @@
 // The CLI frame around `check`: config errors, flag errors under --json, a closed output pipe, and a
 // start-up that loads only what it needs.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cliCommand } from '../helpers/cli.js';
+import { cliCommand, tempProject } from '../helpers/cli.js';
 import { check, configYaml, expectExit, LEGACY_KEY, migrate, project, providers, ROOT, TARGET_KEY } from './helpers.js';
 
 describe('migrate check: bad config', () => {
@@ -90,17 +89,12 @@ describe('migrate start-up', () => {
   // module.register (Node 20.6+) installs resolve hooks that log every module URL the program
   // resolves; ESM imports of CommonJS packages (undici) go through resolve too.
   async function modulesLoadedBy(args: string[]): Promise<string[]> {
-    const dir = mkdtempSync(path.join(tmpdir(), 'migrate-modules-'));
-    try {
-      const log = path.join(dir, 'modules.log');
-      const cwd = project({});
-      const register = path.join(ROOT, 'test/check/module-log/register.mjs');
-      const result = await migrate(cwd, args, { nodeArgs: ['--import', register], env: { MODULE_LOG: log } });
-      expect(result.stderr).not.toMatch(/hooks|register/i);
-      return readFileSync(log, 'utf8').split('\n').filter(Boolean);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const log = path.join(tempProject('migrate-modules-'), 'modules.log');
+    const cwd = project({});
+    const register = path.join(ROOT, 'test/check/module-log/register.mjs');
+    const result = await migrate(cwd, args, { nodeArgs: ['--import', register], env: { MODULE_LOG: log } });
+    expect(result.stderr).not.toMatch(/hooks|register/i);
+    return readFileSync(log, 'utf8').split('\n').filter(Boolean);
   }
   // The CLI runs from a bundle (scripts/build.js), so undici and yaml are found by their code, not
   // their paths: each loaded file is read for a marker only that library's code holds.

@@ -2,11 +2,10 @@
 // COMP_WORDS as bash fills them on Tab; environment names and backup ids come from a temp
 // project's config and state through `migrate __complete`. zsh and fish are checked with their
 // own parsers when installed.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cliCommand, runCli, tempProject } from '../helpers/cli.js';
 
 const CONFIG = [
@@ -51,8 +50,7 @@ async function complete(cwd: string, line: string): Promise<string[]> {
 
 /** `migrate completion bash`, as a user's ~/.bashrc sources it; printed once for the file. */
 let bashScript: string;
-const scriptDir = mkdtempSync(path.join(tmpdir(), 'migrate-completion-script-'));
-afterAll(() => rmSync(scriptDir, { recursive: true, force: true }));
+const scriptDir = tempProject('migrate-completion-script-');
 beforeAll(async () => {
   const r = await migrate(scriptDir, ['completion', 'bash']);
   expect(r.exitCode, r.stderr).toBe(0);

@@ -1,9 +1,7 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detectCompose, parseComposeVersion } from '../../src/core/compose/detect.js';
 import { CommandNotFoundError } from '../../src/core/exec/errors.js';
+import { tempProject } from '../helpers/project.js';
 
 describe('parseComposeVersion', () => {
   it('reads v2 and v1 version lines', () => {
@@ -32,17 +30,9 @@ const V2_AS_DOCKER_COMPOSE = `#!/bin/sh
 echo "Docker Compose version v2.20.2"
 `;
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
 function pathWith(programs: Record<string, string>): Record<string, string> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-path-'));
-  dirs.push(dir);
-  for (const [name, script] of Object.entries(programs)) {
-    writeFileSync(path.join(dir, name), script);
-    chmodSync(path.join(dir, name), 0o755);
-  }
-  return { PATH: dir };
+  const scripts = Object.fromEntries(Object.entries(programs).map(([name, content]) => [name, { content, mode: 0o755 }]));
+  return { PATH: tempProject('migrate-path-', scripts) };
 }
 
 describe('detectCompose', () => {

@@ -13,6 +13,7 @@ import { runCommand } from '../../src/core/exec/run.js';
 import { type Command, type Runner } from '../../src/core/exec/command.js';
 import { composeFixture, dockerAvailable, type ComposeFixture } from '../helpers/docker.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
+import { onCleanup, tempProject } from '../helpers/project.js';
 
 const KEY = 'sk-engine-test-0001';
 
@@ -71,14 +72,13 @@ describe.skipIf(!available)('container listing through the Engine API, and the d
     provider = await startFakeProvider({ name: 'legacy', apiKey: KEY });
     fx = await composeFixture({ OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: KEY }); // the app is healthy once it reached it
     await fx.mustRun(composeUp(fx.project, ['app', 'worker', 'crasher']));
-    dockerConfig = await fs.mkdtemp(path.join(os.tmpdir(), 'migrate-docker-config-'));
+    dockerConfig = tempProject('migrate-docker-config-');
     const socket = engineSocket() ?? '/var/run/docker.sock';
     await fx.mustRun({ argv: ['docker', 'context', 'create', 'migrate-cli-test', '--docker', `host=unix://${socket}`], env: { DOCKER_CONFIG: dockerConfig }, kind: 'write' });
   }, 120_000);
   afterAll(async () => {
     await fx?.down();
     await provider?.close();
-    if (dockerConfig) await fs.rm(dockerConfig, { recursive: true, force: true });
   });
 
   it("lists the services' containers by project label without running any command, as compose ps does", async () => {
@@ -140,20 +140,17 @@ describe.skipIf(!available)('container listing through the Engine API, and the d
 
   it('without compose.projectName, finds the containers under the name compose derives from the directory', async () => {
     // Upper case, a space and a dot: compose lowercases and drops them ("Migrate Engine.x1" -> "migrateenginex1").
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'Migrate Engine.'));
+    const dir = tempProject('Migrate Engine.');
     await fs.cp(fx.dir, dir, { recursive: true });
     const project = { ...fx.project, files: [path.join(dir, 'docker-compose.yml')], projectName: undefined, cwd: dir };
-    try {
-      await fx.mustRun(composeUp(project, ['worker']));
-      const { run, argvs } = recording();
-      const found = await serviceContainers(project, ['worker'], run);
-      expect(argvs).toEqual([]);
-      expect(found).toHaveLength(1);
-      expect(found[0]!.id).toBe((await viaComposeProject(project, ['worker']))[0]!.id);
-    } finally {
-      await runCommand({ ...composeDown(project, { volumes: true }), timeoutMs: 60_000 }).catch(() => undefined);
-      await fs.rm(dir, { recursive: true, force: true });
-    }
+    // Registered after the directory's removal, so it runs first: compose needs the files to go down.
+    onCleanup(() => runCommand({ ...composeDown(project, { volumes: true }), timeoutMs: 60_000 }).catch(() => undefined));
+    await fx.mustRun(composeUp(project, ['worker']));
+    const { run, argvs } = recording();
+    const found = await serviceContainers(project, ['worker'], run);
+    expect(argvs).toEqual([]);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.id).toBe((await viaComposeProject(project, ['worker']))[0]!.id);
   }, 60_000);
 });
 
@@ -167,11 +164,10 @@ describe('engineSocket: the socket the docker CLI would use', () => {
   });
 
   it('a current context in the docker config file means the CLI decides', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'migrate-docker-config-'));
+    const dir = tempProject('migrate-docker-config-');
     await fs.writeFile(path.join(dir, 'config.json'), JSON.stringify({ currentContext: 'colima' }));
     expect(engineSocket({ DOCKER_CONFIG: dir })).toBeUndefined();
     await fs.writeFile(path.join(dir, 'config.json'), JSON.stringify({ currentContext: 'default' }));
     expect(engineSocket({ DOCKER_CONFIG: dir })).toBe('/var/run/docker.sock');
-    await fs.rm(dir, { recursive: true, force: true });
   });
 });

@@ -2,24 +2,18 @@
 // about half a second to start). It may only do so where it gives compose's own answer: each
 // real-app layout and the test stack, read both ways, must give the same model.
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { composeProject, type ComposeProject } from '../../src/core/compose/project.js';
 import { loadComposeModel, readModelDirect } from '../../src/core/compose/model.js';
 import { dockerStatus } from '../helpers/docker.js';
+import { tempProject } from '../helpers/project.js';
 
 const { compose } = await dockerStatus();
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
 
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const d of dirs.splice(0)) await fs.rm(d, { recursive: true, force: true });
-});
-
 async function copy(fixture: string, extra: Record<string, string> = {}): Promise<ComposeProject> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'migrate-model-direct-'));
-  dirs.push(dir);
+  const dir = tempProject('migrate-model-direct-');
   await fs.cp(path.join(FIXTURES, fixture), dir, { recursive: true });
   await fs.writeFile(path.join(dir, '.env'), 'OPENAI_API_KEY=sk-model-direct-0001\n');
   for (const [file, text] of Object.entries(extra)) await fs.writeFile(path.join(dir, file), text);

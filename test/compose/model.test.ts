@@ -13,6 +13,7 @@ import { createRunner } from '../../src/core/exec/run.js';
 import { stubRunner } from '../helpers/stub-runner.js';
 import { appFixture, type AppFixture } from '../helpers/apps.js';
 import { dockerAvailable } from '../helpers/docker.js';
+import { tempProject } from '../helpers/project.js';
 
 const available = await dockerAvailable();
 const fixtures: AppFixture[] = [];
@@ -151,32 +152,28 @@ describe('composeErrorLine', () => {
 
 describe('the compose model from Compose v2 (only v1 runs here: its `config --format json` answer is stubbed)', () => {
   it('reads long-syntax bind mounts from the JSON and env_file from the files as written', async () => {
-    const dir = await fs.mkdtemp(path.join((await import('node:os')).tmpdir(), 'migrate-v2-model-'));
-    try {
-      await fs.writeFile(path.join(dir, 'compose.yaml'), 'name: app\nservices:\n  api:\n    env_file: [{ path: .env, required: true }]\n  ollama:\n    image: ollama\n');
-      await fs.writeFile(path.join(dir, '.env'), 'OPENAI_API_KEY=x\n');
-      const json = {
-        name: 'app',
-        services: {
-          api: {
-            volumes: [
-              { type: 'bind', source: path.join(dir, '.env'), target: '/app/.env', bind: {} },
-              { type: 'volume', source: 'data', target: '/data' },
-            ],
-          },
-          ollama: { volumes: [{ type: 'bind', source: dir, target: '/srv' }] },
+    const dir = tempProject('migrate-v2-model-');
+    await fs.writeFile(path.join(dir, 'compose.yaml'), 'name: app\nservices:\n  api:\n    env_file: [{ path: .env, required: true }]\n  ollama:\n    image: ollama\n');
+    await fs.writeFile(path.join(dir, '.env'), 'OPENAI_API_KEY=x\n');
+    const json = {
+      name: 'app',
+      services: {
+        api: {
+          volumes: [
+            { type: 'bind', source: path.join(dir, '.env'), target: '/app/.env', bind: {} },
+            { type: 'volume', source: 'data', target: '/data' },
+          ],
         },
-      };
-      const run = stubRunner().stub(['docker', 'compose', '-f', path.join(dir, 'compose.yaml'), 'config', '--format', 'json'], { stdout: JSON.stringify(json) });
-      const project = { cli: { flavor: 'v2' as const, argv: ['docker', 'compose'], version: '2.27.0' }, files: [path.join(dir, 'compose.yaml')], cwd: dir };
-      const model = await loadComposeModel(project, run);
-      expect(run.ran).toHaveLength(1);
-      expect(model.services).toEqual([
-        { name: 'api', envFiles: [path.join(dir, '.env')], fileMounts: [{ source: path.join(dir, '.env'), target: '/app/.env' }], variables: [] },
-        { name: 'ollama', envFiles: [], fileMounts: [], variables: [] },
-      ]);
-    } finally {
-      await fs.rm(dir, { recursive: true, force: true });
-    }
+        ollama: { volumes: [{ type: 'bind', source: dir, target: '/srv' }] },
+      },
+    };
+    const run = stubRunner().stub(['docker', 'compose', '-f', path.join(dir, 'compose.yaml'), 'config', '--format', 'json'], { stdout: JSON.stringify(json) });
+    const project = { cli: { flavor: 'v2' as const, argv: ['docker', 'compose'], version: '2.27.0' }, files: [path.join(dir, 'compose.yaml')], cwd: dir };
+    const model = await loadComposeModel(project, run);
+    expect(run.ran).toHaveLength(1);
+    expect(model.services).toEqual([
+      { name: 'api', envFiles: [path.join(dir, '.env')], fileMounts: [{ source: path.join(dir, '.env'), target: '/app/.env' }], variables: [] },
+      { name: 'ollama', envFiles: [], fileMounts: [], variables: [] },
+    ]);
   });
 });

@@ -1,21 +1,15 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { composeProjectName, normalizeProjectName } from '../../src/core/compose/project-name.js';
 import type { ComposeProject } from '../../src/core/compose/project.js';
+import { tempProject } from '../helpers/project.js';
 
 // The name compose labels a project's containers with, worked out without running compose
 // (the listing by label depends on it); checked against real compose in engine.test.ts.
 
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const d of dirs.splice(0)) await fs.rm(d, { recursive: true, force: true });
-});
-
 async function project(name: string, files: Record<string, string>, extra: Partial<ComposeProject> = {}): Promise<ComposeProject> {
-  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'migrate-pname-'));
-  dirs.push(root);
+  const root = tempProject('migrate-pname-');
   const dir = path.join(root, name);
   await fs.mkdir(dir);
   for (const [file, text] of Object.entries(files)) await fs.writeFile(path.join(dir, file), text);

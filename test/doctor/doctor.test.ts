@@ -1,12 +1,10 @@
 // `migrate doctor` end to end: real temp projects, the fake provider on loopback (its Date header
 // is the clock check's reference), the real docker-compose found or hidden through PATH, and, as
 // root, setpriv to a plain user so the kernel really refuses a write.
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { onCleanup, runCli, tempProject } from '../helpers/cli.js';
 import { dockerAvailable } from '../helpers/docker.js';
@@ -208,8 +206,7 @@ describe.skipIf(!(await dockerAvailable()))('migrate doctor with compose', () =>
   it('a PATH without compose fails the compose line with how to install it, exit 1', async () => {
     const dir = await healthy({ 'migrate.yaml': configYaml(await provider(), withCompose), 'docker-compose.yml': 'services: {}\n' });
     // PATH holds node and nothing else: neither `docker compose` nor `docker-compose` can be found.
-    const bin = mkdtempSync(path.join(tmpdir(), 'migrate-doctor-bin-'));
-    onCleanup(() => execa('rm', ['-rf', bin]));
+    const bin = tempProject('migrate-doctor-bin-');
     symlinkSync(process.execPath, path.join(bin, 'node'));
     const r = await doctor(dir, [], { env: { PATH: bin } });
     expect(r.exitCode).toBe(1);

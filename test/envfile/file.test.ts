@@ -1,23 +1,21 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { EnvFileError } from '../../src/core/envfile/errors.js';
 import { parse } from '../../src/core/envfile/parse.js';
 import { readEnvFile, updateEnvFile, writeEnvFile } from '../../src/core/envfile/file.js';
 import { removeKey, setKey } from '../../src/core/envfile/edit.js';
+import { onCleanup, tempProject } from '../helpers/project.js';
 
 const NOBODY = 65534;
 const CANARY = '# canary\r\nexport OPENAI_BASE_URL=https://api.openai.com/v1 # legacy\r\nOPENAI_API_KEY="sk-legacy-secret"\r\nLLM_TARGET_WEIGHT=0';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'envfile-'));
-});
-afterEach(async () => {
-  await fs.chmod(dir, 0o755).catch(() => undefined);
-  await fs.rm(dir, { recursive: true, force: true });
+beforeEach(() => {
+  dir = tempProject('envfile-');
+  // A test may leave the directory read-only; give it back its mode first so removal works as any user.
+  onCleanup(() => fs.chmod(dir, 0o755).catch(() => undefined));
 });
 
 const mode = async (file: string) => (await fs.stat(file)).mode & 0o777;
@@ -147,11 +145,10 @@ describe('readEnvFile', () => {
 
 describe('writeFileAtomic leftovers', () => {
   it("removes temp files a killed writer left behind, and keeps a live writer's", async () => {
-    const { mkdtempSync, writeFileSync, readdirSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
+    const { writeFileSync, readdirSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { writeFileAtomic } = await import('../../src/core/fs/atomic.js');
-    const dir = mkdtempSync(join(tmpdir(), 'atomic-orphans-'));
+    const dir = tempProject('atomic-orphans-');
     // Temp files are named .<file>.<pid>.<random>.tmp beside the file.
     writeFileSync(join(dir, 'app.env'), 'A=1\n');
     writeFileSync(join(dir, '.app.env.999999.deadbeef.tmp'), 'A=half');

@@ -1,8 +1,7 @@
 // The ramp state machine (src/core/state/ramp.ts): transitions, resume from each state, files.
-import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { decide, startSoak } from '../../src/core/gates/controller.js';
 import {
   assertCanStart,
@@ -25,6 +24,7 @@ import {
   MAX_GATE_RECORDS,
   type RampState,
 } from '../../src/core/state/ramp.js';
+import { tempProject } from '../helpers/project.js';
 
 const T0 = Date.parse('2026-01-01T10:00:00Z');
 const fresh = () => newRamp({ environment: 'canary', stages: [5, 20, 50, 100], driver: 'env', backupId: 'b1', now: T0 });
@@ -144,11 +144,8 @@ describe('resume from each state', () => {
 
 describe('state files', () => {
   let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'migrate-ramp-state-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+  beforeEach(() => {
+    dir = tempProject('migrate-ramp-state-');
   });
 
   it('saves to state/<env>.json, private, and loads back the same state', async () => {

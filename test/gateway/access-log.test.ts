@@ -1,13 +1,13 @@
 // The gateway's access-log reader on real files: continuing from a cursor, rotation,
 // truncation, a half-written last line, malformed lines and failover lists.
-import { appendFile, chmod, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { appendFile, chmod, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { boundLog, cursorAtEnd, readSince } from '../../src/core/gateway/access-log.js';
 import { parseLogLine } from '../../src/core/gateway/log-entry.js';
 import { nodeMap, trafficByProvider } from '../../src/core/gateway/traffic-stats.js';
 import { hopAddress } from '../../src/core/traffic/nginx-hops.js';
+import { tempProject } from '../helpers/project.js';
 
 /** One line as nginx writes it: every value a string. */
 function line(over: Record<string, string> = {}): string {
@@ -32,11 +32,10 @@ function line(over: Record<string, string> = {}): string {
 let dir: string;
 let file: string;
 beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'migrate-log-'));
+  dir = tempProject('migrate-log-');
   file = path.join(dir, 'access.json.log');
   await writeFile(file, line({ request_id: 'before' }));
 });
-afterEach(() => rm(dir, { recursive: true, force: true }));
 
 describe('readSince', () => {
   it('reads only what was written after the cursor, and continues from there', async () => {

@@ -2,8 +2,7 @@
 // and writing the gateway's JSON access log: the reader's counts match the requests sent, what
 // the app saw and what the providers received, and nginx's own failures are classified right.
 import http from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { combine } from '../../src/core/gates/combine.js';
@@ -13,8 +12,9 @@ import type { Figures, Reading, Thresholds } from '../../src/core/gates/types.js
 import { nodeMap } from '../../src/core/gateway/traffic-stats.js';
 import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { appAgent, gatewayLogFormat, startNginx, type NginxRig } from '../helpers/nginx.js';
+import { appAgent, gatewayLogFormat, type NginxRig, startGateway, startNginx } from '../helpers/nginx.js';
 import { closedPort } from '../helpers/ports.js';
+import { tempProject } from '../helpers/project.js';
 
 const limits: Thresholds = { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, p95RatioFloorMs: 50, minSamples: 20, alpha: 0.01 };
 
@@ -30,21 +30,18 @@ beforeAll(async () => {
   legacy = await startFakeProvider({ name: 'legacy' });
   target = await startFakeProvider({ name: 'target' });
   deadPort = await closedPort();
-  logDir = await mkdtemp(path.join(os.tmpdir(), 'migrate-gateway-log-'));
+  logDir = tempProject('migrate-gateway-log-');
   const providers = { legacy: { baseUrl: legacy.url, apiKey: legacy.apiKey }, target: { baseUrl: target.url, apiKey: target.apiKey } };
-  const include = renderNginxInclude({ environment: 'canary', weight: 50, splitKey: '$request_id', providers })
-    // target gets a dead node in front of its live one: nginx fails over within the request.
-    .replace(
-      `upstream migrate_canary_target {\n    server 127.0.0.1:${target.port};`,
-      `upstream migrate_canary_target {\n    server 127.0.0.1:${deadPort};\n    server 127.0.0.1:${target.port};`,
-    );
-  expect(include).toContain(`server 127.0.0.1:${deadPort};`);
   const logFile = path.join(logDir, 'access.json.log');
-  rig = await startNginx({
-    include,
-    http: gatewayLogFormat('canary'),
+  rig = await startGateway({
+    legacy,
+    target,
+    weight: 50,
+    logFile,
+    // target gets a dead node in front of its live one: nginx fails over within the request.
+    deadTargetPort: deadPort,
     // A 1 s read timeout makes a slow provider a timeout within the test.
-    server: `${renderLocation('canary').replace('proxy_read_timeout 300s', 'proxy_read_timeout 1s')}\naccess_log ${logFile} migrate_gateway;`,
+    location: (l) => l.replace('proxy_read_timeout 300s', 'proxy_read_timeout 1s'),
   });
   const nodes = {
     legacy: nodeMap('legacy', providers.legacy),
@@ -59,7 +56,6 @@ afterAll(async () => {
   appAgent.destroy();
   await legacy?.close();
   await target?.close();
-  await rm(logDir, { recursive: true, force: true });
 });
 
 interface Answer {

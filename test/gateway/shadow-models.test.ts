@@ -3,8 +3,7 @@
 // receives (model names, keys), and what the access log says the gates will judge.
 import http from 'node:http';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { gatewaySource } from '../../src/core/gates/sources/gateway.js';
@@ -14,6 +13,7 @@ import { NJS_SOURCE } from '../../src/core/traffic/njs-models.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { appAgent, startNginx, type NginxRig } from '../helpers/nginx.js';
 import { waitUntil } from '../helpers/wait.js';
+import { tempProject } from '../helpers/project.js';
 
 const HAS_NJS = existsSync(NJS_MODULE);
 const TARGET_MODEL = 'relay/gpt-4.1';
@@ -28,7 +28,7 @@ let providers: NginxRenderInput['providers'];
 beforeAll(async () => {
   legacy = await startFakeProvider({ name: 'legacy' });
   target = await startFakeProvider({ name: 'target', models: [TARGET_MODEL, 'gpt-4o'] });
-  dir = await mkdtemp(path.join(os.tmpdir(), 'migrate-shadow-'));
+  dir = tempProject('migrate-shadow-');
   logFile = path.join(dir, 'access.json');
   providers = {
     legacy: { baseUrl: legacy.url, apiKey: legacy.apiKey },
@@ -55,7 +55,6 @@ afterAll(async () => {
   appAgent.destroy();
   await legacy?.close();
   await target?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 function include(weight: number, mirror: number): string {

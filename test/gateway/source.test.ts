@@ -1,13 +1,13 @@
 // The gateway gate source over a log file the test writes: where it starts, which lines a
 // window takes, other environments' lines, the size bound, and an unreadable log.
-import { appendFile, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { appendFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/core/gates/evaluate.js';
 import { gatewaySource } from '../../src/core/gates/sources/gateway.js';
 import type { Reading } from '../../src/core/gates/types.js';
 import { nodeMap } from '../../src/core/gateway/traffic-stats.js';
+import { tempProject } from '../helpers/project.js';
 
 const nodes = { legacy: nodeMap('legacy', { baseUrl: 'http://127.0.0.1:9000/v1' }), target: nodeMap('target', { baseUrl: 'http://127.0.0.1:8001/v1' }) };
 const limits = { maxErrorRate: 0.01, maxP95Ms: 3000, maxP95Ratio: 1.2, p95RatioFloorMs: 50, minSamples: 2, alpha: 0.01 };
@@ -35,11 +35,10 @@ function line(atMs: number, over: Record<string, string> = {}): string {
 let dir: string;
 let file: string;
 beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'migrate-gw-source-'));
+  dir = tempProject('migrate-gw-source-');
   file = path.join(dir, 'gateway.json.log');
   await writeFile(file, line(1000, { request_id: 'old' }).repeat(5));
 });
-afterEach(() => rm(dir, { recursive: true, force: true }));
 
 const measurement = (r: Reading) => {
   if (r.kind !== 'measurement') throw new Error(JSON.stringify(r));

@@ -6,7 +6,9 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { nginxMainConfig } from '../../src/testing/nginx-conf.js';
+import type { FakeProvider } from '../../src/testing/fake-provider.js';
 import { stderrTail, stopChild } from './child.js';
 import { freePort } from './ports.js';
 import { waitUntil } from './wait.js';
@@ -74,6 +76,36 @@ export async function startNginx(opts: NginxRigOptions): Promise<NginxRig> {
     throw err;
   }
   return rig;
+}
+
+export interface GatewayRigOptions {
+  legacy: Pick<FakeProvider, 'url' | 'apiKey'>;
+  target: Pick<FakeProvider, 'url' | 'apiKey' | 'port'>;
+  /** Percent to target; default 0. */
+  weight?: number;
+  /** Where nginx writes the gateway's JSON access log (gatewayLogFormat); none when unset. */
+  logFile?: string;
+  /** A port nothing listens on, put before target's node: nginx fails over to the live one within the request. */
+  deadTargetPort?: number;
+  /** Rewrites the rendered `location` (e.g. a shorter proxy_read_timeout). */
+  location?: (location: string) => string;
+}
+
+/**
+ * The gateway as `migrate gateway setup` runs it, on a host nginx: environment canary split
+ * between the two providers by $request_id, and the JSON access log the gates and mtail read.
+ */
+export function startGateway(opts: GatewayRigOptions): Promise<NginxRig> {
+  const providers = { legacy: { baseUrl: opts.legacy.url, apiKey: opts.legacy.apiKey }, target: { baseUrl: opts.target.url, apiKey: opts.target.apiKey } };
+  let include = renderNginxInclude({ environment: 'canary', weight: opts.weight ?? 0, splitKey: '$request_id', providers });
+  if (opts.deadTargetPort !== undefined) {
+    const live = `upstream migrate_canary_target {\n    server 127.0.0.1:${opts.target.port};`;
+    if (!include.includes(live)) throw new Error(`startGateway: the include has no upstream block for target's node 127.0.0.1:${opts.target.port}`);
+    include = include.replace(live, `upstream migrate_canary_target {\n    server 127.0.0.1:${opts.deadTargetPort};\n    server 127.0.0.1:${opts.target.port};`);
+  }
+  const location = (opts.location ?? ((l: string) => l))(renderLocation('canary'));
+  if (opts.logFile === undefined) return startNginx({ include, server: location });
+  return startNginx({ include, http: gatewayLogFormat('canary'), server: `${location}\naccess_log ${opts.logFile} migrate_gateway;` });
 }
 
 /** Keep-alive connections of postThrough, as an app keeps them (destroy it when done). */

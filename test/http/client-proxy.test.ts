@@ -1,15 +1,15 @@
 // HTTP(S)_PROXY and NO_PROXY, through a tiny forward proxy that counts what passes through it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProbeClient } from '../../src/core/http/client.js';
 import { proxySettings } from '../../src/core/http/dispatcher.js';
+import { tempProject } from '../helpers/project.js';
 import { completion, json, startServer, type TestServer } from './server.js';
 
 interface ForwardProxy {
@@ -69,7 +69,7 @@ interface TlsServer {
 
 /** An HTTPS server on 127.0.0.1 with a throwaway self-signed certificate (openssl ships with Debian). */
 async function startTlsServer(): Promise<TlsServer> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'migrate-proxy-tls-'));
+  const dir = tempProject('migrate-proxy-tls-');
   execFileSync(
     'openssl',
     [
@@ -95,7 +95,6 @@ async function startTlsServer(): Promise<TlsServer> {
   );
   const cert = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
   const key = readFileSync(path.join(dir, 'key.pem'));
-  rmSync(dir, { recursive: true, force: true });
   const requests: string[] = [];
   const tlsServer = https.createServer({ key, cert }, (req, res) => {
     requests.push(`${req.method} ${req.url}`);

@@ -1,12 +1,12 @@
 // HTTPS: TLS timing on a new connection, none on reuse, and a certificate the client does not trust.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProbeClient } from '../../src/core/http/client.js';
+import { tempProject } from '../helpers/project.js';
 import { completion } from './server.js';
 
 let dir: string;
@@ -16,7 +16,7 @@ let url: string;
 let connections = 0;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'migrate-tls-'));
+  dir = tempProject('migrate-tls-');
   // A throwaway self-signed certificate for 127.0.0.1 (openssl ships with Debian).
   execFileSync(
     'openssl',
@@ -54,7 +54,6 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('ProbeClient over TLS', () => {

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { composeDown, composeExec, composeUp } from '../../src/core/compose/commands.js';
 import { composeProject } from '../../src/core/compose/project.js';
 import { runCommand } from '../../src/core/exec/run.js';
-import { ROOT, onCleanup, runCli } from '../helpers/cli.js';
+import { ROOT, onCleanup, runCli, tempProject } from '../helpers/cli.js';
 import { dockerAvailable, dockerStatus } from '../helpers/docker.js';
 
 // The services init names are the ones whose containers really hold the app's key: each app
@@ -28,13 +27,11 @@ describe.skipIf(!available)('migrate init names the services whose containers ho
   for (const [app, keyName] of Object.entries(APPS)) {
     it(app, { timeout: 180_000 }, async () => {
       const { compose } = await dockerStatus();
-      const dir = mkdtempSync(path.join(tmpdir(), `migrate-init-docker-${app}-`));
+      const dir = tempProject(`migrate-init-docker-${app}-`);
       cpSync(path.join(ROOT, 'fixtures/apps', app), dir, { recursive: true });
       const project = composeProject(compose!, { files: ['docker-compose.yml'], projectName: `migrate-init-${process.pid}-${randomBytes(3).toString('hex')}` }, dir);
-      onCleanup(async () => {
-        await runCommand({ ...composeDown(project, { volumes: true }), timeoutMs: 120_000 }).catch(() => undefined);
-        rmSync(dir, { recursive: true, force: true });
-      });
+      // Registered after the directory's removal, so it runs first: compose needs the files to go down.
+      onCleanup(() => runCommand({ ...composeDown(project, { volumes: true }), timeoutMs: 120_000 }).catch(() => undefined));
 
       const init = await runCli(['init', '--yes', '--json'], { cwd: dir, env: { CI: '1' } });
       expect(init.exitCode, init.stderr).toBe(0);

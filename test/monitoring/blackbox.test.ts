@@ -2,8 +2,7 @@
 // providers: the probe is an authenticated GET /models with the key from its 0600 file, a
 // wrong key or a dead node is probe_success 0.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stderrTail, stopChild } from '../helpers/child.js';
@@ -11,6 +10,7 @@ import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.j
 import { closedPort, freePort } from '../helpers/ports.js';
 import { waitUntil } from '../helpers/wait.js';
 import { KEYS, writtenMonitoring } from './helpers.js';
+import { tempProject } from '../helpers/project.js';
 
 const BLACKBOX = process.env.BLACKBOX_BIN ?? '/usr/bin/prometheus-blackbox-exporter';
 
@@ -27,7 +27,7 @@ beforeAll(async () => {
   legacy = await startFakeProvider({ name: 'legacy', apiKey: KEYS.legacy });
   target = await startFakeProvider({ name: 'target', apiKey: KEYS.target });
   deadUrl = `http://127.0.0.1:${await closedPort()}/v1`;
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'migrate-blackbox-'));
+  tmp = tempProject('migrate-blackbox-');
   const written = await writtenMonitoring({ legacy: legacy.url, target: target.url, nodes: { dead: deadUrl } }, undefined, tmp);
   out = written.out;
   nodes = JSON.parse(written.read('prometheus/nodes.json'));
@@ -44,7 +44,6 @@ afterAll(async () => {
   if (exporter) await stopChild(exporter, 'SIGTERM');
   await legacy?.close();
   await target?.close();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
 /** What Prometheus does for one file_sd group: GET /probe with its target and module. */

@@ -13,24 +13,23 @@
 // pair fed one stage event, as `ramp --metrics-port` does (a whole ramp is not needed here).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RampMetrics } from '../../src/core/metrics/ramp-metrics.js';
 import { serveMetrics, type MetricsServer } from '../../src/core/metrics/server.js';
 import type { RampEvent } from '../../src/core/ramp/events.js';
-import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { BUCKETS } from '../../src/core/monitoring/names.js';
 import { stderrTail, stopChild } from '../helpers/child.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { appAgent, gatewayLogFormat, NGINX_BIN, startNginx, type NginxRig } from '../helpers/nginx.js';
+import { appAgent, NGINX_BIN, type NginxRig, startGateway } from '../helpers/nginx.js';
 import { freePort } from '../helpers/ports.js';
 import { startPrometheus, type PrometheusRig } from '../helpers/prometheus.js';
 import { waitUntil } from '../helpers/wait.js';
 import { canaryProject, readState, spawnMigrate, waitForState } from '../ramp/helpers.js';
 import { KEYS, monitoringConfig, runMigrate } from './helpers.js';
+import { tempProject } from '../helpers/project.js';
 
 const MTAIL = process.env.MTAIL_BIN ?? '/usr/bin/mtail';
 const BLACKBOX = process.env.BLACKBOX_BIN ?? '/usr/bin/prometheus-blackbox-exporter';
@@ -56,7 +55,7 @@ beforeAll(async () => {
   legacy = await startFakeProvider({ name: 'legacy', apiKey: KEYS.legacy, faults: { seed: 1, latency: LEGACY_MS, error: { rate: 0.25, status: 500 } } });
   target = await startFakeProvider({ name: 'target', apiKey: KEYS.target, faults: { latency: TARGET_MS } });
   spare = await startFakeProvider({ name: 'target-spare', apiKey: KEYS.target });
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'migrate-live-'));
+  tmp = tempProject('migrate-live-');
   writeFileSync(path.join(tmp, 'migrate.yaml'), monitoringConfig({ legacy: legacy.url, target: target.url, nodes: { spare: spare.url } }));
   writeFileSync(path.join(tmp, '.env'), 'OPENAI_BASE_URL=x\n');
   logFile = path.join(tmp, 'logs/access.json');
@@ -77,12 +76,7 @@ beforeAll(async () => {
   if (res.exitCode !== 0) throw new Error(`migrate monitoring exited ${res.exitCode}: ${res.stderr}`);
   out = path.join(tmp, 'monitoring/canary');
 
-  const providers = { legacy: { baseUrl: legacy.url, apiKey: legacy.apiKey }, target: { baseUrl: target.url, apiKey: target.apiKey } };
-  rig = await startNginx({
-    include: renderNginxInclude({ environment: 'canary', weight: 50, splitKey: '$request_id', providers }),
-    http: gatewayLogFormat('canary'),
-    server: `${renderLocation('canary')}\naccess_log ${logFile} migrate_gateway;`,
-  });
+  rig = await startGateway({ legacy, target, weight: 50, logFile });
   mtail = spawn(MTAIL, ['--progs', path.join(out, 'mtail'), '--logs', logFile, '--address', '127.0.0.1', '--port', String(ports.mtail), '--logtostderr'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -151,7 +145,6 @@ afterAll(async () => {
   await legacy?.close();
   await target?.close();
   await spare?.close().catch(() => {});
-  if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
 interface Answer {

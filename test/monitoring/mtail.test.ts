@@ -4,22 +4,20 @@
 // what the app saw, per provider, node and status, with the duration and TTFB histograms.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/core/gates/evaluate.js';
 import { prometheusSource } from '../../src/core/gates/sources/prometheus.js';
 import type { Reading, Thresholds } from '../../src/core/gates/types.js';
-import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { stderrTail, stopChild } from '../helpers/child.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { appAgent, gatewayLogFormat, startNginx, type NginxRig } from '../helpers/nginx.js';
+import { appAgent, type NginxRig, startGateway } from '../helpers/nginx.js';
 import { closedPort, freePort } from '../helpers/ports.js';
 import { startPrometheus } from '../helpers/prometheus.js';
 import { waitUntil } from '../helpers/wait.js';
 import { writtenMonitoring } from './helpers.js';
+import { tempProject } from '../helpers/project.js';
 
 const MTAIL = process.env.MTAIL_BIN ?? '/usr/bin/mtail';
 
@@ -37,16 +35,11 @@ beforeAll(async () => {
   legacy = await startFakeProvider({ name: 'legacy', faults: { latency: 20 } });
   target = await startFakeProvider({ name: 'target', faults: { latency: 300, error: { rate: 0.2, status: 500 } } });
   deadPort = await closedPort();
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'migrate-mtail-'));
+  tmp = tempProject('migrate-mtail-');
   let dir: string;
   ({ out, dir } = await writtenMonitoring({ legacy: legacy.url, target: target.url }, undefined, tmp));
   logFile = path.join(dir, 'logs/access.json');
-  const providers = { legacy: { baseUrl: legacy.url, apiKey: legacy.apiKey }, target: { baseUrl: target.url, apiKey: target.apiKey } };
-  const include = renderNginxInclude({ environment: 'canary', weight: 50, splitKey: '$request_id', providers }).replace(
-    `upstream migrate_canary_target {\n    server 127.0.0.1:${target.port};`,
-    `upstream migrate_canary_target {\n    server 127.0.0.1:${deadPort};\n    server 127.0.0.1:${target.port};`,
-  );
-  rig = await startNginx({ include, http: gatewayLogFormat('canary'), server: `${renderLocation('canary')}\naccess_log ${logFile} migrate_gateway;` });
+  rig = await startGateway({ legacy, target, weight: 50, logFile, deadTargetPort: deadPort });
   const port = await freePort();
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
   mtail = spawn(MTAIL, ['--progs', path.join(out, 'mtail'), '--logs', logFile, '--address', '127.0.0.1', '--port', String(port), '--logtostderr'], {
@@ -62,7 +55,6 @@ afterAll(async () => {
   appAgent.destroy();
   await legacy?.close();
   await target?.close();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
 interface Answer {

@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempProject } from '../helpers/project.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'gen-schemas-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempProject('gen-schemas-');
 
 // A miniature OpenAPI document holding the four roots the script needs, plus noise it must drop.
 const doc = `openapi: 3.1.0

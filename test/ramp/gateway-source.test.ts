@@ -1,14 +1,12 @@
 // `migrate ramp` gated by real traffic alone (probes off): a real nginx (Debian's) writes the
 // gateway's JSON access log, the test plays the app sending requests through it, and the ramp
 // holds on healthy traffic, then rolls back when target's real requests start failing.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { gatewayLogFormat, NGINX_BIN, postThrough, startNginx, type NginxRig } from '../helpers/nginx.js';
+import { NGINX_BIN, type NginxRig, postThrough, startGateway } from '../helpers/nginx.js';
 import { canaryProject, LEGACY_KEY, readState, soakingAt, spawnMigrate, TARGET_KEY, waitForState } from './helpers.js';
+import { tempProject } from '../helpers/project.js';
 
 let legacy: FakeProvider;
 let target: FakeProvider;
@@ -19,20 +17,14 @@ let logFile: string;
 beforeAll(async () => {
   legacy = await startFakeProvider({ name: 'legacy', apiKey: LEGACY_KEY });
   target = await startFakeProvider({ name: 'target', apiKey: TARGET_KEY });
-  logDir = await mkdtemp(path.join(os.tmpdir(), 'migrate-ramp-log-'));
+  logDir = tempProject('migrate-ramp-log-');
   logFile = path.join(logDir, 'gateway.json.log');
-  const providers = { legacy: { baseUrl: legacy.url, apiKey: LEGACY_KEY }, target: { baseUrl: target.url, apiKey: TARGET_KEY } };
-  rig = await startNginx({
-    include: renderNginxInclude({ environment: 'canary', weight: 0, splitKey: '$request_id', providers }),
-    server: `${renderLocation('canary')}\naccess_log ${logFile} migrate_gateway;`,
-    http: gatewayLogFormat('canary'),
-  });
+  rig = await startGateway({ legacy, target, logFile });
 });
 afterAll(async () => {
   await rig?.stop();
   await legacy?.close();
   await target?.close();
-  await rm(logDir, { recursive: true, force: true });
 });
 
 /** The app: requests through the gateway, 8 in flight, until stopped. */

@@ -1,9 +1,8 @@
 // The nginx driver end to end with a real nginx (Debian package): at 20 % the split is real,
 // and after the ramp rolls itself back no request reaches the target.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
-import { NGINX_BIN, postThrough, startNginx, type NginxRig } from '../helpers/nginx.js';
+import { NGINX_BIN, type NginxRig, postThrough, startGateway } from '../helpers/nginx.js';
 import { canaryProject, LEGACY_KEY, probeRamp, readState, soakingAt, spawnMigrate, TARGET_KEY, waitForState } from './helpers.js';
 
 let legacy: FakeProvider;
@@ -13,8 +12,7 @@ let rig: NginxRig;
 beforeAll(async () => {
   legacy = await startFakeProvider({ name: 'legacy', apiKey: LEGACY_KEY });
   target = await startFakeProvider({ name: 'target', apiKey: TARGET_KEY });
-  const providers = { legacy: { baseUrl: legacy.url, apiKey: LEGACY_KEY }, target: { baseUrl: target.url, apiKey: TARGET_KEY } };
-  rig = await startNginx({ include: renderNginxInclude({ environment: 'canary', weight: 0, splitKey: '$request_id', providers }), server: renderLocation('canary') });
+  rig = await startGateway({ legacy, target });
 });
 afterAll(async () => {
   await rig?.stop();

@@ -2,14 +2,13 @@
 // sending requests through it; during the shadow stage every answer comes from legacy while a
 // sampled share is copied to target, and the real-traffic gate judges target on those copies.
 import http from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { appAgent, NGINX_BIN, startNginx, type NginxRig } from '../helpers/nginx.js';
 import { canaryProject, LEGACY_KEY, migrate, readState, spawnMigrate, TARGET_KEY, waitForState } from './helpers.js';
+import { tempProject } from '../helpers/project.js';
 
 let legacy: FakeProvider;
 let target: FakeProvider;
@@ -20,7 +19,7 @@ let logFile: string;
 beforeAll(async () => {
   legacy = await startFakeProvider({ name: 'legacy', apiKey: LEGACY_KEY });
   target = await startFakeProvider({ name: 'target', apiKey: TARGET_KEY });
-  logDir = await mkdtemp(path.join(os.tmpdir(), 'migrate-ramp-shadow-'));
+  logDir = tempProject('migrate-ramp-shadow-');
   logFile = path.join(logDir, 'access.json');
   const providers = { legacy: { baseUrl: legacy.url, apiKey: LEGACY_KEY }, target: { baseUrl: target.url, apiKey: TARGET_KEY } };
   rig = await startNginx({
@@ -34,7 +33,6 @@ afterAll(async () => {
   appAgent.destroy();
   await legacy?.close();
   await target?.close();
-  await rm(logDir, { recursive: true, force: true });
 });
 
 interface Seen {

@@ -2,13 +2,12 @@
 // `chromium`) opens it from file://, and we check the DOM it built and the screenshot it took,
 // with every network request routed to a local proxy that counts them: a self-contained report
 // makes none.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { onCleanup } from '../helpers/cli.js';
+import { onCleanup, tempProject } from '../helpers/cli.js';
 import { migrate } from '../ramp/helpers.js';
 import { all } from './html.js';
 import { decodePng, inkStats } from './png.js';
@@ -44,8 +43,7 @@ async function countingProxy(): Promise<{ port: number; seen: string[] }> {
 }
 
 function chromium(args: string[], proxyPort: number) {
-  const profile = mkdtempSync(path.join(tmpdir(), 'migrate-chromium-'));
-  onCleanup(() => rmSync(profile, { recursive: true, force: true }));
+  const profile = tempProject('migrate-chromium-');
   const flags = [
     '--headless',
     '--no-sandbox',

@@ -1,5 +1,4 @@
-import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
-import os from 'node:os';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -8,14 +7,13 @@ import { loadConfig } from '../../src/core/config/load.js';
 import { Output } from '../../src/core/output/output.js';
 import { UsageError } from '../../src/errors.js';
 import { report } from '../../src/main.js';
+import { tempProject } from '../helpers/project.js';
 
 // main.ts's report() is the one place errors are printed: whatever raised the error (a library,
 // a bug, server text quoted in a MigrateError), no key may reach the terminal or --json.
 
-const dirs: string[] = [];
 afterEach(() => {
   vi.restoreAllMocks();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 function run(err: unknown, opts: { env?: NodeJS.ProcessEnv; json?: boolean; verbose?: boolean } = {}) {
@@ -33,8 +31,7 @@ function run(err: unknown, opts: { env?: NodeJS.ProcessEnv; json?: boolean; verb
 /** A project whose target key lives only in .env.migrate: nothing but the loaded config knows it. */
 async function loadedKey(): Promise<string> {
   const key = `zz${Math.random().toString(36).slice(2)}QWERTYuiop0987`;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-errred-'));
-  dirs.push(dir);
+  const dir = tempProject('migrate-errred-');
   await fs.writeFile(path.join(dir, '.env.migrate'), `TARGET_KEY=${key}\n`, { mode: 0o600 });
   await fs.writeFile(
     path.join(dir, 'migrate.yaml'),

@@ -4,10 +4,9 @@
 // rollback refuses up front, with nothing restored, a file this user may not write; and the
 // ramp's --dry-run warns about a loose mode before the ramp would put a key in the file.
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { onCleanup, runCli } from '../helpers/cli.js';
+import { runCli, tempProject } from '../helpers/cli.js';
 import { CANARY, configYaml, LEGACY_KEY, legacyEnvFile, migrate, probeRamp, project, providers, TARGET_KEY } from '../ramp/helpers.js';
 
 const ATTACKER = 4321;
@@ -15,8 +14,7 @@ const isRoot = process.getuid?.() === 0;
 
 /** A file only root may reach (its directory is root 0700), as /etc/shadow is. */
 async function victim(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'migrate-victim-'));
-  onCleanup(() => fs.rm(dir, { recursive: true, force: true }));
+  const dir = tempProject('migrate-victim-');
   await fs.chmod(dir, 0o700);
   const file = path.join(dir, 'secret.conf');
   await fs.writeFile(file, 'ROOT_ONLY=do-not-touch\n', { mode: 0o600 });

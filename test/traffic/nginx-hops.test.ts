@@ -2,9 +2,8 @@
 // different loopback "hosts" (127.0.0.1 and 127.0.0.2) with different keys and headers, so each
 // is reached through its own hop. The fake providers assert the Host and key each received; a
 // node killed mid-run costs the app no request, and the access log names the dead node.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countByProvider } from '../../src/core/gateway/access-log.js';
@@ -33,7 +32,7 @@ beforeAll(async () => {
   east = await startFakeProvider({ name: 'east', apiKey: 'sk-target-east-0000000000000001' });
   // Another host, key and header than the provider's base URL: it could not share east's upstream.
   west = await startFakeProvider({ name: 'west', host: '127.0.0.2', apiKey: 'sk-target-west-0000000000000002' });
-  logDir = await mkdtemp(path.join(os.tmpdir(), 'migrate-hops-'));
+  logDir = tempProject('migrate-hops-');
   logFile = path.join(logDir, 'access.json');
   providers = {
     legacy: { baseUrl: legacy.url, apiKey: legacy.apiKey },
@@ -55,7 +54,6 @@ afterAll(async () => {
   await rig?.stop();
   appAgent.destroy();
   await Promise.all([legacy?.close(), eastClosed ?? east?.close(), west?.close()]);
-  await rm(logDir, { recursive: true, force: true });
 });
 
 const nodes = () => ({ legacy: nodeMap('legacy', providers.legacy, 'canary'), target: nodeMap('target', providers.target, 'canary') });

@@ -1,6 +1,5 @@
 // What nginx sees, read from `nginx -T`: the split of each environment's split_clients block.
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRunner } from '../../src/core/exec/run.js';
@@ -8,6 +7,7 @@ import { loadedWeights } from '../../src/core/traffic/nginx-loaded.js';
 import { nginxDriver } from '../../src/core/traffic/nginx.js';
 import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { NGINX_BIN, startNginx } from '../helpers/nginx.js';
+import { onCleanup, tempProject } from '../helpers/project.js';
 
 const providers = {
   legacy: { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-legacy-0000000000001111' },
@@ -35,21 +35,17 @@ describe('loadedWeights', () => {
 describe('nginx driver: checks what nginx sees (real nginx)', () => {
   it('fails the step when nginx does not load the file it wrote, naming the file and what nginx holds', async () => {
     const rig = await startNginx({ include: include('canary', 0), server: renderLocation('canary') });
-    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'nginx-elsewhere-'));
-    try {
-      // The driver is pointed at a copy nginx never reads (a wrong path, or a container's stale mount).
-      const file = path.join(elsewhere, 'migrate.conf');
-      await copyFile(rig.includeFile, file);
-      const driver = nginxDriver({ environment: 'canary', file, binary: NGINX_BIN, args: rig.args, splitKey: '$request_id', providers, reloadSettleMs: 0 });
-      const attempt = driver.apply(20, { run: createRunner() });
-      await expect(attempt).rejects.toThrow(`nginx does not see the split migrate wrote: ${file} says 20% to target, but \`nginx -T\` shows 0% to target`);
-      await expect(attempt).rejects.toMatchObject({ exitCode: 1 });
-      // The file it does load reports its real split: applying there passes.
-      const right = nginxDriver({ environment: 'canary', file: rig.includeFile, binary: NGINX_BIN, args: rig.args, splitKey: '$request_id', providers, reloadSettleMs: 0 });
-      expect(await right.apply(20, { run: createRunner() })).toEqual({ appliedWeight: 20 });
-    } finally {
-      await rig.stop();
-      await rm(elsewhere, { recursive: true, force: true });
-    }
+    onCleanup(() => rig.stop());
+    const elsewhere = tempProject('nginx-elsewhere-');
+    // The driver is pointed at a copy nginx never reads (a wrong path, or a container's stale mount).
+    const file = path.join(elsewhere, 'migrate.conf');
+    await copyFile(rig.includeFile, file);
+    const driver = nginxDriver({ environment: 'canary', file, binary: NGINX_BIN, args: rig.args, splitKey: '$request_id', providers, reloadSettleMs: 0 });
+    const attempt = driver.apply(20, { run: createRunner() });
+    await expect(attempt).rejects.toThrow(`nginx does not see the split migrate wrote: ${file} says 20% to target, but \`nginx -T\` shows 0% to target`);
+    await expect(attempt).rejects.toMatchObject({ exitCode: 1 });
+    // The file it does load reports its real split: applying there passes.
+    const right = nginxDriver({ environment: 'canary', file: rig.includeFile, binary: NGINX_BIN, args: rig.args, splitKey: '$request_id', providers, reloadSettleMs: 0 });
+    expect(await right.apply(20, { run: createRunner() })).toEqual({ appliedWeight: 20 });
   }, 30_000);
 });
