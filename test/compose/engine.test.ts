@@ -72,7 +72,7 @@ describe.skipIf(!available)('container listing through the Engine API, and the d
     fx = await composeFixture({ OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: KEY }); // the app is healthy once it reached it
     await fx.mustRun(composeUp(fx.project, ['app', 'worker', 'crasher']));
     dockerConfig = await fs.mkdtemp(path.join(os.tmpdir(), 'migrate-docker-config-'));
-    const socket = engineSocket() ?? '/var/run/docker.sock';
+    const socket = engineSocket(process.env) ?? '/var/run/docker.sock';
     await fx.mustRun({ argv: ['docker', 'context', 'create', 'migrate-cli-test', '--docker', `host=unix://${socket}`], env: { DOCKER_CONFIG: dockerConfig }, kind: 'write' });
   }, 120_000);
   afterAll(async () => {
@@ -119,12 +119,12 @@ describe.skipIf(!available)('container listing through the Engine API, and the d
   it('what the containers hold (environment, bind mounts) is the same on both paths', async () => {
     const engine = await projectContainersInside(fx.project);
     const appId = engine.find((c) => c.state.service === 'app')!.state.id;
-    const env = await containerEnv(appId);
+    const env = await containerEnv(appId, process.env);
     throughContext();
     const cli = await projectContainersInside(fx.project);
     const view = (xs: typeof engine) => byId(xs.map((c) => ({ id: c.state.id, env: c.env, binds: c.binds, oneOff: c.oneOff })));
     expect(view(cli)).toEqual(view(engine));
-    expect(await containerEnv(appId)).toEqual(env);
+    expect(await containerEnv(appId, process.env)).toEqual(env);
     expect(env).toMatchObject({ OPENAI_API_KEY: KEY });
     expect(engine.find((c) => c.state.service === 'app')!.binds).toEqual([{ source: path.join(fx.dir, 'send.sh'), destination: '/send.sh' }]);
   });

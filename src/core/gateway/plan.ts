@@ -54,7 +54,14 @@ export interface SetupPlan {
   configText: string;
 }
 
-export async function planSetup(o: { loaded: LoadedConfig; environment: string; env: EnvironmentConfig; flags: SetupFlags; run: Runner }): Promise<SetupPlan> {
+export async function planSetup(o: {
+  loaded: LoadedConfig;
+  environment: string;
+  env: EnvironmentConfig;
+  flags: SetupFlags;
+  run: Runner;
+  processEnv: NodeJS.ProcessEnv;
+}): Promise<SetupPlan> {
   const { loaded, environment, env } = o;
   const at = (keys: (string | number)[]) => `${loaded.at(keys)} `;
   if (!env.compose) {
@@ -90,7 +97,10 @@ export async function planSetup(o: { loaded: LoadedConfig; environment: string; 
       }
     }
   }
-  const { project, model } = await loadEnvironmentCompose({ environment, env: { ...env, compose: env.compose }, configDir: loaded.dir, at: loaded.at }, o.run);
+  const { project, model } = await loadEnvironmentCompose(
+    { environment, env: { ...env, compose: env.compose }, configDir: loaded.dir, processEnv: o.processEnv, at: loaded.at },
+    o.run,
+  );
   const consumers = servicesToRecreate(model, { ...env, compose: env.compose }, environmentChange(env, loaded.dir, urls.names));
   if (consumers.length === 0)
     throw new UsageError(`no compose service reads ${env.envFiles.join(', ')}: nothing would send its requests through the gateway`, {
