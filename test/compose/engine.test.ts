@@ -138,6 +138,21 @@ describe.skipIf(!available)('container listing through the Engine API, and the d
     expect(err.message).toContain(`\`docker ps --all --quiet --no-trunc --filter label=com.docker.compose.project=${fx.projectName}\` exited with code 1`);
   });
 
+  it("the project's injected environment decides, not this process's: DOCKER_HOST and COMPOSE_PROJECT_NAME", async () => {
+    // process.env is left alone: only the project's processEnv (the Context's, in the CLI) names the socket and the project.
+    const missing = recording();
+    const viaCli = await serviceContainers({ ...fx.project, processEnv: { ...process.env, DOCKER_HOST: MISSING } }, ['app'], missing.run);
+    expect(missing.argvs[0]?.slice(0, 2)).toEqual(['docker', 'ps']); // the socket it names is unreachable: the CLI (which reaches the daemon) is asked
+    expect(viaCli.map((c) => c.service)).toEqual(['app']);
+
+    const unnamed = { ...fx.project, projectName: undefined }; // the directory's name is not the project's
+    const named = recording();
+    const found = await serviceContainers({ ...unnamed, processEnv: { ...process.env, COMPOSE_PROJECT_NAME: fx.projectName } }, ['app'], named.run);
+    expect(named.argvs).toEqual([]); // found by label under the injected name
+    expect(found.map((c) => c.id)).toEqual(viaCli.map((c) => c.id));
+    expect(await serviceContainers({ ...unnamed, processEnv: {} }, ['app'])).toEqual([]);
+  }, 60_000);
+
   it('without compose.projectName, finds the containers under the name compose derives from the directory', async () => {
     // Upper case, a space and a dot: compose lowercases and drops them ("Migrate Engine.x1" -> "migrateenginex1").
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'Migrate Engine.'));
