@@ -56,7 +56,7 @@ export default tseslint.config(
   },
   {
     // The edge: main.ts builds the Context (env, prompter, signals) and is, with cli.ts, the one
-    // place that ends the process. Everything else gets the environment from ctx.env and asks
+    // place that ends the process. Everything else gets the environment from ctx.processEnv and asks
     // ctx.signals.exitNow(), so commands run in-process in tests with an injected environment.
     // src/testing is the fake provider's own small CLI, not part of migrate's.
     files: ['src/**/*.ts'],
@@ -64,19 +64,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'read the environment from the Context (ctx.env), passed down; only src/main.ts reads process.env' },
-        { object: 'process', property: 'exit', message: 'throw a MigrateError (or call ctx.signals.exitNow()); src/main.ts and src/cli.ts are the one exit' },
-      ],
-    },
-  },
-  {
-    // Not yet threaded: the compose layer works out what its docker children (which inherit this
-    // process's environment) will see, and the user name falls back to $USER without a passwd
-    // entry. The exit rule still holds here.
-    files: ['src/core/compose/detect.ts', 'src/core/compose/detect-cache.ts', 'src/core/compose/engine.ts', 'src/core/compose/project-name.ts', 'src/core/state/identity.ts'],
-    rules: {
-      'no-restricted-properties': [
-        'error',
+        { object: 'process', property: 'env', message: 'read the environment from the Context (ctx.processEnv), passed down; only src/main.ts reads process.env' },
         { object: 'process', property: 'exit', message: 'throw a MigrateError (or call ctx.signals.exitNow()); src/main.ts and src/cli.ts are the one exit' },
       ],
     },

@@ -23,7 +23,7 @@ export interface GlobalOptions {
 export interface Context {
   cwd: string;
   /** The process environment (variables), read only through here. */
-  env: NodeJS.ProcessEnv;
+  processEnv: NodeJS.ProcessEnv;
   out: Output;
   global: GlobalOptions;
   /** Every question to a person, and the --yes/--dry-run/CI/no-terminal policy (`prompter.interactive`). */

@@ -30,7 +30,7 @@ export function createContext(global: GlobalOptions, version: string, signal: Ab
   });
   return {
     cwd: process.cwd(),
-    env,
+    processEnv: env,
     out,
     global,
     prompter: new Prompter(terminalQuestions(process.stderr), {
@@ -72,7 +72,7 @@ export async function execute<O>(load: () => Promise<{ run: CommandRun<O> }>, op
 export function report(ctx: Context, err: unknown): number {
   const out = ctx.out;
   // Every error path is redacted here, whatever raised it: a key must not reach the terminal or CI logs.
-  const r = errorRedactor(ctx.env);
+  const r = errorRedactor(ctx.processEnv);
   if (err instanceof MigrateError) {
     const message = r(err.message);
     const details = err.details.map(r);

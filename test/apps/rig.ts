@@ -23,7 +23,7 @@ export async function fillTarget(dir: string, url: string, key: string, opts: { 
 
 /** The base URL and key a container's app would use: its environment, then (dotenv) the .env mounted at `mounted`. */
 export async function pairIn(id: string, urlVar: string, keyVar: string, mounted?: string): Promise<{ url?: string; key?: string }> {
-  const env = await containerEnv(id);
+  const env = await containerEnv(id, process.env);
   if (!mounted) return { url: env[urlVar], key: env[keyVar] };
   const seen = await runCommand({ argv: ['docker', 'exec', id, 'cat', mounted], kind: 'read', timeoutMs: 30_000 });
   const line = (name: string) => new RegExp(`^${name}=(.*)$`, 'm').exec(seen.stdout)?.[1];

@@ -45,7 +45,7 @@ async function stack(o: StackOptions): Promise<Stack> {
   let project = fx.project;
   if (o.extraCompose) {
     await fs.writeFile(path.join(fx.dir, 'extra.yml'), o.extraCompose);
-    project = composeProject(fx.project.cli, { files, projectName: fx.projectName }, fx.dir);
+    project = composeProject(fx.project.cli, { files, projectName: fx.projectName }, fx.dir, process.env);
     // fx.down() knows docker-compose.yml only: this takes the extra service's container too.
     onCleanup(() => runCommand({ ...composeDown(project, { volumes: true }), timeoutMs: 60_000 }).catch(() => undefined));
   }
@@ -129,7 +129,7 @@ describe.skipIf(!available)("the app's view after a ramp", () => {
     expect((await readState(fx.dir))?.status).toBe('rolled-back');
     expect((await fs.readFile(fx.envFile)).equals(original)).toBe(true);
     const app = (await containerIds(fx.project, ['app'])).app![0]!;
-    expect(await containerEnv(app)).toMatchObject({ OPENAI_BASE_URL: legacy.url, OPENAI_API_KEY: LEGACY_KEY });
+    expect(await containerEnv(app, process.env)).toMatchObject({ OPENAI_BASE_URL: legacy.url, OPENAI_API_KEY: LEGACY_KEY });
     // A mixed pair is never probed: that would hand the target's key to legacy.
     expect(appViewProbes(legacy, 0) + appViewProbes(target, 0)).toBe(1); // the rollback's probe of legacy only
     expect(appViewProbes(legacy, 0)).toBe(1);

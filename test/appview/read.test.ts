@@ -33,7 +33,7 @@ describe.skipIf(!available)('readContainerViews', () => {
     const fx = await composeFixture({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', OPENAI_API_KEY: 'from-the-file', LLM_TARGET_WEIGHT: '0' });
     onCleanup(() => fx.down());
     await fs.writeFile(path.join(fx.dir, 'extra.yml'), READER);
-    const project = composeProject(fx.project.cli, { files: ['docker-compose.yml', 'extra.yml'], projectName: fx.projectName }, fx.dir);
+    const project = composeProject(fx.project.cli, { files: ['docker-compose.yml', 'extra.yml'], projectName: fx.projectName }, fx.dir, process.env);
     onCleanup(() => runCommand({ ...composeDown(project, { volumes: true }), timeoutMs: 60_000 }).catch(() => undefined));
     await fx.mustRun(composeUp(project, ['reader', 'worker']));
     // Replaced by rename, as every write of migrate's is: the running container keeps the old file.

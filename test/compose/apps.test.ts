@@ -54,7 +54,7 @@ describe.skipIf(!available)('compose consumers with real docker compose', () => 
     const seen = await fx.catIn('api', '/app/.env');
     expect(seen).toContain(`OPENAI_BASE_URL=${target.url}`);
     expect(seen).not.toContain(legacy.url);
-    expect(await containerEnv(after.rag_api!)).toMatchObject({ OPENAI_BASE_URL: target.url, OPENAI_API_KEY: TARGET_KEY, LLM_TARGET_WEIGHT: '100' });
+    expect(await containerEnv(after.rag_api!, process.env)).toMatchObject({ OPENAI_BASE_URL: target.url, OPENAI_API_KEY: TARGET_KEY, LLM_TARGET_WEIGHT: '100' });
     expect(r.stdout + r.stderr).not.toContain(TARGET_KEY);
   }, 90_000);
 
@@ -66,7 +66,7 @@ describe.skipIf(!available)('compose consumers with real docker compose', () => 
     await fs.writeFile(fx.envFile, `OPENAI_API_BASE_URL=${target.url}\nOPENAI_API_KEY=${TARGET_KEY}\n`); // as a cut-over leaves it
     await fx.up();
     const before = await fx.ids();
-    expect(await containerEnv(before['open-webui']!)).toMatchObject({ OPENAI_API_BASE_URL: target.url });
+    expect(await containerEnv(before['open-webui']!, process.env)).toMatchObject({ OPENAI_API_BASE_URL: target.url });
 
     const r = await migrate(fx.dir, ['rollback', '--env', 'prod', '--yes'], { targetUrl: target.url });
 
@@ -74,7 +74,7 @@ describe.skipIf(!available)('compose consumers with real docker compose', () => 
     const after = await fx.ids();
     expect(after.ollama).toBe(before.ollama);
     expect(after['open-webui']).not.toBe(before['open-webui']);
-    expect(await containerEnv(after['open-webui']!)).toMatchObject({ OPENAI_API_BASE_URL: legacy.url, OPENAI_API_KEY: LEGACY_KEY });
+    expect(await containerEnv(after['open-webui']!, process.env)).toMatchObject({ OPENAI_API_BASE_URL: legacy.url, OPENAI_API_KEY: LEGACY_KEY });
     expect(r.stderr).toContain('recreating open-webui');
   }, 90_000);
 
@@ -89,7 +89,7 @@ describe.skipIf(!available)('compose consumers with real docker compose', () => 
     expect(r.code, r.stderr).toBe(0);
     expect((await readState(fx.dir, 'prod'))?.status).toBe('completed');
     expect(r.stderr).not.toContain('LLM_TARGET_WEIGHT is not set');
-    const seen = await containerEnv((await fx.ids())['open-webui']!);
+    const seen = await containerEnv((await fx.ids())['open-webui']!, process.env);
     expect(seen).toMatchObject({ OPENAI_API_BASE_URL: target.url, OPENAI_API_KEY: TARGET_KEY });
     expect(seen).not.toHaveProperty('LLM_TARGET_WEIGHT');
     expect(await fs.readFile(fx.envFile, 'utf8')).toContain('LLM_TARGET_WEIGHT=100');

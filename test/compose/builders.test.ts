@@ -11,7 +11,7 @@ const twoFiles = { files: ['docker-compose.yml', 'ops/override.yml'], projectNam
 
 describe('compose project', () => {
   it('resolves files against the config directory and keeps absolute ones', () => {
-    const project = composeProject(v2, { files: ['docker-compose.yml', '/etc/stack/extra.yml'] }, '/srv/app');
+    const project = composeProject(v2, { files: ['docker-compose.yml', '/etc/stack/extra.yml'] }, '/srv/app', {});
     expect(project.files).toEqual(['/srv/app/docker-compose.yml', '/etc/stack/extra.yml']);
     expect(project.cwd).toBe('/srv/app');
   });
@@ -19,7 +19,7 @@ describe('compose project', () => {
 
 describe('compose up (recreate only the named services)', () => {
   it('v2, several files, project name', () => {
-    expect(composeUp(composeProject(v2, twoFiles, '/srv/app'), ['app', 'api']).argv).toEqual([
+    expect(composeUp(composeProject(v2, twoFiles, '/srv/app', {}), ['app', 'api']).argv).toEqual([
       'docker',
       'compose',
       '-f',
@@ -38,7 +38,7 @@ describe('compose up (recreate only the named services)', () => {
   });
 
   it('v1, one file, no project name', () => {
-    expect(composeUp(composeProject(v1, { files: ['docker-compose.yml'] }, '/srv/app'), ['app']).argv).toEqual([
+    expect(composeUp(composeProject(v1, { files: ['docker-compose.yml'] }, '/srv/app', {}), ['app']).argv).toEqual([
       'docker-compose',
       '-f',
       '/srv/app/docker-compose.yml',
@@ -51,7 +51,7 @@ describe('compose up (recreate only the named services)', () => {
   });
 
   it('passes --project-directory only when asked', () => {
-    const project = composeProject(v1, { files: ['deploy/compose.yml'], projectName: 'shop' }, '/srv/app', { projectDirectory: '.' });
+    const project = composeProject(v1, { files: ['deploy/compose.yml'], projectName: 'shop' }, '/srv/app', {}, { projectDirectory: '.' });
     expect(composeUp(project, ['app']).argv).toEqual([
       'docker-compose',
       '-f',
@@ -69,14 +69,14 @@ describe('compose up (recreate only the named services)', () => {
   });
 
   it('is a write that runs in the config directory', () => {
-    const cmd = composeUp(composeProject(v2, twoFiles, '/srv/app'), ['app']);
+    const cmd = composeUp(composeProject(v2, twoFiles, '/srv/app', {}), ['app']);
     expect(cmd.kind).toBe('write');
     expect(cmd.cwd).toBe('/srv/app');
   });
 
   it('is what --dry-run prints, as a copyable command line', async () => {
     const lines: string[] = [];
-    const project = composeProject(v2, { files: ['my stack/docker-compose.yml'], projectName: 'shop' }, '/srv/app');
+    const project = composeProject(v2, { files: ['my stack/docker-compose.yml'], projectName: 'shop' }, '/srv/app', {});
     const result = await runCommand(composeUp(project, ['app']), { dryRun: true, onDryRun: (line) => lines.push(line) });
     expect(result.skipped).toBe(true);
     expect(lines).toEqual(["would run: docker compose -f '/srv/app/my stack/docker-compose.yml' -p shop up -d --no-deps --force-recreate app"]);
@@ -85,13 +85,13 @@ describe('compose up (recreate only the named services)', () => {
 
 describe('compose ps (containers of the services, stopped ones too)', () => {
   it('v2 asks for JSON and all containers', () => {
-    const cmd = composePs(composeProject(v2, twoFiles, '/srv/app'), ['app']);
+    const cmd = composePs(composeProject(v2, twoFiles, '/srv/app', {}), ['app']);
     expect(cmd.argv).toEqual(['docker', 'compose', '-f', '/srv/app/docker-compose.yml', '-f', '/srv/app/ops/override.yml', '-p', 'shop', 'ps', '--all', '--format', 'json', 'app']);
     expect(cmd.kind).toBe('read');
   });
 
   it('v1 lists ids (it has no JSON) for docker inspect', () => {
-    const cmd = composePs(composeProject(v1, { files: ['docker-compose.yml'] }, '/srv/app'), ['app', 'worker']);
+    const cmd = composePs(composeProject(v1, { files: ['docker-compose.yml'] }, '/srv/app', {}), ['app', 'worker']);
     expect(cmd.argv).toEqual(['docker-compose', '-f', '/srv/app/docker-compose.yml', 'ps', '-q', 'app', 'worker']);
     expect(dockerInspect(['abc', 'def']).argv).toEqual(['docker', 'inspect', 'abc', 'def']);
   });
@@ -99,7 +99,7 @@ describe('compose ps (containers of the services, stopped ones too)', () => {
 
 describe('compose exec and down', () => {
   it('exec runs without a TTY so it works from CI', () => {
-    const cmd = composeExec(composeProject(v2, twoFiles, '/srv/app'), 'nginx', ['nginx', '-s', 'reload'], 'write');
+    const cmd = composeExec(composeProject(v2, twoFiles, '/srv/app', {}), 'nginx', ['nginx', '-s', 'reload'], 'write');
     expect(cmd.argv).toEqual([
       'docker',
       'compose',
@@ -116,7 +116,7 @@ describe('compose exec and down', () => {
       '-s',
       'reload',
     ]);
-    expect(composeExec(composeProject(v1, twoFiles, '/srv/app'), 'nginx', ['nginx', '-t'], 'read').argv).toEqual([
+    expect(composeExec(composeProject(v1, twoFiles, '/srv/app', {}), 'nginx', ['nginx', '-t'], 'read').argv).toEqual([
       'docker-compose',
       '-f',
       '/srv/app/docker-compose.yml',
@@ -133,7 +133,7 @@ describe('compose exec and down', () => {
   });
 
   it('down removes volumes only when asked', () => {
-    const project = composeProject(v1, { files: ['docker-compose.yml'], projectName: 'shop' }, '/srv/app');
+    const project = composeProject(v1, { files: ['docker-compose.yml'], projectName: 'shop' }, '/srv/app', {});
     expect(composeDown(project).argv).toEqual(['docker-compose', '-f', '/srv/app/docker-compose.yml', '-p', 'shop', 'down']);
     expect(composeDown(project, { volumes: true }).argv.slice(-2)).toEqual(['down', '-v']);
   });

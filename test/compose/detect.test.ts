@@ -38,31 +38,31 @@ function pathWith(programs: Record<string, string>): Record<string, string> {
 describe('detectCompose', () => {
   it('prefers v2 (docker compose) when both are installed', async () => {
     const env = pathWith({ docker: V2_DOCKER, 'docker-compose': V1_COMPOSE });
-    expect(await detectCompose({ env })).toEqual({ flavor: 'v2', argv: ['docker', 'compose'], version: '2.27.0' });
+    expect(await detectCompose({ processEnv: process.env, env })).toEqual({ flavor: 'v2', argv: ['docker', 'compose'], version: '2.27.0' });
   });
 
   it('falls back to v1 when docker has no compose plugin', async () => {
     const env = pathWith({ docker: PLUGINLESS_DOCKER, 'docker-compose': V1_COMPOSE });
-    expect(await detectCompose({ env })).toEqual({ flavor: 'v1', argv: ['docker-compose'], version: '1.29.2' });
+    expect(await detectCompose({ processEnv: process.env, env })).toEqual({ flavor: 'v1', argv: ['docker-compose'], version: '1.29.2' });
   });
 
   it('falls back to v1 when docker itself is missing', async () => {
     const env = pathWith({ 'docker-compose': V1_COMPOSE });
-    expect(await detectCompose({ env })).toMatchObject({ flavor: 'v1', argv: ['docker-compose'] });
+    expect(await detectCompose({ processEnv: process.env, env })).toMatchObject({ flavor: 'v1', argv: ['docker-compose'] });
   });
 
   it('honours compose.command even when v2 is there', async () => {
     const env = pathWith({ docker: V2_DOCKER, 'docker-compose': V1_COMPOSE });
-    expect(await detectCompose({ env, command: 'docker-compose' })).toMatchObject({ flavor: 'v1', argv: ['docker-compose'] });
+    expect(await detectCompose({ processEnv: process.env, env, command: 'docker-compose' })).toMatchObject({ flavor: 'v1', argv: ['docker-compose'] });
   });
 
   it('knows a docker-compose that is really v2 by its version', async () => {
     const env = pathWith({ 'docker-compose': V2_AS_DOCKER_COMPOSE });
-    expect(await detectCompose({ env })).toEqual({ flavor: 'v2', argv: ['docker-compose'], version: '2.20.2' });
+    expect(await detectCompose({ processEnv: process.env, env })).toEqual({ flavor: 'v2', argv: ['docker-compose'], version: '2.20.2' });
   });
 
   it('says how to install Compose when there is none (exit 2)', async () => {
-    const err = await detectCompose({ env: pathWith({ docker: PLUGINLESS_DOCKER }) }).catch((e: unknown) => e);
+    const err = await detectCompose({ processEnv: process.env, env: pathWith({ docker: PLUGINLESS_DOCKER }) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CommandNotFoundError);
     expect((err as CommandNotFoundError).exitCode).toBe(2);
     expect((err as Error).message).toBe('docker-compose not found: install Docker Compose v2 (docker compose) or v1 (docker-compose)');
@@ -70,7 +70,7 @@ describe('detectCompose', () => {
 
   it('says what to change when the configured v2 is missing', async () => {
     const env = pathWith({ docker: PLUGINLESS_DOCKER, 'docker-compose': V1_COMPOSE });
-    await expect(detectCompose({ env, command: 'docker compose' })).rejects.toThrow(
+    await expect(detectCompose({ processEnv: process.env, env, command: 'docker compose' })).rejects.toThrow(
       'docker compose (Compose v2) not found: install the Docker Compose plugin, or set compose.command: docker-compose in migrate.yaml',
     );
   });

@@ -85,8 +85,8 @@ describe.skipIf(!available)('compose against real docker', () => {
     const newApp = after.find((c) => c.service === 'app')!;
     expect(newApp.id).not.toBe(oldApp.id);
     expect(after.find((c) => c.service === 'worker')).toMatchObject({ id: worker.id, startedAt: worker.startedAt, status: 'running' });
-    expect(await containerEnv(newApp.id)).toMatchObject({ OPENAI_BASE_URL: `${provider.baseUrl}/target/v1`, OPENAI_API_KEY: targetKey });
-    expect(await containerEnv(worker.id)).toMatchObject({ OPENAI_BASE_URL: `${provider.baseUrl}/legacy/v1`, OPENAI_API_KEY: legacyKey });
+    expect(await containerEnv(newApp.id, process.env)).toMatchObject({ OPENAI_BASE_URL: `${provider.baseUrl}/target/v1`, OPENAI_API_KEY: targetKey });
+    expect(await containerEnv(worker.id, process.env)).toMatchObject({ OPENAI_BASE_URL: `${provider.baseUrl}/legacy/v1`, OPENAI_API_KEY: legacyKey });
 
     // Traffic moved: the target gets requests and the legacy provider stops getting them.
     await waitUntil('requests at the target', () => count('/target/v1/chat/completions', targetKey) >= 3);

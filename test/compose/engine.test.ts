@@ -73,7 +73,7 @@ describe.skipIf(!available)('container listing through the Engine API, and the d
     fx = await composeFixture({ OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: KEY }); // the app is healthy once it reached it
     await fx.mustRun(composeUp(fx.project, ['app', 'worker', 'crasher']));
     dockerConfig = tempProject('migrate-docker-config-');
-    const socket = engineSocket() ?? '/var/run/docker.sock';
+    const socket = engineSocket(process.env) ?? '/var/run/docker.sock';
     await fx.mustRun({ argv: ['docker', 'context', 'create', 'migrate-cli-test', '--docker', `host=unix://${socket}`], env: { DOCKER_CONFIG: dockerConfig }, kind: 'write' });
   }, 120_000);
   afterAll(async () => {
@@ -119,12 +119,12 @@ describe.skipIf(!available)('container listing through the Engine API, and the d
   it('what the containers hold (environment, bind mounts) is the same on both paths', async () => {
     const engine = await projectContainersInside(fx.project);
     const appId = engine.find((c) => c.state.service === 'app')!.state.id;
-    const env = await containerEnv(appId);
+    const env = await containerEnv(appId, process.env);
     throughContext();
     const cli = await projectContainersInside(fx.project);
     const view = (xs: typeof engine) => byId(xs.map((c) => ({ id: c.state.id, env: c.env, binds: c.binds, oneOff: c.oneOff })));
     expect(view(cli)).toEqual(view(engine));
-    expect(await containerEnv(appId)).toEqual(env);
+    expect(await containerEnv(appId, process.env)).toEqual(env);
     expect(env).toMatchObject({ OPENAI_API_KEY: KEY });
     expect(engine.find((c) => c.state.service === 'app')!.binds).toEqual([{ source: path.join(fx.dir, 'send.sh'), destination: '/send.sh' }]);
   });
@@ -137,6 +137,21 @@ describe.skipIf(!available)('container listing through the Engine API, and the d
     expect(err).toBeInstanceOf(CommandFailedError);
     expect(err.message).toContain(`\`docker ps --all --quiet --no-trunc --filter label=com.docker.compose.project=${fx.projectName}\` exited with code 1`);
   });
+
+  it("the project's injected environment decides, not this process's: DOCKER_HOST and COMPOSE_PROJECT_NAME", async () => {
+    // process.env is left alone: only the project's processEnv (the Context's, in the CLI) names the socket and the project.
+    const missing = recording();
+    const viaCli = await serviceContainers({ ...fx.project, processEnv: { ...process.env, DOCKER_HOST: MISSING } }, ['app'], missing.run);
+    expect(missing.argvs[0]?.slice(0, 2)).toEqual(['docker', 'ps']); // the socket it names is unreachable: the CLI (which reaches the daemon) is asked
+    expect(viaCli.map((c) => c.service)).toEqual(['app']);
+
+    const unnamed = { ...fx.project, projectName: undefined }; // the directory's name is not the project's
+    const named = recording();
+    const found = await serviceContainers({ ...unnamed, processEnv: { ...process.env, COMPOSE_PROJECT_NAME: fx.projectName } }, ['app'], named.run);
+    expect(named.argvs).toEqual([]); // found by label under the injected name
+    expect(found.map((c) => c.id)).toEqual(viaCli.map((c) => c.id));
+    expect(await serviceContainers({ ...unnamed, processEnv: {} }, ['app'])).toEqual([]);
+  }, 60_000);
 
   it('without compose.projectName, finds the containers under the name compose derives from the directory', async () => {
     // Upper case, a space and a dot: compose lowercases and drops them ("Migrate Engine.x1" -> "migrateenginex1").

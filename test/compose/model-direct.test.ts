@@ -18,7 +18,7 @@ async function copy(fixture: string, extra: Record<string, string> = {}): Promis
   await fs.writeFile(path.join(dir, '.env'), 'OPENAI_API_KEY=sk-model-direct-0001\n');
   for (const [file, text] of Object.entries(extra)) await fs.writeFile(path.join(dir, file), text);
   const files = ['docker-compose.yml', ...Object.keys(extra).filter((f) => f.endsWith('.yml'))];
-  return composeProject(compose!, { files, projectName: 'direct' }, dir);
+  return composeProject(compose!, { files, projectName: 'direct' }, dir, process.env);
 }
 
 describe.skipIf(!compose)("the compose model read from the files equals compose config's", () => {

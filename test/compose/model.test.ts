@@ -38,6 +38,7 @@ function target(fx: AppFixture, compose: Partial<ComposeTarget['envConfig']['com
   return {
     environment: 'prod',
     configDir: fx.dir,
+    processEnv: process.env,
     at: (keys) => `migrate.yaml:7 (${keys.length} keys)`,
     envConfig: {
       envFiles: ['.env'],
@@ -168,7 +169,7 @@ describe('the compose model from Compose v2 (only v1 runs here: its `config --fo
       },
     };
     const run = stubRunner().stub(['docker', 'compose', '-f', path.join(dir, 'compose.yaml'), 'config', '--format', 'json'], { stdout: JSON.stringify(json) });
-    const project = { cli: { flavor: 'v2' as const, argv: ['docker', 'compose'], version: '2.27.0' }, files: [path.join(dir, 'compose.yaml')], cwd: dir };
+    const project = { cli: { flavor: 'v2' as const, argv: ['docker', 'compose'], version: '2.27.0' }, files: [path.join(dir, 'compose.yaml')], cwd: dir, processEnv: {} };
     const model = await loadComposeModel(project, run);
     expect(run.ran).toHaveLength(1);
     expect(model.services).toEqual([

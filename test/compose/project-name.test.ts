@@ -13,33 +13,36 @@ async function project(name: string, files: Record<string, string>, extra: Parti
   const dir = path.join(root, name);
   await fs.mkdir(dir);
   for (const [file, text] of Object.entries(files)) await fs.writeFile(path.join(dir, file), text);
-  return { cli: { flavor: 'v1', argv: ['docker-compose'], version: '1.29.2' }, files: [path.join(dir, 'docker-compose.yml')], cwd: dir, ...extra };
+  return { cli: { flavor: 'v1', argv: ['docker-compose'], version: '1.29.2' }, files: [path.join(dir, 'docker-compose.yml')], cwd: dir, processEnv: {}, ...extra };
 }
 
 const SERVICES = 'services:\n  app: { image: x }\n';
 
+// The environment is the project's (the Context's processEnv), never this process's.
+const nameIn = (p: ComposeProject, processEnv: NodeJS.ProcessEnv) => composeProjectName({ ...p, processEnv });
+
 describe('composeProjectName', () => {
   it('the directory name, lowercased, keeping only [a-z0-9_-]', async () => {
-    expect(await composeProjectName(await project('My.Shop App', { 'docker-compose.yml': SERVICES }), {})).toBe('myshopapp');
+    expect(await nameIn(await project('My.Shop App', { 'docker-compose.yml': SERVICES }), {})).toBe('myshopapp');
     expect(normalizeProjectName('_-Shop')).toBe('shop');
   });
 
   it('compose.projectName (-p) wins over everything', async () => {
     const p = await project('dir', { 'docker-compose.yml': `name: fromfile\n${SERVICES}`, '.env': 'COMPOSE_PROJECT_NAME=fromdotenv\n' }, { projectName: 'Shop' });
-    expect(await composeProjectName(p, { COMPOSE_PROJECT_NAME: 'fromenv' })).toBe('shop');
+    expect(await nameIn(p, { COMPOSE_PROJECT_NAME: 'fromenv' })).toBe('shop');
   });
 
   it('then COMPOSE_PROJECT_NAME from the environment, then from the project .env, then a top-level name:', async () => {
     const files = { 'docker-compose.yml': `name: "fromfile"\n${SERVICES}`, '.env': '# the project\nCOMPOSE_PROJECT_NAME=fromdotenv\n' };
-    expect(await composeProjectName(await project('dir', files), { COMPOSE_PROJECT_NAME: 'fromenv' })).toBe('fromenv');
-    expect(await composeProjectName(await project('dir', files), {})).toBe('fromdotenv');
-    expect(await composeProjectName(await project('dir', { 'docker-compose.yml': `name: "fromfile"\n${SERVICES}` }), {})).toBe('fromfile');
+    expect(await nameIn(await project('dir', files), { COMPOSE_PROJECT_NAME: 'fromenv' })).toBe('fromenv');
+    expect(await nameIn(await project('dir', files), {})).toBe('fromdotenv');
+    expect(await nameIn(await project('dir', { 'docker-compose.yml': `name: "fromfile"\n${SERVICES}` }), {})).toBe('fromfile');
   });
 
   it("--project-directory, not the file's directory, names the project and holds the .env", async () => {
     const p = await project('files', { 'docker-compose.yml': SERVICES });
     const other = path.join(path.dirname(p.cwd), 'Elsewhere');
     await fs.mkdir(other);
-    expect(await composeProjectName({ ...p, projectDirectory: other }, {})).toBe('elsewhere');
+    expect(await nameIn({ ...p, projectDirectory: other }, {})).toBe('elsewhere');
   });
 });

@@ -95,7 +95,7 @@ export async function gatewayApp(opts: AppOptions = {}) {
     'out/.keep': '',
   });
   const { compose } = await dockerStatus();
-  const stack = composeProject(compose!, { files: ['docker-compose.yml'], projectName }, dir);
+  const stack = composeProject(compose!, { files: ['docker-compose.yml'], projectName }, dir, process.env);
   onCleanup(async () => {
     // Both files while the override is there: a test that failed half-way leaves the gateway running.
     const files = existsSync(path.join(dir, 'compose.migrate.yaml')) ? { ...stack, files: [...stack.files, path.join(dir, 'compose.migrate.yaml')] } : stack;

@@ -35,7 +35,7 @@ export async function appFixture(name: string, env: Record<string, string>): Pro
   const dir = tempProject(`migrate-${name}-`); // down() removes it too, after compose down
   await fs.cp(path.join(APPS, name), dir, { recursive: true });
   const projectName = `migrate-app-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const project = composeProject(compose, { files: ['docker-compose.yml'], projectName }, dir);
+  const project = composeProject(compose, { files: ['docker-compose.yml'], projectName }, dir, process.env);
   const envFile = path.join(dir, '.env');
   await fs.writeFile(
     envFile,
@@ -96,7 +96,7 @@ export async function realApp(name: string, values: Record<string, string>): Pro
   const text = await fs.readFile(envFile, 'utf8').catch(() => fs.readFile(path.join(dir, '.env.example'), 'utf8'));
   await fs.writeFile(envFile, print(setKeys(parse(text), values)), { mode: 0o600 });
   await fs.chmod(envFile, 0o600);
-  const project = composeProject(compose, { files: ['docker-compose.yml'] }, dir);
+  const project = composeProject(compose, { files: ['docker-compose.yml'] }, dir, process.env);
   const config = await runCommand({ argv: [...project.cli.argv, '-f', project.files[0]!, 'config', '--services'], cwd: dir, kind: 'read', timeoutMs: 60_000 });
   if (config.exitCode !== 0) throw new Error(`compose config failed: ${config.stderr}`);
   const services = config.stdout.trim().split('\n');

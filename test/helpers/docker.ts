@@ -34,7 +34,7 @@ async function probe(): Promise<DockerStatus> {
   const image = await quietly({ argv: ['docker', 'image', 'inspect', TEST_IMAGE], kind: 'read', timeoutMs: 15_000 });
   if (image?.exitCode !== 0) return { available: false, reason: `image ${TEST_IMAGE} is missing` };
   try {
-    return { available: true, compose: await detectCompose() };
+    return { available: true, compose: await detectCompose({ processEnv: process.env }) };
   } catch (err) {
     return { available: false, reason: (err as Error).message };
   }
@@ -95,7 +95,7 @@ export async function composeFixture(env: Record<string, string>): Promise<Compo
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'migrate-compose-'));
   await fs.cp(FIXTURE_DIR, dir, { recursive: true });
   const projectName = `migrate-test-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const project = composeProject(compose, { files: ['docker-compose.yml'], projectName }, dir);
+  const project = composeProject(compose, { files: ['docker-compose.yml'], projectName }, dir, process.env);
   const envFile = path.join(dir, '.env.canary');
   const fixture: ComposeFixture = {
     dir,

@@ -29,7 +29,7 @@ describe.skipIf(!available)('migrate init names the services whose containers ho
       const { compose } = await dockerStatus();
       const dir = tempProject(`migrate-init-docker-${app}-`);
       cpSync(path.join(ROOT, 'fixtures/apps', app), dir, { recursive: true });
-      const project = composeProject(compose!, { files: ['docker-compose.yml'], projectName: `migrate-init-${process.pid}-${randomBytes(3).toString('hex')}` }, dir);
+      const project = composeProject(compose!, { files: ['docker-compose.yml'], projectName: `migrate-init-${process.pid}-${randomBytes(3).toString('hex')}` }, dir, process.env);
       // Registered after the directory's removal, so it runs first: compose needs the files to go down.
       onCleanup(() => runCommand({ ...composeDown(project, { volumes: true }), timeoutMs: 120_000 }).catch(() => undefined));
 

@@ -32,7 +32,7 @@ describe.skipIf(!(await nginxImageAvailable()))('compose.monitoring.yaml (real d
     const res = await runMigrate(fx.dir, ['monitoring', '--env', 'canary', '--image', NGINX_IMAGE, '--mtail-port', String(ports.mtail), '--blackbox-port', String(ports.blackbox)]);
     if (res.exitCode !== 0) throw new Error(res.stderr);
     const { compose } = await dockerStatus();
-    const project = composeProject(compose!, { files: ['docker-compose.yml', 'monitoring/canary/compose.monitoring.yaml'], projectName: fx.projectName }, fx.dir);
+    const project = composeProject(compose!, { files: ['docker-compose.yml', 'monitoring/canary/compose.monitoring.yaml'], projectName: fx.projectName }, fx.dir, process.env);
     argv = [...compose!.argv, '-p', fx.projectName, ...project.files.flatMap((f) => ['-f', f])];
     await fx.mustRun({ argv: [...argv, 'up', '-d', ...SERVICES], kind: 'write', cwd: fx.dir, timeoutMs: 120_000 });
   }, 180_000);

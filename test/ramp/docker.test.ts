@@ -48,7 +48,7 @@ describe.skipIf(!available)('ramp with the env driver and real docker compose', 
     expect(after.worker).toEqual(before.worker);
     expect(after.app).toHaveLength(1);
     expect(after.app![0]).not.toBe(before.app![0]);
-    expect(await containerEnv(after.app![0]!)).toMatchObject({ LLM_TARGET_WEIGHT: '25', OPENAI_BASE_URL: legacy.url });
+    expect(await containerEnv(after.app![0]!, process.env)).toMatchObject({ LLM_TARGET_WEIGHT: '25', OPENAI_BASE_URL: legacy.url });
     expect((await readState(fx.dir))?.status).toBe('completed');
   }, 60_000);
 
@@ -75,7 +75,7 @@ describe.skipIf(!available)('ramp with the env driver and real docker compose', 
     expect(after.app).toHaveLength(1);
     expect(after.app![0]).not.toBe(before.app![0]);
     // Weight 0, not the 50 the stage wrote: this container was created after the restore.
-    expect(await containerEnv(after.app![0]!)).toMatchObject({ LLM_TARGET_WEIGHT: '0', OPENAI_BASE_URL: legacy.url, OPENAI_API_KEY: LEGACY_KEY });
+    expect(await containerEnv(after.app![0]!, process.env)).toMatchObject({ LLM_TARGET_WEIGHT: '0', OPENAI_BASE_URL: legacy.url, OPENAI_API_KEY: LEGACY_KEY });
     await waitUntil('the recreated app to reach legacy', () => appRequestsSince(legacy, exitedAt) > 0, { timeoutMs: 5_000 });
   }, 60_000);
 
@@ -92,7 +92,7 @@ describe.skipIf(!available)('ramp with the env driver and real docker compose', 
     const after = await containerIds(fx.project, ['app', 'worker']);
     expect(after.worker).toEqual(before.worker);
     expect(after.app).toHaveLength(1);
-    expect(await containerEnv(after.app![0]!)).toMatchObject({ LLM_TARGET_WEIGHT: '100', OPENAI_BASE_URL: target.url, OPENAI_API_KEY: TARGET_KEY });
+    expect(await containerEnv(after.app![0]!, process.env)).toMatchObject({ LLM_TARGET_WEIGHT: '100', OPENAI_BASE_URL: target.url, OPENAI_API_KEY: TARGET_KEY });
     await waitUntil('the recreated app to reach target with its key', () => appRequestsSince(target, exitedAt) > 0, { timeoutMs: 5_000 });
     expect(legacy.count((req) => req.time > exitedAt)).toBe(0);
   }, 60_000);

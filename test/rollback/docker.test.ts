@@ -84,7 +84,7 @@ describe.skipIf(!available)('migrate rollback against real docker', () => {
     const newApp = after.find((c) => c.service === 'app')!;
     expect(newApp.id).not.toBe(oldApp.id);
     expect(newApp.status).toBe('running');
-    expect(await containerEnv(newApp.id)).toMatchObject({ OPENAI_BASE_URL: legacy.url, OPENAI_API_KEY: KEYS.legacy, LLM_TARGET_WEIGHT: '0' });
+    expect(await containerEnv(newApp.id, process.env)).toMatchObject({ OPENAI_BASE_URL: legacy.url, OPENAI_API_KEY: KEYS.legacy, LLM_TARGET_WEIGHT: '0' });
     expect(after.find((c) => c.service === 'worker')).toMatchObject({ id: worker.id, startedAt: worker.startedAt, status: 'running' });
 
     // The pair the container holds was probed once, while compose was still recreating (the app

@@ -22,7 +22,7 @@ function run(err: unknown, opts: { env?: NodeJS.ProcessEnv; json?: boolean; verb
   sink.on('data', (chunk) => (text += chunk));
   vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((text += String(chunk)), true));
   const out = new Output({ stdout: sink, stderr: sink, json: Boolean(opts.json), quiet: false, verbose: Boolean(opts.verbose), color: false, live: false });
-  const ctx = { out, env: opts.env ?? {}, global: { verbose: opts.verbose, json: opts.json } } as unknown as Context;
+  const ctx = { out, processEnv: opts.env ?? {}, global: { verbose: opts.verbose, json: opts.json } } as unknown as Context;
   const code = report(ctx, err);
   vi.restoreAllMocks();
   return { code, text: () => text };

@@ -20,7 +20,7 @@ const providers = {
   legacy: { baseUrl: 'https://api.openai.com/v1', apiKey: 'sk-legacy-0123456789abcd' },
   target: { baseUrl: 'https://relay.example:8443/openai/v1/', apiKey: 'hs-target-9876543210wxyz' },
 };
-const project: ComposeProject = { cli: { flavor: 'v2', argv: ['docker', 'compose'], version: '2.27.0' }, files: ['/srv/app/docker-compose.yml'], cwd: '/srv/app' };
+const project: ComposeProject = { cli: { flavor: 'v2', argv: ['docker', 'compose'], version: '2.27.0' }, files: ['/srv/app/docker-compose.yml'], cwd: '/srv/app', processEnv: {} };
 
 let dir: string;
 beforeEach(() => {
@@ -251,13 +251,14 @@ describe('createTrafficDriver', () => {
   };
 
   it('an nginx service needs the compose files that define it', async () => {
-    await expect(createTrafficDriver({ environment: 'canary', envConfig: env, providers: providers as never, configDir: dir, secrets: [], run: stubRunner() })).rejects.toThrow(
+    await expect(createTrafficDriver({ processEnv: {}, environment: 'canary', envConfig: env, providers: providers as never, configDir: dir, secrets: [], run: stubRunner() })).rejects.toThrow(
       'environments.canary.traffic.service: "proxy" needs environments.canary.compose',
     );
   });
 
   it('resolves paths against the config directory', async () => {
     const driver = await createTrafficDriver({
+      processEnv: {},
       environment: 'canary',
       envConfig: { ...env, traffic: { ...env.traffic, service: undefined } },
       providers: providers as never,
@@ -284,6 +285,7 @@ describe('createTrafficDriver', () => {
       result: { exitCode: 0, stdout: '{"services":{"app":{}}}' },
     };
     const nginx = await createTrafficDriver({
+      processEnv: {},
       environment: 'canary',
       envConfig: withCompose as never,
       providers: providers as never,
@@ -299,6 +301,7 @@ describe('createTrafficDriver', () => {
 
     const log = path.join(dir, 'applied.log');
     const command = await createTrafficDriver({
+      processEnv: {},
       environment: 'canary',
       envConfig: { ...env, cutover, traffic: { driver: 'command', command: `echo $MIGRATE_WEIGHT >> ${log}`, timeout: 5000 } } as never,
       providers: providers as never,
@@ -320,6 +323,7 @@ describe('createTrafficDriver', () => {
     await writeFile(envFile, before);
     const cutover = { OPENAI_BASE_URL: 'https://relay.example/v1' };
     const command = await createTrafficDriver({
+      processEnv: {},
       environment: 'canary',
       envConfig: { ...env, cutover, traffic: { driver: 'command', command: 'echo \'{"weight": 50}\'', timeout: 5000 } } as never,
       providers: providers as never,

@@ -71,7 +71,7 @@ async function gatewayProject() {
   const include = path.join(dir, 'llm-split.conf');
   await fs.chmod(include, 0o600);
   const { compose } = await dockerStatus();
-  const stack = composeProject(compose!, { files: ['docker-compose.yml'], projectName }, dir);
+  const stack = composeProject(compose!, { files: ['docker-compose.yml'], projectName }, dir, process.env);
   onCleanup(() => runCommand({ ...composeDown(stack, { volumes: true }), timeoutMs: 60_000 }).catch(() => undefined));
   const up = await runCommand({ ...composeUp(stack, ['gateway', 'app']), timeoutMs: 120_000 });
   expect(up.exitCode, up.stderr).toBe(0);

@@ -19,7 +19,7 @@ import { referencedBackups } from '../../core/state/protect.js';
 /** `migrate backup`: snapshot the environment's env files, apply retention, audit. */
 export async function runCreate(ctx: Context, message?: string): Promise<number> {
   const started = Date.now();
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
   const { name: environment, envConfig } = resolveEnvironment(loaded, ctx.global.env);
   const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
   const sources: BackupSource[] = envConfig.envFiles.map((file) => ({ path: file, absolute: resolveConfigPath(loaded, file) }));
@@ -57,6 +57,7 @@ function takeLock(ctx: Context, stateDir: string, environment: string): Promise<
     waitFor: (holder) => /\brollback\b/.test(holder.command),
     timeoutMs: ROLLBACK_WAIT_MS,
     signal: ctx.signal,
+    processEnv: ctx.processEnv,
     onWait: (holder) => ctx.out.info(`waiting for ${holder.command} (pid ${holder.pid}) to finish with ${environment}`),
   });
 }
@@ -64,14 +65,22 @@ function takeLock(ctx: Context, stateDir: string, environment: string): Promise<
 /** Under the lock: copy, prune, audit, print. */
 async function backUp(ctx: Context, { started, loaded, environment, stateDir, sources, redactor, pointsAt, message }: BackupJob): Promise<number> {
   const audit = (result: string, details: Record<string, unknown>) =>
-    appendAudit(stateDir, { command: 'backup', environment, result, durationMs: Date.now() - started, details }, { secrets: loaded.secrets }).catch((err: Error) =>
-      ctx.out.warn(`could not write the audit log: ${err.message}`),
+    appendAudit(stateDir, { command: 'backup', environment, result, durationMs: Date.now() - started, details }, { secrets: loaded.secrets, processEnv: ctx.processEnv }).catch(
+      (err: Error) => ctx.out.warn(`could not write the audit log: ${err.message}`),
     );
   let backup;
   try {
     // The message is stored and printed: keep keys out of it, including ones only the env files hold.
     const planned = await planBackup(sources, pointsAt);
-    backup = await createBackup({ stateDir, environment, files: sources, planned, message: message && redactor.text(message), toolVersion: ctx.version });
+    backup = await createBackup({
+      stateDir,
+      environment,
+      files: sources,
+      planned,
+      message: message && redactor.text(message),
+      toolVersion: ctx.version,
+      processEnv: ctx.processEnv,
+    });
   } catch (err) {
     const details = err instanceof MigrateError ? err.details : [];
     await audit('failed', { error: redactor.text((err as Error).message), problems: details.map((d) => redactor.text(d)), files: sources.map((s) => s.path) });

@@ -14,10 +14,10 @@ import { confirmChange } from './confirm.js';
 /** `migrate gateway remove --env E [--dry-run] [--yes] [--json]`: the app straight to its provider again. */
 export async function runRemove(ctx: Context): Promise<number> {
   const started = Date.now();
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
   const { name: environment, envConfig } = resolveEnvironment(loaded, ctx.global.env);
   const run = createRunner({ signal: ctx.signal });
-  const plan = await planRemove({ loaded, environment, envConfig, run });
+  const plan = await planRemove({ loaded, environment, envConfig, run, processEnv: ctx.processEnv });
   const redactor = new Redactor(loaded.secrets);
   const changes = Object.entries(plan.updates).map(([name, value]) => `${name}=${redactor.text(value)}`);
   const summary = { environment, provider: plan.role, weight: plan.weight, weightFrom: plan.weightFrom, set: changes, recreate: plan.consumers };
@@ -35,7 +35,13 @@ export async function runRemove(ctx: Context): Promise<number> {
   }
   await confirmChange(ctx, 'gateway remove', `Point ${plan.consumers.join(', ')} straight at ${plan.role} and remove the gateway?`);
   const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
-  const lock = await acquireLockWaiting(stateDir, environment, { command: 'migrate gateway remove', waitFor: () => false, timeoutMs: 0, signal: ctx.signal });
+  const lock = await acquireLockWaiting(stateDir, environment, {
+    command: 'migrate gateway remove',
+    waitFor: () => false,
+    timeoutMs: 0,
+    signal: ctx.signal,
+    processEnv: ctx.processEnv,
+  });
   try {
     const backup = await createBackup({
       stateDir,
@@ -43,12 +49,13 @@ export async function runRemove(ctx: Context): Promise<number> {
       files: envConfig.envFiles.map((f) => ({ path: f, absolute: path.resolve(loaded.dir, f) })),
       message: 'before gateway remove',
       toolVersion: ctx.version,
+      processEnv: ctx.processEnv,
     });
     await applyRemove(plan, { loaded, run, timeoutMs: envConfig.compose!.healthTimeout, signal: ctx.signal });
     await appendAudit(
       stateDir,
       { command: 'gateway remove', environment, result: 'ok', durationMs: Date.now() - started, details: { backup: backup.id, provider: plan.role } },
-      { secrets: loaded.secrets },
+      { secrets: loaded.secrets, processEnv: ctx.processEnv },
     ).catch(() => undefined);
     if (ctx.out.json) ctx.out.printJson({ schemaVersion: 1, ok: true, backup: backup.id, ...summary });
     else ctx.out.success(`${plan.consumers.join(', ')} talk to ${plan.role} directly again; the gateway is removed (backup ${backup.id})`);

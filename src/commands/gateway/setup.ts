@@ -15,24 +15,41 @@ import type { GatewayOptions } from './options.js';
 /** `migrate gateway setup --env E [--image I] [--port N] [--network-mode host] [--dry-run] [--yes] [--json]`. */
 export async function runSetup(ctx: Context, opts: GatewayOptions): Promise<number> {
   const started = Date.now();
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env });
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
   for (const warning of loaded.warnings) ctx.out.warn(warning);
   const { name: environment, envConfig } = resolveEnvironment(loaded, ctx.global.env);
   const run = createRunner({ signal: ctx.signal });
-  const plan = await planSetup({ loaded, environment, envConfig, flags: { image: opts.image, port: opts.port, networkMode: opts.networkMode }, run });
+  const plan = await planSetup({ loaded, environment, envConfig, flags: { image: opts.image, port: opts.port, networkMode: opts.networkMode }, run, processEnv: ctx.processEnv });
   const redactor = new Redactor(loaded.secrets);
   if (ctx.global.dryRun) return dryRun(ctx, plan, redactor);
 
   await confirmChange(ctx, 'gateway setup', `Put an nginx gateway in front of ${plan.consumers.join(', ')} (recreated) at ${plan.url}?`);
   const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
-  const lock = await acquireLockWaiting(stateDir, environment, { command: 'migrate gateway setup', waitFor: () => false, timeoutMs: 0, signal: ctx.signal });
+  const lock = await acquireLockWaiting(stateDir, environment, {
+    command: 'migrate gateway setup',
+    waitFor: () => false,
+    timeoutMs: 0,
+    signal: ctx.signal,
+    processEnv: ctx.processEnv,
+  });
   const audit = (result: string, details: Record<string, unknown>) =>
-    appendAudit(stateDir, { command: 'gateway setup', environment, result, durationMs: Date.now() - started, details }, { secrets: loaded.secrets }).catch((err: Error) =>
-      ctx.out.warn(`could not write the audit log: ${err.message}`),
-    );
+    appendAudit(
+      stateDir,
+      { command: 'gateway setup', environment, result, durationMs: Date.now() - started, details },
+      { secrets: loaded.secrets, processEnv: ctx.processEnv },
+    ).catch((err: Error) => ctx.out.warn(`could not write the audit log: ${err.message}`));
   try {
     ctx.out.info(`starting ${plan.traffic.service} (${path.relative(ctx.cwd, plan.layout.override) || plan.layout.override}) at 0 % target`);
-    const result = await applySetup(plan, { loaded, stateDir, run, toolVersion: ctx.version, log: ctx.out, signal: ctx.signal, timeoutMs: envConfig.compose!.healthTimeout });
+    const result = await applySetup(plan, {
+      loaded,
+      stateDir,
+      run,
+      toolVersion: ctx.version,
+      processEnv: ctx.processEnv,
+      log: ctx.out,
+      signal: ctx.signal,
+      timeoutMs: envConfig.compose!.healthTimeout,
+    });
     await audit('ok', { backup: result.backup, url: result.url, recreated: result.recreated });
     if (ctx.out.json)
       ctx.out.printJson({ schemaVersion: 1, ok: true, environment, ...result, traffic: plan.traffic, files: [plan.include.file, ...plan.files.map((f) => f.file)] });

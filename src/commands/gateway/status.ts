@@ -13,14 +13,14 @@ import { nodeMap, type NodeCounts } from '../../core/gateway/traffic-stats.js';
 
 /** `migrate gateway status --env E [--json]`: the container, the split nginx holds, requests per provider and node so far. */
 export async function runStatus(ctx: Context): Promise<number> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
+  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
   const { name: environment, envConfig } = resolveEnvironment(loaded, ctx.global.env);
   const traffic = envConfig.traffic;
   if (traffic.driver !== 'nginx' || !traffic.gateway || !envConfig.compose) {
     throw new UsageError(`${environment} has no gateway`, { hint: `set one up with \`migrate gateway setup --env ${environment}\`` });
   }
   const run = createRunner({ signal: ctx.signal });
-  const { project } = await loadEnvironmentCompose({ environment, envConfig: { ...envConfig, compose: envConfig.compose }, configDir: loaded.dir, at: loaded.at }, run);
+  const { project } = await loadEnvironmentCompose({ environment, envConfig: { ...envConfig, compose: envConfig.compose }, configDir: loaded.dir, processEnv: ctx.processEnv, at: loaded.at }, run);
   const containers = await serviceContainers(project, [GATEWAY_SERVICE], run);
   const container = containers.map((c) => c.status).join(', ') || 'no container';
   const held = containers.some((c) => c.status === 'running') ? await gatewayWeight(project, environment, run) : { error: 'not running' };

@@ -42,7 +42,7 @@ export async function run(ctx: Context, opts: InitOptions): Promise<number> {
   const environments = plan.environments.map((e) => e.name);
   const findings = plan.findings;
   if (ctx.global.dryRun) {
-    const unset = await unsetVariables(plan, dir, ctx.env, { ...plan.migrateEnv });
+    const unset = await unsetVariables(plan, dir, ctx.processEnv, { ...plan.migrateEnv });
     if (ctx.out.json) ctx.out.printJson({ file: name, written: false, environments, findings, unsetVariables: unset, content: text });
     else ctx.out.print(text);
     ctx.out.info(`would write ${envName} (mode 0600) with LEGACY_BASE_URL, LEGACY_API_KEY, TARGET_BASE_URL, TARGET_API_KEY`);
@@ -51,7 +51,7 @@ export async function run(ctx: Context, opts: InitOptions): Promise<number> {
   await writeFileAtomic(file, text, { mode: 0o644 });
   const envWritten = await writeMigrateEnv(dir, renderMigrateEnv(plan));
   const ignored = await ignoreMigrateEnv(dir);
-  const unset = await unsetVariables(plan, dir, ctx.env);
+  const unset = await unsetVariables(plan, dir, ctx.processEnv);
   if (ctx.out.json)
     ctx.out.printJson({ file: name, written: true, environments, findings, migrateEnv: { file: envName, written: envWritten }, ignoredIn: ignored, unsetVariables: unset });
   ctx.out.success(`wrote ${name} (environments: ${environments.join(', ') || 'none found'})`);

@@ -48,7 +48,7 @@ export interface EnvironmentViewInput {
 export async function environmentAppView(o: EnvironmentViewInput): Promise<AppView | undefined> {
   const compose = o.envConfig.compose;
   if (!compose) return undefined;
-  const project = o.project ?? composeProject(await detectCompose({ command: compose.command, run: o.run }), compose, o.loaded.dir);
+  const project = o.project ?? composeProject(await detectCompose({ command: compose.command, run: o.run, processEnv: o.processEnv }), compose, o.loaded.dir, o.processEnv);
   const services = o.services ?? (await consumers(o.envConfig as ComposeTarget['envConfig'], o.loaded.dir, project, o.run));
   const envFiles = o.envConfig.envFiles.map((f) => resolveConfigPath(o.loaded, f));
   return verifyAppView({

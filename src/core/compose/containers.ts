@@ -51,8 +51,8 @@ export async function serviceContainers(project: ComposeProject, services: strin
 }
 
 /** Containers by id (fast: no compose start-up); gone ones are left out. */
-export async function inspectContainers(ids: string[], run: Runner = createRunner()): Promise<ContainerState[]> {
-  return (await inspectRaw(ids, run)).map(toContainerState);
+export async function inspectContainers(ids: string[], processEnv: NodeJS.ProcessEnv, run: Runner = createRunner()): Promise<ContainerState[]> {
+  return (await inspectRaw(ids, run, processEnv)).map(toContainerState);
 }
 
 /** Full container ids per service; a service with no container maps to []. */
@@ -68,8 +68,8 @@ export async function containerIds(project: ComposeProject, services: string[], 
  * A container's environment as the process inside sees it (env files applied). Holds secrets:
  * compare it, never print it.
  */
-export async function containerEnv(containerId: string, run: Runner = createRunner()): Promise<Record<string, string>> {
-  const [raw] = await inspectRaw([containerId], run);
+export async function containerEnv(containerId: string, processEnv: NodeJS.ProcessEnv, run: Runner = createRunner()): Promise<Record<string, string>> {
+  const [raw] = await inspectRaw([containerId], run, processEnv);
   if (!raw) throw new Error(`no container ${containerId}`);
   return envOf(raw);
 }
@@ -89,7 +89,7 @@ export async function projectContainersInside(project: ComposeProject, run: Runn
  */
 async function projectContainers(project: ComposeProject, run: Runner): Promise<RawInspect[]> {
   const name = await composeProjectName(project);
-  const socket = engineSocket();
+  const socket = engineSocket(project.processEnv);
   if (socket) {
     const filters = encodeURIComponent(JSON.stringify({ label: [`com.docker.compose.project=${name}`] }));
     const listed = await engineGet<{ Id: string }[]>(socket, `/containers/json?all=1&filters=${filters}`).catch(cliInstead);
@@ -102,7 +102,7 @@ async function projectContainers(project: ComposeProject, run: Runner): Promise<
   const ps = dockerPsProject(name);
   const listed = await run(ps);
   if (listed.exitCode !== 0) throw new CommandFailedError(ps, listed);
-  return inspectRaw(parsePsIds('v1', listed.stdout), run);
+  return inspectRaw(parsePsIds('v1', listed.stdout), run, project.processEnv);
 }
 
 /** What `compose ps` lists: the slow, authoritative answer, asked only when no container carries the name we worked out. */
@@ -110,12 +110,12 @@ async function composeListed(project: ComposeProject, services: string[], run: R
   const ps = composePs(project, services);
   const listed = await run(ps);
   if (listed.exitCode !== 0) throw new CommandFailedError(ps, listed);
-  return inspectRaw(parsePsIds(project.cli.flavor, listed.stdout), run);
+  return inspectRaw(parsePsIds(project.cli.flavor, listed.stdout), run, project.processEnv);
 }
 
-async function inspectRaw(ids: string[], run: Runner): Promise<RawInspect[]> {
+async function inspectRaw(ids: string[], run: Runner, processEnv: NodeJS.ProcessEnv): Promise<RawInspect[]> {
   if (ids.length === 0) return [];
-  const socket = engineSocket();
+  const socket = engineSocket(processEnv);
   if (socket) {
     const found = await inspectEngine(socket, ids).catch(cliInstead);
     if (found) return found;

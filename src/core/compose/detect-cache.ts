@@ -16,7 +16,7 @@ import type { ComposeCli } from './compose-cli.js';
 const PLUGIN_DIRS = ['/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins'];
 
 /** The first executable `program` on PATH, or undefined. */
-export async function onPath(program: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+export async function onPath(program: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     const file = path.join(dir, program);
     if (
@@ -31,7 +31,7 @@ export async function onPath(program: string, env: NodeJS.ProcessEnv = process.e
 }
 
 /** What the detection depends on: each candidate program and v2 plugin, with its mtime. */
-export async function composeFingerprint(choice: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function composeFingerprint(choice: string, env: NodeJS.ProcessEnv): Promise<string> {
   const pluginDir = path.join(env.DOCKER_CONFIG || path.join(os.homedir(), '.docker'), 'cli-plugins');
   const programs = await Promise.all(['docker', 'docker-compose'].map((p) => onPath(p, env)));
   const files = [...programs.filter((p): p is string => p !== undefined), ...[pluginDir, ...PLUGIN_DIRS].map((d) => path.join(d, 'docker-compose'))];

@@ -25,6 +25,8 @@ export function parseComposeVersion(output: string): string | undefined {
 export interface DetectOptions {
   command?: ComposeChoice;
   run?: Runner;
+  /** The environment the probes inherit (the Context's processEnv): its PATH finds the programs. */
+  processEnv: NodeJS.ProcessEnv;
   /** Added to the probes' environment (PATH, DOCKER_HOST). */
   env?: Record<string, string>;
   /** Remember the answer here, keyed by the compose programs' paths and mtimes (see detect-cache.ts). */
@@ -35,8 +37,8 @@ export interface DetectOptions {
 const detected = new Map<string, Promise<ComposeCli>>();
 
 /** Finds the Compose to use: the configured one, or in `auto` mode v2 first, then v1. */
-export function detectCompose(opts: DetectOptions = {}): Promise<ComposeCli> {
-  const key = `${opts.command ?? 'auto'}\0${opts.env?.PATH ?? process.env.PATH}\0${opts.cacheFile ?? ''}`;
+export function detectCompose(opts: DetectOptions): Promise<ComposeCli> {
+  const key = `${opts.command ?? 'auto'}\0${opts.env?.PATH ?? opts.processEnv.PATH}\0${opts.cacheFile ?? ''}`;
   let found = detected.get(key);
   if (!found) {
     found = probeAll(opts);
@@ -48,7 +50,7 @@ export function detectCompose(opts: DetectOptions = {}): Promise<ComposeCli> {
 
 async function probeAll(opts: DetectOptions): Promise<ComposeCli> {
   if (!opts.cacheFile) return probeCandidates(opts);
-  const env = { ...process.env, ...opts.env };
+  const env = { ...opts.processEnv, ...opts.env };
   const fingerprint = await composeFingerprint(opts.command ?? 'auto', env);
   const known = await readDetected(opts.cacheFile, fingerprint);
   if (known) return known;

@@ -17,7 +17,7 @@ export class EngineUnreachableError extends Error {}
  * The socket the docker CLI would talk to, or undefined when only the CLI knows (a tcp:// or
  * ssh:// DOCKER_HOST needs its TLS or ssh set-up; a docker context names its own endpoint).
  */
-export function engineSocket(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function engineSocket(env: NodeJS.ProcessEnv): string | undefined {
   const host = env.DOCKER_HOST;
   if (host) return host.startsWith('unix://') ? host.slice('unix://'.length) : undefined;
   if (env.DOCKER_CONTEXT && env.DOCKER_CONTEXT !== 'default') return undefined;

@@ -21,6 +21,8 @@ export interface ComposeTarget {
   environment: string;
   envConfig: EnvironmentConfig & { compose: NonNullable<EnvironmentConfig['compose']> };
   configDir: string;
+  /** The Context's processEnv: compose's PATH, DOCKER_HOST and COMPOSE_PROJECT_NAME. */
+  processEnv: NodeJS.ProcessEnv;
   /** `migrate.yaml:12` for a key path. */
   at?: (keys: KeyPath) => string;
 }
@@ -33,7 +35,7 @@ export interface ComposeTarget {
  * without `compose config` where that gives the same answer (the rollback's path).
  */
 export async function loadEnvironmentCompose(t: ComposeTarget, run: Runner, cli?: ComposeCli, opts: { direct?: boolean } = {}): Promise<EnvironmentCompose> {
-  const project = composeProject(cli ?? (await detectCompose({ command: t.envConfig.compose.command, run })), t.envConfig.compose, t.configDir);
+  const project = composeProject(cli ?? (await detectCompose({ command: t.envConfig.compose.command, run, processEnv: t.processEnv })), t.envConfig.compose, t.configDir, t.processEnv);
   const model = await loadComposeModel(project, run, opts);
   assertServicesExist(model, t, project);
   return { project, model };

@@ -10,9 +10,15 @@ import { environmentChange, leftOut, loadEnvironmentCompose } from './environmen
  * throws exit 2 before anything changes; returns warnings, e.g. a compose.services list that
  * leaves out a service reading the env files (it would keep the old values).
  */
-export async function composePreflight(loaded: Pick<LoadedConfig, 'dir' | 'at' | 'secrets'>, environment: string, envConfig: EnvironmentConfig, run: Runner): Promise<string[]> {
+export async function composePreflight(
+  loaded: Pick<LoadedConfig, 'dir' | 'at' | 'secrets'>,
+  environment: string,
+  envConfig: EnvironmentConfig,
+  run: Runner,
+  processEnv: NodeJS.ProcessEnv,
+): Promise<string[]> {
   if (!envConfig.compose) return [];
-  const target = { environment, envConfig: { ...envConfig, compose: envConfig.compose }, configDir: loaded.dir, at: loaded.at };
+  const target = { environment, envConfig: { ...envConfig, compose: envConfig.compose }, configDir: loaded.dir, processEnv, at: loaded.at };
   // Compose's error line quotes the compose file, which may hold a key written in it literally.
   const { model } = await loadEnvironmentCompose(target, run).catch((err: unknown) => {
     throw redactError(err, new Redactor(loaded.secrets));

@@ -10,9 +10,9 @@ import type { ComposeProject } from './project.js';
  * directory's name; lowercased, keeping [a-z0-9_-]. A wrong guess finds no container, and the
  * callers then ask `compose ps`, so it costs time, never a wrong answer.
  */
-export async function composeProjectName(project: ComposeProject, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function composeProjectName(project: ComposeProject): Promise<string> {
   const dir = project.projectDirectory ?? path.dirname(project.files[0]!);
-  const chosen = project.projectName ?? env.COMPOSE_PROJECT_NAME ?? (await fromDotEnv(dir)) ?? (await fromFiles(project.files));
+  const chosen = project.projectName ?? project.processEnv.COMPOSE_PROJECT_NAME ?? (await fromDotEnv(dir)) ?? (await fromFiles(project.files));
   return normalizeProjectName(chosen ?? path.basename(dir));
 }
 

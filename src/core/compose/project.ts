@@ -15,6 +15,11 @@ export interface ComposeProject {
   projectDirectory?: string;
   /** Where commands run: the config file's directory, so relative paths mean the same as in migrate.yaml. */
   cwd: string;
+  /**
+   * The environment compose and docker run in (the Context's processEnv): it decides the project
+   * name (COMPOSE_PROJECT_NAME) and the daemon (DOCKER_HOST), as it does for the docker children.
+   */
+  processEnv: NodeJS.ProcessEnv;
 }
 
 /** Resolves an environment's `compose:` section against the directory of migrate.yaml. */
@@ -22,6 +27,7 @@ export function composeProject(
   cli: ComposeCli,
   compose: Pick<ComposeConfig, 'files' | 'projectName'>,
   configDir: string,
+  processEnv: NodeJS.ProcessEnv,
   opts: { projectDirectory?: string } = {},
 ): ComposeProject {
   return {
@@ -30,6 +36,7 @@ export function composeProject(
     projectName: compose.projectName,
     projectDirectory: opts.projectDirectory === undefined ? undefined : path.resolve(configDir, opts.projectDirectory),
     cwd: configDir,
+    processEnv,
   };
 }
 

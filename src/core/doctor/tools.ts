@@ -22,7 +22,7 @@ export async function dockerCheck(run: Runner): Promise<DoctorCheck> {
 
 export async function composeCheck(command: ComposeChoice | undefined, env: NodeJS.ProcessEnv): Promise<DoctorCheck> {
   try {
-    const cli = await detectCompose({ command, env: env.PATH ? { PATH: env.PATH } : undefined });
+    const cli = await detectCompose({ command, processEnv: env, env: env.PATH ? { PATH: env.PATH } : undefined });
     return passed('compose', `Compose ${cli.flavor} ${cli.version} (\`${cli.argv.join(' ')}\`)`);
   } catch (err) {
     const fix = 'install the Docker Compose plugin (`docker compose`, v2) or `docker-compose` (v1), or set compose.command in migrate.yaml to the one you have';

@@ -54,7 +54,14 @@ export interface SetupPlan {
   configText: string;
 }
 
-export async function planSetup(o: { loaded: LoadedConfig; environment: string; envConfig: EnvironmentConfig; flags: SetupFlags; run: Runner }): Promise<SetupPlan> {
+export async function planSetup(o: {
+  loaded: LoadedConfig;
+  environment: string;
+  envConfig: EnvironmentConfig;
+  flags: SetupFlags;
+  run: Runner;
+  processEnv: NodeJS.ProcessEnv;
+}): Promise<SetupPlan> {
   const { loaded, environment, envConfig } = o;
   const at = (keys: (string | number)[]) => `${loaded.at(keys)} `;
   if (!envConfig.compose) {
@@ -90,7 +97,10 @@ export async function planSetup(o: { loaded: LoadedConfig; environment: string; 
       }
     }
   }
-  const { project, model } = await loadEnvironmentCompose({ environment, envConfig: { ...envConfig, compose: envConfig.compose }, configDir: loaded.dir, at: loaded.at }, o.run);
+  const { project, model } = await loadEnvironmentCompose(
+    { environment, envConfig: { ...envConfig, compose: envConfig.compose }, configDir: loaded.dir, processEnv: o.processEnv, at: loaded.at },
+    o.run,
+  );
   const consumers = servicesToRecreate(model, { ...envConfig, compose: envConfig.compose }, environmentChange(envConfig, loaded.dir, urls.names));
   if (consumers.length === 0)
     throw new UsageError(`no compose service reads ${envConfig.envFiles.join(', ')}: nothing would send its requests through the gateway`, {

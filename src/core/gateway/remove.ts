@@ -42,14 +42,17 @@ export interface RemovePlan {
   configText: string;
 }
 
-export async function planRemove(o: { loaded: LoadedConfig; environment: string; envConfig: EnvironmentConfig; run: Runner }): Promise<RemovePlan> {
+export async function planRemove(o: { loaded: LoadedConfig; environment: string; envConfig: EnvironmentConfig; run: Runner; processEnv: NodeJS.ProcessEnv }): Promise<RemovePlan> {
   const { loaded, environment, envConfig } = o;
   const traffic = envConfig.traffic;
   if (traffic.driver !== 'nginx' || !traffic.gateway || !envConfig.compose) {
     throw new UsageError(`${environment} does not go through a gateway (environments.${environment}.traffic in ${loaded.name} is not one \`migrate gateway setup\` wrote)`);
   }
   const layout = gatewayLayout(loaded.dir, environment);
-  const { project, model } = await loadEnvironmentCompose({ environment, envConfig: { ...envConfig, compose: envConfig.compose }, configDir: loaded.dir, at: loaded.at }, o.run);
+  const { project, model } = await loadEnvironmentCompose(
+    { environment, envConfig: { ...envConfig, compose: envConfig.compose }, configDir: loaded.dir, processEnv: o.processEnv, at: loaded.at },
+    o.run,
+  );
   const held = await gatewayWeight(project, environment, o.run);
   const fromFile = weightOfInclude(await fs.readFile(path.resolve(loaded.dir, traffic.file), 'utf8').catch(() => ''));
   const weight = held.weight ?? fromFile;

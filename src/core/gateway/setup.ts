@@ -30,6 +30,8 @@ export interface SetupDeps {
   stateDir: string;
   run: Runner;
   toolVersion: string;
+  /** The Context's processEnv: the backup's user when the uid has no passwd entry ($USER). */
+  processEnv: NodeJS.ProcessEnv;
   log: { info(line: string): void; warn(line: string): void };
   signal?: AbortSignal;
   /** How long the gateway and the recreated services get to answer. */
@@ -101,7 +103,15 @@ async function backUp(plan: SetupPlan, d: SetupDeps): Promise<string> {
   const env = d.loaded.config.environments[plan.environment]!;
   const sources = env.envFiles.map((f) => ({ path: f, absolute: path.resolve(d.loaded.dir, f) }));
   const planned = await planBackup(sources, (file) => classifyEnvValues(values(parse(file.content)), d.loaded.config.providers));
-  const backup = await createBackup({ stateDir: d.stateDir, environment: plan.environment, files: sources, planned, message: 'before gateway setup', toolVersion: d.toolVersion });
+  const backup = await createBackup({
+    stateDir: d.stateDir,
+    environment: plan.environment,
+    files: sources,
+    planned,
+    message: 'before gateway setup',
+    toolVersion: d.toolVersion,
+    processEnv: d.processEnv,
+  });
   return backup.id;
 }
 

@@ -48,8 +48,8 @@ async function runAdmitted(options: RampOptions, admission: Admission, started: 
   const o = options.resume ? await resumedLegacy(options, admission) : options;
   const run = createRunner({ onRun: (cmd) => o.out.debug(`$ ${formatArgv(cmd.argv)}`) });
   // Before the lock and the backup: a compose file the configured compose cannot run is found now, not at stage 1.
-  for (const warning of await composePreflight(o.loaded, o.environment, o.envConfig, run)) o.out.warn(warning);
-  const note = await envStagesNote(o.loaded, o.environment, o.envConfig, admission.stages.slice(admission.from), run);
+  for (const warning of await composePreflight(o.loaded, o.environment, o.envConfig, run, o.processEnv)) o.out.warn(warning);
+  const note = await envStagesNote(o.loaded, o.environment, o.envConfig, admission.stages.slice(admission.from), run, o.processEnv);
   const driver = await createTrafficDriver({
     environment: o.environment,
     envConfig: o.envConfig,
@@ -57,6 +57,7 @@ async function runAdmitted(options: RampOptions, admission: Admission, started: 
     configDir: o.loaded.dir,
     secrets: o.loaded.secrets,
     run,
+    processEnv: o.processEnv,
     at: o.loaded.at,
     measureNodes: { models: o.loaded.config.models, processEnv: o.processEnv },
   });
@@ -69,14 +70,23 @@ async function runAdmitted(options: RampOptions, admission: Admission, started: 
     return 0;
   }
   for (const warning of o.settings.warnings) o.out.warn(warning);
-  const lock = await acquireLock(admission.stateDir, o.environment, { command: 'migrate ramp' });
+  const lock = await acquireLock(admission.stateDir, o.environment, { command: 'migrate ramp', processEnv: o.processEnv });
   const notifier = o.settings.webhook ? notifierFor(o, o.settings.webhook) : undefined;
   try {
     if (lock.takenOver) o.out.warn(`took over a stale lock of ${o.environment} (pid ${lock.takenOver.pid ?? '?'} is gone)`);
     for (const line of await repairTornWrites(rampFiles(o.loaded, o.envConfig))) o.out.warn(line);
     if (!o.resume) await clearRollbackRequest(admission.stateDir, o.environment); // an old request must not stop a new ramp
     const onEvent = metrics && ((e: RampEvent) => metrics.metrics.observe(e));
-    const journal = new Journal({ environment: o.environment, out: o.out, stateDir: admission.stateDir, secrets: o.loaded.secrets, notifier, startedAt: started, onEvent });
+    const journal = new Journal({
+      environment: o.environment,
+      out: o.out,
+      stateDir: admission.stateDir,
+      secrets: o.loaded.secrets,
+      processEnv: o.processEnv,
+      notifier,
+      startedAt: started,
+      onEvent,
+    });
     return await new RampRun({ ...o, ...admission, lock: holder(lock), rawLock: lock, driver, run, journal, started, note }).run();
   } finally {
     await notifier?.flush(3000);

@@ -18,10 +18,11 @@ export async function envStagesNote(
   envConfig: EnvironmentConfig,
   stages: number[],
   run: Runner,
+  processEnv: NodeJS.ProcessEnv,
 ): Promise<string | undefined> {
   if (envConfig.traffic.driver !== 'env' || !stages.some((w) => w < 100)) return undefined;
   const key = envConfig.traffic.weightKey;
-  const blind = envConfig.compose ? await blindServices(loaded, environment, { ...envConfig, compose: envConfig.compose }, key, run) : [];
+  const blind = envConfig.compose ? await blindServices(loaded, environment, { ...envConfig, compose: envConfig.compose }, key, run, processEnv) : [];
   if (blind.length === 0) {
     return `env driver: stages below 100 % only write ${key}; an app that does not read it (most read only a base URL and key) stays on legacy until 100 %, the cut-over; ${NGINX}`;
   }
@@ -35,9 +36,10 @@ async function blindServices(
   envConfig: EnvironmentConfig & { compose: NonNullable<EnvironmentConfig['compose']> },
   key: string,
   run: Runner,
+  processEnv: NodeJS.ProcessEnv,
 ): Promise<string[]> {
   // Detection and `compose config` are cached: the compose preflight has just run both.
-  const { model } = await loadEnvironmentCompose({ environment, envConfig, configDir: loaded.dir, at: loaded.at }, run);
+  const { model } = await loadEnvironmentCompose({ environment, envConfig, configDir: loaded.dir, processEnv, at: loaded.at }, run);
   const change = environmentChange(envConfig, loaded.dir);
   return blindTo(model, change.files, key, servicesToRecreate(model, envConfig, change));
 }

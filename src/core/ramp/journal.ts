@@ -11,6 +11,8 @@ export interface JournalOptions {
   /** Audit lines go here; undefined under --dry-run (nothing is written). */
   stateDir?: string;
   secrets: string[];
+  /** The Context's processEnv: the audit line's user when the uid has no passwd entry ($USER). */
+  processEnv?: NodeJS.ProcessEnv;
   notifier?: Notifier;
   startedAt: number;
   /** Sees every event after redaction (the --metrics-port metrics). */
@@ -68,9 +70,11 @@ export class Journal {
   private async audit(event: RampEvent): Promise<void> {
     const { event: _kind, time: _time, environment, ...details } = event;
     const result = auditResult(event);
-    await appendAudit(this.opts.stateDir!, { command: 'ramp', environment, result, durationMs: Date.now() - this.opts.startedAt, details }, { secrets: this.opts.secrets }).catch(
-      (err: Error) => this.opts.out.warn(`could not write the audit log: ${err.message}`),
-    );
+    await appendAudit(
+      this.opts.stateDir!,
+      { command: 'ramp', environment, result, durationMs: Date.now() - this.opts.startedAt, details },
+      { secrets: this.opts.secrets, processEnv: this.opts.processEnv },
+    ).catch((err: Error) => this.opts.out.warn(`could not write the audit log: ${err.message}`));
   }
 }
 

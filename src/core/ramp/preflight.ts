@@ -99,10 +99,17 @@ export async function validateProviders(loaded: LoadedConfig, opts: Pick<RampOpt
 }
 
 /** The backup a failed ramp rolls back to, taken before the first write. */
-export async function takeBackup(loaded: LoadedConfig, stateDir: string, environment: string, envConfig: EnvironmentConfig, version: string): Promise<string> {
+export async function takeBackup(
+  loaded: LoadedConfig,
+  stateDir: string,
+  environment: string,
+  envConfig: EnvironmentConfig,
+  version: string,
+  processEnv: NodeJS.ProcessEnv,
+): Promise<string> {
   const sources: BackupSource[] = envConfig.envFiles.map((file) => ({ path: file, absolute: resolveConfigPath(loaded, file) }));
   const planned = await planBackup(sources, (file) => pointsAtOf(file.content, loaded.config.providers));
-  const backup = await createBackup({ stateDir, environment, files: sources, planned, message: 'before migrate ramp', toolVersion: version });
+  const backup = await createBackup({ stateDir, environment, files: sources, planned, message: 'before migrate ramp', toolVersion: version, processEnv });
   const protect = [...(await referencedBackups(stateDir, environment)), backup.id];
   await pruneBackups(stateDir, environment, loaded.config.backup.keep, { protect });
   return backup.id;

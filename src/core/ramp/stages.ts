@@ -99,7 +99,7 @@ export class RampRun {
     if (o.resume) return o.existing?.backupId;
     let id: string | undefined;
     await this.step('backup', async () => {
-      id = await takeBackup(o.loaded, o.stateDir, o.environment, o.envConfig, o.version);
+      id = await takeBackup(o.loaded, o.stateDir, o.environment, o.envConfig, o.version, o.processEnv);
       return `backed up ${o.envConfig.envFiles.join(', ')} as ${id}`;
     });
     return id;

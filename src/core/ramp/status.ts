@@ -94,6 +94,7 @@ async function currentWeight(loaded: LoadedConfig, name: string, envConfig: Envi
       configDir: loaded.dir,
       secrets: loaded.secrets,
       run: createRunner(),
+      processEnv: {}, // compose left out: nothing here runs docker or reads a variable
     });
     return (await driver.current()) ?? null;
   } catch {

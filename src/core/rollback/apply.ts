@@ -105,5 +105,13 @@ async function verify(s: Session, p: Prepared): Promise<void> {
 
 export function driverInput(s: Session, p: Pick<Prepared, 'loaded'>): DriverInput {
   const { req } = s;
-  return { environment: req.environment, envConfig: req.envConfig, providers: p.loaded.config.providers, configDir: p.loaded.dir, secrets: p.loaded.secrets, run: s.deps.run };
+  return {
+    environment: req.environment,
+    envConfig: req.envConfig,
+    providers: p.loaded.config.providers,
+    configDir: p.loaded.dir,
+    secrets: p.loaded.secrets,
+    run: s.deps.run,
+    processEnv: req.processEnv,
+  };
 }

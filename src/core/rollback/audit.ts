@@ -21,7 +21,9 @@ export async function auditRollback(s: Session, result: string, error?: unknown)
   if (error) details.error = (error as Error).message;
   // A finished run's report holds its duration; a failed one never got that far.
   const durationMs = result === 'ok' && report ? report.durationMs : Math.round(performance.now() - s.started);
-  await appendAudit(s.stateDir, { command: 'rollback', environment: req.environment, result, durationMs, details: s.redactor.value(details) }, { secrets: [] }).catch(
-    (err: Error) => req.log.warn(`could not write the audit log: ${err.message}`),
-  );
+  await appendAudit(
+    s.stateDir,
+    { command: 'rollback', environment: req.environment, result, durationMs, details: s.redactor.value(details) },
+    { secrets: [], processEnv: req.processEnv },
+  ).catch((err: Error) => req.log.warn(`could not write the audit log: ${err.message}`));
 }

@@ -13,7 +13,7 @@ import { recreateCommand } from './services.js';
 export interface ComposeDeps {
   /** Runs compose and docker; carries no abort signal (a recreate must not be cut in half). */
   run: Runner;
-  detectCompose: (opts: { command: ComposeConfig['command']; run: Runner; cacheFile?: string }) => Promise<ComposeCli>;
+  detectCompose: (opts: { command: ComposeConfig['command']; run: Runner; processEnv: NodeJS.ProcessEnv; cacheFile?: string }) => Promise<ComposeCli>;
 }
 
 /** The environment's compose stack, found once. */
@@ -49,9 +49,9 @@ export function prepareCompose(target: ComposeTarget, deps: ComposeDeps, opts: {
   const { compose } = target.envConfig;
   const cli: Promise<ComposeCli> =
     compose.command === 'docker-compose'
-      ? assertOnPath('docker-compose').then(() => ({ argv: COMPOSE_ARGV['docker-compose'], flavor: 'v1', version: 'unknown' }))
-      : deps.detectCompose({ command: compose.command, run: deps.run, cacheFile: opts.cacheFile });
-  const detected = cli.then((c) => composeProject(c, compose, target.configDir));
+      ? assertOnPath('docker-compose', target.processEnv).then(() => ({ argv: COMPOSE_ARGV['docker-compose'], flavor: 'v1', version: 'unknown' }))
+      : deps.detectCompose({ command: compose.command, run: deps.run, processEnv: target.processEnv, cacheFile: opts.cacheFile });
+  const detected = cli.then((c) => composeProject(c, compose, target.configDir, target.processEnv));
   detected.catch(() => undefined); // awaited later; the failure is reported there
   const loaded: Promise<EnvironmentCompose> = cli.then((c) => loadEnvironmentCompose(target, deps.run, c, { direct: true }));
   loaded.catch(() => undefined); // awaited by the plan, before any file is touched
@@ -74,8 +74,8 @@ export function prepareCompose(target: ComposeTarget, deps: ComposeDeps, opts: {
  * a rollback that then cannot recreate would leave a half-done job (exit 3) where refusing up
  * front changes nothing (exit 2).
  */
-async function assertOnPath(program: string): Promise<void> {
-  if (await onPath(program)) return;
+async function assertOnPath(program: string, processEnv: NodeJS.ProcessEnv): Promise<void> {
+  if (await onPath(program, processEnv)) return;
   throw new CommandNotFoundError(program, {
     hint: 'nothing was changed; install it, set compose.command in migrate.yaml, or restore the env files alone with --no-restart',
   });

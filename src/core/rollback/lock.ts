@@ -17,6 +17,8 @@ export interface LockWait {
   onProgress?: (line: string) => void;
   /** How often progress is reported while waiting. */
   progressEveryMs?: number;
+  /** The Context's processEnv: the lock's user when the uid has no passwd entry ($USER). */
+  processEnv?: NodeJS.ProcessEnv;
 }
 
 export interface TakenLock {
@@ -38,7 +40,7 @@ export async function takeRollbackLock(opts: LockWait): Promise<TakenLock> {
   let reported = 0;
   for (;;) {
     try {
-      const lock = await acquireLock(opts.stateDir, opts.environment, { command: LOCK_COMMAND });
+      const lock = await acquireLock(opts.stateDir, opts.environment, { command: LOCK_COMMAND, processEnv: opts.processEnv });
       const stoppedRamp = ramp ? { pid: ramp.pid, waitedMs: Date.now() - started } : undefined;
       return { lock, takenOver: lock.takenOver, stoppedRamp };
     } catch (err) {
@@ -46,7 +48,7 @@ export async function takeRollbackLock(opts: LockWait): Promise<TakenLock> {
       if (!(await heldByRamp(opts, err.holder))) throw refused(opts.environment, err);
       if (!ramp) {
         ramp = err.holder;
-        await requestRollback(opts.stateDir, opts.environment, { at: new Date().toISOString(), by: `${currentUser()} (${LOCK_COMMAND})` });
+        await requestRollback(opts.stateDir, opts.environment, { at: new Date().toISOString(), by: `${currentUser(opts.processEnv ?? {})} (${LOCK_COMMAND})` });
         opts.onProgress?.(`a ramp of ${opts.environment} is running (pid ${ramp.pid}): asked it to stop; waiting for it to release the lock`);
       }
     }

@@ -50,9 +50,13 @@ export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promis
     // Detection (when needed) and the compose model start now and run alongside the plan.
     composer:
       req.envConfig.compose && req.restart
-        ? prepareCompose({ environment: req.environment, envConfig: { ...req.envConfig, compose: req.envConfig.compose }, configDir: req.loaded.dir, at: req.loaded.at }, deps, {
-            cacheFile: path.join(stateDir, 'compose-cli.json'),
-          })
+        ? prepareCompose(
+            { environment: req.environment, envConfig: { ...req.envConfig, compose: req.envConfig.compose }, configDir: req.loaded.dir, processEnv: req.processEnv, at: req.loaded.at },
+            deps,
+            {
+              cacheFile: path.join(stateDir, 'compose-cli.json'),
+            },
+          )
         : undefined,
     reached: { stage: 'plan' },
   };
@@ -98,6 +102,7 @@ async function run(s: Session): Promise<Prepared> {
     timeoutMs: req.rampStopTimeoutMs ?? rampStopTimeout(req),
     signal: req.signal,
     onProgress: req.log.info,
+    processEnv: req.processEnv,
   });
   s.reached.stage = 'locked';
   try {

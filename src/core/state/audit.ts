@@ -25,10 +25,10 @@ export interface AuditEntry extends AuditInput {
  * concurrent processes never interleave, then fsync so an incident record survives a crash.
  * Every string goes through the redactor: the audit log must never hold a key.
  */
-export async function appendAudit(stateDir: string, input: AuditInput, opts: { secrets?: string[]; now?: Date } = {}): Promise<AuditEntry> {
+export async function appendAudit(stateDir: string, input: AuditInput, opts: { secrets?: string[]; now?: Date; processEnv?: NodeJS.ProcessEnv } = {}): Promise<AuditEntry> {
   const entry: AuditEntry = {
     time: (opts.now ?? new Date()).toISOString(),
-    user: currentUser(),
+    user: currentUser(opts.processEnv ?? {}),
     host: currentHost(),
     ...input,
   };

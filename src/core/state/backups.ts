@@ -16,6 +16,8 @@ export interface CreateBackupOptions {
   files: Array<string | BackupSource>;
   message?: string;
   toolVersion: string;
+  /** The Context's processEnv, for the manifest's user when the uid has no passwd entry ($USER). */
+  processEnv?: NodeJS.ProcessEnv;
   pointsAt?: PointsAtFn;
   /** A plan from planBackup for these files, so each file is read once. */
   planned?: PlannedFile[];
@@ -46,7 +48,7 @@ function buildManifest(id: string, opts: CreateBackupOptions, planned: PlannedFi
     id,
     environment: opts.environment,
     created: (backupIdTime(id) ?? new Date()).toISOString(),
-    user: currentUser(),
+    user: currentUser(opts.processEnv ?? {}),
     host: currentHost(),
     ...(opts.message ? { message: opts.message } : {}),
     toolVersion: opts.toolVersion,

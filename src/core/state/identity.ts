@@ -1,7 +1,10 @@
 import os from 'node:os';
 
-/** Who and where, for manifests, locks and the audit log. Never throws: a record beats no record. */
-export function currentUser(env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * Who and where, for manifests, locks and the audit log. Never throws: a record beats no record.
+ * `env` (the Context's processEnv) is read only when the uid has no passwd entry.
+ */
+export function currentUser(env: NodeJS.ProcessEnv): string {
   try {
     return os.userInfo().username;
   } catch {

@@ -4,6 +4,8 @@ import { type Lock, type LockInfo, LockHeldError, acquireLock } from './lock.js'
 
 export interface LockWaitOptions {
   command: string;
+  /** The Context's processEnv: the lock's user when the uid has no passwd entry ($USER). */
+  processEnv?: NodeJS.ProcessEnv;
   /** Holders worth waiting for (a rollback ends in minutes); any other live holder is refused at once. */
   waitFor: (holder: LockInfo) => boolean;
   timeoutMs: number;
@@ -19,7 +21,7 @@ export async function acquireLockWaiting(stateDir: string, environment: string, 
   let waitingFor: LockInfo | undefined;
   for (;;) {
     try {
-      return await acquireLock(stateDir, environment, { command: opts.command });
+      return await acquireLock(stateDir, environment, { command: opts.command, processEnv: opts.processEnv });
     } catch (err) {
       if (!(err instanceof LockHeldError) || !opts.waitFor(err.holder)) throw err;
       if (!waitingFor) opts.onWait?.(err.holder);

@@ -68,12 +68,12 @@ const MARKER_ABANDONED_MS = 10_000;
  * garbage, is taken over, and `takenOver` says so; a lock held by a live process, or by another
  * host, is refused.
  */
-export async function acquireLock(stateDir: string, environment: string, opts: { command: string }): Promise<Lock> {
+export async function acquireLock(stateDir: string, environment: string, opts: { command: string; processEnv?: NodeJS.ProcessEnv }): Promise<Lock> {
   const file = lockFile(stateDir, environment);
   await assertStateDirTrusted(stateDir);
   await ensurePrivateDir(path.dirname(file));
   await sweepTemps(stateDir, path.dirname(file));
-  const info = lockInfo(opts.command);
+  const info = lockInfo(opts.command, opts.processEnv ?? {});
   const won = (takenOver?: StaleLock): Lock => ({ file, info, takenOver, release: () => releaseIfOurs(file, info) });
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (await createExclusive(file, lockText(info))) return won();
@@ -99,13 +99,13 @@ async function sweepTemps(stateDir: string, locks: string): Promise<void> {
   await removeDeadTemps(path.join(stateDir, 'state'), { olderThanMs: MARKER_ABANDONED_MS });
 }
 
-function lockInfo(command: string): LockInfo {
+function lockInfo(command: string, processEnv: NodeJS.ProcessEnv): LockInfo {
   return {
     pid: process.pid,
     host: currentHost(),
     command,
     time: new Date().toISOString(),
-    user: currentUser(),
+    user: currentUser(processEnv),
     token: randomBytes(8).toString('hex'),
     boot: bootId(),
   };

@@ -24,6 +24,8 @@ export interface DriverInput {
   secrets: string[];
   /** Used to detect Docker Compose and read its model (reads) when the driver needs them. */
   run: Runner;
+  /** The Context's processEnv: what compose and docker see (DOCKER_HOST, COMPOSE_PROJECT_NAME, PATH). */
+  processEnv: NodeJS.ProcessEnv;
   /** `migrate.yaml:12` for a key path, so an unknown compose service names its line. */
   at?: (keys: KeyPath) => string;
   /** The ramp: measure the nodes at each stage apply so the nginx include lists the fastest first. */
@@ -95,7 +97,9 @@ async function recreation(input: DriverInput, weightKey?: string): Promise<{ pro
 
 function composeTarget(input: DriverInput): ComposeTarget | undefined {
   const { envConfig } = input;
-  return envConfig.compose ? { environment: input.environment, envConfig: { ...envConfig, compose: envConfig.compose }, configDir: input.configDir, at: input.at } : undefined;
+  return envConfig.compose
+    ? { environment: input.environment, envConfig: { ...envConfig, compose: envConfig.compose }, configDir: input.configDir, processEnv: input.processEnv, at: input.at }
+    : undefined;
 }
 
 function modelVariablesOf(input: DriverInput): ModelVariables {
