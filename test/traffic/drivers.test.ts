@@ -251,9 +251,9 @@ describe('createTrafficDriver', () => {
   };
 
   it('an nginx service needs the compose files that define it', async () => {
-    await expect(createTrafficDriver({ processEnv: {}, environment: 'canary', envConfig: env, providers: providers as never, configDir: dir, secrets: [], run: stubRunner() })).rejects.toThrow(
-      'environments.canary.traffic.service: "proxy" needs environments.canary.compose',
-    );
+    await expect(
+      createTrafficDriver({ processEnv: {}, environment: 'canary', envConfig: env, providers: providers as never, configDir: dir, secrets: [], run: stubRunner() }),
+    ).rejects.toThrow('environments.canary.traffic.service: "proxy" needs environments.canary.compose');
   });
 
   it('resolves paths against the config directory', async () => {

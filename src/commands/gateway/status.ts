@@ -20,7 +20,10 @@ export async function runStatus(ctx: Context): Promise<number> {
     throw new UsageError(`${environment} has no gateway`, { hint: `set one up with \`migrate gateway setup --env ${environment}\`` });
   }
   const run = createRunner({ signal: ctx.signal });
-  const { project } = await loadEnvironmentCompose({ environment, envConfig: { ...envConfig, compose: envConfig.compose }, configDir: loaded.dir, processEnv: ctx.processEnv, at: loaded.at }, run);
+  const { project } = await loadEnvironmentCompose(
+    { environment, envConfig: { ...envConfig, compose: envConfig.compose }, configDir: loaded.dir, processEnv: ctx.processEnv, at: loaded.at },
+    run,
+  );
   const containers = await serviceContainers(project, [GATEWAY_SERVICE], run);
   const container = containers.map((c) => c.status).join(', ') || 'no container';
   const held = containers.some((c) => c.status === 'running') ? await gatewayWeight(project, environment, run) : { error: 'not running' };

@@ -35,7 +35,12 @@ export interface ComposeTarget {
  * without `compose config` where that gives the same answer (the rollback's path).
  */
 export async function loadEnvironmentCompose(t: ComposeTarget, run: Runner, cli?: ComposeCli, opts: { direct?: boolean } = {}): Promise<EnvironmentCompose> {
-  const project = composeProject(cli ?? (await detectCompose({ command: t.envConfig.compose.command, run, processEnv: t.processEnv })), t.envConfig.compose, t.configDir, t.processEnv);
+  const project = composeProject(
+    cli ?? (await detectCompose({ command: t.envConfig.compose.command, run, processEnv: t.processEnv })),
+    t.envConfig.compose,
+    t.configDir,
+    t.processEnv,
+  );
   const model = await loadComposeModel(project, run, opts);
   assertServicesExist(model, t, project);
   return { project, model };

@@ -51,7 +51,13 @@ export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promis
     composer:
       req.envConfig.compose && req.restart
         ? prepareCompose(
-            { environment: req.environment, envConfig: { ...req.envConfig, compose: req.envConfig.compose }, configDir: req.loaded.dir, processEnv: req.processEnv, at: req.loaded.at },
+            {
+              environment: req.environment,
+              envConfig: { ...req.envConfig, compose: req.envConfig.compose },
+              configDir: req.loaded.dir,
+              processEnv: req.processEnv,
+              at: req.loaded.at,
+            },
             deps,
             {
               cacheFile: path.join(stateDir, 'compose-cli.json'),
