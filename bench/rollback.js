@@ -99,14 +99,14 @@ async function setup() {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'migrate-bench-rollback-'));
   await fs.cp(path.join(ROOT, 'fixtures/compose'), dir, { recursive: true });
   const projectName = `migrate-bench-${process.pid}`;
-  const cli = await compose.detectCompose();
+  const cli = await compose.detectCompose({ processEnv: process.env });
   // Without the app's healthcheck (see the top); an override cannot remove one on Compose v1.
   const composeFile = path.join(dir, 'docker-compose.yml');
   const withoutHealth = (await fs.readFile(composeFile, 'utf8')).replace(/^ {4}healthcheck:\n(?: {6}.*\n)+/m, '');
   if (/healthcheck:/.test(withoutHealth)) throw new Error('bench/rollback.js: could not take the healthcheck out of fixtures/compose');
   await fs.writeFile(composeFile, withoutHealth);
   const files = ['docker-compose.yml'];
-  const project = compose.composeProject(cli, { files, projectName }, dir);
+  const project = compose.composeProject(cli, { files, projectName }, dir, process.env);
   const envFile = path.join(dir, '.env.canary');
   await fs.writeFile(envFile, envText(legacy, KEYS.legacy, 0));
   await fs.writeFile(
