@@ -1,15 +1,12 @@
 // HTTP(S)_PROXY and NO_PROXY, through a tiny forward proxy that counts what passes through it.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProbeClient } from '../../src/core/http/client.js';
 import { proxySettings } from '../../src/core/http/dispatcher.js';
-import { tempProject } from '../helpers/project.js';
+import { selfSignedCert } from '../helpers/tls.js';
 import { completion, json, startServer, type TestServer } from './server.js';
 
 interface ForwardProxy {
@@ -67,34 +64,9 @@ interface TlsServer {
   close(): Promise<void>;
 }
 
-/** An HTTPS server on 127.0.0.1 with a throwaway self-signed certificate (openssl ships with Debian). */
+/** An HTTPS server on 127.0.0.1 with a throwaway self-signed certificate. */
 async function startTlsServer(): Promise<TlsServer> {
-  const dir = tempProject('migrate-proxy-tls-');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-keyout',
-      path.join(dir, 'key.pem'),
-      '-out',
-      path.join(dir, 'cert.pem'),
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  const cert = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
-  const key = readFileSync(path.join(dir, 'key.pem'));
+  const { key, cert } = selfSignedCert('migrate-proxy-tls-');
   const requests: string[] = [];
   const tlsServer = https.createServer({ key, cert }, (req, res) => {
     requests.push(`${req.method} ${req.url}`);

@@ -1,48 +1,20 @@
 // HTTPS: TLS timing on a new connection, none on reuse, and a certificate the client does not trust.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProbeClient } from '../../src/core/http/client.js';
-import { tempProject } from '../helpers/project.js';
+import { selfSignedCert } from '../helpers/tls.js';
 import { completion } from './server.js';
 
-let dir: string;
 let cert: string;
 let server: https.Server;
 let url: string;
 let connections = 0;
 
 beforeAll(async () => {
-  dir = tempProject('migrate-tls-');
-  // A throwaway self-signed certificate for 127.0.0.1 (openssl ships with Debian).
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-keyout',
-      path.join(dir, 'key.pem'),
-      '-out',
-      path.join(dir, 'cert.pem'),
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    ],
-    { stdio: 'ignore' },
-  );
-  cert = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
-  server = https.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert }, (_req, res) => {
+  const tls = selfSignedCert();
+  cert = tls.cert;
+  server = https.createServer({ key: tls.key, cert }, (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(completion));
   });
