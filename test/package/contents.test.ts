@@ -36,6 +36,12 @@ describe('the packed package', () => {
     expect(shipped.filter((f) => readFileSync(path.join(ROOT, f), 'utf8').includes('/_fake/faults'))).toEqual([]);
   });
 
+  it("ships only what a command loads: the bundle and its source maps, not tsc's module-by-module copies", () => {
+    const dist = files.filter((f) => f.startsWith('dist/'));
+    expect(dist.filter((f) => !/^dist\/(cli|main)\.js(\.map)?$|^dist\/commands\/[^/]+\/index\.js(\.map)?$|^dist\/chunks\//.test(f))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('fixtures/'))).toEqual(['fixtures/suites/default.yaml']);
+  });
+
   it('every relative import in the shipped bundle resolves to a shipped file', () => {
     const shipped = new Set(files);
     const entries = files.filter((f) => /^dist\/(cli|main)\.js$|^dist\/(commands|chunks)\/.*\.js$/.test(f));
