@@ -13,7 +13,8 @@ describe('ProbeClient streams', () => {
     const server = await serve((_req, res) => {
       sse(res);
       res.write(': keep-alive\n\n' + roleChunk);
-      setTimeout(() => res.end(sseChunk('Hi') + sseChunk('!') + 'data: [DONE]\n\n'), 120);
+      // 300 ms for a gap of at least 100: a loaded machine may read the head late (one CI run read it 26 ms late).
+      setTimeout(() => res.end(sseChunk('Hi') + sseChunk('!') + 'data: [DONE]\n\n'), 300);
     });
     const res = await stream(server.url);
     expect(res).toMatchObject({ ok: true, done: true });
