@@ -1,13 +1,17 @@
 // `migrate config` and `migrate status` run in this process: environment injected (nothing read
 // from the test runner's own), output captured. The same assertions as the spawned-CLI tests in
 // test/config/cli.test.ts, at a fraction of the cost.
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { parse } from 'yaml';
 import { KEYS, minimalYaml, project, withFixture } from '../config/helpers.js';
 import { runInProcess } from '../helpers/in-process.js';
+import { canaryProject, LEGACY_KEY, probeRamp, providers, TARGET_KEY } from '../ramp/helpers.js';
 
 const loadConfigCommand = () => import('../../src/commands/config/index.js');
 const loadStatus = () => import('../../src/commands/status/index.js');
+const loadRamp = () => import('../../src/commands/ramp/index.js');
 
 describe('in process', () => {
   it('config prints the config with the injected keys redacted, and names where they came from', async () => {
@@ -47,4 +51,23 @@ describe('in process', () => {
     expect(text.exitCode, text.stderr).toBe(0);
     for (const name of ['staging', 'canary', 'production']) expect(text.stdout).toContain(name);
   });
+
+  it("ramp: the command driver runs in the injected environment, with MIGRATE_WEIGHT added, and nothing of this process's", async () => {
+    const { legacy, target } = await providers();
+    // The driver's command is the witness: it writes the environment it was started with.
+    const driver = ['  canary:', '    envFiles: [.env.canary]', '    traffic: { driver: command, command: "env > seen-$MIGRATE_WEIGHT.env" }'];
+    const cwd = canaryProject({ legacyUrl: legacy.url, targetUrl: target.url, environments: driver, ramp: probeRamp('100', '300ms', '150ms') });
+    process.env.MIGRATE_RUNNER_ONLY = 'from-the-test-process'; // in this process only: must not reach the command
+    onTestFinished(() => void delete process.env.MIGRATE_RUNNER_ONLY);
+    const env = { PATH: process.env.PATH ?? '', LEGACY_KEY, TARGET_KEY, MIGRATE_INJECTED: 'from-the-context' };
+
+    const result = await runInProcess(loadRamp, {}, { cwd, env, global: { env: 'canary', yes: true } });
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    const seen = readFileSync(path.join(cwd, 'seen-100.env'), 'utf8');
+    expect(seen).toContain('MIGRATE_INJECTED=from-the-context\n');
+    expect(seen).toContain('MIGRATE_WEIGHT=100\n');
+    expect(seen).toContain('MIGRATE_ENV=canary\n');
+    expect(seen).not.toContain('MIGRATE_RUNNER_ONLY');
+  }, 30_000);
 });

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRunner } from '../../src/core/exec/run.js';
+import { createRunner } from '../helpers/run.js';
 import { evaluate } from '../../src/core/gates/evaluate.js';
 import { commandSource } from '../../src/core/gates/sources/command.js';
 import { createGateSources } from '../../src/core/gates/sources/create.js';

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/core/config/load.js';
 import { defaultDeps, rollback } from '../../src/core/rollback/run.js';
 import { type RollbackDeps, type RollbackRequest } from '../../src/core/rollback/session.js';
 import { readAudit } from '../../src/core/state/audit.js';
-import { createRunner } from '../../src/core/exec/run.js';
+import { createRunner } from '../helpers/run.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { legacyText, makeProject, pointAtTarget, targetText, type ProjectOptions } from './cli.js';
 import { KEYS, tempDir } from './helpers.js';

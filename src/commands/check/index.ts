@@ -32,7 +32,7 @@ export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
   if (ctx.global.env) {
     // A compose file the configured compose rejects would fail the ramp's first stage: say so now (exit 2).
     const { name, envConfig } = resolveEnvironment(loaded, ctx.global.env);
-    for (const warning of await composePreflight(loaded, name, envConfig, createRunner(), ctx.processEnv)) ctx.out.warn(warning);
+    for (const warning of await composePreflight(loaded, name, envConfig, createRunner({ processEnv: ctx.processEnv }), ctx.processEnv)) ctx.out.warn(warning);
   }
   if (ctx.global.dryRun) {
     const plan = planCheck(config, roles, flags.samples ?? config.check.samples);

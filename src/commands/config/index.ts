@@ -18,7 +18,7 @@ export async function run(ctx: Context, opts: { strict?: boolean }): Promise<num
   // part of what plain `migrate config` would otherwise load before printing anything.
   if (resolved) {
     const [{ composePreflight }, { createRunner }] = await Promise.all([import('../../core/compose/preflight.js'), import('../../core/exec/run.js')]);
-    for (const warning of await composePreflight(loaded, resolved.name, resolved.envConfig, createRunner(), ctx.processEnv)) ctx.out.warn(warning);
+    for (const warning of await composePreflight(loaded, resolved.name, resolved.envConfig, createRunner({ processEnv: ctx.processEnv }), ctx.processEnv)) ctx.out.warn(warning);
   }
   const config = redactedConfig(loaded, environment);
   // `origins`: where each provider setting came from (names and files, never values), as in the YAML comments.

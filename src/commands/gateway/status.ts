@@ -19,7 +19,7 @@ export async function runStatus(ctx: Context): Promise<number> {
   if (traffic.driver !== 'nginx' || !traffic.gateway || !envConfig.compose) {
     throw new UsageError(`${environment} has no gateway`, { hint: `set one up with \`migrate gateway setup --env ${environment}\`` });
   }
-  const run = createRunner({ signal: ctx.signal });
+  const run = createRunner({ processEnv: ctx.processEnv, signal: ctx.signal });
   const { project } = await loadEnvironmentCompose(
     { environment, envConfig: { ...envConfig, compose: envConfig.compose }, configDir: loaded.dir, processEnv: ctx.processEnv, at: loaded.at },
     run,

@@ -78,7 +78,7 @@ export class RampRun {
       model: this.o.loaded.config.models[0]!,
       client,
       configDir: this.o.loaded.dir,
-      run: createRunner({ signal: interrupts.stopSignal }),
+      run: createRunner({ processEnv: this.o.processEnv, signal: interrupts.stopSignal }),
       environment: this.o.environment,
       traffic: this.o.envConfig.traffic,
     });
