@@ -18,7 +18,7 @@ describe('in process', () => {
     const cwd = project();
     withFixture(cwd, 'full.yaml');
     const env = { PATH: process.env.PATH ?? '', ...KEYS };
-    const result = await runInProcess(loadConfigCommand, {}, { cwd, env });
+    const result = await runInProcess(loadConfigCommand, {}, { cwd, processEnv: env });
     expect(result.exitCode, result.stderr).toBe(0);
     for (const key of [KEYS.OPENAI_API_KEY, KEYS.HOLYSHEEP_API_KEY, KEYS.HOLYSHEEP_NORTH_KEY]) expect(result.stdout + result.stderr).not.toContain(key);
     expect(parse(result.stdout).providers.legacy.apiKey).toBe(`sk-…${KEYS.OPENAI_API_KEY.slice(-4)}`);
@@ -29,7 +29,7 @@ describe('in process', () => {
     const cwd = project();
     withFixture(cwd, 'full.yaml');
     const { OPENAI_API_KEY: _left, ...rest } = KEYS;
-    const result = await runInProcess(loadConfigCommand, {}, { cwd, env: { ...rest, OPENAI_API_KEY: undefined } });
+    const result = await runInProcess(loadConfigCommand, {}, { cwd, processEnv: { ...rest, OPENAI_API_KEY: undefined } });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('OPENAI_API_KEY');
     expect(result.stdout).toBe('');
@@ -39,7 +39,7 @@ describe('in process', () => {
     const cwd = project();
     withFixture(cwd, 'full.yaml');
     const env = { ...KEYS };
-    const json = await runInProcess(loadStatus, undefined as never, { cwd, env, global: { json: true } });
+    const json = await runInProcess(loadStatus, undefined as never, { cwd, processEnv: env, global: { json: true } });
     expect(json.exitCode, json.stderr).toBe(0);
     const doc = JSON.parse(json.stdout) as { schemaVersion: number; environments: { environment: string; status: string }[] };
     expect(doc.environments.map((e) => [e.environment, e.status])).toEqual([
@@ -47,7 +47,7 @@ describe('in process', () => {
       ['canary', 'none'],
       ['production', 'none'],
     ]);
-    const text = await runInProcess(loadStatus, undefined as never, { cwd, env });
+    const text = await runInProcess(loadStatus, undefined as never, { cwd, processEnv: env });
     expect(text.exitCode, text.stderr).toBe(0);
     for (const name of ['staging', 'canary', 'production']) expect(text.stdout).toContain(name);
   });
@@ -61,7 +61,7 @@ describe('in process', () => {
     onTestFinished(() => void delete process.env.MIGRATE_RUNNER_ONLY);
     const env = { PATH: process.env.PATH ?? '', LEGACY_KEY, TARGET_KEY, MIGRATE_INJECTED: 'from-the-context' };
 
-    const result = await runInProcess(loadRamp, {}, { cwd, env, global: { env: 'canary', yes: true } });
+    const result = await runInProcess(loadRamp, {}, { cwd, processEnv: env, global: { env: 'canary', yes: true } });
 
     expect(result.exitCode, result.stderr).toBe(0);
     const seen = readFileSync(path.join(cwd, 'seen-100.env'), 'utf8');

@@ -7,7 +7,7 @@ import { refuseWarnings } from '../../core/config/warnings.js';
 
 /** `migrate config [--env NAME] [--json] [--strict]`: the resolved config, secrets redacted. */
 export async function run(ctx: Context, opts: { strict?: boolean }): Promise<number> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
+  const loaded = await loadConfig({ cwd: ctx.cwd, processEnv: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
   if (opts.strict) refuseWarnings(loaded);
   for (const warning of loaded.warnings) ctx.out.warn(warning);
   // Only an explicit --env narrows the view; MIGRATE_ENV alone still shows the whole file.

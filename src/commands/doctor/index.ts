@@ -8,7 +8,7 @@ import { runDoctor } from '../../core/doctor/run.js';
 export async function run(ctx: Context): Promise<number> {
   const checks = await runDoctor({
     cwd: ctx.cwd,
-    env: ctx.processEnv,
+    processEnv: ctx.processEnv,
     configPath: ctx.global.config,
     environment: ctx.global.env,
     run: createRunner({ processEnv: ctx.processEnv, signal: ctx.signal }),

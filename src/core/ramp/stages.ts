@@ -71,7 +71,7 @@ export class RampRun {
     }
     await this.begin(backupId);
     const interrupts = trapInterrupts({ interactive: this.o.prompter.interactive, signals: this.o.signals, signal: this.o.signal });
-    const client = new ProbeClient({ env: this.o.processEnv });
+    const client = new ProbeClient({ processEnv: this.o.processEnv });
     const sources = createGateSources({
       sources: this.o.settings.sources,
       providers: this.o.loaded.config.providers,
