@@ -34,7 +34,7 @@ const body = { model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }], ma
 const headers = { authorization: `Bearer ${provider.apiKey}` };
 
 async function probeTimes(n) {
-  const client = new ProbeClient({ retry: { retries: 0 } });
+  const client = new ProbeClient({ retry: { retries: 0 }, processEnv: process.env });
   const times = [];
   try {
     for (let i = 0; i < WARMUP + n; i++) times.push(await probeOnce(client));
@@ -48,7 +48,7 @@ async function probeTimes(n) {
 async function freshProbeTimes(n) {
   const times = [];
   for (let i = 0; i < WARMUP + n; i++) {
-    const client = new ProbeClient({ retry: { retries: 0 } });
+    const client = new ProbeClient({ retry: { retries: 0 }, processEnv: process.env });
     try {
       times.push(await probeOnce(client));
     } finally {

@@ -36,7 +36,9 @@ const dist = (p) => import(new URL(`../dist/${p}`, import.meta.url).href);
 const { startFakeProvider } = await dist('testing/fake-provider.js');
 // Each module the file that defines it (no barrels: docs/architecture.md, Conventions).
 const compose = { ...(await dist('core/compose/detect.js')), ...(await dist('core/compose/project.js')), ...(await dist('core/compose/commands.js')) };
-const { runCommand } = await dist('core/exec/run.js');
+const exec = await dist('core/exec/run.js');
+// The bench's own docker and compose calls run in this process's environment, as the CLI's run in its Context's.
+const runCommand = (cmd) => exec.runCommand(cmd, { processEnv: process.env });
 const { percentile } = await dist('core/stats.js');
 
 async function must(cmd) {

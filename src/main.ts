@@ -24,8 +24,8 @@ export function createContext(global: GlobalOptions, version: string, signal: Ab
     json: Boolean(global.json === true || (typeof global.json === 'string' && global.json === '-')),
     quiet: Boolean(global.quiet),
     verbose: Boolean(global.verbose),
-    color: colorEnabled({ isTTY: stderrTTY, flag: global.color, env }),
-    stdoutColor: colorEnabled({ isTTY: stdoutTTY, flag: global.color, env }),
+    color: colorEnabled({ isTTY: stderrTTY, flag: global.color, processEnv: env }),
+    stdoutColor: colorEnabled({ isTTY: stdoutTTY, flag: global.color, processEnv: env }),
     live: stderrTTY && !ci,
   });
   return {

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '../../src/core/exec/run.js';
+import { runCommand } from '../helpers/run.js';
 import type { Command } from '../../src/core/exec/command.js';
 import { gatewayWeight } from '../../src/core/gateway/loaded.js';
 import { realApp } from '../helpers/apps.js';

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { containerEnv } from '../../src/core/compose/containers.js';
-import { runCommand } from '../../src/core/exec/run.js';
+import { runCommand } from '../helpers/run.js';
 import { LEGACY_KEY, TARGET_KEY, type CliResult } from '../ramp/helpers.js';
 
 /**

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { composeDown, composeUp } from '../../src/core/compose/commands.js';
 import { composeProject } from '../../src/core/compose/project.js';
 import { containerEnv, containerIds } from '../../src/core/compose/containers.js';
-import { runCommand } from '../../src/core/exec/run.js';
+import { runCommand } from '../helpers/run.js';
 import { composeFixture, dockerAvailable, type ComposeFixture } from '../helpers/docker.js';
 import { startFakeProvider, type FakeProvider, type RequestRecord } from '../helpers/fake-provider.js';
 import { configYaml, LEGACY_KEY, migrate, onCleanup, probeRamp, readState, TARGET_KEY } from '../ramp/helpers.js';

@@ -9,7 +9,7 @@ import { composeProject } from '../../src/core/compose/project.js';
 import { containerIds } from '../../src/core/compose/containers.js';
 import { waitForServices } from '../../src/core/compose/wait.js';
 import type { ContainerInside } from '../../src/core/compose/docker.js';
-import { createRunner, runCommand } from '../../src/core/exec/run.js';
+import { createRunner, runCommand } from '../helpers/run.js';
 import { onCleanup } from '../helpers/cli.js';
 import { composeFixture, dockerAvailable } from '../helpers/docker.js';
 

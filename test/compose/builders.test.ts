@@ -3,7 +3,7 @@ import { composeDown, composeExec, composePs, composeUp } from '../../src/core/c
 import { composeProject } from '../../src/core/compose/project.js';
 import { dockerInspect } from '../../src/core/compose/docker.js';
 import { type ComposeCli } from '../../src/core/compose/compose-cli.js';
-import { runCommand } from '../../src/core/exec/run.js';
+import { runCommand } from '../helpers/run.js';
 
 const v1: ComposeCli = { flavor: 'v1', argv: ['docker-compose'], version: '1.29.2' };
 const v2: ComposeCli = { flavor: 'v2', argv: ['docker', 'compose'], version: '2.27.0' };

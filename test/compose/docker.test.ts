@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeUp } from '../../src/core/compose/commands.js';
 import { containerEnv, containerIds, serviceContainers } from '../../src/core/compose/containers.js';
 import { describeNotReady, waitForServices } from '../../src/core/compose/wait.js';
-import { runCommand } from '../../src/core/exec/run.js';
+import { runCommand } from '../helpers/run.js';
 import { composeFixture, dockerAvailable, dockerStatus, type ComposeFixture } from '../helpers/docker.js';
 import { waitUntil } from '../helpers/wait.js';
 

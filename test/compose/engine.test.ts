@@ -9,7 +9,7 @@ import { waitForServices } from '../../src/core/compose/wait.js';
 import { engineSocket } from '../../src/core/compose/engine.js';
 import { dockerInspect, parseInspect } from '../../src/core/compose/docker.js';
 import { CommandFailedError } from '../../src/core/exec/errors.js';
-import { runCommand } from '../../src/core/exec/run.js';
+import { runCommand } from '../helpers/run.js';
 import { type Command, type Runner } from '../../src/core/exec/command.js';
 import { composeFixture, dockerAvailable, type ComposeFixture } from '../helpers/docker.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
@@ -144,6 +144,10 @@ describe.skipIf(!available)('container listing through the Engine API, and the d
     const viaCli = await serviceContainers({ ...fx.project, processEnv: { ...process.env, DOCKER_HOST: MISSING } }, ['app'], missing.run);
     expect(missing.argvs[0]?.slice(0, 2)).toEqual(['docker', 'ps']); // the socket it names is unreachable: the CLI (which reaches the daemon) is asked
     expect(viaCli.map((c) => c.service)).toEqual(['app']);
+    // The docker CLI itself runs in that environment too (the default runner is bound to it), so it is aimed at the same missing socket.
+    const aimed = await serviceContainers({ ...fx.project, processEnv: { ...process.env, DOCKER_HOST: MISSING } }, ['app']).catch((e: unknown) => e);
+    expect(aimed).toBeInstanceOf(CommandFailedError);
+    expect((aimed as Error).message).toContain('`docker ps --all --quiet --no-trunc');
 
     const unnamed = { ...fx.project, projectName: undefined }; // the directory's name is not the project's
     const named = recording();

@@ -9,7 +9,7 @@ import { leftOut, loadEnvironmentCompose, servicesToRecreate, type ComposeTarget
 import { loadComposeModel } from '../../src/core/compose/model.js';
 import { UsageError } from '../../src/errors.js';
 import type { Command, Runner } from '../../src/core/exec/command.js';
-import { createRunner } from '../../src/core/exec/run.js';
+import { createRunner } from '../helpers/run.js';
 import { stubRunner } from '../helpers/stub-runner.js';
 import { appFixture, type AppFixture } from '../helpers/apps.js';
 import { dockerAvailable } from '../helpers/docker.js';

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { InterruptedError, UsageError } from '../../src/errors.js';
 import { CommandFailedError, CommandNotFoundError } from '../../src/core/exec/errors.js';
-import { createRunner, runCommand } from '../../src/core/exec/run.js';
+import * as exec from '../../src/core/exec/run.js';
+import { createRunner, runCommand } from '../helpers/run.js';
 import { type Command } from '../../src/core/exec/command.js';
 import { tempProject } from '../helpers/project.js';
 
@@ -30,15 +31,16 @@ describe('runCommand', () => {
     expect(existsSync(path.join(dir, 'pwned'))).toBe(false);
   });
 
-  it('adds env to the process environment and runs in cwd', async () => {
+  it("runs in exactly the processEnv it was given, plus the command's env, and in cwd: nothing from this process", async () => {
     const dir = tmp();
-    const result = await runCommand({
-      argv: [node, '-e', 'process.stdout.write([process.env.MIGRATE_TEST_VAR, typeof process.env.PATH, process.cwd()].join("|"))'],
-      kind: 'read',
-      cwd: dir,
-      env: { MIGRATE_TEST_VAR: 'canary' },
-    });
-    expect(result.stdout).toBe(`canary|string|${dir}`);
+    // Set here, absent from the given environment: the child must not see it (execa's default would copy it in).
+    process.env.MIGRATE_TEST_LEAK = 'from-the-test-process';
+    onTestFinished(() => void delete process.env.MIGRATE_TEST_LEAK);
+    const result = await exec.runCommand(
+      { argv: [node, '-e', 'process.stdout.write(JSON.stringify({ env: process.env, cwd: process.cwd() }))'], kind: 'read', cwd: dir, env: { MIGRATE_TEST_VAR: 'canary' } },
+      { processEnv: { MIGRATE_GIVEN: 'context', MIGRATE_TEST_VAR: 'overridden' } },
+    );
+    expect(JSON.parse(result.stdout)).toEqual({ env: { MIGRATE_GIVEN: 'context', MIGRATE_TEST_VAR: 'canary' }, cwd: dir });
   });
 
   it('performs writes when not in dry-run', async () => {

@@ -121,7 +121,7 @@ describe('migrate init', () => {
     const text = readFileSync(path.join(cwd, 'migrate.yaml'), 'utf8');
     for (const key of ALL_KEYS) expect(text).not.toContain(key);
     // Variables come from the env files init found; nothing else needs setting.
-    const loaded = await loadConfig({ cwd, env: {} });
+    const loaded = await loadConfig({ cwd, processEnv: {} });
     expect(loaded.config.providers.target.apiKey).toBe(KEYS.HOLYSHEEP_API_KEY);
     // The readers init found are a comment: left out, compose.services lets the compose model derive them.
     expect(loaded.config.environments.canary!.compose!.services).toBeUndefined();
@@ -152,7 +152,7 @@ describe('migrate init', () => {
     const result = await migrate(cwd, ['init']);
     expectExit(result, 0);
     expect(result.stderr).toContain('next: set TARGET_BASE_URL, TARGET_API_KEY in .env.migrate or the environment');
-    const loaded = await loadConfig({ cwd, env: { TARGET_BASE_URL: 'https://t.example/v1', TARGET_API_KEY: 'tk-0123456789abcdef' } });
+    const loaded = await loadConfig({ cwd, processEnv: { TARGET_BASE_URL: 'https://t.example/v1', TARGET_API_KEY: 'tk-0123456789abcdef' } });
     expect(Object.keys(loaded.config.environments)).toEqual(['staging']);
   });
 });

@@ -21,7 +21,7 @@ function thrown(fn: () => unknown): UsageError {
 describe('resolveEnvironment', () => {
   it('picks --env, else MIGRATE_ENV', async () => {
     const cwd = project({ 'migrate.yaml': TWO });
-    const loaded = await loadConfig({ cwd, env: { ...KEYS, MIGRATE_ENV: 'production' } });
+    const loaded = await loadConfig({ cwd, processEnv: { ...KEYS, MIGRATE_ENV: 'production' } });
     expect(resolveEnvironment(loaded, 'canary').name).toBe('canary');
     const fromEnv = resolveEnvironment(loaded);
     expect(fromEnv.name).toBe('production');
@@ -29,12 +29,12 @@ describe('resolveEnvironment', () => {
   });
 
   it('picks the only environment when none is named', async () => {
-    const loaded = await loadConfig({ cwd: project({ 'migrate.yaml': minimalYaml('environments:\n  canary: { envFiles: [.env] }') }), env: KEYS });
+    const loaded = await loadConfig({ cwd: project({ 'migrate.yaml': minimalYaml('environments:\n  canary: { envFiles: [.env] }') }), processEnv: KEYS });
     expect(resolveEnvironment(loaded).name).toBe('canary');
   });
 
   it('lists the known environments with a suggestion for an unknown one', async () => {
-    const loaded = await loadConfig({ cwd: project({ 'migrate.yaml': TWO }), env: KEYS });
+    const loaded = await loadConfig({ cwd: project({ 'migrate.yaml': TWO }), processEnv: KEYS });
     const err = thrown(() => resolveEnvironment(loaded, 'prodution'));
     expect(err.message).toBe('unknown environment "prodution" (did you mean "production"?); migrate.yaml defines: canary, production');
     const fromEnv = thrown(() => resolveEnvironment({ ...loaded, defaultEnvironment: 'qa' }));
@@ -42,17 +42,17 @@ describe('resolveEnvironment', () => {
   });
 
   it('asks for --env when there are several, and says when there are none', async () => {
-    const loaded = await loadConfig({ cwd: project({ 'migrate.yaml': TWO }), env: KEYS });
+    const loaded = await loadConfig({ cwd: project({ 'migrate.yaml': TWO }), processEnv: KEYS });
     const err = thrown(() => resolveEnvironment(loaded));
     expect(err.message).toBe('migrate.yaml has 2 environments (canary, production): choose one');
     expect(err.hint).toContain('--env');
-    const empty = await loadConfig({ cwd: project({ 'migrate.yaml': minimalYaml() }), env: KEYS });
+    const empty = await loadConfig({ cwd: project({ 'migrate.yaml': minimalYaml() }), processEnv: KEYS });
     expect(thrown(() => resolveEnvironment(empty, 'canary')).message).toBe('migrate.yaml: no environments defined');
   });
 
   it("resolves paths in the config against the config's directory", async () => {
     const cwd = project({ 'ops/migrate.yaml': TWO });
-    const loaded = await loadConfig({ cwd, env: KEYS, configPath: 'ops/migrate.yaml' });
+    const loaded = await loadConfig({ cwd, processEnv: KEYS, configPath: 'ops/migrate.yaml' });
     expect(resolveConfigPath(loaded, 'deploy/.env.production')).toBe(path.join(cwd, 'ops/deploy/.env.production'));
     expect(resolveConfigPath(loaded, '/abs/file')).toBe('/abs/file');
   });

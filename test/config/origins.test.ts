@@ -17,7 +17,7 @@ describe('where provider keys and base URLs come from', () => {
       '.env.canary': 'OPENAI_API_KEY=sk-loses-to-both-000000000\n',
     });
     await fs.chmod(path.join(cwd, '.env.migrate'), 0o600);
-    const loaded = await loadConfig({ cwd, env: { HOLYSHEEP_BASE_URL: KEYS.HOLYSHEEP_BASE_URL } });
+    const loaded = await loadConfig({ cwd, processEnv: { HOLYSHEEP_BASE_URL: KEYS.HOLYSHEEP_BASE_URL } });
     expect(loaded.config.providers.legacy.apiKey).toBe(KEYS.OPENAI_API_KEY);
     expect(loaded.warnings).toEqual([]);
     const lines = originLines(loaded.origins, loaded.dir, loaded.name);
@@ -33,7 +33,7 @@ describe('where provider keys and base URLs come from', () => {
   it('marks a key read from an env file an environment rewrites, and warns whatever the cut-over says', async () => {
     const cwd = project({ 'migrate.yaml': minimalYaml(ENVIRONMENT), '.env.canary': `OPENAI_API_KEY=${KEYS.OPENAI_API_KEY}\n` });
     const { OPENAI_API_KEY: _unused, ...others } = KEYS;
-    const loaded = await loadConfig({ cwd, env: others });
+    const loaded = await loadConfig({ cwd, processEnv: others });
     expect(originLines(loaded.origins, loaded.dir, loaded.name)[1]).toBe(
       'providers.legacy.apiKey: ${OPENAI_API_KEY} from .env.canary, which environment canary rewrites (move it to .env.migrate)',
     );
@@ -49,7 +49,7 @@ describe('where provider keys and base URLs come from', () => {
       '.env.canary': `OPENAI_BASE_URL=${KEYS.HOLYSHEEP_BASE_URL}\nOPENAI_API_KEY=${KEYS.HOLYSHEEP_API_KEY}\n`,
     });
     const { OPENAI_API_KEY: _unused, ...others } = KEYS;
-    const loaded = await loadConfig({ cwd, env: others });
+    const loaded = await loadConfig({ cwd, processEnv: others });
     expect(loaded.config.providers.legacy.apiKey).toBe(KEYS.HOLYSHEEP_API_KEY); // what the cut-over left on disk
     const copy = { absolute: path.join(cwd, '.env.canary'), content: Buffer.from(`OPENAI_BASE_URL=https://api.openai.com/v1\nOPENAI_API_KEY=${KEYS.OPENAI_API_KEY}\n`) };
     const rebased = legacyFromRestore(loaded, [copy]);
@@ -66,7 +66,7 @@ describe('where provider keys and base URLs come from', () => {
       problem: expect.stringContaining('${OPENAI_BASE_URL} is not set'),
     });
     // A key from the process environment is never touched.
-    expect(legacyFromRestore(await loadConfig({ cwd, env: { ...KEYS, OPENAI_BASE_URL: 'https://api.openai.com/v1' } }), [copy])).toBeUndefined();
+    expect(legacyFromRestore(await loadConfig({ cwd, processEnv: { ...KEYS, OPENAI_BASE_URL: 'https://api.openai.com/v1' } }), [copy])).toBeUndefined();
   });
 });
 
@@ -75,8 +75,8 @@ describe('.env.migrate permissions', () => {
     const cwd = project({ 'migrate.yaml': minimalYaml(), '.env.migrate': `OPENAI_API_KEY=${KEYS.OPENAI_API_KEY}\n` });
     const { OPENAI_API_KEY: _unused, ...others } = KEYS;
     await fs.chmod(path.join(cwd, '.env.migrate'), 0o644);
-    expect((await loadConfig({ cwd, env: others })).warnings).toEqual(['.env.migrate holds API keys and others may read it (mode 644): run `chmod 600 .env.migrate`']);
+    expect((await loadConfig({ cwd, processEnv: others })).warnings).toEqual(['.env.migrate holds API keys and others may read it (mode 644): run `chmod 600 .env.migrate`']);
     await fs.chmod(path.join(cwd, '.env.migrate'), 0o600);
-    expect((await loadConfig({ cwd, env: others })).warnings).toEqual([]);
+    expect((await loadConfig({ cwd, processEnv: others })).warnings).toEqual([]);
   });
 });

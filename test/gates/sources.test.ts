@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRunner } from '../../src/core/exec/run.js';
+import { createRunner } from '../helpers/run.js';
 import { evaluate } from '../../src/core/gates/evaluate.js';
 import { commandSource } from '../../src/core/gates/sources/command.js';
 import { createGateSources } from '../../src/core/gates/sources/create.js';
@@ -24,7 +24,7 @@ describe('probe source (real fake providers)', () => {
   let legacy: FakeProvider;
   let target: FakeProvider;
   let source: ProbeSource | undefined;
-  const client = new ProbeClient({ env: {} });
+  const client = new ProbeClient({ processEnv: {} });
 
   beforeAll(async () => {
     legacy = await startFakeProvider({ name: 'legacy' });
@@ -199,7 +199,7 @@ describe('sources from config', () => {
       sources: { probes: { rps: 1, baseline: true }, command: 'true', webhook: 'http://127.0.0.1:9/h' },
       providers: { legacy: p, target: p },
       model: 'gpt-4.1',
-      client: new ProbeClient({ env: {} }),
+      client: new ProbeClient({ processEnv: {} }),
       configDir: process.cwd(),
       run: createRunner(),
       environment: 'canary',

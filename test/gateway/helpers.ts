@@ -7,7 +7,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { baseArgv, composeProject } from '../../src/core/compose/project.js';
 import { composeUp } from '../../src/core/compose/commands.js';
-import { runCommand } from '../../src/core/exec/run.js';
+import { runCommand } from '../helpers/run.js';
 import { dockerStatus, NGINX_IMAGE, TEST_IMAGE } from '../helpers/docker.js';
 import { freePort } from '../helpers/ports.js';
 import { waitUntil } from '../helpers/wait.js';

@@ -7,7 +7,7 @@ import { composeProject, type ComposeProject } from '../../src/core/compose/proj
 import { containerIds } from '../../src/core/compose/containers.js';
 import { setKeys } from '../../src/core/envfile/edit.js';
 import { parse, print } from '../../src/core/envfile/parse.js';
-import { runCommand } from '../../src/core/exec/run.js';
+import { runCommand } from './run.js';
 import { dockerStatus } from './docker.js';
 import { tempProject } from './project.js';
 

@@ -7,7 +7,7 @@ import { composeDown } from '../../src/core/compose/commands.js';
 import { composeProject, type ComposeProject } from '../../src/core/compose/project.js';
 import { detectCompose } from '../../src/core/compose/detect.js';
 import { type ComposeCli } from '../../src/core/compose/compose-cli.js';
-import { runCommand } from '../../src/core/exec/run.js';
+import { runCommand } from './run.js';
 import { type Command, type RunResult } from '../../src/core/exec/command.js';
 
 /** Built by .ci/docker.sh with `docker import`; no registry is reachable, so nothing is pulled. */

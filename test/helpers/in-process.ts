@@ -32,9 +32,9 @@ function capture(): { stream: Writable; text: () => string } {
 export async function runInProcess<O>(
   load: () => Promise<{ run: CommandRun<O> }>,
   opts: O,
-  o: { cwd: string; env: NodeJS.ProcessEnv; global?: GlobalOptions; prompter?: Prompter },
+  o: { cwd: string; processEnv: NodeJS.ProcessEnv; global?: GlobalOptions; prompter?: Prompter },
 ): Promise<InProcessResult> {
-  const { cwd, env, global = {} } = o;
+  const { cwd, processEnv, global = {} } = o;
   const controller = new AbortController();
   const hub = signalHub(controller, () => {
     throw new Error('an in-process command asked to exit the process');
@@ -43,7 +43,7 @@ export async function runInProcess<O>(
   const stderr = capture();
   const out = new Output({ stdout: stdout.stream, stderr: stderr.stream, json: global.json === true, quiet: Boolean(global.quiet), verbose: false, color: false, live: false });
   const prompter = o.prompter ?? noTerminal({ yes: Boolean(global.yes), dryRun: Boolean(global.dryRun) });
-  const ctx: Context = { cwd, processEnv: env, out, global, prompter, ci: true, signal: controller.signal, signals: hub.hooks, version: '0.0.0-test' };
+  const ctx: Context = { cwd, processEnv, out, global, prompter, ci: true, signal: controller.signal, signals: hub.hooks, version: '0.0.0-test' };
   let exitCode: number;
   try {
     exitCode = (await (await load()).run(ctx, opts)) ?? 0;

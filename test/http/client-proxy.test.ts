@@ -97,7 +97,7 @@ afterEach(async () => {
   client = server = proxy = tlsServer = undefined;
 });
 
-const get = (env: NodeJS.ProcessEnv, url: string) => (client = new ProbeClient({ env, retry: { retries: 0 } })).request({ method: 'GET', url });
+const get = (env: NodeJS.ProcessEnv, url: string) => (client = new ProbeClient({ processEnv: env, retry: { retries: 0 } })).request({ method: 'GET', url });
 
 describe('ProbeClient behind a proxy', () => {
   it('sends requests through HTTP_PROXY', async () => {
@@ -114,7 +114,7 @@ describe('ProbeClient behind a proxy', () => {
     tlsServer = await startTlsServer();
     proxy = await startProxy();
     const port = new URL(tlsServer.url).port;
-    client = new ProbeClient({ env: { HTTPS_PROXY: proxy.url }, ca: tlsServer.cert, retry: { retries: 0 } });
+    client = new ProbeClient({ processEnv: { HTTPS_PROXY: proxy.url }, ca: tlsServer.cert, retry: { retries: 0 } });
     const res = await client.request({ method: 'GET', url: `${tlsServer.url}/v1/models` });
     expect(res.failure).toBeUndefined();
     expect(res.ok).toBe(true);

@@ -30,7 +30,7 @@ afterAll(async () => {
 
 describe('ProbeClient over TLS', () => {
   it('times the handshake of a new connection only', async () => {
-    const client = new ProbeClient({ env: {}, ca: cert });
+    const client = new ProbeClient({ processEnv: {}, ca: cert });
     try {
       const before = connections;
       const first = await client.request({ method: 'GET', url });
@@ -46,7 +46,7 @@ describe('ProbeClient over TLS', () => {
   });
 
   it('an untrusted certificate is a network failure with a hint, not retried', async () => {
-    const client = new ProbeClient({ env: {} });
+    const client = new ProbeClient({ processEnv: {} });
     try {
       const before = connections;
       const res = await client.request({ method: 'GET', url });

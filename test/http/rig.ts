@@ -22,7 +22,7 @@ export async function serve(handler: Handler): Promise<TestServer> {
 
 /** No proxy from the environment, no jitter: retries happen at once unless the server asks for a delay. */
 export function newClient(opts: Partial<ConstructorParameters<typeof ProbeClient>[0]> = {}): ProbeClient {
-  const client = new ProbeClient({ env: {}, random: () => 0, ...opts });
+  const client = new ProbeClient({ processEnv: {}, random: () => 0, ...opts });
   onCleanup(() => client.close());
   return client;
 }

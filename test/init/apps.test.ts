@@ -89,7 +89,7 @@ async function initApp(app: string, want: Expected) {
   expect(read(dir, '.env.migrate')).toMatch(/^# TARGET_BASE_URL=https:\/\/.+\n# TARGET_API_KEY=.+\n$/m);
 
   setEnv(dir, '.env.migrate', TARGET);
-  const loaded = await loadConfig({ cwd: dir, env: {} });
+  const loaded = await loadConfig({ cwd: dir, processEnv: {} });
   expect(loaded.config.providers.legacy).toMatchObject({ baseUrl: want.legacyUrl, apiKey: legacyKey });
   expect(loaded.config.providers.target).toMatchObject({ baseUrl: TARGET.TARGET_BASE_URL, apiKey: TARGET.TARGET_API_KEY });
   expect(loaded.warnings).toEqual([]);
@@ -97,7 +97,7 @@ async function initApp(app: string, want: Expected) {
   // What the cut-over writes at 100 %: the app's .env now names the target. A rollback loads the
   // config again and must still find the legacy key (it used to resolve to the target's).
   setEnv(dir, '.env', { [want.url]: TARGET.TARGET_BASE_URL, [want.key]: TARGET.TARGET_API_KEY });
-  const after = await loadConfig({ cwd: dir, env: {} });
+  const after = await loadConfig({ cwd: dir, processEnv: {} });
   expect(after.config.providers.legacy).toMatchObject({ baseUrl: want.legacyUrl, apiKey: legacyKey });
   return { dir, result };
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { composeDown, composeExec, composeUp } from '../../src/core/compose/commands.js';
 import { composeProject } from '../../src/core/compose/project.js';
-import { runCommand } from '../../src/core/exec/run.js';
+import { runCommand } from '../helpers/run.js';
 import { ROOT, onCleanup, runCli, tempProject } from '../helpers/cli.js';
 import { dockerAvailable, dockerStatus } from '../helpers/docker.js';
 

@@ -5,7 +5,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeProject } from '../../src/core/compose/project.js';
-import { runCommand } from '../../src/core/exec/run.js';
+import { runCommand } from '../helpers/run.js';
 import { NGINX_IMAGE, composeFixture, dockerStatus, nginxImageAvailable, type ComposeFixture } from '../helpers/docker.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { freePort } from '../helpers/ports.js';

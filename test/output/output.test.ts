@@ -48,9 +48,9 @@ describe('Output', () => {
   });
 
   it('turns colour off for NO_COLOR, --no-color and a non-terminal', () => {
-    expect(colorEnabled({ isTTY: true, env: {} })).toBe(true);
-    expect(colorEnabled({ isTTY: true, env: { NO_COLOR: '1' } })).toBe(false);
-    expect(colorEnabled({ isTTY: true, flag: false, env: {} })).toBe(false);
-    expect(colorEnabled({ isTTY: false, env: {} })).toBe(false);
+    expect(colorEnabled({ isTTY: true, processEnv: {} })).toBe(true);
+    expect(colorEnabled({ isTTY: true, processEnv: { NO_COLOR: '1' } })).toBe(false);
+    expect(colorEnabled({ isTTY: true, flag: false, processEnv: {} })).toBe(false);
+    expect(colorEnabled({ isTTY: false, processEnv: {} })).toBe(false);
   });
 });

@@ -26,7 +26,7 @@ beforeAll(async () => {
   prom = await startPrometheus({ legacy: [hostOf(legacy)], target: [hostOf(target)] });
   const provider = (p: FakeProvider) => ({ baseUrl: p.url, apiKey: p.apiKey, timeoutMs: 5000, nodes: [], strictModels: false });
   probes = probeSource({
-    client: new ProbeClient({ env: {} }),
+    client: new ProbeClient({ processEnv: {} }),
     target: endpointOf('target', provider(target)),
     legacy: endpointOf('legacy', provider(legacy)),
     model: 'gpt-4.1',

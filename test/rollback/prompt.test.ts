@@ -37,7 +37,7 @@ describe('rollback asks through the Context', () => {
     const { p, file, before, env, global } = await cutOver();
     const person = scriptedPrompter([false]);
     const sent = legacy.requests.length;
-    const r = await runInProcess(loadRollback, { restart: false }, { cwd: p.dir, env, global, prompter: person.prompter });
+    const r = await runInProcess(loadRollback, { restart: false }, { cwd: p.dir, processEnv: env, global, prompter: person.prompter });
     expect(r.exitCode).toBe(130);
     expect(r.stderr).toContain('rollback cancelled; nothing was changed');
     expect(person.asked).toEqual(['Restore 1 env file(s) of canary?']);
@@ -52,7 +52,7 @@ describe('rollback asks through the Context', () => {
     const { p, file, env, global } = await cutOver();
     const person = scriptedPrompter([true]);
     const sent = legacy.requests.length;
-    const r = await runInProcess(loadRollback, { restart: false }, { cwd: p.dir, env, global, prompter: person.prompter });
+    const r = await runInProcess(loadRollback, { restart: false }, { cwd: p.dir, processEnv: env, global, prompter: person.prompter });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(person.unasked()).toEqual([]);
     expect(await fs.readFile(file, 'utf8')).toBe(legacyText(o));
@@ -64,7 +64,7 @@ describe('rollback asks through the Context', () => {
   it('nobody at a terminal and no --yes: exit 2 naming --yes, before any question, nothing changed', async () => {
     const { p, file, env, global } = await cutOver();
     const person = scriptedPrompter([true], { nobody: 'stdin is not a terminal' });
-    const r = await runInProcess(loadRollback, { restart: false }, { cwd: p.dir, env, global, prompter: person.prompter });
+    const r = await runInProcess(loadRollback, { restart: false }, { cwd: p.dir, processEnv: env, global, prompter: person.prompter });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('error: rollback needs --yes: it asks for confirmation before restoring the env files, and stdin is not a terminal, so nobody can answer\n');
     expect(person.asked).toEqual([]);
@@ -74,7 +74,7 @@ describe('rollback asks through the Context', () => {
 
   it('--yes with nobody at a terminal asks nothing and restores', async () => {
     const { p, file, env, global } = await cutOver();
-    const r = await runInProcess(loadRollback, { restart: false }, { cwd: p.dir, env, global: { ...global, yes: true }, prompter: noTerminal({ yes: true }) });
+    const r = await runInProcess(loadRollback, { restart: false }, { cwd: p.dir, processEnv: env, global: { ...global, yes: true }, prompter: noTerminal({ yes: true }) });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(await fs.readFile(file, 'utf8')).toBe(legacyText(o));
     expect(path.basename(file)).toBe('.env.canary');

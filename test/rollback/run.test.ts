@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/core/config/load.js';
 import { defaultDeps, rollback } from '../../src/core/rollback/run.js';
 import { type RollbackDeps, type RollbackRequest } from '../../src/core/rollback/session.js';
 import { readAudit } from '../../src/core/state/audit.js';
-import { createRunner } from '../../src/core/exec/run.js';
+import { createRunner } from '../helpers/run.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { legacyText, makeProject, pointAtTarget, targetText, type ProjectOptions } from './cli.js';
 import { KEYS, tempDir } from './helpers.js';
@@ -25,7 +25,7 @@ async function setup(extraYaml = '') {
   const p = await makeProject(tempDir(), o);
   if (extraYaml) await fs.appendFile(p.config, extraYaml);
   const env = { OPENAI_API_KEY: KEYS.legacy, TARGET_API_KEY: KEYS.target };
-  const loaded = await loadConfig({ cwd: p.dir, env, configPath: p.config });
+  const loaded = await loadConfig({ cwd: p.dir, processEnv: env, configPath: p.config });
   const { createBackup } = await import('../../src/core/state/backups.js');
   await createBackup({ stateDir: p.stateDir, environment: 'canary', files: [{ path: 'env/.env.canary', absolute: p.envFiles[0]! }], toolVersion: 'test' });
   await pointAtTarget(p, o);

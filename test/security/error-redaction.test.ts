@@ -37,7 +37,7 @@ async function loadedKey(): Promise<string> {
     path.join(dir, 'migrate.yaml'),
     'version: 1\nproviders:\n  legacy: { baseUrl: "http://127.0.0.1:9/v1", apiKey: "legacy-key-not-this-one-000" }\n  target: { baseUrl: "http://127.0.0.1:9/v1", apiKey: "${TARGET_KEY}" }\nmodels: [m]\nenvironments: {}\n',
   );
-  await loadConfig({ cwd: dir, env: {}, configPath: path.join(dir, 'migrate.yaml') });
+  await loadConfig({ cwd: dir, processEnv: {}, configPath: path.join(dir, 'migrate.yaml') });
   return key;
 }
 

@@ -4,7 +4,7 @@ import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ComposeProject } from '../../src/core/compose/project.js';
-import { createRunner } from '../../src/core/exec/run.js';
+import { createRunner } from '../helpers/run.js';
 import { stubRunner } from '../helpers/stub-runner.js';
 import { commandDriver, reportedWeight } from '../../src/core/traffic/command.js';
 import { createTrafficDriver } from '../../src/core/traffic/create.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { composeDown, composeUp } from '../../src/core/compose/commands.js';
 import { composeProject } from '../../src/core/compose/project.js';
-import { runCommand } from '../../src/core/exec/run.js';
+import { runCommand } from '../helpers/run.js';
 import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { nginxMainConfig } from '../../src/testing/nginx-conf.js';
 import { dockerStatus, NGINX_IMAGE, nginxImageAvailable, TEST_IMAGE } from '../helpers/docker.js';

@@ -2,7 +2,7 @@
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRunner } from '../../src/core/exec/run.js';
+import { createRunner } from '../helpers/run.js';
 import { loadedWeights } from '../../src/core/traffic/nginx-loaded.js';
 import { nginxDriver } from '../../src/core/traffic/nginx.js';
 import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRunner } from '../../src/core/exec/run.js';
+import { createRunner } from '../helpers/run.js';
 import { nginxDriver } from '../../src/core/traffic/nginx.js';
 import { extraHeaderNames, renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import type { TrafficDriver } from '../../src/core/traffic/types.js';

@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRunner } from '../../src/core/exec/run.js';
+import { createRunner } from '../helpers/run.js';
 import { nginxDriver } from '../../src/core/traffic/nginx.js';
 import { errorLogOf, isNewGeneration, pidFileOf, reloadComplaint } from '../../src/core/traffic/nginx-reload.js';
 import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';

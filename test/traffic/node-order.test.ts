@@ -3,7 +3,7 @@
 // node as the primary. A real nginx (Debian package) then sends every request to that node.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providerSchema } from '../../src/core/config/schema.js';
-import { createRunner } from '../../src/core/exec/run.js';
+import { createRunner } from '../helpers/run.js';
 import { nginxDriver } from '../../src/core/traffic/nginx.js';
 import { renderLocation, renderNginxInclude } from '../../src/core/traffic/nginx-render.js';
 import { describeNodeOrder, measureNodeOrder } from '../../src/core/traffic/node-order.js';

@@ -19,7 +19,7 @@ import { referencedBackups } from '../../core/state/protect.js';
 /** `migrate backup`: snapshot the environment's env files, apply retention, audit. */
 export async function runCreate(ctx: Context, message?: string): Promise<number> {
   const started = Date.now();
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
+  const loaded = await loadConfig({ cwd: ctx.cwd, processEnv: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
   const { name: environment, envConfig } = resolveEnvironment(loaded, ctx.global.env);
   const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
   const sources: BackupSource[] = envConfig.envFiles.map((file) => ({ path: file, absolute: resolveConfigPath(loaded, file) }));

@@ -7,7 +7,7 @@ import { futureLine, isFutureBackup } from '../../core/state/backup-dates.js';
 
 /** `migrate backup list [--env E] [--json]`: newest first. */
 export async function runList(ctx: Context): Promise<number> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
+  const loaded = await loadConfig({ cwd: ctx.cwd, processEnv: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
   const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
   // No check against the config: backups of an environment since removed are still listed.
   const environment = ctx.global.env;

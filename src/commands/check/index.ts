@@ -24,7 +24,7 @@ export interface CheckFlags {
 }
 
 export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
+  const loaded = await loadConfig({ cwd: ctx.cwd, processEnv: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
   const { config } = loaded;
   if (flags.strict) refuseWarnings(loaded);
   for (const warning of loaded.warnings) ctx.out.warn(warning);
@@ -32,7 +32,7 @@ export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
   if (ctx.global.env) {
     // A compose file the configured compose rejects would fail the ramp's first stage: say so now (exit 2).
     const { name, envConfig } = resolveEnvironment(loaded, ctx.global.env);
-    for (const warning of await composePreflight(loaded, name, envConfig, createRunner(), ctx.processEnv)) ctx.out.warn(warning);
+    for (const warning of await composePreflight(loaded, name, envConfig, createRunner({ processEnv: ctx.processEnv }), ctx.processEnv)) ctx.out.warn(warning);
   }
   if (ctx.global.dryRun) {
     const plan = planCheck(config, roles, flags.samples ?? config.check.samples);
@@ -50,14 +50,14 @@ export async function run(ctx: Context, flags: CheckFlags): Promise<number> {
     maxP95Ms: flags.maxP95 ?? config.check.maxP95Ms ?? config.ramp.gates.maxP95Ms,
     maxErrors: flags.maxErrors ?? config.check.maxErrors,
     strictModels: flags.strictModels ? true : undefined,
-    env: ctx.processEnv,
+    processEnv: ctx.processEnv,
     signal: ctx.signal,
     onDone: (r) => ctx.out.live(`checking ${total} endpoints… ${++done}/${total} done (${r.role} ${r.node}: ${r.verdict})`),
   });
   // Failure messages quote what servers sent: a relay may echo a key in any shape.
   const reports = new Redactor(loaded.secrets).value(checked);
   ctx.out.live(`checked ${total} endpoint${total > 1 ? 's' : ''}`, true);
-  const pointing = files && (await withContainers(files, loaded, { env: ctx.processEnv, signal: ctx.signal }));
+  const pointing = files && (await withContainers(files, loaded, { processEnv: ctx.processEnv, signal: ctx.signal }));
   // A container holding a mixed pair, or one that does not answer, is an app that is down.
   const ok = reports.every((r) => r.verdict !== 'fail') && pointingOk(pointing?.containers ?? []);
   for (const line of renderDetails(reports)) ctx.out.debug(line);

@@ -14,7 +14,7 @@ export interface CompleteOptions {
 export async function run(ctx: Context, opts: CompleteOptions): Promise<number> {
   const list = opts.args?.[0];
   if (list !== 'environments' && list !== 'backups') return 0;
-  const words = await dynamicWords(list, { cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env }).catch(() => []);
+  const words = await dynamicWords(list, { cwd: ctx.cwd, processEnv: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env }).catch(() => []);
   if (words.length > 0) ctx.out.opts.stdout.write(`${words.join('\n')}\n`);
   return 0;
 }

@@ -7,7 +7,7 @@ import { refuseWarnings } from '../../core/config/warnings.js';
 
 /** `migrate config [--env NAME] [--json] [--strict]`: the resolved config, secrets redacted. */
 export async function run(ctx: Context, opts: { strict?: boolean }): Promise<number> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
+  const loaded = await loadConfig({ cwd: ctx.cwd, processEnv: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
   if (opts.strict) refuseWarnings(loaded);
   for (const warning of loaded.warnings) ctx.out.warn(warning);
   // Only an explicit --env narrows the view; MIGRATE_ENV alone still shows the whole file.
@@ -18,7 +18,7 @@ export async function run(ctx: Context, opts: { strict?: boolean }): Promise<num
   // part of what plain `migrate config` would otherwise load before printing anything.
   if (resolved) {
     const [{ composePreflight }, { createRunner }] = await Promise.all([import('../../core/compose/preflight.js'), import('../../core/exec/run.js')]);
-    for (const warning of await composePreflight(loaded, resolved.name, resolved.envConfig, createRunner(), ctx.processEnv)) ctx.out.warn(warning);
+    for (const warning of await composePreflight(loaded, resolved.name, resolved.envConfig, createRunner({ processEnv: ctx.processEnv }), ctx.processEnv)) ctx.out.warn(warning);
   }
   const config = redactedConfig(loaded, environment);
   // `origins`: where each provider setting came from (names and files, never values), as in the YAML comments.

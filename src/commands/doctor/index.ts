@@ -6,7 +6,13 @@ import { runDoctor } from '../../core/doctor/run.js';
 
 /** `migrate doctor [--env E] [--json]`: exit 1 when any check fails. */
 export async function run(ctx: Context): Promise<number> {
-  const checks = await runDoctor({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env, run: createRunner({ signal: ctx.signal }) });
+  const checks = await runDoctor({
+    cwd: ctx.cwd,
+    processEnv: ctx.processEnv,
+    configPath: ctx.global.config,
+    environment: ctx.global.env,
+    run: createRunner({ processEnv: ctx.processEnv, signal: ctx.signal }),
+  });
   // Config errors and server answers are quoted in the lines: redact with every key the loader saw.
   const r = errorRedactor(ctx.processEnv);
   const safe = checks.map((check) => ({ ...check, detail: r(check.detail), ...(check.fix ? { fix: r(check.fix) } : {}) }));

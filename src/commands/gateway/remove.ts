@@ -14,9 +14,9 @@ import { confirmChange } from './confirm.js';
 /** `migrate gateway remove --env E [--dry-run] [--yes] [--json]`: the app straight to its provider again. */
 export async function runRemove(ctx: Context): Promise<number> {
   const started = Date.now();
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
+  const loaded = await loadConfig({ cwd: ctx.cwd, processEnv: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
   const { name: environment, envConfig } = resolveEnvironment(loaded, ctx.global.env);
-  const run = createRunner({ signal: ctx.signal });
+  const run = createRunner({ processEnv: ctx.processEnv, signal: ctx.signal });
   const plan = await planRemove({ loaded, environment, envConfig, run, processEnv: ctx.processEnv });
   const redactor = new Redactor(loaded.secrets);
   const changes = Object.entries(plan.updates).map(([name, value]) => `${name}=${redactor.text(value)}`);

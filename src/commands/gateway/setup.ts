@@ -15,10 +15,10 @@ import type { GatewayOptions } from './options.js';
 /** `migrate gateway setup --env E [--image I] [--port N] [--network-mode host] [--dry-run] [--yes] [--json]`. */
 export async function runSetup(ctx: Context, opts: GatewayOptions): Promise<number> {
   const started = Date.now();
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
+  const loaded = await loadConfig({ cwd: ctx.cwd, processEnv: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
   for (const warning of loaded.warnings) ctx.out.warn(warning);
   const { name: environment, envConfig } = resolveEnvironment(loaded, ctx.global.env);
-  const run = createRunner({ signal: ctx.signal });
+  const run = createRunner({ processEnv: ctx.processEnv, signal: ctx.signal });
   const plan = await planSetup({ loaded, environment, envConfig, flags: { image: opts.image, port: opts.port, networkMode: opts.networkMode }, run, processEnv: ctx.processEnv });
   const redactor = new Redactor(loaded.secrets);
   if (ctx.global.dryRun) return dryRun(ctx, plan, redactor);

@@ -13,13 +13,13 @@ import { nodeMap, type NodeCounts } from '../../core/gateway/traffic-stats.js';
 
 /** `migrate gateway status --env E [--json]`: the container, the split nginx holds, requests per provider and node so far. */
 export async function runStatus(ctx: Context): Promise<number> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
+  const loaded = await loadConfig({ cwd: ctx.cwd, processEnv: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
   const { name: environment, envConfig } = resolveEnvironment(loaded, ctx.global.env);
   const traffic = envConfig.traffic;
   if (traffic.driver !== 'nginx' || !traffic.gateway || !envConfig.compose) {
     throw new UsageError(`${environment} has no gateway`, { hint: `set one up with \`migrate gateway setup --env ${environment}\`` });
   }
-  const run = createRunner({ signal: ctx.signal });
+  const run = createRunner({ processEnv: ctx.processEnv, signal: ctx.signal });
   const { project } = await loadEnvironmentCompose(
     { environment, envConfig: { ...envConfig, compose: envConfig.compose }, configDir: loaded.dir, processEnv: ctx.processEnv, at: loaded.at },
     run,

@@ -22,7 +22,7 @@ export interface MonitoringOptions {
  * that watch the environment's gateway traffic and nodes. Writes files only; starts nothing.
  */
 export async function run(ctx: Context, opts: MonitoringOptions): Promise<number> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
+  const loaded = await loadConfig({ cwd: ctx.cwd, processEnv: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
   for (const warning of loaded.warnings) ctx.out.warn(warning);
   const { name: environment, envConfig } = resolveEnvironment(loaded, ctx.global.env);
   const plan = await planMonitoring({ loaded, environment, envConfig, out: opts.out ? path.resolve(ctx.cwd, opts.out) : undefined, image: opts.image, ports: ports(opts) });

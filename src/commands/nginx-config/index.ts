@@ -22,7 +22,7 @@ export interface NginxConfigOptions {
 export async function run(ctx: Context, opts: NginxConfigOptions): Promise<number> {
   const weight = opts.weight ?? 0;
   if (!(weight >= 0 && weight <= 100)) throw new UsageError(`--weight must be between 0 and 100, got ${weight}`);
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
+  const loaded = await loadConfig({ cwd: ctx.cwd, processEnv: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
   for (const warning of loaded.warnings) ctx.out.warn(warning);
   const { name, envConfig } = resolveEnvironment(loaded, ctx.global.env);
   const traffic = envConfig.traffic;

@@ -20,7 +20,7 @@ export interface RampFlags {
 /** `migrate ramp [--env E] [--stages 10,50,100] [--shadow 10%] [--soak 60s] [--interval 10s] [--min-samples N] [--rps N] [--resume] [--validate] [--force] [--metrics-port N]`. */
 export async function run(ctx: Context, flags: RampFlags): Promise<number> {
   ctx.out.jsonLines = true; // events, and an error that ends the ramp, one line each
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
+  const loaded = await loadConfig({ cwd: ctx.cwd, processEnv: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
   for (const warning of loaded.warnings) ctx.out.warn(warning);
   const { name, envConfig } = resolveEnvironment(loaded, ctx.global.env);
   if (flags.resume && (flags.stages || flags.shadow)) ctx.out.warn('--stages and --shadow are ignored with --resume: the ramp keeps the stages it started with');

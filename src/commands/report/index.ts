@@ -12,7 +12,7 @@ export interface ReportFlags {
 
 /** `migrate report [--env E] [--out FILE]`: the last ramp of E as one self-contained HTML file. */
 export async function run(ctx: Context, flags: ReportFlags): Promise<number> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
+  const loaded = await loadConfig({ cwd: ctx.cwd, processEnv: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
   const { name } = resolveEnvironment(loaded, ctx.global.env);
   const file = path.resolve(ctx.cwd, flags.out ?? `migrate-report-${name}.html`);
   const { html, decisions } = await rampReportHtml(loaded, name, ctx.version);

@@ -15,10 +15,10 @@ export interface RollbackOptions {
 
 /** `migrate rollback [--env E] [--to ID] [--yes] [--dry-run] [--no-restart]`. Exit 0 only when verified. */
 export async function run(ctx: Context, opts: RollbackOptions): Promise<number> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
+  const loaded = await loadConfig({ cwd: ctx.cwd, processEnv: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
   const { name, envConfig } = resolveEnvironment(loaded, ctx.global.env);
   for (const warning of loaded.warnings) ctx.out.warn(warning);
-  const runner = createRunner({ onRun: (cmd) => ctx.out.debug(`$ ${formatArgv(cmd.argv)}`) });
+  const runner = createRunner({ processEnv: ctx.processEnv, onRun: (cmd) => ctx.out.debug(`$ ${formatArgv(cmd.argv)}`) });
   const { report, plan } = await rollback(
     {
       loaded,

@@ -7,7 +7,7 @@ import { renderStatus } from '../../core/ramp/status-render.js';
 
 /** `migrate status [--env E] [--json]`: every environment's ramp (or one), its weight, lock and latest gates. */
 export async function run(ctx: Context): Promise<number> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
+  const loaded = await loadConfig({ cwd: ctx.cwd, processEnv: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env, tolerateMissing: targetOnly });
   const names = ctx.global.env ? [resolveEnvironment(loaded, ctx.global.env).name] : Object.keys(loaded.config.environments);
   const one = async (name: string) => {
     const status = await environmentStatus(loaded, name, loaded.config.environments[name]!);

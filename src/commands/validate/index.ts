@@ -29,7 +29,7 @@ export interface ValidateFlags {
 }
 
 export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
-  const loaded = await loadConfig({ cwd: ctx.cwd, env: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
+  const loaded = await loadConfig({ cwd: ctx.cwd, processEnv: ctx.processEnv, configPath: ctx.global.config, environment: ctx.global.env });
   const { config } = loaded;
   // validate acts on no environment, but an --env naming none is a typo the user should hear about.
   if (ctx.global.env) resolveEnvironment(loaded, ctx.global.env);
@@ -40,7 +40,7 @@ export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
   const probes = flags.probes ?? config.validate.probes;
   if (ctx.global.dryRun) return printPlan(ctx, planValidation(runs, providers, config.models[0]!, probes));
   const startedAt = new Date();
-  const client = new ProbeClient({ env: ctx.processEnv });
+  const client = new ProbeClient({ processEnv: ctx.processEnv });
   const progress = `validating ${runs.length} cases on ${roles.join(' and ')}…`;
   ctx.out.live(progress);
   let drawnAt = performance.now();
@@ -79,7 +79,7 @@ export async function run(ctx: Context, flags: ValidateFlags): Promise<number> {
   const jsonFile = typeof ctx.global.json === 'string' && ctx.global.json !== '-' ? ctx.global.json : undefined;
   // Both at once: each write waits on the disk (fsync of the file and its directory), not the CPU.
   const [written] = await Promise.allSettled([
-    writeReportFiles(plannedFiles(report, { cwd: ctx.cwd, jsonFile, junitFile: flags.junit, markdownFile: flags.markdown, htmlFile: flags.html, env: ctx.processEnv })),
+    writeReportFiles(plannedFiles(report, { cwd: ctx.cwd, jsonFile, junitFile: flags.junit, markdownFile: flags.markdown, htmlFile: flags.html, processEnv: ctx.processEnv })),
     // For `migrate report`: the validation summary and the cost comparison beside the ramp.
     keepLastValidation(resolveStateDir(loaded.dir, config.stateDir), report).catch((err: Error) =>
       ctx.out.warn(`could not keep this report for \`migrate report\`: ${err.message}`),

@@ -83,7 +83,7 @@ export function endpointFor(role: ProviderRole, url: string, key: string, config
 }
 
 export function probeOptions(role: ProviderRole, input: Pick<AppViewInput, 'config' | 'processEnv' | 'signal'>) {
-  return { model: input.config.models[0]!, strictModels: input.config.providers[role].strictModels, env: input.processEnv, signal: input.signal };
+  return { model: input.config.models[0]!, strictModels: input.config.providers[role].strictModels, processEnv: input.processEnv, signal: input.signal };
 }
 
 function failedStep(a: EndpointAnswer): string {

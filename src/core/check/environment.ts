@@ -38,10 +38,21 @@ export async function environmentPointing(loaded: LoadedConfig, name: string): P
 }
 
 /** The app's view: what each service's containers hold, each distinct pair probed (models and one chat). */
-export async function withContainers(pointing: EnvironmentPointing, loaded: LoadedConfig, opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<EnvironmentPointing> {
+export async function withContainers(
+  pointing: EnvironmentPointing,
+  loaded: LoadedConfig,
+  opts: { processEnv: NodeJS.ProcessEnv; signal?: AbortSignal },
+): Promise<EnvironmentPointing> {
   const { envConfig } = resolveEnvironment(loaded, pointing.name);
   try {
-    const containers = await servicesPointing({ loaded, envConfig, run: createRunner({ signal: opts.signal }), processEnv: opts.env, probe: true, signal: opts.signal });
+    const containers = await servicesPointing({
+      loaded,
+      envConfig,
+      run: createRunner({ processEnv: opts.processEnv, signal: opts.signal }),
+      processEnv: opts.processEnv,
+      probe: true,
+      signal: opts.signal,
+    });
     return containers ? { ...pointing, containers } : { ...pointing, containersNote: 'no compose section: containers not inspected' };
   } catch (err) {
     return { ...pointing, containersNote: `could not inspect the containers: ${(err as Error).message}` };

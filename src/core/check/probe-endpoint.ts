@@ -14,7 +14,7 @@ export interface ProbeOptions {
   strictModels: boolean;
   maxP95Ms?: number;
   maxErrors: number;
-  env: NodeJS.ProcessEnv;
+  processEnv: NodeJS.ProcessEnv;
   signal?: AbortSignal;
 }
 
@@ -27,7 +27,7 @@ export async function probeEndpoint(client: ProbeClient, endpoint: Endpoint, opt
     node: endpoint.node,
     region: endpoint.region,
     baseUrl: endpoint.baseUrl,
-    reach: await probeReachability(endpoint.baseUrl, opts.env, Math.min(endpoint.timeoutMs, 10_000)),
+    reach: await probeReachability(endpoint.baseUrl, opts.processEnv, Math.min(endpoint.timeoutMs, 10_000)),
     models: skipped,
     chat: skipped,
     stream: skipped,

@@ -10,7 +10,7 @@ export interface CheckOptions {
   maxP95Ms?: number;
   maxErrors: number;
   strictModels?: boolean;
-  env: NodeJS.ProcessEnv;
+  processEnv: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   /** Called as each endpoint finishes, for progress. */
   onDone?: (report: EndpointReport) => void;
@@ -18,7 +18,7 @@ export interface CheckOptions {
 
 /** Every endpoint of every chosen provider, checked concurrently. */
 export async function runCheck(config: Config, opts: CheckOptions): Promise<EndpointReport[]> {
-  const client = new ProbeClient({ env: opts.env });
+  const client = new ProbeClient({ processEnv: opts.processEnv });
   try {
     const jobs = opts.roles.flatMap((role) =>
       providerEndpoints(role, config.providers[role]).map(async (endpoint) => {
@@ -28,7 +28,7 @@ export async function runCheck(config: Config, opts: CheckOptions): Promise<Endp
           strictModels: opts.strictModels ?? config.providers[role].strictModels,
           maxP95Ms: opts.maxP95Ms,
           maxErrors: opts.maxErrors,
-          env: opts.env,
+          processEnv: opts.processEnv,
           signal: opts.signal,
         };
         const report = await probeEndpoint(client, endpoint, probe);

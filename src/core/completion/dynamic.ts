@@ -5,7 +5,7 @@ import type { DynamicList } from './spec.js';
 
 export interface DynamicOptions {
   cwd: string;
-  env: NodeJS.ProcessEnv;
+  processEnv: NodeJS.ProcessEnv;
   configPath?: string;
   environment?: string;
 }
@@ -15,7 +15,7 @@ export interface DynamicOptions {
  * is written; unset variables are tolerated (completing must work before the keys are set).
  */
 export async function dynamicWords(list: DynamicList, opts: DynamicOptions): Promise<string[]> {
-  const loaded = await loadConfig({ cwd: opts.cwd, env: opts.env, configPath: opts.configPath, environment: opts.environment, tolerateMissing: () => true });
+  const loaded = await loadConfig({ cwd: opts.cwd, processEnv: opts.processEnv, configPath: opts.configPath, environment: opts.environment, tolerateMissing: () => true });
   if (list === 'environments') return Object.keys(loaded.config.environments);
   const backups = await listBackups(resolveStateDir(loaded.dir, loaded.config.stateDir), opts.environment);
   return backups.map((b) => b.id);

@@ -43,7 +43,7 @@ export function parsePsIds(flavor: 'v1' | 'v2', stdout: string): string[] {
  * The current containers of these services (stopped ones included; `compose run` one-offs are
  * not the service's), as docker sees them. All services when `services` is empty.
  */
-export async function serviceContainers(project: ComposeProject, services: string[], run: Runner = createRunner()): Promise<ContainerState[]> {
+export async function serviceContainers(project: ComposeProject, services: string[], run: Runner = createRunner({ processEnv: project.processEnv })): Promise<ContainerState[]> {
   const found = await projectContainers(project, run);
   if (found.length === 0) return (await composeListed(project, services, run)).map(toContainerState);
   const wanted = (c: RawInspect) => services.length === 0 || services.includes(c.Config?.Labels?.['com.docker.compose.service'] ?? '');
@@ -51,7 +51,7 @@ export async function serviceContainers(project: ComposeProject, services: strin
 }
 
 /** Containers by id (fast: no compose start-up); gone ones are left out. */
-export async function inspectContainers(ids: string[], processEnv: NodeJS.ProcessEnv, run: Runner = createRunner()): Promise<ContainerState[]> {
+export async function inspectContainers(ids: string[], processEnv: NodeJS.ProcessEnv, run: Runner = createRunner({ processEnv })): Promise<ContainerState[]> {
   return (await inspectRaw(ids, run, processEnv)).map(toContainerState);
 }
 
@@ -68,7 +68,7 @@ export async function containerIds(project: ComposeProject, services: string[], 
  * A container's environment as the process inside sees it (env files applied). Holds secrets:
  * compare it, never print it.
  */
-export async function containerEnv(containerId: string, processEnv: NodeJS.ProcessEnv, run: Runner = createRunner()): Promise<Record<string, string>> {
+export async function containerEnv(containerId: string, processEnv: NodeJS.ProcessEnv, run: Runner = createRunner({ processEnv })): Promise<Record<string, string>> {
   const [raw] = await inspectRaw([containerId], run, processEnv);
   if (!raw) throw new Error(`no container ${containerId}`);
   return envOf(raw);
@@ -78,7 +78,7 @@ export async function containerEnv(containerId: string, processEnv: NodeJS.Proce
  * Every container of the project (all services, one-offs and stopped ones included) with its
  * environment and bind mounts. Holds secrets: compare, never print.
  */
-export async function projectContainersInside(project: ComposeProject, run: Runner = createRunner()): Promise<ContainerInside[]> {
+export async function projectContainersInside(project: ComposeProject, run: Runner = createRunner({ processEnv: project.processEnv })): Promise<ContainerInside[]> {
   const found = await projectContainers(project, run);
   return (found.length > 0 ? found : await composeListed(project, [], run)).map(toInside);
 }
@@ -146,7 +146,7 @@ function cliInstead(): undefined {
  * a file since replaced on the host. `cat` inside first; `docker cp` (a tar stream) for images
  * without `cat` and for stopped containers. Holds secrets: never print it.
  */
-export async function fileInContainer(id: string, file: string, run: Runner = createRunner()): Promise<string> {
+export async function fileInContainer(id: string, file: string, run: Runner): Promise<string> {
   const cat = await run(dockerCat(id, file));
   if (cat.exitCode === 0) return cat.stdout;
   const cp = dockerCopyOut(id, file);

@@ -60,7 +60,7 @@ async function probeAll(opts: DetectOptions): Promise<ComposeCli> {
 }
 
 async function probeCandidates(opts: DetectOptions): Promise<ComposeCli> {
-  const run = opts.run ?? createRunner();
+  const run = opts.run ?? createRunner({ processEnv: opts.processEnv });
   const choice = opts.command ?? 'auto';
   const candidates = choice === 'auto' ? [COMPOSE_ARGV['docker compose'], COMPOSE_ARGV['docker-compose']] : [COMPOSE_ARGV[choice]];
   for (const argv of candidates) {

@@ -54,7 +54,11 @@ const cache = new Map<string, Promise<ComposeModel>>();
  * with compose's own error line. `direct`: read the files without running compose when that gives
  * the same answer (see readModelDirect), for a rollback that must not wait half a second on it.
  */
-export async function loadComposeModel(project: ComposeProject, run: Runner = createRunner(), opts: { direct?: boolean } = {}): Promise<ComposeModel> {
+export async function loadComposeModel(
+  project: ComposeProject,
+  run: Runner = createRunner({ processEnv: project.processEnv }),
+  opts: { direct?: boolean } = {},
+): Promise<ComposeModel> {
   const key = `${await cacheKey(project)}\0${opts.direct ? 'direct' : 'config'}`;
   let model = cache.get(key);
   if (!model) {

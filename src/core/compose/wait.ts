@@ -33,7 +33,7 @@ export interface WaitResult {
  * code 1" in seconds rather than after the whole health timeout.
  */
 export async function waitForServices(project: ComposeProject, services: string[], opts: WaitOptions): Promise<WaitResult> {
-  const run = opts.run ?? createRunner({ signal: opts.signal });
+  const run = opts.run ?? createRunner({ processEnv: project.processEnv, signal: opts.signal });
   const interval = opts.intervalMs ?? 500;
   const started = Date.now();
   const poll = poller(project, services, run, opts.onListed);

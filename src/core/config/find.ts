@@ -7,8 +7,8 @@ export const CONFIG_NAMES = ['migrate.yaml', 'migrate.yml'] as const;
 const INIT_HINT = 'run `migrate init` to write one, or pass --config FILE';
 
 /** --config, else $MIGRATE_CONFIG, else migrate.yaml / migrate.yml in `cwd`. Returns an absolute path. */
-export async function findConfigFile(opts: { cwd: string; env: NodeJS.ProcessEnv; configPath?: string }): Promise<string> {
-  const explicit = opts.configPath ?? (opts.env.MIGRATE_CONFIG || undefined);
+export async function findConfigFile(opts: { cwd: string; processEnv: NodeJS.ProcessEnv; configPath?: string }): Promise<string> {
+  const explicit = opts.configPath ?? (opts.processEnv.MIGRATE_CONFIG || undefined);
   if (explicit) {
     const file = path.resolve(opts.cwd, explicit);
     if (await isFile(file)) return file;

@@ -17,7 +17,7 @@ import { configWarnings } from './warnings.js';
 
 export interface LoadOptions {
   cwd: string;
-  env: NodeJS.ProcessEnv;
+  processEnv: NodeJS.ProcessEnv;
   /** The --config flag. */
   configPath?: string;
   /**
@@ -60,7 +60,7 @@ export interface LoadedConfig {
 
 export interface Resolution {
   source: YamlSource;
-  env: NodeJS.ProcessEnv;
+  processEnv: NodeJS.ProcessEnv;
   dotenv: DotenvVars;
 }
 
@@ -77,9 +77,9 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   if (source.data === null || source.data === undefined) {
     throw problems(source.name, [`${source.name}:1 the file is empty`], 'run `migrate init` to write a starting config');
   }
-  const focus = opts.environment ?? (opts.env.MIGRATE_ENV || undefined);
-  const dotenv = await readDotenvFiles(dotenvFiles(source, dir, opts.env, focus));
-  const lookup = (name: string) => opts.env[name] ?? dotenv.vars[name];
+  const focus = opts.environment ?? (opts.processEnv.MIGRATE_ENV || undefined);
+  const dotenv = await readDotenvFiles(dotenvFiles(source, dir, opts.processEnv, focus));
+  const lookup = (name: string) => opts.processEnv[name] ?? dotenv.vars[name];
   const hint = `set it in the environment or in ${path.join(path.relative(opts.cwd, dir) || '.', MIGRATE_DOTENV).replace(/^\.\//, '')}`;
   const interpolated = interpolateData(source, lookup, hint, opts.tolerateMissing);
   // Unresolved references stay as written (`${X}`) and are not secrets: keep them readable.
@@ -87,7 +87,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   rememberSecrets(inputSecrets);
   const redact = (lines: string[]) => lines.map((line) => redactText(line, inputSecrets));
 
-  const whereSet = (name: string) => (opts.env[name] !== undefined ? 'the process environment' : path.relative(opts.cwd, dotenv.origin[name] ?? '') || dotenv.origin[name]);
+  const whereSet = (name: string) => (opts.processEnv[name] !== undefined ? 'the process environment' : path.relative(opts.cwd, dotenv.origin[name] ?? '') || dotenv.origin[name]);
   const cleaned = cleanWrittenValues(
     source,
     validate(source, interpolated, redact, (name) => `\${${name}} is empty in ${whereSet(name)} (${hint})`),
@@ -98,7 +98,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   // The values as given stay secrets too: whatever echoes them back (padded or not) is redacted.
   const secrets = [...new Set([...collectSecrets(config), ...inputSecrets])].filter((s) => !s.includes('${'));
   rememberSecrets(secrets);
-  const origins = providerOrigins(config, interpolated.uses, dotenv, opts.env, dir);
+  const origins = providerOrigins(config, interpolated.uses, dotenv, opts.processEnv, dir);
   return {
     config,
     file,
@@ -108,10 +108,10 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
     warnings: [...dotenv.refused, ...interpolated.warnings, ...cleaned.warnings, ...configWarnings(source, config, origins, dir), ...(await openMigrateDotenv(dir, opts.cwd))].map(
       (w) => redactText(w, secrets),
     ),
-    defaultEnvironment: opts.env.MIGRATE_ENV || undefined,
+    defaultEnvironment: opts.processEnv.MIGRATE_ENV || undefined,
     at: source.at,
     origins,
-    resolution: { source, env: opts.env, dotenv },
+    resolution: { source, processEnv: opts.processEnv, dotenv },
   };
 }
 

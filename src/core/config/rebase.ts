@@ -28,14 +28,14 @@ export function legacyFromRestore(loaded: LoadedConfig, copies: readonly Restore
   const restored = new Map(copies.map((c) => [c.absolute, c.content]));
   const names = [...new Set(loaded.origins.filter((o) => o.path[1] === 'legacy').flatMap((o) => o.variables.filter((v) => v.file && restored.has(v.file)).map((v) => v.name)))];
   if (names.length === 0) return undefined;
-  const { source, env, dotenv } = loaded.resolution;
+  const { source, processEnv, dotenv } = loaded.resolution;
   const files = dotenv.files.map((f) => {
     const copy = restored.get(f.file);
     return copy ? { file: f.file, vars: parse(copy.toString('utf8')) } : f;
   });
   const vars = mergeDotenv(files).vars;
   const legacyOnly = { ...source, data: { providers: { legacy: (source.data as { providers: { legacy: unknown } }).providers.legacy } } };
-  const out = interpolateData(legacyOnly, (name) => env[name] ?? vars[name], 'not set in the backup either');
+  const out = interpolateData(legacyOnly, (name) => processEnv[name] ?? vars[name], 'not set in the backup either');
   const parsed = providerSchema.safeParse((out.data as { providers: { legacy: unknown } }).providers.legacy);
   if (out.errors.length > 0 || !parsed.success) {
     return { problem: out.errors[0] ?? `providers.legacy from the backup's ${names.join(', ')} is not valid: ${parsed.error?.issues[0]?.message ?? ''}` };

@@ -10,7 +10,7 @@ import { type DoctorCheck, failed, hintOf, oneLine, passed, skipped } from './ty
 
 export interface DoctorOptions {
   cwd: string;
-  env: NodeJS.ProcessEnv;
+  processEnv: NodeJS.ProcessEnv;
   configPath?: string;
   /** --env: only this environment's files and tools. */
   environment?: string;
@@ -20,7 +20,7 @@ export interface DoctorOptions {
 /** Every check, in the order a person fixes them: the machine, the config, what the config names. */
 export async function runDoctor(opts: DoctorOptions): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [nodeCheck()];
-  const loaded = await loadConfig({ cwd: opts.cwd, env: opts.env, configPath: opts.configPath, environment: opts.environment }).catch((err: unknown) => {
+  const loaded = await loadConfig({ cwd: opts.cwd, processEnv: opts.processEnv, configPath: opts.configPath, environment: opts.environment }).catch((err: unknown) => {
     checks.push(failed('config', oneLine(err), hintOf(err, 'fix the config, then run `migrate config` to check it').replace('the lines above', 'these lines')));
     return undefined;
   });
@@ -51,7 +51,7 @@ async function toolChecks(opts: DoctorOptions, loaded: LoadedConfig | undefined,
   const usesDocker = !loaded || environments.some(([, e]) => e.compose || (e.traffic.driver === 'nginx' && e.traffic.service));
   const composeCommand = environments.map(([, e]) => e.compose?.command).find((c) => c && c !== 'auto');
   const pending: Array<Promise<DoctorCheck>> = usesDocker
-    ? [dockerCheck(opts.run), composeCheck(composeCommand, opts.env)]
+    ? [dockerCheck(opts.run), composeCheck(composeCommand, opts.processEnv)]
     : [Promise.resolve(skipped('docker', 'not needed: no environment checked names compose files'))];
   const nginx = new Map<string, Promise<DoctorCheck>>();
   for (const [name, e] of environments) {

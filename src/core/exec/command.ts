@@ -6,7 +6,7 @@ export interface Command {
   /** Program and arguments, passed to the OS as they are: never through a shell. */
   argv: string[];
   cwd?: string;
-  /** Added to the process environment (not replacing it). */
+  /** Added to the runner's processEnv (not replacing it). */
   env?: Record<string, string>;
   /** `read` commands still run under --dry-run; `write` commands are skipped and reported. */
   kind: 'read' | 'write';

@@ -5,6 +5,12 @@ import { CommandNotFoundError } from './errors.js';
 import { formatArgv } from './format.js';
 
 export interface RunOptions {
+  /**
+   * The whole environment every command runs in (the Context's processEnv; Command.env adds to
+   * it). Required, and this process's own environment is never added: what docker, compose,
+   * nginx and a command driver see is what the caller was given, in tests as in the CLI.
+   */
+  processEnv: NodeJS.ProcessEnv;
   /** Skip `write` commands (reporting them through onDryRun); `read` commands still run. */
   dryRun?: boolean;
   /**
@@ -19,7 +25,7 @@ export interface RunOptions {
 }
 
 /** The one place that executes side effects. A non-zero exit is a result, not an exception. */
-export async function runCommand(cmd: Command, opts: RunOptions = {}): Promise<RunResult> {
+export async function runCommand(cmd: Command, opts: RunOptions): Promise<RunResult> {
   if (opts.dryRun && cmd.kind === 'write') {
     opts.onDryRun?.(`would run: ${formatArgv(cmd.argv)}`, cmd);
     return { exitCode: 0, stdout: '', stderr: '', durationMs: 0, skipped: true, timedOut: false };
@@ -35,8 +41,8 @@ export async function runCommand(cmd: Command, opts: RunOptions = {}): Promise<R
   const { execa } = await import('execa');
   const subprocess = execa(file, args, {
     cwd: cmd.cwd,
-    env: cmd.env,
-    extendEnv: true,
+    env: { ...opts.processEnv, ...cmd.env },
+    extendEnv: false,
     stdin: 'ignore',
     detached: true,
     reject: false,
@@ -82,8 +88,8 @@ export function preloadRunner(): void {
   import('execa').catch(() => undefined); // a failure shows again, and is reported, on first use
 }
 
-/** Binds options once (dry-run, signal, logging) so builders' consumers just call run(cmd). */
-export function createRunner(opts: RunOptions = {}): Runner {
+/** Binds options once (environment, dry-run, signal, logging) so builders' consumers just call run(cmd). */
+export function createRunner(opts: RunOptions): Runner {
   return (cmd) => runCommand(cmd, opts);
 }
 

@@ -15,7 +15,7 @@ export interface ProbeClientOptions {
   retry?: Partial<RetryPolicy>;
   userAgent?: string;
   /** Where HTTP(S)_PROXY and NO_PROXY are read from: the Context's env (tests pass their own). */
-  env: NodeJS.ProcessEnv;
+  processEnv: NodeJS.ProcessEnv;
   /** Extra trusted CA certificates (PEM), e.g. a company relay's private CA. */
   ca?: string;
   /** Source of backoff jitter in [0, 1); tests pass a fixed one. */
@@ -35,7 +35,7 @@ export class ProbeClient {
     this.retry = { ...DEFAULT_RETRY, ...definedOnly(opts.retry) };
     this.userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
     this.random = opts.random ?? Math.random;
-    this.proxy = proxySettings(opts.env);
+    this.proxy = proxySettings(opts.processEnv);
     this.dispatcher = createDispatcher(this.proxy, this.timeouts.connectMs, opts.ca);
   }
 

@@ -46,7 +46,7 @@ interface ServedMetrics {
 /** Everything after admission: the dry-run plan, or (under the lock) the ramp itself. */
 async function runAdmitted(options: RampOptions, admission: Admission, started: number, metrics: ServedMetrics | undefined): Promise<number> {
   const o = options.resume ? await resumedLegacy(options, admission) : options;
-  const run = createRunner({ onRun: (cmd) => o.out.debug(`$ ${formatArgv(cmd.argv)}`) });
+  const run = createRunner({ processEnv: o.processEnv, onRun: (cmd) => o.out.debug(`$ ${formatArgv(cmd.argv)}`) });
   // Before the lock and the backup: a compose file the configured compose cannot run is found now, not at stage 1.
   for (const warning of await composePreflight(o.loaded, o.environment, o.envConfig, run, o.processEnv)) o.out.warn(warning);
   const note = await envStagesNote(o.loaded, o.environment, o.envConfig, admission.stages.slice(admission.from), run, o.processEnv);

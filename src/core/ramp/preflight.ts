@@ -41,7 +41,7 @@ export async function checkTarget(loaded: LoadedConfig, opts: Pick<RampOptions, 
     samples: opts.samples ?? 2,
     maxP95Ms: config.check.maxP95Ms,
     maxErrors: config.check.maxErrors,
-    env: opts.processEnv,
+    processEnv: opts.processEnv,
     signal: opts.signal,
   });
   const failed = reports.filter((r) => r.verdict === 'fail');
@@ -71,7 +71,7 @@ export async function validateProviders(loaded: LoadedConfig, opts: Pick<RampOpt
   const { config } = loaded;
   const suites = await loadSuites(configuredSuiteFiles(loaded), opts.cwd);
   const providers = { legacy: config.providers.legacy, target: config.providers.target };
-  const client = new ProbeClient({ env: opts.processEnv });
+  const client = new ProbeClient({ processEnv: opts.processEnv });
   const startedAt = new Date();
   const result = await runValidation({
     runs: suites.flatMap((s) => s.runs),

@@ -71,14 +71,14 @@ export class RampRun {
     }
     await this.begin(backupId);
     const interrupts = trapInterrupts({ interactive: this.o.prompter.interactive, signals: this.o.signals, signal: this.o.signal });
-    const client = new ProbeClient({ env: this.o.processEnv });
+    const client = new ProbeClient({ processEnv: this.o.processEnv });
     const sources = createGateSources({
       sources: this.o.settings.sources,
       providers: this.o.loaded.config.providers,
       model: this.o.loaded.config.models[0]!,
       client,
       configDir: this.o.loaded.dir,
-      run: createRunner({ signal: interrupts.stopSignal }),
+      run: createRunner({ processEnv: this.o.processEnv, signal: interrupts.stopSignal }),
       environment: this.o.environment,
       traffic: this.o.envConfig.traffic,
     });

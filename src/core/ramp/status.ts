@@ -93,7 +93,7 @@ async function currentWeight(loaded: LoadedConfig, name: string, envConfig: Envi
       providers: loaded.config.providers,
       configDir: loaded.dir,
       secrets: loaded.secrets,
-      run: createRunner(),
+      run: createRunner({ processEnv: {} }),
       processEnv: {}, // compose left out: nothing here runs docker or reads a variable
     });
     return (await driver.current()) ?? null;
@@ -105,7 +105,7 @@ async function currentWeight(loaded: LoadedConfig, name: string, envConfig: Envi
 /** What the app's containers hold now; a status must print even when docker does not answer. */
 export async function withContainers(status: EnvironmentStatus, loaded: LoadedConfig, envConfig: EnvironmentConfig, processEnv: NodeJS.ProcessEnv): Promise<EnvironmentStatus> {
   try {
-    const containers = await servicesPointing({ loaded, envConfig, run: createRunner(), processEnv, probe: false });
+    const containers = await servicesPointing({ loaded, envConfig, run: createRunner({ processEnv }), processEnv, probe: false });
     return containers ? { ...status, containers } : { ...status, containersNote: 'no compose section: containers not inspected' };
   } catch (err) {
     return { ...status, containersNote: `could not inspect the containers: ${(err as Error).message}` };

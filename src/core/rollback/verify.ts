@@ -29,7 +29,7 @@ export async function verifyConnectivity(config: Config, pointsAt: PointsAt, opt
   const endpoint = endpointOf(provider, config.providers[provider]);
   const [model] = config.models; // the schema requires one; a config built by hand may not
   if (model === undefined) throw new UsageError('models: list at least one model name in migrate.yaml');
-  const answer = await verifyEndpoint(endpoint, { model, strictModels: config.providers[provider].strictModels, env: opts.processEnv, signal: opts.signal });
+  const answer = await verifyEndpoint(endpoint, { model, strictModels: config.providers[provider].strictModels, processEnv: opts.processEnv, signal: opts.signal });
   return { ...answer, provider, pointsAt, baseUrl: endpoint.baseUrl };
 }
 
@@ -45,9 +45,12 @@ export interface EndpointAnswer {
  * Models and one chat against one endpoint: a provider as configured, or exactly the base URL
  * and key an app's container holds (with the headers of the provider it points at).
  */
-export async function verifyEndpoint(endpoint: Endpoint, opts: { model: string; strictModels: boolean; env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<EndpointAnswer> {
+export async function verifyEndpoint(
+  endpoint: Endpoint,
+  opts: { model: string; strictModels: boolean; processEnv: NodeJS.ProcessEnv; signal?: AbortSignal },
+): Promise<EndpointAnswer> {
   const started = performance.now();
-  const client = new ProbeClient({ env: opts.env });
+  const client = new ProbeClient({ processEnv: opts.processEnv });
   try {
     const models = await checkModels(client, endpoint, opts.strictModels, opts.signal);
     opts.signal?.throwIfAborted(); // an aborted /models only warns: do not send a chat for nothing

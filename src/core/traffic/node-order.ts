@@ -41,7 +41,7 @@ export const ORDER_SAMPLES = 3;
 export async function measureNodeOrder(opts: MeasureOptions): Promise<NodeOrder> {
   const limit = AbortSignal.timeout(opts.timeoutMs ?? ORDER_TIMEOUT_MS);
   const signal = opts.signal ? AbortSignal.any([opts.signal, limit]) : limit;
-  const client = new ProbeClient({ env: opts.processEnv });
+  const client = new ProbeClient({ processEnv: opts.processEnv });
   try {
     const [legacy, target] = await Promise.all((['legacy', 'target'] as const).map((role) => measureProvider(client, role, opts, signal)));
     return { legacy: legacy!, target: target! };
@@ -59,7 +59,7 @@ async function measureProvider(client: ProbeClient, role: ProviderRole, opts: Me
       const endpoint = endpointOf(role, provider, node);
       try {
         const report = await untilAborted(
-          probeEndpoint(client, endpoint, { models: opts.models, samples: opts.samples ?? ORDER_SAMPLES, strictModels: false, maxErrors: 0, env: opts.processEnv, signal }),
+          probeEndpoint(client, endpoint, { models: opts.models, samples: opts.samples ?? ORDER_SAMPLES, strictModels: false, maxErrors: 0, processEnv: opts.processEnv, signal }),
           signal,
         );
         const p50 = report.samples.latency.totalMs?.p50;

@@ -15,7 +15,7 @@ export interface OutputTargets {
   markdownFile?: string;
   /** --html FILE: the side-by-side case table. */
   htmlFile?: string;
-  env: NodeJS.ProcessEnv;
+  processEnv: NodeJS.ProcessEnv;
 }
 
 /** The report files to write: [absolute path, content, append?]. Data first, one writer below. */
@@ -25,10 +25,10 @@ export function plannedFiles(report: ValidationReport, t: OutputTargets): Array<
   if (t.jsonFile) files.push({ file: at(t.jsonFile), content: `${JSON.stringify(report, null, 2)}\n`, append: false });
   if (t.junitFile) files.push({ file: at(t.junitFile), content: renderJunit(report), append: false });
   if (t.htmlFile) files.push({ file: at(t.htmlFile), content: renderValidationHtml(report), append: false });
-  const markdown = t.markdownFile || t.env.GITHUB_STEP_SUMMARY ? renderMarkdown(report) : '';
+  const markdown = t.markdownFile || t.processEnv.GITHUB_STEP_SUMMARY ? renderMarkdown(report) : '';
   if (t.markdownFile) files.push({ file: at(t.markdownFile), content: markdown, append: false });
   // GitHub renders the step summary from everything appended to this file during the job.
-  if (t.env.GITHUB_STEP_SUMMARY) files.push({ file: t.env.GITHUB_STEP_SUMMARY, content: `${markdown}\n`, append: true });
+  if (t.processEnv.GITHUB_STEP_SUMMARY) files.push({ file: t.processEnv.GITHUB_STEP_SUMMARY, content: `${markdown}\n`, append: true });
   return files;
 }
 
