@@ -60,6 +60,15 @@ describe('Redactor', () => {
     expect(redactor.value(input)).toEqual({ apiKey: 'sk-…4444', note: 'key sk-…4444', list: ['…', 3], nested: { ok: 'plain' } });
     expect(input.apiKey).toBe(secret);
   });
+
+  it('keeps a server-sent __proto__ key as data in the copy, redacted, and leaves the prototype alone', () => {
+    const secret = 'sk-abcdefghijklmnopqrstu4444';
+    const input = JSON.parse(`{"error":{"__proto__":{"echo":"${secret}"},"code":"x"}}`) as Record<string, Record<string, unknown>>;
+    const copy = new Redactor([secret]).value(input);
+    expect(Object.getPrototypeOf(copy.error)).toBe(Object.prototype);
+    expect(Object.keys(copy.error!)).toEqual(['__proto__', 'code']);
+    expect(JSON.stringify(copy)).toBe('{"error":{"__proto__":{"echo":"sk-…4444"},"code":"x"}}');
+  });
 });
 
 describe('collectSecrets', () => {
