@@ -70,13 +70,20 @@ export default tseslint.config(
     },
   },
   {
-    // Schemas built with zod's own z would compile a parser each at start-up (src/core/zod.ts says why).
+    // Schemas built with zod's own z would be classic zod's (the whole library bundled) or compile a
+    // parser each at start-up (src/core/zod.ts says why).
     files: ['src/core/**/*.ts'],
     ignores: ['src/core/zod.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { paths: [{ name: 'zod', message: "import { z } from src/core/zod.ts (jitless: faster start-up); 'import type' is fine", allowTypeImports: true }] },
+        {
+          paths: ['zod', 'zod/mini', 'zod/v4', 'zod/v4/mini'].map((name) => ({
+            name,
+            message: "import * as z from src/core/zod.ts (zod/mini, jitless: faster start-up); 'import type' is fine",
+            allowTypeImports: true,
+          })),
+        },
       ],
     },
   },

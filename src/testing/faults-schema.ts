@@ -1,7 +1,7 @@
 // The faults a fake provider can be told to inject. One schema serves the TypeScript API,
 // the control endpoint (POST /_fake/faults) and the launcher's --faults flag, so a typo in
 // any of them is an error instead of a silently healthy provider.
-import { z } from 'zod';
+import * as z from '../core/zod.js';
 
 /**
  * Which requests a fault hits. Counting starts when the fault is set: `afterN: 20` leaves
@@ -9,31 +9,31 @@ import { z } from 'zod';
  * a seeded-random share of those. `paths` defaults to ['/v1/chat/completions']; '*' is all.
  */
 const selector = {
-  rate: z.number().min(0).max(1).optional(),
-  firstN: z.number().int().min(0).optional(),
-  afterN: z.number().int().min(0).optional(),
-  paths: z.array(z.string()).optional(),
+  rate: z.optional(z.number().check(z.gte(0), z.lte(1))),
+  firstN: z.optional(z.number().check(z.int(), z.gte(0))),
+  afterN: z.optional(z.number().check(z.int(), z.gte(0))),
+  paths: z.optional(z.array(z.string())),
 };
 const Selector = z.strictObject(selector);
 
 /** `true` means every matching request; an object narrows it and may carry parameters. */
-function toggle<T extends z.ZodRawShape>(extra: T) {
+function toggle<T extends z.core.$ZodLooseShape>(extra: T) {
   return z.union([z.boolean(), z.strictObject({ ...selector, ...extra })]);
 }
 const Switch = toggle({});
 
 const Latency = z.union([
-  z.number().min(0),
+  z.number().check(z.gte(0)),
   z.strictObject({
     ...selector,
     /** Fixed delay, or uniform in [min, max], or normal(mean, stddev) clamped at 0. */
-    ms: z.number().min(0).optional(),
-    min: z.number().min(0).optional(),
-    max: z.number().min(0).optional(),
-    mean: z.number().min(0).optional(),
-    stddev: z.number().min(0).optional(),
+    ms: z.optional(z.number().check(z.gte(0))),
+    min: z.optional(z.number().check(z.gte(0))),
+    max: z.optional(z.number().check(z.gte(0))),
+    mean: z.optional(z.number().check(z.gte(0))),
+    stddev: z.optional(z.number().check(z.gte(0))),
     /** Pause between stream chunks, so time to first token differs from total time. */
-    chunkDelayMs: z.number().min(0).optional(),
+    chunkDelayMs: z.optional(z.number().check(z.gte(0))),
   }),
 ]);
 
@@ -43,52 +43,54 @@ export const DROPPABLE_FIELDS = ['usage', 'id', 'created', 'system_fingerprint',
 const Defects = z.strictObject({
   ...selector,
   /** Top-level fields left out of the body and every chunk; 'usage' also drops the usage chunk. */
-  drop: z.array(z.enum(DROPPABLE_FIELDS)).optional(),
-  emptyChoices: z.boolean().optional(),
+  drop: z.optional(z.array(z.enum(DROPPABLE_FIELDS))),
+  emptyChoices: z.optional(z.boolean()),
   /** 'null': the last chunk's finish_reason is null; 'absent': the field is never sent. */
-  finishReason: z.enum(['null', 'absent']).optional(),
+  finishReason: z.optional(z.enum(['null', 'absent'])),
   /** Tool-call deltas without their integer `index`. */
-  dropToolCallIndex: z.boolean().optional(),
+  dropToolCallIndex: z.optional(z.boolean()),
   /** Answer with this model name whatever was asked (a relay's model mapping). */
-  responseModel: z.string().optional(),
+  responseModel: z.optional(z.string()),
 });
 
 export const FaultsSchema = z.strictObject({
   /** Seed for every random choice (rates, latency); re-seeds when set. */
-  seed: z.number().int().optional(),
-  latency: Latency.optional(),
+  seed: z.optional(z.number().check(z.int())),
+  latency: z.optional(Latency),
   /** An OpenAI-shaped error with this status (default 503). */
-  error: toggle({ status: z.number().int().min(400).max(599).optional(), message: z.string().optional() }).optional(),
+  error: z.optional(toggle({ status: z.optional(z.number().check(z.int(), z.gte(400), z.lte(599))), message: z.optional(z.string()) })),
   /** 429 with Retry-After (seconds) and retry-after-ms. */
-  rateLimit: toggle({ retryAfterSeconds: z.number().min(0).optional(), retryAfterMs: z.number().min(0).optional() }).optional(),
+  rateLimit: z.optional(toggle({ retryAfterSeconds: z.optional(z.number().check(z.gte(0))), retryAfterMs: z.optional(z.number().check(z.gte(0))) })),
   /** Never answer; the socket stays open until the client gives up. */
-  hang: Switch.optional(),
+  hang: z.optional(Switch),
   /** Destroy the socket without a response. */
-  reset: Switch.optional(),
+  reset: z.optional(Switch),
   /** An HTML page, as when the base URL points at a web server instead of the API. */
-  html: toggle({ status: z.number().int().optional() }).optional(),
+  html: z.optional(toggle({ status: z.optional(z.number().check(z.int())) })),
   /** 200 whose body is {"error": ...}. */
-  errorBody: Switch.optional(),
+  errorBody: z.optional(Switch),
   /** Stop after `afterChunks` stream chunks (default 2) and close the socket; plain bodies are cut in half. */
-  truncateStream: toggle({ afterChunks: z.number().int().min(1).optional() }).optional(),
+  truncateStream: z.optional(toggle({ afterChunks: z.optional(z.number().check(z.int(), z.gte(1))) })),
   /** End the stream cleanly but without `data: [DONE]`. */
-  noDone: Switch.optional(),
+  noDone: z.optional(Switch),
   /** One data line carries broken JSON; plain bodies are not JSON at all. */
-  malformedSse: Switch.optional(),
-  defects: Defects.optional(),
+  malformedSse: z.optional(Switch),
+  defects: z.optional(Defects),
   /**
    * Answer with exactly this status and body, before auth: a relay's own error page
    * (`{"html-message": …}`), a key echoed back in some encoding, or bytes that are not UTF-8
    * (`bodyBase64`). Default 200, `application/json`.
    */
-  rawReply: toggle({
-    status: z.number().int().min(100).max(599).optional(),
-    body: z.string().optional(),
-    bodyBase64: z.string().optional(),
-    contentType: z.string().optional(),
-  }).optional(),
+  rawReply: z.optional(
+    toggle({
+      status: z.optional(z.number().check(z.int(), z.gte(100), z.lte(599))),
+      body: z.optional(z.string()),
+      bodyBase64: z.optional(z.string()),
+      contentType: z.optional(z.string()),
+    }),
+  ),
   /** Reject `max_completion_tokens` with 400 unsupported_parameter, like relays that only know `max_tokens`. */
-  rejectMaxCompletionTokens: z.boolean().optional(),
+  rejectMaxCompletionTokens: z.optional(z.boolean()),
 });
 
 export type Faults = z.infer<typeof FaultsSchema>;

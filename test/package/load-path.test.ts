@@ -2,7 +2,7 @@
 // the chunks its entry imports statically, and the sources each chunk's source map names.
 // Parsing a module costs start-up time whether or not it is used, so what a command does not
 // need on its way that goes well stays out of this graph (loaded on first need instead).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
@@ -23,6 +23,8 @@ function loadedSources(entries: string[]): string[] {
 }
 
 const commandLoads = (name: string) => loadedSources(['cli.js', 'main.js', `commands/${name}/index.js`]);
+const COMMANDS = readdirSync(path.join(DIST, 'commands'));
+const CLASSIC_ZOD = /\/node_modules\/zod\/(v4\/classic|v3)\//;
 
 describe('start-up load path of the built CLI', () => {
   // `migrate config` prints YAML, so it loads yaml (bundled) up front; the others read with js-yaml.
@@ -40,5 +42,19 @@ describe('start-up load path of the built CLI', () => {
 
   it('rollback loads no HTTP client (its verification loads it when it runs, not a dry run)', () => {
     expect(commandLoads('rollback').filter((s) => /\/node_modules\/(undici|execa)\//.test(s))).toEqual([]);
+  });
+
+  // zod's classic API builds every schema with dozens of methods and cannot be tree-shaken (its
+  // chunk was 193 KB); src/core/zod.ts is zod/mini, and nothing may pull the classic one back in.
+  it.each(COMMANDS)('`migrate %s` never loads classic zod (zod/mini only)', (name) => {
+    expect(commandLoads(name).filter((s) => CLASSIC_ZOD.test(s))).toEqual([]);
+  });
+
+  it('no bundled file holds classic zod, and the rollback path does hold zod (so the check above can fail)', () => {
+    const maps = readdirSync(path.join(DIST, 'chunks')).filter((f) => f.endsWith('.js.map'));
+    const bundled = maps.flatMap((f) => (JSON.parse(readFileSync(path.join(DIST, 'chunks', f), 'utf8')) as { sources: string[] }).sources);
+    expect(bundled.filter((s) => CLASSIC_ZOD.test(s))).toEqual([]);
+    expect(COMMANDS).toContain('rollback');
+    expect(commandLoads('rollback').filter((s) => s.includes('/node_modules/zod/v4/mini/'))).not.toEqual([]);
   });
 });

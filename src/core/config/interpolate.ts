@@ -1,6 +1,6 @@
 // ${VAR} references: replaced from the environment and dotenv files, then the strings that
 // became numbers or booleans in the schema's eyes converted (coerceInterpolated).
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { valueAt } from './issues.js';
 import { formatPath, type KeyPath, type YamlSource } from './source.js';
 

@@ -1,6 +1,6 @@
 // Config problems worded for people: zod issues as `file:line key.path: …` lines, and the
 // "did you mean" for a typo (the keys a path accepts, the nearest of them).
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { formatPath, type KeyPath, type YamlSource } from './source.js';
 
 type Issue = z.core.$ZodIssue;
@@ -19,7 +19,7 @@ const NOUNS: Record<string, string> = {
 
 export interface FormatOptions {
   /** The schema validated against: unknown keys then get a "did you mean" from its known keys. */
-  schema?: z.ZodType;
+  schema?: z.core.$ZodType;
   /** The input that was validated (defaults to the source's data). */
   data?: unknown;
 }
@@ -42,7 +42,7 @@ interface Entry {
   text: string;
 }
 
-function describe(issue: Issue, data: unknown, schema: z.ZodType | undefined): Entry[] {
+function describe(issue: Issue, data: unknown, schema: z.core.$ZodType | undefined): Entry[] {
   const path = issue.path as KeyPath;
   const value = valueAt(data, path);
   switch (issue.code) {
@@ -162,7 +162,7 @@ type Schema = { _zod: { def: Def } };
  * The keys the object schema at `path` accepts, for "did you mean" on an unknown key.
  * `data` is the input, used to pick the branch of a union (e.g. the traffic driver in use).
  */
-export function knownKeys(schema: z.ZodType, keys: KeyPath, data: unknown): string[] {
+export function knownKeys(schema: z.core.$ZodType, keys: KeyPath, data: unknown): string[] {
   let node: Schema | undefined = schema;
   let value = data;
   for (const key of keys) {

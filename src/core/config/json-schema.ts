@@ -1,4 +1,4 @@
-import { z } from '../zod.js';
+import * as z from '../zod.js';
 import { configSchema } from './schema.js';
 
 type JsonSchema = Record<string, unknown>;

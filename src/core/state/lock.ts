@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from '../zod.js';
+import * as z from '../zod.js';
 import { ExitCode, MigrateError } from '../../errors.js';
 import { removeDeadTemps } from '../fs/atomic.js';
 import { writeNewPrivateFile } from '../fs/private.js';
@@ -12,15 +12,15 @@ import { ensurePrivateDir, lockFile } from './paths.js';
 import { assertStateDirTrusted } from './trust.js';
 
 const lockInfoSchema = z.object({
-  pid: z.number().int().positive(),
+  pid: z.number().check(z.int(), z.positive()),
   host: z.string(),
   command: z.string(),
   time: z.string(),
-  user: z.string().optional(),
+  user: z.optional(z.string()),
   /** Tells our lock from a later one held by a process that reused our pid. */
-  token: z.string().optional(),
+  token: z.optional(z.string()),
   /** The kernel's boot id: after a reboot the pid may belong to another process. Absent in old locks. */
-  boot: z.string().optional(),
+  boot: z.optional(z.string()),
 });
 
 export type LockInfo = z.output<typeof lockInfoSchema>;

@@ -1,4 +1,4 @@
-import { z } from '../zod.js';
+import * as z from '../zod.js';
 
 /** Which provider an env file sends traffic to, judged from its base-URL keys. */
 export const pointsAtValues = ['legacy', 'target', 'unknown'] as const;
@@ -10,15 +10,15 @@ export const backupFileSchema = z.object({
   /** Where the file was when the backup was taken: where rollback restores it. */
   absolute: z.string(),
   /** The copy's name inside the backup directory. */
-  stored: z.string().regex(/^[^/\\]+$/),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  stored: z.string().check(z.regex(/^[^/\\]+$/)),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   /**
    * The original file's permission bits, octal (`0600`). Rollback applies them only when it
    * re-creates a deleted file; an existing file keeps its current mode, so a mode tightened
    * since the backup is never loosened.
    */
-  mode: z.string().regex(/^0[0-7]{3,4}$/),
-  size: z.number().int().nonnegative(),
+  mode: z.string().check(z.regex(/^0[0-7]{3,4}$/)),
+  size: z.number().check(z.int(), z.nonnegative()),
   pointsAt: z.enum(pointsAtValues),
 });
 
@@ -29,9 +29,9 @@ export const manifestSchema = z.object({
   created: z.string(),
   user: z.string(),
   host: z.string(),
-  message: z.string().optional(),
+  message: z.optional(z.string()),
   toolVersion: z.string(),
-  files: z.array(backupFileSchema).min(1),
+  files: z.array(backupFileSchema).check(z.minLength(1)),
 });
 
 export type BackupFile = z.output<typeof backupFileSchema>;

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { z } from '../zod.js';
+import * as z from '../zod.js';
 import { type MigrateError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import type { Decision } from '../gates/controller.js';
@@ -16,29 +16,29 @@ export type RampStatus = 'running' | 'paused' | 'completed' | 'rolled-back' | 'f
 export type StageStatus = 'pending' | 'applying' | 'soaking' | 'passed' | 'failed';
 
 const figures = z.object({
-  requests: z.number().optional(),
-  errors: z.number().optional(),
-  errorRate: z.number().optional(),
-  p95Ms: z.number().optional(),
-  authFailures: z.number().optional(),
+  requests: z.optional(z.number()),
+  errors: z.optional(z.number()),
+  errorRate: z.optional(z.number()),
+  p95Ms: z.optional(z.number()),
+  authFailures: z.optional(z.number()),
   // Real traffic (the gateway source).
-  errorKinds: z.object({ server: z.number(), rateLimited: z.number(), connect: z.number(), timeout: z.number() }).optional(),
-  p50Ms: z.number().optional(),
-  p99Ms: z.number().optional(),
-  ttfbP50Ms: z.number().optional(),
-  ttfbP95Ms: z.number().optional(),
-  nodes: z.record(z.string(), z.object({ requests: z.number(), errors: z.number() })).optional(),
+  errorKinds: z.optional(z.object({ server: z.number(), rateLimited: z.number(), connect: z.number(), timeout: z.number() })),
+  p50Ms: z.optional(z.number()),
+  p99Ms: z.optional(z.number()),
+  ttfbP50Ms: z.optional(z.number()),
+  ttfbP95Ms: z.optional(z.number()),
+  nodes: z.optional(z.record(z.string(), z.object({ requests: z.number(), errors: z.number() }))),
 });
 
 /** The statistical tests behind a check (p-values, U, n), as --json and status show them. */
 const tests = z.object({
-  errors: z.object({ binomialP: z.number().optional(), fisherP: z.number().optional() }).optional(),
-  latency: z.object({ u: z.number(), p: z.number(), n1: z.number(), n2: z.number(), statistic: z.string(), ratio: z.number() }).optional(),
+  errors: z.optional(z.object({ binomialP: z.optional(z.number()), fisherP: z.optional(z.number()) })),
+  latency: z.optional(z.object({ u: z.number(), p: z.number(), n1: z.number(), n2: z.number(), statistic: z.string(), ratio: z.number() })),
 });
 
 const gateRecord = z.object({
   at: z.string(),
-  stage: z.number().int(),
+  stage: z.number().check(z.int()),
   weight: z.number(),
   outcome: z.enum(['pass', 'fail', 'inconclusive', 'error']),
   action: z.enum(['continue', 'extend', 'advance', 'rollback', 'pause']),
@@ -48,9 +48,9 @@ const gateRecord = z.object({
       source: z.string(),
       outcome: z.enum(['pass', 'fail', 'inconclusive', 'error']),
       reason: z.string(),
-      target: figures.optional(),
-      legacy: figures.optional(),
-      tests: tests.optional(),
+      target: z.optional(figures),
+      legacy: z.optional(figures),
+      tests: z.optional(tests),
     }),
   ),
 });
@@ -58,33 +58,33 @@ const gateRecord = z.object({
 const stageRecord = z.object({
   weight: z.number(),
   /** A shadow stage (weight 0): the percent of requests copied to target. */
-  mirror: z.number().optional(),
+  mirror: z.optional(z.number()),
   status: z.enum(['pending', 'applying', 'soaking', 'passed', 'failed']),
-  startedAt: z.string().optional(),
-  endedAt: z.string().optional(),
+  startedAt: z.optional(z.string()),
+  endedAt: z.optional(z.string()),
 });
 
-const rollbackRequest = z.object({ at: z.string(), by: z.string(), reason: z.string().optional() });
+const rollbackRequest = z.object({ at: z.string(), by: z.string(), reason: z.optional(z.string()) });
 
 const rampStateSchema = z.object({
   version: z.literal(1),
   environment: z.string(),
   status: z.enum(['running', 'paused', 'completed', 'rolled-back', 'failed']),
-  stages: z.array(stageRecord).min(1),
+  stages: z.array(stageRecord).check(z.minLength(1)),
   /** Index of the stage in progress; stages.length once every stage passed. */
-  current: z.number().int().nonnegative(),
+  current: z.number().check(z.int(), z.nonnegative()),
   /** The weight the driver last reported applying (what traffic sees now). */
   appliedWeight: z.number(),
   driver: z.string(),
-  backupId: z.string().optional(),
-  lock: z.object({ pid: z.number(), host: z.string(), command: z.string(), time: z.string() }).optional(),
+  backupId: z.optional(z.string()),
+  lock: z.optional(z.object({ pid: z.number(), host: z.string(), command: z.string(), time: z.string() })),
   startedAt: z.string(),
   updatedAt: z.string(),
-  endedAt: z.string().optional(),
+  endedAt: z.optional(z.string()),
   /** Why the ramp paused, rolled back or failed. */
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
   gates: z.array(gateRecord),
-  rollbackRequested: rollbackRequest.optional(),
+  rollbackRequested: z.optional(rollbackRequest),
 });
 
 export type RampState = z.output<typeof rampStateSchema>;

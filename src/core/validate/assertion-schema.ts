@@ -1,18 +1,21 @@
-import { z } from '../zod.js';
+import { addIssue, described } from '../zod.js';
+import * as z from '../zod.js';
 import { didYouMean } from '../config/issues.js';
 import { schemaShapeProblems } from './schema-shape.js';
 
 // Each assertion is a one-key mapping `{ contains: "Paris" }`; flags may be a bare word
 // (`- is-json`). Any type takes a `not-` prefix that negates it.
 
-const text = z.union([z.string(), z.array(z.string()).min(1)]);
+const text = z.union([z.string(), z.array(z.string()).check(z.minLength(1))]);
 const flag = z.literal(true, { error: 'expected true (or write the assertion as a bare word)' });
-const schemaObject = z
-  .record(z.string(), z.unknown())
-  .superRefine((schema, ctx) => {
-    for (const p of schemaShapeProblems(schema)) ctx.addIssue({ code: 'custom', message: p.message, path: p.path });
-  })
-  .meta({ description: 'a JSON Schema (type, properties, required, items, enum, const, minimum, pattern, ...)' });
+const schemaObject = described(
+  z.record(z.string(), z.unknown()).check(
+    z.superRefine((schema, ctx) => {
+      for (const p of schemaShapeProblems(schema)) ctx.addIssue({ code: 'custom', message: p.message, path: p.path });
+    }),
+  ),
+  'a JSON Schema (type, properties, required, items, enum, const, minimum, pattern, ...)',
+);
 
 export const ASSERTION_VALUES = {
   equals: z.union([z.string(), z.number(), z.boolean()]),
@@ -22,24 +25,21 @@ export const ASSERTION_VALUES = {
     z.string(),
     z.strictObject({
       pattern: z.string(),
-      flags: z
-        .string()
-        .regex(/^[imsu]*$/)
-        .optional(),
+      flags: z.optional(z.string().check(z.regex(/^[imsu]*$/))),
     }),
   ]),
   'is-json': flag,
   'json-schema': schemaObject,
-  'tool-call': z.union([z.string(), z.strictObject({ name: z.string().optional(), arguments: schemaObject.optional() })]),
-  'finish-reason': z.union([z.string(), z.array(z.string()).min(1)]),
-  'max-latency-ms': z.number().positive(),
+  'tool-call': z.union([z.string(), z.strictObject({ name: z.optional(z.string()), arguments: z.optional(schemaObject) })]),
+  'finish-reason': z.union([z.string(), z.array(z.string()).check(z.minLength(1))]),
+  'max-latency-ms': z.number().check(z.positive()),
   'usage-present': flag,
   // Comparisons with the legacy answer for the same case (skipped when legacy did not run).
   'same-finish-reason': flag,
   'same-tool': flag,
   'json-equal': flag,
-  similar: z.union([z.number().min(0).max(1), z.strictObject({ threshold: z.number().min(0).max(1) })]),
-  'tokens-within': z.number().min(1).meta({ description: 'target completion tokens within legacy x ratio and legacy / ratio' }),
+  similar: z.union([z.number().check(z.gte(0), z.lte(1)), z.strictObject({ threshold: z.number().check(z.gte(0), z.lte(1)) })]),
+  'tokens-within': described(z.number().check(z.gte(1)), 'target completion tokens within legacy x ratio and legacy / ratio'),
 } as const;
 
 export type AssertionType = keyof typeof ASSERTION_VALUES;
@@ -55,25 +55,28 @@ export interface Assertion {
   name: string;
 }
 
-export const assertionSchema = z.union([z.string(), z.record(z.string(), z.unknown())]).transform((raw, ctx): Assertion => {
-  const entries = typeof raw === 'string' ? [[raw, true] as const] : Object.entries(raw);
-  if (entries.length !== 1) {
-    ctx.addIssue({ code: 'custom', message: `an assertion is one key such as \`contains: text\`, got ${entries.length} keys` });
-    return z.NEVER;
-  }
-  const [name, value] = entries[0]!;
-  const kind = resolveAssertionName(name);
-  if (!kind) {
-    ctx.addIssue({ code: 'custom', message: `unknown assertion "${name}"${didYouMean(name.replace(/^not-/, ''), TYPES)}`, path: typeof raw === 'string' ? [] : [name] });
-    return z.NEVER;
-  }
-  const parsed = ASSERTION_VALUES[kind.type].safeParse(value);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [name, ...issue.path] });
-    return z.NEVER;
-  }
-  return { ...kind, value: parsed.data, name };
-});
+export const assertionSchema = z.pipe(
+  z.union([z.string(), z.record(z.string(), z.unknown())]),
+  z.transform((raw: string | Record<string, unknown>, ctx): Assertion => {
+    const entries = typeof raw === 'string' ? [[raw, true] as const] : Object.entries(raw);
+    if (entries.length !== 1) {
+      addIssue(ctx, { code: 'custom', message: `an assertion is one key such as \`contains: text\`, got ${entries.length} keys` });
+      return z.NEVER;
+    }
+    const [name, value] = entries[0]!;
+    const kind = resolveAssertionName(name);
+    if (!kind) {
+      addIssue(ctx, { code: 'custom', message: `unknown assertion "${name}"${didYouMean(name.replace(/^not-/, ''), TYPES)}`, path: typeof raw === 'string' ? [] : [name] });
+      return z.NEVER;
+    }
+    const parsed = ASSERTION_VALUES[kind.type].safeParse(value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) addIssue(ctx, { ...issue, path: [name, ...issue.path] });
+      return z.NEVER;
+    }
+    return { ...kind, value: parsed.data, name };
+  }),
+);
 
 /** `not-contains` → contains, negated; undefined for an unknown name. */
 export function resolveAssertionName(name: string): { type: AssertionType; negate: boolean } | undefined {

@@ -1,4 +1,5 @@
-import { z } from '../zod.js';
+import { described } from '../zod.js';
+import * as z from '../zod.js';
 import { assertionSchema } from './assertion-schema.js';
 
 // The suite file format (docs/commands.md, "Validation suites"). Objects are strict so a typo is an
@@ -6,50 +7,54 @@ import { assertionSchema } from './assertion-schema.js';
 
 const message = z.looseObject({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
-  content: z.union([z.string(), z.array(z.unknown()), z.null()]).optional(),
+  content: z.optional(z.union([z.string(), z.array(z.unknown()), z.null()])),
 });
 
 const tool = z.looseObject({
   type: z.literal('function'),
-  function: z.looseObject({ name: z.string().min(1), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()).optional() }),
+  function: z.looseObject({
+    name: z.string().check(z.minLength(1)),
+    description: z.optional(z.string()),
+    parameters: z.optional(z.record(z.string(), z.unknown())),
+  }),
 });
 
 /** Request parameters a case (or the suite's `defaults`) may set; sent as written. */
 export const requestParams = {
-  model: z.string().min(1).optional(),
-  stream: z.boolean().optional(),
-  include_usage: z.boolean().optional().meta({ description: 'streams: ask for the usage chunk (default true)' }),
-  tools: z.array(tool).min(1).optional(),
-  tool_choice: z.union([z.enum(['auto', 'none', 'required']), z.looseObject({ type: z.literal('function') })]).optional(),
-  response_format: z.looseObject({ type: z.enum(['text', 'json_object', 'json_schema']) }).optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  top_p: z.number().min(0).max(1).optional(),
-  seed: z.number().int().optional(),
-  max_tokens: z.number().int().positive().optional(),
-  max_completion_tokens: z.number().int().positive().optional(),
-  stop: z.union([z.string(), z.array(z.string())]).optional(),
+  model: z.optional(z.string().check(z.minLength(1))),
+  stream: z.optional(z.boolean()),
+  include_usage: described(z.optional(z.boolean()), 'streams: ask for the usage chunk (default true)'),
+  tools: z.optional(z.array(tool).check(z.minLength(1))),
+  tool_choice: z.optional(z.union([z.enum(['auto', 'none', 'required']), z.looseObject({ type: z.literal('function') })])),
+  response_format: z.optional(z.looseObject({ type: z.enum(['text', 'json_object', 'json_schema']) })),
+  temperature: z.optional(z.number().check(z.gte(0), z.lte(2))),
+  top_p: z.optional(z.number().check(z.gte(0), z.lte(1))),
+  seed: z.optional(z.number().check(z.int())),
+  max_tokens: z.optional(z.number().check(z.int(), z.positive())),
+  max_completion_tokens: z.optional(z.number().check(z.int(), z.positive())),
+  stop: z.optional(z.union([z.string(), z.array(z.string())])),
 };
 
-const varsRow = z.record(z.string().regex(/^\w+$/, 'variable names are letters, digits and _'), z.union([z.string(), z.number(), z.boolean()]));
+const varsRow = z.record(z.string().check(z.regex(/^\w+$/, 'variable names are letters, digits and _')), z.union([z.string(), z.number(), z.boolean()]));
 
 export const caseSchema = z.strictObject({
-  id: z.string().min(1),
-  description: z.string().optional(),
-  prompt: z.string().min(1).optional(),
-  messages: z.array(message).min(1).optional(),
+  id: z.string().check(z.minLength(1)),
+  description: z.optional(z.string()),
+  prompt: z.optional(z.string().check(z.minLength(1))),
+  messages: z.optional(z.array(message).check(z.minLength(1))),
   ...requestParams,
-  repeat: z.number().int().min(1).max(1000).default(1),
-  vars: z.array(varsRow).min(1).optional().meta({ description: 'one case per row; {{name}} in messages and assertions' }),
-  assert: z.array(assertionSchema).default([]),
+  repeat: z._default(z.number().check(z.int(), z.gte(1), z.lte(1000)), 1),
+  vars: described(z.optional(z.array(varsRow).check(z.minLength(1))), 'one case per row; {{name}} in messages and assertions'),
+  assert: z._default(z.array(assertionSchema), []),
 });
 
 export const suiteSchema = z.strictObject({
-  name: z.string().optional(),
-  description: z.string().optional(),
-  defaults: z.strictObject(requestParams).default({}),
-  cases: z.array(caseSchema).min(1),
+  name: z.optional(z.string()),
+  description: z.optional(z.string()),
+  defaults: z._default(z.strictObject(requestParams), {}),
+  cases: z.array(caseSchema).check(z.minLength(1)),
 });
 
 export type SuiteFile = z.output<typeof suiteSchema>;
 export type CaseSpec = z.output<typeof caseSchema>;
-export type RequestParams = z.output<z.ZodObject<typeof requestParams>>;
+export type RequestParams = z.output<z.ZodMiniObject<typeof requestParams>>;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { prometheusSourceSchema } from '../../config/schema.js';
 import { queryInstant } from '../../prometheus/client.js';
 import { singleValue } from '../../prometheus/result.js';
