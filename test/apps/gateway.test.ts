@@ -17,7 +17,7 @@ import { NGINX_IMAGE, nginxImageAvailable } from '../helpers/docker.js';
 import { freePort } from '../helpers/ports.js';
 import { LEGACY_KEY, migrate, onCleanup, providers, TARGET_KEY } from '../ramp/helpers.js';
 import { providerOf } from '../gateway/helpers.js';
-import { expectNoKeys, fillTarget, pairIn } from './rig.js';
+import { expectNoKeys, fillTarget, pairIn, startedAt } from './rig.js';
 
 type Pair = { url?: string; key?: string };
 
@@ -95,12 +95,23 @@ describe.skipIf(!(await nginxImageAvailable()))('a LibreChat-shaped app behind t
     expect(share).toBeLessThan(0.3);
     expect(at(target, 'at-20').every((r) => r.authorized)).toBe(true); // the gateway sends target's key
 
-    // rollback: the gateway back at 0 %, the containers still on it, every request at legacy.
+    // rollback: the gateway back at 0 %, every request at legacy. The env files held the gateway's
+    // URL before and after, and so did the containers: none is recreated (no downtime), yet the
+    // containers are read and verified.
+    const started = await Promise.all(Object.values(gated).map(startedAt));
+    const seen = legacy.requests.length;
     const rollback = await migrate(app.dir, ['rollback', '--env', 'default', '--yes']);
     expect(rollback.code, rollback.stdout + rollback.stderr).toBe(0);
     expect(rollback.stdout).toContain('nginx traffic at 0 %');
+    expect(rollback.stdout).toContain('api, rag_api already held them (not recreated)');
     expect(rollback.stderr).not.toContain('do not clearly point at legacy or target'); // the gateway's URL is expected there
+    expect(rollback.stderr).not.toContain('recreating');
     const back = await app.ids();
+    expect(back).toEqual(gated);
+    expect(await Promise.all(Object.values(back).map(startedAt))).toEqual(started);
+    const verification = legacy.requests.slice(seen);
+    expect(verification.filter((r) => r.path === '/v1/models' && r.authorized).length).toBeGreaterThan(0);
+    expect(verification.filter((r) => r.path === '/v1/chat/completions' && r.authorized).length).toBeGreaterThan(0);
     expect(await apiPair(back)).toEqual({ url: gatewayUrl, key: LEGACY_KEY });
     expect(await appRequests(back.api!, await apiPair(back), 30, 'after-rollback')).toBe(30);
     expect(at(legacy, 'after-rollback').length).toBe(30);

@@ -1,9 +1,13 @@
 import type { AppView, AppViewInput } from '../appview/check.js';
 import { containerLine } from '../appview/render.js';
+import { readContainerViews } from '../appview/read.js';
+import { projectContainersInside } from '../compose/containers.js';
+import { environmentChange } from '../compose/environment.js';
 import type { ComposeProject } from '../compose/project.js';
 import type { ProviderRole } from '../config/schema.js';
 import { parse, values } from '../envfile/parse.js';
 import { containersWrong } from './failures.js';
+import { notHeld } from './held.js';
 import type { RestorePlan } from './plan.js';
 import type { Composer, Recreate } from './compose.js';
 import type { Prepared, Session } from './session.js';
@@ -24,6 +28,35 @@ export async function checkContainers(s: Session, p: Prepared, compose: { compos
   }
   if (!view.ok) throw containersWrong(view, project, p.again);
   return connectivityOf(view, p.plan.pointsAt);
+}
+
+/**
+ * When the rollback wrote no env file and every container of the services already holds what
+ * the files say (read from the containers, as the verification reads them), a recreate would
+ * only be downtime: skip it. Anything else, a failed read included, recreates as before.
+ */
+export async function alreadyHeld(s: Session, p: Prepared, compose: { composer: Composer; recreate: Recreate }): Promise<boolean> {
+  if (p.plan.files.some((f) => f.changed)) return false;
+  const { req } = s;
+  const { services } = compose.recreate;
+  try {
+    const project = await compose.composer.project();
+    const listed = await projectContainersInside(project, s.deps.run);
+    const views = await readContainerViews(project, services, s.configured, s.deps.run, listed);
+    const written = environmentChange(req.envConfig, p.loaded.dir).variables;
+    const reasons = notHeld({ model: await compose.composer.model(), services, files: p.plan.files, views, written });
+    if (reasons.length > 0) {
+      req.log.info(`the env files already match the backup, but not every container holds them: ${reasons.join('; ')}`);
+      return false;
+    }
+    s.listed = listed; // the verification reads these containers rather than list them again
+  } catch (err) {
+    req.log.warn(`could not read what the containers hold (${s.redactor.text((err as Error).message)}): recreating them`);
+    return false;
+  }
+  p.report.compose.alreadyHeld = true;
+  req.log.info(`${services.join(', ')} already hold the restored env files: not recreated`);
+  return true;
 }
 
 /**
