@@ -82,6 +82,11 @@ describe.skipIf(!(await nginxImageAvailable()))('a LibreChat-shaped app behind t
     expect(atZero.held).toEqual({ weight: 0 });
     expect(atZero.argv.filter((a) => a.includes('nginx'))).toEqual([['docker', 'exec', expect.any(String), 'nginx', '-c', '/etc/nginx/migrate/nginx.conf', '-T']]);
 
+    // status names the gateway where the containers point, not "neither provider".
+    const status = await migrate(app.dir, ['status', '--env', 'default']);
+    expect(status.stdout + status.stderr).toContain(`OPENAI_REVERSE_PROXY → the gateway (${gatewayUrl}), key of legacy`);
+    expect(status.stdout + status.stderr).not.toContain('neither provider');
+
     // 20 %: the gate holds on the app's own requests; no container is recreated; the split reaches them.
     appLoop(gated.api!, await apiPair(gated), 'during-ramp');
     const ramp = await migrate(app.dir, ['ramp', '--env', 'default', '--yes', '--stages', '20', '--soak', '2s', '--interval', '1s', '--rps', '10', '--min-samples', '3']);
@@ -106,6 +111,15 @@ describe.skipIf(!(await nginxImageAvailable()))('a LibreChat-shaped app behind t
     expect(rollback.stdout).toContain('api, rag_api already held them (not recreated)');
     expect(rollback.stderr).not.toContain('do not clearly point at legacy or target'); // the gateway's URL is expected there
     expect(rollback.stderr).not.toContain('recreating');
+    expect(rollback.stderr).not.toContain('neither provider');
+    // Each container is judged by where the gateway sends its requests, and probed through it.
+    for (const [service, from] of [
+      ['api', ' (read from /app/.env)'],
+      ['rag_api', ''],
+    ])
+      expect(rollback.stderr).toContain(
+        `✓ ${service} (${gated[service]!.slice(0, 12)}): OPENAI_REVERSE_PROXY → the gateway (${gatewayUrl}), which sends it to legacy, key of legacy${from}; models ok, chat ok`,
+      );
     const back = await app.ids();
     expect(back).toEqual(gated);
     expect(await Promise.all(Object.values(back).map(startedAt))).toEqual(started);

@@ -128,3 +128,39 @@ describe('judgeContainer', () => {
     expect(fact.problems).toEqual(['cannot read /app/.env (bound from /srv/app/.env) inside the container: `docker cp abc:/app/.env -` exited with code 1']);
   });
 });
+
+describe('a container behind `migrate gateway`', () => {
+  const GATEWAY = ['http://127.0.0.1:8089/v1', 'http://localhost:8089/v1', 'http://llm-gateway:8089/v1'];
+  const onGateway: ContainerView = {
+    id: 'c0ffee0123456789',
+    service: 'api',
+    status: 'running',
+    values: { OPENAI_REVERSE_PROXY: 'http://127.0.0.1:8089/v1', OPENAI_API_KEY: LEGACY_KEY },
+    from: { OPENAI_REVERSE_PROXY: '/app/.env', OPENAI_API_KEY: '/app/.env' },
+    mounts: [],
+  };
+  const rollback: Expectation = { role: 'legacy', step: 'the rollback' };
+
+  it('names the gateway (any shape its URL takes), never "neither provider"; without its URLs it stays unknown', () => {
+    expect(urlRole('http://127.0.0.1:8089/v1/', providers, GATEWAY)).toBe('gateway');
+    expect(urlRole('http://llm-gateway:8089', providers, GATEWAY)).toBe('gateway'); // an app that adds /v1 itself
+    expect(urlRole('http://127.0.0.1:8090/v1', providers, GATEWAY)).toBe('unknown');
+    expect(urlRole('http://127.0.0.1:8089/v1', providers)).toBe('unknown');
+    expect(pairRole('gateway', 'target')).toBe('gateway'); // the gateway puts the provider's own key on
+  });
+
+  it('is judged by where its split sends requests: legacy passes the rollback, target or an unknown split does not', () => {
+    const toLegacy = judgeContainer(onGateway, rollback, {}, providers, { urls: GATEWAY, routesTo: 'legacy' });
+    expect(toLegacy.ok).toBe(true);
+    expect(toLegacy.pairs).toMatchObject([{ urlVariable: 'OPENAI_REVERSE_PROXY', urlRole: 'gateway', role: 'gateway', routesTo: 'legacy' }]);
+    expect(containerLine(toLegacy)).toBe(
+      'api (c0ffee012345): OPENAI_REVERSE_PROXY → the gateway (http://127.0.0.1:8089/v1), which sends it to legacy, key of legacy (read from /app/.env)',
+    );
+    const toTarget = judgeContainer(onGateway, rollback, {}, providers, { urls: GATEWAY, routesTo: 'target' });
+    expect(toTarget.problems).toEqual([
+      'OPENAI_REVERSE_PROXY → the gateway (http://127.0.0.1:8089/v1), which sends it to target, key of legacy (read from /app/.env); the rollback meant legacy',
+    ]);
+    expect(judgeContainer(onGateway, rollback, {}, providers, { urls: GATEWAY }).ok).toBe(false);
+    expect(JSON.stringify([toLegacy, toTarget])).not.toContain(LEGACY_KEY);
+  });
+});

@@ -7,6 +7,7 @@ import { resolveConfigPath } from '../config/environment.js';
 import { type LoadedConfig } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
+import { gatewayUrls } from '../gateway/app-urls.js';
 import { formatWeight } from '../traffic/env.js';
 import { verifyAppView, type AppView, type AppViewInput } from './check.js';
 import type { Expectation } from './judge.js';
@@ -51,7 +52,11 @@ export async function environmentAppView(o: EnvironmentViewInput): Promise<AppVi
   const project = o.project ?? composeProject(await detectCompose({ command: compose.command, run: o.run, processEnv: o.processEnv }), compose, o.loaded.dir, o.processEnv);
   const services = o.services ?? (await consumers(o.envConfig as ComposeTarget['envConfig'], o.loaded.dir, project, o.run));
   const envFiles = o.envConfig.envFiles.map((f) => resolveConfigPath(o.loaded, f));
+  // Behind `migrate gateway` a container on it says so, rather than "neither provider".
+  const { traffic } = o.envConfig;
+  const gateway = traffic.driver === 'nginx' && traffic.gateway === true ? { urls: await gatewayUrls(o.loaded.dir, traffic.file, o.loaded.config.gateway.port) } : undefined;
   return verifyAppView({
+    gateway,
     project,
     services,
     envFiles,
