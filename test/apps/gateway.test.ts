@@ -116,7 +116,7 @@ describe.skipIf(!(await nginxImageAvailable()))('a LibreChat-shaped app behind t
     for (const [service, from] of [
       ['api', ' (read from /app/.env)'],
       ['rag_api', ''],
-    ])
+    ] as const)
       expect(rollback.stderr).toContain(
         `✓ ${service} (${gated[service]!.slice(0, 12)}): OPENAI_REVERSE_PROXY → the gateway (${gatewayUrl}), which sends it to legacy, key of legacy${from}; models ok, chat ok`,
       );
