@@ -43,7 +43,8 @@ function expectedValues(model: ComposeModel['services'][number], files: FileRest
     } else if (absolute === path.resolve(projectEnvFile)) {
       // `${VAR}`: compose may put it under another name (or in a port); one migrate writes must be seen, else recreate.
       for (const key of model.variables) {
-        if (key in held && !expected.get(key)?.required) expected.set(key, { value: held[key]!, required: written.includes(key) });
+        const value = held[key];
+        if (value !== undefined && !expected.get(key)?.required) expected.set(key, { value, required: written.includes(key) });
       }
     }
   }
