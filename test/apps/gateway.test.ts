@@ -93,6 +93,9 @@ describe.skipIf(!(await nginxImageAvailable()))('a LibreChat-shaped app behind t
     expect(ramp.code, ramp.stderr).toBe(0);
     expect(ramp.stderr).toMatch(/stage 20%: real traffic: target 0\.0% errors .* \(\d+ req\), legacy 0\.0% errors .* → advancing/);
     expect(await app.ids()).toEqual(gated);
+    // The stage read the containers: each holds the gateway's URL, so its requests are in the split.
+    expect(ramp.stderr).toContain(`✓ api (${gated.api!.slice(0, 12)}): OPENAI_REVERSE_PROXY → the gateway (${gatewayUrl}), key of legacy (read from /app/.env)`);
+    expect(ramp.stderr).toContain(`✓ rag_api (${gated.rag_api!.slice(0, 12)}): OPENAI_REVERSE_PROXY → the gateway (${gatewayUrl}), key of legacy\n`);
     expect((await heldWeight(withGateway)).held).toEqual({ weight: 20 });
     expect(await appRequests(gated.api!, await apiPair(gated), 200, 'at-20')).toBe(200);
     const share = at(target, 'at-20').length / 200; // binomial: 20 % ± 2.8 points

@@ -1,7 +1,9 @@
 // Which provider a container's URL + key pair names, and how a container is judged against a
 // step: pure functions, table-driven.
 import { describe, expect, it } from 'vitest';
+import { rampExpectation } from '../../src/core/appview/environment.js';
 import { judgeContainer, type Expectation } from '../../src/core/appview/judge.js';
+import type { EnvironmentConfig } from '../../src/core/config/schema.js';
 import { keyRole, pairRole, pairVariables, providerVariables, urlRole, type Providers } from '../../src/core/appview/pairs.js';
 import type { ContainerView } from '../../src/core/appview/read.js';
 import { containerLine } from '../../src/core/appview/render.js';
@@ -162,5 +164,18 @@ describe('a container behind `migrate gateway`', () => {
     ]);
     expect(judgeContainer(onGateway, rollback, {}, providers, { urls: GATEWAY }).ok).toBe(false);
     expect(JSON.stringify([toLegacy, toTarget])).not.toContain(LEGACY_KEY);
+  });
+  it('a ramp behind it: every stage needs the app on the gateway, and at 100 % the gateway must send it to target', () => {
+    const env = { traffic: { driver: 'nginx', file: 'split.conf', gateway: true }, cutover: {}, envFiles: ['.env'] } as unknown as EnvironmentConfig;
+    const at20 = rampExpectation(env, 20)!;
+    expect(at20).toEqual({ gateway: {}, step: 'stage 20%' });
+    expect(judgeContainer(onGateway, at20, {}, providers, { urls: GATEWAY }).ok).toBe(true);
+    const direct = { ...onGateway, values: { ...onGateway.values, OPENAI_REVERSE_PROXY: 'https://api.openai.com/v1' } };
+    expect(judgeContainer(direct, at20, {}, providers, { urls: GATEWAY }).problems).toEqual([
+      'OPENAI_REVERSE_PROXY → legacy, key of legacy (read from /app/.env); stage 20% meant the gateway',
+    ]);
+    const at100 = rampExpectation(env, 100)!;
+    expect(judgeContainer(onGateway, at100, {}, providers, { urls: GATEWAY, routesTo: 'target' }).ok).toBe(true);
+    expect(judgeContainer(direct, at100, {}, providers, { urls: GATEWAY, routesTo: 'target' }).ok).toBe(false);
   });
 });

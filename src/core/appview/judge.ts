@@ -13,6 +13,8 @@ export interface Expectation {
   weight?: { key: string; value: string; blind?: string[] };
   /** The step in words: `stage 20%`, `the cut-over`, `the rollback`. */
   step: string;
+  /** Behind `migrate gateway`: every URL the app holds must be the gateway's; routesTo, where its split sends every request (0 % or 100 %). */
+  gateway?: { routesTo?: ProviderRole };
 }
 
 /** Behind `migrate gateway`: the URLs it answers on, and the provider its loaded split sends every request to (0 % or 100 %). */
@@ -59,7 +61,10 @@ export function judgeContainer(view: ContainerView, expected: Expectation, cutov
   const pairs = pairVariables(urls, keys).map((p) => pairFact(view, p.url, p.key, providers, gateway));
   const fact: ContainerFact = { service: view.service, id: shortId(view.id), status: view.status, ok: true, pairs, mounts: view.mounts, problems: [] };
   for (const m of view.mounts) if (m.error) fact.problems.push(`cannot read ${m.destination} (bound from ${m.source}) inside the container: ${m.error}`);
-  for (const p of pairs) if (expected.role && effectiveRole(p) !== expected.role) fact.problems.push(`${describePair(p)}; ${expected.step} meant ${expected.role}`);
+  for (const p of pairs) {
+    if (expected.gateway && p.urlVariable && p.role !== 'gateway') fact.problems.push(`${describePair(p)}; ${expected.step} meant the gateway`);
+    else if (expected.role && effectiveRole(p) !== expected.role) fact.problems.push(`${describePair(p)}; ${expected.step} meant ${expected.role}`);
+  }
   if (expected.weight?.blind?.includes(view.service)) {
     fact.weight = { key: expected.weight.key, value: view.values[expected.weight.key], expected: expected.weight.value, blind: true };
   } else if (expected.weight) {
