@@ -17,7 +17,7 @@ import { NGINX_IMAGE, nginxImageAvailable } from '../helpers/docker.js';
 import { freePort } from '../helpers/ports.js';
 import { LEGACY_KEY, migrate, onCleanup, providers, TARGET_KEY } from '../ramp/helpers.js';
 import { providerOf } from '../gateway/helpers.js';
-import { expectNoKeys, fillTarget, pairIn } from './rig.js';
+import { expectNoKeys, fillTarget, pairIn, startedAt } from './rig.js';
 
 type Pair = { url?: string; key?: string };
 
@@ -82,12 +82,20 @@ describe.skipIf(!(await nginxImageAvailable()))('a LibreChat-shaped app behind t
     expect(atZero.held).toEqual({ weight: 0 });
     expect(atZero.argv.filter((a) => a.includes('nginx'))).toEqual([['docker', 'exec', expect.any(String), 'nginx', '-c', '/etc/nginx/migrate/nginx.conf', '-T']]);
 
+    // status names the gateway where the containers point, not "neither provider".
+    const status = await migrate(app.dir, ['status', '--env', 'default']);
+    expect(status.stdout + status.stderr).toContain(`OPENAI_REVERSE_PROXY → the gateway (${gatewayUrl}), key of legacy`);
+    expect(status.stdout + status.stderr).not.toContain('neither provider');
+
     // 20 %: the gate holds on the app's own requests; no container is recreated; the split reaches them.
     appLoop(gated.api!, await apiPair(gated), 'during-ramp');
     const ramp = await migrate(app.dir, ['ramp', '--env', 'default', '--yes', '--stages', '20', '--soak', '2s', '--interval', '1s', '--rps', '10', '--min-samples', '3']);
     expect(ramp.code, ramp.stderr).toBe(0);
     expect(ramp.stderr).toMatch(/stage 20%: real traffic: target 0\.0% errors .* \(\d+ req\), legacy 0\.0% errors .* → advancing/);
     expect(await app.ids()).toEqual(gated);
+    // The stage read the containers: each holds the gateway's URL, so its requests are in the split.
+    expect(ramp.stderr).toContain(`✓ api (${gated.api!.slice(0, 12)}): OPENAI_REVERSE_PROXY → the gateway (${gatewayUrl}), key of legacy (read from /app/.env)`);
+    expect(ramp.stderr).toContain(`✓ rag_api (${gated.rag_api!.slice(0, 12)}): OPENAI_REVERSE_PROXY → the gateway (${gatewayUrl}), key of legacy\n`);
     expect((await heldWeight(withGateway)).held).toEqual({ weight: 20 });
     expect(await appRequests(gated.api!, await apiPair(gated), 200, 'at-20')).toBe(200);
     const share = at(target, 'at-20').length / 200; // binomial: 20 % ± 2.8 points
@@ -95,12 +103,32 @@ describe.skipIf(!(await nginxImageAvailable()))('a LibreChat-shaped app behind t
     expect(share).toBeLessThan(0.3);
     expect(at(target, 'at-20').every((r) => r.authorized)).toBe(true); // the gateway sends target's key
 
-    // rollback: the gateway back at 0 %, the containers still on it, every request at legacy.
+    // rollback: the gateway back at 0 %, every request at legacy. The env files held the gateway's
+    // URL before and after, and so did the containers: none is recreated (no downtime), yet the
+    // containers are read and verified.
+    const started = await Promise.all(Object.values(gated).map(startedAt));
+    const seen = legacy.requests.length;
     const rollback = await migrate(app.dir, ['rollback', '--env', 'default', '--yes']);
     expect(rollback.code, rollback.stdout + rollback.stderr).toBe(0);
     expect(rollback.stdout).toContain('nginx traffic at 0 %');
+    expect(rollback.stdout).toContain('api, rag_api already held them (not recreated)');
     expect(rollback.stderr).not.toContain('do not clearly point at legacy or target'); // the gateway's URL is expected there
+    expect(rollback.stderr).not.toContain('recreating');
+    expect(rollback.stderr).not.toContain('neither provider');
+    // Each container is judged by where the gateway sends its requests, and probed through it.
+    for (const [service, from] of [
+      ['api', ' (read from /app/.env)'],
+      ['rag_api', ''],
+    ] as const)
+      expect(rollback.stderr).toContain(
+        `✓ ${service} (${gated[service]!.slice(0, 12)}): OPENAI_REVERSE_PROXY → the gateway (${gatewayUrl}), which sends it to legacy, key of legacy${from}; models ok, chat ok`,
+      );
     const back = await app.ids();
+    expect(back).toEqual(gated);
+    expect(await Promise.all(Object.values(back).map(startedAt))).toEqual(started);
+    const verification = legacy.requests.slice(seen);
+    expect(verification.filter((r) => r.path === '/v1/models' && r.authorized).length).toBeGreaterThan(0);
+    expect(verification.filter((r) => r.path === '/v1/chat/completions' && r.authorized).length).toBeGreaterThan(0);
     expect(await apiPair(back)).toEqual({ url: gatewayUrl, key: LEGACY_KEY });
     expect(await appRequests(back.api!, await apiPair(back), 30, 'after-rollback')).toBe(30);
     expect(at(legacy, 'after-rollback').length).toBe(30);

@@ -30,6 +30,13 @@ export async function pairIn(id: string, urlVar: string, keyVar: string, mounted
   return { url: env[urlVar] ?? line(urlVar), key: env[keyVar] ?? line(keyVar) };
 }
 
+/** When docker last started the container: a recreate or restart changes it, an untouched container keeps it. */
+export async function startedAt(id: string): Promise<string> {
+  const r = await runCommand({ argv: ['docker', 'inspect', '-f', '{{.State.StartedAt}}', id], kind: 'read', timeoutMs: 30_000 });
+  expect(r.exitCode, r.stderr).toBe(0);
+  return r.stdout.trim();
+}
+
 export function expectNoKeys(...results: CliResult[]): void {
   for (const r of results) {
     expect(r.stdout + r.stderr).not.toContain(LEGACY_KEY);

@@ -1,7 +1,9 @@
 // Which provider a container's URL + key pair names, and how a container is judged against a
 // step: pure functions, table-driven.
 import { describe, expect, it } from 'vitest';
+import { rampExpectation } from '../../src/core/appview/environment.js';
 import { judgeContainer, type Expectation } from '../../src/core/appview/judge.js';
+import type { EnvironmentConfig } from '../../src/core/config/schema.js';
 import { keyRole, pairRole, pairVariables, providerVariables, urlRole, type Providers } from '../../src/core/appview/pairs.js';
 import type { ContainerView } from '../../src/core/appview/read.js';
 import { containerLine } from '../../src/core/appview/render.js';
@@ -126,5 +128,54 @@ describe('judgeContainer', () => {
     const mounts = [{ source: '/srv/app/.env', destination: '/app/.env', error: '`docker cp abc:/app/.env -` exited with code 1' }];
     const fact = judgeContainer(view({ OPENAI_BASE_URL: 'https://relay.example/v1', OPENAI_API_KEY: TARGET_KEY }, { mounts }), cut, cutover, providers);
     expect(fact.problems).toEqual(['cannot read /app/.env (bound from /srv/app/.env) inside the container: `docker cp abc:/app/.env -` exited with code 1']);
+  });
+});
+
+describe('a container behind `migrate gateway`', () => {
+  const GATEWAY = ['http://127.0.0.1:8089/v1', 'http://localhost:8089/v1', 'http://llm-gateway:8089/v1'];
+  const onGateway: ContainerView = {
+    id: 'c0ffee0123456789',
+    service: 'api',
+    status: 'running',
+    values: { OPENAI_REVERSE_PROXY: 'http://127.0.0.1:8089/v1', OPENAI_API_KEY: LEGACY_KEY },
+    from: { OPENAI_REVERSE_PROXY: '/app/.env', OPENAI_API_KEY: '/app/.env' },
+    mounts: [],
+  };
+  const rollback: Expectation = { role: 'legacy', step: 'the rollback' };
+
+  it('names the gateway (any shape its URL takes), never "neither provider"; without its URLs it stays unknown', () => {
+    expect(urlRole('http://127.0.0.1:8089/v1/', providers, GATEWAY)).toBe('gateway');
+    expect(urlRole('http://llm-gateway:8089', providers, GATEWAY)).toBe('gateway'); // an app that adds /v1 itself
+    expect(urlRole('http://127.0.0.1:8090/v1', providers, GATEWAY)).toBe('unknown');
+    expect(urlRole('http://127.0.0.1:8089/v1', providers)).toBe('unknown');
+    expect(pairRole('gateway', 'target')).toBe('gateway'); // the gateway puts the provider's own key on
+  });
+
+  it('is judged by where its split sends requests: legacy passes the rollback, target or an unknown split does not', () => {
+    const toLegacy = judgeContainer(onGateway, rollback, {}, providers, { urls: GATEWAY, routesTo: 'legacy' });
+    expect(toLegacy.ok).toBe(true);
+    expect(toLegacy.pairs).toMatchObject([{ urlVariable: 'OPENAI_REVERSE_PROXY', urlRole: 'gateway', role: 'gateway', routesTo: 'legacy' }]);
+    expect(containerLine(toLegacy)).toBe(
+      'api (c0ffee012345): OPENAI_REVERSE_PROXY → the gateway (http://127.0.0.1:8089/v1), which sends it to legacy, key of legacy (read from /app/.env)',
+    );
+    const toTarget = judgeContainer(onGateway, rollback, {}, providers, { urls: GATEWAY, routesTo: 'target' });
+    expect(toTarget.problems).toEqual([
+      'OPENAI_REVERSE_PROXY → the gateway (http://127.0.0.1:8089/v1), which sends it to target, key of legacy (read from /app/.env); the rollback meant legacy',
+    ]);
+    expect(judgeContainer(onGateway, rollback, {}, providers, { urls: GATEWAY }).ok).toBe(false);
+    expect(JSON.stringify([toLegacy, toTarget])).not.toContain(LEGACY_KEY);
+  });
+  it('a ramp behind it: every stage needs the app on the gateway, and at 100 % the gateway must send it to target', () => {
+    const env = { traffic: { driver: 'nginx', file: 'split.conf', gateway: true }, cutover: {}, envFiles: ['.env'] } as unknown as EnvironmentConfig;
+    const at20 = rampExpectation(env, 20)!;
+    expect(at20).toEqual({ gateway: {}, step: 'stage 20%' });
+    expect(judgeContainer(onGateway, at20, {}, providers, { urls: GATEWAY }).ok).toBe(true);
+    const direct = { ...onGateway, values: { ...onGateway.values, OPENAI_REVERSE_PROXY: 'https://api.openai.com/v1' } };
+    expect(judgeContainer(direct, at20, {}, providers, { urls: GATEWAY }).problems).toEqual([
+      'OPENAI_REVERSE_PROXY → legacy, key of legacy (read from /app/.env); stage 20% meant the gateway',
+    ]);
+    const at100 = rampExpectation(env, 100)!;
+    expect(judgeContainer(onGateway, at100, {}, providers, { urls: GATEWAY, routesTo: 'target' }).ok).toBe(true);
+    expect(judgeContainer(direct, at100, {}, providers, { urls: GATEWAY, routesTo: 'target' }).ok).toBe(false);
   });
 });

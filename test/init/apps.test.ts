@@ -5,7 +5,8 @@ import { parse } from 'yaml';
 import { loadConfig } from '../../src/core/config/load.js';
 import { parse as parseEnv, print } from '../../src/core/envfile/parse.js';
 import { setKeys } from '../../src/core/envfile/edit.js';
-import { ROOT, runCli, tempProject } from '../helpers/cli.js';
+import { onCleanup, ROOT, runCli, tempProject } from '../helpers/cli.js';
+import { startFakeProvider } from '../helpers/fake-provider.js';
 
 // `migrate init --yes` on copies of fixtures/apps/<app>, written from the public compose and
 // .env.example files of real self-hosted LLM apps (fixtures/apps/README.md names each source).
@@ -172,17 +173,31 @@ describe('migrate init on real self-hosted LLM apps', () => {
     expect(parse(read(dir, 'migrate.yaml')).models).toEqual(['gpt-4o', 'gpt-4o-mini']);
   });
 
-  it('big-AGI: OPENAI_API_HOST holding a bare host becomes an https URL and says so; Azure is passed over as not OpenAI-compatible', async () => {
+  it('big-AGI: OPENAI_API_HOST holding a bare host becomes the https /v1 base URL that answers, and says so; Azure is passed over as not OpenAI-compatible', async () => {
+    // The app adds /v1 itself; migrate's own requests (check, validate, verification) go to the base URL as written.
     const { result } = await initApp('big-agi', {
       url: 'OPENAI_API_HOST',
       key: 'OPENAI_API_KEY',
-      legacyUrl: 'https://relay.legacy.example',
+      legacyUrl: 'https://relay.legacy.example/v1',
       services: ['big-agi'],
       models: [],
       skipped: ['browserless', 'AZURE_OPENAI_API_ENDPOINT', 'LOCALAI_API_HOST', 'OLLAMA_API_HOST'],
     });
-    expect(row(result.stderr, 'base URL', 'OPENAI_API_HOST')).toContain('holds a host, not a URL');
+    expect(row(result.stderr, 'base URL', 'OPENAI_API_HOST')).toContain('holds a host, not a URL: the app adds /v1 itself, so LEGACY_BASE_URL is https://relay.legacy.example/v1');
     expect(row(result.stderr, 'skipped', 'AZURE_OPENAI_API_ENDPOINT')).toContain('Azure OpenAI');
+  });
+
+  it('big-AGI: the legacy base URL init writes is the one that answers: `check --provider legacy` reaches /v1/models and a chat on the fake provider', async () => {
+    const legacy = await startFakeProvider({ name: 'legacy', apiKey: 'sk-bigagi-legacy-0123456789abcdef01234567' });
+    onCleanup(() => legacy.close());
+    const dir = appCopy('big-agi');
+    setEnv(dir, '.env', { OPENAI_API_HOST: legacy.url.replace(/\/v1$/, '') }); // http://127.0.0.1:PORT: big-AGI adds /v1 itself
+    expect((await migrate(dir, ['init', '--yes'])).exitCode).toBe(0);
+    expect(envValue(dir, '.env.migrate', 'LEGACY_BASE_URL')).toBe(legacy.url);
+    setEnv(dir, '.env.migrate', TARGET);
+    const check = await migrate(dir, ['check', '--provider', 'legacy', '--samples', '1']);
+    expect(check.exitCode, check.stderr).toBe(0);
+    expect(legacy.requests.map((r) => `${r.method} ${r.path} ${r.authorized}`)).toEqual(expect.arrayContaining(['GET /v1/models true', 'POST /v1/chat/completions true']));
   });
 });
 

@@ -5,7 +5,7 @@ import type { Runner } from '../exec/command.js';
 import type { Endpoint } from '../providers/endpoint.js';
 import { normalizeUrl } from '../state/points-at.js';
 import type { EndpointAnswer, verifyEndpoint } from '../rollback/verify.js';
-import { judgeContainer, type ContainerFact, type Expectation } from './judge.js';
+import { effectiveRole, judgeContainer, type ContainerFact, type Expectation, type GatewayView } from './judge.js';
 import { readContainerViews, type ContainerView } from './read.js';
 
 /** The app's view after a step: every container judged, every distinct pair probed once. */
@@ -27,6 +27,8 @@ export interface AppViewInput {
   cutover: Record<string, string>;
   config: Pick<Config, 'providers' | 'models'>;
   expected: Expectation;
+  /** Behind `migrate gateway`: its URLs and where its split sends requests, so a container on it is judged by that. */
+  gateway?: GatewayView;
   run: Runner;
   processEnv: NodeJS.ProcessEnv;
   signal?: AbortSignal;
@@ -40,7 +42,7 @@ export interface AppViewInput {
 
 export async function verifyAppView(input: AppViewInput): Promise<AppView> {
   const views = await readContainerViews(input.project, input.services, input.envFiles, input.run, input.listed);
-  const containers = views.map((v) => judgeContainer(v, input.expected, input.cutover, input.config.providers));
+  const containers = views.map((v) => judgeContainer(v, input.expected, input.cutover, input.config.providers, input.gateway));
   if (input.probe !== false) await probePairs(views, containers, input);
   const missing = input.services.filter((s) => !containers.some((c) => c.service === s));
   return { ok: missing.length === 0 && containers.every((c) => c.ok), step: input.expected.step, expected: input.expected.role, containers, missing };
@@ -49,20 +51,23 @@ export async function verifyAppView(input: AppViewInput): Promise<AppView> {
 /**
  * Probe exactly the URL and key each container holds, once per distinct pair. Only pairs that
  * name one provider on both sides are sent: a mixed pair would hand one provider's key to the other.
+ * A gateway pair is sent through the gateway when its split names one provider: that is what answers the app.
  */
 async function probePairs(views: ContainerView[], containers: ContainerFact[], input: AppViewInput): Promise<void> {
   const verify = input.verify ?? (await import('../rollback/verify.js')).verifyEndpoint;
   const answers = new Map<string, Promise<EndpointAnswer>>();
   for (const [i, fact] of containers.entries()) {
     for (const pair of fact.pairs) {
-      if (pair.role !== 'legacy' && pair.role !== 'target') continue;
+      const role = effectiveRole(pair);
+      if (role !== 'legacy' && role !== 'target') continue;
       const url = pair.url!;
       const key = pair.keyVariable ? (views[i]!.values[pair.keyVariable] ?? '') : '';
       const id = `${normalizeUrl(url)}\0${key}`;
-      if (!answers.has(id)) answers.set(id, verify(endpointFor(pair.role, url, key, input.config), probeOptions(pair.role, input)));
+      if (!answers.has(id)) answers.set(id, verify(endpointFor(role, url, key, input.config), probeOptions(role, input)));
       const answer = await answers.get(id)!;
       pair.probe = answer;
-      if (!answer.ok) fact.problems.push(`${pair.urlVariable} → ${pair.role} does not answer with the key the container holds: ${failedStep(answer)}`);
+      const via = pair.role === 'gateway' ? ` through the gateway` : '';
+      if (!answer.ok) fact.problems.push(`${pair.urlVariable} → ${role}${via} does not answer with the key the container holds: ${failedStep(answer)}`);
     }
     fact.ok = fact.problems.length === 0;
   }

@@ -7,6 +7,7 @@ import { resolveConfigPath } from '../config/environment.js';
 import { type LoadedConfig } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Runner } from '../exec/command.js';
+import { gatewayUrls } from '../gateway/app-urls.js';
 import { formatWeight } from '../traffic/env.js';
 import { verifyAppView, type AppView, type AppViewInput } from './check.js';
 import type { Expectation } from './judge.js';
@@ -18,11 +19,16 @@ export const NO_COMPOSE = "no compose section: the app's containers are not chec
  * What a ramp step means the containers hold. Below 100 % the env driver writes only the weight
  * (the app stays on legacy); at 100 % a cut-over map points it at target. Other drivers move
  * traffic outside the app below 100 %, so there is nothing in the containers to judge then.
+ * Behind `migrate gateway` the app keeps the gateway's URL at every weight: a container that
+ * does not hold it is not in the split, and at 100 % the gateway must send it to target.
  */
 export function rampExpectation(envConfig: EnvironmentConfig, weight: number): Expectation | undefined {
-  // Behind `migrate gateway` the app keeps the gateway's URL at every weight: no cut-over to see.
   const gateway = envConfig.traffic.driver === 'nginx' && envConfig.traffic.gateway === true;
-  const cutover = weight >= 100 && Object.keys(envConfig.cutover).length > 0 && !gateway;
+  if (gateway) {
+    const step = `stage ${formatWeight(weight)}%`;
+    return weight >= 100 ? { role: 'target', gateway: { routesTo: 'target' }, step } : { gateway: {}, step };
+  }
+  const cutover = weight >= 100 && Object.keys(envConfig.cutover).length > 0;
   const weightKey = envConfig.traffic.driver === 'env' ? { key: envConfig.traffic.weightKey, value: formatWeight(weight) } : undefined;
   if (cutover) return { role: 'target', weight: weightKey, step: 'the cut-over' };
   if (!weightKey) return undefined;
@@ -51,7 +57,14 @@ export async function environmentAppView(o: EnvironmentViewInput): Promise<AppVi
   const project = o.project ?? composeProject(await detectCompose({ command: compose.command, run: o.run, processEnv: o.processEnv }), compose, o.loaded.dir, o.processEnv);
   const services = o.services ?? (await consumers(o.envConfig as ComposeTarget['envConfig'], o.loaded.dir, project, o.run));
   const envFiles = o.envConfig.envFiles.map((f) => resolveConfigPath(o.loaded, f));
+  // Behind `migrate gateway` a container on it says so, rather than "neither provider".
+  const { traffic } = o.envConfig;
+  const gateway =
+    traffic.driver === 'nginx' && traffic.gateway === true
+      ? { urls: await gatewayUrls(o.loaded.dir, traffic.file, o.loaded.config.gateway.port), ...(o.expected.gateway?.routesTo ? { routesTo: o.expected.gateway.routesTo } : {}) }
+      : undefined;
   return verifyAppView({
+    gateway,
     project,
     services,
     envFiles,

@@ -7,10 +7,10 @@ import { normalizeUrl } from '../state/points-at.js';
 
 export type Providers = Record<ProviderRole, ProviderConfig>;
 
-/** What one value names: a provider, nothing known, or nothing at all. */
-export type ValueRole = ProviderRole | 'unknown' | 'unset';
-/** What a URL + key pair names: both of one provider, one of each (mixed), or something else. */
-export type PairRole = ProviderRole | 'mixed' | 'unknown';
+/** What one value names: a provider, the environment's gateway (a URL only), nothing known, or nothing at all. */
+export type ValueRole = ProviderRole | 'gateway' | 'unknown' | 'unset';
+/** What a URL + key pair names: both of one provider, one of each (mixed), the gateway, or something else. */
+export type PairRole = ProviderRole | 'gateway' | 'mixed' | 'unknown';
 
 /** Names of a base-URL variable and the key variable it goes with (either may be missing). */
 export interface VariablePair {
@@ -18,13 +18,15 @@ export interface VariablePair {
   key?: string;
 }
 
-export function urlRole(value: string | undefined, providers: Providers): ValueRole {
+/** `gateway`: the URLs the environment's `migrate gateway` answers on (gateway/app-urls.ts gatewayUrls). */
+export function urlRole(value: string | undefined, providers: Providers, gateway: string[] = []): ValueRole {
   if (value === undefined || value.trim() === '') return 'unset';
   // A bare host (big-AGI's OPENAI_API_HOST) is the https URL `init` takes it for; a URL without a
   // path belongs to an app that adds /v1 itself, so it names the provider whose base URL is it + /v1 too.
   const url = normalizeUrl(/^[a-z][a-z0-9+.-]*:\/\//i.test(value.trim()) ? value : `https://${value.trim()}`);
   const candidates = /^[a-z][a-z0-9+.-]*:\/\/[^/]+$/i.test(url) ? [url, `${url}/v1`] : [url];
   for (const role of ['target', 'legacy'] as const) if (providerUrls(providers[role]).some((u) => candidates.includes(u))) return role;
+  if (gateway.some((g) => candidates.includes(normalizeUrl(g)))) return 'gateway';
   return 'unknown';
 }
 
@@ -37,6 +39,8 @@ export function keyRole(value: string | undefined, providers: Providers): ValueR
 
 /** legacy or target when URL and key agree; mixed when they name different providers (the 401 that looked like success). */
 export function pairRole(url: ValueRole, key: ValueRole): PairRole {
+  // The gateway puts the provider's own key on every request: the app's key does not decide where it goes.
+  if (url === 'gateway') return 'gateway';
   const known = (r: ValueRole): r is ProviderRole => r === 'legacy' || r === 'target';
   if (known(url) && known(key)) return url === key ? url : 'mixed';
   // A URL with no key variable at all (a keyless gateway) is judged by its URL alone.
@@ -57,12 +61,13 @@ function providerKeys(p: ProviderConfig): string[] {
  * app holds with a provider's URL or key as value (a cut-over that forgot the URL variable leaves
  * it on legacy: that is the very case to catch). Sorted, so output is stable.
  */
-export function providerVariables(cutover: Record<string, string>, held: Record<string, string>, providers: Providers): { urls: string[]; keys: string[] } {
+export function providerVariables(cutover: Record<string, string>, held: Record<string, string>, providers: Providers, gateway: string[] = []): { urls: string[]; keys: string[] } {
   const urls = new Set<string>();
   const keys = new Set<string>();
   for (const source of [cutover, held]) {
     for (const [name, value] of Object.entries(source)) {
-      if (isProvider(urlRole(value, providers))) urls.add(name);
+      const url = urlRole(value, providers, gateway);
+      if (isProvider(url) || url === 'gateway') urls.add(name);
       else if (isProvider(keyRole(value, providers))) keys.add(name);
     }
   }

@@ -3,7 +3,7 @@ import type { ContainerInside } from '../compose/docker.js';
 import type { Command } from '../exec/command.js';
 import type { DriverInput } from '../traffic/create.js';
 import type { Composer, Recreate } from './compose.js';
-import { checkContainers, probeWhileRecreating } from './containers.js';
+import { alreadyHeld, checkContainers, probeWhileRecreating } from './containers.js';
 import { afterRestore, verifyFailed } from './failures.js';
 import { filesOf } from './report.js';
 import { replan } from './prepare.js';
@@ -43,7 +43,8 @@ export async function apply(s: Session, prepared: Prepared): Promise<Prepared> {
 /** Everything after the restore; apply turns any failure here into exit 3 (or 130) with the command to finish. */
 async function finish(s: Session, p: Prepared): Promise<void> {
   const { report } = p;
-  if (p.compose?.recreate.command) await recreate(s, p, p.compose, p.compose.recreate.command);
+  const command = p.compose?.recreate.command;
+  if (p.compose && command && !(await alreadyHeld(s, p, p.compose))) await recreate(s, p, p.compose, command);
   stopIfInterrupted(s);
   await verify(s, p);
   report.rampRecorded = await recordRolledBack(s.stateDir, s.req.environment, p.choice.backup.id);
@@ -83,8 +84,8 @@ async function recreate(s: Session, p: Prepared, compose: { composer: Composer; 
 
 /**
  * The app's view is the truth: with compose, what the recreated containers hold must be what the
- * restored files point at, and exactly that pair must answer. Without compose (or with
- * --no-restart, when nothing was recreated) the provider the files point at is checked.
+ * restored files point at, and exactly that pair must answer (recreated, or found already holding
+ * them). Without compose (or with --no-restart) the provider the files point at is checked.
  */
 async function verify(s: Session, p: Prepared): Promise<void> {
   const { req } = s;
@@ -94,7 +95,7 @@ async function verify(s: Session, p: Prepared): Promise<void> {
   if (plan.pointsAt === 'unknown' && !behindGateway) req.log.warn('the restored env files do not clearly point at legacy or target: checking legacy');
   // --no-restart touches no docker at all (the daemon may be why it was chosen): nothing recreated, nothing to read.
   if (!req.envConfig.compose) req.log.info(NO_COMPOSE);
-  if (p.compose && report.compose.recreated) {
+  if (p.compose && (report.compose.recreated || report.compose.alreadyHeld)) {
     const compose = p.compose;
     report.verify = (await timed(report, 'verifyMs', () => checkContainers(s, p, compose))) ?? null;
     if (report.verify) return;

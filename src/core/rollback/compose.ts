@@ -3,6 +3,7 @@ import { onPath } from '../compose/detect-cache.js';
 import { COMPOSE_ARGV } from '../compose/detect.js';
 import { type ComposeCli } from '../compose/compose-cli.js';
 import { environmentChange, loadEnvironmentCompose, servicesToRecreate, type ComposeTarget, type EnvironmentCompose } from '../compose/environment.js';
+import type { ComposeModel } from '../compose/model.js';
 import { composeProject, type ComposeProject } from '../compose/project.js';
 import type { ComposeConfig } from '../config/schema.js';
 import type { Command, Runner } from '../exec/command.js';
@@ -28,6 +29,8 @@ export interface Composer {
    * compose preflight: a compose file the configured compose rejects fails here, exit 2.
    */
   recreate(variables: string[]): Promise<Recreate>;
+  /** What each service reads (env files, bind mounts, substituted variables): whether a container already holds the files. */
+  model(): Promise<ComposeModel>;
 }
 
 export interface Recreate {
@@ -58,6 +61,7 @@ export function prepareCompose(target: ComposeTarget, deps: ComposeDeps, opts: {
   return {
     config: compose,
     project: () => detected,
+    model: async () => (await loaded).model,
     async recreate(variables) {
       const { project, model } = await loaded;
       const change = environmentChange(target.envConfig, target.configDir, variables);

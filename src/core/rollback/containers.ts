@@ -1,9 +1,15 @@
 import type { AppView, AppViewInput } from '../appview/check.js';
+import { effectiveRole, type GatewayView } from '../appview/judge.js';
 import { containerLine } from '../appview/render.js';
+import { readContainerViews } from '../appview/read.js';
+import { projectContainersInside } from '../compose/containers.js';
+import { environmentChange } from '../compose/environment.js';
 import type { ComposeProject } from '../compose/project.js';
 import type { ProviderRole } from '../config/schema.js';
 import { parse, values } from '../envfile/parse.js';
+import { gatewayUrls } from '../gateway/app-urls.js';
 import { containersWrong } from './failures.js';
+import { notHeld } from './held.js';
 import type { RestorePlan } from './plan.js';
 import type { Composer, Recreate } from './compose.js';
 import type { Prepared, Session } from './session.js';
@@ -27,6 +33,35 @@ export async function checkContainers(s: Session, p: Prepared, compose: { compos
 }
 
 /**
+ * When the rollback wrote no env file and every container of the services already holds what
+ * the files say (read from the containers, as the verification reads them), a recreate would
+ * only be downtime: skip it. Anything else, a failed read included, recreates as before.
+ */
+export async function alreadyHeld(s: Session, p: Prepared, compose: { composer: Composer; recreate: Recreate }): Promise<boolean> {
+  if (p.plan.files.some((f) => f.changed)) return false;
+  const { req } = s;
+  const { services } = compose.recreate;
+  try {
+    const project = await compose.composer.project();
+    const listed = await projectContainersInside(project, s.deps.run);
+    const views = await readContainerViews(project, services, s.configured, s.deps.run, listed);
+    const written = environmentChange(req.envConfig, p.loaded.dir).variables;
+    const reasons = notHeld({ model: await compose.composer.model(), services, files: p.plan.files, views, written });
+    if (reasons.length > 0) {
+      req.log.info(`the env files already match the backup, but not every container holds them: ${reasons.join('; ')}`);
+      return false;
+    }
+    s.listed = listed; // the verification reads these containers rather than list them again
+  } catch (err) {
+    req.log.warn(`could not read what the containers hold (${s.redactor.text((err as Error).message)}): recreating them`);
+    return false;
+  }
+  p.report.compose.alreadyHeld = true;
+  req.log.info(`${services.join(', ')} already hold the restored env files: not recreated`);
+  return true;
+}
+
+/**
  * Called as compose starts recreating: loads the app view and the HTTP client (undici), and probes
  * the pair the restored files hold, so that once compose is done only the containers are left to
  * read. The probe answers only for a container holding exactly that pair (appview/ahead.ts).
@@ -46,13 +81,23 @@ export function probeWhileRecreating(s: Session, p: Prepared): void {
 }
 
 /**
- * Behind `migrate gateway` the containers hold the gateway's URL, which names neither provider:
- * what says legacy is the split nginx holds, read back with `nginx -T` by the driver's reset.
+ * The provider the restored files name, for the probe started while compose recreates. Behind
+ * `migrate gateway` they hold the gateway's URL: the containers are judged by where its split
+ * sends them (gatewayView), so nothing is probed ahead.
  */
 function expectedRole(s: Session, p: Prepared): ProviderRole | undefined {
   const { traffic } = s.req.envConfig;
   if (traffic.driver === 'nginx' && traffic.gateway === true) return undefined;
   return p.plan.pointsAt === 'target' ? 'target' : 'legacy';
+}
+
+/** Behind `migrate gateway`: its URLs, and the provider its split (as the reset read it back from nginx) sends requests to. */
+async function gatewayView(s: Session, p: Prepared): Promise<GatewayView | undefined> {
+  const { traffic } = s.req.envConfig;
+  if (traffic.driver !== 'nginx' || traffic.gateway !== true) return undefined;
+  const weight = p.report.traffic?.appliedWeight;
+  const routesTo = weight === 0 ? 'legacy' : weight === 100 ? 'target' : undefined;
+  return { urls: await gatewayUrls(p.loaded.dir, traffic.file, p.loaded.config.gateway.port), ...(routesTo ? { routesTo } : {}) };
 }
 
 function restoredValues(p: Prepared): Record<string, string> {
@@ -62,7 +107,9 @@ function restoredValues(p: Prepared): Record<string, string> {
 async function appViewInput(s: Session, p: Prepared, recreate: Recreate, project: ComposeProject): Promise<AppViewInput> {
   const { req } = s;
   const { envConfig } = req;
-  const role = expectedRole(s, p);
+  const gateway = await gatewayView(s, p);
+  // Behind the gateway the reset put its split at 0 %: a container on it must be sent to legacy.
+  const role = gateway ? 'legacy' : expectedRole(s, p);
   // Under the env driver the restored weight must be what the containers hold too.
   const restored = restoredValues(p);
   const weightKey = envConfig.traffic.driver === 'env' ? envConfig.traffic.weightKey : undefined;
@@ -74,6 +121,7 @@ async function appViewInput(s: Session, p: Prepared, recreate: Recreate, project
     cutover: envConfig.cutover,
     config: p.loaded.config,
     expected: { role, weight, step: 'the rollback' },
+    gateway,
     run: s.deps.run,
     processEnv: req.processEnv,
     signal: req.signal,
@@ -84,7 +132,7 @@ async function appViewInput(s: Session, p: Prepared, recreate: Recreate, project
 
 /** The provider-level result, from the first container pair of the expected provider that was probed. */
 function connectivityOf(view: AppView, pointsAt: RestorePlan['pointsAt']): Connectivity | undefined {
-  const pair = view.containers.flatMap((c) => c.pairs).find((p) => p.probe && p.role === view.expected);
+  const pair = view.containers.flatMap((c) => c.pairs).find((p) => p.probe && effectiveRole(p) === view.expected);
   if (!pair?.probe || pair.url === undefined || !view.expected) return undefined; // a probed pair has its URL
   return { ...pair.probe, provider: view.expected, pointsAt, baseUrl: pair.url };
 }

@@ -5,7 +5,7 @@ import { verifyBackup } from '../state/backup-verify.js';
 import { legacyFromRestore } from '../config/rebase.js';
 import { type RestorePlan, planRestore } from './plan.js';
 import { readRamp } from './ramp-state.js';
-import { describeBackup, describePlan } from './render.js';
+import { UNLESS_HELD, describeBackup, describePlan } from './render.js';
 import { newReport } from './report.js';
 import { type BackupChoice, selectBackup } from './select.js';
 import type { Prepared, Session } from './session.js';
@@ -47,7 +47,7 @@ export async function prepare(s: Session): Promise<Prepared> {
 function showPlan(s: Session, plan: RestorePlan, command: string | null, composing: boolean): void {
   const { log } = s.req;
   for (const line of describePlan(plan)) log.info(line);
-  if (command) log.info(`  then: ${command}`);
+  if (command) log.info(`  then${plan.files.some((f) => f.changed) ? '' : UNLESS_HELD}: ${command}`);
   else if (composing) log.info('  no compose service reads these env files: nothing to recreate');
   else if (s.req.envConfig.compose) log.info('  services are not recreated (--no-restart)');
 }

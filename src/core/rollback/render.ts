@@ -32,11 +32,20 @@ export function describePlan(plan: RestorePlan): string[] {
   return lines;
 }
 
+/** With no file to write, the recreate happens only where a container does not hold the files (containers.ts alreadyHeld). */
+export const UNLESS_HELD = ', unless the containers already hold the restored files';
+
 /** The result line on stdout. */
 export function summaryLine(r: RollbackReport): string {
   const restored = r.files.filter((f) => f.restored).length;
   const files = restored ? `${restored} env file${restored === 1 ? '' : 's'} restored` : 'env files already matched the backup';
-  const services = r.compose.recreated ? `, ${r.compose.services.join(', ')} recreated` : r.compose.command ? ', services not recreated (--no-restart)' : '';
+  const services = r.compose.recreated
+    ? `, ${r.compose.services.join(', ')} recreated`
+    : r.compose.alreadyHeld
+      ? `, ${r.compose.services.join(', ')} already held them (not recreated)`
+      : r.compose.command
+        ? ', services not recreated (--no-restart)'
+        : '';
   const traffic = r.traffic ? `, ${r.traffic.driver} traffic at ${r.traffic.appliedWeight ?? 0} %` : '';
   const verified = r.verify ? `, ${r.verify.provider} answers (models ${r.verify.models.status}, chat ${r.verify.chat.status})` : '';
   return `rolled back ${r.environment} to ${r.backup.id}: ${files}${services}${traffic}${verified} in ${(r.durationMs / 1000).toFixed(1)}s`;
@@ -65,7 +74,7 @@ export function timingsLine(r: RollbackReport): string {
 export function dryRunLines(r: RollbackReport, plan: RestorePlan): string[] {
   const lines = [`would restore ${r.environment} from ${r.backup.id}:`, ...describePlan(plan)];
   for (const step of r.traffic?.steps ?? []) lines.push(`would ${step}`);
-  if (r.compose.command) lines.push(`would run: ${r.compose.command}`);
+  if (r.compose.command) lines.push(`would run${plan.files.some((f) => f.changed) ? '' : UNLESS_HELD}: ${r.compose.command}`);
   lines.push(`then verify that ${plan.pointsAt === 'target' ? 'target' : 'legacy'} answers (models and one chat)`);
   return lines;
 }

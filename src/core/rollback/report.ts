@@ -31,7 +31,8 @@ export interface RollbackReport {
   environment: string;
   backup: { id: string; created: string; message?: string; reason: 'requested' | 'ramp' | 'newest' };
   files: Array<{ path: string; changedKeys: string[]; added: string[]; removed: string[]; changed: string[]; restored: boolean; unchanged: boolean }>;
-  compose: { command: string | null; recreated: boolean; services: string[] };
+  /** alreadyHeld: no file changed and the containers already held the files, so they were not recreated. */
+  compose: { command: string | null; recreated: boolean; alreadyHeld: boolean; services: string[] };
   traffic: TrafficReset | null;
   verify: Connectivity | null;
   /** What each container of the environment holds after the restore (provider names and URLs, never a key). */
@@ -59,7 +60,7 @@ export function newReport(req: { dryRun: boolean; environment: string }, choice:
     environment: req.environment,
     backup: { id: m.id, created: m.created, ...(m.message ? { message: m.message } : {}), reason: choice.reason },
     files: filesOf(plan),
-    compose: { command, recreated: false, services: command ? services : [] },
+    compose: { command, recreated: false, alreadyHeld: false, services: command ? services : [] },
     traffic: null,
     verify: null,
     containers: null,

@@ -97,7 +97,8 @@ async function run(s: Session): Promise<Prepared> {
     return p;
   }
   const changing = p.plan.files.filter((f) => f.changed).length;
-  const question = `Restore ${changing} env file(s) of ${req.environment}${report.compose.command ? ' and recreate its services' : ''}?`;
+  const recreate = report.compose.command ? (changing > 0 ? ' and recreate its services' : ' and recreate its services where they do not hold them') : '';
+  const question = `Restore ${changing} env file(s) of ${req.environment}${recreate}?`;
   await confirmRollback(req.prompter, question, req.signal);
 
   report.timings.planMs = Math.round(performance.now() - s.started);

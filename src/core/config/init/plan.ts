@@ -1,6 +1,7 @@
 import { type Candidate, type Finding, consumers, describeCandidate, findCandidates, findModels, infrastructureName, literalOverrides } from './detect.js';
 import { OPENAI_DEFAULT_URL, isAzure, isOpenAiNamed, isOtherProvider } from './conventions.js';
 import type { FoundComposeFile, FoundVariable, ProjectScan } from './scan.js';
+import { addsV1Itself } from '../../gateway/app-urls.js';
 
 export interface PlannedProvider {
   baseUrl: string;
@@ -111,12 +112,17 @@ export function environmentName(envFile: string): string {
   return envFile === '.env' ? 'default' : envFile.slice('.env.'.length);
 }
 
-/** The URL the app calls today; a bare host (big-AGI's OPENAI_API_HOST) gets https://. */
+/**
+ * The base URL that answers for the provider the app calls today. A bare host (big-AGI's
+ * OPENAI_API_HOST) or a URL without a path belongs to an app that adds /v1 itself: the provider's
+ * base URL, which check, validate and a rollback's verification call, is that host + /v1.
+ */
 function legacyBaseUrl(url: FoundVariable | undefined): { value: string; note?: string } {
   const value = url?.value.trim();
   if (!value) return { value: OPENAI_DEFAULT_URL, note: url ? `${url.name} is empty: the OpenAI default URL` : undefined };
-  if (/^https?:\/\//.test(value)) return { value };
-  return { value: `https://${value}`, note: `${url!.name} holds a host, not a URL: check whether the app adds /v1 itself, then TARGET_BASE_URL must not` };
+  if (!addsV1Itself(value)) return { value };
+  const base = `${/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value.replace(/\/+$/, '') : `https://${value}`}/v1`;
+  return { value: base, note: `${url!.name} holds a host, not a URL: the app adds /v1 itself, so LEGACY_BASE_URL is ${base}` };
 }
 
 function chosenFindings(chosen: Candidate | undefined, urlNote: string | undefined): Finding[] {
