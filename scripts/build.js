@@ -14,7 +14,7 @@
 // A production install from a clone (`npm ci --omit=dev`) has neither tool: this script then
 // says so and exits 0, and the supported way is the packed package (README, Install).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,9 +82,37 @@ const undiciParts = {
   },
 };
 
+// commander requires node:child_process at load, for executable subcommands migrate never has;
+// loading it (with net, dgram and their streams) cost every command a few ms of start-up. It is
+// required on first use instead.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.includes(`${path.sep}node_modules${path.sep}commander${path.sep}`) ? { path: 'node:child_process', namespace: 'lazy-child-process' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: "let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:child_process'))[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
+// The banner gives CommonJS code a `require`; only the files that use one keep it. In the others it
+// cost a `node:module` import and a createRequire per file (about 50 on a command's path). Its line
+// stays, empty, so the source maps' lines still match.
+const BANNER = "import { createRequire as __migrateRequire } from 'node:module'; const require = __migrateRequire(import.meta.url);";
+function dropUnusedBanners(outputs) {
+  for (const file of Object.keys(outputs).filter((f) => f.endsWith('.js'))) {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    const rest = text.slice(BANNER.length);
+    if (text.startsWith(BANNER) && !/\brequire\b/.test(rest)) writeFileSync(path.join(root, file), rest);
+  }
+}
+
 const commands = readdirSync(path.join(root, 'src/commands')).map((name) => `src/commands/${name}/index.ts`);
 const { build } = await import('esbuild');
-await build({
+const result = await build({
   absWorkingDir: root,
   entryPoints: ['src/cli.ts', 'src/main.ts', ...commands],
   outbase: 'src',
@@ -96,12 +124,14 @@ await build({
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
   // commander, undici and dotenv are CommonJS; their `require('node:…')` needs a real require in ESM.
-  banner: { js: "import { createRequire as __migrateRequire } from 'node:module'; const require = __migrateRequire(import.meta.url);" },
+  banner: { js: BANNER },
   // Stack traces under --verbose point into src/ (main.ts turns source maps on there).
   minify: true,
   sourcemap: 'linked',
   sourcesContent: false,
   logLevel: 'warning',
   allowOverwrite: true,
-  plugins: [englishOnlyZod, undiciParts],
+  plugins: [englishOnlyZod, undiciParts, lazyChildProcess],
+  metafile: true,
 });
+dropUnusedBanners(result.metafile.outputs);
