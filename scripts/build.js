@@ -14,7 +14,7 @@
 // A production install from a clone (`npm ci --omit=dev`) has neither tool: this script then
 // says so and exits 0, and the supported way is the packed package (README, Install).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,3 +135,11 @@ const result = await build({
   metafile: true,
 });
 dropUnusedBanners(result.metafile.outputs);
+
+// Node decides each imported .js file's format from the nearest package.json, walking up from the
+// file's directory on every import (about 200 on a command's path). One beside the chunks (and one
+// in dist/) ends the walk at its first step: about 1 % of a dry run's instructions.
+for (const dir of ['dist', 'dist/chunks']) {
+  mkdirSync(path.join(root, dir), { recursive: true });
+  writeFileSync(path.join(root, dir, 'package.json'), '{ "type": "module" }\n');
+}
