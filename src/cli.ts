@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { GlobalOptions } from './context.js';
+import { COMMAND_NAMES, commandNamed } from './command-name.js';
 import { addExamples } from './help-examples.js';
 import { LIMITS } from './limits.js';
 
@@ -108,44 +109,6 @@ function action(program: Command, load: Loader, extra: object = {}) {
     const { execute } = await import('./main.js');
     await execute(load as never, optionsOf(cmd, extra), globalsOf(program, cmd), version);
   };
-}
-
-/** Every command, in the order `--help` lists them. */
-const COMMAND_NAMES = [
-  'init',
-  'config',
-  'check',
-  'validate',
-  'backup',
-  'rollback',
-  'ramp',
-  'status',
-  'report',
-  'nginx-config',
-  'gateway',
-  'monitoring',
-  'doctor',
-  'completion',
-  '__complete',
-];
-
-/**
- * The command argv names, when declaring it alone is enough: declaring all fifteen (about 150
- * options) is a few ms of every start-up. Undefined (declare all) for no command, an unknown one
- * (commander suggests the nearest), `help` and `completion` (which read the whole program).
- * The program's own flags come before the command (positional options); -c and -e take a value.
- */
-export function commandNamed(args: readonly string[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const token = args[i]!;
-    if (token === '--') return undefined;
-    if (token.startsWith('-')) {
-      if (/^(?:-[a-zA-Z]*[ce]|--config|--env)$/.test(token)) i++;
-      continue;
-    }
-    return COMMAND_NAMES.includes(token) && token !== 'completion' ? token : undefined;
-  }
-  return undefined;
 }
 
 /** The program with every command, or only `only` (see commandNamed): the same declarations either way. */

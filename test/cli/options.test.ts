@@ -5,7 +5,8 @@
 // with every action replaced by a capture, so no command runs.
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram, commandNamed, optionsOf } from '../../src/cli.js';
+import { buildProgram, optionsOf } from '../../src/cli.js';
+import { commandNamed } from '../../src/command-name.js';
 import type * as backup from '../../src/commands/backup/index.js';
 import type * as check from '../../src/commands/check/index.js';
 import type * as complete from '../../src/commands/complete/index.js';

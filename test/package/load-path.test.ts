@@ -54,6 +54,25 @@ describe('start-up load path of the built CLI', () => {
     expect(commandLoads('rollback').filter((s) => /\/node_modules\/(undici|execa)\//.test(s))).toEqual([]);
   });
 
+  // bin/migrate.js runs rollback from its own build (scripts/build.js): the CLI with only rollback's
+  // code, where what the general build spreads over some 50 files is a handful.
+  it("rollback's own build: few files, rollback's code and no other command's, no yaml, HTTP client or zod locales", () => {
+    const files = loadedFiles(['rollback-cli.js']);
+    expect(files.length).toBeLessThanOrEqual(6);
+    const sources = loadedSources(['rollback-cli.js']);
+    expect(sources.some((s) => s.includes('/node_modules/commander/'))).toBe(true);
+    // What runs after parsing is loaded then (import()), as in the general build: main and rollback's command.
+    const cli = readFileSync(path.join(DIST, 'rollback-cli.js'), 'utf8');
+    const later = ['main', 'rollback'].map((name) => cli.match(new RegExp(`import\\("(\\./chunks/${name}-[\\w-]+\\.js)"\\)`))?.[1]);
+    expect(later).not.toContain(undefined);
+    const ran = ['rollback-cli.js', ...(later as string[])];
+    const all = loadedSources(ran);
+    expect(all.some((s) => s.includes('/src/core/rollback/run.ts'))).toBe(true);
+    expect(loadedFiles(ran).length).toBeLessThanOrEqual(20);
+    expect(all.filter((s) => /\/src\/commands\/(?!rollback\/)/.test(s))).toEqual([]);
+    expect(all.filter((s) => /\/node_modules\/(yaml|undici|execa)\/|\/zod\/v4\/locales\/(?!en)/.test(s))).toEqual([]);
+  });
+
   it("gives `require` (the createRequire banner) only to the files that use it: not to each of rollback's", () => {
     const files = loadedFiles(['cli.js', 'main.js', 'commands/rollback/index.js']);
     const withBanner = files.filter((f) => readFileSync(f, 'utf8').includes('createRequire as __migrateRequire'));
