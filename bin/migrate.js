@@ -20,14 +20,18 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   } catch {
     // os.homedir() throws for a uid with no HOME and no passwd entry: run without the cache.
   }
-  import('../dist/cli.js').then(
-    (cli) => cli.main(),
-    (err) => {
-      if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli.js')) {
-        process.stderr.write('error: migrate is not built: run `npm ci` (with dev dependencies) in its directory, or install the packed package (README, Install)\n');
-        process.exit(2);
-      }
-      throw err;
-    },
-  );
+  // Rollback has a build of its own, in fewer and larger files (scripts/build.js); command-name.js
+  // is the same reading of argv by which cli.ts declares only that command, so the two agree.
+  import('../dist/command-name.js')
+    .then(({ commandNamed }) => import(commandNamed(args) === 'rollback' ? '../dist/rollback-cli.js' : '../dist/cli.js'))
+    .then(
+      (cli) => cli.main(),
+      (err) => {
+        if (err?.code === 'ERR_MODULE_NOT_FOUND' && /\/dist\/(command-name|cli|rollback-cli)\.js/.test(String(err.message))) {
+          process.stderr.write('error: migrate is not built: run `npm ci` (with dev dependencies) in its directory, or install the packed package (README, Install)\n');
+          process.exit(2);
+        }
+        throw err;
+      },
+    );
 }

@@ -14,7 +14,7 @@
 // A production install from a clone (`npm ci --omit=dev`) has neither tool: this script then
 // says so and exits 0, and the supported way is the packed package (README, Install).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,11 +82,57 @@ const undiciParts = {
   },
 };
 
-const commands = readdirSync(path.join(root, 'src/commands')).map((name) => `src/commands/${name}/index.ts`);
-const { build } = await import('esbuild');
-await build({
+// commander requires node:child_process at load, for executable subcommands migrate never has;
+// loading it (with net, dgram and their streams) cost every command a few ms of start-up. It is
+// required on first use instead.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.includes(`${path.sep}node_modules${path.sep}commander${path.sep}`) ? { path: 'node:child_process', namespace: 'lazy-child-process' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: "let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:child_process'))[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
+// The banner gives CommonJS code a `require`; only the files that use one keep it. In the others it
+// cost a `node:module` import and a createRequire per file (about 50 on a command's path). Its line
+// stays, empty, so the source maps' lines still match.
+const BANNER = "import { createRequire as __migrateRequire } from 'node:module'; const require = __migrateRequire(import.meta.url);";
+function dropUnusedBanners(outputs) {
+  for (const file of Object.keys(outputs).filter((f) => f.endsWith('.js'))) {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    const rest = text.slice(BANNER.length);
+    if (text.startsWith(BANNER) && !/\brequire\b/.test(rest)) writeFileSync(path.join(root, file), rest);
+  }
+}
+
+// Each of the fifteen commands is an entry, and every lazy import() one more: esbuild splits the
+// shared code by which entries reach it, into some 50 files on a command's path, and loading a file
+// costs Node more than its size (resolve, read, link). Rollback, run in incidents, also gets a build
+// of its own (dist/rollback-cli.js: the CLI with only rollback's code) where the same code is about
+// 15 files: a dry run costs about 18 ms of CPU less. bin/migrate.js picks it by command-name.ts.
+const OWN_BUILDS = ['rollback'];
+
+/** In a command's own build, the CLI's other commands are never loaded (bin picks this build only for that command). */
+const onlyCommand = (name) => ({
+  name: 'only-command',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\/[\w-]+\/index\.js$/ }, (args) =>
+      args.importer.endsWith(`${path.sep}src${path.sep}cli.ts`) && !args.path.startsWith(`./commands/${name}/`) ? { path: args.path, namespace: 'other-command' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'other-command' }, (args) => ({
+      contents: `export async function run() { throw new Error(${JSON.stringify(`dist/${name}-cli.js cannot run ${args.path}: bin/migrate.js picks it only for ${name}`)}); }`,
+      loader: 'js',
+    }));
+  },
+});
+
+const common = {
   absWorkingDir: root,
-  entryPoints: ['src/cli.ts', 'src/main.ts', ...commands],
   outbase: 'src',
   outdir: 'dist',
   bundle: true,
@@ -96,12 +142,30 @@ await build({
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
   // commander, undici and dotenv are CommonJS; their `require('node:…')` needs a real require in ESM.
-  banner: { js: "import { createRequire as __migrateRequire } from 'node:module'; const require = __migrateRequire(import.meta.url);" },
+  banner: { js: BANNER },
   // Stack traces under --verbose point into src/ (main.ts turns source maps on there).
   minify: true,
   sourcemap: 'linked',
   sourcesContent: false,
   logLevel: 'warning',
   allowOverwrite: true,
-  plugins: [englishOnlyZod, undiciParts],
-});
+  metafile: true,
+};
+const plugins = [englishOnlyZod, undiciParts, lazyChildProcess];
+
+const commands = readdirSync(path.join(root, 'src/commands')).map((name) => `src/commands/${name}/index.ts`);
+const { build } = await import('esbuild');
+// Chunk names are content hashes, so the builds share dist/chunks/ without overwriting each other's files.
+const results = await Promise.all([
+  build({ ...common, entryPoints: ['src/cli.ts', 'src/main.ts', ...commands], plugins }),
+  ...OWN_BUILDS.map((name) => build({ ...common, entryPoints: [{ in: 'src/cli.ts', out: `${name}-cli` }], plugins: [...plugins, onlyCommand(name)] })),
+]);
+for (const result of results) dropUnusedBanners(result.metafile.outputs);
+
+// Node decides each imported .js file's format from the nearest package.json, walking up from the
+// file's directory on every import (about 200 on a command's path). One beside the chunks (and one
+// in dist/) ends the walk at its first step: about 1 % of a dry run's instructions.
+for (const dir of ['dist', 'dist/chunks']) {
+  mkdirSync(path.join(root, dir), { recursive: true });
+  writeFileSync(path.join(root, dir, 'package.json'), '{ "type": "module" }\n');
+}

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram, optionsOf } from '../../src/cli.js';
+import { commandNamed } from '../../src/command-name.js';
 import type * as backup from '../../src/commands/backup/index.js';
 import type * as check from '../../src/commands/check/index.js';
 import type * as complete from '../../src/commands/complete/index.js';
@@ -36,8 +37,7 @@ function row<M extends Run>(argv: string[], expected: Opts<M> & { args: string[]
 }
 
 /** Parse argv as `migrate` would, with the command's action replaced by a capture of what run() would get. */
-async function parse(argv: string[]): Promise<Record<string, unknown>> {
-  const program = buildProgram();
+async function parse(argv: string[], program = buildProgram(commandNamed(argv))): Promise<Record<string, unknown>> {
   let got: Record<string, unknown> | undefined;
   for (const cmd of program.commands) {
     cmd.action((...args: unknown[]) => {
@@ -165,10 +165,39 @@ describe('argv → typed command options', () => {
 
   it.each(ROWS.map((r) => [r.argv.join(' '), r] as const))('%s', async (_name, { argv, expected }) => {
     expect(await parse(argv)).toEqual(expected);
+    // As `migrate` runs it (only the named command declared) and with every command declared.
+    expect(await parse(argv, buildProgram())).toEqual(expected);
   });
 
   it('shared flags go to the context, not the options, before or after the command', async () => {
     expect(await parse(['--json', '-e', 'canary', 'status'])).toEqual({ args: [] });
     expect(await parse(['status', '--json', '--env', 'canary', '-y', '-n', '-v', '-q', '--no-color'])).toEqual({ args: [] });
+  });
+});
+
+describe('only the command argv names is declared', () => {
+  it.each([
+    [['rollback', '--dry-run'], 'rollback'],
+    [['--json', '-e', 'canary', '--config', 'x.yaml', 'status'], 'status'],
+    [['-c', 'rollback', 'check'], 'check'],
+    [['-ve', 'backup', 'rollback'], 'rollback'],
+    [['--env=canary', 'nginx-config'], 'nginx-config'],
+    [['__complete', 'backups'], '__complete'],
+  ])('%j declares %s alone', (argv, name) => {
+    expect(commandNamed(argv)).toBe(name);
+    expect(buildProgram(commandNamed(argv)).commands.map((c) => c.name())).toEqual([name]);
+  });
+
+  it.each([[[]], [['--help']], [['help', 'rollback']], [['rollbak']], [['completion', 'bash']], [['--', 'rollback']]])('%j declares every command', (argv) => {
+    expect(commandNamed(argv)).toBeUndefined();
+  });
+
+  it("each command's --help is the same declared alone as among all", () => {
+    const all = buildProgram();
+    for (const cmd of all.commands) {
+      const alone = buildProgram(cmd.name()).commands;
+      expect(alone.map((c) => c.name())).toEqual([cmd.name()]);
+      expect(alone[0]!.helpInformation()).toBe(cmd.helpInformation());
+    }
   });
 });

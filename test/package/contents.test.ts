@@ -22,6 +22,8 @@ describe('the packed package', () => {
       'bin/migrate.js',
       'dist/cli.js',
       'dist/main.js',
+      'dist/command-name.js',
+      'dist/rollback-cli.js',
       'fixtures/suites/default.yaml',
       'schema/migrate.schema.json',
       ...commands.map((c) => `dist/commands/${c}/index.js`),
@@ -44,7 +46,7 @@ describe('the packed package', () => {
 
   it('every relative import in the shipped bundle resolves to a shipped file', () => {
     const shipped = new Set(files);
-    const entries = files.filter((f) => /^dist\/(cli|main)\.js$|^dist\/(commands|chunks)\/.*\.js$/.test(f));
+    const entries = files.filter((f) => /^dist\/(cli|main|rollback-cli)\.js$|^dist\/(commands|chunks)\/.*\.js$/.test(f));
     const missing = entries.flatMap((file) => {
       const text = readFileSync(path.join(ROOT, file), 'utf8');
       const specifiers = [...text.matchAll(/(?:from|import\()\s*["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1]!);

@@ -2,10 +2,10 @@
 // the chunks its entry imports statically, and the sources each chunk's source map names.
 // Parsing a module costs start-up time whether or not it is used, so what a command does not
 // need on its way that goes well stays out of this graph (loaded on first need instead).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT, runCli, tempProject } from '../helpers/cli.js';
 
 const DIST = path.join(ROOT, 'dist');
 const STATIC_IMPORT = /(?:^|[;}\s])import\s*(?:[\w${},*\s]+from\s*)?["'](\.[^"']+)["']/g;
@@ -20,6 +20,18 @@ function loadedSources(entries: string[]): string[] {
   };
   for (const entry of entries) visit(path.join(DIST, entry));
   return [...seen].flatMap((file) => (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources);
+}
+
+/** The files themselves (absolute paths) that `entries` load before running. */
+function loadedFiles(entries: string[]): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const m of readFileSync(file, 'utf8').matchAll(STATIC_IMPORT)) visit(path.resolve(path.dirname(file), m[1]!));
+  };
+  for (const entry of entries) visit(path.join(DIST, entry));
+  return [...seen];
 }
 
 const commandLoads = (name: string) => loadedSources(['cli.js', 'main.js', `commands/${name}/index.js`]);
@@ -56,5 +68,64 @@ describe('start-up load path of the built CLI', () => {
     expect(bundled.filter((s) => CLASSIC_ZOD.test(s))).toEqual([]);
     expect(COMMANDS).toContain('rollback');
     expect(commandLoads('rollback').filter((s) => s.includes('/node_modules/zod/v4/mini/'))).not.toEqual([]);
+  });
+
+  // bin/migrate.js runs rollback from its own build (scripts/build.js): the CLI with only rollback's
+  // code, where what the general build spreads over some 50 files is a handful.
+  it("rollback's own build: few files, rollback's code and no other command's, no yaml, HTTP client or zod locales", () => {
+    const files = loadedFiles(['rollback-cli.js']);
+    expect(files.length).toBeLessThanOrEqual(6);
+    const sources = loadedSources(['rollback-cli.js']);
+    expect(sources.some((s) => s.includes('/node_modules/commander/'))).toBe(true);
+    // What runs after parsing is loaded then (import()), as in the general build: main and rollback's command.
+    const cli = readFileSync(path.join(DIST, 'rollback-cli.js'), 'utf8');
+    const later = ['main', 'rollback'].map((name) => cli.match(new RegExp(`import\\("(\\./chunks/${name}-[\\w-]+\\.js)"\\)`))?.[1]);
+    expect(later).not.toContain(undefined);
+    const ran = ['rollback-cli.js', ...(later as string[])];
+    const all = loadedSources(ran);
+    expect(all.some((s) => s.includes('/src/core/rollback/run.ts'))).toBe(true);
+    expect(loadedFiles(ran).length).toBeLessThanOrEqual(20);
+    expect(all.filter((s) => /\/src\/commands\/(?!rollback\/)/.test(s))).toEqual([]);
+    expect(all.filter((s) => /\/node_modules\/(yaml|undici|execa)\/|\/zod\/v4\/locales\/(?!en)/.test(s))).toEqual([]);
+  });
+
+  it("gives `require` (the createRequire banner) only to the files that use it: not to each of rollback's", () => {
+    const files = loadedFiles(['cli.js', 'main.js', 'commands/rollback/index.js']);
+    const withBanner = files.filter((f) => readFileSync(f, 'utf8').includes('createRequire as __migrateRequire'));
+    expect(files.length).toBeGreaterThan(20);
+    for (const file of withBanner) expect(readFileSync(file, 'utf8').split('\n').slice(1).join('\n')).toMatch(/\brequire\b/);
+    expect(withBanner.length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('Node built-ins a `rollback --dry-run` loads', () => {
+  // Read from the running CLI (process.moduleLoadList, written at exit by a preload): each of these
+  // cost start-up time and the dry run uses none of them (commander's child_process is required on
+  // first use, which migrate never makes; HTTP and spawning belong to the real rollback).
+  it('loads no child_process, dgram, http, https, readline or worker_threads', async () => {
+    const dir = tempProject('migrate-load-', {
+      'migrate.yaml': `version: 1
+providers:
+  legacy: { baseUrl: "http://127.0.0.1:9/v1", apiKey: "\${OPENAI_API_KEY}" }
+  target: { baseUrl: "http://127.0.0.1:10/v1", apiKey: "\${TARGET_API_KEY}" }
+models: [gpt-4.1]
+environments:
+  canary:
+    envFiles: [.env.canary]
+    compose: { files: [docker-compose.yml], services: [app], projectName: x, command: docker-compose }
+`,
+      '.env.canary': 'OPENAI_BASE_URL=http://127.0.0.1:9/v1\nOPENAI_API_KEY=sk-legacy-0123456789abcdef\n',
+      'docker-compose.yml': 'services:\n  app:\n    image: migrate-busybox:latest\n    env_file: .env.canary\n',
+      'preload.cjs': "process.on('exit', () => require('node:fs').writeFileSync(__dirname + '/modules.json', JSON.stringify(process.moduleLoadList)));\n",
+    });
+    const env = { OPENAI_API_KEY: 'sk-legacy-0123456789abcdef', TARGET_API_KEY: 'sk-target-0123456789abcdef' };
+    expect((await runCli(['backup', '--env', 'canary'], { cwd: dir, env })).exitCode).toBe(0);
+    writeFileSync(path.join(dir, '.env.canary'), 'OPENAI_BASE_URL=http://127.0.0.1:10/v1\nOPENAI_API_KEY=sk-target-0123456789abcdef\n');
+    const r = await runCli(['rollback', '--env', 'canary', '--dry-run'], { cwd: dir, env, nodeArgs: ['--require', path.join(dir, 'preload.cjs')] });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('would run: docker-compose');
+    const builtins = (JSON.parse(readFileSync(path.join(dir, 'modules.json'), 'utf8')) as string[]).filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13));
+    expect(builtins).toContain('fs/promises');
+    expect(builtins.filter((m) => /^(child_process|dgram|http|https|_http_\w+|readline|worker_threads)$/.test(m))).toEqual([]);
   });
 });

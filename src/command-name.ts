@@ -1,0 +1,40 @@
+// Which command argv names, with no dependencies: cli.ts declares only that command, and
+// bin/migrate.js (from tsc's copy in dist/) picks the bundle built for it (scripts/build.js).
+
+/** Every command, in the order `--help` lists them. */
+export const COMMAND_NAMES = [
+  'init',
+  'config',
+  'check',
+  'validate',
+  'backup',
+  'rollback',
+  'ramp',
+  'status',
+  'report',
+  'nginx-config',
+  'gateway',
+  'monitoring',
+  'doctor',
+  'completion',
+  '__complete',
+];
+
+/**
+ * The command argv names, when declaring it alone is enough: declaring all fifteen (about 150
+ * options) is a few ms of every start-up. Undefined (declare all) for no command, an unknown one
+ * (commander suggests the nearest), `help` and `completion` (which read the whole program).
+ * The program's own flags come before the command (positional options); -c and -e take a value.
+ */
+export function commandNamed(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i]!;
+    if (token === '--') return undefined;
+    if (token.startsWith('-')) {
+      if (/^(?:-[a-zA-Z]*[ce]|--config|--env)$/.test(token)) i++;
+      continue;
+    }
+    return COMMAND_NAMES.includes(token) && token !== 'completion' ? token : undefined;
+  }
+  return undefined;
+}
