@@ -1,7 +1,8 @@
 // A real app moved end to end, exactly as its user would: real docker-compose v1 on layouts
 // modeled on Open WebUI (`${VAR}` from the project .env through `environment:`, beside Ollama),
 // LibreChat (`./.env:/app/.env` single-file bind mount), AnythingLLM (`env_file`) and LobeChat
-// (six services, four reading .env). `migrate init --yes`, one edit of .env.migrate (the target's
+// (six services, four reading .env) and big-AGI (a host without /v1 in OPENAI_API_HOST, beside
+// browserless). `migrate init --yes`, one edit of .env.migrate (the target's
 // URL and key), `migrate ramp --yes` tuned by flags alone, then `migrate rollback --yes`; after
 // each, the containers themselves must hold the pair and that pair must have answered.
 import { describe, expect, it } from 'vitest';
@@ -29,6 +30,8 @@ interface Layout {
   blind?: string[];
   /** The .env.migrate edit pasted with CRLF and a trailing space: the app must still get the bare key. */
   sloppy?: boolean;
+  /** The app adds /v1 itself (big-AGI's OPENAI_API_HOST): its variable holds the provider's URL without it. */
+  addsV1?: boolean;
 }
 
 const LAYOUTS: Layout[] = [
@@ -63,18 +66,21 @@ const LAYOUTS: Layout[] = [
     others: ['network-service', 'postgresql'],
     sloppy: true,
   },
+  { fixture: 'big-agi', urlVar: 'OPENAI_API_HOST', keyVar: 'OPENAI_API_KEY', urlLine: 3, keyLine: 2, llm: ['big-agi'], others: ['browserless'], addsV1: true },
 ];
 
 const FAST = ['--stages', '50,100', '--soak', '1s', '--interval', '500ms', '--rps', '10', '--min-samples', '3'];
 
 /** What the service's app would use: its environment, then a mounted .env (LibreChat's api). */
 const pairOf = (layout: Layout, ids: Record<string, string>, service: string) => pairIn(ids[service]!, layout.urlVar, layout.keyVar, layout.mounted?.[service]);
+/** A provider's URL as the layout's variable holds it. */
+const held = (layout: Layout, url: string) => (layout.addsV1 ? url.replace(/\/v1$/, '') : url);
 
 describe.skipIf(!available)('moving a real app: init, one edit, ramp, rollback', () => {
   for (const layout of LAYOUTS) {
     it(layout.fixture, { timeout: 240_000 }, async () => {
       const { legacy, target } = await providers();
-      const app = await realApp(layout.fixture, { [layout.urlVar]: legacy.url, [layout.keyVar]: LEGACY_KEY });
+      const app = await realApp(layout.fixture, { [layout.urlVar]: held(layout, legacy.url), [layout.keyVar]: LEGACY_KEY });
       onCleanup(() => app.down());
 
       const init = await migrate(app.dir, ['init', '--yes']);
@@ -90,7 +96,7 @@ describe.skipIf(!available)('moving a real app: init, one edit, ramp, rollback',
 
       await app.up();
       const before = await app.ids();
-      for (const service of layout.llm) expect(await pairOf(layout, before, service)).toEqual({ url: legacy.url, key: LEGACY_KEY });
+      for (const service of layout.llm) expect(await pairOf(layout, before, service)).toEqual({ url: held(layout, legacy.url), key: LEGACY_KEY });
 
       const ramp = await migrate(app.dir, ['ramp', '--env', 'default', '--yes', ...FAST]);
       expect(ramp.code, ramp.stdout + ramp.stderr).toBe(0);
@@ -117,7 +123,8 @@ describe.skipIf(!available)('moving a real app: init, one edit, ramp, rollback',
         expect(said).toContain(
           `✓ ${service} (${cut[service]!.slice(0, 12)}): ${layout.urlVar} → target, key of target${layout.mounted?.[service] ? ` (read from ${layout.mounted[service]})` : ''}; models ok, chat ok`,
         );
-        expect(await pairOf(layout, cut, service)).toEqual({ url: target.url, key: TARGET_KEY });
+        // At 100 % the cut-over writes target's URL in the shape the variable held: big-AGI would call /v1/v1.
+        expect(await pairOf(layout, cut, service)).toEqual({ url: held(layout, target.url), key: TARGET_KEY });
       }
       for (const service of layout.others) expect(cut[service]).toBe(before[service]);
       expect(target.count({ path: '/v1/models', authorized: true })).toBeGreaterThan(0);
@@ -131,7 +138,7 @@ describe.skipIf(!available)('moving a real app: init, one edit, ramp, rollback',
       for (const service of layout.llm) {
         const line = `✓ ${service} (${back[service]!.slice(0, 12)}): ${layout.urlVar} → legacy, key of legacy${layout.mounted?.[service] ? ` (read from ${layout.mounted[service]})` : ''}; models ok, chat ok`;
         expect(rollback.stderr).toContain(line);
-        expect(await pairOf(layout, back, service)).toEqual({ url: legacy.url, key: LEGACY_KEY });
+        expect(await pairOf(layout, back, service)).toEqual({ url: held(layout, legacy.url), key: LEGACY_KEY });
       }
       for (const service of layout.others) expect(back[service]).toBe(before[service]);
       // The rollback's probe of the pair the containers hold reached legacy with the legacy key.

@@ -3,7 +3,7 @@
 // is given, and /v1/... itself), so it gets the gateway's scheme and host only; an SDK-style base
 // URL (LibreChat's OPENAI_REVERSE_PROXY) gets the whole /v1 URL. Dry runs: reads only, no container.
 import { describe, expect, it } from 'vitest';
-import { inShapeOf } from '../../src/core/gateway/app-urls.js';
+import { inShapeOf } from '../../src/core/providers/url-shape.js';
 import { gatewayValue } from '../../src/core/gateway/plan.js';
 import { realApp } from '../helpers/apps.js';
 import { dockerAvailable } from '../helpers/docker.js';

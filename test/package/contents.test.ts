@@ -38,9 +38,13 @@ describe('the packed package', () => {
     expect(shipped.filter((f) => readFileSync(path.join(ROOT, f), 'utf8').includes('/_fake/faults'))).toEqual([]);
   });
 
-  it("ships only what a command loads: the bundle and its source maps, not tsc's module-by-module copies", () => {
+  it("ships only what a command loads: the bundles and their source maps (and bin's argv reader), not tsc's module-by-module copies", () => {
     const dist = files.filter((f) => f.startsWith('dist/'));
-    expect(dist.filter((f) => !/^dist\/(cli|main)\.js(\.map)?$|^dist\/commands\/[^/]+\/index\.js(\.map)?$|^dist\/chunks\//.test(f))).toEqual([]);
+    expect(
+      dist.filter(
+        (f) => !/^dist\/(cli|rollback-cli|main)\.js(\.map)?$|^dist\/(command-name\.js|package\.json)$|^dist\/commands\/[^/]+\/index\.js(\.map)?$|^dist\/chunks\//.test(f),
+      ),
+    ).toEqual([]);
     expect(files.filter((f) => f.startsWith('fixtures/'))).toEqual(['fixtures/suites/default.yaml']);
   });
 

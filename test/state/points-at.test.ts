@@ -15,6 +15,13 @@ describe('classifyEnvValues', () => {
     expect(classifyEnvValues({ OPENAI_REVERSE_PROXY: 'https://api.openai.com/v1' }, providers)).toBe('legacy'); // LibreChat
   });
 
+  it("reads a bare host or a URL without a path as its app does, which adds /v1 (big-AGI's OPENAI_API_HOST)", () => {
+    expect(classifyEnvValues({ OPENAI_API_HOST: 'api.openai.com' }, providers)).toBe('legacy');
+    expect(classifyEnvValues({ OPENAI_API_HOST: 'https://relay.example' }, providers)).toBe('target');
+    expect(classifyEnvValues({ OPENAI_API_HOST: 'relay.example/v2' }, providers)).toBe('unknown');
+    expect(classifyEnvValues({ OPENAI_API_HOST: ' ' }, providers)).toBe('unknown');
+  });
+
   it('is unknown when nothing matches, when both match, or when the URL is under another key', () => {
     expect(classifyEnvValues({ OPENAI_BASE_URL: 'https://other.example/v1' }, providers)).toBe('unknown');
     expect(classifyEnvValues({}, providers)).toBe('unknown');

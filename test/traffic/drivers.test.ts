@@ -151,6 +151,18 @@ describe('env driver', () => {
     );
   });
 
+  it("at 100 % writes a base URL in the shape the variable held: a bare host or a URL without a path gets target's URL without /v1", async () => {
+    const file = path.join(dir, '.env');
+    await writeFile(file, 'OPENAI_API_HOST=relay.legacy.example\nLOCAL_BASE=http://127.0.0.1:8080\nOPENAI_BASE_URL=https://relay.legacy.example/v1\nEMPTY_URL=\n');
+    const url = 'https://relay.example/v1';
+    const cut = { OPENAI_API_HOST: url, LOCAL_BASE: url, OPENAI_BASE_URL: url, EMPTY_URL: url };
+    const steps = await envDriver({ envFiles: [file], weightKey: 'LLM_TARGET_WEIGHT', cutover: cut, secrets: [] }).plan(100);
+    // big-AGI adds /v1 itself: the /v1 URL would make it call /v1/v1. An empty value has no shape to keep.
+    expect((steps[0] as FileStep).content).toBe(
+      'OPENAI_API_HOST=https://relay.example\nLOCAL_BASE=https://relay.example\nOPENAI_BASE_URL=https://relay.example/v1\nEMPTY_URL=https://relay.example/v1\nLLM_TARGET_WEIGHT=100\n',
+    );
+  });
+
   it('adds the weight key when the file has none', async () => {
     const file = path.join(dir, '.env');
     await writeFile(file, 'A=1\n');

@@ -5,6 +5,7 @@ import type { Runner } from '../exec/command.js';
 import type { Endpoint } from '../providers/endpoint.js';
 import { normalizeUrl } from '../state/points-at.js';
 import type { EndpointAnswer, verifyEndpoint } from '../rollback/verify.js';
+import { calledBaseUrl } from './pairs.js';
 import { effectiveRole, judgeContainer, type ContainerFact, type Expectation, type GatewayView } from './judge.js';
 import { readContainerViews, type ContainerView } from './read.js';
 
@@ -63,7 +64,7 @@ async function probePairs(views: ContainerView[], containers: ContainerFact[], i
       const url = pair.url!;
       const key = pair.keyVariable ? (views[i]!.values[pair.keyVariable] ?? '') : '';
       const id = `${normalizeUrl(url)}\0${key}`;
-      if (!answers.has(id)) answers.set(id, verify(endpointFor(role, url, key, input.config), probeOptions(role, input)));
+      if (!answers.has(id)) answers.set(id, verify(endpointFor(role, url, key, input.config, input.gateway?.urls), probeOptions(role, input)));
       const answer = await answers.get(id)!;
       pair.probe = answer;
       const via = pair.role === 'gateway' ? ` through the gateway` : '';
@@ -73,14 +74,18 @@ async function probePairs(views: ContainerView[], containers: ContainerFact[], i
   }
 }
 
-/** The pair as held, with the headers and timeout of the provider (or node) it points at. */
-export function endpointFor(role: ProviderRole, url: string, key: string, config: AppViewInput['config']): Endpoint {
+/**
+ * The pair as held, with the headers and timeout of the provider (or node) it points at. The URL
+ * is the one the app calls: a bare host or a URL without a path gets the /v1 its app adds.
+ */
+export function endpointFor(role: ProviderRole, url: string, key: string, config: AppViewInput['config'], gatewayUrls: string[] = []): Endpoint {
   const provider = config.providers[role];
-  const node = provider.nodes.find((n) => normalizeUrl(n.baseUrl) === normalizeUrl(url));
+  const baseUrl = calledBaseUrl(url, [provider.baseUrl, ...provider.nodes.map((n) => n.baseUrl), ...gatewayUrls]);
+  const node = provider.nodes.find((n) => normalizeUrl(n.baseUrl) === normalizeUrl(baseUrl));
   return {
     role,
     node: node?.id ?? 'main',
-    baseUrl: url.trim().replace(/\/+$/, ''),
+    baseUrl,
     apiKey: key,
     headers: { ...provider.headers, ...node?.headers },
     timeoutMs: provider.timeoutMs,

@@ -1,6 +1,6 @@
 import type { ProviderConfig, ProviderRole } from '../config/schema.js';
 import { bearerKey } from '../http/auth.js';
-import { normalizeUrl } from '../state/points-at.js';
+import { normalizeUrl, urlCandidates } from '../state/points-at.js';
 
 // Which variables carry the app's base URL and key, and which provider a URL + key pair names.
 // Pure: values in, names and roles out. Key values are compared here and never returned.
@@ -21,13 +21,19 @@ export interface VariablePair {
 /** `gateway`: the URLs the environment's `migrate gateway` answers on (gateway/app-urls.ts gatewayUrls). */
 export function urlRole(value: string | undefined, providers: Providers, gateway: string[] = []): ValueRole {
   if (value === undefined || value.trim() === '') return 'unset';
-  // A bare host (big-AGI's OPENAI_API_HOST) is the https URL `init` takes it for; a URL without a
-  // path belongs to an app that adds /v1 itself, so it names the provider whose base URL is it + /v1 too.
-  const url = normalizeUrl(/^[a-z][a-z0-9+.-]*:\/\//i.test(value.trim()) ? value : `https://${value.trim()}`);
-  const candidates = /^[a-z][a-z0-9+.-]*:\/\/[^/]+$/i.test(url) ? [url, `${url}/v1`] : [url];
+  const candidates = urlCandidates(value);
   for (const role of ['target', 'legacy'] as const) if (providerUrls(providers[role]).some((u) => candidates.includes(u))) return role;
   if (gateway.some((g) => candidates.includes(normalizeUrl(g)))) return 'gateway';
   return 'unknown';
+}
+
+/**
+ * The base URL an app calls with `value`, given the URLs it could name (a provider's, its nodes',
+ * the gateway's): the one it matches, /v1 added where the app adds it; else the value as held.
+ */
+export function calledBaseUrl(value: string, known: string[]): string {
+  const match = urlCandidates(value).find((c) => known.some((k) => normalizeUrl(k) === c));
+  return match ?? value.trim().replace(/\/+$/, '');
 }
 
 export function keyRole(value: string | undefined, providers: Providers): ValueRole {

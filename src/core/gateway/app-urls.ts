@@ -15,21 +15,6 @@ export interface UrlVariables {
   files: Array<{ file: string; values: Record<string, string> }>;
 }
 
-/**
- * The variable holds a bare host or a URL without a path (big-AGI's OPENAI_API_HOST): its app adds
- * `/v1/...` itself, so whatever is written there must not end in /v1.
- */
-export function addsV1Itself(held: string): boolean {
-  const value = held.trim();
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return true;
-  return (URL.parse(value)?.pathname ?? '/v1').replace(/\/+$/, '') === '';
-}
-
-/** `url` as the variable's app expects it (see addsV1Itself). */
-export function inShapeOf(held: string, url: string): string {
-  return addsV1Itself(held) ? url.replace(/\/v1\/*$/, '') : url;
-}
-
 export async function appUrlVariables(envFiles: string[], cutover: Record<string, string>, providers: Providers): Promise<UrlVariables> {
   const held: Record<string, string> = {};
   const perFile: Array<{ file: string; all: Record<string, string> }> = [];

@@ -20,10 +20,10 @@ export function classifyEnvValues(values: Record<string, string | undefined>, pr
   const target = urlsOf(providers.target);
   const roles = new Set<PointsAt>();
   for (const [key, value] of Object.entries(values)) {
-    if (!value || !URL_KEY.test(key)) continue;
-    const url = normalizeUrl(value);
-    if (legacy.has(url)) roles.add('legacy');
-    if (target.has(url)) roles.add('target');
+    if (!value?.trim() || !URL_KEY.test(key)) continue;
+    const urls = urlCandidates(value);
+    if (urls.some((u) => legacy.has(u))) roles.add('legacy');
+    if (urls.some((u) => target.has(u))) roles.add('target');
   }
   return roles.size === 1 ? [...roles][0]! : 'unknown';
 }
@@ -41,6 +41,15 @@ export function normalizeUrl(value: string): string {
   } catch {
     return trimmed.replace(/\/+$/, '');
   }
+}
+
+/**
+ * A bare host (big-AGI's OPENAI_API_HOST) is the https URL `init` takes it for; a URL without a
+ * path belongs to an app that adds /v1 itself, so it names the provider whose base URL is it + /v1 too.
+ */
+export function urlCandidates(value: string): string[] {
+  const url = normalizeUrl(/^[a-z][a-z0-9+.-]*:\/\//i.test(value.trim()) ? value : `https://${value.trim()}`);
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/]+$/i.test(url) ? [url, `${url}/v1`] : [url];
 }
 
 /** Which provider an env file's text points at. */

@@ -5,6 +5,7 @@ import { diffKeys } from '../envfile/diff.js';
 import { setKeys } from '../envfile/edit.js';
 import { readEnvFile } from '../envfile/file.js';
 import { print, values } from '../envfile/parse.js';
+import { inShapeOf } from '../providers/url-shape.js';
 import { Redactor } from '../redact.js';
 import { modelUpdates, type ModelVariables } from './model-variables.js';
 import { executeSteps } from './steps.js';
@@ -85,8 +86,9 @@ export async function envFileSteps(
 
 async function fileStep(file: string, given: Record<string, string>, redactor: Redactor, modelVariables?: ModelVariables): Promise<FileStep | undefined> {
   const before = await readEnvFile(file);
+  const held = values(before);
   // Explicit cutover keys win over a mapped model variable of the same name.
-  const updates = { ...modelUpdates(values(before), modelVariables), ...given };
+  const updates = { ...modelUpdates(held, modelVariables), ...inHeldShape(given, held) };
   assertOneLine(file, updates);
   const after = setKeys(before, updates);
   if (print(after) === print(before)) return undefined;
@@ -105,6 +107,15 @@ async function fileStep(file: string, given: Record<string, string>, redactor: R
     summary,
     ...(givesKey ? { secret: 'app' as const } : {}),
   };
+}
+
+/**
+ * A base URL goes into a variable in the shape it holds: an app that holds a bare host or a URL
+ * without a path (big-AGI's OPENAI_API_HOST) adds /v1 itself, and would call target's /v1/v1.
+ */
+function inHeldShape(updates: Record<string, string>, held: Record<string, string>): Record<string, string> {
+  const shaped = (key: string, value: string) => (held[key]?.trim() && /^https?:\/\/[^\s]+\/v1\/*$/i.test(value) ? inShapeOf(held[key], value) : value);
+  return Object.fromEntries(Object.entries(updates).map(([key, value]) => [key, shaped(key, value)]));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { type Candidate, type Finding, consumers, describeCandidate, findCandidates, findModels, infrastructureName, literalOverrides } from './detect.js';
 import { OPENAI_DEFAULT_URL, isAzure, isOpenAiNamed, isOtherProvider } from './conventions.js';
 import type { FoundComposeFile, FoundVariable, ProjectScan } from './scan.js';
-import { addsV1Itself } from '../../gateway/app-urls.js';
+import { addsV1Itself } from '../../providers/url-shape.js';
 
 export interface PlannedProvider {
   baseUrl: string;
