@@ -38,6 +38,18 @@ describe('installing migrate', () => {
     expect(shown.exitCode, shown.stderr).toBe(0);
     expect(JSON.parse(shown.stdout).providers.target.baseUrl).toBe('http://127.0.0.1:9/v2');
     expect(shown.stdout).not.toContain('sk-install-test-0000abcd');
+    // The built-in suite ships and is found from the installed bundle (not from dist/'s own package.json).
+    const plan = await execa(migrate, ['validate', '--dry-run', '--json', '-'], { cwd: dir, reject: false, env: { K: 'sk-install-test-0000abcd' } });
+    expect(plan.exitCode, plan.stderr).toBe(0);
+    expect((JSON.parse(plan.stdout) as { requests: { case: string }[] }).requests.map((r) => r.case)).toContain('system-prompt');
+    // doctor reads the supported Node versions from the package's own package.json.
+    const doctor = await execa(migrate, ['doctor'], { cwd: dir, reject: false, env: { K: 'sk-install-test-0000abcd' } });
+    expect(doctor.stdout + doctor.stderr).toMatch(/✓ node +Node [\d.]+ \(supported: \^20/);
+    // rollback runs from its own build in the installed copy too (no backup here: a one-line error, exit 2).
+    const rollback = await execa(migrate, ['rollback', '--env', 'nope', '--dry-run'], { cwd: dir, reject: false, env: { K: 'sk-install-test-0000abcd' } });
+    expect(rollback.exitCode).toBe(2);
+    expect(rollback.stderr).toMatch(/^error: migrate\.yaml: no environments/m);
+    expect(rollback.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 
   it('`npm ci --omit=dev` in a clone succeeds without the build tools and says how to get a built migrate', async () => {

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { packageJson } from '../package-root.js';
 import { type DoctorCheck, failed, passed } from './types.js';
 
 /** package.json's engines.node, the versions migrate is tested on. */
 export function supportedNode(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { engines?: { node?: string } };
-  return pkg.engines?.node ?? '*';
+  return packageJson().engines?.node ?? '*';
 }
 
 export function nodeCheck(version: string = process.versions.node, range: string = supportedNode()): DoctorCheck {

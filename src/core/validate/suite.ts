@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../errors.js';
+import { packageRoot } from '../package-root.js';
 import type { LoadedConfig } from '../config/load.js';
 import { formatIssues } from '../config/issues.js';
 import { problems } from '../config/problems.js';
@@ -13,18 +12,8 @@ import { plainSuite } from './suite-plain.js';
 import { suiteSchema, type CaseSpec, type RequestParams, type SuiteFile } from './suite-schema.js';
 import { fill, placeholders, type Vars } from './template.js';
 
-/**
- * The suite shipped with the tool, used when neither --suite nor validate.suites names one. Found
- * from the package root: this module runs from dist/core/validate/ (tsc) or from a chunk in
- * dist/chunks/ (the CLI's bundle), so a fixed relative path would be right for only one.
- */
-export const DEFAULT_SUITE = path.join(packageRoot(fileURLToPath(import.meta.url)), 'fixtures/suites/default.yaml');
-
-function packageRoot(file: string): string {
-  let dir = path.dirname(file);
-  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
-}
+/** The suite shipped with the tool, used when neither --suite nor validate.suites names one. */
+export const DEFAULT_SUITE = path.join(packageRoot(), 'fixtures/suites/default.yaml');
 
 /** validate.suites (relative to the config file), else the built-in suite. */
 export function configuredSuiteFiles(loaded: LoadedConfig): string[] {
