@@ -10,18 +10,6 @@ import { ROOT, runCli, tempProject } from '../helpers/cli.js';
 const DIST = path.join(ROOT, 'dist');
 const STATIC_IMPORT = /(?:^|[;}\s])import\s*(?:[\w${},*\s]+from\s*)?["'](\.[^"']+)["']/g;
 
-/** The sources (as the source maps name them) of every module `entries` load before running. */
-function loadedSources(entries: string[]): string[] {
-  const seen = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    for (const m of readFileSync(file, 'utf8').matchAll(STATIC_IMPORT)) visit(path.resolve(path.dirname(file), m[1]!));
-  };
-  for (const entry of entries) visit(path.join(DIST, entry));
-  return [...seen].flatMap((file) => (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources);
-}
-
 /** The files themselves (absolute paths) that `entries` load before running. */
 function loadedFiles(entries: string[]): string[] {
   const seen = new Set<string>();
@@ -32,6 +20,11 @@ function loadedFiles(entries: string[]): string[] {
   };
   for (const entry of entries) visit(path.join(DIST, entry));
   return [...seen];
+}
+
+/** The sources (as the source maps name them) of every module `entries` load before running. */
+function loadedSources(entries: string[]): string[] {
+  return loadedFiles(entries).flatMap((file) => (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources);
 }
 
 const commandLoads = (name: string) => loadedSources(['cli.js', 'main.js', `commands/${name}/index.js`]);
