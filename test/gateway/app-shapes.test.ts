@@ -41,13 +41,17 @@ describe.skipIf(!(await dockerAvailable()))('gateway setup on the app variable s
 
   it('setup and remove write each URL in the shape the variable held', () => {
     const url = 'http://127.0.0.1:8089/v1';
-    expect(gatewayValue('relay.legacy.example', url)).toBe('http://127.0.0.1:8089');
-    expect(gatewayValue('https://relay.legacy.example', url)).toBe('http://127.0.0.1:8089');
-    expect(gatewayValue('https://relay.legacy.example/', url)).toBe('http://127.0.0.1:8089');
-    expect(gatewayValue('https://api.openai.com/v1', url)).toBe(url);
-    expect(gatewayValue('https://relay.example/openai/v1', url)).toBe(url);
+    expect(gatewayValue('OPENAI_API_HOST', 'relay.legacy.example', url)).toBe('http://127.0.0.1:8089');
+    expect(gatewayValue('OPENAI_API_HOST', 'https://relay.legacy.example', url)).toBe('http://127.0.0.1:8089');
+    expect(gatewayValue('OPENAI_API_HOST', 'https://relay.legacy.example/', url)).toBe('http://127.0.0.1:8089');
+    expect(gatewayValue('OPENAI_API_HOST', 'https://api.openai.com/v1', url)).toBe(url);
+    expect(gatewayValue('OPENAI_REVERSE_PROXY', 'https://relay.example/openai/v1', url)).toBe(url);
+    // An SDK-style base URL at a proxy's root (LiteLLM): the SDK adds no /v1, so the gateway's /v1 stays.
+    expect(gatewayValue('OPENAI_PROXY_URL', 'http://litellm:4000', url)).toBe(url);
+    expect(gatewayValue('OPENAI_BASE_URL', 'http://litellm:4000/', url)).toBe(url);
     // remove: the provider's URL in the shape the variable held the gateway's.
-    expect(inShapeOf('http://127.0.0.1:8089', 'https://relay.legacy.example/v1')).toBe('https://relay.legacy.example');
-    expect(inShapeOf('http://127.0.0.1:8089/v1', 'https://relay.legacy.example/v1')).toBe('https://relay.legacy.example/v1');
+    expect(inShapeOf('OPENAI_API_HOST', 'http://127.0.0.1:8089', 'https://relay.legacy.example/v1')).toBe('https://relay.legacy.example');
+    expect(inShapeOf('OPENAI_API_HOST', 'http://127.0.0.1:8089/v1', 'https://relay.legacy.example/v1')).toBe('https://relay.legacy.example/v1');
+    expect(inShapeOf('OPENAI_BASE_URL', 'http://127.0.0.1:8089', 'https://relay.legacy.example/v1')).toBe('https://relay.legacy.example/v1');
   });
 });

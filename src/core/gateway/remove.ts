@@ -70,7 +70,7 @@ export async function planRemove(o: { loaded: LoadedConfig; environment: string;
   const names = urlVariables.names;
   // In the shape the variable held the gateway's URL: an app that adds /v1 itself (big-AGI) gets none.
   const gatewayValues = Object.assign({}, ...urlVariables.files.map((f) => f.values)) as Record<string, string>;
-  const directUrl = (n: string) => (gatewayValues[n] === undefined ? providers[role].baseUrl : inShapeOf(gatewayValues[n], providers[role].baseUrl));
+  const directUrl = (n: string) => (gatewayValues[n] === undefined ? providers[role].baseUrl : inShapeOf(n, gatewayValues[n], providers[role].baseUrl));
   // Back on target: the cut-over map is what the env files say when the app talks to target itself.
   const urls = Object.fromEntries(names.map((n) => [n, role === 'target' && n in envConfig.cutover ? envConfig.cutover[n]! : directUrl(n)]));
   const updates = role === 'target' ? { ...urls, ...envConfig.cutover } : urls;
