@@ -11,10 +11,19 @@ import type { FileRestore } from './plan.js';
 
 /**
  * Why each service's containers do not (provably) hold the restored files: empty when all do.
- * `written`: the variables migrate's steps write (cut-over, weight, models). Reasons name
- * variables and containers, never a value.
+ * `written`: the variables migrate's steps write (cut-over, weight, models). `startedAt`: docker's
+ * State.StartedAt per container id; `modifiedAt`: each restored file's mtime (ms) by absolute path.
+ * Reasons name variables, files and containers, never a value.
  */
-export function notHeld(o: { model: ComposeModel; services: string[]; files: FileRestore[]; views: ContainerView[]; written: string[] }): string[] {
+export function notHeld(o: {
+  model: ComposeModel;
+  services: string[];
+  files: FileRestore[];
+  views: ContainerView[];
+  written: string[];
+  startedAt: Record<string, string>;
+  modifiedAt: Record<string, number>;
+}): string[] {
   const reasons: string[] = [];
   for (const service of o.services) {
     const model = o.model.services.find((s) => s.name === service);
@@ -24,7 +33,8 @@ export function notHeld(o: { model: ComposeModel; services: string[]; files: Fil
       continue;
     }
     const expected = expectedValues(model, o.files, o.model.projectEnvFile, o.written);
-    for (const view of views) reasons.push(...viewReasons(view, expected));
+    const mounted = o.files.filter((f) => model.fileMounts.some((m) => m.source === path.resolve(f.absolute)));
+    for (const view of views) reasons.push(...viewReasons(view, expected), ...readSince(view, mounted, o));
   }
   return reasons;
 }
@@ -61,4 +71,16 @@ function viewReasons(view: ContainerView, expected: Expected): string[] {
     } else if (view.values[key] !== value) reasons.push(`${who}: ${key} differs from the restored file`);
   }
   return reasons;
+}
+
+/**
+ * A bind-mounted file is read by the app when it starts (LibreChat's dotenv): the container shows
+ * the file as it is now, its app holds the file as it was then. One changed in place after the
+ * container started (a `cp` of the backup over it keeps the inode the mount shows) may not be held.
+ */
+function readSince(view: ContainerView, mounted: FileRestore[], o: { startedAt: Record<string, string>; modifiedAt: Record<string, number> }): string[] {
+  const started = Date.parse(o.startedAt[view.id] ?? '');
+  return mounted
+    .filter((f) => !(started >= (o.modifiedAt[path.resolve(f.absolute)] ?? Infinity)))
+    .map((f) => `${view.service} (${view.id.slice(0, 12)}): ${f.path} changed after it started`);
 }
