@@ -90,4 +90,20 @@ describe('notHeld: may a rollback that wrote no file skip the recreate', () => {
     expect(notHeld({ model, services: ['api'], files: restored, views, written }, { api0123456789abcdef: '' })).toEqual(['api (api012345678): .env changed after it started']);
     expect(notHeld({ model, services: ['api', 'rag'], files: restored, views, written })).toEqual([]);
   });
+
+  it('a variable migrate writes that the restored files do not set (a weight a stage added) must not be held either', () => {
+    const model: ComposeModel = {
+      projectEnvFile: ENV,
+      services: [service('rag', { envFiles: [ENV] }), service('webui', { variables: ['OPENAI_BASE_URL', 'OPENAI_API_KEY', 'LLM_TARGET_WEIGHT'] })],
+    };
+    const withWeight = [...written, 'LLM_TARGET_WEIGHT'];
+    const views = [view('rag', { ...held, LLM_TARGET_WEIGHT: '20' }), view('webui', { ...held, LLM_TARGET_WEIGHT: '20' })];
+    expect(notHeld({ model, services: ['rag', 'webui'], files: restored, views, written: withWeight })).toEqual([
+      'rag (rag012345678): LLM_TARGET_WEIGHT set, but the restored files do not set it',
+      'webui (webui0123456): LLM_TARGET_WEIGHT set, but the restored files do not set it',
+    ]);
+    // Not held at all, or empty as compose substitutes an unset ${VAR}: nothing to undo.
+    const clean = [view('rag', held), view('webui', { ...held, LLM_TARGET_WEIGHT: '' })];
+    expect(notHeld({ model, services: ['rag', 'webui'], files: restored, views: clean, written: withWeight })).toEqual([]);
+  });
 });

@@ -39,18 +39,25 @@ export function notHeld(o: {
   return reasons;
 }
 
-/** Per variable the service sees: the value its containers must hold, and whether its absence is itself a difference. */
-type Expected = Map<string, { value: string; required: boolean }>;
+/**
+ * Per variable the service sees: the value its containers must hold, and whether its absence is
+ * itself a difference. `unset`: one migrate writes that the restored files do not set (a weight a
+ * stage added): the containers must not hold it either.
+ */
+type Expected = Map<string, { value: string; required: boolean; unset?: boolean }>;
 
 function expectedValues(model: ComposeModel['services'][number], files: FileRestore[], projectEnvFile: string, written: string[]): Expected {
   const expected: Expected = new Map();
+  const reaches = new Set<string>(); // variables a restored file would hand the service if it set them
   for (const file of files) {
     const absolute = path.resolve(file.absolute);
     const held = values(parse(file.content.toString('utf8')));
     // env_file and a bind mount hand the container every variable of the file (later files win).
     if (model.envFiles.includes(absolute) || model.fileMounts.some((m) => m.source === absolute)) {
+      for (const key of written) reaches.add(key);
       for (const [key, value] of Object.entries(held)) expected.set(key, { value, required: true });
     } else if (absolute === path.resolve(projectEnvFile)) {
+      for (const key of written) if (model.variables.includes(key)) reaches.add(key);
       // `${VAR}`: compose may put it under another name (or in a port); one migrate writes must be seen, else recreate.
       for (const key of model.variables) {
         const value = held[key];
@@ -58,6 +65,8 @@ function expectedValues(model: ComposeModel['services'][number], files: FileRest
       }
     }
   }
+  // compose substitutes an unset ${VAR} as empty: only a value is a difference.
+  for (const key of reaches) if (!expected.has(key)) expected.set(key, { value: '', required: false, unset: true });
   return expected;
 }
 
@@ -65,8 +74,10 @@ function viewReasons(view: ContainerView, expected: Expected): string[] {
   const who = `${view.service} (${view.id.slice(0, 12)})`;
   if (view.status !== 'running') return [`${who}: ${view.status}`];
   const reasons = view.mounts.filter((m) => m.error).map((m) => `${who}: cannot read ${m.destination} inside it`);
-  for (const [key, { value, required }] of expected) {
-    if (!(key in view.values)) {
+  for (const [key, { value, required, unset }] of expected) {
+    if (unset) {
+      if (view.values[key]) reasons.push(`${who}: ${key} set, but the restored files do not set it`);
+    } else if (!(key in view.values)) {
       if (required) reasons.push(`${who}: ${key} not set`);
     } else if (view.values[key] !== value) reasons.push(`${who}: ${key} differs from the restored file`);
   }
