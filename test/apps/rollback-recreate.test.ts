@@ -11,6 +11,7 @@ import { parse, print } from '../../src/core/envfile/parse.js';
 import { realApp } from '../helpers/apps.js';
 import { dockerAvailable } from '../helpers/docker.js';
 import { LEGACY_KEY, migrate, onCleanup, providers, TARGET_KEY } from '../ramp/helpers.js';
+import { runCommand } from '../helpers/run.js';
 import { expectNoKeys, fillTarget, pairIn, startedAt } from './rig.js';
 
 const available = await dockerAvailable();
@@ -56,5 +57,35 @@ describe.skipIf(!available)('rollback on a real app recreates only containers th
     expect(after.ollama).toBe(moved.ollama); // it substitutes no variable a migration changes
     expect(await pair(after['open-webui']!)).toEqual({ url: legacy.url, key: LEGACY_KEY });
     expectNoKeys(quiet, fix);
+  });
+
+  it('LibreChat: api, which read its bind-mounted .env when it started, is restarted after that .env was put back in place (cp) by hand', { timeout: 180_000 }, async () => {
+    const { legacy, target } = await providers();
+    const app = await realApp('compose-librechat', { OPENAI_REVERSE_PROXY: legacy.url, OPENAI_API_KEY: LEGACY_KEY });
+    onCleanup(() => app.down());
+    expect((await migrate(app.dir, ['init', '--yes'])).code).toBe(0);
+    await fillTarget(app.dir, target.url, TARGET_KEY);
+    await app.up();
+    const backup = await migrate(app.dir, ['backup', '--env', 'default']);
+    expect(backup.code, backup.stderr).toBe(0);
+
+    // By hand: .env rewritten in place to the target and api restarted, so its app loaded the target's
+    // pair; then the backup copied back over .env in place (`cp` keeps the inode the bind mount shows).
+    const legacyEnv = await fs.readFile(app.envFile);
+    await fs.writeFile(app.envFile, print(setKeys(parse(legacyEnv.toString('utf8')), { OPENAI_REVERSE_PROXY: target.url, OPENAI_API_KEY: TARGET_KEY })));
+    const ids = await app.ids();
+    const restart = await runCommand({ argv: ['docker', 'restart', '-t', '1', ids.api!], kind: 'write', timeoutMs: 60_000 });
+    expect(restart.exitCode, restart.stderr).toBe(0);
+    const loadedTarget = await startedAt(ids.api!);
+    await fs.writeFile(app.envFile, legacyEnv);
+    expect(await pairIn(ids.api!, 'OPENAI_REVERSE_PROXY', 'OPENAI_API_KEY', '/app/.env')).toEqual({ url: legacy.url, key: LEGACY_KEY }); // the file says legacy; the app does not
+
+    const fix = await migrate(app.dir, ['rollback', '--env', 'default', '--yes']);
+    expect(fix.code, fix.stdout + fix.stderr).toBe(0);
+    expect(fix.stderr).toContain(`not every container holds them: api (${ids.api!.slice(0, 12)}): .env changed after it started`);
+    expect(fix.stdout).not.toContain('not recreated');
+    const after = await app.ids();
+    expect(after.api === ids.api ? await startedAt(after.api!) : 'recreated').not.toBe(loadedTarget);
+    expectNoKeys(fix);
   });
 });

@@ -202,6 +202,16 @@ describe('migrate init on real self-hosted LLM apps', () => {
 });
 
 describe('migrate init: .env.migrate', () => {
+  it('LobeChat at a proxy root: OPENAI_PROXY_URL=http://litellm:4000 is the base URL its SDK calls, written as held (no /v1 added)', async () => {
+    // The OpenAI SDK calls <base>/chat/completions; only a *_HOST variable (big-AGI) adds /v1 itself.
+    const dir = appCopy('lobe-chat');
+    setEnv(dir, '.env', { OPENAI_PROXY_URL: 'http://litellm:4000' });
+    const result = await migrate(dir, ['init', '--yes']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(envValue(dir, '.env.migrate', 'LEGACY_BASE_URL')).toBe('http://litellm:4000');
+    expect(row(result.stderr, 'base URL', 'OPENAI_PROXY_URL')).not.toContain('holds a host');
+  });
+
   it('--json prints the same findings, names only', async () => {
     const dir = appCopy('anything-llm');
     const result = await migrate(dir, ['init', '--yes', '--json']);

@@ -151,15 +151,20 @@ describe('env driver', () => {
     );
   });
 
-  it("at 100 % writes a base URL in the shape the variable held: a bare host or a URL without a path gets target's URL without /v1", async () => {
+  it("at 100 % writes a base URL in the shape the variable held: a bare host, or a *_HOST URL without a path, gets target's URL without /v1; an SDK base URL without a path the whole URL", async () => {
     const file = path.join(dir, '.env');
-    await writeFile(file, 'OPENAI_API_HOST=relay.legacy.example\nLOCAL_BASE=http://127.0.0.1:8080\nOPENAI_BASE_URL=https://relay.legacy.example/v1\nEMPTY_URL=\n');
+    await writeFile(
+      file,
+      'OPENAI_API_HOST=relay.legacy.example\nLOCAL_API_HOST=http://127.0.0.1:8080\nOPENAI_PROXY_URL=http://127.0.0.1:4000\nOPENAI_BASE_URL=https://relay.legacy.example/v1\nEMPTY_URL=\n',
+    );
     const url = 'https://relay.example/v1';
-    const cut = { OPENAI_API_HOST: url, LOCAL_BASE: url, OPENAI_BASE_URL: url, EMPTY_URL: url };
+    const cut = { OPENAI_API_HOST: url, LOCAL_API_HOST: url, OPENAI_PROXY_URL: url, OPENAI_BASE_URL: url, EMPTY_URL: url };
     const steps = await envDriver({ envFiles: [file], weightKey: 'LLM_TARGET_WEIGHT', cutover: cut, secrets: [] }).plan(100);
-    // big-AGI adds /v1 itself: the /v1 URL would make it call /v1/v1. An empty value has no shape to keep.
+    // big-AGI adds /v1 itself: the /v1 URL would make it call /v1/v1. An OpenAI SDK given
+    // http://127.0.0.1:4000 (a LiteLLM proxy at its root) adds nothing: without /v1 it would call
+    // target's /chat/completions, a 404. An empty value has no shape to keep.
     expect((steps[0] as FileStep).content).toBe(
-      'OPENAI_API_HOST=https://relay.example\nLOCAL_BASE=https://relay.example\nOPENAI_BASE_URL=https://relay.example/v1\nEMPTY_URL=https://relay.example/v1\nLLM_TARGET_WEIGHT=100\n',
+      'OPENAI_API_HOST=https://relay.example\nLOCAL_API_HOST=https://relay.example\nOPENAI_PROXY_URL=https://relay.example/v1\nOPENAI_BASE_URL=https://relay.example/v1\nEMPTY_URL=https://relay.example/v1\nLLM_TARGET_WEIGHT=100\n',
     );
   });
 

@@ -132,7 +132,7 @@ export async function planSetup(o: {
     port,
     hostNetwork,
     url,
-    values: Object.fromEntries(urls.files.flatMap((f) => Object.entries(f.values)).map(([n, held]) => [n, gatewayValue(held, url)])),
+    values: Object.fromEntries(urls.files.flatMap((f) => Object.entries(f.values)).map(([n, held]) => [n, gatewayValue(n, held, url)])),
     project: { ...project, files: [...project.files, layout.override] },
     consumers,
     urls,
@@ -150,8 +150,8 @@ export async function planSetup(o: {
  * The gateway URL as the variable's app expects it: an app that adds `/v1/...` itself (big-AGI)
  * gets the gateway's scheme and host only (the gateway serves `/v1/`); any other the whole URL.
  */
-export function gatewayValue(held: string, url: string): string {
-  return inShapeOf(held, url);
+export function gatewayValue(name: string, held: string, url: string): string {
+  return inShapeOf(name, held, url);
 }
 
 /** Compose v1 refuses an override whose `version:` differs from the base file's. */

@@ -68,12 +68,12 @@ export async function planRemove(o: { loaded: LoadedConfig; environment: string;
   const envFiles = envConfig.envFiles.map((f) => path.resolve(loaded.dir, f));
   const urlVariables = await appUrlVariables(envFiles, envConfig.cutover, providers);
   const names = urlVariables.names;
+  // Back on target: the cut-over map is what the env files say when the app talks to target itself.
+  const provider = (n: string) => (role === 'target' && n in envConfig.cutover ? envConfig.cutover[n]! : providers[role].baseUrl);
   // In the shape the variable held the gateway's URL: an app that adds /v1 itself (big-AGI) gets none.
   const gatewayValues = Object.assign({}, ...urlVariables.files.map((f) => f.values)) as Record<string, string>;
-  const directUrl = (n: string) => (gatewayValues[n] === undefined ? providers[role].baseUrl : inShapeOf(gatewayValues[n], providers[role].baseUrl));
-  // Back on target: the cut-over map is what the env files say when the app talks to target itself.
-  const urls = Object.fromEntries(names.map((n) => [n, role === 'target' && n in envConfig.cutover ? envConfig.cutover[n]! : directUrl(n)]));
-  const updates = role === 'target' ? { ...urls, ...envConfig.cutover } : urls;
+  const urls = Object.fromEntries(names.map((n) => [n, gatewayValues[n] === undefined ? provider(n) : inShapeOf(n, gatewayValues[n], provider(n))]));
+  const updates = role === 'target' ? { ...envConfig.cutover, ...urls } : urls;
   const direct = { ...project, files: project.files.filter((f) => f !== layout.override) };
   const consumers = servicesToRecreate(model, { ...envConfig, compose: envConfig.compose }, environmentChange(envConfig, loaded.dir, names));
   return {

@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { AppView, AppViewInput } from '../appview/check.js';
 import { effectiveRole, type GatewayView } from '../appview/judge.js';
 import { containerLine } from '../appview/render.js';
@@ -46,7 +48,9 @@ export async function alreadyHeld(s: Session, p: Prepared, compose: { composer: 
     const listed = await projectContainersInside(project, s.deps.run);
     const views = await readContainerViews(project, services, s.configured, s.deps.run, listed);
     const written = environmentChange(req.envConfig, p.loaded.dir).variables;
-    const reasons = notHeld({ model: await compose.composer.model(), services, files: p.plan.files, views, written });
+    const startedAt = Object.fromEntries(listed.map((c) => [c.state.id, c.state.startedAt]));
+    const modifiedAt = Object.fromEntries(await Promise.all(p.plan.files.map(async (f) => [path.resolve(f.absolute), (await stat(f.absolute)).mtimeMs] as const)));
+    const reasons = notHeld({ model: await compose.composer.model(), services, files: p.plan.files, views, written, startedAt, modifiedAt });
     if (reasons.length > 0) {
       req.log.info(`the env files already match the backup, but not every container holds them: ${reasons.join('; ')}`);
       return false;

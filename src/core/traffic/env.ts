@@ -110,11 +110,11 @@ async function fileStep(file: string, given: Record<string, string>, redactor: R
 }
 
 /**
- * A base URL goes into a variable in the shape it holds: an app that holds a bare host or a URL
- * without a path (big-AGI's OPENAI_API_HOST) adds /v1 itself, and would call target's /v1/v1.
+ * A base URL goes into a variable in the shape it holds: an app that holds a bare host, or a URL
+ * without a path in a *_HOST variable (big-AGI's OPENAI_API_HOST), adds /v1 itself, and would call target's /v1/v1.
  */
 function inHeldShape(updates: Record<string, string>, held: Record<string, string>): Record<string, string> {
-  const shaped = (key: string, value: string) => (held[key]?.trim() && /^https?:\/\/[^\s]+\/v1\/*$/i.test(value) ? inShapeOf(held[key], value) : value);
+  const shaped = (key: string, value: string) => (held[key]?.trim() && /^https?:\/\/[^\s]+\/v1\/*$/i.test(value) ? inShapeOf(key, held[key], value) : value);
   return Object.fromEntries(Object.entries(updates).map(([key, value]) => [key, shaped(key, value)]));
 }
 

@@ -113,14 +113,14 @@ export function environmentName(envFile: string): string {
 }
 
 /**
- * The base URL that answers for the provider the app calls today. A bare host (big-AGI's
- * OPENAI_API_HOST) or a URL without a path belongs to an app that adds /v1 itself: the provider's
- * base URL, which check, validate and a rollback's verification call, is that host + /v1.
+ * The base URL that answers for the provider the app calls today. A bare host, or a URL without a
+ * path in a *_HOST variable (big-AGI's OPENAI_API_HOST), belongs to an app that adds /v1 itself: the
+ * provider's base URL, which check, validate and a rollback's verification call, is that host + /v1.
  */
 function legacyBaseUrl(url: FoundVariable | undefined): { value: string; note?: string } {
   const value = url?.value.trim();
   if (!value) return { value: OPENAI_DEFAULT_URL, note: url ? `${url.name} is empty: the OpenAI default URL` : undefined };
-  if (!addsV1Itself(value)) return { value };
+  if (!addsV1Itself(url!.name, value)) return { value };
   const base = `${/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value.replace(/\/+$/, '') : `https://${value}`}/v1`;
   return { value: base, note: `${url!.name} holds a host, not a URL: the app adds /v1 itself, so LEGACY_BASE_URL is ${base}` };
 }
