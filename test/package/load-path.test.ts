@@ -89,6 +89,24 @@ describe('start-up load path of the built CLI', () => {
     expect(all.filter((s) => /\/node_modules\/(yaml|undici|execa)\/|\/zod\/v4\/locales\/(?!en)/.test(s))).toEqual([]);
   });
 
+  // A dry run only plans: the lock, the restore, the recreate, the readiness wait and the container
+  // checks are imported (core/rollback/locked.ts) when a real rollback runs, never before.
+  it("rollback's own build loads the real rollback's effects only when one runs (a dry run neither compiles nor evaluates them)", () => {
+    const cli = readFileSync(path.join(DIST, 'rollback-cli.js'), 'utf8');
+    const command = path.join(DIST, cli.match(/import\("(\.\/chunks\/rollback-[\w-]+\.js)"\)/)![1]!);
+    const ran = ['rollback-cli.js', path.relative(DIST, command)];
+    const EFFECTS = /\/src\/core\/(rollback\/(locked|lock|apply|restore|services|containers)|compose\/(wait|readiness)|state\/lock)\.ts$/;
+    expect(loadedSources(ran).filter((s) => EFFECTS.test(s))).toEqual([]);
+    // …and they are there, one import() away from the dry run's files (so the check above can fail).
+    const lazy = loadedFiles(ran).flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/import\("(\.\/[\w-]+\.js)"\)/g)].map((m) => path.relative(DIST, path.resolve(path.dirname(f), m[1]!))),
+    );
+    const later = loadedSources(lazy);
+    expect(later).toEqual(
+      expect.arrayContaining(['locked', 'lock', 'apply', 'restore', 'services', 'containers'].map((name) => expect.stringMatching(new RegExp(`/src/core/rollback/${name}\\.ts$`)))),
+    );
+  });
+
   it("gives `require` (the createRequire banner) only to the files that use it: not to each of rollback's", () => {
     const files = loadedFiles(['cli.js', 'main.js', 'commands/rollback/index.js']);
     const withBanner = files.filter((f) => readFileSync(f, 'utf8').includes('createRequire as __migrateRequire'));
