@@ -131,6 +131,29 @@ const onlyCommand = (name) => ({
   },
 });
 
+/**
+ * In a command's own build, main.ts and that command's module run every time the build runs: they
+ * are imported statically there, so esbuild puts them in the entry file with what they share
+ * instead of in chunks of their own (every file Node loads costs it more than its size). What the
+ * command imports lazily stays in chunks. cli.ts is unchanged; its import() calls become resolved
+ * promises of the same modules, prefixed on its first line so the source map's lines still match.
+ */
+const staticCommand = (name) => ({
+  name: 'static-command',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]cli\.ts$/ }, (args) => {
+      let text = readFileSync(args.path, 'utf8');
+      const targets = ['./main.js', `./commands/${name}/index.js`];
+      targets.forEach((target, i) => {
+        const call = `import('${target}')`;
+        if (!text.includes(call)) throw new Error(`scripts/build.js: src/cli.ts no longer has ${call}`);
+        text = text.replaceAll(call, `Promise.resolve(__static${i})`);
+      });
+      return { contents: targets.map((t, i) => `import * as __static${i} from '${t}';`).join(' ') + ' ' + text, loader: 'ts' };
+    });
+  },
+});
+
 const common = {
   absWorkingDir: root,
   outbase: 'src',
@@ -158,7 +181,7 @@ const { build } = await import('esbuild');
 // Chunk names are content hashes, so the builds share dist/chunks/ without overwriting each other's files.
 const results = await Promise.all([
   build({ ...common, entryPoints: ['src/cli.ts', 'src/main.ts', ...commands], plugins }),
-  ...OWN_BUILDS.map((name) => build({ ...common, entryPoints: [{ in: 'src/cli.ts', out: `${name}-cli` }], plugins: [...plugins, onlyCommand(name)] })),
+  ...OWN_BUILDS.map((name) => build({ ...common, entryPoints: [{ in: 'src/cli.ts', out: `${name}-cli` }], plugins: [...plugins, onlyCommand(name), staticCommand(name)] })),
 ]);
 for (const result of results) dropUnusedBanners(result.metafile.outputs);
 

@@ -64,22 +64,32 @@ describe('start-up load path of the built CLI', () => {
   });
 
   // bin/migrate.js runs rollback from its own build (scripts/build.js): the CLI with only rollback's
-  // code, where what the general build spreads over some 50 files is a handful.
+  // code, where what the general build spreads over some 50 files is about 10. main.ts and the
+  // command's module, which every run of that build loads, are in its entry file (scripts/build.js,
+  // staticCommand), not in chunks of their own.
   it("rollback's own build: few files, rollback's code and no other command's, no yaml, HTTP client or zod locales", () => {
     const files = loadedFiles(['rollback-cli.js']);
-    expect(files.length).toBeLessThanOrEqual(6);
+    expect(files.length).toBeLessThanOrEqual(12);
     const sources = loadedSources(['rollback-cli.js']);
-    expect(sources.some((s) => s.includes('/node_modules/commander/'))).toBe(true);
-    // What runs after parsing is loaded then (import()), as in the general build: main and rollback's command.
-    const cli = readFileSync(path.join(DIST, 'rollback-cli.js'), 'utf8');
-    const later = ['main', 'rollback'].map((name) => cli.match(new RegExp(`import\\("(\\./chunks/${name}-[\\w-]+\\.js)"\\)`))?.[1]);
-    expect(later).not.toContain(undefined);
-    const ran = ['rollback-cli.js', ...(later as string[])];
-    const all = loadedSources(ran);
-    expect(all.some((s) => s.includes('/src/core/rollback/run.ts'))).toBe(true);
-    expect(loadedFiles(ran).length).toBeLessThanOrEqual(20);
-    expect(all.filter((s) => /\/src\/commands\/(?!rollback\/)/.test(s))).toEqual([]);
-    expect(all.filter((s) => /\/node_modules\/(yaml|undici|execa)\/|\/zod\/v4\/locales\/(?!en)/.test(s))).toEqual([]);
+    for (const source of ['/node_modules/commander/', '/src/cli.ts', '/src/main.ts', '/src/commands/rollback/index.ts', '/src/core/rollback/run.ts', '/node_modules/zod/v4/mini/'])
+      expect(sources.filter((s) => s.includes(source))).not.toEqual([]);
+    expect(sources.filter((s) => /\/src\/commands\/(?!rollback\/)/.test(s))).toEqual([]);
+    expect(sources.filter((s) => /\/node_modules\/(yaml|undici|execa)\/|\/zod\/v4\/locales\/(?!en)/.test(s))).toEqual([]);
+  });
+
+  // A dry run only plans: the lock, the restore, the recreate, the readiness wait and the container
+  // checks are imported (core/rollback/locked.ts) when a real rollback runs, never before.
+  it("rollback's own build loads the real rollback's effects only when one runs (a dry run neither compiles nor evaluates them)", () => {
+    const EFFECTS = /\/src\/core\/(rollback\/(locked|lock|apply|restore|services|containers)|compose\/(wait|readiness)|state\/lock)\.ts$/;
+    expect(loadedSources(['rollback-cli.js']).filter((s) => EFFECTS.test(s))).toEqual([]);
+    // …and they are there, one import() away from the dry run's files (so the check above can fail).
+    const lazy = loadedFiles(['rollback-cli.js']).flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/import\("(\.\/[\w/-]+\.js)"\)/g)].map((m) => path.relative(DIST, path.resolve(path.dirname(f), m[1]!))),
+    );
+    const later = loadedSources(lazy);
+    expect(later).toEqual(
+      expect.arrayContaining(['locked', 'lock', 'apply', 'restore', 'services', 'containers'].map((name) => expect.stringMatching(new RegExp(`/src/core/rollback/${name}\\.ts$`)))),
+    );
   });
 
   it("gives `require` (the createRequire banner) only to the files that use it: not to each of rollback's", () => {

@@ -85,7 +85,7 @@ async function readModel(project: ComposeProject, run: Runner): Promise<ComposeM
   const cmd = composeConfigCommand(project);
   const result = await run(cmd);
   if (result.exitCode !== 0) throw composeConfigError(project, cmd, result);
-  return modelOf(project, servicesOf(readYamlData(result.stdout)));
+  return modelOf(project, servicesOf(readYamlData(result.stdout)), await readComposeFiles(project.files));
 }
 
 /**
@@ -99,11 +99,13 @@ async function readModel(project: ComposeProject, run: Runner): Promise<ComposeM
 export async function readModelDirect(project: ComposeProject): Promise<ComposeModel | undefined> {
   const projectDir = project.projectDirectory ?? path.dirname(project.files[0]!);
   const merged: Record<string, { volumes: Map<string, FileMount>; network_mode?: string }> = {};
+  const docs: unknown[] = [];
   for (const file of project.files) {
     const doc = await readFile(file, 'utf8')
       .then((t) => readYamlData(t))
       .catch(() => undefined);
     if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
+    docs.push(doc);
     if (Object.keys(doc).some((k) => !TOP_LEVEL.has(k) && !k.startsWith('x-'))) return undefined;
     const services = (doc as { services?: unknown }).services ?? {};
     if (typeof services !== 'object' || Array.isArray(services)) return undefined;
@@ -122,7 +124,8 @@ export async function readModelDirect(project: ComposeProject): Promise<ComposeM
   const sorted = Object.keys(merged)
     .sort()
     .map((name) => [name, { volumes: [...merged[name]!.volumes.values()].map((m) => ({ type: 'bind', ...m })), network_mode: merged[name]!.network_mode }] as const);
-  return modelOf(project, Object.fromEntries(sorted));
+  // The files as written are what modelOf reads env_file and variables from: these, already parsed.
+  return modelOf(project, Object.fromEntries(sorted), docs);
 }
 
 const TOP_LEVEL = new Set(['version', 'services', 'volumes', 'networks', 'secrets', 'configs']);
@@ -140,9 +143,10 @@ function resolveSource(volume: unknown, projectDir: string): unknown {
   return volume;
 }
 
-async function modelOf(project: ComposeProject, merged: Record<string, { volumes?: unknown; network_mode?: unknown } | null>): Promise<ComposeModel> {
+/** `written`: each compose file as written, parsed (readComposeFiles). */
+async function modelOf(project: ComposeProject, merged: Record<string, { volumes?: unknown; network_mode?: unknown } | null>, written: unknown[]): Promise<ComposeModel> {
   const projectDir = project.projectDirectory ?? path.dirname(project.files[0]!);
-  const raw = await readRawServices(project.files, projectDir);
+  const raw = rawServices(written, projectDir);
   const services: ServiceModel[] = [];
   for (const [name, service] of Object.entries(merged)) {
     services.push({
@@ -196,10 +200,10 @@ function bindOf(volume: unknown): FileMount | undefined {
  * every file are united, as an override file adds to its base. Paths resolve against the project
  * directory, as compose resolves them.
  */
-async function readRawServices(files: string[], projectDir: string): Promise<Map<string, { envFiles: string[]; variables: string[] }>> {
+function rawServices(written: unknown[], projectDir: string): Map<string, { envFiles: string[]; variables: string[] }> {
   const byService = new Map<string, { envFiles: Set<string>; variables: Set<string> }>();
-  for (const file of files) {
-    for (const [name, service] of Object.entries(servicesOf(readYamlData(await readFile(file, 'utf8').catch(() => ''))))) {
+  for (const doc of written) {
+    for (const [name, service] of Object.entries(servicesOf(doc))) {
       const entry = byService.get(name) ?? { envFiles: new Set(), variables: new Set() };
       byService.set(name, entry);
       const s = service as { env_file?: unknown; environment?: unknown } | null;
@@ -209,6 +213,13 @@ async function readRawServices(files: string[], projectDir: string): Promise<Map
     }
   }
   return new Map([...byService].map(([name, e]) => [name, { envFiles: [...e.envFiles], variables: [...e.variables] }]));
+}
+
+/** Each compose file as written, parsed (an unreadable one as empty: compose has just read it). */
+async function readComposeFiles(files: string[]): Promise<unknown[]> {
+  const docs: unknown[] = [];
+  for (const file of files) docs.push(readYamlData(await readFile(file, 'utf8').catch(() => '')));
+  return docs;
 }
 
 /**

@@ -1,7 +1,6 @@
 import { NO_COMPOSE } from '../appview/environment.js';
 import type { ContainerInside } from '../compose/docker.js';
 import type { Command } from '../exec/command.js';
-import type { DriverInput } from '../traffic/create.js';
 import type { Composer, Recreate } from './compose.js';
 import { alreadyHeld, checkContainers, probeWhileRecreating } from './containers.js';
 import { afterRestore, verifyFailed } from './failures.js';
@@ -10,7 +9,7 @@ import { replan } from './prepare.js';
 import { recordRolledBack } from './ramp-state.js';
 import { restoreFiles } from './restore.js';
 import { recreateServices, waitUntilReady } from './services.js';
-import { type Prepared, type Session, timed } from './session.js';
+import { type Prepared, type Session, driverInput, timed } from './session.js';
 
 /** Under the lock: reset a non-env traffic driver, restore the files, recreate, verify, record. Returns what it acted on (the plan made again). */
 export async function apply(s: Session, prepared: Prepared): Promise<Prepared> {
@@ -102,17 +101,4 @@ async function verify(s: Session, p: Prepared): Promise<void> {
   }
   report.verify = await timed(report, 'verifyMs', () => s.deps.verify(p.loaded.config, plan.pointsAt, { processEnv: req.processEnv, signal: req.signal }));
   if (!report.verify.ok) throw verifyFailed(req.environment, report.verify, p.again);
-}
-
-export function driverInput(s: Session, p: Pick<Prepared, 'loaded'>): DriverInput {
-  const { req } = s;
-  return {
-    environment: req.environment,
-    envConfig: req.envConfig,
-    providers: p.loaded.config.providers,
-    configDir: p.loaded.dir,
-    secrets: p.loaded.secrets,
-    run: s.deps.run,
-    processEnv: req.processEnv,
-  };
 }

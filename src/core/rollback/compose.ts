@@ -8,7 +8,7 @@ import { composeProject, type ComposeProject } from '../compose/project.js';
 import type { ComposeConfig } from '../config/schema.js';
 import type { Command, Runner } from '../exec/command.js';
 import { CommandNotFoundError } from '../exec/errors.js';
-import { recreateCommand } from './services.js';
+import { composeUp } from '../compose/commands.js';
 
 /** What finding the compose stack needs from outside; part of RollbackDeps (declared here so session.ts depends on this file, not both ways). */
 export interface ComposeDeps {
@@ -83,4 +83,12 @@ async function assertOnPath(program: string, processEnv: NodeJS.ProcessEnv): Pro
   throw new CommandNotFoundError(program, {
     hint: 'nothing was changed; install it, set compose.command in migrate.yaml, or restore the env files alone with --no-restart',
   });
+}
+
+/** A hung daemon must not hold an incident forever; a real recreate takes seconds. */
+const RECREATE_TIMEOUT_MS = 5 * 60_000;
+
+/** `up -d --no-deps --force-recreate <services>`: only the environment's services re-read their env files. */
+export function recreateCommand(project: ComposeProject, services: string[]): Command {
+  return { ...composeUp(project, services), timeoutMs: RECREATE_TIMEOUT_MS };
 }

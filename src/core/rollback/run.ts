@@ -7,17 +7,15 @@ import { preloadRunner } from '../exec/run.js';
 import { Redactor } from '../redact.js';
 import { resolveStateDir } from '../state/paths.js';
 import { UntrustedStateError } from '../state/trust.js';
-import { apply, driverInput } from './apply.js';
 import { auditRollback } from './audit.js';
 import { prepareCompose } from './compose.js';
 import { assertCanConfirmRollback, confirmRollback } from './confirm.js';
 import { redactError } from './failures.js';
-import { takeRollbackLock } from './lock.js';
 import type { RestorePlan } from './plan.js';
 import { prepare } from './prepare.js';
 import { recordRollbackFailed } from './ramp-state.js';
 import type { RollbackReport } from './report.js';
-import type { Prepared, Reached, RollbackDeps, RollbackRequest, Session } from './session.js';
+import { type Prepared, type Reached, type RollbackDeps, type RollbackRequest, type Session, driverInput } from './session.js';
 
 /**
  * The real effects. The HTTP client and the traffic drivers are imported on first use: loading
@@ -68,6 +66,10 @@ export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promis
   };
   // The recreate is the first command a rollback runs: have the runner loaded by then.
   if (s.composer && !req.dryRun) preloadRunner();
+  // What only a real rollback runs (lock, restore, recreate, wait, container checks) is imported when
+  // one runs, so a dry run neither compiles nor evaluates it; a real one starts loading it now,
+  // while the plan reads files.
+  if (!req.dryRun) import('./locked.js').catch(() => undefined); // a failure shows again where it is awaited
   try {
     const done = await run(s);
     done.report.durationMs = Math.round(performance.now() - s.started);
@@ -85,7 +87,7 @@ export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promis
   }
 }
 
-/** The plan, then (unless a dry run) confirmation, the lock and apply(); returns what was done. */
+/** The plan, then (unless a dry run) confirmation, the lock and apply() (locked.ts); returns what was done. */
 async function run(s: Session): Promise<Prepared> {
   const { req } = s;
   const p = await prepare(s);
@@ -102,41 +104,11 @@ async function run(s: Session): Promise<Prepared> {
   await confirmRollback(req.prompter, question, req.signal);
 
   report.timings.planMs = Math.round(performance.now() - s.started);
-  const lockStarted = performance.now();
-  const taken = await takeRollbackLock({
-    stateDir: s.stateDir,
-    environment: req.environment,
-    timeoutMs: req.rampStopTimeoutMs ?? rampStopTimeout(req),
-    signal: req.signal,
-    onProgress: req.log.info,
-    processEnv: req.processEnv,
-  });
-  s.reached.stage = 'locked';
-  try {
-    report.timings.lockMs = Math.round(performance.now() - lockStarted);
-    report.lock = { takenOver: taken.takenOver, stoppedRamp: taken.stoppedRamp };
-    if (taken.takenOver)
-      req.log.warn(
-        `took over a stale lock of ${req.environment} (pid ${taken.takenOver.pid ?? '?'}, ${taken.takenOver.command ?? 'unknown command'}: ${STALE[taken.takenOver.reason]})`,
-      );
-    if (taken.stoppedRamp) req.log.info(`the ramp (pid ${taken.stoppedRamp.pid}) stopped after ${(taken.stoppedRamp.waitedMs / 1000).toFixed(1)}s`);
-    if (req.signal.aborted) throw req.signal.reason;
-    return await apply(s, p);
-  } finally {
-    await taken.lock.release();
-  }
+  return (await import('./locked.js')).lockAndApply(s, p);
 }
-
-const STALE = { dead: 'no longer running', rebooted: 'held since before this host last booted', unreadable: 'unreadable lock file' } as const;
 
 function outcome(err: unknown, stage: Reached['stage']): string {
   const code = (err as { exitCode?: number }).exitCode;
   if (code === 130) return stage === 'plan' ? 'cancelled' : 'interrupted';
   return stage === 'plan' ? 'refused' : 'failed';
-}
-
-/** Ramp interval + health timeout + margin: long enough for a ramp to notice and undo its own stage. */
-function rampStopTimeout(req: RollbackRequest): number {
-  const interval = req.envConfig.ramp?.interval ?? req.loaded.config.ramp.interval;
-  return interval + (req.envConfig.compose?.healthTimeout ?? 0) + 30_000;
 }

@@ -1,19 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RollbackError } from '../../errors.js';
-import { composeUp } from '../compose/commands.js';
 import { baseArgv, type ComposeProject } from '../compose/project.js';
 import { describeNotReady, waitForServices, type WaitOptions, type WaitResult } from '../compose/wait.js';
 import type { Command, Runner } from '../exec/command.js';
 import { CommandFailedError, lastLine } from '../exec/errors.js';
 import { formatArgv } from '../exec/format.js';
-
-/** A hung daemon must not hold an incident forever; a real recreate takes seconds. */
-const RECREATE_TIMEOUT_MS = 5 * 60_000;
-
-/** `up -d --no-deps --force-recreate <services>`: only the environment's services re-read their env files. */
-export function recreateCommand(project: ComposeProject, services: string[]): Command {
-  return { ...composeUp(project, services), timeoutMs: RECREATE_TIMEOUT_MS };
-}
 
 /**
  * Run the recreate. The runner given here must not carry the abort signal: a recreate cut in

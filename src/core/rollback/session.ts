@@ -101,3 +101,17 @@ export async function timed<T>(report: RollbackReport, key: keyof RollbackReport
     report.timings[key] = Math.round(performance.now() - started);
   }
 }
+
+/** What the traffic drivers are given to reset the environment to 0 % (or say what they would do). */
+export function driverInput(s: Session, p: Pick<Prepared, 'loaded'>): DriverInput {
+  const { req } = s;
+  return {
+    environment: req.environment,
+    envConfig: req.envConfig,
+    providers: p.loaded.config.providers,
+    configDir: p.loaded.dir,
+    secrets: p.loaded.secrets,
+    run: s.deps.run,
+    processEnv: req.processEnv,
+  };
+}

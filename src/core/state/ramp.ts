@@ -15,81 +15,90 @@ export type RampStatus = 'running' | 'paused' | 'completed' | 'rolled-back' | 'f
 /** applying: the driver was asked for the weight but did not confirm it yet. */
 export type StageStatus = 'pending' | 'applying' | 'soaking' | 'passed' | 'failed';
 
-const figures = z.object({
-  requests: z.optional(z.number()),
-  errors: z.optional(z.number()),
-  errorRate: z.optional(z.number()),
-  p95Ms: z.optional(z.number()),
-  authFailures: z.optional(z.number()),
-  // Real traffic (the gateway source).
-  errorKinds: z.optional(z.object({ server: z.number(), rateLimited: z.number(), connect: z.number(), timeout: z.number() })),
-  p50Ms: z.optional(z.number()),
-  p99Ms: z.optional(z.number()),
-  ttfbP50Ms: z.optional(z.number()),
-  ttfbP95Ms: z.optional(z.number()),
-  nodes: z.optional(z.record(z.string(), z.object({ requests: z.number(), errors: z.number() }))),
-});
+// Built on first parse, not at import: most commands that import this module (and a rollback with
+// no ramp to stop) never read a ramp state, and building these schemas cost a few ms of start-up.
+function buildSchemas() {
+  const figures = z.object({
+    requests: z.optional(z.number()),
+    errors: z.optional(z.number()),
+    errorRate: z.optional(z.number()),
+    p95Ms: z.optional(z.number()),
+    authFailures: z.optional(z.number()),
+    // Real traffic (the gateway source).
+    errorKinds: z.optional(z.object({ server: z.number(), rateLimited: z.number(), connect: z.number(), timeout: z.number() })),
+    p50Ms: z.optional(z.number()),
+    p99Ms: z.optional(z.number()),
+    ttfbP50Ms: z.optional(z.number()),
+    ttfbP95Ms: z.optional(z.number()),
+    nodes: z.optional(z.record(z.string(), z.object({ requests: z.number(), errors: z.number() }))),
+  });
 
-/** The statistical tests behind a check (p-values, U, n), as --json and status show them. */
-const tests = z.object({
-  errors: z.optional(z.object({ binomialP: z.optional(z.number()), fisherP: z.optional(z.number()) })),
-  latency: z.optional(z.object({ u: z.number(), p: z.number(), n1: z.number(), n2: z.number(), statistic: z.string(), ratio: z.number() })),
-});
+  /** The statistical tests behind a check (p-values, U, n), as --json and status show them. */
+  const tests = z.object({
+    errors: z.optional(z.object({ binomialP: z.optional(z.number()), fisherP: z.optional(z.number()) })),
+    latency: z.optional(z.object({ u: z.number(), p: z.number(), n1: z.number(), n2: z.number(), statistic: z.string(), ratio: z.number() })),
+  });
 
-const gateRecord = z.object({
-  at: z.string(),
-  stage: z.number().check(z.int()),
-  weight: z.number(),
-  outcome: z.enum(['pass', 'fail', 'inconclusive', 'error']),
-  action: z.enum(['continue', 'extend', 'advance', 'rollback', 'pause']),
-  line: z.string(),
-  checks: z.array(
-    z.object({
-      source: z.string(),
-      outcome: z.enum(['pass', 'fail', 'inconclusive', 'error']),
-      reason: z.string(),
-      target: z.optional(figures),
-      legacy: z.optional(figures),
-      tests: z.optional(tests),
-    }),
-  ),
-});
+  const gateRecord = z.object({
+    at: z.string(),
+    stage: z.number().check(z.int()),
+    weight: z.number(),
+    outcome: z.enum(['pass', 'fail', 'inconclusive', 'error']),
+    action: z.enum(['continue', 'extend', 'advance', 'rollback', 'pause']),
+    line: z.string(),
+    checks: z.array(
+      z.object({
+        source: z.string(),
+        outcome: z.enum(['pass', 'fail', 'inconclusive', 'error']),
+        reason: z.string(),
+        target: z.optional(figures),
+        legacy: z.optional(figures),
+        tests: z.optional(tests),
+      }),
+    ),
+  });
 
-const stageRecord = z.object({
-  weight: z.number(),
-  /** A shadow stage (weight 0): the percent of requests copied to target. */
-  mirror: z.optional(z.number()),
-  status: z.enum(['pending', 'applying', 'soaking', 'passed', 'failed']),
-  startedAt: z.optional(z.string()),
-  endedAt: z.optional(z.string()),
-});
+  const stageRecord = z.object({
+    weight: z.number(),
+    /** A shadow stage (weight 0): the percent of requests copied to target. */
+    mirror: z.optional(z.number()),
+    status: z.enum(['pending', 'applying', 'soaking', 'passed', 'failed']),
+    startedAt: z.optional(z.string()),
+    endedAt: z.optional(z.string()),
+  });
 
-const rollbackRequest = z.object({ at: z.string(), by: z.string(), reason: z.optional(z.string()) });
+  const rollbackRequest = z.object({ at: z.string(), by: z.string(), reason: z.optional(z.string()) });
 
-const rampStateSchema = z.object({
-  version: z.literal(1),
-  environment: z.string(),
-  status: z.enum(['running', 'paused', 'completed', 'rolled-back', 'failed']),
-  stages: z.array(stageRecord).check(z.minLength(1)),
-  /** Index of the stage in progress; stages.length once every stage passed. */
-  current: z.number().check(z.int(), z.nonnegative()),
-  /** The weight the driver last reported applying (what traffic sees now). */
-  appliedWeight: z.number(),
-  driver: z.string(),
-  backupId: z.optional(z.string()),
-  lock: z.optional(z.object({ pid: z.number(), host: z.string(), command: z.string(), time: z.string() })),
-  startedAt: z.string(),
-  updatedAt: z.string(),
-  endedAt: z.optional(z.string()),
-  /** Why the ramp paused, rolled back or failed. */
-  reason: z.optional(z.string()),
-  gates: z.array(gateRecord),
-  rollbackRequested: z.optional(rollbackRequest),
-});
+  const rampStateSchema = z.object({
+    version: z.literal(1),
+    environment: z.string(),
+    status: z.enum(['running', 'paused', 'completed', 'rolled-back', 'failed']),
+    stages: z.array(stageRecord).check(z.minLength(1)),
+    /** Index of the stage in progress; stages.length once every stage passed. */
+    current: z.number().check(z.int(), z.nonnegative()),
+    /** The weight the driver last reported applying (what traffic sees now). */
+    appliedWeight: z.number(),
+    driver: z.string(),
+    backupId: z.optional(z.string()),
+    lock: z.optional(z.object({ pid: z.number(), host: z.string(), command: z.string(), time: z.string() })),
+    startedAt: z.string(),
+    updatedAt: z.string(),
+    endedAt: z.optional(z.string()),
+    /** Why the ramp paused, rolled back or failed. */
+    reason: z.optional(z.string()),
+    gates: z.array(gateRecord),
+    rollbackRequested: z.optional(rollbackRequest),
+  });
+  return { rampStateSchema, gateRecord, rollbackRequest };
+}
 
-export type RampState = z.output<typeof rampStateSchema>;
-export type GateRecord = z.output<typeof gateRecord>;
-export type RollbackRequest = z.output<typeof rollbackRequest>;
+let built: Schemas | undefined;
+const schemas = () => (built ??= buildSchemas());
+
+type Schemas = ReturnType<typeof buildSchemas>;
+export type RampState = z.output<Schemas['rampStateSchema']>;
+export type GateRecord = z.output<Schemas['gateRecord']>;
+export type RollbackRequest = z.output<Schemas['rollbackRequest']>;
 export type LockHolder = NonNullable<RampState['lock']>;
 
 /** Old decisions are dropped past this, so a long soak cannot grow the file without bound. */
@@ -279,7 +288,7 @@ export function parseRampState(text: string, file: string): RampState {
   } catch {
     throw corrupt(file, 'not valid JSON');
   }
-  const parsed = rampStateSchema.safeParse(data);
+  const parsed = schemas().rampStateSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw corrupt(file, `${issue.path.join('.') || '(top)'}: ${issue.message}`);
@@ -322,7 +331,7 @@ export async function readRollbackRequest(stateDir: string, environment: string)
   const text = await fs.readFile(requestFile(stateDir, environment), 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   try {
-    const parsed = rollbackRequest.safeParse(JSON.parse(text));
+    const parsed = schemas().rollbackRequest.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : { at: new Date().toISOString(), by: 'unknown' };
   } catch {
     // Half-written requests cannot happen (atomic writes); garbage still means "stop".
