@@ -189,6 +189,40 @@ describe('migrate backup list', () => {
     expect(table.stdout.split('\n')[1]).toMatch(new RegExp(`^${second.replace(/\./g, '\\.')}\\s+canary\\s+.*\\s+1\\s+target\\s+.*two$`));
   });
 
+  it('shows a backup whose manifest is garbage as damaged, with why, in the table and in --json; exit 0', async () => {
+    const dir = await project();
+    const good = (await seed(dir, 'canary', 'good')).id;
+    const taken = await migrate(dir, 'backup', '--env', 'canary');
+    const bad = taken.stdout.trim();
+    await fs.writeFile(path.join(dir, '.migrate/backups', bad, 'manifest.json'), `{"id": "${bad}", "files": [`);
+    const manifestBefore = await fs.stat(path.join(dir, '.migrate/backups', bad, 'manifest.json'));
+
+    const table = await migrate(dir, 'backup', 'list', '--env', 'canary');
+    expect(table.exitCode).toBe(0);
+    const lines = table.stdout.split('\n');
+    expect(lines[0]).toMatch(/^ID\s+CREATED/);
+    expect(lines[1]).toMatch(new RegExp(`^${good.replace(/\./g, '\\.')}\\s`));
+    expect(lines[2]).toBe(`${bad}  DAMAGED, cannot be restored: manifest.json is not valid JSON`);
+
+    const json = JSON.parse((await migrate(dir, 'backup', 'list', '--env', 'canary', '--json')).stdout);
+    expect(json.backups.map((b: { id: string }) => b.id)).toEqual([good]);
+    expect(json.damaged).toEqual([{ id: bad, environment: 'canary', state: 'damaged', reason: 'manifest.json is not valid JSON' }]);
+    // Another environment's listing does not carry it; listing leaves the damaged backup as it was.
+    expect(JSON.parse((await migrate(dir, 'backup', 'list', '--env', 'production', '--json')).stdout).damaged).toEqual([]);
+    expect((await fs.stat(path.join(dir, '.migrate/backups', bad, 'manifest.json'))).mtimeMs).toBe(manifestBefore.mtimeMs);
+    for (const key of Object.values(KEYS)) expect(table.stdout + table.stderr).not.toContain(key);
+  });
+
+  it('with only a damaged backup: says there is no good one (not "no backups") and lists the damaged one', async () => {
+    const dir = await project();
+    const bad = (await seed(dir, 'canary')).id;
+    await fs.writeFile(path.join(dir, '.migrate/backups', bad, 'manifest.json'), '{"version": 1}\n');
+    const r = await migrate(dir, 'backup', 'list', '--env', 'canary');
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain('no good backups of canary in');
+    expect(r.stdout).toMatch(new RegExp(`^${bad.replace(/\./g, '\\.')}  DAMAGED, cannot be restored: manifest\\.json id: `));
+  });
+
   it('`backup --json list` lists (a flag before the subcommand word is not taken as its value)', async () => {
     const dir = await project();
     const r = await migrate(dir, 'backup', '--env', 'canary', '--json', 'list');

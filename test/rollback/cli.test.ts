@@ -77,6 +77,36 @@ describe('migrate rollback (no docker)', () => {
     expect(await auditLines(p)).toEqual([expect.objectContaining({ command: 'rollback', result: 'refused', details: expect.objectContaining({ backup: backup.id }) })]);
   });
 
+  it('refuses (exit 3) to restore an older backup when the newest is damaged, names it, touches nothing; --to the older one works', async () => {
+    const dir = tempDir();
+    const shim = await shimPath(dir);
+    const p = await makeProject(dir, { ...opts, compose: '{ files: [docker-compose.yml], services: [app] }' });
+    const older = await backedUp(p);
+    await pointAtTarget(p, opts);
+    const newest = await backedUp(p); // the state the operator means: already on target, say with a rotated key
+    await fs.writeFile(path.join(newest.dir, 'manifest.json'), '\0\0garbage');
+    const [file] = p.envFiles;
+    const before = await fs.stat(file!);
+
+    const r = await migrate(p, ['rollback', '--env', 'canary', '--yes'], { PATH: shim.PATH });
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `error: the newest backup of canary, ${newest.id}, is damaged (manifest.json is not valid JSON); refusing to restore an older one by default`,
+    );
+    expect(r.stderr).toContain(`if that is the state you want, run \`migrate rollback --env canary --to ${older.id}\``);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(await contents(p)).toEqual([targetText(opts)]);
+    const after = await fs.stat(file!);
+    expect([after.ino, after.mode, after.mtimeMs]).toEqual([before.ino, before.mode, before.mtimeMs]);
+    expect((await shim.calls()).filter((c) => / up |restart|rm /.test(c))).toEqual([]);
+    expectNoSecrets(r.stdout, r.stderr);
+
+    const chosen = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart', '--to', older.id], { PATH: shim.PATH });
+    expect(chosen.exitCode, chosen.stderr).toBe(0);
+    expect(await contents(p)).toEqual([legacyText(opts, 0)]);
+    expect((await fs.stat(file!)).mode & 0o777).toBe(0o600);
+  });
+
   it('in CI without --yes: shows the change, refuses with exit 2, changes nothing and disturbs no ramp', async () => {
     const p = await makeProject(tempDir(), opts);
     await backedUp(p);

@@ -123,4 +123,30 @@ describe('selectBackup', () => {
     const choice = await selectBackup({ stateDir, environment: 'canary', now });
     expect(choice).toMatchObject({ backup: { id: newer.id }, warnings: [] });
   });
+
+  it('refuses when the newest backup is damaged, naming it and the good one to pass with --to', async () => {
+    const { stateDir, now, older, newer } = await setup();
+    await fs.writeFile(path.join(newer.dir, 'manifest.json'), '{');
+    const err = await selectBackup({ stateDir, now, environment: 'canary' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RollbackError);
+    expect((err as RollbackError).message).toBe(
+      `the newest backup of canary, ${newer.id}, is damaged (manifest.json is not valid JSON); refusing to restore an older one by default`,
+    );
+    expect((err as RollbackError).hint).toContain(`--to ${older.id}`);
+    // Naming one, or restoring the one the ramp recorded, is not affected.
+    expect(await selectBackup({ stateDir, now, environment: 'canary', to: older.id })).toMatchObject({ backup: { id: older.id } });
+    expect(await selectBackup({ stateDir, now, environment: 'canary', ramp: { backupId: older.id, startedAt: new Date(0).toISOString() } })).toMatchObject({
+      reason: 'ramp',
+      backup: { id: older.id },
+    });
+  });
+
+  it('is not stopped by a damaged backup older than the one it picks, nor by an unfinished newer one', async () => {
+    const { stateDir, now, older, newer } = await setup();
+    await fs.writeFile(path.join(older.dir, 'manifest.json'), '{');
+    const stamp = (ms: number) => new Date(now.getTime() - ms).toISOString().replace(/[-:]/g, '');
+    await fs.mkdir(path.join(stateDir, 'backups', `${stamp(60_000)}-canary-0000`)); // still being written
+    await fs.mkdir(path.join(stateDir, 'backups', `${stamp(2 * HOUR)}-canary-0001`)); // left by a crash
+    expect(await selectBackup({ stateDir, now, environment: 'canary' })).toMatchObject({ reason: 'newest', backup: { id: newer.id } });
+  });
 });

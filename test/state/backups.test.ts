@@ -3,7 +3,7 @@ import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBackup } from '../../src/core/state/backups.js';
-import { listBackups, readBackup, pruneBackups } from '../../src/core/state/backup-store.js';
+import { listBackups, readBackup, pruneBackups, scanBackups } from '../../src/core/state/backup-store.js';
 import { verifyBackup, checkBackup } from '../../src/core/state/backup-verify.js';
 import { ExitCode } from '../../src/errors.js';
 import { modeOf, useTmp } from './tmp.js';
@@ -105,6 +105,33 @@ describe('listBackups', () => {
     expect((await listBackups(p.stateDir)).map((x) => x.id)).toEqual([c.id, b.id, a.id]);
     expect((await listBackups(p.stateDir, 'canary')).map((x) => x.id)).toEqual([c.id, a.id]);
     expect(await listBackups(path.join(p.dir, 'nowhere'))).toEqual([]);
+  });
+});
+
+describe('scanBackups', () => {
+  it('returns what listBackups does, plus damaged ones with a reason and old manifest-less ones as unfinished', async () => {
+    const p = await project({ '.env': { content: 'OPENAI_API_KEY=sk-scan-SECRET-1\n' } });
+    const make = (environment: string) => createBackup({ stateDir: p.stateDir, environment, files: [p.source('.env')], toolVersion: 't' });
+    const good = await make('canary');
+    const garbage = await make('canary');
+    const wrongShape = await make('production');
+    await fs.writeFile(path.join(garbage.dir, 'manifest.json'), 'not json');
+    await fs.writeFile(path.join(wrongShape.dir, 'manifest.json'), JSON.stringify({ ...wrongShape.manifest, files: [] }));
+    const now = new Date(Date.parse(good.manifest.created) + 30 * 60_000);
+    const crashed = '20000101T000000.000Z-canary-abcd'; // no manifest, long ago
+    const writing = `${new Date(now.getTime() - 60_000).toISOString().replace(/[-:]/g, '')}-canary-beef`; // no manifest yet
+    for (const id of [crashed, writing]) await fs.mkdir(path.join(p.stateDir, 'backups', id));
+
+    const all = await scanBackups(p.stateDir, undefined, now);
+    expect(all.backups.map((b) => b.id)).toEqual((await listBackups(p.stateDir)).map((b) => b.id));
+    expect(all.backups.map((b) => b.id)).toEqual([good.id]);
+    expect(all.damaged).toEqual([
+      { id: wrongShape.id, environment: 'production', state: 'damaged', reason: expect.stringMatching(/^manifest\.json files: /) },
+      { id: garbage.id, environment: 'canary', state: 'damaged', reason: 'manifest.json is not valid JSON' },
+      { id: crashed, environment: 'canary', state: 'unfinished', reason: 'manifest.json is missing' },
+    ]);
+    expect((await scanBackups(p.stateDir, 'canary', now)).damaged.map((d) => d.id)).toEqual([garbage.id, crashed]);
+    expect(JSON.stringify(all.damaged)).not.toContain('SECRET');
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Context } from '../../context.js';
 import { loadConfig, targetOnly } from '../../core/config/load.js';
 import { table } from '../../core/output/table.js';
-import { type Backup, listBackups } from '../../core/state/backup-store.js';
+import { type Backup, type DamagedBackup, scanBackups } from '../../core/state/backup-store.js';
 import { resolveStateDir } from '../../core/state/paths.js';
 import { futureLine, isFutureBackup } from '../../core/state/backup-dates.js';
 
@@ -11,25 +11,34 @@ export async function runList(ctx: Context): Promise<number> {
   const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
   // No check against the config: backups of an environment since removed are still listed.
   const environment = ctx.global.env;
-  const backups = await listBackups(stateDir, environment);
+  const { backups, damaged } = await scanBackups(stateDir, environment);
   const now = Date.now();
   const future = new Set(backups.filter((b) => isFutureBackup(b, now)).map((b) => b.id));
   // Rollback passes these over and retention prunes them first: say so before anyone picks one.
   for (const b of backups) if (future.has(b.id)) ctx.out.warn(futureLine(b, now, `rollback passes it over and retention prunes it first`));
   if (ctx.out.json) {
-    ctx.out.printJson({ schemaVersion: 1, stateDir, environment: environment ?? null, backups: backups.map((b) => asJson(b, future.has(b.id))) });
+    ctx.out.printJson({ schemaVersion: 1, stateDir, environment: environment ?? null, backups: backups.map((b) => asJson(b, future.has(b.id))), damaged });
     return 0;
   }
   if (backups.length === 0) {
-    ctx.out.info(`no backups${environment ? ` of ${environment}` : ''} in ${stateDir}; take one with \`migrate backup --env ${environment ?? 'NAME'}\``);
-    return 0;
+    ctx.out.info(
+      `no ${damaged.length ? 'good ' : ''}backups${environment ? ` of ${environment}` : ''} in ${stateDir}; take one with \`migrate backup --env ${environment ?? 'NAME'}\``,
+    );
+  } else {
+    ctx.out.print(renderTable(backups, environment === undefined, future));
   }
-  ctx.out.print(renderTable(backups, environment === undefined, future));
+  // On stdout with the table: a damaged backup hidden from the listing passes for one never taken.
+  for (const d of damaged) ctx.out.print(damagedLine(d));
   return 0;
 }
 
 function asJson(backup: Backup, future: boolean) {
   return { ...backup.manifest, dir: backup.dir, future };
+}
+
+function damagedLine(d: DamagedBackup): string {
+  const what = d.state === 'damaged' ? 'DAMAGED, cannot be restored' : 'UNFINISHED (left by a crash), the next backup removes it';
+  return `${d.id}  ${what}: ${d.reason}`;
 }
 
 function renderTable(backups: Backup[], showEnvironment: boolean, future: Set<string>): string {

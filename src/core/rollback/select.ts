@@ -1,5 +1,6 @@
 import { RollbackError } from '../../errors.js';
-import { type Backup, listBackups, readBackup } from '../state/backup-store.js';
+import { type Backup, type DamagedBackup, readBackup, scanBackups } from '../state/backup-store.js';
+import { backupIdTime } from '../state/backup-id.js';
 import { futureLine, isFutureBackup as isFuture } from '../state/backup-dates.js';
 
 export interface BackupChoice {
@@ -40,10 +41,12 @@ export async function selectBackup(input: SelectInput): Promise<BackupChoice> {
     return { backup, reason: 'requested', warnings: isFuture(backup, now) ? [futureLine(backup, now, 'restoring it because --to names it')] : [] };
   }
   // Sorted newest first, a backup dated in the future would win every time: never by default.
-  const all = await listBackups(input.stateDir, input.environment);
+  const { backups: all, damaged } = await scanBackups(input.stateDir, input.environment, new Date(now));
   const backups = all.filter((b) => !isFuture(b, now));
   const warnings = all.filter((b) => isFuture(b, now)).map((b) => futureLine(b, now, `passed over; pick it only with --to ${b.id}`));
   if (!input.ramp) {
+    const hidden = newerDamaged(damaged, backups[0], now);
+    if (hidden) throw damagedNewest(input.environment, hidden, backups[0], list);
     if (!backups[0]) throw noBackup(input.environment, list, '');
     return { backup: backups[0], reason: 'newest', warnings };
   }
@@ -62,6 +65,23 @@ export async function selectBackup(input: SelectInput): Promise<BackupChoice> {
 function noBackup(environment: string, list: string, which: string): RollbackError {
   return new RollbackError(`no backup of ${environment}${which} to roll back to; list backups with \`${list}\``, {
     hint: which ? `pick one with \`migrate rollback --env ${environment} --to ID\`` : `take one with \`migrate backup --env ${environment}\` before changing env files`,
+  });
+}
+
+/**
+ * A damaged backup newer than the one the default would restore: restoring the older one would
+ * "succeed" to a state the operator did not mean (maybe days old). Unfinished ones (a crash before
+ * the manifest was written) were never a restore point; one dated in the future would be passed over.
+ */
+function newerDamaged(damaged: DamagedBackup[], newest: Backup | undefined, now: number): DamagedBackup | undefined {
+  return damaged.find((d) => d.state === 'damaged' && (!newest || d.id > newest.id) && (backupIdTime(d.id)?.getTime() ?? 0) <= now);
+}
+
+function damagedNewest(environment: string, damaged: DamagedBackup, good: Backup | undefined, list: string): RollbackError {
+  const message = `the newest backup of ${environment}, ${damaged.id}, is damaged (${damaged.reason}); refusing to restore an older one by default`;
+  if (!good) return new RollbackError(message, { hint: `no good backup of ${environment} is left; see \`${list}\`` });
+  return new RollbackError(message, {
+    hint: `the newest good one is ${good.id} (taken ${good.manifest.created}): if that is the state you want, run \`migrate rollback --env ${environment} --to ${good.id}\``,
   });
 }
 

@@ -17,18 +17,63 @@ export interface Backup {
 /** An unfinished backup (no manifest) older than this is left over from a crash. */
 const ABANDONED_AFTER_MS = 60 * 60 * 1000;
 
+/** A backup that cannot be restored, shown so nobody takes an older one for the newest. */
+export interface DamagedBackup {
+  id: string;
+  /** From the id (the manifest that would say it cannot be read). */
+  environment?: string;
+  /** `unfinished`: no manifest, older than an hour (a crash; the manifest is written last). */
+  state: 'damaged' | 'unfinished';
+  /** One line, from the manifest's shape only: never a key or a value from the env files. */
+  reason: string;
+}
+
+export interface BackupScan {
+  /** Finished backups, newest first. */
+  backups: Backup[];
+  /** Damaged and unfinished ones, newest first; one still being written is in neither list. */
+  damaged: DamagedBackup[];
+}
+
 /** Finished backups, newest first. Unfinished or damaged ones are skipped: they cannot be restored. */
 export async function listBackups(stateDir: string, environment?: string): Promise<Backup[]> {
-  const found: Backup[] = [];
-  for (const id of await backupIds(stateDir)) {
-    const backup = await loadBackup(stateDir, id).catch((err: unknown) => {
-      if (err instanceof UntrustedStateError) throw err; // planted, not merely damaged: say so
-      return undefined;
-    });
-    if (backup && (environment === undefined || backup.manifest.environment === environment)) found.push(backup);
-  }
-  return found.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  return (await scanBackups(stateDir, environment)).backups;
 }
+
+/** Every backup of the environment (or all), sorted into those that load and those that do not. */
+export async function scanBackups(stateDir: string, environment?: string, now: Date = new Date()): Promise<BackupScan> {
+  const scan: BackupScan = { backups: [], damaged: [] };
+  for (const id of await backupIds(stateDir)) {
+    const loaded = await loadBackup(stateDir, id).catch((err: unknown) => {
+      if (err instanceof UntrustedStateError) throw err; // planted, not merely damaged: say so
+      return err instanceof Error ? err : new Error(String(err));
+    });
+    if (!(loaded instanceof Error)) {
+      if (environment === undefined || loaded.manifest.environment === environment) scan.backups.push(loaded);
+      continue;
+    }
+    const idEnvironment = backupIdEnvironment(id);
+    if (environment !== undefined && idEnvironment !== environment) continue;
+    const unfinished = loaded instanceof NoManifestError;
+    if (unfinished && !olderThanAnHour(id, now)) continue; // may still be being written
+    scan.damaged.push({ id, environment: idEnvironment, state: unfinished ? 'unfinished' : 'damaged', reason: loaded.message });
+  }
+  scan.backups.sort((a, b) => byIdNewestFirst(a.id, b.id));
+  scan.damaged.sort((a, b) => byIdNewestFirst(a.id, b.id));
+  return scan;
+}
+
+function byIdNewestFirst(a: string, b: string): number {
+  return a < b ? 1 : a > b ? -1 : 0;
+}
+
+function olderThanAnHour(id: string, now: Date): boolean {
+  const taken = backupIdTime(id);
+  return !taken || now.getTime() - taken.getTime() >= ABANDONED_AFTER_MS;
+}
+
+/** The manifest is written last: without one, the backup was never finished. */
+class NoManifestError extends Error {}
 
 /** One backup by id; a missing or damaged one is an error that says how to find a good one. */
 export async function readBackup(stateDir: string, id: string): Promise<Backup> {
@@ -68,9 +113,8 @@ export async function pruneBackups(stateDir: string, environment: string, keep: 
 async function abandoned(stateDir: string, environment: string, now: Date): Promise<string[]> {
   const ids: string[] = [];
   for (const id of await backupIds(stateDir)) {
-    const taken = backupIdTime(id);
-    if (!taken || backupIdEnvironment(id) !== environment) continue;
-    if (now.getTime() - taken.getTime() < ABANDONED_AFTER_MS) continue; // may still be being written
+    if (!backupIdTime(id) || backupIdEnvironment(id) !== environment) continue;
+    if (!olderThanAnHour(id, now)) continue; // may still be being written
     if (!(await fs.stat(path.join(backupDir(stateDir, id), MANIFEST_NAME)).catch(() => undefined))) ids.push(id);
   }
   return ids;
@@ -90,7 +134,7 @@ async function loadBackup(stateDir: string, id: string): Promise<Backup> {
   const dir = backupDir(stateDir, id);
   await assertTrusted(stateDir, dir, path.join(dir, MANIFEST_NAME));
   const text = await fs.readFile(path.join(dir, MANIFEST_NAME), 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new Error(err.code === 'ENOENT' ? `${MANIFEST_NAME} is missing` : `${MANIFEST_NAME}: ${err.code}`);
+    throw err.code === 'ENOENT' ? new NoManifestError(`${MANIFEST_NAME} is missing`) : new Error(`${MANIFEST_NAME}: ${err.code}`);
   });
   let json: unknown;
   try {
