@@ -223,6 +223,16 @@ describe('migrate backup list', () => {
     expect(r.stdout).toMatch(new RegExp(`^${bad.replace(/\./g, '\\.')}  DAMAGED, cannot be restored: manifest\\.json id: `));
   });
 
+  it('shows a backup whose stored copy was altered as damaged (rollback would refuse it), naming the file', async () => {
+    const dir = await project();
+    const bad = await seed(dir, 'canary');
+    const copy = path.join(bad.dir, bad.manifest.files[0]!.stored);
+    await fs.writeFile(copy, (await fs.readFile(copy, 'utf8')).replace('OPENAI_BASE_URL=http', 'OPENAI_BASE_URL=hxxp'));
+    const json = JSON.parse((await migrate(dir, 'backup', 'list', '--env', 'canary', '--json')).stdout);
+    expect(json.backups).toEqual([]);
+    expect(json.damaged).toEqual([{ id: bad.id, environment: 'canary', state: 'damaged', reason: 'env/.env.canary: sha256 does not match the manifest' }]);
+  });
+
   it('`backup --json list` lists (a flag before the subcommand word is not taken as its value)', async () => {
     const dir = await project();
     const r = await migrate(dir, 'backup', '--env', 'canary', '--json', 'list');

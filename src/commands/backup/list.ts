@@ -2,6 +2,7 @@ import type { Context } from '../../context.js';
 import { loadConfig, targetOnly } from '../../core/config/load.js';
 import { table } from '../../core/output/table.js';
 import { type Backup, type DamagedBackup, scanBackups } from '../../core/state/backup-store.js';
+import { checkScan } from '../../core/state/backup-verify.js';
 import { resolveStateDir } from '../../core/state/paths.js';
 import { futureLine, isFutureBackup } from '../../core/state/backup-dates.js';
 
@@ -11,7 +12,7 @@ export async function runList(ctx: Context): Promise<number> {
   const stateDir = resolveStateDir(loaded.dir, loaded.config.stateDir);
   // No check against the config: backups of an environment since removed are still listed.
   const environment = ctx.global.env;
-  const { backups, damaged } = await scanBackups(stateDir, environment);
+  const { backups, damaged } = await checkScan(await scanBackups(stateDir, environment));
   const now = Date.now();
   const future = new Set(backups.filter((b) => isFutureBackup(b, now)).map((b) => b.id));
   // Rollback passes these over and retention prunes them first: say so before anyone picks one.

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { RollbackError } from '../../errors.js';
 import { sha256 } from './backup-plan.js';
-import type { Backup } from './backup-store.js';
+import type { Backup, BackupScan } from './backup-store.js';
 import type { BackupFile } from './manifest.js';
 
 export interface BackupProblem {
@@ -18,6 +18,27 @@ export async function checkBackup(backup: Backup): Promise<BackupProblem[]> {
     if (problem) problems.push({ file, problem });
   }
   return problems;
+}
+
+/**
+ * A scan whose finished backups had their copies read too: one whose copies are not what was saved
+ * moves to `damaged`, so a listing never offers a backup that rollback would refuse.
+ */
+export async function checkScan(scan: BackupScan): Promise<BackupScan> {
+  const result: BackupScan = { backups: [], damaged: [...scan.damaged] };
+  for (const backup of scan.backups) {
+    const problems = await checkBackup(backup);
+    if (problems.length === 0) result.backups.push(backup);
+    else
+      result.damaged.push({
+        id: backup.id,
+        environment: backup.manifest.environment,
+        state: 'damaged',
+        reason: problems.map((p) => `${p.file.path}: ${p.problem}`).join('; '),
+      });
+  }
+  result.damaged.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  return result;
 }
 
 /**
