@@ -99,7 +99,10 @@ describe('migrate rollback (no docker)', () => {
     const after = await fs.stat(file!);
     expect([after.ino, after.mode, after.mtimeMs]).toEqual([before.ino, before.mode, before.mtimeMs]);
     expect((await shim.calls()).filter((c) => / up |restart|rm /.test(c))).toEqual([]);
-    expectNoSecrets(r.stdout, r.stderr);
+    // No lock or ramp state taken; only the audit line saying it refused.
+    expect((await fs.readdir(p.stateDir, { recursive: true })).filter((f) => /^(locks|state)\//.test(f))).toEqual([]);
+    expect(await auditLines(p)).toEqual([expect.objectContaining({ command: 'rollback', result: 'refused' })]);
+    expectNoSecrets(r.stdout, r.stderr, await stateText(p));
 
     const chosen = await migrate(p, ['rollback', '--env', 'canary', '--yes', '--no-restart', '--to', older.id], { PATH: shim.PATH });
     expect(chosen.exitCode, chosen.stderr).toBe(0);
