@@ -141,6 +141,22 @@ describe('selectBackup', () => {
     });
   });
 
+  it('refuses when the backup the ramp recorded is damaged (not gone): an older one is not the state before the ramp', async () => {
+    const { stateDir, now, older, newer, rampStarted } = await setup();
+    await fs.writeFile(path.join(newer.dir, 'manifest.json'), '{');
+    const ramp = { backupId: newer.id, startedAt: new Date(Date.parse(newer.manifest.created) + HOUR).toISOString() };
+    const err = await selectBackup({ stateDir, now, environment: 'canary', ramp }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RollbackError);
+    expect(err).toMatchObject({ exitCode: 3 });
+    expect((err as RollbackError).message).toBe(
+      `the ramp's backup of canary, ${newer.id}, is damaged (manifest.json is not valid JSON); refusing to restore an older one by default`,
+    );
+    expect((err as RollbackError).hint).toContain(`--to ${older.id}`);
+    // Gone (not damaged) still falls back to the newest taken before the ramp, as above.
+    const gone = await selectBackup({ stateDir, now, environment: 'canary', ramp: { backupId: '20260101T090000.000Z-canary-dead', startedAt: rampStarted } });
+    expect(gone.backup.id).toBe(older.id);
+  });
+
   it('is not stopped by a damaged backup older than the one it picks, nor by an unfinished newer one', async () => {
     const { stateDir, now, older, newer } = await setup();
     await fs.writeFile(path.join(older.dir, 'manifest.json'), '{');

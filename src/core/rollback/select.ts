@@ -46,7 +46,7 @@ export async function selectBackup(input: SelectInput): Promise<BackupChoice> {
   const warnings = all.filter((b) => isFuture(b, now)).map((b) => futureLine(b, now, `passed over; pick it only with --to ${b.id}`));
   if (!input.ramp) {
     const hidden = newerDamaged(damaged, backups[0], now);
-    if (hidden) throw damagedNewest(input.environment, hidden, backups[0], list);
+    if (hidden) throw damagedBackup(`the newest backup of ${input.environment}`, hidden, backups[0], input.environment, list);
     if (!backups[0]) throw noBackup(input.environment, list, '');
     return { backup: backups[0], reason: 'newest', warnings };
   }
@@ -56,6 +56,9 @@ export async function selectBackup(input: SelectInput): Promise<BackupChoice> {
     if (recorded?.manifest.environment === input.environment) return { backup: recorded, reason: 'ramp', warnings: [] };
   }
   const before = backups.find((b) => Date.parse(b.manifest.created) < Date.parse(startedAt));
+  // The ramp's own backup is the state before it: damaged (not gone), an older one is not a stand-in.
+  const ramps = damaged.find((d) => d.id === backupId && d.state === 'damaged');
+  if (ramps) throw damagedBackup(`the ramp's backup of ${input.environment}`, ramps, before, input.environment, list);
   if (!before) throw noBackup(input.environment, list, ` taken before its ramp started (${startedAt})`);
   const why = backupId ? `the ramp's backup ${backupId} is gone or damaged` : 'the ramp recorded no backup';
   return { backup: before, reason: 'newest', note: `${why}; using the newest backup taken before the ramp started (${startedAt})`, warnings };
@@ -77,8 +80,8 @@ function newerDamaged(damaged: DamagedBackup[], newest: Backup | undefined, now:
   return damaged.find((d) => d.state === 'damaged' && (!newest || d.id > newest.id) && (backupIdTime(d.id)?.getTime() ?? 0) <= now);
 }
 
-function damagedNewest(environment: string, damaged: DamagedBackup, good: Backup | undefined, list: string): RollbackError {
-  const message = `the newest backup of ${environment}, ${damaged.id}, is damaged (${damaged.reason}); refusing to restore an older one by default`;
+function damagedBackup(which: string, damaged: DamagedBackup, good: Backup | undefined, environment: string, list: string): RollbackError {
+  const message = `${which}, ${damaged.id}, is damaged (${damaged.reason}); refusing to restore an older one by default`;
   if (!good) return new RollbackError(message, { hint: `no good backup of ${environment} is left; see \`${list}\`` });
   return new RollbackError(message, {
     hint: `the newest good one is ${good.id} (taken ${good.manifest.created}): if that is the state you want, run \`migrate rollback --env ${environment} --to ${good.id}\``,
