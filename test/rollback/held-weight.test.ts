@@ -9,7 +9,7 @@ import { composeUp } from '../../src/core/compose/commands.js';
 import { containerEnv, containerIds } from '../../src/core/compose/containers.js';
 import { composeFixture, dockerAvailable } from '../helpers/docker.js';
 import { expectNoKeys } from '../apps/rig.js';
-import { LEGACY_KEY, migrate, onCleanup, providers, TARGET_KEY } from '../ramp/helpers.js';
+import { configYaml, LEGACY_KEY, migrate, onCleanup, providers, TARGET_KEY } from '../ramp/helpers.js';
 
 const available = await dockerAvailable();
 
@@ -20,20 +20,17 @@ describe.skipIf(!available)('rollback with no file to write, real compose', () =
     onCleanup(() => fx.down());
     await fs.writeFile(
       path.join(fx.dir, 'migrate.yaml'),
-      [
-        'version: 1',
-        'providers:',
-        `  legacy: { baseUrl: "${legacy.url}", apiKey: "\${LEGACY_KEY}" }`,
-        `  target: { baseUrl: "${target.url}", apiKey: "\${TARGET_KEY}" }`,
-        'models: [gpt-4.1]',
-        'environments:',
-        '  canary:',
-        '    envFiles: [.env.canary]',
-        `    compose: { files: [docker-compose.yml], services: [worker], projectName: ${fx.projectName} }`,
-        '    traffic: { driver: env, weightKey: LLM_TARGET_WEIGHT }',
-        `    cutover: { OPENAI_BASE_URL: "${target.url}", OPENAI_API_KEY: "\${TARGET_KEY}" }`,
-        '',
-      ].join('\n'),
+      configYaml({
+        legacyUrl: legacy.url,
+        targetUrl: target.url,
+        environments: [
+          '  canary:',
+          '    envFiles: [.env.canary]',
+          `    compose: { files: [docker-compose.yml], services: [worker], projectName: ${fx.projectName} }`,
+          '    traffic: { driver: env, weightKey: LLM_TARGET_WEIGHT }',
+          `    cutover: { OPENAI_BASE_URL: "${target.url}", OPENAI_API_KEY: "\${TARGET_KEY}" }`,
+        ],
+      }),
     );
     const legacyEnv = await fs.readFile(fx.envFile);
     await fx.mustRun(composeUp(fx.project, ['worker']));
