@@ -18,7 +18,9 @@ export const COMMAND_NAMES = [
   'doctor',
   'completion',
   '__complete',
-];
+] as const;
+
+export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /**
  * The command argv names, when declaring it alone is enough: declaring all fifteen (about 150
@@ -34,7 +36,7 @@ export function commandNamed(args: readonly string[]): string | undefined {
       if (/^(?:-[a-zA-Z]*[ce]|--config|--env)$/.test(token)) i++;
       continue;
     }
-    return COMMAND_NAMES.includes(token) && token !== 'completion' ? token : undefined;
+    return (COMMAND_NAMES as readonly string[]).includes(token) && token !== 'completion' ? token : undefined;
   }
   return undefined;
 }

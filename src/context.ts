@@ -15,6 +15,13 @@ export interface GlobalOptions {
   color?: boolean;
 }
 
+/** A command as argv asks for it: its name, what its run() is given, and the shared flags for the Context. */
+export interface Invocation {
+  command: string;
+  opts: Record<string, unknown> & { args: string[] };
+  global: GlobalOptions;
+}
+
 /**
  * Everything a command needs from the outside world, so tests can inject it. main.ts builds it;
  * nothing under src/commands or src/core reads process.env, asks at the terminal, listens for

@@ -1,4 +1,3 @@
-import { CommanderError } from 'commander';
 import type { CommandRun, Context, GlobalOptions } from './context.js';
 import { ExitCode, MigrateError } from './errors.js';
 import { colorEnabled } from './core/output/color.js';
@@ -87,7 +86,6 @@ export function report(ctx: Context, err: unknown): number {
     }
     return err.exitCode;
   }
-  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : ExitCode.usage;
   const message = r(err instanceof Error ? err.message : String(err));
   out.error(`unexpected: ${message}`);
   if (ctx.global.verbose && err instanceof Error && err.stack) process.stderr.write(`${r(err.stack)}\n`);

@@ -2,11 +2,10 @@
 // Each expected object is typed as that command's run() parameter, so tsc rejects a row that names a
 // field the command does not declare, and the runtime equality rejects a flag that cli.ts parses
 // into anything else: a flag cannot drift from its options type unnoticed. In-process: buildProgram()
-// with every action replaced by a capture, so no command runs.
-import type { Command } from 'commander';
+// reading argv, so no command runs.
 import { describe, expect, it } from 'vitest';
-import { buildProgram, optionsOf } from '../../src/cli.js';
-import { commandNamed } from '../../src/command-name.js';
+import { buildProgram } from '../../src/program.js';
+import { COMMAND_NAMES, commandNamed } from '../../src/command-name.js';
 import type * as backup from '../../src/commands/backup/index.js';
 import type * as check from '../../src/commands/check/index.js';
 import type * as complete from '../../src/commands/complete/index.js';
@@ -36,16 +35,13 @@ function row<M extends Run>(argv: string[], expected: Opts<M> & { args: string[]
   return { argv, expected };
 }
 
-/** Parse argv as `migrate` would, with the command's action replaced by a capture of what run() would get. */
-async function parse(argv: string[], program = buildProgram(commandNamed(argv))): Promise<Record<string, unknown>> {
+/** Parse argv as `migrate` would: what the command's run() would get (no command runs in the program). */
+async function parse(argv: string[], only: string | undefined = commandNamed(argv)): Promise<Record<string, unknown>> {
   let got: Record<string, unknown> | undefined;
-  for (const cmd of program.commands) {
-    cmd.action((...args: unknown[]) => {
-      const own = args[args.length - 1] as Command;
-      // completion also gets the program itself (cli.ts passes it as an extra); compare that by presence.
-      got = optionsOf(own, cmd.name() === 'completion' ? { program: 'program' } : {});
-    });
-  }
+  const program = buildProgram('0.0.0-test', only, ({ opts }) => {
+    // completion also gets the program itself; compare that by presence.
+    got = 'program' in opts ? { ...opts, program: 'program' } : opts;
+  });
   await program.parseAsync(argv, { from: 'user' });
   if (!got) throw new Error(`no command ran for ${argv.join(' ')}`);
   return got;
@@ -154,10 +150,14 @@ const ROWS: Row[] = [
 ];
 
 describe('argv → typed command options', () => {
+  it('declares the commands command-name.ts lists (cli.ts has a module for each of those), in order', () => {
+    expect(buildProgram('0.0.0-test').commands.map((c) => c.name())).toEqual(COMMAND_NAMES);
+  });
+
   it('covers every command', () => {
     const covered = new Set(ROWS.map((r) => r.argv[0]));
     expect(
-      buildProgram()
+      buildProgram('0.0.0-test')
         .commands.map((c) => c.name())
         .filter((name) => !covered.has(name)),
     ).toEqual([]);
@@ -166,7 +166,7 @@ describe('argv → typed command options', () => {
   it.each(ROWS.map((r) => [r.argv.join(' '), r] as const))('%s', async (_name, { argv, expected }) => {
     expect(await parse(argv)).toEqual(expected);
     // As `migrate` runs it (only the named command declared) and with every command declared.
-    expect(await parse(argv, buildProgram())).toEqual(expected);
+    expect(await parse(argv, undefined)).toEqual(expected);
   });
 
   it('shared flags go to the context, not the options, before or after the command', async () => {
@@ -185,7 +185,7 @@ describe('only the command argv names is declared', () => {
     [['__complete', 'backups'], '__complete'],
   ])('%j declares %s alone', (argv, name) => {
     expect(commandNamed(argv)).toBe(name);
-    expect(buildProgram(commandNamed(argv)).commands.map((c) => c.name())).toEqual([name]);
+    expect(buildProgram('0.0.0-test', commandNamed(argv)).commands.map((c) => c.name())).toEqual([name]);
   });
 
   it.each([[[]], [['--help']], [['help', 'rollback']], [['rollbak']], [['completion', 'bash']], [['--', 'rollback']]])('%j declares every command', (argv) => {
@@ -193,9 +193,9 @@ describe('only the command argv names is declared', () => {
   });
 
   it("each command's --help is the same declared alone as among all", () => {
-    const all = buildProgram();
+    const all = buildProgram('0.0.0-test');
     for (const cmd of all.commands) {
-      const alone = buildProgram(cmd.name()).commands;
+      const alone = buildProgram('0.0.0-test', cmd.name()).commands;
       expect(alone.map((c) => c.name())).toEqual([cmd.name()]);
       expect(alone[0]!.helpInformation()).toBe(cmd.helpInformation());
     }

@@ -40,7 +40,12 @@ describe('start-up load path of the built CLI', () => {
   });
 
   it('`migrate --help` and the shared entry load neither zod nor a command', () => {
-    const sources = loadedSources(['cli.js']);
+    const entry = loadedSources(['cli.js']);
+    expect(entry.filter((s) => /\/node_modules\/|\/src\/commands\//.test(s))).toEqual([]);
+    // The declared program, which the entry imports for every command but a plain rollback.
+    const program = readFileSync(path.join(DIST, 'cli.js'), 'utf8').match(/import\("(\.\/chunks\/program-[\w-]+\.js)"\)/)?.[1];
+    expect(program).toBeDefined();
+    const sources = loadedSources([program!]);
     expect(sources.some((s) => s.includes('/node_modules/commander/'))).toBe(true);
     expect(sources.filter((s) => /\/node_modules\/(zod|yaml|js-yaml|undici|execa)\/|\/src\/commands\//.test(s))).toEqual([]);
   });
@@ -66,15 +71,18 @@ describe('start-up load path of the built CLI', () => {
   // bin/migrate.js runs rollback from its own build (scripts/build.js): the CLI with only rollback's
   // code, where what the general build spreads over some 50 files is about 10. main.ts and the
   // command's module, which every run of that build loads, are in its entry file (scripts/build.js,
-  // staticCommand), not in chunks of their own.
-  it("rollback's own build: few files, rollback's code and no other command's, no yaml, HTTP client or zod locales", () => {
+  // staticCommand), not in chunks of their own. A plain `migrate rollback` is read without commander
+  // (plain-argv.ts): the program's declarations are one import() away, for help and usage errors.
+  it("rollback's own build: few files, rollback's code and no other command's, no commander, yaml, HTTP client or zod locales", () => {
     const files = loadedFiles(['rollback-cli.js']);
     expect(files.length).toBeLessThanOrEqual(12);
     const sources = loadedSources(['rollback-cli.js']);
-    for (const source of ['/node_modules/commander/', '/src/cli.ts', '/src/main.ts', '/src/commands/rollback/index.ts', '/src/core/rollback/run.ts', '/node_modules/zod/v4/mini/'])
+    for (const source of ['/src/cli.ts', '/src/plain-argv.ts', '/src/main.ts', '/src/commands/rollback/index.ts', '/src/core/rollback/run.ts', '/node_modules/zod/v4/mini/'])
       expect(sources.filter((s) => s.includes(source))).not.toEqual([]);
     expect(sources.filter((s) => /\/src\/commands\/(?!rollback\/)/.test(s))).toEqual([]);
-    expect(sources.filter((s) => /\/node_modules\/(yaml|undici|execa)\/|\/zod\/v4\/locales\/(?!en)/.test(s))).toEqual([]);
+    expect(sources.filter((s) => /\/node_modules\/(commander|chalk|yaml|undici|execa)\/|\/src\/program\.ts|\/zod\/v4\/locales\/(?!en)/.test(s))).toEqual([]);
+    const lazy = [...readFileSync(path.join(DIST, 'rollback-cli.js'), 'utf8').matchAll(/import\("(\.\/[\w/-]+\.js)"\)/g)].map((m) => m[1]!);
+    expect(loadedSources(lazy).filter((s) => /\/node_modules\/commander\/|\/src\/program\.ts$/.test(s))).not.toEqual([]);
   });
 
   // A dry run only plans: the lock, the restore, the recreate, the readiness wait and the container
@@ -103,9 +111,9 @@ describe('start-up load path of the built CLI', () => {
 
 describe('Node built-ins a `rollback --dry-run` loads', () => {
   // Read from the running CLI (process.moduleLoadList, written at exit by a preload): each of these
-  // cost start-up time and the dry run uses none of them (commander's child_process is required on
-  // first use, which migrate never makes; HTTP and spawning belong to the real rollback).
-  it('loads no child_process, dgram, http, https, readline or worker_threads', async () => {
+  // cost start-up time and the dry run uses none of them (HTTP and spawning belong to the real
+  // rollback; tty only a terminal needs, and this run has none: colour.ts does not load it to ask).
+  it('loads no child_process, dgram, http, https, readline, tty or worker_threads', async () => {
     const dir = tempProject('migrate-load-', {
       'migrate.yaml': `version: 1
 providers:
@@ -129,6 +137,6 @@ environments:
     expect(r.stdout).toContain('would run: docker-compose');
     const builtins = (JSON.parse(readFileSync(path.join(dir, 'modules.json'), 'utf8')) as string[]).filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13));
     expect(builtins).toContain('fs/promises');
-    expect(builtins.filter((m) => /^(child_process|dgram|http|https|_http_\w+|readline|worker_threads)$/.test(m))).toEqual([]);
+    expect(builtins.filter((m) => /^(child_process|dgram|http|https|_http_\w+|readline|tty|worker_threads)$/.test(m))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // Stage lists and flag precedence, and the live line a person sees at a terminal.
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/core/config/schema.js';
-import { makeChalk } from '../../src/core/output/color.js';
+import { makeColors } from '../../src/core/output/color.js';
 import { liveLine } from '../../src/core/ramp/render.js';
 import { rampSettings } from '../../src/core/ramp/settings.js';
 
@@ -53,7 +53,7 @@ describe('the live line', () => {
   it('shows stage, weight, soak progress and both providers\u2019 figures', () => {
     const line = liveLine(
       { stage: 2, of: 4, weight: 20, elapsedMs: 15_000, soakMs: 60_000, target: { requests: 40, errors: 2, p95Ms: 812 }, legacy: { requests: 40, errors: 0, p95Ms: 640 } },
-      makeChalk(false),
+      makeColors(false),
     );
     expect(line).toBe('stage 2/4 20% [█████░░░░░░░░░░░░░░░] 15s/1m · target err 5.0% p95 812ms (40) · legacy err 0.0% p95 640ms (40)');
   });

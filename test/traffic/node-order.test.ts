@@ -94,7 +94,7 @@ describe('node order from measured latency', () => {
 
 describe('the stage line', () => {
   it('says which node is primary and the p50 that chose it', async () => {
-    const { Chalk } = await import('chalk');
+    const { makeColors } = await import('../../src/core/output/color.js');
     const { eventLine } = await import('../../src/core/ramp/render.js');
     const nodeOrder = {
       legacy: [],
@@ -106,7 +106,7 @@ describe('the stage line', () => {
     };
     const line = eventLine(
       { event: 'stage', time: '', environment: 'canary', stage: 2, of: 4, weight: 20, status: 'soaking', appliedWeight: 20, nodeOrder } as never,
-      new Chalk({ level: 0 }),
+      makeColors(false),
     );
     expect(line).toBe('stage 2/4: 20% of traffic on target, soaking; target nodes fast p50 12ms → slow p50 140ms → down (not measured)');
   });

@@ -4,7 +4,7 @@ import { renderAnnotations } from '../../src/core/report/github.js';
 import { renderJunit } from '../../src/core/report/junit.js';
 import { renderMarkdown } from '../../src/core/report/markdown.js';
 import { renderTerminal } from '../../src/core/report/terminal.js';
-import { makeChalk } from '../../src/core/output/color.js';
+import { makeColors } from '../../src/core/output/color.js';
 import { providerSchema } from '../../src/core/config/schema.js';
 import { buildReport, type ReportInput } from '../../src/core/validate/report.js';
 import type { CaseResult, RunResult } from '../../src/core/validate/run.js';
@@ -167,7 +167,7 @@ describe('renderers', () => {
   });
 
   it('the terminal report shows the table, failures, conformance and the summary', () => {
-    const text = renderTerminal(report, makeChalk(false));
+    const text = renderTerminal(report, makeColors(false));
     expect(text).toMatch(/^case\s+legacy\s+target\s+verdict\n/);
     expect(text).toMatch(/bad\s+pass\s+fail \(1 conformance\)\s+regression/);
     expect(text).toContain('down on target (suites/app.yaml:12):\n  - no answer: HTTP 503: overloaded');

@@ -1,5 +1,4 @@
-import type { ChalkInstance } from 'chalk';
-import { makeChalk } from '../output/color.js';
+import { type Colors, makeColors } from '../output/color.js';
 import { table } from '../output/table.js';
 import type { Summary } from '../stats.js';
 import type { EndpointReport, Step } from './types.js';
@@ -11,7 +10,7 @@ function triple(s?: Summary): string {
   return `${ms(s.p50)}/${ms(s.p95)}/${ms(s.p99)}`;
 }
 
-function stepCell(step: Step, c: ChalkInstance, extra = ''): string {
+function stepCell(step: Step, c: Colors, extra = ''): string {
   switch (step.status) {
     case 'pass':
       return c.green(`ok${extra}`);
@@ -24,7 +23,7 @@ function stepCell(step: Step, c: ChalkInstance, extra = ''): string {
   }
 }
 
-function reachCell(r: EndpointReport['reach'], c: ChalkInstance): string {
+function reachCell(r: EndpointReport['reach'], c: Colors): string {
   if (r.viaProxy) return 'proxy';
   if (!r.ok) return c.red('FAIL');
   const parts = [ms(r.dnsMs), ms(r.connectMs)];
@@ -32,12 +31,12 @@ function reachCell(r: EndpointReport['reach'], c: ChalkInstance): string {
   return parts.join('/');
 }
 
-function verdictCell(v: EndpointReport['verdict'], c: ChalkInstance): string {
+function verdictCell(v: EndpointReport['verdict'], c: Colors): string {
   return v === 'pass' ? c.green('pass') : v === 'warn' ? c.yellow('warn') : c.red('FAIL');
 }
 
 /** Legacy rows, then target rows; each provider's nodes indented under its main URL. */
-export function renderCheckTable(reports: EndpointReport[], c: ChalkInstance): string {
+export function renderCheckTable(reports: EndpointReport[], c: Colors): string {
   const rows = reports.map((r) => [
     r.node === 'main' ? r.role : '',
     r.node === 'main' ? r.baseUrl : `  └ ${r.node}${r.region ? ` (${r.region})` : ''}`,
@@ -55,7 +54,7 @@ export function renderCheckTable(reports: EndpointReport[], c: ChalkInstance): s
 }
 
 /** What went wrong and what to do, one problem per line. */
-export function renderProblems(reports: EndpointReport[], c: ChalkInstance): string {
+export function renderProblems(reports: EndpointReport[], c: Colors): string {
   const lines: string[] = [];
   for (const r of reports) {
     for (const p of r.problems) {
@@ -81,4 +80,4 @@ export function renderDetails(reports: EndpointReport[]): string[] {
 }
 
 // Details go through Output.debug, which dims them itself.
-const plain = makeChalk(false);
+const plain = makeColors(false);

@@ -1,8 +1,8 @@
-import type { ChalkInstance } from 'chalk';
+import type { Colors } from '../output/color.js';
 import type { DoctorCheck } from './types.js';
 
 /** One line a check: mark, name, what was found, and for a failure the fix. */
-export function renderDoctor(checks: DoctorCheck[], c: ChalkInstance): string {
+export function renderDoctor(checks: DoctorCheck[], c: Colors): string {
   const width = Math.max(...checks.map((check) => check.name.length));
   const mark = { ok: c.green('✓'), fail: c.red('✗'), skip: c.dim('-') };
   const lines = checks.map((check) => {

@@ -1,6 +1,5 @@
-import type { ChalkInstance } from 'chalk';
 import { stripAnsi } from './ansi.js';
-import { makeChalk } from './color.js';
+import { type Colors, makeColors } from './color.js';
 
 export interface OutputOptions {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -20,7 +19,7 @@ export interface OutputOptions {
  * JSON document (written by `json()`), and `print()` is silenced.
  */
 export class Output {
-  readonly c: ChalkInstance;
+  readonly c: Colors;
   readonly opts: OutputOptions;
   private liveLine = false;
   /** Set by a command whose --json is a stream of events (JSON Lines): every document is one line, errors too. */
@@ -28,7 +27,7 @@ export class Output {
 
   constructor(opts: OutputOptions) {
     this.opts = opts;
-    this.c = makeChalk(opts.color);
+    this.c = makeColors(opts.color);
   }
 
   get json(): boolean {

@@ -1,4 +1,4 @@
-import type { ChalkInstance } from 'chalk';
+import type { Colors } from '../output/color.js';
 import { containerLine } from '../appview/render.js';
 import { formatDuration } from '../config/duration.js';
 import { errorRateOf } from '../gates/error-rate.js';
@@ -10,7 +10,7 @@ import { mirrorOf, stageLabel } from './stage-label.js';
 
 // How a ramp reads at a terminal or in a CI log: one plain line per event, and the live line.
 
-export function eventLine(e: RampEvent, c: ChalkInstance): string | undefined {
+export function eventLine(e: RampEvent, c: Colors): string | undefined {
   switch (e.event) {
     case 'start': {
       const verb = e.resumed ? `resuming at stage ${e.fromStage}/${e.stages.length}` : `${e.stages.length} stage${e.stages.length === 1 ? '' : 's'}`;
@@ -66,7 +66,7 @@ function planLines(e: Extract<RampEvent, { event: 'plan' }>): string[] {
   return lines;
 }
 
-function endLine(e: Extract<RampEvent, { event: 'end' }>, c: ChalkInstance): string {
+function endLine(e: Extract<RampEvent, { event: 'end' }>, c: Colors): string {
   const took = formatDuration(e.durationMs);
   switch (e.status) {
     case 'completed':
@@ -80,7 +80,7 @@ function endLine(e: Extract<RampEvent, { event: 'end' }>, c: ChalkInstance): str
   }
 }
 
-function colorOutcome(outcome: string, c: ChalkInstance): (t: string) => string {
+function colorOutcome(outcome: string, c: Colors): (t: string) => string {
   if (outcome === 'pass') return (t) => t;
   if (outcome === 'fail') return c.red;
   return c.yellow;
@@ -99,7 +99,7 @@ export interface LiveView {
 const BAR_WIDTH = 20;
 
 /** `stage 2/4 20% [██████░░░░] 12s/30s · target err 0.0% p95 130ms · legacy err 0.0% p95 120ms` */
-export function liveLine(v: LiveView, c: ChalkInstance): string {
+export function liveLine(v: LiveView, c: Colors): string {
   const done = Math.min(1, v.soakMs > 0 ? v.elapsedMs / v.soakMs : 1);
   const filled = Math.round(done * BAR_WIDTH);
   const bar = `${c.green('█'.repeat(filled))}${c.dim('░'.repeat(BAR_WIDTH - filled))}`;

@@ -1,14 +1,14 @@
-import type { ChalkInstance } from 'chalk';
+import type { Colors } from '../output/color.js';
 import { pointingLines } from '../appview/pointing.js';
 import type { EnvironmentStatus } from './status.js';
 import { stageLabel } from './stage-label.js';
 
 /** `migrate status` at a terminal: one block per environment. */
-export function renderStatus(list: EnvironmentStatus[], c: ChalkInstance): string {
+export function renderStatus(list: EnvironmentStatus[], c: Colors): string {
   return list.map((s) => block(s, c).join('\n')).join('\n\n');
 }
 
-function block(s: EnvironmentStatus, c: ChalkInstance): string[] {
+function block(s: EnvironmentStatus, c: Colors): string[] {
   return [...rampLines(s, c), ...containerLines(s)];
 }
 
@@ -19,7 +19,7 @@ function containerLines(s: EnvironmentStatus): string[] {
   return ['  containers (what they hold now):', ...pointingLines(s.containers).map((l) => `  ${l}`)];
 }
 
-function rampLines(s: EnvironmentStatus, c: ChalkInstance): string[] {
+function rampLines(s: EnvironmentStatus, c: Colors): string[] {
   const now = s.driverWeight === null ? 'unknown' : `${s.driverWeight}%`;
   if (s.status === 'none') return [`${c.bold(s.environment)}: no ramp yet (${s.driver} driver reports ${now})`];
   const lines = [`${c.bold(s.environment)}: ${colorStatus(s.status, c)}${s.reason ? ` (${s.reason})` : ''}`];
@@ -50,7 +50,7 @@ function mark(status: string): string {
   return '';
 }
 
-function colorStatus(status: string, c: ChalkInstance): string {
+function colorStatus(status: string, c: Colors): string {
   if (status === 'completed') return c.green(status);
   if (status === 'running') return c.cyan(status);
   if (status === 'failed') return c.red(status);

@@ -1,24 +1,24 @@
-import type { ChalkInstance } from 'chalk';
+import type { Colors } from '../output/color.js';
 import { table } from '../output/table.js';
 import type { ValidationReport } from '../validate/report.js';
 import type { Verdict } from '../validate/verdict.js';
 import { dailyRequests, ms, providerCells, reportRoles, sideLabel, sideProblems } from './failures.js';
 
 /** The human report on stdout: side-by-side table, failures explained, conformance, summary. */
-export function renderTerminal(report: ValidationReport, c: ChalkInstance): string {
+export function renderTerminal(report: ValidationReport, c: Colors): string {
   return [caseTable(report, c), failures(report, c), conformance(report, c), summary(report, c)].filter(Boolean).join('\n\n');
 }
 
-const VERDICT_COLOR: Record<Verdict, keyof ChalkInstance> = { pass: 'green', improved: 'green', regression: 'red', fail: 'red', error: 'red', 'both-fail': 'yellow' };
+const VERDICT_COLOR: Record<Verdict, keyof Colors> = { pass: 'green', improved: 'green', regression: 'red', fail: 'red', error: 'red', 'both-fail': 'yellow' };
 
-function caseTable(report: ValidationReport, c: ChalkInstance): string {
+function caseTable(report: ValidationReport, c: Colors): string {
   const roles = reportRoles(report);
   const header = ['case', ...roles, 'verdict'];
-  const rows = report.cases.map((k) => [k.key, ...roles.map((r) => sideLabel(k[r])), (c[VERDICT_COLOR[k.verdict]] as ChalkInstance)(k.verdict)]);
+  const rows = report.cases.map((k) => [k.key, ...roles.map((r) => sideLabel(k[r])), c[VERDICT_COLOR[k.verdict]](k.verdict)]);
   return table(header, rows);
 }
 
-function failures(report: ValidationReport, c: ChalkInstance): string {
+function failures(report: ValidationReport, c: Colors): string {
   const roles = reportRoles(report);
   const lines: string[] = [];
   for (const k of report.cases) {
@@ -31,7 +31,7 @@ function failures(report: ValidationReport, c: ChalkInstance): string {
   return lines.length ? [c.bold('Failures'), ...lines].join('\n') : '';
 }
 
-function conformance(report: ValidationReport, c: ChalkInstance): string {
+function conformance(report: ValidationReport, c: Colors): string {
   if (report.conformance.length === 0) return `${c.bold('Conformance')}: no findings`;
   const lines = report.conformance.map((e) => {
     const tag = e.severity === 'error' ? c.red('error  ') : c.yellow('warning');
@@ -41,7 +41,7 @@ function conformance(report: ValidationReport, c: ChalkInstance): string {
   return [c.bold('Conformance'), ...lines].join('\n');
 }
 
-function summary(report: ValidationReport, c: ChalkInstance): string {
+function summary(report: ValidationReport, c: Colors): string {
   const roles = reportRoles(report);
   const rows = roles.map((role) => {
     const p = report.providers[role]!;
