@@ -3,6 +3,7 @@ import { InterruptedError, UsageError } from '../../errors.js';
 import type { Command, RunResult, Runner } from './command.js';
 import { CommandNotFoundError } from './errors.js';
 import { formatArgv } from './format.js';
+import { sinceStart } from '../clock.js';
 
 export interface RunOptions {
   /**
@@ -34,7 +35,7 @@ export async function runCommand(cmd: Command, opts: RunOptions): Promise<RunRes
   opts.onRun?.(cmd);
   const [file, ...args] = cmd.argv;
   if (!file) throw new Error('runCommand: empty argv');
-  const started = performance.now();
+  const started = sinceStart();
   // Detached: the command leads its own process group, so a timeout or Ctrl-C can kill it and
   // every child it spawned; otherwise `sh -c` children keep stdout open and we would wait for them.
   // Loaded on first use: execa costs ~130 ms of start-up that commands running nothing should not pay.
@@ -57,7 +58,7 @@ export async function runCommand(cmd: Command, opts: RunOptions): Promise<RunRes
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);
   });
-  const durationMs = Math.round(performance.now() - started);
+  const durationMs = Math.round(sinceStart() - started);
   if (canceled) throw new InterruptedError(`interrupted while running ${formatArgv(cmd.argv)}`);
   if (result.code === 'ENOENT' || result.code === 'EACCES') throw spawnError(cmd, file, result.code);
   return {

@@ -1,5 +1,6 @@
 import { appendAudit } from '../state/audit.js';
 import type { Session } from './session.js';
+import { sinceStart } from '../clock.js';
 
 /**
  * One JSON line per rollback attempt (not per dry run): who, when, what, result, duration,
@@ -20,7 +21,7 @@ export async function auditRollback(s: Session, result: string, error?: unknown)
   };
   if (error) details.error = (error as Error).message;
   // A finished run's report holds its duration; a failed one never got that far.
-  const durationMs = result === 'ok' && report ? report.durationMs : Math.round(performance.now() - s.started);
+  const durationMs = result === 'ok' && report ? report.durationMs : Math.round(sinceStart() - s.started);
   await appendAudit(
     s.stateDir,
     { command: 'rollback', environment: req.environment, result, durationMs, details: s.redactor.value(details) },

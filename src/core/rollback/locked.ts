@@ -1,6 +1,7 @@
 import { takeRollbackLock } from './lock.js';
 import { apply } from './apply.js';
 import type { Prepared, RollbackRequest, Session } from './session.js';
+import { sinceStart } from '../clock.js';
 
 // A real rollback's effects, from the lock on: run.ts imports this module only when it runs one,
 // so a dry run neither compiles nor evaluates it (nor the restore, compose and container checks
@@ -10,7 +11,7 @@ import type { Prepared, RollbackRequest, Session } from './session.js';
 export async function lockAndApply(s: Session, p: Prepared): Promise<Prepared> {
   const { req } = s;
   const { report } = p;
-  const lockStarted = performance.now();
+  const lockStarted = sinceStart();
   const taken = await takeRollbackLock({
     stateDir: s.stateDir,
     environment: req.environment,
@@ -21,7 +22,7 @@ export async function lockAndApply(s: Session, p: Prepared): Promise<Prepared> {
   });
   s.reached.stage = 'locked';
   try {
-    report.timings.lockMs = Math.round(performance.now() - lockStarted);
+    report.timings.lockMs = Math.round(sinceStart() - lockStarted);
     report.lock = { takenOver: taken.takenOver, stoppedRamp: taken.stoppedRamp };
     if (taken.takenOver)
       req.log.warn(

@@ -9,6 +9,7 @@ import { UNLESS_HELD, describeBackup, describePlan } from './render.js';
 import { newReport } from './report.js';
 import { type BackupChoice, selectBackup } from './select.js';
 import type { Prepared, Session } from './session.js';
+import { sinceStart } from '../clock.js';
 
 /**
  * Reads only: choose the backup, verify its checksums, diff it against the files on disk and
@@ -29,10 +30,10 @@ export async function prepare(s: Session): Promise<Prepared> {
   s.redactor.add(...first.secrets);
   const { loaded, plan } = await legacyFromBackup(s, choice, first);
 
-  const detectStarted = performance.now();
+  const detectStarted = sinceStart();
   const compose = s.composer ? { composer: s.composer, recreate: await s.composer.recreate(restoredKeys(plan)) } : undefined;
   const command = compose?.recreate.command ? formatArgv(compose.recreate.command.argv) : null;
-  const detectMs = Math.round(performance.now() - detectStarted);
+  const detectMs = Math.round(sinceStart() - detectStarted);
   const report = newReport(req, choice, plan, command, compose?.recreate.services ?? []);
   report.timings.startupMs = Math.round(s.started);
   report.timings.detectMs = detectMs;

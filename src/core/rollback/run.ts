@@ -16,6 +16,7 @@ import { prepare } from './prepare.js';
 import { recordRollbackFailed } from './ramp-state.js';
 import type { RollbackReport } from './report.js';
 import { type Prepared, type Reached, type RollbackDeps, type RollbackRequest, type Session, driverInput } from './session.js';
+import { sinceStart } from '../clock.js';
 
 /**
  * The real effects. The HTTP client and the traffic drivers are imported on first use: loading
@@ -43,7 +44,7 @@ export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promis
     deps,
     stateDir,
     redactor: new Redactor(req.loaded.secrets),
-    started: performance.now(),
+    started: sinceStart(),
     configured: req.envConfig.envFiles.map((f) => resolveConfigPath(req.loaded, f)),
     // Detection (when needed) and the compose model start now and run alongside the plan.
     composer:
@@ -72,7 +73,7 @@ export async function rollback(req: RollbackRequest, deps: RollbackDeps): Promis
   if (!req.dryRun) import('./locked.js').catch(() => undefined); // a failure shows again where it is awaited
   try {
     const done = await run(s);
-    done.report.durationMs = Math.round(performance.now() - s.started);
+    done.report.durationMs = Math.round(sinceStart() - s.started);
     if (!req.dryRun) await auditRollback(s, 'ok');
     return { report: done.report, plan: done.plan };
   } catch (err) {
@@ -103,7 +104,7 @@ async function run(s: Session): Promise<Prepared> {
   const question = `Restore ${changing} env file(s) of ${req.environment}${recreate}?`;
   await confirmRollback(req.prompter, question, req.signal);
 
-  report.timings.planMs = Math.round(performance.now() - s.started);
+  report.timings.planMs = Math.round(sinceStart() - s.started);
   return (await import('./locked.js')).lockAndApply(s, p);
 }
 

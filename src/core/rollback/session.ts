@@ -13,6 +13,7 @@ import type { RollbackReport } from './report.js';
 import type { BackupChoice } from './select.js';
 import type { TrafficReset } from './traffic.js';
 import type { Connectivity } from './verify.js';
+import { sinceStart } from '../clock.js';
 
 export interface RollbackRequest {
   loaded: LoadedConfig;
@@ -51,7 +52,7 @@ export interface Session {
   deps: RollbackDeps;
   stateDir: string;
   redactor: Redactor;
-  /** performance.now() when the rollback began (= ms since process start). */
+  /** sinceStart() when the rollback began (= ms since process start). */
   started: number;
   /** The env files the config lists, absolute. */
   configured: string[];
@@ -94,11 +95,11 @@ export interface Prepared {
 
 /** A step's duration in whole ms, stored in the report's timings. */
 export async function timed<T>(report: RollbackReport, key: keyof RollbackReport['timings'], body: () => Promise<T>): Promise<T> {
-  const started = performance.now();
+  const started = sinceStart();
   try {
     return await body();
   } finally {
-    report.timings[key] = Math.round(performance.now() - started);
+    report.timings[key] = Math.round(sinceStart() - started);
   }
 }
 

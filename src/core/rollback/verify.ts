@@ -4,6 +4,7 @@ import { ProbeClient } from '../http/client.js';
 import type { ProbeResponse } from '../http/types.js';
 import { chatRequest, endpointOf, modelsRequest, type Endpoint, type TokenParam } from '../providers/endpoint.js';
 import type { PointsAt } from '../state/manifest.js';
+import { sinceStart } from '../clock.js';
 
 export interface ProbeStep {
   status: 'pass' | 'warn' | 'fail';
@@ -49,14 +50,14 @@ export async function verifyEndpoint(
   endpoint: Endpoint,
   opts: { model: string; strictModels: boolean; processEnv: NodeJS.ProcessEnv; signal?: AbortSignal },
 ): Promise<EndpointAnswer> {
-  const started = performance.now();
+  const started = sinceStart();
   const client = new ProbeClient({ processEnv: opts.processEnv });
   try {
     const models = await checkModels(client, endpoint, opts.strictModels, opts.signal);
     opts.signal?.throwIfAborted(); // an aborted /models only warns: do not send a chat for nothing
     const chat = models.status === 'fail' ? { status: 'fail' as const, message: 'skipped: /models failed' } : await checkChat(client, endpoint, opts.model, opts.signal);
     const ok = models.status !== 'fail' && chat.status !== 'fail';
-    return { ok, models, chat, durationMs: Math.round(performance.now() - started) };
+    return { ok, models, chat, durationMs: Math.round(sinceStart() - started) };
   } finally {
     await client.close();
   }
