@@ -142,6 +142,7 @@ function once<T>(build: () => T): () => T {
  * A schema built when a file first has the section. zod asks an optional field's inner schema
  * whether it is optional itself on every parse, even of an absent key, and a lazy one answers
  * by building: these wrap object schemas, which never are, so they say so (zod's own values).
+ * test/config/sections-built.test.ts fails if a zod upgrade makes an absent section build again.
  */
 function deferred<T extends z.ZodMiniType>(build: () => T): z.ZodMiniLazy<T> {
   const schema = z.lazy(build);
