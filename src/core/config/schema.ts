@@ -95,67 +95,145 @@ export const commandDriverSchema = z.strictObject({
 
 export const trafficSchema = z.discriminatedUnion('driver', [envDriverSchema, nginxDriverSchema, commandDriverSchema]);
 
-export const gatesSchema = z.strictObject({
-  maxErrorRate: z._default(z.number().check(z.gte(0), z.lte(1)), 0.01),
-  maxP95Ms: z._default(z.number().check(z.positive()), 3000),
-  maxP95Ratio: z._default(z.number().check(z.positive()), 1.2),
-  /** The ratio gate fails only when target is also this much slower: 3 ms against 2 ms is "1.5x" yet noise (0: the ratio alone decides). */
-  p95RatioFloorMs: z._default(z.number().check(z.nonnegative()), 50),
-  minSamples: z._default(z.number().check(z.int(), z.nonnegative()), 20),
-  alpha: described(z._default(z.number().check(z.gt(0), z.lt(1)), 0.01), 'false-alarm rate of the statistical gates: a healthy target fails at most this share of windows'),
-  /** Inconclusive windows tolerated (each extends the soak) before pausing or failing. */
-  maxExtensions: z._default(z.number().check(z.int(), z.nonnegative()), 2),
-  /** Consecutive source errors tolerated before aborting. */
-  maxSourceErrors: z._default(wholePositive(), 3),
-  /** How soon an unreadable gate source is read again (at most the interval). */
-  errorRetry: z._default(duration, 2000),
-});
+// The ramp, check, validate and gateway sections (and an environment's ramp) are built on first
+// use: most commands, a rollback among them, parse files without them, and building their
+// schemas cost start-up time. Their defaults are plain values, so filling in an absent section
+// builds nothing; each field's default is read from them, so each value is written once.
 
-export const prometheusSourceSchema = z.strictObject({
-  url: url,
-  errorRate: described(
-    z.optional(z.string()),
-    'PromQL: error ratio of target traffic ({{env}}, {{weight}}, {{window}} templated); with no query set, all four default to the recording rules `migrate monitoring` writes',
-  ),
-  p95Ms: described(z.optional(z.string()), 'PromQL: p95 latency of target traffic in ms'),
-  baselineP95Ms: described(z.optional(z.string()), 'PromQL: p95 latency of legacy traffic in ms'),
-  samples: described(z.optional(z.string()), 'PromQL: request count of target traffic in the window'),
-  timeoutMs: z._default(wholePositive(), 5000),
-});
+export const GATES_DEFAULTS = {
+  maxErrorRate: 0.01,
+  maxP95Ms: 3000,
+  maxP95Ratio: 1.2,
+  p95RatioFloorMs: 50,
+  minSamples: 20,
+  alpha: 0.01,
+  maxExtensions: 2,
+  maxSourceErrors: 3,
+  errorRetry: 2000,
+};
+const PROBES_DEFAULTS = { rps: 2, baseline: true };
+export const SOURCES_DEFAULTS = { probes: PROBES_DEFAULTS };
+export const RAMP_DEFAULTS = {
+  stages: [5, 20, 50, 100] as (number | 'shadow')[],
+  shadow: 10,
+  soak: 60_000,
+  interval: 10_000,
+  gates: GATES_DEFAULTS,
+  sources: SOURCES_DEFAULTS,
+  validate: false,
+};
+export const CHECK_DEFAULTS = { samples: 5, maxErrors: 0 };
+export const VALIDATE_DEFAULTS = { suites: [] as string[], concurrency: 8, rpm: 600, timeout: 120_000, probes: true };
+export const GATEWAY_DEFAULTS = { image: 'nginx:stable', port: 8089, tries: 2 };
 
-export const gatewaySourceSchema = z.union([
-  z.literal(false),
-  z.strictObject({ log: described(z.optional(nonEmpty()), "the access log (default: the nginx driver's accessLog)") }),
-]);
+/** A fresh deep copy of `value` for each parse that defaults to it: no two configs share a nested object. */
+const fresh =
+  <T>(value: T) =>
+  (): T =>
+    structuredClone(value);
 
-export const sourcesSchema = z.strictObject({
-  probes: z._default(
-    z.union([z.literal(false), z.strictObject({ rps: z._default(z.number().check(z.positive(), z.lte(LIMITS.rps)), 2), baseline: z._default(z.boolean(), true) })]),
-    { rps: 2, baseline: true },
-  ),
-  prometheus: z.optional(prometheusSourceSchema),
-  command: described(z.optional(argv), 'exit 0 passes the stage; JSON {"verdict":"pass|fail|inconclusive"} on stdout is honoured'),
-  webhook: described(z.optional(url), 'POSTed the stage; answers {"verdict":"pass|fail|inconclusive"}'),
-  gateway: described(z.optional(gatewaySourceSchema), "real traffic from the gateway's access log; on by default when the traffic driver is nginx with an accessLog (false: off)"),
-});
+/** `build`'s schema, built on the first call and the same one after. */
+function once<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => (built ??= build());
+}
 
-export const rampSchema = z.strictObject({
-  stages: described(
-    z._default(z.array(z.union([z.number().check(z.gte(0), z.lte(100)), z.literal('shadow')])).check(z.minLength(1)), [5, 20, 50, 100]),
-    'weights in percent; `shadow` first copies ramp.shadow % of requests to target while legacy serves everyone (nginx driver)',
-  ),
-  shadow: described(z._default(z.number().check(z.gt(0), z.lte(100)), 10), "the shadow stage's sampled share in percent: those requests' tokens are paid twice"),
-  soak: z._default(duration, 60_000),
-  interval: z._default(duration, 10_000),
-  gates: z._default(gatesSchema, gatesSchema.parse({})),
-  sources: z._default(sourcesSchema, sourcesSchema.parse({})),
-  webhook: described(z.optional(url), 'POSTed on every stage change, rollback and completion'),
-  validate: described(z._default(z.boolean(), false), 'run the validation suite in the preflight, as --validate does'),
-  metricsPort: described(
-    z.optional(z.number().check(z.int(), z.gte(1), z.lte(65535))),
-    "serve the ramp's progress as Prometheus metrics on 127.0.0.1:PORT/metrics while it runs, as --metrics-port does",
-  ),
-});
+/**
+ * A schema built when a file first has the section. zod asks an optional field's inner schema
+ * whether it is optional itself on every parse, even of an absent key, and a lazy one answers
+ * by building: these wrap object schemas, which never are, so they say so (zod's own values).
+ * test/config/sections-built.test.ts fails if a zod upgrade makes an absent section build again.
+ */
+function deferred<T extends z.ZodMiniType>(build: () => T): z.ZodMiniLazy<T> {
+  const schema = z.lazy(build);
+  Object.defineProperty(schema._zod, 'optin', { value: undefined });
+  Object.defineProperty(schema._zod, 'optout', { value: undefined });
+  return schema;
+}
+
+export const gatesSchema = once(() =>
+  z.strictObject({
+    maxErrorRate: z._default(z.number().check(z.gte(0), z.lte(1)), GATES_DEFAULTS.maxErrorRate),
+    maxP95Ms: z._default(z.number().check(z.positive()), GATES_DEFAULTS.maxP95Ms),
+    maxP95Ratio: z._default(z.number().check(z.positive()), GATES_DEFAULTS.maxP95Ratio),
+    /** The ratio gate fails only when target is also this much slower: 3 ms against 2 ms is "1.5x" yet noise (0: the ratio alone decides). */
+    p95RatioFloorMs: z._default(z.number().check(z.nonnegative()), GATES_DEFAULTS.p95RatioFloorMs),
+    minSamples: z._default(z.number().check(z.int(), z.nonnegative()), GATES_DEFAULTS.minSamples),
+    alpha: described(
+      z._default(z.number().check(z.gt(0), z.lt(1)), GATES_DEFAULTS.alpha),
+      'false-alarm rate of the statistical gates: a healthy target fails at most this share of windows',
+    ),
+    /** Inconclusive windows tolerated (each extends the soak) before pausing or failing. */
+    maxExtensions: z._default(z.number().check(z.int(), z.nonnegative()), GATES_DEFAULTS.maxExtensions),
+    /** Consecutive source errors tolerated before aborting. */
+    maxSourceErrors: z._default(wholePositive(), GATES_DEFAULTS.maxSourceErrors),
+    /** How soon an unreadable gate source is read again (at most the interval). */
+    errorRetry: z._default(duration, GATES_DEFAULTS.errorRetry),
+  }),
+);
+
+export const prometheusSourceSchema = once(() =>
+  z.strictObject({
+    url: url,
+    errorRate: described(
+      z.optional(z.string()),
+      'PromQL: error ratio of target traffic ({{env}}, {{weight}}, {{window}} templated); with no query set, all four default to the recording rules `migrate monitoring` writes',
+    ),
+    p95Ms: described(z.optional(z.string()), 'PromQL: p95 latency of target traffic in ms'),
+    baselineP95Ms: described(z.optional(z.string()), 'PromQL: p95 latency of legacy traffic in ms'),
+    samples: described(z.optional(z.string()), 'PromQL: request count of target traffic in the window'),
+    timeoutMs: z._default(wholePositive(), 5000),
+  }),
+);
+
+export const gatewaySourceSchema = once(() =>
+  z.union([z.literal(false), z.strictObject({ log: described(z.optional(nonEmpty()), "the access log (default: the nginx driver's accessLog)") })]),
+);
+
+export const sourcesSchema = once(() =>
+  z.strictObject({
+    probes: z._default(
+      z.union([
+        z.literal(false),
+        z.strictObject({
+          rps: z._default(z.number().check(z.positive(), z.lte(LIMITS.rps)), PROBES_DEFAULTS.rps),
+          baseline: z._default(z.boolean(), PROBES_DEFAULTS.baseline),
+        }),
+      ]),
+      fresh(PROBES_DEFAULTS),
+    ),
+    prometheus: z.optional(prometheusSourceSchema()),
+    command: described(z.optional(argv), 'exit 0 passes the stage; JSON {"verdict":"pass|fail|inconclusive"} on stdout is honoured'),
+    webhook: described(z.optional(url), 'POSTed the stage; answers {"verdict":"pass|fail|inconclusive"}'),
+    gateway: described(
+      z.optional(gatewaySourceSchema()),
+      "real traffic from the gateway's access log; on by default when the traffic driver is nginx with an accessLog (false: off)",
+    ),
+  }),
+);
+
+export const rampSchema = once(() =>
+  z.strictObject({
+    stages: described(
+      z._default(z.array(z.union([z.number().check(z.gte(0), z.lte(100)), z.literal('shadow')])).check(z.minLength(1)), RAMP_DEFAULTS.stages),
+      'weights in percent; `shadow` first copies ramp.shadow % of requests to target while legacy serves everyone (nginx driver)',
+    ),
+    shadow: described(
+      z._default(z.number().check(z.gt(0), z.lte(100)), RAMP_DEFAULTS.shadow),
+      "the shadow stage's sampled share in percent: those requests' tokens are paid twice",
+    ),
+    soak: z._default(duration, RAMP_DEFAULTS.soak),
+    interval: z._default(duration, RAMP_DEFAULTS.interval),
+    gates: z._default(gatesSchema(), fresh(GATES_DEFAULTS)),
+    sources: z._default(sourcesSchema(), fresh(SOURCES_DEFAULTS)),
+    webhook: described(z.optional(url), 'POSTed on every stage change, rollback and completion'),
+    validate: described(z._default(z.boolean(), RAMP_DEFAULTS.validate), 'run the validation suite in the preflight, as --validate does'),
+    metricsPort: described(
+      z.optional(z.number().check(z.int(), z.gte(1), z.lte(65535))),
+      "serve the ramp's progress as Prometheus metrics on 127.0.0.1:PORT/metrics while it runs, as --metrics-port does",
+    ),
+  }),
+);
 
 /** What a defaulted field accepts, without its default (classic zod's .unwrap()). */
 function withoutDefault<T extends z.ZodMiniType>(field: z.ZodMiniDefault<T>): T {
@@ -168,24 +246,27 @@ function withoutDefaults<S extends Record<string, z.ZodMiniDefault<z.ZodMiniType
 }
 
 /** Per-environment overrides: no defaults here, so unset keys fall through to the top-level ramp. */
-export const environmentRampSchema = z.strictObject({
-  stages: z.optional(withoutDefault(rampSchema.shape.stages)),
-  shadow: z.optional(withoutDefault(rampSchema.shape.shadow)),
-  soak: z.optional(duration),
-  interval: z.optional(duration),
-  gates: z.optional(z.strictObject(withoutDefaults(gatesSchema.shape))),
-  sources: z.optional(
-    z.strictObject({
-      probes: z.optional(withoutDefault(sourcesSchema.shape.probes)),
-      prometheus: z.optional(prometheusSourceSchema),
-      command: z.optional(argv),
-      webhook: z.optional(url),
-      gateway: z.optional(gatewaySourceSchema),
-    }),
-  ),
-  webhook: z.optional(url),
-  validate: z.optional(z.boolean()),
-  metricsPort: rampSchema.shape.metricsPort,
+export const environmentRampSchema = once(() => {
+  const ramp = rampSchema().shape;
+  return z.strictObject({
+    stages: z.optional(withoutDefault(ramp.stages)),
+    shadow: z.optional(withoutDefault(ramp.shadow)),
+    soak: z.optional(duration),
+    interval: z.optional(duration),
+    gates: z.optional(z.strictObject(withoutDefaults(gatesSchema().shape))),
+    sources: z.optional(
+      z.strictObject({
+        probes: z.optional(withoutDefault(sourcesSchema().shape.probes)),
+        prometheus: z.optional(prometheusSourceSchema()),
+        command: z.optional(argv),
+        webhook: z.optional(url),
+        gateway: z.optional(gatewaySourceSchema()),
+      }),
+    ),
+    webhook: z.optional(url),
+    validate: z.optional(z.boolean()),
+    metricsPort: ramp.metricsPort,
+  });
 });
 
 export const environmentSchema = z.strictObject({
@@ -199,41 +280,50 @@ export const environmentSchema = z.strictObject({
   ),
   confirm: described(z.optional(z.boolean()), 'ask before the first stage and 100 % (default: true for production)'),
   requires: described(z.optional(z.string()), 'another environment whose ramp must have completed first'),
-  ramp: described(z.optional(environmentRampSchema), 'overrides the top-level ramp block for this environment'),
+  ramp: described(z.optional(deferred(environmentRampSchema)), 'overrides the top-level ramp block for this environment'),
 });
 
-export const checkSchema = z.strictObject({
-  samples: z._default(z.number().check(z.int(), z.positive(), z.lte(LIMITS.samples)), 5),
-  maxP95Ms: z.optional(z.number().check(z.positive())),
-  maxErrors: z._default(z.number().check(z.int(), z.nonnegative()), 0),
-});
+export const checkSchema = once(() =>
+  z.strictObject({
+    samples: z._default(z.number().check(z.int(), z.positive(), z.lte(LIMITS.samples)), CHECK_DEFAULTS.samples),
+    maxP95Ms: z.optional(z.number().check(z.positive())),
+    maxErrors: z._default(z.number().check(z.int(), z.nonnegative()), CHECK_DEFAULTS.maxErrors),
+  }),
+);
 
-export const validateSchema = z.strictObject({
-  suites: z._default(z.array(z.string()), []),
-  concurrency: z._default(z.number().check(z.int(), z.positive(), z.lte(LIMITS.concurrency)), 8),
-  rpm: z._default(wholePositive(), 600),
-  minPassRate: z.optional(z.number().check(z.gte(0), z.lte(1))),
-  timeout: z._default(duration, 120_000),
-  dailyRequests: described(z.optional(wholePositive()), 'for the projected monthly cost'),
-  probes: described(z._default(z.boolean(), true), 'also send the conformance probes (a bad key, an unknown model, GET /models; 3 per provider); --no-probes for one run'),
-});
+export const validateSchema = once(() =>
+  z.strictObject({
+    suites: z._default(z.array(z.string()), VALIDATE_DEFAULTS.suites),
+    concurrency: z._default(z.number().check(z.int(), z.positive(), z.lte(LIMITS.concurrency)), VALIDATE_DEFAULTS.concurrency),
+    rpm: z._default(wholePositive(), VALIDATE_DEFAULTS.rpm),
+    minPassRate: z.optional(z.number().check(z.gte(0), z.lte(1))),
+    timeout: z._default(duration, VALIDATE_DEFAULTS.timeout),
+    dailyRequests: described(z.optional(wholePositive()), 'for the projected monthly cost'),
+    probes: described(
+      z._default(z.boolean(), VALIDATE_DEFAULTS.probes),
+      'also send the conformance probes (a bad key, an unknown model, GET /models; 3 per provider); --no-probes for one run',
+    ),
+  }),
+);
 
-export const gatewaySchema = z.strictObject({
-  image: described(z._default(nonEmpty(), 'nginx:stable'), "the llm-gateway service's nginx image"),
-  port: described(z._default(z.number().check(z.int(), z.gte(1), z.lte(65535)), 8089), 'the port the gateway listens on'),
-  networkMode: described(z.optional(z.string()), "the gateway's network_mode (default: host when the app's services use it, else the compose network)"),
-  tries: described(z._default(z.number().check(z.int(), z.gte(1)), 2), 'nodes a request may try before failing (connect errors, timeouts, 502/503/504)'),
-});
+export const gatewaySchema = once(() =>
+  z.strictObject({
+    image: described(z._default(nonEmpty(), GATEWAY_DEFAULTS.image), "the llm-gateway service's nginx image"),
+    port: described(z._default(z.number().check(z.int(), z.gte(1), z.lte(65535)), GATEWAY_DEFAULTS.port), 'the port the gateway listens on'),
+    networkMode: described(z.optional(z.string()), "the gateway's network_mode (default: host when the app's services use it, else the compose network)"),
+    tries: described(z._default(z.number().check(z.int(), z.gte(1)), GATEWAY_DEFAULTS.tries), 'nodes a request may try before failing (connect errors, timeouts, 502/503/504)'),
+  }),
+);
 
 export const configSchema = z.strictObject({
   version: z.literal(1),
   providers: z.strictObject({ legacy: providerSchema, target: providerSchema }),
   models: z.array(nonEmpty()).check(z.minLength(1)),
   environments: z._default(z.record(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'environment names use letters, digits, ".", "_" and "-"')), environmentSchema), {}),
-  ramp: z._default(rampSchema, rampSchema.parse({})),
-  check: z._default(checkSchema, checkSchema.parse({})),
-  validate: z._default(validateSchema, validateSchema.parse({})),
-  gateway: z._default(gatewaySchema, gatewaySchema.parse({})),
+  ramp: z._default(deferred(rampSchema), fresh(RAMP_DEFAULTS)),
+  check: z._default(deferred(checkSchema), fresh(CHECK_DEFAULTS)),
+  validate: z._default(deferred(validateSchema), fresh(VALIDATE_DEFAULTS)),
+  gateway: z._default(deferred(gatewaySchema), fresh(GATEWAY_DEFAULTS)),
   backup: z._default(z.strictObject({ keep: z._default(wholePositive(), 20) }), { keep: 20 }),
   stateDir: z._default(z.string(), '.migrate'),
 });
@@ -243,8 +333,8 @@ export type ProviderConfig = z.output<typeof providerSchema>;
 export type NodeConfig = z.output<typeof nodeSchema>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type TrafficConfig = z.output<typeof trafficSchema>;
-export type RampConfig = z.output<typeof rampSchema>;
-export type GatesConfig = z.output<typeof gatesSchema>;
+export type RampConfig = z.output<ReturnType<typeof rampSchema>>;
+export type GatesConfig = z.output<ReturnType<typeof gatesSchema>>;
 export type ComposeConfig = z.output<typeof composeSchema>;
-export type GatewayConfig = z.output<typeof gatewaySchema>;
+export type GatewayConfig = z.output<ReturnType<typeof gatewaySchema>>;
 export type ProviderRole = 'legacy' | 'target';

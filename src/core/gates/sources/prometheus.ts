@@ -6,7 +6,7 @@ import { renderQuery } from '../../prometheus/template.js';
 import { DEFAULT_GATE_QUERIES } from '../../monitoring/gate-queries.js';
 import type { Figures, GateSource, Reading, WindowSpec } from '../types.js';
 
-export type PrometheusSourceConfig = z.output<typeof prometheusSourceSchema>;
+export type PrometheusSourceConfig = z.output<ReturnType<typeof prometheusSourceSchema>>;
 
 const QUERIES = ['errorRate', 'p95Ms', 'baselineP95Ms', 'samples'] as const;
 type QueryName = (typeof QUERIES)[number];
