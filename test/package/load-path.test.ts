@@ -127,7 +127,12 @@ environments:
 `,
       '.env.canary': 'OPENAI_BASE_URL=http://127.0.0.1:9/v1\nOPENAI_API_KEY=sk-legacy-0123456789abcdef\n',
       'docker-compose.yml': 'services:\n  app:\n    image: migrate-busybox:latest\n    env_file: .env.canary\n',
-      'preload.cjs': "process.on('exit', () => require('node:fs').writeFileSync(__dirname + '/modules.json', JSON.stringify(process.moduleLoadList)));\n",
+      'preload.cjs': [
+        "process.on('exit', () => {",
+        "  require('node:fs').writeFileSync(__dirname + '/modules.json', JSON.stringify(process.moduleLoadList));",
+        "  require('node:fs').writeFileSync(__dirname + '/required.json', JSON.stringify(Object.keys(require.cache)));",
+        '});',
+      ].join('\n'),
     });
     const env = { OPENAI_API_KEY: 'sk-legacy-0123456789abcdef', TARGET_API_KEY: 'sk-target-0123456789abcdef' };
     expect((await runCli(['backup', '--env', 'canary'], { cwd: dir, env })).exitCode).toBe(0);
@@ -138,5 +143,17 @@ environments:
     const builtins = (JSON.parse(readFileSync(path.join(dir, 'modules.json'), 'utf8')) as string[]).filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13));
     expect(builtins).toContain('fs/promises');
     expect(builtins.filter((m) => /^(child_process|dgram|http|https|_http_\w+|readline|tty|worker_threads)$/.test(m))).toEqual([]);
+
+    // Without the target's key (a rollback never needs it) the dry run warns, naming the config's
+    // line: found by js-yaml's reading (config/fast-lines.ts), not by loading the yaml package.
+    const warned = await runCli(['rollback', '--env', 'canary', '--dry-run'], {
+      cwd: dir,
+      env: { OPENAI_API_KEY: env.OPENAI_API_KEY },
+      nodeArgs: ['--require', path.join(dir, 'preload.cjs')],
+    });
+    expect(warned.exitCode).toBe(0);
+    expect(warned.stderr).toContain('warning: migrate.yaml:4 providers.target.apiKey: ${TARGET_API_KEY} is not set');
+    const required = JSON.parse(readFileSync(path.join(dir, 'required.json'), 'utf8')) as string[];
+    expect(required.filter((f) => f.includes(`${path.sep}node_modules${path.sep}yaml${path.sep}`))).toEqual([]);
   });
 });

@@ -35,7 +35,7 @@ const INF_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 
-const CORE = FAILSAFE_SCHEMA.extend({
+export const CORE = FAILSAFE_SCHEMA.extend({
   implicit: [
     scalar(
       'null',

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Document, LineCounter, Node } from 'yaml';
 import { yaml } from '../lazy-yaml.js';
+import { fastLineFinder } from './fast-lines.js';
 import { readYamlFast } from './fast-yaml.js';
 import { problems } from './problems.js';
 
@@ -36,8 +37,8 @@ export function formatPath(keys: KeyPath): string {
 /** Parse YAML text; syntax errors (all of them) become one UsageError naming file:line. */
 export function parseYamlSource(text: string, file: string, opts: { cwd?: string } = {}): YamlSource {
   const name = displayName(file, opts.cwd ?? process.cwd());
-  // A plain file is read by js-yaml, several times faster; yaml's line-aware document is built only
-  // when a line is asked for (an error or a warning), which a command that goes well never does.
+  // A plain file is read by js-yaml, several times faster, and so are its lines when a warning or an
+  // error asks for one; yaml's line-aware document is built only for what that reading cannot place.
   const quick = readYamlFast(text);
   if (quick) {
     let lines: ((keys: KeyPath) => number) | undefined;
@@ -57,7 +58,15 @@ export function parseYamlSource(text: string, file: string, opts: { cwd?: string
   return { file, name, data: plainData(doc, name), lineOf, at: (keys) => `${name}:${lineOf(keys)}` };
 }
 
+/** Lines by js-yaml when it can place them (fast-lines.ts), else by yaml's document. */
 function lineFinder(text: string): (keys: KeyPath) => number {
+  const fast = fastLineFinder(text);
+  let full: ((keys: KeyPath) => number) | undefined;
+  return (keys) => fast?.(keys) ?? (full ??= yamlLineFinder(text))(keys);
+}
+
+/** Lines from yaml's document: the reference fast-lines.ts answers as (test/config/fast-lines.test.ts). */
+export function yamlLineFinder(text: string): (keys: KeyPath) => number {
   const { LineCounter, parseDocument } = yaml();
   const counter = new LineCounter();
   return linesOf(parseDocument(text, { lineCounter: counter }), counter);
