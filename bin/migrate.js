@@ -15,8 +15,13 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // Node 22.1+ keeps V8's compiled code between runs: start-up drops by a third. The cache goes
   // under the user's own home (not Node's default in the shared /tmp, where another user could
   // plant it); if that cannot be written Node carries on without it. Node 20 has no such API.
+  // Root whose HOME is another user's (sudo keeps it on some systems) runs without it: its files
+  // there would be root's, in that user's home.
   try {
-    require('node:module').enableCompileCache?.(path.join(require('node:os').homedir(), '.cache', 'migrate', 'node-compile-cache'));
+    const home = require('node:os').homedir();
+    if (process.getuid?.() !== 0 || require('node:fs').statSync(home).uid === 0) {
+      require('node:module').enableCompileCache?.(path.join(home, '.cache', 'migrate', 'node-compile-cache'));
+    }
   } catch {
     // os.homedir() throws for a uid with no HOME and no passwd entry: run without the cache.
   }
