@@ -35,6 +35,7 @@ describe.skipIf(!available)('rollback on a real app recreates only containers th
     const quiet = await migrate(app.dir, ['rollback', '--env', 'default', '--yes']);
     expect(quiet.code, quiet.stdout + quiet.stderr).toBe(0);
     expect(quiet.stdout).toContain('env files already matched the backup, open-webui already held them (not recreated)');
+    expect(quiet.stderr).toContain('open-webui already holds the restored env files: not recreated');
     expect(quiet.stderr).toContain(`✓ open-webui (${before['open-webui']!.slice(0, 12)}): OPENAI_API_BASE_URL → legacy, key of legacy; models ok, chat ok`);
     expect(await app.ids()).toEqual(before);
     expect(await startedAt(before['open-webui']!)).toBe(started);

@@ -61,7 +61,7 @@ export async function alreadyHeld(s: Session, p: Prepared, compose: { composer: 
     return false;
   }
   p.report.compose.alreadyHeld = true;
-  req.log.info(`${services.join(', ')} already hold the restored env files: not recreated`);
+  req.log.info(`${services.join(', ')} already ${services.length === 1 ? 'holds' : 'hold'} the restored env files: not recreated`);
   return true;
 }
 
