@@ -34,7 +34,7 @@ export async function apply(s: Session, prepared: Prepared): Promise<Prepared> {
     await finish(s, p);
   } catch (err) {
     s.stopAhead?.();
-    throw afterRestore(err, { compose: Boolean(p.compose?.recreate.command), recreated: report.compose.recreated }, req.signal.aborted, p.again);
+    throw afterRestore(err, { compose: Boolean(p.compose?.recreate.command), recreated: report.compose.recreated, held: report.compose.alreadyHeld }, req.signal.aborted, p.again);
   }
   return p;
 }

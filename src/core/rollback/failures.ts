@@ -12,11 +12,19 @@ export interface Progress {
   /** The environment has services to recreate (no --no-restart). */
   compose: boolean;
   recreated: boolean;
+  /** Not recreated because the containers already held the restored files (report.compose.alreadyHeld). */
+  held: boolean;
 }
 
 /** Ctrl-C after the files were restored: say what was done and exactly how to finish. */
 function interruptedAfterRestore(progress: Progress, again: string): InterruptedError {
-  const done = progress.recreated ? 'restored and the services recreated' : progress.compose ? 'restored; services were not recreated' : 'restored';
+  const done = progress.recreated
+    ? 'restored and the services recreated'
+    : progress.held
+      ? 'restored (the containers already held them: nothing to recreate)'
+      : progress.compose
+        ? 'restored; services were not recreated'
+        : 'restored';
   return new InterruptedError(`interrupted after the env files were ${done}; the rollback is not verified`, {
     hint: `run \`${again}\` to finish`,
   });
