@@ -131,6 +131,24 @@ describe('judgeContainer', () => {
   });
 });
 
+describe('a URL that is neither provider', () => {
+  it('is shown as held but for its credentials (a password in it, a key in its query), in the line and the fact', () => {
+    const view: ContainerView = {
+      id: 'c0ffee0123456789',
+      service: 'app',
+      status: 'running',
+      values: { OPENAI_BASE_URL: 'https://bob:hunter2-relay-password@elsewhere.example/v1?api-key=relay-query-key-0123', OPENAI_API_KEY: LEGACY_KEY },
+      from: {},
+      mounts: [],
+    };
+    const cutover = { OPENAI_BASE_URL: 'https://relay.example/v1', OPENAI_API_KEY: TARGET_KEY };
+    const fact = judgeContainer(view, { role: 'legacy', step: 'the rollback' }, cutover, providers);
+    expect(fact.pairs[0]).toMatchObject({ urlRole: 'unknown', url: 'https://bob:…word@elsewhere.example/v1?api-key=…0123' });
+    expect(containerLine(fact)).toContain('OPENAI_BASE_URL → https://bob:…word@elsewhere.example/v1?api-key=…0123 (neither provider)');
+    for (const secret of ['hunter2-relay', 'relay-query-key']) expect(JSON.stringify(fact) + containerLine(fact)).not.toContain(secret);
+  });
+});
+
 describe('a container behind `migrate gateway`', () => {
   const GATEWAY = ['http://127.0.0.1:8089/v1', 'http://localhost:8089/v1', 'http://llm-gateway:8089/v1'];
   const onGateway: ContainerView = {

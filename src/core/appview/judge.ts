@@ -1,4 +1,6 @@
 import type { ProviderRole } from '../config/schema.js';
+import { urlSecrets } from '../config/secrets.js';
+import { redactText } from '../redact.js';
 import type { ProbeStep } from '../rollback/verify.js';
 import { keyRole, pairRole, pairVariables, providerVariables, urlRole, type PairRole, type Providers, type ValueRole } from './pairs.js';
 import type { ContainerView } from './read.js';
@@ -92,7 +94,10 @@ function pairFact(view: ContainerView, urlVariable: string | undefined, keyVaria
   const k = keyRole(key, providers);
   const from = [...new Set([urlVariable, keyVariable].flatMap((v) => (v && view.from[v] ? [view.from[v]] : [])))];
   const role = pairRole(u, k);
-  return { urlVariable, keyVariable, url, urlRole: u, keyRole: k, role, ...(role === 'gateway' && gateway?.routesTo ? { routesTo: gateway.routesTo } : {}), from };
+  // A URL that is neither provider's is shown as it is held but for its credentials, which no
+  // config names (a provider's own are redacted as its secrets).
+  const shown = u === 'unknown' && url !== undefined ? redactText(url, urlSecrets(url)) : url;
+  return { urlVariable, keyVariable, url: shown, urlRole: u, keyRole: k, role, ...(role === 'gateway' && gateway?.routesTo ? { routesTo: gateway.routesTo } : {}), from };
 }
 
 /** `OPENAI_BASE_URL → legacy, key of target (mixed)`: provider names only, never the key. */

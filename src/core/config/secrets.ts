@@ -18,11 +18,16 @@ export function collectSecrets(data: unknown): string[] {
     }
   }
   walkStrings(data, (text) => {
-    add(found, urlPassword(text));
-    for (const value of secretQueryValues(text)) add(found, value);
+    for (const value of urlSecrets(text)) add(found, value);
   });
   walkWebhooks(data, (text) => add(found, webhookToken(text)));
   return [...found].sort((a, b) => b.length - a.length);
+}
+
+/** A URL's credentials: the password of its userinfo and query values named like a key (`?api-key=`). */
+export function urlSecrets(text: string): string[] {
+  const password = urlPassword(text);
+  return [...(password ? [password] : []), ...secretQueryValues(text)];
 }
 
 /** True for env var names such as OPENAI_API_KEY or DB_PASSWORD (not MAX_TOKENS or PORTKEY_PROVIDER). */
