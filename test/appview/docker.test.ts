@@ -213,6 +213,29 @@ describe.skipIf(!available)("the app's view after migrate rollback", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expectNoKeys(r.stdout, r.stderr);
   }, 90_000);
+
+  it('a listed service that reads the env file inside a directory it binds (./:/app): judged by that file, exit 0', async () => {
+    const dirReader = [
+      'services:',
+      '  dirreader:',
+      '    image: migrate-busybox:latest',
+      '    network_mode: host',
+      '    volumes:',
+      '      - ./:/app:ro',
+      '    command: ["sh", "-c", "trap \'exit 0\' TERM INT; while true; do sleep 1; done"]',
+      '    stop_grace_period: 2s',
+      '',
+    ].join('\n');
+    const s = await stack({ services: ['dirreader'], start: ['dirreader'], extraCompose: dirReader });
+    await onTarget(s, 'dirreader');
+
+    const r = await migrate(s.fx.dir, ['rollback', '--env', 'canary', '--yes']);
+
+    expect(r.code, r.stderr).toBe(0);
+    const id = (await containerIds(s.fx.project, ['dirreader'])).dirreader![0]!;
+    expect(r.stderr).toContain(`✓ dirreader (${id.slice(0, 12)}): OPENAI_BASE_URL → legacy, key of legacy (read from /app/.env.canary); models ok, chat ok`);
+    expectNoKeys(r.stdout, r.stderr);
+  }, 90_000);
 });
 
 describe.skipIf(!available)('status and check --env say where the containers point', () => {

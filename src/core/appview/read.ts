@@ -15,13 +15,15 @@ export interface ContainerView {
   values: Record<string, string>;
   /** Where each value came from: `env`, or the path of the mounted file inside the container. */
   from: Record<string, string>;
-  /** Env files of the environment bound into it as single files, as the container sees them. */
+  /** Env files of the environment bound into it (as single files, or inside a bound directory), as the container sees them. */
   mounts: Array<{ source: string; destination: string; error?: string }>;
 }
 
 /**
  * The containers to judge: those of `services`, plus any container of the project that binds one
- * of the env files as a single file (it reads them without being recreated). `envFiles` absolute.
+ * of the env files as a single file (it reads them without being recreated). A service of
+ * `services` may also read one inside a directory it binds (`./:/app` with `/app/.env`, where the
+ * app loads it itself). `envFiles` absolute.
  * `listed`: the project's containers as a caller just listed them (else they are listed here).
  */
 export async function readContainerViews(project: ComposeProject, services: string[], envFiles: string[], run: Runner, listed?: ContainerInside[]): Promise<ContainerView[]> {
@@ -30,16 +32,33 @@ export async function readContainerViews(project: ComposeProject, services: stri
   const views: ContainerView[] = [];
   for (const c of all) {
     if (c.oneOff) continue; // a `compose run` left behind is not the app, and no step recreates it
-    const binds = await envFileBinds(c, files);
-    if (!services.includes(c.state.service ?? '') && binds.length === 0) continue;
+    const listedService = services.includes(c.state.service ?? '');
+    const binds = await envFileBinds(c, files, listedService);
+    if (!listedService && binds.length === 0) continue;
     views.push(await viewOf(c, binds, run));
   }
   return views.sort((a, b) => a.service.localeCompare(b.service) || a.id.localeCompare(b.id));
 }
 
-async function envFileBinds(c: ContainerInside, files: Set<string>): Promise<ContainerInside['binds']> {
+/**
+ * The env files `c` binds, each as the container sees it; with `directories`, also those inside a
+ * directory it binds. A directory that only might hold one (any project directory) does not make
+ * a service the app: only a service already judged is read through one.
+ */
+async function envFileBinds(c: ContainerInside, files: Set<string>, directories: boolean): Promise<ContainerInside['binds']> {
   const found: ContainerInside['binds'] = [];
-  for (const bind of c.binds) if (files.has(bind.source) || files.has(await resolved(bind.source))) found.push(bind);
+  for (const bind of c.binds) {
+    const source = await resolved(bind.source);
+    if (files.has(bind.source) || files.has(source)) {
+      found.push(bind);
+      continue;
+    }
+    if (!directories) continue;
+    for (const file of files) {
+      if (!file.startsWith(source + path.sep)) continue;
+      found.push({ source: file, destination: path.posix.join(bind.destination, ...path.relative(source, file).split(path.sep)) });
+    }
+  }
   return found;
 }
 
