@@ -2,7 +2,7 @@
 // COMP_WORDS as bash fills them on Tab; environment names and backup ids come from a temp
 // project's config and state through `migrate __complete`. zsh and fish are checked with their
 // own parsers when installed.
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, promises as fs, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +102,17 @@ describe('migrate completion bash', () => {
     const ids = await complete(dir, 'migrate rollback --env canary --to ');
     expect(ids).toHaveLength(1);
     expect(ids[0]).toMatch(/^\d{8}T\d{6}\.\d{3}Z-canary-[0-9a-f]{4}$/);
+
+    // A backup whose stored copy changed since (rollback would refuse it) is not offered.
+    const second = await migrate(dir, ['backup', '--env', 'canary']);
+    expect(second.exitCode, second.stderr).toBe(0);
+    const both = await complete(dir, 'migrate rollback --env canary --to ');
+    expect(both).toHaveLength(2);
+    const damaged = both.find((id) => id !== ids[0])!;
+    const copies = path.join(dir, '.migrate', 'backups', damaged);
+    const [copy] = (await fs.readdir(copies)).filter((f) => f !== 'manifest.json');
+    await fs.appendFile(path.join(copies, copy!), 'TAMPERED=1\n');
+    expect(await complete(dir, 'migrate rollback --env canary --to ')).toEqual(ids);
   });
 
   it('offers nothing, silently, when the config is broken or missing', async () => {
