@@ -31,6 +31,8 @@ const AWKWARD: Record<string, string> = {
   'a compact mapping in a list item': 'envFiles:\n- .env\n- path: .env.b\n  mode: x\n',
   // Windows editors save UTF-8 with a byte-order mark; js-yaml drops it before counting offsets.
   'a byte-order mark': '\uFEFFversion: 1\nproviders:\n  legacy:\n    apiKey: k\nmodels: []\n',
+  // YAML allows a list or a mapping as a key; yaml names no line for them (the error goes to the parent's).
+  'keys that are a list or a mapping': 'x: 1\n[a, b]: 2\n{toString: 1}: 3\nz: 4\n',
   'a byte-order mark and CRLF': '\uFEFFa: 1\r\nb:\r\n  c: 2\r\nd: 3\r\n',
 };
 
@@ -77,6 +79,11 @@ describe("key paths' lines found by js-yaml", () => {
   it('an error on a top-level key of a file with a byte-order mark names its line', () => {
     const source = parseYamlSource(AWKWARD['a byte-order mark']!, '/tmp/migrate.yaml', { cwd: '/tmp' });
     expect([source.at(['providers']), source.at(['models'])]).toEqual(['migrate.yaml:2', 'migrate.yaml:5']);
+  });
+
+  it('a key that is a mapping with its own toString neither breaks a lookup past it nor is named', () => {
+    const source = parseYamlSource(AWKWARD['keys that are a list or a mapping']!, '/tmp/migrate.yaml', { cwd: '/tmp' });
+    expect([source.at(['z']), source.at(['a,b']), source.at(['[object Object]'])]).toEqual(['migrate.yaml:4', 'migrate.yaml:1', 'migrate.yaml:1']);
   });
 
   // The warning a rollback with an unset target key prints names its line without yaml.

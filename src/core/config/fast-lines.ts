@@ -47,7 +47,9 @@ export function fastLineFinder(text: string): ((keys: KeyPath) => number | undef
     for (const key of keys) {
       const entries = entriesOf(node);
       if (!entries) return undefined;
-      const next = typeof key === 'number' && node.kind === 'sequence' ? entries[key] : entries.find((e) => e.key !== undefined && String(e.key.result) === String(key));
+      // Only a scalar key names a line, as in yaml's finder; a list or mapping key (YAML allows one)
+      // is never it, and String() of one can throw (`{toString: 1}: x`).
+      const next = typeof key === 'number' && node.kind === 'sequence' ? entries[key] : entries.find((e) => e.key?.kind === 'scalar' && String(e.key.result) === String(key));
       if (!next?.value) break;
       line = lineAt((next.key ?? next.value).start);
       node = next.value;
