@@ -26,7 +26,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     // os.homedir() throws for a uid with no HOME and no passwd entry: run without the cache.
   }
   // Rollback has a build of its own, in fewer and larger files (scripts/build.js); command-name.js
-  // is the same reading of argv by which cli.ts declares only that command, so the two agree.
+  // is the same reading of argv by which program.ts declares only that command, so the two agree.
   import('../dist/command-name.js')
     .then(({ commandNamed }) => import(commandNamed(args) === 'rollback' ? '../dist/rollback-cli.js' : '../dist/cli.js'))
     .then(

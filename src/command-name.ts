@@ -1,4 +1,4 @@
-// Which command argv names, with no dependencies: cli.ts declares only that command, and
+// Which command argv names, with no dependencies: program.ts declares only that command, and
 // bin/migrate.js (from tsc's copy in dist/) picks the bundle built for it (scripts/build.js).
 
 /** Every command, in the order `--help` lists them. */

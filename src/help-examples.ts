@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 
 /**
  * Real invocations shown at the end of each command's `--help`, with what each is for. Kept
- * apart from cli.ts so adding a flag there and an example here never touch the same lines; a
+ * apart from program.ts so adding a flag there and an example here never touch the same lines; a
  * test checks every command has examples and that each flag in them exists.
  */
 export const EXAMPLES: Record<string, Array<[invocation: string, why: string]>> = {

@@ -1,5 +1,5 @@
 // Every sample and probe is a request the provider bills or rate-limits: a typo such as
-// `--rps 1000000` or `samples: 99999999` must be refused, not sent. Shared by the flags (cli.ts,
+// `--rps 1000000` or `samples: 99999999` must be refused, not sent. Shared by the flags (program.ts,
 // which stays free of heavy imports) and the config schema.
 export const LIMITS = {
   /** check: timed requests per node. */

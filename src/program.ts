@@ -83,7 +83,7 @@ function globalsOf(program: Command, cmd: Command): GlobalOptions {
 }
 
 /** What a command's run() is given: its own flags (the shared ones go to the Context) and its positionals. */
-export function optionsOf(cmd: Command, extra: object = {}): Record<string, unknown> & { args: string[] } {
+function optionsOf(cmd: Command, extra: object = {}): Record<string, unknown> & { args: string[] } {
   const own = Object.fromEntries(Object.entries(cmd.opts()).filter(([key]) => !(GLOBAL_KEYS as readonly string[]).includes(key)));
   return { ...own, ...extra, args: cmd.args };
 }

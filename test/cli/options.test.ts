@@ -1,6 +1,6 @@
 // argv → the options each command's run() receives, for every command (changesets' cli.test.ts style).
 // Each expected object is typed as that command's run() parameter, so tsc rejects a row that names a
-// field the command does not declare, and the runtime equality rejects a flag that cli.ts parses
+// field the command does not declare, and the runtime equality rejects a flag that program.ts parses
 // into anything else: a flag cannot drift from its options type unnoticed. In-process: buildProgram()
 // reading argv, so no command runs.
 import { describe, expect, it } from 'vitest';

@@ -36,6 +36,10 @@ const BEFORE = [
   ['--to', 'a'],
   ['-yn'],
   ['--json=1'],
+  // Values a plain reading could mistake: the command's own name, `=` inside, none at all, unicode.
+  ['-c', 'rollback'],
+  ['--env=a=b'],
+  ['-e', ''],
 ];
 const AFTER = [
   ['--to', '20261204T224652.218Z-canary-723b'],
@@ -62,6 +66,9 @@ const AFTER = [
   ['rollback'],
   ['constructor'],
   ['__proto__', 'x'],
+  ['--to', '-h'],
+  ['--config=ü=1.yaml'],
+  ['-c', '--'],
 ];
 
 function* argvs(): Generator<string[]> {

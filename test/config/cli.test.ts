@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/core/config/load.js';
 import { runCli } from '../helpers/cli.js';
-import { KEYS, project, withFixture } from './helpers.js';
+import { KEYS, minimalYaml, project, withFixture } from './helpers.js';
 
 // End to end: the built CLI, as a user runs it.
 function migrate(cwd: string, args: string[], env: Record<string, string> = {}) {
@@ -66,6 +66,21 @@ describe('migrate config', () => {
     expect(lines[0]).toBe('error: migrate.yaml: 6 problems');
     expect(result.stderr).toContain('migrate.yaml:17 environments.canary.compose.services: expected a list');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  // A warning or error's line is found by js-yaml's reading of a plain file (config/fast-lines.ts).
+  it('names the right lines of a config saved by a Windows editor (byte-order mark, CRLF), and of one with a mapping as a key', async () => {
+    const body = minimalYaml('ramps: {}\n').replace('models: [gpt-4.1]', 'models: []');
+    const cwd = project({ 'migrate.yaml': `\uFEFF${body.replace(/\n/g, '\r\n')}` });
+    const windows = await migrate(cwd, ['config'], KEYS);
+    expectExit(windows, 2);
+    expect(windows.stderr).toContain('error:   migrate.yaml:9 models: must not be empty\n');
+    expect(windows.stderr).toContain('error:   migrate.yaml:10 ramps: unknown key (did you mean "ramp"?)\n');
+    writeFileSync(path.join(cwd, 'migrate.yaml'), body.replace('ramps: {}', '{toString: 1}: x\nramps: {}'));
+    const mappingKey = await migrate(cwd, ['config'], KEYS);
+    expectExit(mappingKey, 2);
+    expect(mappingKey.stderr).toContain('error:   migrate.yaml:11 ramps: unknown key (did you mean "ramp"?)\n');
+    expect(mappingKey.stderr).not.toContain('unexpected');
   });
 
   it('exits 2 naming a missing variable, and an unknown environment with a suggestion', async () => {

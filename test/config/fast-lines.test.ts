@@ -29,6 +29,11 @@ const AWKWARD: Record<string, string> = {
   'nested lists': 'm:\n  - - 1\n    - 2\n  - [3, 4]\n  -\n    - 5\n',
   'explicit keys': '? a\n: 1\n? b\n: 2\n',
   'a compact mapping in a list item': 'envFiles:\n- .env\n- path: .env.b\n  mode: x\n',
+  // Windows editors save UTF-8 with a byte-order mark; js-yaml drops it before counting offsets.
+  'a byte-order mark': '\uFEFFversion: 1\nproviders:\n  legacy:\n    apiKey: k\nmodels: []\n',
+  // YAML allows a list or a mapping as a key; yaml names no line for them (the error goes to the parent's).
+  'keys that are a list or a mapping': 'x: 1\n[a, b]: 2\n{toString: 1}: 3\nz: 4\n',
+  'a byte-order mark and CRLF': '\uFEFFa: 1\r\nb:\r\n  c: 2\r\nd: 3\r\n',
 };
 
 /** Every key path in `data`, and one that goes a step too far past each. */
@@ -63,6 +68,22 @@ describe("key paths' lines found by js-yaml", () => {
     }
     // Left to yaml only where a node's shape is unexpected: most paths are answered here.
     expect(answered).toBeGreaterThan(all.length / 2);
+  });
+
+  // A file of comments only has no node: js-yaml opens its document at the end, yaml says line 1.
+  it('a file of comments only is placed as yaml places it', () => {
+    const text = '# one\n# two\n\n';
+    expect([[], ['version'], [0]].map((keys) => fastLineFinder(text)?.(keys) ?? yamlLineFinder(text)(keys))).toEqual([1, 1, 1]);
+  });
+
+  it('an error on a top-level key of a file with a byte-order mark names its line', () => {
+    const source = parseYamlSource(AWKWARD['a byte-order mark']!, '/tmp/migrate.yaml', { cwd: '/tmp' });
+    expect([source.at(['providers']), source.at(['models'])]).toEqual(['migrate.yaml:2', 'migrate.yaml:5']);
+  });
+
+  it('a key that is a mapping with its own toString neither breaks a lookup past it nor is named', () => {
+    const source = parseYamlSource(AWKWARD['keys that are a list or a mapping']!, '/tmp/migrate.yaml', { cwd: '/tmp' });
+    expect([source.at(['z']), source.at(['a,b']), source.at(['[object Object]'])]).toEqual(['migrate.yaml:4', 'migrate.yaml:1', 'migrate.yaml:1']);
   });
 
   // The warning a rollback with an unset target key prints names its line without yaml.

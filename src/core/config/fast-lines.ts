@@ -24,9 +24,12 @@ interface Frame {
  */
 export function fastLineFinder(text: string): ((keys: KeyPath) => number | undefined) | undefined {
   const root = frames(text);
-  if (!root) return undefined;
+  // A file of comments only has no node to place (js-yaml opens its document at the end).
+  if (!root || root.kind === null) return undefined;
+  // js-yaml drops a leading byte-order mark (Windows editors write one) before counting offsets.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  for (let i = body.indexOf('\n'); i !== -1; i = body.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   // js-yaml opens a node where its content starts: a key, a list item past its `- ` and comments.
   const lineAt = (at: number) => {
     let lo = 0;
@@ -44,7 +47,9 @@ export function fastLineFinder(text: string): ((keys: KeyPath) => number | undef
     for (const key of keys) {
       const entries = entriesOf(node);
       if (!entries) return undefined;
-      const next = typeof key === 'number' && node.kind === 'sequence' ? entries[key] : entries.find((e) => e.key !== undefined && String(e.key.result) === String(key));
+      // Only a scalar key names a line, as in yaml's finder; a list or mapping key (YAML allows one)
+      // is never it, and String() of one can throw (`{toString: 1}: x`).
+      const next = typeof key === 'number' && node.kind === 'sequence' ? entries[key] : entries.find((e) => e.key?.kind === 'scalar' && String(e.key.result) === String(key));
       if (!next?.value) break;
       line = lineAt((next.key ?? next.value).start);
       node = next.value;
