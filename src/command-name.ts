@@ -33,7 +33,11 @@ export function commandNamed(args: readonly string[]): string | undefined {
     const token = args[i]!;
     if (token === '--') return undefined;
     if (token.startsWith('-')) {
-      if (/^(?:-[a-zA-Z]*[ce]|--config|--env)$/.test(token)) i++;
+      // -c and -e take a value: the next word, unless the flag is not last in its cluster
+      // (`-ce status`: commander reads `e` as -c's value).
+      const cluster = /^-[a-zA-Z]+$/.test(token) ? token.slice(1) : '';
+      const valued = cluster.search(/[ce]/);
+      if (token === '--config' || token === '--env' || (valued !== -1 && valued === cluster.length - 1)) i++;
       continue;
     }
     return (COMMAND_NAMES as readonly string[]).includes(token) && token !== 'completion' ? token : undefined;

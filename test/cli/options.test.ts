@@ -181,6 +181,7 @@ describe('only the command argv names is declared', () => {
     [['--json', '-e', 'canary', '--config', 'x.yaml', 'status'], 'status'],
     [['-c', 'rollback', 'check'], 'check'],
     [['-ve', 'backup', 'rollback'], 'rollback'],
+    [['-ce', 'status', 'rollback'], 'status'],
     [['--env=canary', 'nginx-config'], 'nginx-config'],
     [['__complete', 'backups'], '__complete'],
   ])('%j declares %s alone', (argv, name) => {
