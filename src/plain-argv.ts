@@ -25,6 +25,8 @@ const SWITCHES = new Map<string, 'json' | 'yes' | 'dryRun' | 'verbose' | 'quiet'
   ['-q', 'quiet'],
   ['--quiet', 'quiet'],
 ]);
+// program.ts has the same list: shared between the two, esbuild would put it in a file of its own on
+// rollback's path (each costs a few tenths of a ms to load). plain-argv.test.ts catches a drift.
 const GLOBAL_KEYS = ['config', 'env', 'json', 'yes', 'dryRun', 'verbose', 'quiet', 'color'] as const;
 
 /** What commander would make of `args` (argv after node and the script), when they are a plain rollback; else undefined. */
