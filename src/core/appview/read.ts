@@ -48,8 +48,8 @@ export async function readContainerViews(project: ComposeProject, services: stri
 async function envFileBinds(c: ContainerInside, files: Set<string>, directories: boolean): Promise<ContainerInside['binds']> {
   const found: ContainerInside['binds'] = [];
   for (const bind of c.binds) {
-    const source = await resolved(bind.source);
-    if (files.has(bind.source) || files.has(source)) {
+    const source = files.has(bind.source) ? bind.source : await resolved(bind.source);
+    if (files.has(source)) {
       found.push(bind);
       continue;
     }

@@ -5,7 +5,9 @@ import { CORE } from './fast-yaml.js';
 // warning or an error that names its line no longer loads the `yaml` package for it (about 35 ms
 // of a `rollback --dry-run` on Node 20, which warns when the target's key is not set). The lines
 // are yaml's own: a key's line for a mapping entry, where the content starts for a list item and
-// the document. Any node this reading cannot place for certain hands the file back to yaml.
+// the document. Any node this reading cannot place for certain hands the file back to yaml. The
+// file is parsed again for it: recording nodes on the quick read would slow every command that
+// goes well, to save a millisecond on the few that warn.
 
 /** source.ts's KeyPath (not imported: source.ts imports this file). */
 type KeyPath = readonly (string | number)[];

@@ -63,7 +63,8 @@ export async function scanBackups(stateDir: string, environment?: string, now: D
   return scan;
 }
 
-function byIdNewestFirst(a: string, b: string): number {
+/** Backup ids sort by time: newest first. */
+export function byIdNewestFirst(a: string, b: string): number {
   return a < b ? 1 : a > b ? -1 : 0;
 }
 

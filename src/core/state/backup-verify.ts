@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { RollbackError } from '../../errors.js';
 import { sha256 } from './backup-plan.js';
-import type { Backup, BackupScan } from './backup-store.js';
+import { byIdNewestFirst, type Backup, type BackupScan } from './backup-store.js';
 import type { BackupFile } from './manifest.js';
 
 export interface BackupProblem {
@@ -37,7 +37,7 @@ export async function checkScan(scan: BackupScan): Promise<BackupScan> {
         reason: problems.map((p) => `${p.file.path}: ${p.problem}`).join('; '),
       });
   }
-  result.damaged.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  result.damaged.sort((a, b) => byIdNewestFirst(a.id, b.id));
   return result;
 }
 
